@@ -1,0 +1,91 @@
+"""The errors innokg raises for user mistakes and bad input.
+
+Every message says what is wrong, where (file, row, column where known) and what to
+do.  The command line turns any :class:`InnokgError` into a clean message and a
+non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "InnokgError",
+    "NodeNotFound",
+    "PackageError",
+    "Problem",
+    "QueryError",
+    "SourceError",
+    "StoreError",
+    "ValidationError",
+]
+
+
+class InnokgError(Exception):
+    """Base class of every error that is the input's or the user's to fix."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place of the input."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.file, self.row or 0, self.column or "", self.message)
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+class ValidationError(InnokgError):
+    """The input breaks the schema; ``problems`` lists every breach found."""
+
+    def __init__(self, problems: list[Problem], *, shown: int = 30) -> None:
+        self.problems = sorted(problems, key=Problem.sort_key)
+        lines = [str(p) for p in self.problems[:shown]]
+        more = len(self.problems) - shown
+        if more > 0:
+            lines.append(f"... and {more} more problem(s)")
+        summary = (
+            f"{len(self.problems)} problem(s) in the input; nothing was written.\n"
+            + "\n".join(lines)
+            + "\nFix the cells named above, or build with --lenient to skip bad rows"
+            " (they are written to rejects.csv with the reason)."
+        )
+        super().__init__(summary)
+
+
+class SourceError(InnokgError):
+    """A source cannot be read at all (missing, unreadable, unknown format)."""
+
+
+class PackageError(InnokgError):
+    """A graph package is missing, damaged, or from an incompatible schema version."""
+
+
+class NodeNotFound(InnokgError):
+    """A node id named by the user is not in the graph."""
+
+    def __init__(self, node_id: str) -> None:
+        self.node_id = node_id
+        super().__init__(
+            f"no node with id {node_id!r} in this graph; "
+            "`innokg cypher PACKAGE \"MATCH (n) WHERE n.name CONTAINS 'x' RETURN n.id\"` finds ids"
+        )
+
+
+class QueryError(InnokgError):
+    """A query is malformed, refers to something unknown, or is not allowed."""
+
+
+class StoreError(InnokgError):
+    """A database could not be reached or refused an operation."""

@@ -1,0 +1,414 @@
+"""Turn raw tables from any source into typed, schema-valid tables.
+
+Loaders hand over one DataFrame per node label and per edge type, with cells as
+text or already typed, plus two provenance columns, ``_file`` and ``_row``, naming
+where each row came from.  :func:`validate_tables` coerces every column to its
+schema type, checks required values, allowed values, ranges, formats (unified
+social credit code, NBS division code), duplicate ids and edge endpoints, and
+reports every problem at once.  In lenient mode it drops the bad rows (and the
+edges that touch them) and returns them as rejects instead.
+
+Examples
+--------
+>>> import pandas as pd
+>>> raw = {"Region": pd.DataFrame({"id": ["r1"], "name": ["郑州市"], "source": ["t"],
+...                                "level": ["city"], "code": ["4101"]})}
+>>> tables = validate_tables(raw, {})
+>>> tables.nodes["Region"].loc[0, "code"]
+'4101'
+>>> uscc_check_char("91350100M000100Y4")
+'3'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from graph.errors import Problem, ValidationError
+from graph.schema import (
+    EDGE_ENDPOINT_COLUMNS,
+    EDGE_TYPES,
+    NODE_LABELS,
+    Prop,
+    edge_columns,
+    node_columns,
+)
+
+__all__ = [
+    "PROVENANCE_COLUMNS",
+    "Tables",
+    "empty_edge_table",
+    "empty_node_table",
+    "is_valid_uscc",
+    "pandas_dtype",
+    "uscc_check_char",
+    "validate_tables",
+]
+
+PROVENANCE_COLUMNS = ("_file", "_row")
+
+_PANDAS_DTYPES = {
+    "string": "string",
+    "int": "Int64",
+    "year": "Int64",
+    "float": "Float64",
+    "bool": "boolean",
+}
+
+_TRUE = {"true", "1", "yes", "y", "t", "是", "真"}
+_FALSE = {"false", "0", "no", "n", "f", "否", "假"}
+
+# GB 32100-2015: 31 characters (no I, O, S, V, Z) and the weights of positions 1-17.
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+_NBS_RE = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
+
+
+def pandas_dtype(prop: Prop) -> str:
+    """The pandas extension dtype a property is stored as."""
+    return _PANDAS_DTYPES[prop.dtype]
+
+
+@dataclass
+class Tables:
+    """Typed node and edge tables, plus the rows rejected in lenient mode."""
+
+    nodes: dict[str, pd.DataFrame]
+    edges: dict[str, pd.DataFrame]
+    rejects: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["file", "row", "column", "reason"])
+    )
+
+
+def empty_node_table(label: str) -> pd.DataFrame:
+    props = NODE_LABELS[label].props
+    return pd.DataFrame({p.name: pd.Series(dtype=pandas_dtype(p)) for p in props})
+
+
+def empty_edge_table(edge_type: str) -> pd.DataFrame:
+    cols: dict[str, pd.Series] = {c: pd.Series(dtype="string") for c in EDGE_ENDPOINT_COLUMNS}
+    for p in EDGE_TYPES[edge_type].props:
+        cols[p.name] = pd.Series(dtype=pandas_dtype(p))
+    return pd.DataFrame(cols)
+
+
+def uscc_check_char(first17: str) -> str:
+    """The check character of a unified social credit code (GB 32100-2015)."""
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARS[(31 - total % 31) % 31]
+
+
+def is_valid_uscc(code: str) -> bool:
+    """True when ``code`` is 18 valid characters with a correct check character."""
+    return bool(_USCC_RE.match(code)) and uscc_check_char(code[:17]) == code[17]
+
+
+# --- coercion ---------------------------------------------------------------------
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    """True where a cell holds no value (NA, or text that is only white space)."""
+    if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+        text = series.astype("string")
+        return text.isna() | (text.str.strip() == "")
+    return series.isna()
+
+
+def _coerce(series: pd.Series, prop: Prop) -> tuple[pd.Series, pd.Series, str]:
+    """Return (typed values, mask of cells that failed, what was expected)."""
+    blank = _blank(series)
+    if prop.dtype == "string":
+        text = series.astype("string").str.strip()
+        return text.mask(blank), pd.Series(False, index=series.index), "text"
+    if prop.dtype == "bool":
+        if pd.api.types.is_bool_dtype(series.dtype):
+            return series.astype("boolean"), pd.Series(False, index=series.index), "true/false"
+        low = series.astype("string").str.strip().str.lower()
+        out = pd.Series(pd.NA, index=series.index, dtype="boolean")
+        out[low.isin(_TRUE).fillna(False).astype(bool)] = True
+        out[low.isin(_FALSE).fillna(False).astype(bool)] = False
+        bad = out.isna() & ~blank
+        return out, bad, "true or false"
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        num = series.astype("Float64")
+    else:
+        text = series.astype("string").str.strip().str.replace(",", "", regex=False)
+        num = pd.to_numeric(text.mask(blank), errors="coerce").astype("Float64")
+    bad = num.isna() & ~blank
+    if prop.dtype in ("int", "year"):
+        frac = (num % 1).fillna(0) != 0
+        bad = bad | frac
+        whole = num.mask(bad | num.isna()).round()
+        return whole.astype("Int64"), bad, "a whole number" if prop.dtype == "int" else "a year"
+    return num, bad, "a number"
+
+
+def _describe(prop: Prop) -> str:
+    if prop.values:
+        return "one of " + ", ".join(prop.values)
+    return prop.dtype
+
+
+def _check_column(
+    df: pd.DataFrame, prop: Prop, problems: list[Problem], bad_rows: set[int]
+) -> pd.Series:
+    """Coerce one column, recording problems; return the typed column."""
+
+    def report(mask: pd.Series, make_message) -> None:  # type: ignore[no-untyped-def]
+        for idx in np.flatnonzero(mask.to_numpy(dtype=bool, na_value=False)):
+            i = df.index[idx]
+            problems.append(
+                Problem(df.at[i, "_file"], int(df.at[i, "_row"]), prop.name, make_message(i))
+            )
+            bad_rows.add(i)
+
+    if prop.name not in df.columns:
+        return pd.Series(pd.NA, index=df.index, dtype=pandas_dtype(prop))
+    raw = df[prop.name]
+    typed, bad, expected = _coerce(raw, prop)
+    report(bad, lambda i: f"{raw[i]!r} is not {expected}")
+    if prop.required:
+        report(typed.isna() & ~bad, lambda i: "is required but empty")
+    present = typed.notna() & ~bad
+    if prop.values is not None:
+        report(
+            present & ~typed.isin(prop.values).fillna(False).astype(bool),
+            lambda i: f"{typed[i]!r} is not allowed; use one of {', '.join(prop.values or ())}",
+        )
+    if prop.minimum is not None:
+        report(present & (typed < prop.minimum), lambda i: f"{typed[i]} is below {prop.minimum}")
+    if prop.maximum is not None:
+        report(present & (typed > prop.maximum), lambda i: f"{typed[i]} is above {prop.maximum}")
+    if prop.check == "uscc":
+        codes = typed[present]
+        wrong = codes[~codes.map(is_valid_uscc).astype(bool)]
+        report(
+            typed.index.isin(wrong.index),
+            lambda i: (
+                f"{typed[i]!r} is not a valid unified social credit code "
+                + _uscc_hint(str(typed[i]))
+            ),
+        )
+    if prop.check == "nbs_code":
+        report(
+            present & ~typed.str.match(_NBS_RE).fillna(False).astype(bool),
+            lambda i: f"{typed[i]!r} is not an NBS division code (2, 4, 6, 9 or 12 digits)",
+        )
+    return typed.mask(bad.to_numpy(dtype=bool))
+
+
+def _uscc_hint(code: str) -> str:
+    if not _USCC_RE.match(code):
+        return "(18 characters from 0-9 and A-Y without I, O, S, V, Z); check for a typo"
+    expected = uscc_check_char(code[:17])
+    return f"(check character is {code[17]!r}, expected {expected!r}); check for a typo"
+
+
+def _with_provenance(df: pd.DataFrame, default_file: str) -> pd.DataFrame:
+    df = df.reset_index(drop=True)
+    if "_file" not in df.columns:
+        df["_file"] = default_file
+    if "_row" not in df.columns:
+        df["_row"] = np.arange(1, len(df) + 1)
+    return df
+
+
+def _typed_table(
+    df: pd.DataFrame, props: tuple[Prop, ...], columns: list[str], problems: list[Problem]
+) -> tuple[pd.DataFrame, set[int]]:
+    bad_rows: set[int] = set()
+    file = str(df["_file"].iloc[0]) if len(df) else "?"
+    known = set(columns) | set(PROVENANCE_COLUMNS)
+    for col in df.columns:
+        if col not in known:
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    str(col),
+                    "is not a property of the schema; "
+                    f"rename or remove it (known columns: {', '.join(columns)})",
+                )
+            )
+    for p in props:
+        if p.required and p.name not in df.columns:
+            problems.append(Problem(file, None, p.name, "required column is missing"))
+    out = {}
+    for name in columns:
+        prop = next((p for p in props if p.name == name), None)
+        if prop is None:  # an endpoint column
+            out[name] = _check_column(
+                df, Prop(name, "string", "", "", required=True), problems, bad_rows
+            )
+        else:
+            out[name] = _check_column(df, prop, problems, bad_rows)
+    typed = pd.DataFrame(out, index=df.index)
+    typed["_file"] = df["_file"]
+    typed["_row"] = df["_row"]
+    return typed, bad_rows
+
+
+def validate_tables(
+    raw_nodes: dict[str, pd.DataFrame],
+    raw_edges: dict[str, pd.DataFrame],
+    *,
+    lenient: bool = False,
+) -> Tables:
+    """Validate raw tables against the schema and return typed tables.
+
+    Parameters
+    ----------
+    raw_nodes, raw_edges : dict of str to DataFrame
+        One table per node label and per edge type, keyed by name.  Optional
+        ``_file`` and ``_row`` columns say where each row came from, for messages.
+    lenient : bool
+        Drop bad rows (and edges touching dropped nodes) and return them in
+        ``Tables.rejects`` instead of raising.
+
+    Returns
+    -------
+    Tables
+        Every label and type of the schema (empty tables where absent), columns in
+        canonical order and typed, rows sorted by id (edges by endpoints).
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem found, when ``lenient`` is false.
+    """
+    problems: list[Problem] = []
+
+    for name in raw_nodes:
+        if name not in NODE_LABELS:
+            problems.append(
+                Problem(
+                    f"nodes/{name}",
+                    None,
+                    None,
+                    f"unknown node label {name!r}; known labels: " + ", ".join(NODE_LABELS),
+                )
+            )
+    for name in raw_edges:
+        if name not in EDGE_TYPES:
+            problems.append(
+                Problem(
+                    f"edges/{name}",
+                    None,
+                    None,
+                    f"unknown edge type {name!r}; known types: " + ", ".join(EDGE_TYPES),
+                )
+            )
+
+    nodes: dict[str, pd.DataFrame] = {}
+    for label, spec in NODE_LABELS.items():
+        if label not in raw_nodes:
+            nodes[label] = empty_node_table(label)
+            continue
+        df = _with_provenance(raw_nodes[label], f"nodes/{label}")
+        typed, bad = _typed_table(df, spec.props, node_columns(label), problems)
+        nodes[label] = typed.drop(index=list(bad)) if lenient else typed
+
+    # Duplicate ids, within and across labels.
+    all_ids = (
+        pd.concat(
+            [
+                df[["id", "_file", "_row"]].assign(_label=label)
+                for label, df in nodes.items()
+                if len(df)
+            ],
+            ignore_index=True,
+        )
+        if any(len(df) for df in nodes.values())
+        else pd.DataFrame(columns=["id", "_file", "_row", "_label"])
+    )
+    all_ids = all_ids[all_ids["id"].notna()]
+    dup = all_ids[all_ids.duplicated("id", keep=False)]
+    dup_bad: dict[str, set[int]] = {}
+    if len(dup):
+        first = dup.drop_duplicates("id").set_index("id")
+        for row in dup[dup.duplicated("id", keep="first")].itertuples(index=False):
+            f = first.loc[row.id]
+            problems.append(
+                Problem(
+                    str(row._file),
+                    int(row._row),
+                    "id",
+                    f"duplicate id {row.id!r} (first at {f['_file']}, row "
+                    f"{f['_row']}); give each node its own id",
+                )
+            )
+            dup_bad.setdefault(str(row._label), set()).add(int(row._row))
+    if lenient:
+        for label, rows in dup_bad.items():
+            nodes[label] = nodes[label][~nodes[label]["_row"].isin(rows)]
+
+    id_label = pd.Series(
+        np.concatenate([np.full(len(df), label, dtype=object) for label, df in nodes.items()])
+        if nodes
+        else np.array([], dtype=object),
+        index=pd.Index(pd.concat([df["id"] for df in nodes.values()], ignore_index=True)),
+        dtype="string",
+    )
+    id_label = id_label[~id_label.index.duplicated()]
+
+    edges: dict[str, pd.DataFrame] = {}
+    for etype, spec in EDGE_TYPES.items():
+        if etype not in raw_edges:
+            edges[etype] = empty_edge_table(etype)
+            continue
+        df = _with_provenance(raw_edges[etype], f"edges/{etype}")
+        typed, bad = _typed_table(df, spec.props, edge_columns(etype), problems)
+        allowed = set(spec.endpoints)
+        src_label = typed["from_id"].map(id_label)
+        dst_label = typed["to_id"].map(id_label)
+        for col, lab in (("from_id", src_label), ("to_id", dst_label)):
+            missing = typed[col].notna() & lab.isna()
+            for i in typed.index[missing.to_numpy(dtype=bool, na_value=False)]:
+                problems.append(
+                    Problem(
+                        str(typed.at[i, "_file"]),
+                        int(typed.at[i, "_row"]),
+                        col,
+                        f"no node with id {typed.at[i, col]!r}; add the node or correct the id",
+                    )
+                )
+                bad.add(i)
+        pairs = src_label + ">" + dst_label
+        known = src_label.notna() & dst_label.notna()
+        wrong = known & ~pairs.isin([f"{a}>{b}" for a, b in allowed]).fillna(False)
+        for i in typed.index[wrong.to_numpy(dtype=bool)]:
+            problems.append(
+                Problem(
+                    str(typed.at[i, "_file"]),
+                    int(typed.at[i, "_row"]),
+                    "from_id",
+                    f"{etype} cannot link a {src_label[i]} to a {dst_label[i]}; allowed: "
+                    + ", ".join(f"{a}->{b}" for a, b in spec.endpoints),
+                )
+            )
+            bad.add(i)
+        edges[etype] = typed.drop(index=list(bad)) if lenient else typed
+
+    if problems and not lenient:
+        raise ValidationError(problems)
+
+    reject_frame = pd.DataFrame(
+        [(p.file, p.row, p.column, p.message) for p in sorted(problems, key=Problem.sort_key)],
+        columns=["file", "row", "column", "reason"],
+    )
+    return Tables(
+        nodes={k: _finish(v, sort=["id"]) for k, v in nodes.items()},
+        edges={k: _finish(v, sort=list(EDGE_ENDPOINT_COLUMNS)) for k, v in edges.items()},
+        rejects=reject_frame,
+    )
+
+
+def _finish(df: pd.DataFrame, *, sort: list[str]) -> pd.DataFrame:
+    """Drop provenance and put rows in a stable order, for byte-identical packages."""
+    df = df.drop(columns=[c for c in PROVENANCE_COLUMNS if c in df.columns])
+    return df.sort_values(sort, kind="stable").reset_index(drop=True)

@@ -1,0 +1,56 @@
+"""The ``innokg`` command line.
+
+Each group of commands lives in its own module under :mod:`innokg.commands` and is
+registered below.  User errors (any :class:`graph.errors.InnokgError`) end in a
+one-paragraph message and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from graph.errors import InnokgError, ValidationError
+
+__all__ = ["main"]
+
+
+class _Group(click.Group):
+    """A click group that turns innokg's errors into clean messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationError as exc:
+            raise click.ClickException(str(exc)) from None
+        except InnokgError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was left half-written", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="innokg")
+def main() -> None:
+    """innokg: a knowledge graph of an industrial innovation ecosystem.
+
+    Build a graph from your tables or the built-in Henan-shaped demo, then ask it the
+    policy's questions: supply-chain clusters, collaboration gaps, partnerships to
+    broker, and how far each city is from its targets.
+
+    Start with `innokg demo`, then `innokg info innokg-demo`.
+    """
+
+
+def _register() -> None:
+    from innokg.commands import build
+
+    for command in build.COMMANDS:
+        main.add_command(command)
+    # Further command groups register here, one line each.
+
+
+_register()

@@ -1,0 +1,90 @@
+"""Writing result tables for people and programs: table, CSV, JSON, Excel.
+
+Names in the data are untrusted.  In CSV and Excel a cell that begins with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return is prefixed with an apostrophe so
+spreadsheets show it as text instead of running it as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from graph.errors import InnokgError
+
+__all__ = ["FORMATS", "neutralise_formulas", "render", "write_table"]
+
+FORMATS = ("table", "csv", "json", "xlsx")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas.
+
+    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-x"]}))["a"].tolist()
+    ["'=1+1", 'ok', "'-x"]
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(_neutralise)
+    return out
+
+
+def _jsonable(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return json.loads(df.to_json(orient="records", force_ascii=False, date_format="iso"))
+
+
+def render(df: pd.DataFrame, fmt: str, *, title: str | None = None) -> str:
+    """The text of ``df`` in ``fmt`` (table, csv or json)."""
+    if fmt == "csv":
+        return neutralise_formulas(df).to_csv(index=False)
+    if fmt == "json":
+        return json.dumps(_jsonable(df), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False)
+        for col in df.columns:
+            table.add_column(str(col), overflow="fold")
+        for row in df.itertuples(index=False):
+            table.add_row(*("" if pd.isna(v) else str(v) for v in row))
+        buffer = io.StringIO()
+        Console(file=buffer, width=160, color_system=None).print(table)
+        return buffer.getvalue()
+    raise InnokgError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def write_table(
+    df: pd.DataFrame, fmt: str, out: str | Path | None, *, title: str | None = None
+) -> None:
+    """Print ``df`` (no ``out``) or write it to the file ``out``."""
+    if fmt == "xlsx":
+        if out is None:
+            raise InnokgError("--format xlsx needs --out FILE.xlsx")
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError:
+            raise InnokgError("Excel output needs the extra: pip install 'innokg[excel]'") from None
+        neutralise_formulas(df).to_excel(out, index=False, sheet_name=(title or "result")[:31])
+        return
+    text = render(df, fmt, title=title)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InnokgError(f"cannot write {out}: {exc.strerror}") from exc

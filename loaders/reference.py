@@ -1,0 +1,48 @@
+"""Reference tables shipped with innokg: Henan's divisions, GB/T 4754 divisions, the
+seed policy's measures and the demo's product catalogue.
+
+Each is a small CSV in ``loaders/data/`` with its source in the file's header.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+__all__ = ["demo_products", "henan_policy_measures", "henan_regions", "manufacturing_divisions"]
+
+
+def _read(name: str) -> pd.DataFrame:
+    with resources.files("loaders").joinpath(f"data/{name}").open(encoding="utf-8") as f:
+        return pd.read_csv(f, comment="#", dtype=str, keep_default_na=False)
+
+
+@cache
+def henan_regions() -> pd.DataFrame:
+    """Henan's province, 18 cities (Jiyuan included) and counties: code, name, level, parent_code.
+
+    >>> regions = henan_regions()
+    >>> regions.level.value_counts().to_dict()
+    {'county': 180, 'city': 18, 'province': 1}
+    """
+    return _read("henan_regions.csv")
+
+
+@cache
+def manufacturing_divisions() -> pd.DataFrame:
+    """GB/T 4754-2017 section C and its 31 divisions: code, name, name_en, short."""
+    return _read("gbt4754_manufacturing.csv")
+
+
+@cache
+def henan_policy_measures() -> pd.DataFrame:
+    """The seed policy's measures with their targets (see the file header)."""
+    return _read("henan_2016_policy.csv")
+
+
+@cache
+def demo_products() -> pd.DataFrame:
+    """The demo's product catalogue: key, name, name_en, industry, inputs, parent."""
+    return _read("demo_products.csv")
