@@ -1,0 +1,43 @@
+"""Fixtures shared by the whole suite.
+
+- ``demo_package``: the default demo (scale 2000, seed 2016) built once per session.
+  Read it; never write into it (copy it with ``tmp_path`` first).
+- ``demo_graph``: that package opened as an :class:`graph.ecosystem.EcosystemGraph`.
+- ``shared_data``: the public datasets in ``../shared/data``; tests using it skip
+  with a reason where it is absent.
+- ``make_graph`` (in :mod:`tests.factory`): small hand-made graphs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.ecosystem import EcosystemGraph
+from innokg.pipeline import build_demo
+
+# Fixture modules of particular suites (e.g. the Bolt server) add themselves here.
+pytest_plugins: list[str] = []
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def demo_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "innokg-demo"
+    build_demo(out, scale=2000, seed=2016)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_graph(demo_package: Path) -> EcosystemGraph:
+    return EcosystemGraph.open(demo_package)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"public datasets not found at {SHARED_DATA} (they sit beside the checkout in CI)")
+    return SHARED_DATA
