@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "EDGE_COMMON",
     "EDGE_ENDPOINT_COLUMNS",
     "EDGE_TYPES",
+    "NODE_COMMON",
     "NODE_LABELS",
     "SCHEMA_VERSION",
     "DType",

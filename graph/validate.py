@@ -188,7 +188,7 @@ def _check_column(
         codes = typed[present]
         wrong = codes[~codes.map(is_valid_uscc).astype(bool)]
         report(
-            typed.index.isin(wrong.index),
+            pd.Series(typed.index.isin(wrong.index), index=typed.index),
             lambda i: (
                 f"{typed[i]!r} is not a valid unified social credit code "
                 + _uscc_hint(str(typed[i]))
@@ -283,26 +283,16 @@ def validate_tables(
     """
     problems: list[Problem] = []
 
-    for name in raw_nodes:
-        if name not in NODE_LABELS:
-            problems.append(
-                Problem(
-                    f"nodes/{name}",
-                    None,
-                    None,
-                    f"unknown node label {name!r}; known labels: " + ", ".join(NODE_LABELS),
+    for kind, raw, known in (
+        ("node label", raw_nodes, NODE_LABELS),
+        ("edge type", raw_edges, EDGE_TYPES),
+    ):
+        for name, df in raw.items():
+            if name not in known:
+                file = str(df["_file"].iloc[0]) if "_file" in df and len(df) else name
+                problems.append(
+                    Problem(file, None, None, f"unknown {kind} {name!r}; known: {', '.join(known)}")
                 )
-            )
-    for name in raw_edges:
-        if name not in EDGE_TYPES:
-            problems.append(
-                Problem(
-                    f"edges/{name}",
-                    None,
-                    None,
-                    f"unknown edge type {name!r}; known types: " + ", ".join(EDGE_TYPES),
-                )
-            )
 
     nodes: dict[str, pd.DataFrame] = {}
     for label, spec in NODE_LABELS.items():
@@ -313,39 +303,17 @@ def validate_tables(
         typed, bad = _typed_table(df, spec.props, node_columns(label), problems)
         nodes[label] = typed.drop(index=list(bad)) if lenient else typed
 
-    # Duplicate ids, within and across labels.
-    all_ids = (
-        pd.concat(
-            [
-                df[["id", "_file", "_row"]].assign(_label=label)
-                for label, df in nodes.items()
-                if len(df)
-            ],
-            ignore_index=True,
+    _check_duplicate_ids(nodes, problems, lenient=lenient)
+    rejected_ids = (
+        set(
+            pd.concat([raw["id"] for raw in raw_nodes.values() if "id" in raw.columns])
+            .astype("string")
+            .str.strip()
+            .dropna()
         )
-        if any(len(df) for df in nodes.values())
-        else pd.DataFrame(columns=["id", "_file", "_row", "_label"])
+        if lenient and raw_nodes
+        else set()
     )
-    all_ids = all_ids[all_ids["id"].notna()]
-    dup = all_ids[all_ids.duplicated("id", keep=False)]
-    dup_bad: dict[str, set[int]] = {}
-    if len(dup):
-        first = dup.drop_duplicates("id").set_index("id")
-        for row in dup[dup.duplicated("id", keep="first")].itertuples(index=False):
-            f = first.loc[row.id]
-            problems.append(
-                Problem(
-                    str(row._file),
-                    int(row._row),
-                    "id",
-                    f"duplicate id {row.id!r} (first at {f['_file']}, row "
-                    f"{f['_row']}); give each node its own id",
-                )
-            )
-            dup_bad.setdefault(str(row._label), set()).add(int(row._row))
-    if lenient:
-        for label, rows in dup_bad.items():
-            nodes[label] = nodes[label][~nodes[label]["_row"].isin(rows)]
 
     id_label = pd.Series(
         np.concatenate([np.full(len(df), label, dtype=object) for label, df in nodes.items()])
@@ -374,7 +342,7 @@ def validate_tables(
                         str(typed.at[i, "_file"]),
                         int(typed.at[i, "_row"]),
                         col,
-                        f"no node with id {typed.at[i, col]!r}; add the node or correct the id",
+                        _missing_endpoint(str(typed.at[i, col]), rejected_ids),
                     )
                 )
                 bad.add(i)
@@ -387,7 +355,7 @@ def validate_tables(
                     str(typed.at[i, "_file"]),
                     int(typed.at[i, "_row"]),
                     "from_id",
-                    f"{etype} cannot link a {src_label[i]} to a {dst_label[i]}; allowed: "
+                    f"{etype} cannot link {src_label[i]} -> {dst_label[i]}; allowed: "
                     + ", ".join(f"{a}->{b}" for a, b in spec.endpoints),
                 )
             )
@@ -406,6 +374,47 @@ def validate_tables(
         edges={k: _finish(v, sort=list(EDGE_ENDPOINT_COLUMNS)) for k, v in edges.items()},
         rejects=reject_frame,
     )
+
+
+def _missing_endpoint(node_id: str, rejected_ids: set[str]) -> str:
+    if node_id in rejected_ids:
+        return f"node {node_id!r} was rejected (see its own row), so this edge is too"
+    return f"no node with id {node_id!r}; add the node or correct the id"
+
+
+def _check_duplicate_ids(
+    nodes: dict[str, pd.DataFrame], problems: list[Problem], *, lenient: bool
+) -> None:
+    """Report every id used twice, within or across labels; drop repeats when lenient."""
+    frames = [
+        df[["id", "_file", "_row"]].assign(label=label)
+        for label, df in nodes.items()
+        if "_file" in df.columns  # labels absent from the input have no rows
+    ]
+    if not frames:
+        return
+    ids = pd.concat(frames, ignore_index=True)
+    ids = ids[ids["id"].notna()]
+    repeats = ids[ids.duplicated("id", keep="first")]
+    if repeats.empty:
+        return
+    first = ids.drop_duplicates("id").set_index("id")
+    for node_id, file, row, label in zip(
+        repeats["id"], repeats["_file"], repeats["_row"], repeats["label"], strict=True
+    ):
+        where = first.loc[node_id]
+        problems.append(
+            Problem(
+                str(file),
+                int(row),
+                "id",
+                f"duplicate id {node_id!r} (first at {where['_file']}, row {where['_row']}); "
+                "give each node its own id",
+            )
+        )
+        if lenient:
+            df = nodes[label]
+            nodes[label] = df[~((df["_file"] == file) & (df["_row"] == row))]
 
 
 def _finish(df: pd.DataFrame, *, sort: list[str]) -> pd.DataFrame:
