@@ -39,5 +39,7 @@ def demo_graph(demo_package: Path) -> EcosystemGraph:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"public datasets not found at {SHARED_DATA} (they sit beside the checkout in CI)")
+        pytest.skip(
+            f"public datasets not found at {SHARED_DATA} (they sit beside the checkout in CI)"
+        )
     return SHARED_DATA

@@ -51,8 +51,9 @@ def make_tables(
         for row in rows:
             u, v, *rest = row
             props = rest[0] if rest else {}
-            recs.append({"from_id": u, "to_id": v, "source": "test", "evidence": "observed",
-                         **props})
+            recs.append(
+                {"from_id": u, "to_id": v, "source": "test", "evidence": "observed", **props}
+            )
         raw_edges[etype] = pd.DataFrame(recs)
     return validate_tables(raw_nodes, raw_edges)
 
