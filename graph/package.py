@@ -73,7 +73,7 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     at_fdcwd, rename_exchange = -100, 2
     rc = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return rc == 0
+    return bool(rc == 0)
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:

@@ -325,13 +325,13 @@ def validate_tables(
     id_label = id_label[~id_label.index.duplicated()]
 
     edges: dict[str, pd.DataFrame] = {}
-    for etype, spec in EDGE_TYPES.items():
+    for etype, edge_spec in EDGE_TYPES.items():
         if etype not in raw_edges:
             edges[etype] = empty_edge_table(etype)
             continue
         df = _with_provenance(raw_edges[etype], f"edges/{etype}")
-        typed, bad = _typed_table(df, spec.props, edge_columns(etype), problems)
-        allowed = set(spec.endpoints)
+        typed, bad = _typed_table(df, edge_spec.props, edge_columns(etype), problems)
+        allowed = set(edge_spec.endpoints)
         src_label = typed["from_id"].map(id_label)
         dst_label = typed["to_id"].map(id_label)
         for col, lab in (("from_id", src_label), ("to_id", dst_label)):
@@ -356,7 +356,7 @@ def validate_tables(
                     int(typed.at[i, "_row"]),
                     "from_id",
                     f"{etype} cannot link {src_label[i]} -> {dst_label[i]}; allowed: "
-                    + ", ".join(f"{a}->{b}" for a, b in spec.endpoints),
+                    + ", ".join(f"{a}->{b}" for a, b in edge_spec.endpoints),
                 )
             )
             bad.add(i)

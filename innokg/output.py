@@ -43,13 +43,16 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _jsonable(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return json.loads(df.to_json(orient="records", force_ascii=False, date_format="iso"))
+    records: list[dict[str, Any]] = json.loads(
+        df.to_json(orient="records", force_ascii=False, date_format="iso")
+    )
+    return records
 
 
 def render(df: pd.DataFrame, fmt: str, *, title: str | None = None) -> str:
     """The text of ``df`` in ``fmt`` (table, csv or json)."""
     if fmt == "csv":
-        return neutralise_formulas(df).to_csv(index=False)
+        return str(neutralise_formulas(df).to_csv(index=False))
     if fmt == "json":
         return json.dumps(_jsonable(df), ensure_ascii=False, indent=2) + "\n"
     if fmt == "table":

@@ -21,7 +21,7 @@ Examples
 >>> nodes, edges = generate(800, seed=1)
 >>> sorted(k for k, v in nodes.items() if len(v)) == sorted(nodes)
 True
->>> nodes["Enterprise"]["name"].str.contains("示例").all()
+>>> bool(nodes["Enterprise"]["name"].str.contains("示例").all())
 True
 """
 
@@ -277,11 +277,12 @@ def generate(
         """A county in each given city (Jiyuan has none: the city itself)."""
         groups = np.array([city_idx_of[c] for c in county_city])
         picked = _pick(rng, groups, np.arange(len(county_code)), cities)
-        return np.where(
+        out: np.ndarray = np.where(
             picked >= 0,
             "region:" + county_code[picked.clip(0)].astype(str),
             "region:" + city_codes[cities].astype(str),
         ).astype(object)
+        return out
 
     # --- enterprises ------------------------------------------------------------
     n_ent = int(rest * 0.58)
@@ -469,11 +470,9 @@ def generate(
                 "kind": ri_kind,
                 "level": level,
                 "since": rng.integers(1950, 2016, n_ri),
-                "ownership": np.where(
-                    ri_kind == "university",
-                    np.where(rng.random(n_ri) < 0.85, "public", "private"),
-                    None,
-                ),
+                "ownership": pd.Series(
+                    np.where(rng.random(n_ri) < 0.85, "public", "private"), dtype="string"
+                ).where(ri_kind == "university"),
                 "name": city_short[ri_city]
                 + pd.Series(ri_kind).map(ri_kind_zh).to_numpy(dtype=object)
                 + "（示例"

@@ -22,7 +22,7 @@ def typed(folder: Path):  # type: ignore[no-untyped-def]
     return src, validate_tables(src.nodes, src.edges)
 
 
-def reencode(folder: Path, encoding: str, *, bom: bool = False) -> None:
+def re_encode(folder: Path, encoding: str, *, bom: bool = False) -> None:
     for f in folder.rglob("*.csv"):
         data = f.read_text(encoding="utf-8").encode(encoding)
         f.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
@@ -49,7 +49,7 @@ def test_encodings_give_the_same_tables(
 ) -> None:
     folder = tmp_path / "t"
     shutil.copytree(GOOD, folder)
-    reencode(folder, encoding, bom=bom)
+    re_encode(folder, encoding, bom=bom)
     src, tables = typed(folder)
     assert_same_tables(reference, tables)
     reported = sorted(w for w in src.warnings if "GB18030" in w)
