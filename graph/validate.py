@@ -274,7 +274,8 @@ def validate_tables(
     -------
     Tables
         Every label and type of the schema (empty tables where absent), columns in
-        canonical order and typed, rows sorted by id (edges by endpoints).
+        canonical order and typed; nodes sorted by id, edges by their endpoints'
+        positions in the node tables (a deterministic order).
 
     Raises
     ------
@@ -315,28 +316,27 @@ def validate_tables(
         else set()
     )
 
-    id_label = pd.Series(
-        np.concatenate([np.full(len(df), label, dtype=object) for label, df in nodes.items()])
-        if nodes
-        else np.array([], dtype=object),
-        index=pd.Index(pd.concat([df["id"] for df in nodes.values()], ignore_index=True)),
-        dtype="string",
-    )
-    id_label = id_label[~id_label.index.duplicated()]
+    # Nodes are final now: type every edge table, then resolve all endpoints at once.
+    nodes = {k: _finish(v) for k, v in nodes.items()}
+    labels = list(nodes)
+    typed_edges: dict[str, tuple[pd.DataFrame, set[int]]] = {}
+    for etype, edge_spec in EDGE_TYPES.items():
+        if etype in raw_edges:
+            df = _with_provenance(raw_edges[etype], f"edges/{etype}")
+            typed_edges[etype] = _typed_table(df, edge_spec.props, edge_columns(etype), problems)
+    positions = _endpoint_positions(nodes, [t for t, _ in typed_edges.values()])
+    node_code = np.repeat(np.arange(len(labels)), [len(df) for df in nodes.values()])
 
     edges: dict[str, pd.DataFrame] = {}
     for etype, edge_spec in EDGE_TYPES.items():
-        if etype not in raw_edges:
+        if etype not in typed_edges:
             edges[etype] = empty_edge_table(etype)
             continue
-        df = _with_provenance(raw_edges[etype], f"edges/{etype}")
-        typed, bad = _typed_table(df, edge_spec.props, edge_columns(etype), problems)
-        allowed = set(edge_spec.endpoints)
-        src_label = typed["from_id"].map(id_label)
-        dst_label = typed["to_id"].map(id_label)
-        for col, lab in (("from_id", src_label), ("to_id", dst_label)):
-            missing = typed[col].notna() & lab.isna()
-            for i in typed.index[missing.to_numpy(dtype=bool, na_value=False)]:
+        typed, bad = typed_edges[etype]
+        pos = dict(zip(EDGE_ENDPOINT_COLUMNS, positions.pop(0), strict=True))
+        for col in EDGE_ENDPOINT_COLUMNS:
+            missing = typed[col].notna().to_numpy(dtype=bool) & (pos[col] < 0)
+            for i in typed.index[missing]:
                 problems.append(
                     Problem(
                         str(typed.at[i, "_file"]),
@@ -346,21 +346,24 @@ def validate_tables(
                     )
                 )
                 bad.add(i)
-        pairs = src_label + ">" + dst_label
-        known = src_label.notna() & dst_label.notna()
-        wrong = known & ~pairs.isin([f"{a}>{b}" for a, b in allowed]).fillna(False)
-        for i in typed.index[wrong.to_numpy(dtype=bool)]:
+        src = np.where(pos["from_id"] >= 0, node_code[np.maximum(pos["from_id"], 0)], -1)
+        dst = np.where(pos["to_id"] >= 0, node_code[np.maximum(pos["to_id"], 0)], -1)
+        allowed = [labels.index(a) * 100 + labels.index(b) for a, b in edge_spec.endpoints]
+        wrong = (src >= 0) & (dst >= 0) & ~np.isin(src * 100 + dst, allowed)
+        for i, sa, sb in zip(typed.index[wrong], src[wrong], dst[wrong], strict=True):
             problems.append(
                 Problem(
                     str(typed.at[i, "_file"]),
                     int(typed.at[i, "_row"]),
                     "from_id",
-                    f"{etype} cannot link {src_label[i]} -> {dst_label[i]}; allowed: "
+                    f"{etype} cannot link {labels[sa]} -> {labels[sb]}; allowed: "
                     + ", ".join(f"{a}->{b}" for a, b in edge_spec.endpoints),
                 )
             )
             bad.add(i)
-        edges[etype] = typed.drop(index=list(bad)) if lenient else typed
+        # A stable order from the endpoints' positions: deterministic and cheap to sort.
+        typed = typed.iloc[np.lexsort((pos["to_id"], pos["from_id"]))]
+        edges[etype] = _finish(typed.drop(index=list(bad)) if lenient else typed, sort=None)
 
     if problems and not lenient:
         raise ValidationError(problems)
@@ -369,11 +372,29 @@ def validate_tables(
         [(p.file, p.row, p.column, p.message) for p in sorted(problems, key=Problem.sort_key)],
         columns=["file", "row", "column", "reason"],
     )
-    return Tables(
-        nodes={k: _finish(v, sort=["id"]) for k, v in nodes.items()},
-        edges={k: _finish(v, sort=list(EDGE_ENDPOINT_COLUMNS)) for k, v in edges.items()},
-        rejects=reject_frame,
-    )
+    return Tables(nodes=nodes, edges=edges, rejects=reject_frame)
+
+
+def _endpoint_positions(
+    nodes: dict[str, pd.DataFrame], edge_tables: list[pd.DataFrame]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each edge table, the position of each endpoint among all node ids (-1: none).
+
+    One factorisation of every id and endpoint together: about twice as fast as
+    index lookups, which matters at millions of edges.
+    """
+    ids = pd.concat([df["id"] for df in nodes.values()], ignore_index=True).astype("string")
+    ends = [t[c].astype("string") for t in edge_tables for c in EDGE_ENDPOINT_COLUMNS]
+    codes, uniques = pd.factorize(pd.concat([ids, *ends], ignore_index=True))
+    n = len(ids)
+    position = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the last slot serves NA (-1)
+    position[codes[:n][::-1]] = np.arange(n)[::-1]  # a repeated id resolves to its first
+    out, start = [], n
+    for t in edge_tables:
+        m = len(t)
+        out.append((position[codes[start : start + m]], position[codes[start + m : start + 2 * m]]))
+        start += 2 * m
+    return out
 
 
 def _missing_endpoint(node_id: str, rejected_ids: set[str]) -> str:
@@ -417,7 +438,9 @@ def _check_duplicate_ids(
             nodes[label] = df[~((df["_file"] == file) & (df["_row"] == row))]
 
 
-def _finish(df: pd.DataFrame, *, sort: list[str]) -> pd.DataFrame:
+def _finish(df: pd.DataFrame, *, sort: tuple[str, ...] | None = ("id",)) -> pd.DataFrame:
     """Drop provenance and put rows in a stable order, for byte-identical packages."""
     df = df.drop(columns=[c for c in PROVENANCE_COLUMNS if c in df.columns])
-    return df.sort_values(sort, kind="stable").reset_index(drop=True)
+    if sort:
+        df = df.sort_values(list(sort), kind="stable")
+    return df.reset_index(drop=True)
