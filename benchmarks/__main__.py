@@ -1,0 +1,144 @@
+"""Benchmark innokg on demo graphs of several scales and print one table.
+
+    python -m benchmarks --scale 1e4,1e5,1e6 [--repeat 3] [--steps NAME,...]
+
+For each scale it builds one demo package, then runs each step ``--repeat`` times, each
+in a fresh process, and reports the median wall time and the largest peak RSS.  The
+table is printed and written as JSON (``benchmarks/results/latest.json`` by default).
+Where a step has a target at 1,000,000 nodes, the table says whether it was met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.steps import STEPS, TARGETS_1M
+
+
+def _scales(text: str) -> list[int]:
+    return [int(float(s)) for s in text.split(",") if s.strip()]
+
+
+def _run(step: str, package: Path, scale: int) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run_step", step, str(package), str(scale)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _machine() -> dict[str, Any]:
+    import os
+
+    mem = "?"
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) / 1024 / 1024:.0f} GB"
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "memory": mem,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--scale", type=_scales, default=[10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--steps", type=lambda s: s.split(","), default=list(STEPS))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
+    args = parser.parse_args()
+    unknown = [s for s in args.steps if s not in STEPS]
+    if unknown:
+        parser.error(f"unknown step(s) {unknown}; known: {', '.join(STEPS)}")
+
+    from innokg.pipeline import build_demo
+
+    rows: list[dict[str, Any]] = []
+    work = Path(tempfile.mkdtemp(prefix="innokg-bench-"))
+    try:
+        for scale in args.scale:
+            package = work / f"demo-{scale}"
+            print(f"building the {scale:,}-node demo ...", file=sys.stderr, flush=True)
+            build_demo(package, scale=scale)
+            for step in args.steps:
+                runs = [_run(step, package, scale) for _ in range(args.repeat)]
+                ok = [r for r in runs if "error" not in r]
+                row: dict[str, Any] = {"step": step, "scale": scale, "runs": runs}
+                if ok:
+                    row["median_s"] = statistics.median(r["seconds"] for r in ok)
+                    row["peak_rss_mb"] = max(r["peak_rss_mb"] for r in ok)
+                    target = TARGETS_1M.get(step)
+                    if target is not None and scale >= 1_000_000:
+                        row["target_s"] = target
+                        row["met"] = row["median_s"] <= target
+                else:
+                    row["error"] = runs[0]["error"]
+                rows.append(row)
+                print(
+                    f"  {step}: {row.get('median_s', row.get('error'))}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            shutil.rmtree(package, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    report = {
+        "machine": _machine(),
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "command": " ".join(["python -m benchmarks", *sys.argv[1:]]),
+        "rows": rows,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    print(render(report))
+    return 0
+
+
+def render(report: dict[str, Any]) -> str:
+    """The report as a Markdown table."""
+    lines = [
+        "| step | scale | median | peak RSS | target at 1M | met | notes |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in report["rows"]:
+        if "error" in r:
+            lines.append(f"| {r['step']} | {r['scale']:,} | failed | | | | {r['error']} |")
+            continue
+        notes = ", ".join(
+            f"{k} {v}" for k, v in r["runs"][0].items() if k not in ("seconds", "peak_rss_mb")
+        )
+        target = f"{r['target_s']:g} s" if "target_s" in r else ""
+        met = {True: "yes", False: "**no**"}.get(r.get("met"), "")  # type: ignore[arg-type]
+        lines.append(
+            f"| {r['step']} | {r['scale']:,} | {r['median_s']:.3f} s | "
+            f"{r['peak_rss_mb']:,.0f} MB | {target} | {met} | {notes} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
