@@ -1,0 +1,971 @@
+"""Collaboration gaps: who lacks what the policy asks for, and how badly.
+
+One function per kind of gap, each returning a tidy table whose first columns are
+shared by all kinds (so the tables stack into one, see :func:`collaboration_gaps`):
+
+- ``gap`` (str): the kind of gap (a key of :data:`GAP_KINDS`).
+- ``entity`` (str): what has the gap: a node id, ``cluster:3`` for a supply cluster,
+  ``cluster:3|cluster:7`` for a pair of clusters.
+- ``name`` (str): its name; ``label`` (str): its node label, or ``Cluster`` /
+  ``ClusterPair``.
+- ``missing`` (str), ``missing_zh`` (str): what is missing, in English and Chinese.
+- ``severity`` (float): how bad the gap is; higher is worse, comparable within a kind
+  (each function says what it measures).
+- ``city`` (str): the entity's city where it has one (empty otherwise).
+- ``detail`` (str), ``detail_zh`` (str): one sentence with the figures behind the row.
+
+The organisation network used for structural holes joins enterprises, research
+institutes, alliances, funds, platforms and maker teams by SUPPLIES,
+COLLABORATES_WITH, MEMBER_OF, INVESTS_IN, ESTABLISHED, OPERATES and HOSTS edges, as
+a simple undirected graph (Burt's measures are computed by igraph on it; they equal
+networkx's ``constraint`` and ``effective_size``).
+
+Examples
+--------
+>>> from tests.factory import make_graph
+>>> G = make_graph({"Enterprise": [{"id": "e1", "name": "甲", "size": "large", "employees": 999}]})
+>>> research_gaps(G)[["gap", "entity", "severity"]].to_dict("records")
+[{'gap': 'no_research_partner', 'entity': 'e1', 'severity': 3.0}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from graph.ecosystem import EcosystemGraph
+from graph.errors import QueryError
+from queries.arrays import ORGANISATIONS, GraphArrays, arrays, resolve_city, resolve_industries
+from queries.clusters import cluster_labels, single_sourced_inputs, supply_clusters
+from queries.indicators import latest_year, policy_indicators
+
+__all__ = [
+    "CORE_COLUMNS",
+    "GAP_KINDS",
+    "ORG_EDGES",
+    "brokers",
+    "cluster_support_gaps",
+    "collaboration_gaps",
+    "finance_gaps",
+    "research_gaps",
+    "single_source_gaps",
+    "structural_holes",
+    "target_gaps",
+    "unspanned_cluster_pairs",
+]
+
+#: The columns every gap table starts with.
+CORE_COLUMNS = (
+    "gap",
+    "entity",
+    "name",
+    "label",
+    "missing",
+    "missing_zh",
+    "severity",
+    "city",
+    "detail",
+    "detail_zh",
+)
+
+#: Edge types of the organisation network (structural holes, brokers).
+ORG_EDGES = (
+    "SUPPLIES",
+    "COLLABORATES_WITH",
+    "MEMBER_OF",
+    "INVESTS_IN",
+    "ESTABLISHED",
+    "OPERATES",
+    "HOSTS",
+)
+
+ClusterOptions = Mapping[str, Any] | None
+
+
+def _table(gap: str, core: dict[str, Any], extra: dict[str, Any] | None = None) -> pd.DataFrame:
+    """A gap table: the core columns (typed) then ``extra``, sorted by severity."""
+    n = len(core["entity"])
+    cols: dict[str, Any] = {"gap": np.full(n, gap, dtype=object)}
+    for name in CORE_COLUMNS[1:]:
+        cols[name] = core.get(name, np.full(n, "", dtype=object))
+    df = pd.DataFrame(cols)
+    for name, values in (extra or {}).items():
+        df[name] = values
+    types = {c: "string" for c in CORE_COLUMNS if c != "severity"}
+    df = df.astype({**types, "severity": "float64"})
+    return df.sort_values(["severity", "entity"], ascending=[False, True], ignore_index=True)
+
+
+def _city_names(A: GraphArrays, pos: np.ndarray) -> np.ndarray:
+    city = A.city()[pos]
+    return np.where(city >= 0, A.names[np.maximum(city, 0)], "").astype(object)
+
+
+def _filtered(
+    G: EcosystemGraph, A: GraphArrays, city: str | None, industry: str | None
+) -> np.ndarray:
+    return A.in_city(resolve_city(G, city)) & A.in_industries(resolve_industries(G, industry))
+
+
+def _lm(A: GraphArrays, year: int | None) -> np.ndarray:
+    size = A.values("size", dtype="object", fill="")
+    industrial = A.values("industrial")
+    return (
+        A.mask("Enterprise")
+        & A.alive(year)
+        & np.isin(size, ["large", "medium"])
+        & ~(industrial == 0)
+    )
+
+
+def research_gaps(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+) -> pd.DataFrame:
+    """Large and medium industrial enterprises with no research partner.
+
+    A firm has a research partner when it has a COLLABORATES_WITH edge to a research
+    institute, or set up or operates a co-built R&D platform.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only firms in this city / industry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The core columns (see the module) with ``severity`` = log10(1 + employees)
+        (3 for a firm of 999 people; 3.0 for a large and 2.5 for a medium firm whose
+        headcount is unknown), then:
+
+        - ``size`` (str): large or medium.
+        - ``employees`` (Int64): headcount where known.
+        - ``industry`` (str): its industry's name.
+        - ``peers_with_partner`` (float): share of the large and medium firms of its
+          industry that do have a research partner (NaN without an industry).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲", "size": "medium"},
+    ...                     {"id": "b", "name": "乙", "size": "large"}],
+    ...      "ResearchInstitute": [{"id": "r", "name": "院"}]},
+    ...     {"COLLABORATES_WITH": [("b", "r")]},
+    ... )
+    >>> research_gaps(G)[["entity", "severity"]].to_dict("records")
+    [{'entity': 'a', 'severity': 2.5}]
+    """
+    A = arrays(G)
+    lm = _lm(A, year)
+    ri = A.mask("ResearchInstitute") & A.alive(year)
+    co_built = (
+        A.mask("Platform")
+        & A.alive(year)
+        & (A.values("kind", dtype="object", fill="") == "co_built_rnd")
+    )
+    partner = (A.matrix(["COLLABORATES_WITH"], year=year) @ ri.astype(float)) > 0
+    partner |= (A.matrix(["ESTABLISHED", "OPERATES"], year=year) @ co_built.astype(float)) > 0
+    ind = A.industry()
+    peers = pd.DataFrame({"ind": ind[lm], "ok": partner[lm]})
+    share = peers[peers["ind"] >= 0].groupby("ind")["ok"].mean()
+    pos = np.flatnonzero(lm & ~partner & _filtered(G, A, city, industry))
+    employees = A.values("employees")[pos]
+    size = A.values("size", dtype="object", fill="")[pos]
+    fallback = np.where(size == "large", 3.0, 2.5)
+    severity = np.where(np.isnan(employees), fallback, np.log10(1 + np.nan_to_num(employees)))
+    peer = pd.Series(ind[pos]).map(share).to_numpy(float)
+    ind_name = np.where(ind[pos] >= 0, A.names[np.maximum(ind[pos], 0)], "")
+    staff = [f"{int(e)} employees" if not np.isnan(e) else "headcount unknown" for e in employees]
+    staff_zh = [f"员工 {int(e)} 人" if not np.isnan(e) else "员工人数不详" for e in employees]
+    peer_en = [
+        f"; {p:.0%} of large and medium peers in {i} have one" if not np.isnan(p) else ""
+        for p, i in zip(peer, ind_name, strict=True)
+    ]
+    peer_zh = [
+        f"；同行业 {p:.0%} 的大中型企业已有研发合作伙伴" if not np.isnan(p) else "" for p in peer
+    ]
+    return _table(
+        "no_research_partner",
+        {
+            "entity": A.ids[pos].astype(str),
+            "name": A.names[pos],
+            "label": np.full(len(pos), "Enterprise", dtype=object),
+            "missing": np.full(len(pos), "research partner (institute or co-built platform)"),
+            "missing_zh": np.full(len(pos), "研发合作伙伴（高校院所或合建平台）"),
+            "severity": severity.round(4),
+            "city": _city_names(A, pos),
+            "detail": [f"{s} firm, {e}{p}" for s, e, p in zip(size, staff, peer_en, strict=True)],
+            "detail_zh": [
+                f"{'大型' if s == 'large' else '中型'}企业，{e}{p}"
+                for s, e, p in zip(size, staff_zh, peer_zh, strict=True)
+            ],
+        },
+        {
+            "size": pd.array(size, dtype="string"),
+            "employees": pd.array(
+                np.where(np.isnan(employees), np.nan, employees), dtype="Float64"
+            ).astype("Int64"),
+            "industry": pd.array(ind_name, dtype="string"),
+            "peers_with_partner": peer.round(4),
+        },
+    )
+
+
+def cluster_support_gaps(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+    clusters: ClusterOptions = None,
+) -> pd.DataFrame:
+    """Supply clusters with no research institute, alliance, fund or platform.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only clusters with a member in this city / industry.
+    clusters : mapping, optional
+        Options of :func:`queries.clusters.supply_clusters` (seed, resolution, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cluster and missing kind of support; the core columns (see the
+        module) with ``severity`` = the cluster's member count (firms left without
+        it), then ``cluster`` (int) and ``size`` (int).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
+    ...                {"SUPPLIES": [("a", "b"), ("b", "c")]})
+    >>> cluster_support_gaps(G)["missing"].tolist()
+    ['alliance', 'fund', 'platform', 'research institute']
+    """
+    table = supply_clusters(G, year=year, city=city, industry=industry, **(clusters or {}))
+    kinds = {
+        "institutes": ("research institute", "科研机构", "no member works with an institute"),
+        "alliances": ("alliance", "产业或创新联盟", "no member belongs to an alliance"),
+        "funds": ("fund", "基金", "no fund invests in or was set up by a member"),
+        "platforms": ("platform", "双创平台", "no member set up or operates a platform"),
+    }
+    rows = []
+    for col, (en, zh, why) in kinds.items():
+        part = table[table[col] == 0]
+        rows.append(
+            pd.DataFrame(
+                {
+                    "entity": "cluster:" + part["cluster"].astype(str),
+                    "name": part["label"].astype(str),
+                    "label": "Cluster",
+                    "missing": en,
+                    "missing_zh": zh,
+                    "severity": part["size"].astype(float),
+                    "city": part["cities"].astype(str).str.split(" ").str[0],
+                    "detail": f"{why}; "
+                    + part["size"].astype(str)
+                    + " firms; leader "
+                    + part["leader_name"].astype(str),
+                    "detail_zh": "集群内 "
+                    + part["size"].astype(str)
+                    + f" 家企业均无{zh}支撑；链主 "
+                    + part["leader_name"].astype(str),
+                    "cluster": part["cluster"],
+                    "size": part["size"],
+                }
+            )
+        )
+    df = pd.concat(rows, ignore_index=True)
+    out = _table(
+        "cluster_support",
+        {c: df[c].to_numpy() for c in CORE_COLUMNS[1:]},
+        {"cluster": df["cluster"].astype("int64"), "size": df["size"].astype("int64")},
+    )
+    return out.sort_values(
+        ["severity", "cluster", "missing"], ascending=[False, True, True], ignore_index=True
+    )
+
+
+def finance_gaps(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+) -> pd.DataFrame:
+    """Maker teams that no fund invests in.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year (default: the latest year in the graph).
+    city, industry : str, optional
+        Only teams in this city / industry (a team's are its host's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The core columns (see the module) with ``severity`` = years since the team
+        was set up (as of ``year``; 0 when unknown), plus 2 for a demonstration team,
+        then ``kind`` (str), ``since`` (Int64), ``demonstration`` (Int64) and ``host``
+        (str: the name of the enterprise or platform hosting it).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph({"MakerTeam": [{"id": "t", "name": "团队", "since": 2015}]})
+    >>> finance_gaps(G, year=2018)[["entity", "severity"]].to_dict("records")
+    [{'entity': 't', 'severity': 3.0}]
+    """
+    A = arrays(G)
+    ref = year if year is not None else latest_year(G)
+    teams = A.mask("MakerTeam") & A.alive(year)
+    funds = A.mask("Fund") & A.alive(year)
+    funded = (A.matrix(["INVESTS_IN^-1"], year=year) @ funds.astype(float)) > 0
+    pos = np.flatnonzero(teams & ~funded & _filtered(G, A, city, industry))
+    since = A.values("since")[pos]
+    demo = A.values("demonstration")[pos]
+    age = np.where(np.isnan(since) | (ref is None), 0.0, (ref or 0) - np.nan_to_num(since))
+    severity = np.maximum(age, 0) + np.where(np.isnan(demo), 0.0, 2.0)
+    h_src, h_dst = A.edges("HOSTS", year=year)
+    host = np.full(A.n, "", dtype=object)
+    host[h_dst[::-1]] = A.names[h_src[::-1]]  # the first host listed wins
+    host_names = host[pos]
+    kind = A.values("kind", dtype="object", fill="")[pos]
+    return _table(
+        "team_no_finance",
+        {
+            "entity": A.ids[pos].astype(str),
+            "name": A.names[pos],
+            "label": np.full(len(pos), "MakerTeam", dtype=object),
+            "missing": np.full(len(pos), "investor (fund)"),
+            "missing_zh": np.full(len(pos), "投资（基金）"),
+            "severity": severity,
+            "city": _city_names(A, pos),
+            "detail": [
+                f"{k} team, {int(a)} years without an investor"
+                + (", a demonstration team" if not np.isnan(d) else "")
+                for k, a, d in zip(kind, age, demo, strict=True)
+            ],
+            "detail_zh": [
+                f"成立 {int(a)} 年未获投资" + ("，系创客示范团队" if not np.isnan(d) else "")
+                for a, d in zip(age, demo, strict=True)
+            ],
+        },
+        {
+            "kind": pd.array(kind, dtype="string"),
+            "since": pd.array(since, dtype="Float64").astype("Int64"),
+            "demonstration": pd.array(demo, dtype="Float64").astype("Int64"),
+            "host": pd.array(host_names, dtype="string"),
+        },
+    )
+
+
+def target_gaps(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+) -> pd.DataFrame:
+    """Cities and industries below a target of the seed policy.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year (e.g. the targets' deadline, 2018).
+    city, industry : str, optional
+        Only this city's / industry's rows (both: both).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (city or industry) and indicator that has a target and
+        does not meet it; the core columns (see the module) with ``severity`` = the
+        shortfall as a share of the target (0 to 1), then ``indicator`` (str),
+        ``article`` (Int64), ``value``, ``target``, ``gap`` (float) and
+        ``target_basis`` (str), as in :func:`queries.indicators.policy_indicators`.
+    """
+    frames = []
+    for by, label in (("city", "Region"), ("industry", "Industry")):
+        if (by == "city" and industry is not None and city is None) or (
+            by == "industry" and city is not None and industry is None
+        ):
+            continue
+        ind = policy_indicators(G, by=by, year=year)  # type: ignore[arg-type]
+        ind = ind[ind["met"].fillna(True).eq(False)]
+        if by == "city" and city is not None:
+            ind = ind[ind["group"] == str(arrays(G).ids[resolve_city(G, city)])]
+        if by == "industry" and industry is not None:
+            wanted = arrays(G).ids[resolve_industries(G, industry)].astype(str)
+            ind = ind[ind["group"].isin(wanted)]
+        frames.append(ind.assign(label=label, by=by))
+    df = pd.concat(frames, ignore_index=True)
+    share = df["unit"] == "share"
+
+    def show(v: pd.Series) -> pd.Series:
+        return v.map(lambda x: f"{x:.0%}").where(share, v.map(lambda x: f"{x:g}"))
+
+    value, target = show(df["value"]), show(df["target"])
+    deadline = df["deadline"].astype("string").fillna("")
+    by_when = deadline.map(lambda d: f" by {d}" if d else "")
+    by_when_zh = deadline.map(lambda d: f"（{d} 年前）" if d else "")
+    city_col = np.where(df["by"] == "city", df["group_name"].astype(str), "")
+    return _table(
+        "below_target",
+        {
+            "entity": df["group"].to_numpy(object),
+            "name": df["group_name"].to_numpy(object),
+            "label": df["label"].to_numpy(object),
+            "missing": df["indicator_en"].to_numpy(object),
+            "missing_zh": df["indicator_zh"].to_numpy(object),
+            "severity": (df["gap"] / df["target"]).round(4).to_numpy(float),
+            "city": city_col,
+            "detail": (
+                "article "
+                + df["article"].astype(str)
+                + ": "
+                + value
+                + " against "
+                + target
+                + by_when
+                + " ("
+                + df["target_basis"].astype(str)
+                + " target)"
+            ).to_numpy(object),
+            "detail_zh": (
+                "第 "
+                + df["article"].astype(str)
+                + " 条：现为 "
+                + value
+                + "，目标 "
+                + target
+                + by_when_zh
+            ).to_numpy(object),
+        },
+        {
+            "indicator": df["indicator"].astype("string").to_numpy(),
+            "article": df["article"].astype("Int64").to_numpy(),
+            "value": df["value"].to_numpy(float),
+            "target": df["target"].to_numpy(float),
+            "gap": df["gap"].to_numpy(float),
+            "target_basis": df["target_basis"].astype("string").to_numpy(),
+        },
+    )
+
+
+def single_source_gaps(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+) -> pd.DataFrame:
+    """Inputs a buyer gets from one supplier only (a supply risk).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only buyers in this city / industry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per buyer and input (see
+        :func:`queries.clusters.single_sourced_inputs`); the core columns (see the
+        module) with ``severity`` = the share of the buyer's input that the supplier
+        provides (1 when not recorded), then ``input``, ``supplier``,
+        ``supplier_name`` and ``basis`` (str).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": "s", "name": "供"}, {"id": "b", "name": "买"}]},
+    ...                {"SUPPLIES": [("s", "b", {"product": "钢材", "share": 0.9})]})
+    >>> single_source_gaps(G)[["entity", "missing", "severity"]].to_dict("records")
+    [{'entity': 'b', 'missing': 'a second supplier of 钢材', 'severity': 0.9}]
+    """
+    A = arrays(G)
+    df = single_sourced_inputs(G, year=year)
+    pos = A.index(df["buyer"].to_numpy())
+    keep = _filtered(G, A, city, industry)[pos]
+    df, pos = df[keep].reset_index(drop=True), pos[keep]
+    basis = df["basis"].astype(str)
+    return _table(
+        "single_source",
+        {
+            "entity": df["buyer"].to_numpy(object),
+            "name": df["buyer_name"].to_numpy(object),
+            "label": np.full(len(df), "Enterprise", dtype=object),
+            "missing": ("a second supplier of " + df["input"].astype(str)).to_numpy(object),
+            "missing_zh": (df["input"].astype(str) + "的第二供应商").to_numpy(object),
+            "severity": df["share"].fillna(1.0).to_numpy(float),
+            "city": _city_names(A, pos),
+            "detail": (
+                "only "
+                + df["supplier_name"].astype(str)
+                + np.where(
+                    basis == "products", " makes it (inferred from products)", " supplies it"
+                )
+            ).to_numpy(object),
+            "detail_zh": (
+                "仅由"
+                + df["supplier_name"].astype(str)
+                + np.where(basis == "products", "生产（据产品推断）", "供货")
+            ).to_numpy(object),
+        },
+        {
+            "input": df["input"].to_numpy(),
+            "supplier": df["supplier"].to_numpy(),
+            "supplier_name": df["supplier_name"].to_numpy(),
+            "basis": df["basis"].to_numpy(),
+        },
+    )
+
+
+def _burt(
+    A: GraphArrays, year: int | None, pos: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Degree, Burt's constraint and effective size of ``pos`` in the organisation graph."""
+    g, nodes = A.igraph(ORG_EDGES, ORGANISATIONS, year=year)
+    local = np.searchsorted(nodes, pos)
+    if len(local) == 0:
+        empty = np.array([], dtype=float)
+        return empty, empty, empty
+    degree = np.asarray(g.degree(local.tolist()), dtype=float)
+    constraint = np.asarray(g.constraint(local.tolist()), dtype=float)
+    trans = np.asarray(g.transitivity_local_undirected(local.tolist(), mode="zero"), dtype=float)
+    esize = np.where(degree > 0, degree - (degree - 1) * trans, np.nan)
+    return degree, constraint, esize
+
+
+def structural_holes(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+    labels: Sequence[str] = ORGANISATIONS,
+    min_degree: int = 2,
+) -> pd.DataFrame:
+    """Burt's constraint and effective size of organisations.
+
+    High constraint means an organisation's contacts are tied to each other: it spans
+    no structural hole and hears little that its contacts do not.  Organisations with
+    fewer than ``min_degree`` contacts are left out (one contact gives constraint 1 by
+    definition).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only organisations in this city / industry.
+    labels : sequence of str
+        Labels to report (all organisations are in the network regardless).
+    min_degree : int
+        Fewest contacts to be reported.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The core columns (see the module) with ``severity`` = Burt's constraint (0 to
+        1, above 1 is possible with very few contacts), then ``degree`` (int:
+        contacts), ``constraint`` (float), ``effective_size`` (float: contacts minus
+        redundancy, n - 2t/n with t ties among the n contacts) and ``efficiency``
+        (float: effective size / contacts).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
+    ...                {"SUPPLIES": [("a", "b"), ("b", "c"), ("a", "c")]})
+    >>> structural_holes(G)[["entity", "constraint", "effective_size"]].to_dict("records")[0]
+    {'entity': 'a', 'constraint': 1.125, 'effective_size': 1.0}
+    """
+    A = arrays(G)
+    unknown = [x for x in labels if x not in ORGANISATIONS]
+    if unknown:
+        raise QueryError(f"labels must be organisations ({', '.join(ORGANISATIONS)})")
+    g, nodes = A.igraph(ORG_EDGES, ORGANISATIONS, year=year)
+    degree_all = np.asarray(g.degree(), dtype=np.int64)
+    ok = (degree_all >= min_degree) & A.mask(*labels)[nodes] & A.alive(year)[nodes]
+    ok &= _filtered(G, A, city, industry)[nodes]
+    pos = nodes[ok]
+    degree, constraint, esize = _burt(A, year, pos)
+    return _table(
+        "structural_hole",
+        {
+            "entity": A.ids[pos].astype(str),
+            "name": A.names[pos],
+            "label": np.array(A.label_names, dtype=object)[A.label_code[pos]],
+            "missing": np.full(len(pos), "non-redundant contacts (structural holes to span)"),
+            "missing_zh": np.full(len(pos), "非冗余联系（可跨越的结构洞）"),
+            "severity": constraint.round(6),
+            "city": _city_names(A, pos),
+            "detail": [
+                f"constraint {c:.2f}; effective size {e:.1f} of {int(d)} contacts"
+                for c, e, d in zip(constraint, esize, degree, strict=True)
+            ],
+            "detail_zh": [
+                f"约束度 {c:.2f}；{int(d)} 个联系方中有效规模 {e:.1f}，联系方之间多已相连"
+                for c, e, d in zip(constraint, esize, degree, strict=True)
+            ],
+        },
+        {
+            "degree": degree.astype(np.int64),
+            "constraint": constraint,
+            "effective_size": esize,
+            "efficiency": esize / np.where(degree > 0, degree, np.nan),
+        },
+    )
+
+
+def _touches(A: GraphArrays, labels_c: np.ndarray, year: int | None) -> tuple[sp.csr_array, int]:
+    """Node x cluster matrix: 1 where the node is in or next to a member of the cluster."""
+    k = int(labels_c.max()) + 1 if len(labels_c) and labels_c.max() >= 0 else 0
+    firms = np.flatnonzero(labels_c >= 0)
+    M = sp.csr_array((np.ones(len(firms)), (firms, labels_c[firms])), shape=(A.n, max(k, 1)))
+    S = A.adjacency(ORG_EDGES, year=year)
+    T = (S @ M + M).tocsr()
+    T.data[:] = 1.0
+    return T, k
+
+
+def _spanning(T: sp.csr_array) -> pd.DataFrame:
+    """(node, cluster a, cluster b) for every pair of clusters a < b a node touches."""
+    coo = T.tocoo()
+    df = pd.DataFrame({"node": coo.row, "c": coo.col})
+    count = df.groupby("node")["c"].transform("size")
+    df = df[count.to_numpy() >= 2]
+    pairs = df.merge(df, on="node")
+    pairs = pairs[pairs["c_x"] < pairs["c_y"]]
+    return pairs.rename(columns={"c_x": "a", "c_y": "b"}).reset_index(drop=True)
+
+
+def brokers(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+    clusters: ClusterOptions = None,
+) -> pd.DataFrame:
+    """Organisations that span supply clusters, and the pairs they alone hold together.
+
+    An organisation spans clusters A and B when it is a member of one and linked to a
+    member of the other, or linked to members of both (organisation network, see the
+    module).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only organisations in this city / industry.
+    clusters : mapping, optional
+        Options of :func:`queries.clusters.supply_clusters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per organisation spanning at least two clusters; the core columns (see
+        the module) with ``severity`` = the cluster pairs that only it spans (the
+        ties that would go with it; the missing thing is a second broker), then
+        ``clusters_spanned`` (int), ``pairs_spanned`` (int), ``sole_pairs`` (int),
+        ``clusters`` (str: up to ten cluster ids), ``constraint`` (float) and
+        ``effective_size`` (float).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> firms = [{"id": i, "name": i} for i in "abcdef"]
+    >>> G = make_graph(
+    ...     {"Enterprise": firms, "Fund": [{"id": "fund", "name": "基金"}]},
+    ...     {"SUPPLIES": [("a", "b"), ("b", "c"), ("d", "e"), ("e", "f")],
+    ...      "INVESTS_IN": [("fund", "a"), ("fund", "d")]},
+    ... )
+    >>> brokers(G)[["entity", "sole_pairs"]].to_dict("records")
+    [{'entity': 'fund', 'sole_pairs': 1}]
+    """
+    A = arrays(G)
+    labels_c = cluster_labels(G, year=year, **(clusters or {}))
+    T, _ = _touches(A, labels_c, year)
+    pairs = _spanning(T)
+    spanners = pairs.groupby(["a", "b"])["node"].transform("size")
+    sole = pairs[spanners.to_numpy() == 1].groupby("node").size()
+    per_node = pairs.groupby("node").size()
+    spanned = np.diff(T.indptr)
+    pos = np.flatnonzero((spanned >= 2) & A.mask(*ORGANISATIONS) & A.alive(year))
+    pos = pos[_filtered(G, A, city, industry)[pos]]
+    n_sole = sole.reindex(pos, fill_value=0).to_numpy(np.int64)
+    n_pairs = per_node.reindex(pos, fill_value=0).to_numpy(np.int64)
+    listed = [
+        ", ".join(str(c) for c in T.indices[T.indptr[p] : T.indptr[p + 1]][:10]) for p in pos
+    ]  # only brokers, a small share of the nodes
+    _, constraint, esize = _burt(A, year, pos)
+    label = np.array(A.label_names, dtype=object)[A.label_code[pos]]
+    return _table(
+        "broker",
+        {
+            "entity": A.ids[pos].astype(str),
+            "name": A.names[pos],
+            "label": label,
+            "missing": np.full(len(pos), "a second broker for the cluster pairs it alone links"),
+            "missing_zh": np.full(len(pos), "其独自连接的集群对缺少第二个桥梁"),
+            "severity": n_sole.astype(float),
+            "city": _city_names(A, pos),
+            "detail": [
+                f"links {int(s)} clusters ({c}); the only link of {int(o)} of its "
+                f"{int(q)} cluster pairs"
+                for s, c, o, q in zip(spanned[pos], listed, n_sole, n_pairs, strict=True)
+            ],
+            "detail_zh": [
+                f"连接 {int(s)} 个集群（{c}），其中 {int(o)} 对集群仅靠其连接"
+                for s, c, o in zip(spanned[pos], listed, n_sole, strict=True)
+            ],
+        },
+        {
+            "clusters_spanned": spanned[pos].astype(np.int64),
+            "pairs_spanned": n_pairs,
+            "sole_pairs": n_sole,
+            "clusters": pd.array(listed, dtype="string"),
+            "constraint": constraint,
+            "effective_size": esize,
+        },
+    )
+
+
+def unspanned_cluster_pairs(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+    clusters: ClusterOptions = None,
+) -> pd.DataFrame:
+    """Pairs of supply clusters with a reason to work together that nobody links.
+
+    The reason is their affinity: ``chain`` = the products of one are inputs
+    (UPSTREAM_OF) of the other's, sum over product pairs of the shares of members
+    making them, both directions; ``industry`` = the overlap of their industry mixes
+    (sum over industries of the product of member shares).  A pair is unspanned when
+    no organisation touches both (see :func:`brokers`).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only pairs with a member of either cluster in this city / industry.
+    clusters : mapping, optional
+        Options of :func:`queries.clusters.supply_clusters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unspanned pair with positive affinity; the core columns (see the
+        module) with ``entity`` = ``cluster:A|cluster:B``, ``name`` = their labels and
+        ``severity`` = ``(chain + industry_overlap / 2) * sqrt(size_a * size_b)`` (the
+        affinity times the clusters' geometric mean size: bigger clusters kept apart
+        weigh more), then ``cluster_a``, ``cluster_b``,
+        ``size_a``, ``size_b`` (int), ``chain`` and ``industry_overlap`` (float).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": i, "name": i} for i in "abcdef"],
+    ...      "Product": [{"id": "steel", "name": "钢材"}, {"id": "car", "name": "汽车"}]},
+    ...     {"SUPPLIES": [("a", "b"), ("b", "c"), ("d", "e"), ("e", "f")],
+    ...      "PRODUCES": [("a", "steel"), ("d", "car")],
+    ...      "UPSTREAM_OF": [("steel", "car")]},
+    ... )
+    >>> unspanned_cluster_pairs(G)[["entity", "severity"]].to_dict("records")
+    [{'entity': 'cluster:1|cluster:2', 'severity': 0.3333}]
+    """
+    A = arrays(G)
+    labels_c = cluster_labels(G, year=year, **(clusters or {}))
+    T, k = _touches(A, labels_c, year)
+    if k < 2:
+        return _table("unspanned_pair", {"entity": np.array([], dtype=object)})
+    firms = np.flatnonzero(labels_c >= 0)
+    M = sp.csr_array((np.ones(len(firms)), (labels_c[firms], firms)), shape=(k, A.n))
+    size = np.asarray(M.sum(axis=1)).ravel()
+    inv = sp.diags_array(1.0 / np.maximum(size, 1))
+    makes = inv @ M @ A.matrix(["PRODUCES"], year=year)
+    chain = makes @ A.matrix(["UPSTREAM_OF"], year=year) @ makes.T
+    chain = (chain + chain.T).tocoo()
+    ind = A.industry()
+    has = ind[firms] >= 0
+    CI = sp.csr_array((np.ones(has.sum()), (labels_c[firms][has], ind[firms][has])), shape=(k, A.n))
+    CI = inv @ CI
+    overlap = (CI @ CI.T).tocoo()
+    aff = pd.concat(
+        [
+            pd.DataFrame({"a": chain.row, "b": chain.col, "chain": chain.data, "ind": 0.0}),
+            pd.DataFrame({"a": overlap.row, "b": overlap.col, "chain": 0.0, "ind": overlap.data}),
+        ]
+    )
+    aff = aff[(aff["a"] < aff["b"]) & (aff["a"] >= 1)]
+    aff = aff.groupby(["a", "b"], as_index=False)[["chain", "ind"]].sum()
+    spanned = _spanning(T)[["a", "b"]].drop_duplicates()
+    aff = aff.merge(spanned.assign(spanned=True), on=["a", "b"], how="left")
+    aff = aff[aff["spanned"].isna() & ((aff["chain"] > 0) | (aff["ind"] > 0))]
+    if city is not None or industry is not None:
+        ok = np.unique(labels_c[(labels_c >= 0) & _filtered(G, A, city, industry)])
+        aff = aff[aff["a"].isin(ok) | aff["b"].isin(ok)]
+    table = supply_clusters(G, year=year, **(clusters or {})).set_index("cluster")
+    a, b = aff["a"].to_numpy(np.int64), aff["b"].to_numpy(np.int64)
+    la = table["label"].reindex(a).astype(str).to_numpy(object)
+    lb = table["label"].reindex(b).astype(str).to_numpy(object)
+    pa = table["products"].reindex(a).astype(str).to_numpy(object)
+    pb = table["products"].reindex(b).astype(str).to_numpy(object)
+    size_a = table["size"].reindex(a).to_numpy(float)
+    size_b = table["size"].reindex(b).to_numpy(float)
+    affinity = (aff["chain"] + aff["ind"] / 2).to_numpy(float)
+    sev = (affinity * np.sqrt(size_a * size_b)).round(4)
+    return _table(
+        "unspanned_pair",
+        {
+            "entity": [f"cluster:{x}|cluster:{y}" for x, y in zip(a, b, strict=True)],
+            "name": la + " | " + lb,
+            "label": np.full(len(a), "ClusterPair", dtype=object),
+            "missing": np.full(len(a), "an organisation linking the two clusters"),
+            "missing_zh": np.full(len(a), "连接两个集群的企业或机构"),
+            "severity": sev,
+            "city": table["cities"].reindex(a).astype(str).str.split(" ").str[0].to_numpy(object),
+            "detail": [
+                f"cluster {x} ({p or 'no products'}) and cluster {y} ({q or 'no products'}): "
+                f"chain affinity {c:.2f}, industry overlap {i:.2f}; no organisation links them"
+                for x, y, p, q, c, i in zip(a, b, pa, pb, aff["chain"], aff["ind"], strict=True)
+            ],
+            "detail_zh": [
+                f"集群 {x}（{p}）与集群 {y}（{q}）产业链关联 {c:.2f}、行业重合 {i:.2f}，"
+                "但没有任何企业或机构同时连接两者"
+                for x, y, p, q, c, i in zip(a, b, pa, pb, aff["chain"], aff["ind"], strict=True)
+            ],
+        },
+        {
+            "cluster_a": a,
+            "cluster_b": b,
+            "size_a": size_a.astype(np.int64),
+            "size_b": size_b.astype(np.int64),
+            "chain": aff["chain"].round(6).to_numpy(float),
+            "industry_overlap": aff["ind"].round(6).to_numpy(float),
+        },
+    )
+
+
+#: Every kind of gap: key -> (function, Chinese, English description).
+GAP_KINDS: dict[str, tuple[Callable[..., pd.DataFrame], str, str]] = {
+    "no_research_partner": (
+        research_gaps,
+        "无研发合作伙伴的大中型工业企业",
+        "large and medium industrial firms with no research partner",
+    ),
+    "cluster_support": (
+        cluster_support_gaps,
+        "缺少科研机构、联盟、基金或平台的供应链集群",
+        "supply clusters without an institute, alliance, fund or platform",
+    ),
+    "team_no_finance": (finance_gaps, "未获投资的创客团队", "maker teams with no investor"),
+    "below_target": (
+        target_gaps,
+        "未达政策目标的城市和行业",
+        "cities and industries below a policy target",
+    ),
+    "single_source": (
+        single_source_gaps,
+        "单一来源的投入品",
+        "inputs a buyer gets from one supplier",
+    ),
+    "structural_hole": (
+        structural_holes,
+        "联系冗余、缺少结构洞的组织（Burt 约束度）",
+        "organisations with redundant contacts (Burt's constraint)",
+    ),
+    "broker": (brokers, "跨集群的桥梁组织", "organisations spanning clusters"),
+    "unspanned_pair": (
+        unspanned_cluster_pairs,
+        "无人连接的集群对",
+        "pairs of related clusters that no one links",
+    ),
+}
+_USES_CLUSTERS = {"cluster_support", "broker", "unspanned_pair"}
+
+
+def collaboration_gaps(
+    G: EcosystemGraph,
+    *,
+    kinds: Sequence[str] | None = None,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+    limit: int | None = None,
+    clusters: ClusterOptions = None,
+) -> pd.DataFrame:
+    """Every kind of gap, stacked: the core columns of each kind's table.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    kinds : sequence of str, optional
+        Keys of :data:`GAP_KINDS` (default all).
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only gaps in this city / industry.
+    limit : int, optional
+        Keep the most severe ``limit`` rows of each kind.
+    clusters : mapping, optional
+        Options of :func:`queries.clusters.supply_clusters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The core columns (see the module), kind by kind in the order of
+        :data:`GAP_KINDS`, most severe first within a kind.
+
+    Raises
+    ------
+    QueryError
+        For an unknown kind.
+    """
+    chosen = list(kinds) if kinds else list(GAP_KINDS)
+    unknown = [k for k in chosen if k not in GAP_KINDS]
+    if unknown:
+        raise QueryError(f"unknown gap kind(s) {', '.join(unknown)}; known: {', '.join(GAP_KINDS)}")
+    frames = []
+    for kind in chosen:
+        func = GAP_KINDS[kind][0]
+        options: dict[str, Any] = {"year": year, "city": city, "industry": industry}
+        if kind in _USES_CLUSTERS:
+            options["clusters"] = clusters
+        df = func(G, **options)[list(CORE_COLUMNS)]
+        frames.append(df.head(limit) if limit is not None else df)
+    return pd.concat(frames, ignore_index=True)
