@@ -139,7 +139,7 @@ def _coerce(series: pd.Series, prop: Prop) -> tuple[pd.Series, pd.Series, str]:
     else:
         text = series.astype("string").str.strip().str.replace(",", "", regex=False)
         num = pd.to_numeric(text.mask(blank), errors="coerce").astype("Float64")
-    bad = num.isna() & ~blank
+    bad = (num.isna() & ~blank) | np.isinf(num.fillna(0).to_numpy(dtype=float))
     if prop.dtype in ("int", "year"):
         frac = (num % 1).fillna(0) != 0
         bad = bad | frac
@@ -361,6 +361,7 @@ def validate_tables(
                 )
             )
             bad.add(i)
+        _check_loops(etype, typed, pos["from_id"], pos["to_id"], len(node_code), problems, bad)
         # A stable order from the endpoints' positions: deterministic and cheap to sort.
         typed = typed.iloc[np.lexsort((pos["to_id"], pos["from_id"]))]
         edges[etype] = _finish(typed.drop(index=list(bad)) if lenient else typed, sort=None)
@@ -395,6 +396,54 @@ def _endpoint_positions(
         out.append((position[codes[start : start + m]], position[codes[start + m : start + 2 * m]]))
         start += 2 * m
     return out
+
+
+#: Edge types that form a hierarchy: a cycle in them is an error.
+_HIERARCHIES = ("LOCATED_IN", "SUBCLASS_OF")
+
+
+def _check_loops(
+    etype: str,
+    typed: pd.DataFrame,
+    src: np.ndarray,
+    dst: np.ndarray,
+    n_nodes: int,
+    problems: list[Problem],
+    bad: set[int],
+) -> None:
+    """Edges from a node to itself, and cycles in hierarchies (a region inside itself)."""
+
+    def report(rows: np.ndarray, message: str) -> None:
+        for i in typed.index[rows]:
+            problems.append(
+                Problem(str(typed.at[i, "_file"]), int(typed.at[i, "_row"]), "to_id", message)
+            )
+            bad.add(i)
+
+    ok = (src >= 0) & (dst >= 0)
+    loop = ok & (src == dst)
+    if loop.any():
+        report(loop, f"a {etype} edge from a node to itself; remove the row")
+    if etype not in _HIERARCHIES or not (ok & ~loop).any():
+        return
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    keep = ok & ~loop
+    graph = coo_matrix((np.ones(keep.sum()), (src[keep], dst[keep])), shape=(n_nodes, n_nodes))
+    _, component = connected_components(graph, directed=True, connection="strong")
+    sizes = np.bincount(component)
+    in_cycle = keep & (component[np.maximum(src, 0)] == component[np.maximum(dst, 0)])
+    in_cycle &= sizes[component[np.maximum(src, 0)]] > 1
+    for comp in np.unique(component[src[in_cycle]]):
+        rows = in_cycle & (component[np.maximum(src, 0)] == comp)
+        ids = sorted(set(typed["from_id"][rows]))
+        shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+        report(
+            rows,
+            f"{etype} forms a cycle through {shown}; a hierarchy cannot loop back "
+            "on itself: remove or correct one of these rows",
+        )
 
 
 def _missing_endpoint(node_id: str, rejected_ids: set[str]) -> str:

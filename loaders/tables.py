@@ -35,25 +35,51 @@ from loaders.base import SourceTables
 __all__ = ["decode_text", "looks_like_tables", "read_csv_table", "read_tables_source"]
 
 _MAX_CELL = 1_000_000  # characters; longer cells are refused (see docs/security.md)
+_MAX_COLUMNS = 1_000  # no label or type has more than a few dozen properties
+_MAX_UNZIPPED = 512 * 1024 * 1024  # bytes a workbook may unpack to
+_MAX_RATIO = 200  # compression ratio above which a workbook is treated as a zip bomb
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode a text file strictly: UTF-8 (BOM or not), else GB18030; else an error."""
-    if b"\x00" in data:
+    """Decode a text file strictly: UTF-8 (BOM or not), else GB18030; else an error.
+
+    A file that is mostly valid UTF-8 with a few bad bytes (cut short, or lines pasted
+    from a GBK file) is an error at the first bad line, never re-read as GB18030:
+    that would turn every Chinese character in it into the wrong one.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceError(
-            f"{name}: contains NUL bytes; it is not a text table (save it as CSV, UTF-8)"
+            f"{name}: is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' instead"
+        )
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise SourceError(
+            f"{name}: line {line} contains NUL bytes; this is not a text table "
+            "(save it as CSV, UTF-8)"
         )
     try:
         encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
         return data.decode(encoding), encoding
     except UnicodeDecodeError as exc:
-        utf8_error = exc
+        bad = exc
+    line = data[: bad.start].count(b"\n") + 1
+    high = sum(1 for b in data if b >= 0x80)
+    replaced = data.decode("utf-8", errors="replace").count("\ufffd")
+    if replaced * 4 < high:  # mostly UTF-8: a damaged or mixed file, not a GB18030 one
+        if bad.reason == "unexpected end of data":
+            raise SourceError(
+                f"{name}: line {line}: the file ends in the middle of a "
+                "character; it was probably cut short: export it again"
+            )
+        raise SourceError(
+            f"{name}: line {line} has bytes that are not UTF-8 while the rest "
+            "of the file is UTF-8 (mixed encodings?); re-save it as UTF-8"
+        )
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        line = data[: utf8_error.start].count(b"\n") + 1
         raise SourceError(
-            f"{name}: line {line} is neither UTF-8 nor GB18030 (byte offset {utf8_error.start});"
+            f"{name}: line {line} is neither UTF-8 nor GB18030 (byte offset {bad.start});"
             " re-save the file as UTF-8"
         ) from None
 
@@ -69,6 +95,12 @@ def read_csv_table(path: Path, display: str) -> tuple[pd.DataFrame, str]:
         )
     if not text.strip():
         raise SourceError(f"{display}: the file is empty; give it a header row at least")
+    header = text.split("\n", 1)[0]
+    if header.count(",") >= _MAX_COLUMNS:
+        raise SourceError(
+            f"{display}: the header has {header.count(',') + 1:,} columns (limit "
+            f"{_MAX_COLUMNS:,}); this is not an innokg table"
+        )
     try:
         df = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True, engine="c"
@@ -123,12 +155,15 @@ def _read_workbook(path: Path, source: SourceTables) -> None:
         ) from None
     from graph.schema import EDGE_TYPES, NODE_LABELS
 
+    _check_zip(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise SourceError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
     for sheet in book.worksheets:
         display = f"{path.name}[{sheet.title}]"
+        if sheet.sheet_state != "visible":
+            source.warnings.append(f"{display}: sheet is hidden; read all the same")
         rows = list(sheet.iter_rows(values_only=True))
         if not rows:
             continue
@@ -142,6 +177,24 @@ def _read_workbook(path: Path, source: SourceTables) -> None:
         target[sheet.title] = df
         source.rows_read += len(df)
     book.close()
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook that would unpack to far more than it holds (a zip bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+    unpacked = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if unpacked > _MAX_UNZIPPED or unpacked / packed > _MAX_RATIO:
+        raise SourceError(
+            f"{path.name}: unpacks to {unpacked:,} bytes from {packed:,} (ratio "
+            f"{unpacked / packed:,.0f}); refusing it as a possible zip bomb"
+        )
 
 
 def looks_like_tables(path: Path) -> bool:

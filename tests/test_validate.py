@@ -88,7 +88,7 @@ UNREADABLE: dict[str, str] = {
     "empty_file": "nodes/Product.csv: the file is empty",
     "malformed_csv": "nodes/Product.csv: not a well-formed CSV table",
     "not_utf8_or_gb18030": "nodes/Product.csv: line 2 is neither UTF-8 nor GB18030",
-    "nul_bytes": "nodes/Product.csv: contains NUL bytes",
+    "nul_bytes": "nodes/Product.csv: line 2 contains NUL bytes",
 }
 
 
