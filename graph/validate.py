@@ -211,6 +211,7 @@ def _uscc_hint(code: str) -> str:
 
 def _with_provenance(df: pd.DataFrame, default_file: str) -> pd.DataFrame:
     df = df.reset_index(drop=True)
+    df.attrs.setdefault("file", default_file)
     if "_file" not in df.columns:
         df["_file"] = default_file
     if "_row" not in df.columns:
@@ -222,7 +223,7 @@ def _typed_table(
     df: pd.DataFrame, props: tuple[Prop, ...], columns: list[str], problems: list[Problem]
 ) -> tuple[pd.DataFrame, set[int]]:
     bad_rows: set[int] = set()
-    file = str(df["_file"].iloc[0]) if len(df) else "?"
+    file = str(df["_file"].iloc[0]) if len(df) else str(df.attrs.get("file", "?"))
     known = set(columns) | set(PROVENANCE_COLUMNS)
     for col in df.columns:
         if col not in known:

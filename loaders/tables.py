@@ -102,25 +102,36 @@ def read_csv_table(path: Path, display: str) -> tuple[pd.DataFrame, str]:
             f"{_MAX_COLUMNS:,}); this is not an innokg table"
         )
     try:
-        df = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True, engine="c"
+        # header=None: a row with more cells than the header is an error at its line, not a
+        # silent shift of every column (pandas would make the first column an index).
+        raw = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
         raise SourceError(
-            f"{display}: not a well-formed CSV table ({exc}); check the quoting "
+            f"{display}: not a well-formed CSV table ({str(exc).strip()}); check the quoting "
             "and the number of cells on that line"
         ) from None
+    header = [str(c).strip() for c in raw.iloc[0].fillna("")]
+    df = raw.iloc[1:].fillna("").reset_index(drop=True)
+    df.columns = header
     _check_cells(df, display)
-    df.columns = [str(c).strip() for c in df.columns]
-    return _provenance(df, display, first_row=2), encoding
+    df = _provenance(df, display, first_row=2)
+    blank = (df[header] == "").all(axis=1) if header else pd.Series(False, index=df.index)
+    return df[~blank].reset_index(drop=True), encoding
 
 
 def _check_cells(df: pd.DataFrame, display: str) -> None:
-    dup = [c for c in df.columns if str(c).endswith(".1")]
-    if dup:
-        raise SourceError(
-            f"{display}: column {dup[0][:-2]!r} appears twice in the header; keep one"
-        )
+    seen: set[str] = set()
+    for col in df.columns:
+        if col in seen:
+            raise SourceError(f"{display}: column {col!r} appears twice in the header; keep one")
+        seen.add(col)
     for col in df.columns:
         lengths = df[col].str.len()
         if len(lengths) and lengths.max() > _MAX_CELL:
@@ -133,6 +144,7 @@ def _check_cells(df: pd.DataFrame, display: str) -> None:
 
 def _provenance(df: pd.DataFrame, display: str, *, first_row: int) -> pd.DataFrame:
     df = df.reset_index(drop=True)
+    df.attrs["file"] = display  # names the file even when it has no rows
     df["_file"] = display
     df["_row"] = range(first_row, first_row + len(df))
     return df
