@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -89,6 +90,25 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
     shutil.rmtree(old)
 
 
+def _remove_abandoned(out: Path) -> None:
+    """Remove temporary folders left by builds that were killed (their process is gone)."""
+    for tmp in out.parent.glob(f".{out.name}.tmp-*"):
+        pid = tmp.name.rsplit(".tmp-", 1)[1].split("-")[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _check_replaceable(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise PackageError(f"{out} exists and is a file; choose another --out folder")
@@ -131,8 +151,12 @@ def write_package(
     """
     out = Path(out)
     _check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PackageError(f"cannot create {out.parent}: {exc.strerror or exc}") from exc
+    _remove_abandoned(out)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
         (tmp / "nodes").mkdir(parents=True)
         (tmp / "edges").mkdir()
@@ -221,10 +245,35 @@ def read_tables(
     """Read a package's node and edge tables and its manifest.
 
     With ``verify`` (the default) each table's checksum is compared with the
-    manifest's, so a damaged or edited file is reported instead of read.
+    manifest's, so a damaged or edited file is reported instead of read.  A read that
+    races a rebuild (the package was swapped between reading the manifest and a
+    table) is detected by the same checksums and done again on the new package, so a
+    reader gets the old graph or the new one, never a mix.
     """
     path = Path(path)
-    manifest = read_manifest(path)
+    for attempt in range(10):
+        manifest = read_manifest(path)
+        try:
+            return (*_read_all(path, manifest, verify=verify), manifest)
+        except PackageError:
+            if not verify or _manifest_unchanged(path, manifest):
+                raise
+        time.sleep(min(0.01 * 2**attempt, 0.5))  # a build is swapping it in: wait a moment
+    raise PackageError(
+        f"{path} kept changing while it was read; try again when the build writing it has finished"
+    )
+
+
+def _manifest_unchanged(path: Path, manifest: dict[str, Any]) -> bool:
+    try:
+        return read_manifest(path) == manifest
+    except PackageError:
+        return False
+
+
+def _read_all(
+    path: Path, manifest: dict[str, Any], *, verify: bool
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     files = manifest.get("files", {})
 
     def load(kind: str, name: str, empty: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
@@ -232,19 +281,21 @@ def read_tables(
         file = path / rel
         if rel not in files:
             return empty(name)
-        if not file.is_file():
-            raise PackageError(f"{path}: {rel} is missing; rebuild the package")
-        if verify and _sha256(file) != files[rel].get("sha256"):
+        try:
+            data = file.read_bytes()
+        except OSError:
+            raise PackageError(f"{path}: {rel} is missing; rebuild the package") from None
+        if verify and hashlib.sha256(data).hexdigest() != files[rel].get("sha256"):
             raise PackageError(f"{path}: {rel} does not match its checksum; rebuild the package")
         try:
-            df = pq.read_table(file).to_pandas()
+            df = pq.read_table(pa.BufferReader(data)).to_pandas()
         except (pa.ArrowException, OSError) as exc:
             raise PackageError(f"{path}: {rel} is unreadable ({exc}); rebuild the package") from exc
         return _restore_dtypes(df, kind, name)
 
     nodes = {label: load("nodes", label, empty_node_table) for label in NODE_LABELS}
     edges = {etype: load("edges", etype, empty_edge_table) for etype in EDGE_TYPES}
-    return nodes, edges, manifest
+    return nodes, edges
 
 
 def _restore_dtypes(df: pd.DataFrame, kind: str, name: str) -> pd.DataFrame:
