@@ -38,6 +38,7 @@ from loaders.reference import (
     henan_regions,
     manufacturing_divisions,
 )
+from loaders.regions import RegionResolver
 
 __all__ = ["CITY_PROFILES", "MIN_SCALE", "SOURCE", "generate"]
 
@@ -265,8 +266,8 @@ def generate(
     research_w = np.array([p[2] for p in CITY_PROFILES.values()])
     # How much each city has answered the policy: some well above, some below.
     propensity = rng.uniform(0.55, 1.35, len(city_codes))
-    city_name = dict(zip(regions["code"], regions["name"], strict=True))
-    city_short = np.array([city_name[c].removesuffix("市") for c in city_codes], dtype=object)
+    resolver = RegionResolver.from_divisions(regions)  # the resolver every source uses
+    city_short = np.array([resolver.short_name(c) for c in city_codes], dtype=object)
     city_en = np.array([p[0] for p in CITY_PROFILES.values()], dtype=object)
     counties = regions[regions["level"] == "county"]
     county_city = counties["parent_code"].to_numpy(dtype=object)
