@@ -1,35 +1,83 @@
-"""Build a graph package: read sources, validate, write tables and the database.
+"""Build a graph package: read sources, merge them, validate, write tables and the database.
 
-This is the one place where the layers meet: loaders read, :mod:`graph.validate`
+This is the one place where the layers meet: loaders read, :mod:`loaders.resolve`
+merges what several sources say about the same thing, :mod:`graph.validate`
 checks, :mod:`graph.package` writes, :mod:`graph.stores.embedded` loads Cypher.
+
+Merging (:func:`merge_sources`), in order:
+
+1. rows of the same node from several sources become one node (see
+   :mod:`loaders.resolve`); edges follow the merged ids;
+2. LOCATED_IN edges that name a place instead of a node id (a loader's place left
+   open, or a user's ``郑州市`` / ``4101`` in ``to_id``) are resolved to Region
+   nodes by :class:`loaders.regions.RegionResolver`;
+3. Henan divisions that edges point to but no source gives are added from the
+   reference table shipped with innokg (with the divisions above them);
+4. the same edge given by several sources becomes one edge listing every source.
+
+A build writes, besides the tables, ``load_report.json`` (per source: rows read and
+what became of each, nodes and edges made, merges, fixes, warnings, rejects by
+reason), ``rejects.csv`` (every row dropped, with file, row, column and reason),
+``merges.csv`` (each pair of rows merged, with the rule) and ``conflicts.csv``
+(property values that disagreed; the first source's value is kept).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from graph.package import DATABASE_FILE, write_package
+from graph.schema import EDGE_TYPES, NODE_LABELS
 from graph.stores.embedded import create_database
 from graph.validate import Tables, validate_tables
-from loaders.base import SourceTables, read_source
+from loaders.base import OUTCOMES, REJECT_COLUMNS, SourceTables, read_source
+from loaders.reference import henan_regions
+from loaders.regions import REGION_PREFIX, RegionResolver
+from loaders.resolve import (
+    CONFLICT_COLUMNS,
+    KEPT_APART_COLUMNS,
+    MERGE_COLUMNS,
+    read_overrides,
+    resolve_entities,
+)
 
-__all__ = ["BuildResult", "build_demo", "build_from_sources", "combine_sources", "load_sources"]
+__all__ = [
+    "LOAD_REPORT",
+    "BuildResult",
+    "Merged",
+    "build_demo",
+    "build_from_sources",
+    "combine_sources",
+    "load_sources",
+    "merge_sources",
+]
 
 Step = Callable[[str], Any]
+
+LOAD_REPORT = "load_report.json"
+MERGES_FILE = "merges.csv"
+CONFLICTS_FILE = "conflicts.csv"
+REFERENCE_SOURCE = "reference:henan_regions.csv"
+_PRIVATE = ("_aliases", "_place", "_within", "_src", "_source")
 
 
 @dataclass
 class BuildResult:
     manifest: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    #: the load report written as load_report.json (builds from sources only)
+    load_report: dict[str, Any] | None = None
 
 
 @contextmanager
@@ -52,26 +100,477 @@ def _digest(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def load_sources(specs: list[str]) -> list[SourceTables]:
-    """Read every source named ``kind:path`` (or a path whose kind is detected)."""
-    return [read_source(s) for s in specs]
+def load_sources(specs: list[str], *, scope: str | None = None) -> list[SourceTables]:
+    """Read every source named ``kind:path`` (or a path whose kind is detected).
+
+    ``scope`` (``all`` or ``henan``) reaches the readers that take one (chainkg,
+    regions).
+    """
+    return [read_source(s, scope=scope) for s in specs]
+
+
+# --- merging -----------------------------------------------------------------------
+
+
+@dataclass
+class Merged:
+    """Raw tables of several sources merged into one graph, ready for validation."""
+
+    nodes: dict[str, pd.DataFrame]
+    edges: dict[str, pd.DataFrame]
+    merges: pd.DataFrame
+    conflicts: pd.DataFrame
+    kept_apart: pd.DataFrame
+    #: rows the merging step dropped (a place no region matches): file, row, column, reason
+    rejects: pd.DataFrame
+    #: per source position: counts of what merging did to its rows
+    per_source: list[dict[str, int]]
+    #: facts about the merge as a whole (reference regions added, ...)
+    notes: dict[str, Any]
+    #: display file name -> position of the source it came from
+    file_source: dict[str, int]
+    #: display file name -> the name its source gave it (they differ where two
+    #: sources have a file of the same name)
+    file_original: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _source_name(src: SourceTables) -> str:
+    return f"{src.kind}:{src.path}"
+
+
+def _obj(values: Any, index: pd.Index | None = None) -> pd.Series:
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _lookup(series: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """``series`` with the values found in ``mapping`` replaced (others kept)."""
+    if not mapping:
+        return series
+    values = series.to_numpy(dtype=object)
+    get = mapping.get
+    return _obj([get(v, v) for v in values], series.index)
+
+
+def _stack(
+    sources: list[SourceTables], part: str, file_names: list[dict[str, str]]
+) -> dict[str, pd.DataFrame]:
+    out: dict[str, list[pd.DataFrame]] = {}
+    for i, src in enumerate(sources):
+        for name, df in getattr(src, part).items():
+            df = df.copy()
+            if "_file" in df.columns and file_names[i]:
+                df["_file"] = _lookup(df["_file"].astype(object), file_names[i])
+            df["_src"] = i
+            df["_source"] = _source_name(src)
+            out.setdefault(name, []).append(df)
+    return {k: pd.concat(v, ignore_index=True) if len(v) > 1 else v[0] for k, v in out.items()}
+
+
+def _file_names(sources: list[SourceTables]) -> tuple[list[dict[str, str]], dict[str, int]]:
+    """Prefix display file names that two sources share, so each names one source."""
+    files: list[set[str]] = []
+    for src in sources:
+        names: set[str] = set(src.ledger.files())
+        for df in [*src.nodes.values(), *src.edges.values()]:
+            if "_file" in df.columns and len(df):
+                names |= set(df["_file"].astype(str).unique())
+        files.append(names)
+    count = Counter(f for names in files for f in names)
+    renames: list[dict[str, str]] = []
+    owner: dict[str, int] = {}
+    for i, (src, names) in enumerate(zip(sources, files, strict=True)):
+        ren = {f: f"{src.path}/{f}" for f in names if count[f] > 1}
+        renames.append(ren)
+        for f in names:
+            owner[ren.get(f, f)] = i
+    return renames, owner
+
+
+def _resolver(nodes: dict[str, pd.DataFrame]) -> RegionResolver:
+    regions = nodes.get("Region")
+    if regions is None or regions.empty:
+        return RegionResolver.henan()
+    table = regions.reindex(columns=["id", "name", "level", "code"])
+    return RegionResolver(table)
+
+
+def _resolve_places(
+    edges: pd.DataFrame,
+    node_ids: set[str],
+    resolver: RegionResolver,
+    per_source: list[dict[str, int]],
+    rejects: list[pd.DataFrame],
+) -> pd.DataFrame:
+    """LOCATED_IN targets written as place names or codes, turned into Region ids."""
+    flagged = (
+        edges["_place"].astype(object).fillna(False).astype(bool)
+        if "_place" in edges.columns
+        else pd.Series(False, index=edges.index)
+    )
+    to = edges["to_id"].astype(object)
+    unknown = pd.Series([v not in node_ids for v in to.tolist()], index=edges.index)
+    todo = flagged | unknown
+    if not todo.any():
+        return edges
+    within = (
+        edges.loc[todo, "_within"].astype(object).where(lambda s: s.notna(), "")
+        if "_within" in edges.columns
+        else None
+    )
+    found = resolver.resolve_many(to[todo].astype(str), within=within)
+    hit = found["id"].notna()
+    edges = edges.copy()
+    idx = found.index[hit.to_numpy()]
+    edges.loc[idx, "to_id"] = found.loc[idx, "id"].astype(object)
+    for s in edges.loc[idx, "_src"].tolist():
+        per_source[int(s)]["places resolved to a Region"] += 1
+    miss = found.index[~hit.to_numpy() & flagged[found.index].to_numpy()]
+    if len(miss):
+        dropped = edges.loc[miss]
+        reasons = [
+            f"place {t!r} matches no Region ({note}); add a regions source or write the code"
+            for t, note in zip(
+                dropped["to_id"].tolist(), found.loc[miss, "note"].tolist(), strict=True
+            )
+        ]
+        rejects.append(
+            pd.DataFrame(
+                {
+                    "file": dropped["_file"].astype(str).to_numpy(),
+                    "row": dropped["_row"].to_numpy(),
+                    "column": "to_id",
+                    "reason": reasons,
+                    "_src": dropped["_src"].to_numpy(),
+                }
+            )
+        )
+        edges = edges.drop(index=miss)
+    return edges
+
+
+def _add_reference_regions(
+    nodes: dict[str, pd.DataFrame], edges: dict[str, pd.DataFrame], notes: dict[str, Any]
+) -> None:
+    """Henan divisions that LOCATED_IN edges need and no source gives, from the reference."""
+    located = edges.get("LOCATED_IN")
+    if located is None or located.empty:
+        return
+    have = set().union(*(set(df["id"].astype(str)) for df in nodes.values() if len(df)))
+    wanted = {v for v in located["to_id"].astype(str).unique() if v.startswith(REGION_PREFIX)}
+    missing = wanted - have
+    if not missing:
+        return
+    ref = henan_regions()
+    parent = dict(zip(ref["code"], ref["parent_code"], strict=True))
+    codes: set[str] = set()
+    for rid in missing:
+        code = rid.removeprefix(REGION_PREFIX)
+        while code and code in parent and REGION_PREFIX + code not in have:
+            codes.add(code)
+            code = parent[code]
+    if not codes:
+        return
+    rows = ref[ref["code"].isin(codes)]
+    new = pd.DataFrame(
+        {
+            "id": REGION_PREFIX + rows["code"],
+            "name": rows["name"],
+            "level": rows["level"],
+            "code": rows["code"],
+            "source": REFERENCE_SOURCE,
+            "_file": "henan_regions.csv (shipped with innokg)",
+            "_row": rows.index.to_numpy() + 1,
+            "_src": -1,
+            "_source": REFERENCE_SOURCE,
+        }
+    )
+    nodes["Region"] = pd.concat([nodes.get("Region", pd.DataFrame()), new], ignore_index=True)
+    up = rows[rows["parent_code"] != ""]
+    link = pd.DataFrame(
+        {
+            "from_id": REGION_PREFIX + up["code"],
+            "to_id": REGION_PREFIX + up["parent_code"],
+            "source": REFERENCE_SOURCE,
+            "evidence": "observed",
+            "_file": "henan_regions.csv (shipped with innokg)",
+            "_row": up.index.to_numpy() + 1,
+            "_src": -1,
+            "_source": REFERENCE_SOURCE,
+        }
+    )
+    edges["LOCATED_IN"] = pd.concat([located, link], ignore_index=True)
+    notes["regions added from the shipped Henan reference"] = len(new)
+
+
+def _edge_keys(etype: str, df: pd.DataFrame) -> list[str]:
+    extra = [p.name for p in EDGE_TYPES[etype].props if p.name not in _COMMON_EDGE_PROPS]
+    return ["from_id", "to_id", "evidence", *[c for c in extra if c in df.columns]]
+
+
+_COMMON_EDGE_PROPS = {"source", "evidence", "method", "confidence", "since", "until", "weight"}
+
+
+def _merge_edges(etype: str, df: pd.DataFrame, per_source: list[dict[str, int]]) -> pd.DataFrame:
+    """The same edge from several sources: one row, every source in ``source``."""
+    if df.empty or df["_src"].nunique() < 2:
+        return df
+    cols = [c for c in _edge_keys(etype, df) if c in df.columns]
+    key = df[cols].astype(object).where(df[cols].notna(), "\x00").astype(str)
+    group = key.groupby(cols, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(df))).groupby(group).transform("min").to_numpy()
+    src = df["_src"].to_numpy()
+    dup = (first != np.arange(len(df))) & (src != src[first])
+    if not dup.any():
+        return df
+    df = df.copy()
+    extra: dict[int, list[str]] = {}
+    for pos in np.flatnonzero(dup):
+        extra.setdefault(int(first[pos]), []).append(str(df["source"].iat[pos]))
+        s = int(src[pos])
+        if s >= 0:
+            per_source[s]["edges also given by an earlier source"] += 1
+    col = df.columns.get_loc("source")
+    for r, more in extra.items():
+        names = [str(df.iat[r, col]), *more]
+        parts = [p.strip() for n in names for p in n.split(";") if p.strip()]
+        df.iat[r, col] = "; ".join(dict.fromkeys(parts))
+    return df[~dup].reset_index(drop=True)
+
+
+def merge_sources(sources: list[SourceTables], *, overrides: pd.DataFrame | None = None) -> Merged:
+    """Merge the raw tables of several sources into one graph's raw tables.
+
+    Parameters
+    ----------
+    sources : list of SourceTables
+        In the order given on the command line: where sources disagree, the
+        first one listed wins.
+    overrides : DataFrame, optional
+        Merge decisions read by :func:`loaders.resolve.read_overrides`.
+
+    Returns
+    -------
+    Merged
+        Tables for :func:`graph.validate.validate_tables` (private columns removed,
+        ``_file`` / ``_row`` kept) and what merging did.
+    """
+    renames, file_source = _file_names(sources)
+    per_source: list[dict[str, int]] = [Counter() for _ in sources]  # type: ignore[misc]
+    nodes = _stack(sources, "nodes", renames)
+    edges = _stack(sources, "edges", renames)
+    known_nodes = {k: v for k, v in nodes.items() if k in NODE_LABELS}
+    resolution = resolve_entities(known_nodes, overrides=overrides)  # one-source labels: no work
+    nodes = {**nodes, **resolution.nodes}
+    # What each source's rows became: merged into an earlier source's node, or not.
+    for label, df in known_nodes.items():
+        counts = df["_src"].value_counts().to_dict()
+        after = resolution.nodes[label]["_src"].value_counts().to_dict()
+        for s, n in counts.items():
+            lost = int(n) - int(after.get(s, 0))
+            if lost:
+                per_source[int(s)]["nodes merged into a node of another source"] += lost
+    id_map = resolution.id_map
+    for etype, df in edges.items():
+        if id_map:
+            df = df.copy()
+            df["from_id"] = _lookup(df["from_id"].astype(object), id_map)
+            df["to_id"] = _lookup(df["to_id"].astype(object), id_map)
+        edges[etype] = df
+
+    rejects: list[pd.DataFrame] = []
+    notes: dict[str, Any] = {}
+    if "LOCATED_IN" in edges:
+        node_ids = set().union(*(set(df["id"].astype(str)) for df in nodes.values() if len(df)))
+        edges["LOCATED_IN"] = _resolve_places(
+            edges["LOCATED_IN"], node_ids, _resolver(nodes), per_source, rejects
+        )
+        _add_reference_regions(nodes, edges, notes)
+    for etype, df in list(edges.items()):
+        if etype in EDGE_TYPES:
+            edges[etype] = _merge_edges(etype, df, per_source)
+
+    def strip(df: pd.DataFrame) -> pd.DataFrame:
+        return df.drop(columns=[c for c in _PRIVATE if c in df.columns])
+
+    reject_frame = (
+        pd.concat(rejects, ignore_index=True)
+        if rejects
+        else pd.DataFrame(columns=[*REJECT_COLUMNS, "_src"])
+    )
+    for s in reject_frame["_src"].tolist():
+        per_source[int(s)]["edges dropped while merging (place matches no Region)"] += 1
+    return Merged(
+        nodes={k: strip(v) for k, v in nodes.items()},
+        edges={k: strip(v) for k, v in edges.items()},
+        merges=resolution.merges,
+        conflicts=resolution.conflicts,
+        kept_apart=resolution.kept_apart,
+        rejects=reject_frame,
+        per_source=[dict(c) for c in per_source],
+        notes=notes,
+        file_source=file_source,
+        file_original={new: old for ren in renames for old, new in ren.items()},
+        warnings=resolution.warnings,
+    )
 
 
 def combine_sources(
     sources: list[SourceTables],
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
-    """Stack the raw tables of several sources, label by label."""
-    nodes: dict[str, list[pd.DataFrame]] = {}
-    edges: dict[str, list[pd.DataFrame]] = {}
-    for src in sources:
-        for k, df in src.nodes.items():
-            nodes.setdefault(k, []).append(df)
-        for k, df in src.edges.items():
-            edges.setdefault(k, []).append(df)
-    return (
-        {k: pd.concat(v, ignore_index=True) for k, v in nodes.items()},
-        {k: pd.concat(v, ignore_index=True) for k, v in edges.items()},
-    )
+    """The raw tables of several sources as one graph's (see :func:`merge_sources`)."""
+    merged = merge_sources(sources)
+    return merged.nodes, merged.edges
+
+
+# --- the load report -----------------------------------------------------------------
+
+
+def _frame_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    return {k: len(v) for k, v in tables.items() if len(v)}
+
+
+def _file_rows(src: SourceTables) -> dict[str, dict[str, int]]:
+    """Per file, rows and their outcomes; from the ledger, else from the tables."""
+    summary = src.ledger.summary()
+    if summary:
+        return summary
+    out: dict[str, dict[str, int]] = {}
+    for df in [*src.nodes.values(), *src.edges.values()]:
+        if "_file" not in df.columns:
+            continue
+        for file, n in df["_file"].astype(str).value_counts().items():
+            entry = out.setdefault(str(file), {"rows": 0, **dict.fromkeys(OUTCOMES, 0)})
+            entry["rows"] += int(n)
+            entry["used"] += int(n)
+    return out
+
+
+def load_report(
+    sources: list[SourceTables],
+    merged: Merged,
+    tables: Tables,
+    validation_rejects: pd.DataFrame,
+    *,
+    timings: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """What became of every input row, per source: the content of load_report.json.
+
+    Returns
+    -------
+    dict
+        ``sources`` (one entry per source: ``kind``, ``path``, ``rows_read``,
+        ``files`` with each file's rows by outcome, ``made`` nodes and edges,
+        ``fixes``, ``warnings``, ``rejects``, ``folded``, ``filtered`` and
+        ``skipped`` by reason, ``merging`` counts, ``notes`` and ``accounted``:
+        whether the outcomes add up to the rows read), ``merging`` (merges by rule
+        and label, conflicts, pairs kept apart), ``graph`` (nodes and edges by
+        label and type) and ``timings``.
+    """
+    # Validation rejects belong to the source whose file they name.
+    by_source: dict[int, list[tuple[str, int, str]]] = {}
+    for file, row, reason in zip(
+        validation_rejects["file"].astype(str),
+        validation_rejects["row"],
+        validation_rejects["reason"].astype(str),
+        strict=True,
+    ):
+        owner = merged.file_source.get(file)
+        if owner is not None and row is not None and not pd.isna(row):
+            by_source.setdefault(owner, []).append((file, int(row), reason))
+    entries = []
+    for i, src in enumerate(sources):
+        files = {f: dict(v) for f, v in _file_rows(src).items()}
+        rejected_reasons = Counter(src.ledger.reasons("rejected"))
+        warnings = dict(src.ledger.warnings.most_common())
+        if not warnings:  # a source that only writes messages: each is one warning
+            warnings = dict(Counter(src.warnings))
+        # A place no Region matches drops the edge, not the row's node: a warning.
+        dropped = merged.rejects.loc[merged.rejects["_src"] == i, "reason"]
+        for why, n in Counter(_reason_kind(str(r)) for r in dropped).items():
+            key = f"{why}: LOCATED_IN edge dropped (listed in rejects.csv)"
+            warnings[key] = warnings.get(key, 0) + n
+        seen: set[tuple[str, int]] = set()
+        for file, row, why in by_source.get(i, []):
+            original = merged.file_original.get(file, file)
+            if (original, row) in seen:
+                continue
+            seen.add((original, row))
+            _move_to_rejected(files, original, row, src)
+            rejected_reasons["failed validation: " + _reason_kind(why)] += 1
+        total = {o: sum(f.get(o, 0) for f in files.values()) for o in OUTCOMES}
+        entries.append(
+            {
+                "kind": src.kind,
+                "path": src.path,
+                "rows_read": src.rows_read,
+                "files": files,
+                "outcomes": total,
+                "accounted": sum(total.values()) == sum(f["rows"] for f in files.values()),
+                "made": {"nodes": _frame_counts(src.nodes), "edges": _frame_counts(src.edges)},
+                "fixes": dict(src.ledger.fixes.most_common()),
+                "warnings": warnings,
+                "warning_examples": {k: v for k, v in src.ledger.examples.items() if v},
+                "messages": list(src.warnings),
+                "rejects": dict(rejected_reasons.most_common()),
+                "folded": src.ledger.reasons("folded"),
+                "filtered": src.ledger.reasons("filtered"),
+                "skipped": src.ledger.reasons("skipped"),
+                "merging": merged.per_source[i],
+                "notes": src.notes,
+            }
+        )
+    m = merged.merges
+    return {
+        "sources": entries,
+        "merging": {
+            "merged pairs by rule": {
+                f"{label} by {rule}": int(n)
+                for (label, rule), n in m.groupby(["label", "rule"]).size().items()
+            }
+            if len(m)
+            else {},
+            "conflicting values (first source kept)": len(merged.conflicts),
+            "candidate pairs kept apart": len(merged.kept_apart),
+            **merged.notes,
+            "warnings": merged.warnings,
+        },
+        "graph": {
+            "nodes": {k: len(v) for k, v in tables.nodes.items()},
+            "edges": {k: len(v) for k, v in tables.edges.items()},
+        },
+        "timings": timings or {},
+    }
+
+
+def _reason_kind(reason: str) -> str:
+    """A reason without the row's own values, to count reasons together."""
+    if reason.startswith("place "):
+        return "place matches no Region"
+    if "'" in reason:
+        head = reason.split("'", 1)[0].strip()
+        tail = reason.rsplit("'", 1)[-1].strip(" ;:")
+        return (head + " … " + tail).strip(" …") or reason
+    return reason
+
+
+def _move_to_rejected(
+    files: dict[str, dict[str, int]], file: str, row: int, src: SourceTables
+) -> None:
+    """Count as rejected one row its loader had used (merging or validation dropped it)."""
+    entry = files.get(file)
+    if entry is None:
+        return
+    if file in src.ledger.files():
+        outcome = src.ledger.outcome(file)
+        if row in outcome.index and outcome[row] != "used":
+            return
+    if entry.get("used", 0) > 0:
+        entry["used"] -= 1
+        entry["rejected"] = entry.get("rejected", 0) + 1
+
+
+# --- writing -------------------------------------------------------------------------
 
 
 def _write(
@@ -83,13 +582,15 @@ def _write(
     timings: dict[str, float],
     report: Step | None,
     database: bool,
+    extra: Callable[[Path], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     def extras(tmp: Path) -> dict[str, Any]:
+        fields = extra(tmp) if extra else {}
         if not database:
-            return {"database": None}
+            return {**fields, "database": None}
         with _timed(timings, "load the embedded database", report):
             create_database(tmp / DATABASE_FILE, tables)
-        return {"database": DATABASE_FILE}
+        return {**fields, "database": DATABASE_FILE}
 
     with _timed(timings, "write the package", report):
         return write_package(tables, out, sources=sources, info=info, extra_files=extras)
@@ -102,8 +603,31 @@ def build_from_sources(
     lenient: bool = False,
     database: bool = True,
     report: Step | None = None,
+    scope: str | None = None,
+    mapping: str | Path | None = None,
 ) -> BuildResult:
     """Build a package at ``out`` from sources written ``kind:path``.
+
+    Parameters
+    ----------
+    specs : list of str
+        Sources, ``kind:path`` or a path whose kind is detected; where they
+        disagree the first listed wins.
+    out : path
+        The package folder (replaced atomically when it is a package).
+    lenient : bool
+        Drop rows that break the schema (listed in rejects.csv) instead of stopping.
+        Rows a loader rejects on purpose (the quirks of public data) never stop a
+        build; they are always listed in rejects.csv.
+    database : bool
+        Also build the embedded Cypher database.
+    report : callable, optional
+        Called with the name of each step as it starts.
+    scope : {"all", "henan"}, optional
+        Passed to the sources that take a scope (chainkg, regions).
+    mapping : path, optional
+        A CSV of merge decisions (``id_a,id_b,decision``; see
+        :mod:`loaders.resolve`).
 
     Raises
     ------
@@ -111,11 +635,25 @@ def build_from_sources(
         Nothing is written when any is raised.
     """
     timings: dict[str, float] = {}
+    overrides = read_overrides(mapping) if mapping else None
     with _timed(timings, "read the sources", report):
-        sources = load_sources(specs)
+        sources = load_sources(specs, scope=scope)
+    with _timed(timings, "merge the sources", report):
+        merged = merge_sources(sources, overrides=overrides)
     with _timed(timings, "validate", report):
-        raw_nodes, raw_edges = combine_sources(sources)
-        tables = validate_tables(raw_nodes, raw_edges, lenient=lenient)
+        tables = validate_tables(merged.nodes, merged.edges, lenient=lenient)
+    loader_rejects = [src.ledger.rejects() for src in sources]
+    all_rejects = pd.concat(
+        [
+            *[r[REJECT_COLUMNS] for r in loader_rejects if len(r)],
+            *([merged.rejects[REJECT_COLUMNS]] if len(merged.rejects) else []),
+            *([tables.rejects[REJECT_COLUMNS]] if len(tables.rejects) else []),
+        ]
+        or [pd.DataFrame(columns=REJECT_COLUMNS)],
+        ignore_index=True,
+    )
+    written = Tables(tables.nodes, tables.edges, rejects=all_rejects)
+    load = load_report(sources, merged, tables, tables.rejects, timings=timings)
     provenance = [
         {
             "kind": s.kind,
@@ -127,16 +665,42 @@ def build_from_sources(
         for s in sources
     ]
     info = {"title": "innokg graph", "synthetic": False, "lenient": lenient}
+    if scope:
+        info["scope"] = scope
+
+    def extra(tmp: Path) -> dict[str, Any]:
+        merged.merges.reindex(columns=MERGE_COLUMNS).to_csv(tmp / MERGES_FILE, index=False)
+        merged.conflicts.reindex(columns=CONFLICT_COLUMNS).to_csv(tmp / CONFLICTS_FILE, index=False)
+        if len(merged.kept_apart):
+            merged.kept_apart.reindex(columns=KEPT_APART_COLUMNS).to_csv(
+                tmp / "kept_apart.csv", index=False
+            )
+        load["timings"] = dict(timings)
+        (tmp / LOAD_REPORT).write_text(
+            json.dumps(load, ensure_ascii=False, indent=2, default=_json_default) + "\n",
+            encoding="utf-8",
+        )
+        return {"load_report": LOAD_REPORT}
+
     manifest = _write(
-        tables,
+        written,
         Path(out),
         sources=provenance,
         info=info,
         timings=timings,
         report=report,
         database=database,
+        extra=extra,
     )
-    return BuildResult(manifest, timings)
+    return BuildResult(manifest, timings, load)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return str(value)
 
 
 def build_demo(

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from graph.errors import PackageError
 from graph.package import read_manifest
 from graph.schema import EDGE_TYPES, NODE_LABELS
 from graph.validate import validate_tables
@@ -92,6 +93,60 @@ Try next:
 """)
 
 
+def _top(reasons: dict[str, int], limit: int = 4) -> str:
+    items = list(reasons.items())
+    shown = "; ".join(f"{n:,} {why}" for why, n in items[:limit])
+    if len(items) > limit:
+        shown += f"; and {len(items) - limit} more reason(s)"
+    return shown
+
+
+def _load_report_lines(report: dict[str, Any]) -> list[str]:
+    """The load report in a few lines per source (the whole of it is in the JSON file)."""
+    lines = ["load report:"]
+    for src in report.get("sources", []):
+        o = src.get("outcomes", {})
+        read = src.get("rows_read", 0)
+        parts = [
+            f"{o.get(k, 0):,} {k}" for k in ("used", "folded", "rejected", "filtered", "skipped")
+        ]
+        lines.append(f"  {src['kind']}: {src['path']}")
+        check = "" if src.get("accounted", True) else "  (DOES NOT ADD UP)"
+        lines.append(f"    {read:,} rows read: " + ", ".join(parts) + check)
+        made_n = sum(src.get("made", {}).get("nodes", {}).values())
+        made_e = sum(src.get("made", {}).get("edges", {}).values())
+        line = f"    made {made_n:,} nodes and {made_e:,} edges"
+        inferred = src.get("notes", {}).get("supplies_inferred")
+        if inferred is not None:
+            line += f" ({inferred:,} SUPPLIES inferred)"
+        lines.append(line)
+        for key, title in (
+            ("merging", "merging"),
+            ("fixes", "fixes"),
+            ("warnings", "warnings"),
+            ("rejects", "rejects"),
+            ("folded", "folded"),
+            ("filtered", "filtered"),
+            ("skipped", "skipped"),
+        ):
+            reasons = src.get(key) or {}
+            if reasons:
+                lines.append(f"    {title}: {_top(reasons)}")
+    merging = report.get("merging", {})
+    pairs = merging.get("merged pairs by rule", {})
+    if pairs:
+        lines.append("  merged across sources: " + _top(pairs, limit=6))
+    conflicts = merging.get("conflicting values (first source kept)", 0)
+    if conflicts:
+        lines.append(f"  {conflicts:,} conflicting value(s): the first source's kept")
+    added = merging.get("regions added from the shipped Henan reference")
+    if added:
+        lines.append(f"  {added:,} Henan region(s) added from the shipped reference")
+    for w in merging.get("warnings", []):
+        lines.append(f"  warning: {w}")
+    return lines
+
+
 @click.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option(
@@ -103,31 +158,65 @@ Try next:
 @click.option(
     "--lenient",
     is_flag=True,
-    help="Skip bad rows (written to rejects.csv in the package) instead of stopping.",
+    help="Skip rows that break the schema (written to rejects.csv) instead of stopping.",
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["all", "henan"]),
+    default=None,
+    help="For chainkg and regions sources: everything (default), or Henan only "
+    "(Henan's divisions; Henan's listed firms and their chain neighbourhood).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="CSV of merge decisions (id_a,id_b,decision with decision same or different) "
+    "that override entity resolution.",
 )
 @click.option("--no-database", is_flag=True, help="Skip the embedded Cypher database.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def build(
-    sources: tuple[str, ...], out: Path, lenient: bool, no_database: bool, quiet: bool
+    sources: tuple[str, ...],
+    out: Path,
+    lenient: bool,
+    scope: str | None,
+    mapping: Path | None,
+    no_database: bool,
+    quiet: bool,
 ) -> None:
     """Build a graph package from SOURCES, each written KIND:PATH or PATH.
 
+    KIND is tables (a folder of nodes/*.csv and edges/*.csv, or an .xlsx
+    workbook), chainkg (ChainKnowledgeGraph JSON Lines folder), regions (NBS
+    provinces.csv, cities.csv, areas.csv) or universities (the MOE list, one CSV).
+    The same organisation in several sources becomes one node; where sources
+    disagree the first listed wins. The package holds load_report.json,
+    rejects.csv, merges.csv and conflicts.csv beside the tables.
+
     \b
     Example:
-      innokg build tables:my_tables/ --out my-graph
+      innokg build chainkg:data/chainkg regions:data/admin-divisions \\
+        universities:data/henan_universities_2025.csv tables:my_tables/ --out my-graph
     """
     progress = _Progress(quiet)
     result = build_from_sources(
-        list(sources), out, lenient=lenient, database=not no_database, report=progress
+        list(sources),
+        out,
+        lenient=lenient,
+        database=not no_database,
+        report=progress,
+        scope=scope,
+        mapping=mapping,
     )
     if quiet:
         return
     m = result.manifest
     click.echo(f"\nBuilt {out}/ in {progress.elapsed():.1f} s.")
     click.echo("\n".join(_counts_lines(m)))
-    for src in m["sources"]:
-        for w in src.get("warnings", []):
-            click.echo(f"warning: {src['path']}: {w}")
+    if result.load_report:
+        click.echo("\n".join(_load_report_lines(result.load_report)))
+        click.echo(f"(the whole report: {out}/load_report.json; merged pairs: {out}/merges.csv)")
     rejects = m["counts"].get("rejects", 0)
     if rejects:
         click.echo(f"{rejects} row(s) rejected; reasons in {out}/rejects.csv")
@@ -137,7 +226,7 @@ def build(
 @click.argument("package", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
 def info(package: Path, as_json: bool) -> None:
-    """Show what a graph package holds: counts, sources, build time."""
+    """Show what a graph package holds: counts, sources, build time, load report."""
     m = read_manifest(package)
     if as_json:
         click.echo(json.dumps(m, ensure_ascii=False, indent=2))
@@ -162,6 +251,14 @@ def info(package: Path, as_json: bool) -> None:
     ]
     if missing:
         click.echo("empty: " + ", ".join(missing))
+    report_file = m.get("load_report")
+    if report_file:
+        path = package / str(report_file)
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise PackageError(f"{path} is unreadable ({exc}); rebuild the package") from None
+        click.echo("\n".join(_load_report_lines(report)))
 
 
 @click.command()
