@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -86,11 +87,23 @@ class Tables:
 
 
 def empty_node_table(label: str) -> pd.DataFrame:
+    """A table of ``label`` with its typed columns and no rows."""
+    return _empty_node_template(label).copy()
+
+
+def empty_edge_table(edge_type: str) -> pd.DataFrame:
+    """A table of ``edge_type`` with its typed columns and no rows."""
+    return _empty_edge_template(edge_type).copy()
+
+
+@cache
+def _empty_node_template(label: str) -> pd.DataFrame:
     props = NODE_LABELS[label].props
     return pd.DataFrame({p.name: pd.Series(dtype=pandas_dtype(p)) for p in props})
 
 
-def empty_edge_table(edge_type: str) -> pd.DataFrame:
+@cache
+def _empty_edge_template(edge_type: str) -> pd.DataFrame:
     cols: dict[str, pd.Series] = {c: pd.Series(dtype="string") for c in EDGE_ENDPOINT_COLUMNS}
     for p in EDGE_TYPES[edge_type].props:
         cols[p.name] = pd.Series(dtype=pandas_dtype(p))
