@@ -663,8 +663,10 @@ def export_graph(
                 f"--format {fmt} needs innokg's RDF module (graph.rdf), "
                 "which this installation does not have"
             )
-        with _Target(Path(out), folder=False) as tmp:
-            writer(G, tmp, format=fmt)
-        return [Path(out)]
+        out = Path(out)
+        if out.is_dir():
+            raise InnokgError(f"{out} is a folder; give a file name for this format")
+        writer(G, out, format=fmt)  # writes beside out and renames into place itself
+        return [out]
     known = ", ".join((*EXPORT_FORMATS, *RDF_FORMATS))
     raise InnokgError(f"unknown export format {fmt!r}; use one of {known}")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from graph.ecosystem import EcosystemGraph
+from graph.errors import InnokgError
 from innokg.exports import EXPORT_FORMATS, RDF_FORMATS, export_graph
 
 __all__ = ["COMMANDS"]
@@ -20,6 +21,12 @@ def _rdf_available() -> bool:
     except (ImportError, ValueError):
         return False
 
+
+# The defaults of innokg.viz, repeated so that `innokg --help` need not import the
+# drawing stack (pyvis, igraph); tests/test_viz.py checks that they agree.
+DEFAULT_MAX_NODES = 1000
+DEFAULT_PHYSICS_LIMIT = 300
+GROUPINGS = ("cluster", "city", "industry", "label")
 
 _FORMATS = EXPORT_FORMATS + (RDF_FORMATS if _rdf_available() else ())
 
@@ -68,4 +75,135 @@ def export(package: Path, fmt: str, out: Path, verbatim: bool) -> None:
         )
 
 
-COMMANDS = [export]
+def _types(values: tuple[str, ...]) -> list[str] | None:
+    names = [t.strip() for v in values for t in v.split(",") if t.strip()]
+    return names or None
+
+
+@click.command()
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The .html file.")
+@click.option("--cluster", type=int, help="Draw this supply-chain cluster (an id from clusters).")
+@click.option("--around", metavar="ID", help="Draw the neighbourhood of this node.")
+@click.option(
+    "--depth", default=1, show_default=True, type=click.IntRange(1, 4), help="With --around."
+)
+@click.option(
+    "--types",
+    multiple=True,
+    metavar="TYPE[,TYPE]",
+    help="With --around or --partner: follow only these edge types.",
+)
+@click.option(
+    "--partner", nargs=2, metavar="A B", help="Draw two nodes and the paths between them."
+)
+@click.option(
+    "--max-nodes",
+    default=DEFAULT_MAX_NODES,
+    show_default=True,
+    type=click.IntRange(10, None),
+    help="Above this, the whole graph is aggregated (or sampled) and other views truncated.",
+)
+@click.option(
+    "--overflow",
+    type=click.Choice(["aggregate", "sample"]),
+    default="aggregate",
+    show_default=True,
+    help="Whole graph above --max-nodes: groups as nodes, or the best-connected nodes.",
+)
+@click.option(
+    "--group-by",
+    type=click.Choice(GROUPINGS),
+    default="cluster",
+    show_default=True,
+    help="Groups of an aggregated whole graph.",
+)
+@click.option(
+    "--size-by",
+    default="degree",
+    show_default=True,
+    help="degree, a numeric property (employees, revenue, amount) or none.",
+)
+@click.option(
+    "--physics-limit",
+    default=DEFAULT_PHYSICS_LIMIT,
+    show_default=True,
+    type=click.IntRange(0, None),
+    help="Let the browser refine the layout up to this many nodes.",
+)
+def viz(
+    package: Path,
+    out: Path,
+    cluster: int | None,
+    around: str | None,
+    depth: int,
+    types: tuple[str, ...],
+    partner: tuple[str, str] | None,
+    max_nodes: int,
+    overflow: str,
+    group_by: str,
+    size_by: str,
+    physics_limit: int,
+) -> None:
+    """Draw the graph as an interactive page that works offline.
+
+    Without a view option, the whole graph (aggregated or sampled above --max-nodes).
+    The page is one HTML file with everything inline; open it in any browser.
+
+    \b
+    Examples:
+      innokg viz innokg-demo --out ecosystem.html
+      innokg viz innokg-demo --cluster 3 --out cluster3.html
+      innokg viz innokg-demo --around E000001 --depth 2 --types SUPPLIES --out e1.html
+      innokg viz innokg-demo --partner E000979 RI000001 --out pair.html
+    """
+    from innokg import viz as views
+
+    chosen = [
+        name
+        for name, v in (("--cluster", cluster), ("--around", around), ("--partner", partner))
+        if v
+    ]
+    if len(chosen) > 1:
+        raise click.UsageError(f"give one view at most, not {' and '.join(chosen)}")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InnokgError(f"--out must name an .html file (got {out})")
+    start = time.perf_counter()
+    G = EcosystemGraph.open(package)
+    size = None if size_by.lower() == "none" else size_by
+    limit = physics_limit
+    if cluster is not None:
+        net = views.cluster_view(G, cluster, max_nodes=max_nodes, size_by=size, physics_limit=limit)
+    elif around:
+        net = views.neighbourhood(
+            G,
+            around,
+            depth=depth,
+            edge_types=_types(types),
+            max_nodes=max_nodes,
+            size_by=size,
+            physics_limit=limit,
+        )
+    elif partner:
+        net = views.partner_view(
+            G, partner[0], partner[1], edge_types=_types(types), size_by=size, physics_limit=limit
+        )
+    else:
+        net = views.whole_graph(
+            G,
+            max_nodes=max_nodes,
+            overflow="sample" if overflow == "sample" else "aggregate",
+            group_by=group_by,
+            size_by=size,
+            physics_limit=limit,
+        )
+    views.write_page(net, out)
+    click.echo(
+        f"wrote {out} ({net.stats.get('nodes', 0):,} nodes, {net.stats.get('edges', 0):,} edges, "
+        f"{out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s"
+    )
+    for note in net.notes:
+        click.echo(f"  {note}")
+
+
+COMMANDS = [export, viz]
