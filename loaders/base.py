@@ -206,6 +206,7 @@ def _ensure_registered() -> None:
     if _KINDS:
         return
     from loaders.chainkg import looks_like_chainkg, read_chainkg_source
+    from loaders.rdf import looks_like_rdf, read_rdf_source
     from loaders.regions import looks_like_regions, read_regions_source
     from loaders.tables import looks_like_tables, read_tables_source
     from loaders.universities import looks_like_universities, read_universities_source
@@ -214,6 +215,7 @@ def _ensure_registered() -> None:
     register("chainkg", read_chainkg_source, looks_like_chainkg)
     register("regions", read_regions_source, looks_like_regions)
     register("universities", read_universities_source, looks_like_universities)
+    register("rdf", read_rdf_source, looks_like_rdf)
 
 
 def known_kinds() -> list[str]:

@@ -262,12 +262,28 @@ def info(package: Path, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("sources", nargs=-1, required=True)
-def validate(sources: tuple[str, ...]) -> None:
+@click.argument("sources", nargs=-1)
+@click.option(
+    "--shacl",
+    type=click.Path(path_type=Path),
+    metavar="FILE_OR_PACKAGE",
+    help="Also validate an RDF file or a graph package with the SHACL shapes "
+    "generated from the schema (pySHACL); exits 1 on violations.",
+)
+@click.pass_context
+def validate(ctx: click.Context, sources: tuple[str, ...], shacl: Path | None) -> None:
     """Check SOURCES against the schema without building anything.
 
     Lists every problem with file, row and column; exits 1 when there are any.
     """
+    if shacl is not None:
+        from innokg.commands.rdf import shacl_check
+
+        code = shacl_check(shacl)
+        if code or not sources:
+            ctx.exit(code)
+    if not sources:
+        raise click.UsageError("give SOURCES to check, or --shacl FILE_OR_PACKAGE")
     loaded = load_sources(list(sources))
     raw_nodes, raw_edges = combine_sources(loaded)
     tables = validate_tables(raw_nodes, raw_edges)

@@ -1,0 +1,62 @@
+"""The ``rdf`` source kind: RDF that uses innokg's ontology, in any common syntax.
+
+``innokg build rdf:graph.ttl --out my-graph`` reads Turtle, N-Triples, TriG,
+N-Quads, JSON-LD or RDF/XML (by suffix; ``.gz`` is unpacked) into raw tables, which
+validation then checks like any other source.  What ``innokg export`` writes comes
+back unchanged; RDF from elsewhere is read when it types its resources with the
+ontology's classes (see ``docs/rdf.md``).
+
+Reading is safe for untrusted files: nothing is fetched from the network (a remote
+JSON-LD context is refused unless it is innokg's own, which is known locally; XML
+entity declarations are refused), and the bytes, triples and literal lengths read
+are bounded (:data:`graph.rdf.MAX_RDF_BYTES`, ...).
+
+Examples
+--------
+>>> looks_like_rdf(Path("graph.ttl.gz")), looks_like_rdf(Path("tables/"))
+(True, False)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.errors import SourceError
+from graph.rdf import IMPORT_SUFFIXES, read_rdf
+from loaders.base import SourceTables
+
+__all__ = ["looks_like_rdf", "read_rdf_source"]
+
+
+def looks_like_rdf(path: Path) -> bool:
+    """True for a file whose suffix names an RDF syntax (``.ttl``, ``.nt.gz``, ...)."""
+    name = path.name.lower().removesuffix(".gz")
+    return any(name.endswith(suffix) for suffix in IMPORT_SUFFIXES) and (
+        path.is_file() or not path.exists()
+    )
+
+
+def read_rdf_source(path: str | Path) -> SourceTables:
+    """Read an RDF file into raw tables, one per label and edge type.
+
+    Raises
+    ------
+    SourceError
+        When the file is missing, too large, not RDF, or refers to remote content.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise SourceError(f"{path}: an rdf source is one file (.ttl, .nt, .jsonld, .trig, ...)")
+    raw = read_rdf(path)
+    source = SourceTables(
+        kind="rdf",
+        path=str(path),
+        nodes=raw.nodes,
+        edges=raw.edges,
+        rows_read=sum(raw.files.values()),
+        warnings=list(raw.warnings),
+    )
+    for file, rows in raw.files.items():
+        source.ledger.open(file, rows)
+    source.notes["triples"] = raw.triples
+    return source
