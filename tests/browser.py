@@ -117,6 +117,18 @@ class Page:
         path.write_bytes(base64.b64decode(data))
         return path
 
+    def pdf(self, path: Path) -> Path:
+        """Print the page to PDF as a browser would (its own @page size), and save it."""
+        data = self.browser.send(
+            "Page.printToPDF",
+            {"preferCSSPageSize": True, "printBackground": True},
+            session=self.session,
+            timeout=120,
+        )["data"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(data))
+        return path
+
     def close(self) -> None:
         self.browser.send("Target.closeTarget", {"targetId": self.target})
         self.browser.pages.pop(self.session, None)
