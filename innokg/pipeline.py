@@ -256,7 +256,9 @@ def _add_reference_regions(
     located = edges.get("LOCATED_IN")
     if located is None or located.empty:
         return
-    have = set().union(*(set(df["id"].astype(str)) for df in nodes.values() if len(df)))
+    have = set().union(
+        *(set(df["id"].astype(str)) for df in nodes.values() if len(df) and "id" in df)
+    )
     wanted = {v for v in located["to_id"].astype(str).unique() if v.startswith(REGION_PREFIX)}
     missing = wanted - have
     if not missing:
@@ -313,7 +315,8 @@ _COMMON_EDGE_PROPS = {"source", "evidence", "method", "confidence", "since", "un
 
 def _merge_edges(etype: str, df: pd.DataFrame, per_source: list[dict[str, int]]) -> pd.DataFrame:
     """The same edge from several sources: one row, every source in ``source``."""
-    if df.empty or df["_src"].nunique() < 2:
+    needed = {"from_id", "to_id", "source"}
+    if df.empty or df["_src"].nunique() < 2 or not needed <= set(df.columns):
         return df
     cols = [c for c in _edge_keys(etype, df) if c in df.columns]
     key = df[cols].astype(object).where(df[cols].notna(), "\x00").astype(str)
@@ -374,14 +377,17 @@ def merge_sources(sources: list[SourceTables], *, overrides: pd.DataFrame | None
     for etype, df in edges.items():
         if id_map:
             df = df.copy()
-            df["from_id"] = _lookup(df["from_id"].astype(object), id_map)
-            df["to_id"] = _lookup(df["to_id"].astype(object), id_map)
+            for col in ("from_id", "to_id"):
+                if col in df.columns:
+                    df[col] = _lookup(df[col].astype(object), id_map)
         edges[etype] = df
 
     rejects: list[pd.DataFrame] = []
     notes: dict[str, Any] = {}
-    if "LOCATED_IN" in edges:
-        node_ids = set().union(*(set(df["id"].astype(str)) for df in nodes.values() if len(df)))
+    if "LOCATED_IN" in edges and "to_id" in edges["LOCATED_IN"].columns:
+        node_ids = set().union(
+            *(set(df["id"].astype(str)) for df in nodes.values() if len(df) and "id" in df)
+        )
         edges["LOCATED_IN"] = _resolve_places(
             edges["LOCATED_IN"], node_ids, _resolver(nodes), per_source, rejects
         )

@@ -225,6 +225,8 @@ def _keys(label: str, df: pd.DataFrame) -> list[tuple[str, pd.Series]]:
                 for s, c in zip(sch.tolist(), ic.tolist(), strict=True)
             ]
             out.append(("code", pd.Series(joined, index=df.index, dtype=object)))
+    if "name" not in df.columns:
+        return out
     if label in _ORG_LABELS:
         out.append(("name", df["name"].map(normalise_org_name).astype(object)))
     if label == "Product":
@@ -359,10 +361,11 @@ def resolve_entities(
     seen: set[str] = set()
     for label, frame in nodes.items():
         df = frame.reset_index(drop=True)
-        ids_here = set(df["id"].astype(str)) if same else set()
+        ids_here = set(df["id"].astype(str)) if same and "id" in df.columns else set()
         forced = [(a, b) for a, b in same if a in ids_here and b in ids_here]
         seen.update(x for pair in forced for x in pair)
-        if df.empty or (df["_src"].nunique() < 2 and not forced):
+        # a table without ids is for validation to report; nothing to resolve in it
+        if df.empty or "id" not in df.columns or (df["_src"].nunique() < 2 and not forced):
             result.nodes[label] = df.drop(columns=["_aliases"], errors="ignore")
             continue
         one = _LabelResolver(label, df, different)
@@ -481,13 +484,15 @@ class _LabelResolver:
                 for v, s in values[1:]:
                     if not _same(v, keep_value, p):
                         conflicts.append((self.label, ids[kept], p, keep_value, keep_source, v, s))
-            names = [
-                part.strip()
-                for r in rows
-                for part in str(df.at[r, "source"]).split(";")
-                if part.strip()
-            ]
-            out.at[kept, "source"] = "; ".join(dict.fromkeys(names))
+            if "source" in df.columns:
+                names = [
+                    part.strip()
+                    for r in rows
+                    if not _missing(df.at[r, "source"])
+                    for part in str(df.at[r, "source"]).split(";")
+                    if part.strip()
+                ]
+                out.at[kept, "source"] = "; ".join(dict.fromkeys(names)) or None
             for other in others:
                 if ids[other] != ids[kept]:
                     id_map[str(ids[other])] = str(ids[kept])

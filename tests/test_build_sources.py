@@ -254,3 +254,21 @@ def test_query_commands_run_on_the_real_graph(
     out, _ = real_package
     code, text = run(command, str(out))
     assert code == 0, text
+
+
+def test_tables_missing_key_columns_get_validation_messages(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for folder in (one, two):
+        (folder / "nodes").mkdir(parents=True)
+        (folder / "edges").mkdir()
+    (one / "nodes" / "Enterprise.csv").write_text("id,source\na,t\n", encoding="utf-8")
+    (one / "edges" / "LOCATED_IN.csv").write_text(
+        "from_id,source,evidence\na,t,observed\n", encoding="utf-8"
+    )
+    (two / "nodes" / "Enterprise.csv").write_text("name,source\n甲,t\n", encoding="utf-8")
+    (two / "edges" / "SUPPLIES.csv").write_text("to_id,evidence\nx,observed\n", encoding="utf-8")
+    code, text = run("build", f"tables:{one}", f"tables:{two}", "--out", str(tmp_path / "g"))
+    assert code == 1 and "Traceback" not in text
+    # two sources with a file of the same name: the messages name the folder too
+    assert f"{one}/nodes/Enterprise.csv, row 2, column 'name': is required but empty" in text
+    assert f"{two}/nodes/Enterprise.csv, row 2, column 'id': is required but empty" in text
