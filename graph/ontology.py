@@ -603,7 +603,7 @@ def serialize_ontology(fmt: str = "ttl") -> str:
         return json.dumps({"@context": jsonld_context()}, ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
         return ontology_markdown()
-    names = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "pretty-xml"}
+    names = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
     if fmt not in names:
         raise InnokgError(f"unknown ontology format {fmt!r}; use one of {', '.join(names)}")
     g = ontology_graph()
