@@ -455,14 +455,14 @@ def test_a_bad_rdf_source_is_a_clean_cli_error(tmp_path: Path):
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "nt", "xml"])
+@pytest.mark.parametrize("fmt", ["turtle", "nt"])  # (XML 1.0 cannot hold the \x01 in a name)
 def test_the_same_graph_laid_out_by_another_writer_reads_the_same(
     tricky: Tables, tmp_path: Path, fmt: str
 ):
     """innokg's own layout is read by a quick reader, anything else by rdflib: both agree."""
     ours = tmp_path / "ours.ttl"
     export_package(tricky, ours, format="ttl")
-    theirs = tmp_path / f"theirs.{ {'turtle': 'ttl', 'nt': 'nt', 'xml': 'rdf'}[fmt] }"
+    theirs = tmp_path / ("theirs.ttl" if fmt == "turtle" else "theirs.nt")
     theirs.write_text(load_rdf_graph(ours).serialize(format=fmt), encoding="utf-8")
     raw = read_rdf(theirs)
     assert_same_tables(tricky, validate_tables(raw.nodes, raw.edges))
