@@ -249,6 +249,9 @@ def _typed_table(
                     f"rename or remove it (known columns: {', '.join(columns)})",
                 )
             )
+    for name in columns:
+        if name in EDGE_ENDPOINT_COLUMNS and name not in df.columns:
+            problems.append(Problem(file, None, name, "required column is missing"))
     for p in props:
         if p.required and p.name not in df.columns:
             problems.append(Problem(file, None, p.name, "required column is missing"))

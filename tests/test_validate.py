@@ -159,3 +159,15 @@ def test_lenient_drops_bad_rows_and_the_edges_that_touch_them(tmp_path: Path) ->
     }
     assert edge_reject in reasons
     assert len(reasons) == 6
+
+
+def test_an_edge_table_without_an_endpoint_column_is_refused() -> None:
+    nodes = {"Enterprise": pd.DataFrame({"id": ["a", "b"], "name": ["x", "y"], "source": "t"})}
+    edges = {
+        "SUPPLIES": pd.DataFrame({"from_id": ["a"], "source": ["t"], "evidence": ["observed"]})
+    }
+    with pytest.raises(ValidationError) as info:
+        validate_tables(nodes, edges)
+    assert [str(p) for p in info.value.problems] == [
+        "edges/SUPPLIES, column 'to_id': required column is missing"
+    ]
