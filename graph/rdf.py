@@ -1683,9 +1683,9 @@ def _plain(result: dict[str, Any], info: _ShapeInfo | None, d: _Describer, g: Gr
             src, dst = d.label(g.value(focus, t.from_)), g.value(focus, t.to)
             if src == "resource with no innokg class":
                 frm = g.value(focus, t.from_)
-                return f"{what}: its from node {frm} is not a node of the graph"
+                return f"{what}: its from node {d.ident(frm)!r} is not a node of the graph"
         if dst is not None and d.kind(dst) is None:
-            return f"{what}: links to {dst}, which is not a node of the graph"
+            return f"{what}: links to {d.ident(dst)!r}, which is not a node of the graph"
         return f"{what}: {etype} cannot link a {src} to a {d.label(dst)}; allowed: {allowed}"
     prop = info.prop
     assert prop is not None
@@ -1778,6 +1778,13 @@ def shacl_validate(target: str | Path | Graph | Tables | Any) -> ShaclReport:
             "message": str(results.value(r, SH.resultMessage) or ""),
         }
         shape_info = info.get(str(res["shape"]))
+        component = str(res["component"])
+        if component.endswith(
+            ("MinInclusiveConstraintComponent", "MaxInclusiveConstraintComponent")
+        ):
+            value = res["value"]
+            if not (isinstance(value, Literal) and isinstance(value.toPython(), int | float)):
+                continue  # not a number at all: its datatype violation says so
         rows.append(
             {
                 "focus": d.name(res["focus"]),
