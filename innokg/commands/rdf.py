@@ -65,7 +65,7 @@ def ontology(fmt: str, out: Path | None) -> None:
 
 def _query_text(query: str | None, query_file: str | None) -> str:
     if (query is None) == (query_file is None):
-        raise click.UsageError('give the query as an argument or with -f FILE, not both')
+        raise click.UsageError("give the query as an argument or with -f FILE, not both")
     if query is not None:
         return query
     assert query_file is not None
