@@ -256,3 +256,17 @@ def test_export_command_errors_are_clean(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "not an innokg graph package" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt"])
+def test_rdf_formats_go_through_the_rdf_module(
+    hostile: EcosystemGraph, tmp_path: Path, fmt: str
+) -> None:
+    rdflib = pytest.importorskip("rdflib")
+    pytest.importorskip("graph.rdf")
+    out = tmp_path / f"g.{fmt}"
+    assert export_graph(hostile, fmt, out) == [out]
+    g = rdflib.Graph().parse(out, format="turtle" if fmt == "ttl" else "nt")
+    names = {str(o) for o in g.objects() if isinstance(o, rdflib.Literal)}
+    assert set(HOSTILE.values()) <= names  # literals, verbatim: RDF is not a spreadsheet
+    assert list(tmp_path.iterdir()) == [out]
