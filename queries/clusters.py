@@ -188,7 +188,7 @@ def _assign(
     new_id = np.full(membership.max() + 1 if len(membership) else 0, -1, dtype=np.int64)
     new_id[stats.index.to_numpy()] = np.arange(1, len(stats) + 1)
     cluster = np.full(A.n, -1, dtype=np.int64)
-    cluster[net.vertices] = new_id[membership] if len(membership) else -1
+    cluster[net.vertices[is_firm]] = new_id[membership[is_firm]] if len(membership) else -1
     result = _Assignment(net, membership, cluster)
     A.memo[key] = result
     return result
@@ -502,9 +502,19 @@ def _modularity(res: _Assignment, cluster: np.ndarray) -> pd.Series:
     strength = np.bincount(net.u, net.weight, nv) + np.bincount(net.v, net.weight, nv)
     total = np.bincount(res.membership, strength, k)
     term = internal / m - (total / (2 * m)) ** 2
-    final = pd.Series(cluster[net.vertices]).groupby(res.membership).max()
-    final = final[final >= 0]
-    return pd.Series(term[final.index.to_numpy()], index=final.to_numpy())
+    final = _community_ids(res, cluster)
+    raw = np.flatnonzero(final >= 0)
+    return pd.Series(term[raw], index=final[raw])
+
+
+def _community_ids(res: _Assignment, cluster: np.ndarray) -> np.ndarray:
+    """The cluster id of each raw community (-1: not reported), via its enterprises."""
+    k = int(res.membership.max()) + 1 if len(res.membership) else 0
+    out = np.full(k, -1, dtype=np.int64)
+    ids = cluster[res.network.vertices]
+    firm = ids >= 0
+    out[res.membership[firm]] = ids[firm]
+    return out
 
 
 def _filter_clusters(
@@ -666,12 +676,13 @@ def supply_clusters(
     out["bridges"] = out["bridges"].fillna("")
     out["modularity"] = _modularity(res, cluster)
     net = res.network
-    cu = cluster[net.vertices[net.u]]
-    same = (cu >= 0) & (cu == cluster[net.vertices[net.v]])
+    comm = _community_ids(res, cluster)
+    cu = comm[res.membership[net.u]]
+    same = (cu >= 0) & (res.membership[net.u] == res.membership[net.v])
     w_in = pd.Series(net.weight[same]).groupby(cu[same]).sum()
     inf_in = pd.Series(net.inferred[same]).groupby(cu[same]).sum()
     out["inferred_share"] = (inf_in / w_in).reindex(ids).fillna(0.0).round(4)
-    out["modularity"] = out["modularity"].round(6)
+    out["modularity"] = out["modularity"].fillna(0.0).round(6)
     keep = _filter_clusters(G, cluster, city, industry)
     if keep is not None:
         out = out[out.index.isin(keep)]

@@ -1,0 +1,1083 @@
+"""Candidate partnerships: ranked pairs that are not yet linked, each with its reasons.
+
+A pair is scored by link prediction over the typed graph.  Each kind of partnership
+(:data:`KINDS`) has a few meaningful *meta-paths*: typed walks from one side to the
+other, such as enterprise -> (supplies) -> buyer <- (supplies) <- enterprise.  Along a
+meta-path every intermediate node ``z`` contributes ``1 / log(deg z)`` (Adamic-Adar)
+or ``1 / deg z`` (resource allocation), with ``deg z`` its distinct neighbours over
+the path's two edge types around it, and the contributions multiply along the walk
+and add over walks.  A kind's score adds its meta-paths, each times its weight, and
+is then multiplied by its complementarity: ``1 + 0.5`` for each of *same city*,
+*same supply cluster* (enterprise pairs) and *same chain, different position* (one
+makes an input of what the other makes) or *a fund of the right kind* (fund pairs).
+A tiny degree prior (1e-6 x log(1 + deg u) x log(1 + deg v) over the organisation
+network) breaks ties between pairs no meta-path joins; such pairs are never listed
+as candidates, as there is nothing to say about them.
+
+Every listed pair carries an explanation in Chinese and in English naming the
+intermediate nodes of its strongest meta-paths (up to three of each) and its
+complementarity, e.g. ``两家都为甲（E1）供货；同在郑州市。``
+
+The scores are sparse matrix products, right to left: for each meta-path the product
+of everything after its first step is computed once (``tail``), and each batch of
+sources multiplies its rows of the first step by it.  Paths through an intermediate
+node with more than ``hub_cap`` neighbours on the candidate side are skipped (a
+product made by 10,000 firms says next to nothing about any one pair, and would make
+the candidates quadratic).
+
+Examples
+--------
+Two suppliers of the same buyer: one shared buyer of degree 2 gives 1 / log 2, and
+the three firms form one supply cluster (factor 1.5):
+
+>>> from tests.factory import make_graph
+>>> G = make_graph(
+...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+...                     {"id": "c", "name": "丙"}]},
+...     {"SUPPLIES": [("a", "c"), ("b", "c")]},
+... )
+>>> row = candidate_partners(G, kinds=["enterprise-enterprise"]).iloc[0]
+>>> row["source"], row["target"], round(float(row["score"]), 4)
+('a', 'b', 2.164)
+>>> row["explanation"]
+'两家都为丙供货；同属一个供应链集群。'
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from graph.ecosystem import EcosystemGraph
+from graph.errors import QueryError
+from queries.arrays import GraphArrays, arrays, resolve_city, resolve_industries
+from queries.clusters import cluster_labels
+
+__all__ = [
+    "KINDS",
+    "ORG_EDGES",
+    "Kind",
+    "MetaPath",
+    "adamic_adar",
+    "candidate_partners",
+    "score_pairs",
+]
+
+Method = Literal["aa", "ra"]
+
+#: Edge types of the organisation network behind the degree prior and the baselines.
+ORG_EDGES = (
+    "SUPPLIES",
+    "COLLABORATES_WITH",
+    "MEMBER_OF",
+    "INVESTS_IN",
+    "ESTABLISHED",
+    "OPERATES",
+    "HOSTS",
+)
+
+#: Bonus of each complementarity condition that holds.
+BONUS = 0.5
+#: Weight of the degree prior (a tie-breaker only).
+PRIOR = 1e-6
+_SUPPLY = ("SUPPLIES", "SUPPLIES^-1")
+
+
+@dataclass(frozen=True)
+class MetaPath:
+    """A typed walk from a source to a target.
+
+    ``steps`` lists, step by step, the edge types walked (``"TYPE^-1"`` walks an edge
+    backwards; several types in one step are alternatives).  The templates name the
+    intermediate nodes: ``{t}`` the target, ``{mids}`` the first intermediates (up to
+    three names), ``{n}`` their number; for three steps ``{mids2}`` and ``{n2}`` the
+    second intermediates.
+    """
+
+    key: str
+    steps: tuple[tuple[str, ...], ...]
+    zh: str
+    en: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of partnership: who proposes to whom, what counts as linked already."""
+
+    key: str
+    source: str
+    target: str
+    linked: tuple[str, ...]  # edge types (source -> target orientation) already linking
+    paths: tuple[MetaPath, ...]
+    zh: str
+    en: str
+    symmetric: bool = False
+    cluster: bool = False  # same-cluster complementarity (enterprise pairs)
+    chain: tuple[str, ...] = ()  # meta-paths that mean "same chain, different position"
+    fund_kinds: tuple[str, ...] = ()  # fund kinds that suit the pair
+    partnership: bool = True  # False: kinds that exist to measure the method
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+KINDS: dict[str, Kind] = {
+    k.key: k
+    for k in (
+        Kind(
+            "enterprise-institute",
+            "Enterprise",
+            "ResearchInstitute",
+            ("COLLABORATES_WITH",),
+            (
+                MetaPath(
+                    "partner_collaborates",
+                    (_SUPPLY, ("COLLABORATES_WITH",)),
+                    "其供应链伙伴{mids}已与{t}合作",
+                    "its supply partner{s} {mids} already work{s1} with {t}",
+                ),
+                MetaPath(
+                    "industry_peers",
+                    (("IN_INDUSTRY",), ("IN_INDUSTRY^-1",), ("COLLABORATES_WITH",)),
+                    "{t}已与同属{mids}的{n2}家企业合作（{mids2}）",
+                    "{t} already works with {n2} firm{s2} in {mids} ({mids2})",
+                ),
+                MetaPath(
+                    "same_field",
+                    (("IN_INDUSTRY",), ("IN_INDUSTRY^-1",)),
+                    "{t}的研究领域为{mids}，正是其所在行业",
+                    "{t} works in its industry, {mids}",
+                ),
+                MetaPath(
+                    "alliance",
+                    (("MEMBER_OF",), ("MEMBER_OF^-1",)),
+                    "同为{mids}成员",
+                    "both belong to {mids}",
+                ),
+            ),
+            "企业—科研机构（联合研发）",
+            "enterprise - research institute (joint R&D)",
+        ),
+        Kind(
+            "enterprise-enterprise",
+            "Enterprise",
+            "Enterprise",
+            ("SUPPLIES", "SUPPLIES^-1", "COLLABORATES_WITH", "COLLABORATES_WITH^-1"),
+            (
+                MetaPath(
+                    "supplies_input",
+                    (("PRODUCES",), ("UPSTREAM_OF",), ("PRODUCES^-1",)),
+                    "前者生产的{mids}是后者所产{mids2}的上游原料",
+                    "the first makes {mids}, an input of the {mids2} the second makes",
+                ),
+                MetaPath(
+                    "buys_input",
+                    (("PRODUCES",), ("UPSTREAM_OF^-1",), ("PRODUCES^-1",)),
+                    "后者生产的{mids2}是前者所产{mids}的上游原料",
+                    "the second makes {mids2}, an input of the {mids} the first makes",
+                ),
+                MetaPath(
+                    "common_buyers",
+                    (("SUPPLIES",), ("SUPPLIES^-1",)),
+                    "两家都为{mids}供货",
+                    "both supply {mids}",
+                ),
+                MetaPath(
+                    "common_suppliers",
+                    (("SUPPLIES^-1",), ("SUPPLIES",)),
+                    "两家都从{mids}采购",
+                    "both buy from {mids}",
+                ),
+                MetaPath(
+                    "shared_partner",
+                    (("COLLABORATES_WITH",), ("COLLABORATES_WITH^-1",)),
+                    "两家都与{mids}合作",
+                    "both work with {mids}",
+                ),
+                MetaPath(
+                    "alliance",
+                    (("MEMBER_OF",), ("MEMBER_OF^-1",)),
+                    "同为{mids}成员",
+                    "both belong to {mids}",
+                ),
+            ),
+            "企业—企业（供货或协同创新）",
+            "enterprise - enterprise (supply or co-innovation)",
+            symmetric=True,
+            cluster=True,
+            chain=("supplies_input", "buys_input"),
+        ),
+        Kind(
+            "fund-team",
+            "MakerTeam",
+            "Fund",
+            ("INVESTS_IN^-1",),
+            (
+                MetaPath(
+                    "co_hosted",
+                    (("HOSTS^-1",), ("HOSTS",), ("INVESTS_IN^-1",)),
+                    "{t}已投资同在{mids}孵化的{mids2}",
+                    "{t} already backs {mids2}, also hosted by {mids}",
+                ),
+                MetaPath(
+                    "backs_host",
+                    (("HOSTS^-1",), ("INVESTS_IN^-1",)),
+                    "{t}已投资孵化该团队的{mids}",
+                    "{t} already invests in its host {mids}",
+                ),
+                MetaPath(
+                    "host_founded",
+                    (("HOSTS^-1",), ("ESTABLISHED",)),
+                    "{t}由孵化该团队的{mids}设立",
+                    "{t} was set up by its host {mids}",
+                ),
+            ),
+            "基金—创客团队",
+            "fund - maker team",
+            fund_kinds=("maker_fund", "maker_bank", "angel", "public_welfare", "venture"),
+        ),
+        Kind(
+            "fund-enterprise",
+            "Enterprise",
+            "Fund",
+            ("INVESTS_IN^-1",),
+            (
+                MetaPath(
+                    "backs_partner",
+                    (_SUPPLY, ("INVESTS_IN^-1",)),
+                    "{t}已投资其供应链伙伴{mids}",
+                    "{t} already backs its supply partner{s} {mids}",
+                ),
+                MetaPath(
+                    "industry_portfolio",
+                    (("IN_INDUSTRY",), ("IN_INDUSTRY^-1",), ("INVESTS_IN^-1",)),
+                    "{t}已投资同属{mids}的{n2}家企业（{mids2}）",
+                    "{t} already backs {n2} firm{s2} in {mids} ({mids2})",
+                ),
+                MetaPath(
+                    "partner_founded",
+                    (_SUPPLY, ("ESTABLISHED",)),
+                    "{t}由其供应链伙伴{mids}设立",
+                    "{t} was set up by its supply partner {mids}",
+                ),
+                MetaPath(
+                    "alliance",
+                    (("MEMBER_OF",), ("MEMBER_OF^-1",)),
+                    "同为{mids}成员",
+                    "both belong to {mids}",
+                ),
+            ),
+            "基金—企业",
+            "fund - enterprise",
+            fund_kinds=("industry_investment", "venture", "angel", "government_special"),
+        ),
+        Kind(
+            "enterprise-alliance",
+            "Enterprise",
+            "Alliance",
+            ("MEMBER_OF",),
+            (
+                MetaPath(
+                    "partner_member",
+                    (_SUPPLY, ("MEMBER_OF",)),
+                    "其供应链伙伴{mids}已是{t}成员",
+                    "its supply partner{s} {mids} already belong{s1} to {t}",
+                ),
+                MetaPath(
+                    "industry_peers",
+                    (("IN_INDUSTRY",), ("IN_INDUSTRY^-1",), ("MEMBER_OF",)),
+                    "同属{mids}的{n2}家企业已加入{t}（{mids2}）",
+                    "{n2} firm{s2} in {mids} already belong to {t} ({mids2})",
+                ),
+                MetaPath(
+                    "institute_member",
+                    (("COLLABORATES_WITH",), ("MEMBER_OF",)),
+                    "其合作机构{mids}已是{t}成员",
+                    "its research partner{s} {mids} already belong{s1} to {t}",
+                ),
+            ),
+            "企业—联盟",
+            "enterprise - alliance",
+        ),
+        Kind(
+            "enterprise-product",
+            "Enterprise",
+            "Product",
+            ("PRODUCES",),
+            (
+                MetaPath(
+                    "co_made",
+                    (("PRODUCES",), ("PRODUCES^-1",), ("PRODUCES",)),
+                    "生产{mids}的企业（如{mids2}）也生产{t}",
+                    "makers of {mids} (such as {mids2}) also make {t}",
+                ),
+                MetaPath(
+                    "industry_made",
+                    (("IN_INDUSTRY",), ("IN_INDUSTRY^-1",), ("PRODUCES",)),
+                    "同属{mids}的{n2}家企业生产{t}",
+                    "{n2} firm{s2} in {mids} make {t}",
+                ),
+                MetaPath(
+                    "chain_neighbour",
+                    (("PRODUCES",), ("UPSTREAM_OF", "UPSTREAM_OF^-1")),
+                    "{t}与其产品{mids}处在同一产业链上下游",
+                    "{t} is an input or output of its {mids}",
+                ),
+                MetaPath(
+                    "sibling",
+                    (("PRODUCES",), ("SUBCLASS_OF", "SUBCLASS_OF^-1")),
+                    "{t}与其产品{mids}同类",
+                    "{t} is in the same class as its {mids}",
+                ),
+            ),
+            "企业—产品（用于检验方法）",
+            "enterprise - product (to measure the method)",
+            partnership=False,
+        ),
+        Kind(
+            "enterprise-industry",
+            "Enterprise",
+            "Industry",
+            ("IN_INDUSTRY",),
+            (
+                MetaPath(
+                    "product_peers",
+                    (("PRODUCES",), ("PRODUCES^-1",), ("IN_INDUSTRY",)),
+                    "生产{mids}的{n2}家企业属于{t}",
+                    "{n2} maker{s2} of {mids} are in {t}",
+                ),
+                MetaPath(
+                    "supply_peers",
+                    (_SUPPLY, ("IN_INDUSTRY",)),
+                    "其供应链伙伴{mids}属于{t}",
+                    "its supply partner{s} {mids} are in {t}",
+                ),
+            ),
+            "企业—行业（用于检验方法）",
+            "enterprise - industry (to measure the method)",
+            partnership=False,
+        ),
+    )
+}
+
+
+# --- the sparse machinery ------------------------------------------------------------
+
+
+def _step(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
+    return A.matrix(tuple(step), year=year)
+
+
+def _weights(deg: np.ndarray, method: Method) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        if method == "ra":
+            return np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0)
+        return np.where(deg > 1, 1.0 / np.log(np.maximum(deg, 2)), 0.0)
+
+
+@dataclass(frozen=True)
+class _Opts:
+    """The scoring options, as one hashable value."""
+
+    year: int | None = None
+    method: Method = "aa"
+    hub_cap: int = 500
+    tail_cap: int = 200
+
+
+def _tail(
+    A: GraphArrays, kind: Kind, path: MetaPath, o: _Opts, reverse: bool
+) -> tuple[sp.csr_array, sp.csr_array]:
+    """The first step and the weighted product of the rest of ``path``.
+
+    With ``reverse`` the path is walked from the target side (same scores).  Each row
+    of the product keeps its ``tail_cap`` largest entries (ties: the more connected
+    candidate first), so a source reached through a busy intermediate (an industry of
+    thousands of firms) gets that intermediate's strongest candidates, not all.
+    """
+    key = ("partners-tail", kind.key, path.key, o, reverse)
+    if key in A.memo:
+        return A.memo[key]
+    year = o.year
+    mats = [_step(A, s, year) for s in path.steps]
+    target = A.mask(kind.source if reverse else kind.target).astype(float)
+    if reverse:
+        mats = [sp.csr_array(m.T) for m in reversed(mats)]
+    mats[-1] = sp.csr_array(mats[-1] @ sp.diags_array(target))
+    mats[-1].eliminate_zeros()
+    tail: sp.csr_array | None = None
+    for i in range(len(mats) - 1, 0, -1):
+        after = mats[i]
+        w = _weights(_degree(A, path, i, year, reverse).astype(float), o.method)
+        if i == len(mats) - 1:
+            w = np.where(np.diff(after.indptr) > o.hub_cap, 0.0, w)
+        scaled = sp.diags_array(w) @ (after if tail is None else after @ tail)
+        tail = sp.csr_array(scaled)
+        tail.eliminate_zeros()
+    assert tail is not None
+    A.memo[key] = (mats[0], _prune_rows(tail, o.tail_cap, _prior(A, year)))
+    return A.memo[key]
+
+
+def _prune_rows(m: sp.csr_array, cap: int, prior: np.ndarray) -> sp.csr_array:
+    """Keep the ``cap`` largest entries of each row (ties: higher ``prior``, then column)."""
+    counts = np.diff(m.indptr)
+    if counts.max(initial=0) <= cap:
+        return m
+    rows = np.repeat(np.arange(m.shape[0]), counts)
+    order = np.lexsort((m.indices, -prior[m.indices], -m.data, rows))
+    rank = np.arange(len(order)) - m.indptr[rows[order]]
+    keep = np.sort(order[rank < cap])
+    return sp.csr_array((m.data[keep], (rows[keep], m.indices[keep])), shape=m.shape)
+
+
+def _degree(A: GraphArrays, path: MetaPath, i: int, year: int | None, reverse: bool) -> np.ndarray:
+    """Distinct neighbours of every node over the edge types of steps ``i - 1`` and ``i``
+    (the two steps around the ``i``-th intermediate; counted from the end if reversed)."""
+    if reverse:
+        i = len(path.steps) - i
+    key = ("partners-degree", path.steps[i - 1], path.steps[i], year)
+    if key not in A.memo:
+        around = sp.csr_array(_step(A, path.steps[i - 1], year).T + _step(A, path.steps[i], year))
+        around.data[:] = 1.0
+        A.memo[key] = np.diff(around.indptr)
+    return A.memo[key]
+
+
+def _linked(A: GraphArrays, kind: Kind, year: int | None) -> sp.csr_array:
+    key = ("partners-linked", kind.key, year)
+    if key not in A.memo:
+        m = A.matrix(kind.linked, year=year)
+        A.memo[key] = sp.csr_array(m + m.T) if kind.symmetric else m
+    return A.memo[key]
+
+
+def _lookup(m: sp.csr_array, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``m[r, c]`` for many pairs at once (0 where absent), by sorted linear keys."""
+    coo = sp.coo_array(m)
+    ncol = m.shape[1]
+    keys = coo.row.astype(np.int64) * ncol + coo.col
+    order = np.argsort(keys, kind="stable")
+    keys, data = keys[order], coo.data[order]
+    if len(keys) == 0:
+        return np.zeros(len(r))
+    want = r.astype(np.int64) * ncol + c
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    return np.where(keys[at] == want, data[at], 0.0)
+
+
+def _prior(A: GraphArrays, year: int | None) -> np.ndarray:
+    key = ("partners-prior", year)
+    if key not in A.memo:
+        deg = np.diff(A.adjacency(ORG_EDGES, year=year).indptr).astype(float)
+        A.memo[key] = np.log1p(deg)
+    return A.memo[key]
+
+
+@dataclass
+class _Batch:
+    """Scores of some sources against every target, path by path."""
+
+    rows: np.ndarray  # source positions, one per matrix row
+    parts: dict[str, sp.csr_array]  # meta-path key -> weighted path scores
+    total: sp.csr_array  # sum over meta-paths of weight x score, linked pairs removed
+
+
+def _batch(A: GraphArrays, kind: Kind, rows: np.ndarray, o: _Opts, reverse: bool = False) -> _Batch:
+    parts: dict[str, sp.csr_array] = {}
+    total: sp.csr_array | None = None
+    for path in kind.paths:
+        first, tail = _tail(A, kind, path, o, reverse)
+        s = sp.csr_array(first[rows] @ tail)
+        parts[path.key] = s
+        total = path.weight * s if total is None else total + path.weight * s
+    assert total is not None
+    total = sp.csr_array(total)
+    linked = _linked(A, kind, o.year)
+    if reverse:
+        linked = sp.csr_array(linked.T)
+    block = linked[rows]
+    total = total - total.multiply(block > 0)
+    coo = sp.coo_array(total)
+    keep = coo.col != rows[coo.row]
+    total = sp.csr_array((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=total.shape)
+    total.eliminate_zeros()
+    return _Batch(rows, parts, total)
+
+
+def _complementarity(
+    A: GraphArrays,
+    kind: Kind,
+    u: np.ndarray,
+    v: np.ndarray,
+    chain_flag: np.ndarray,
+    clusters: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Factor, same city, same cluster and fund-fit flags of pairs (u source, v target)."""
+    city = A.city()
+    same_city = (city[u] >= 0) & (city[u] == city[v])
+    same_cluster = np.zeros(len(u), dtype=bool)
+    if kind.cluster and clusters is not None:
+        same_cluster = (clusters[u] >= 0) & (clusters[u] == clusters[v])
+    fund_fit = np.zeros(len(u), dtype=bool)
+    if kind.fund_kinds:
+        fund_kind = A.values("kind", dtype="object", fill="")
+        fund_fit = np.isin(fund_kind[v], kind.fund_kinds)
+    factor = 1.0 + BONUS * (
+        same_city.astype(float) + same_cluster + chain_flag.astype(float) + fund_fit
+    )
+    return factor, same_city, same_cluster, fund_fit
+
+
+def _chain_flag(batch: _Batch, kind: Kind, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    flag = np.zeros(len(r), dtype=bool)
+    for key in kind.chain:
+        flag |= _lookup(batch.parts[key], r, c) > 0
+    return flag
+
+
+def _options(year: int | None, method: str, hub_cap: int, tail_cap: int) -> _Opts:
+    if method not in ("aa", "ra"):
+        raise QueryError(f"method must be aa or ra (got {method!r})")
+    if hub_cap < 1 or tail_cap < 1:
+        raise QueryError("hub_cap and tail_cap must be at least 1")
+    return _Opts(year, method, hub_cap, tail_cap)  # type: ignore[arg-type]
+
+
+def _kinds(kinds: Sequence[str] | None, *, partnership_only: bool = True) -> list[Kind]:
+    if not kinds:
+        return [k for k in KINDS.values() if k.partnership or not partnership_only]
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise QueryError(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}")
+    return [KINDS[k] for k in kinds]
+
+
+def _clusters(G: EcosystemGraph, kind: Kind, year: int | None) -> np.ndarray | None:
+    return cluster_labels(G, year=year) if kind.cluster else None
+
+
+def score_pairs(
+    G: EcosystemGraph,
+    kind: str,
+    sources: Sequence[str] | np.ndarray,
+    targets: Sequence[str] | np.ndarray,
+    *,
+    year: int | None = None,
+    method: Method = "aa",
+    hub_cap: int = 500,
+    tail_cap: int = 200,
+    batch_size: int = 2048,
+) -> np.ndarray:
+    """The score of given (source, target) pairs, linked or not (for evaluation).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    kind : str
+        A key of :data:`KINDS`.
+    sources, targets : sequence of str
+        Node ids, pair by pair: sources of the kind's source label, targets of its
+        target label.
+    year, method, hub_cap, tail_cap
+        As for :func:`candidate_partners`.
+    batch_size : int
+        Sources scored per sparse product.
+
+    Returns
+    -------
+    numpy.ndarray
+        One float per pair: the full score (meta-paths times complementarity, plus the
+        degree prior).  Pairs already linked score as if they were not.
+    """
+    spec = _kinds([kind], partnership_only=False)[0]
+    o = _options(year, method, hub_cap, tail_cap)
+    A = arrays(G)
+    u, v = A.index(np.asarray(sources)), A.index(np.asarray(targets))
+    if (u < 0).any() or (v < 0).any():
+        bad = np.asarray(sources)[u < 0].tolist() + np.asarray(targets)[v < 0].tolist()
+        raise QueryError(f"not in the graph: {', '.join(map(str, bad[:5]))}")
+    clusters = _clusters(G, spec, year)
+    prior = _prior(A, year)
+    out = np.zeros(len(u))
+    unique, inverse = np.unique(u, return_inverse=True)
+    for start in range(0, len(unique), batch_size):  # one sparse product per batch
+        rows = unique[start : start + batch_size]
+        sel = np.flatnonzero((inverse >= start) & (inverse < start + batch_size))
+        r = inverse[sel] - start
+        parts: dict[str, sp.csr_array] = {}
+        total = np.zeros(len(sel))
+        for path in spec.paths:
+            first, tail = _tail(A, spec, path, o, False)
+            s = sp.csr_array(first[rows] @ tail)
+            parts[path.key] = s
+            total += path.weight * _lookup(s, r, v[sel])
+        chain = np.zeros(len(sel), dtype=bool)
+        for key in spec.chain:
+            chain |= _lookup(parts[key], r, v[sel]) > 0
+        factor, *_ = _complementarity(A, spec, u[sel], v[sel], chain, clusters)
+        out[sel] = (total + PRIOR * prior[u[sel]] * prior[v[sel]]) * factor
+    return out
+
+
+# --- explanations --------------------------------------------------------------------
+
+
+#: The Chinese measure word for a count of nodes of a label.
+_MEASURE = {"Product": "种", "Industry": "个", "MakerTeam": "个", "Person": "位"}
+
+
+def _names(A: GraphArrays, pos: np.ndarray, *, en: bool, sep: str) -> str:
+    """Up to three names, then how many more."""
+    if en:
+        name_en = A.values("name_en", dtype="object", fill="")
+        names = [str(name_en[p] or A.names[p]) for p in pos[:3]]
+    else:
+        names = [str(A.names[p]) for p in pos[:3]]
+    text = sep.join(names)
+    if len(pos) > 3:
+        word = _MEASURE.get(A.label(int(pos[0])), "家")
+        text += f" and {len(pos) - 3} more" if en else f"等{len(pos)}{word}"
+    return text
+
+
+def _mids(
+    A: GraphArrays, path: MetaPath, u: int, v: int, year: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first and (for three steps) second intermediates joining ``u`` to ``v``."""
+    first_step = _step(A, path.steps[0], year)
+    first = first_step.indices[first_step.indptr[u] : first_step.indptr[u + 1]]
+    last_t = _transposed(A, path.steps[-1], year)
+    into_v = last_t.indices[last_t.indptr[v] : last_t.indptr[v + 1]]
+    if len(path.steps) == 2:
+        mids = np.intersect1d(first, into_v)
+        return _by_degree(A, path, 1, mids, year), np.array([], dtype=np.int64)
+    into_v = into_v[into_v != u]
+    back = _transposed(A, path.steps[1], year)[into_v]  # second -> first intermediates
+    marker = np.zeros(A.n)
+    marker[first] = 1.0
+    hit = (back @ marker) > 0
+    m2 = into_v[hit]
+    m1 = np.intersect1d(first, np.unique(sp.csr_array(back[hit]).indices))
+    return _by_degree(A, path, 1, m1, year), _by_degree(A, path, 2, m2, year)
+
+
+def _transposed(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
+    key = ("partners-transposed", tuple(step), year)
+    if key not in A.memo:
+        A.memo[key] = sp.csr_array(_step(A, step, year).T)
+    return A.memo[key]
+
+
+def _by_degree(
+    A: GraphArrays, path: MetaPath, i: int, mids: np.ndarray, year: int | None
+) -> np.ndarray:
+    """``mids`` (the ``i``-th intermediates) most telling first: fewest neighbours."""
+    if len(mids) == 0:
+        return mids
+    deg = _degree(A, path, i, year, False)[mids]
+    order = np.lexsort((A.names[mids].astype(str), deg))
+    return mids[order]
+
+
+def _phrase(A: GraphArrays, path: MetaPath, u: int, v: int, year: int | None) -> tuple[str, str]:
+    m1, m2 = _mids(A, path, u, v, year)
+    target_zh = str(A.names[v])
+    name_en = A.values("name_en", dtype="object", fill="")
+    target_en = str(name_en[v] or A.names[v])
+    fill = {
+        "n": len(m1),
+        "n2": len(m2),
+        "s": "s" if len(m1) > 1 else "",
+        "s1": "" if len(m1) > 1 else "s",
+        "s2": "s" if len(m2) > 1 else "",
+    }
+    zh = path.zh.format(
+        t=target_zh,
+        mids=_names(A, m1, en=False, sep="、"),
+        mids2=_names(A, m2, en=False, sep="、"),
+        **fill,
+    )
+    en = path.en.format(
+        t=target_en,
+        mids=_names(A, m1, en=True, sep=", "),
+        mids2=_names(A, m2, en=True, sep=", "),
+        **fill,
+    )
+    return zh, en
+
+
+def _explain(
+    A: GraphArrays,
+    kind: Kind,
+    u: int,
+    v: int,
+    contributions: dict[str, float],
+    same_city: bool,
+    same_cluster: bool,
+    fund_fit: bool,
+    year: int | None,
+) -> tuple[str, str]:
+    ranked = sorted(
+        ((c, k) for k, c in contributions.items() if c > 0), key=lambda x: (-x[0], x[1])
+    )
+    paths = {p.key: p for p in kind.paths}
+    zh_parts, en_parts = [], []
+    for _, key in ranked[:2]:
+        zh, en = _phrase(A, paths[key], u, v, year)
+        zh_parts.append(zh)
+        en_parts.append(en)
+    city = A.city()[u]
+    if same_city and city >= 0:
+        name_en = A.values("name_en", dtype="object", fill="")
+        zh_parts.append(f"同在{A.names[city]}")
+        en_parts.append(f"both in {name_en[city] or A.names[city]}")
+    if same_cluster:
+        zh_parts.append("同属一个供应链集群")
+        en_parts.append("in the same supply cluster")
+    if fund_fit:
+        zh_parts.append("基金类型对口")
+        en_parts.append("a fund of the right kind")
+    zh = "；".join(zh_parts) + "。"
+    en = "; ".join(en_parts)
+    return zh, (en[:1].upper() + en[1:] + ".") if en else ""
+
+
+# --- the question --------------------------------------------------------------------
+
+
+def _sources(
+    G: EcosystemGraph,
+    A: GraphArrays,
+    label: str,
+    year: int | None,
+    city: str | None,
+    industry: str | None,
+) -> np.ndarray:
+    keep = A.mask(label) & A.alive(year)
+    keep &= A.in_city(resolve_city(G, city)) & A.in_industries(resolve_industries(G, industry))
+    return np.flatnonzero(keep)
+
+
+def _top(
+    A: GraphArrays,
+    G: EcosystemGraph,
+    kind: Kind,
+    rows: np.ndarray,
+    o: _Opts,
+    *,
+    k: int,
+    per_source: int | None,
+    batch_size: int,
+    reverse: bool,
+    allowed: np.ndarray | None = None,
+    dedupe: bool = False,
+) -> pd.DataFrame:
+    """The best pairs of ``rows`` (sources, or targets when ``reverse``): columns
+    ``src``, ``dst``, ``score``, ``rank``.  ``dedupe`` keeps one orientation of a pair."""
+    clusters = _clusters(G, kind, o.year)
+    prior = _prior(A, o.year)
+    heap: list[tuple[float, int, int]] = []
+    frames = []
+    for start in range(0, len(rows), batch_size):  # one sparse product per batch
+        batch = _batch(A, kind, rows[start : start + batch_size], o, reverse)
+        coo = sp.coo_array(batch.total)
+        r, c, s = coo.row, coo.col, coo.data
+        if allowed is not None:
+            ok = allowed[c]
+            r, c, s = r[ok], c[ok], s[ok]
+        u = batch.rows[r]
+        src, dst = (c, u) if reverse else (u, c)
+        if dedupe:
+            ok = src < dst
+            r, c, s, u, src, dst = r[ok], c[ok], s[ok], u[ok], src[ok], dst[ok]
+        chain = _chain_flag(batch, kind, r, c)
+        factor, *_ = _complementarity(A, kind, src, dst, chain, clusters)
+        score = (s + PRIOR * prior[src] * prior[dst]) * factor
+        frame = pd.DataFrame({"src": src, "dst": dst, "score": score, "row": u})
+        if per_source is not None:
+            frame = frame.sort_values(["row", "score", "dst"], ascending=[True, False, True])
+            frames.append(frame[frame.groupby("row").cumcount() < per_source])
+            continue
+        best = frame.nlargest(k, "score", keep="all")
+        for rec in best.itertuples(index=False):  # at most k (plus ties) per batch
+            item = (float(rec.score), -int(rec.src), -int(rec.dst))
+            if len(heap) < k:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+    if per_source is not None:
+        if not frames:
+            return pd.DataFrame({"src": [], "dst": [], "score": [], "rank": []}, dtype="int64")
+        out = pd.concat(frames, ignore_index=True)
+        out["rank"] = out.groupby("row").cumcount() + 1
+        return out[["src", "dst", "score", "rank"]]
+    ordered = sorted(heap, reverse=True)
+    return pd.DataFrame(
+        {
+            "src": np.array([-x[1] for x in ordered], dtype=np.int64),
+            "dst": np.array([-x[2] for x in ordered], dtype=np.int64),
+            "score": np.array([x[0] for x in ordered], dtype=float),
+            "rank": np.arange(1, len(ordered) + 1, dtype=np.int64),
+        }
+    )
+
+
+def candidate_partners(
+    G: EcosystemGraph,
+    *,
+    kinds: Sequence[str] | None = None,
+    k: int = 20,
+    per_source: int | None = None,
+    node: str | None = None,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+    method: Method = "aa",
+    hub_cap: int = 500,
+    tail_cap: int = 200,
+    batch_size: int = 2048,
+) -> pd.DataFrame:
+    """Ranked candidate partners that are not linked yet, with their explanation.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    kinds : sequence of str, optional
+        Keys of :data:`KINDS`; default every partnership kind (enterprise-institute,
+        enterprise-enterprise, fund-team, fund-enterprise, enterprise-alliance).
+    k : int
+        Pairs listed per kind (overall best), or per ``node``.
+    per_source : int, optional
+        Instead of the overall best ``k``, the best ``per_source`` of every source.
+    node : str, optional
+        Only pairs involving this node (on either side of a kind; kinds it cannot take
+        part in are skipped).
+    year : int, optional
+        As of this year: the graph as it was, and pairs not linked then.
+    city, industry : str, optional
+        Only sources (the enterprise; the team for fund-team) in this city / industry.
+    method : {"aa", "ra"}
+        Adamic-Adar or resource-allocation weights along meta-paths.
+    hub_cap : int
+        Skip paths whose last intermediate has more candidate-side neighbours (a
+        product made by more firms, a buyer with more suppliers).
+    tail_cap : int
+        Candidates kept per intermediate: the strongest, ties to the better connected
+        (bounds the work for busy intermediates such as an industry).
+    batch_size : int
+        Sources scored per sparse product (memory vs. speed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Kind by kind, best first:
+
+        - ``kind`` (str): the kind of partnership; ``rank`` (int): 1 is the best of
+          its kind (or of its source, with ``per_source``).
+        - ``source`` (str), ``source_name`` (str): the proposing side (the enterprise;
+          the maker team for fund-team); ``target`` (str), ``target_name`` (str).
+        - ``score`` (float): meta-path score times complementarity (see the module).
+        - ``paths`` (str): the meta-paths joining them, strongest first, with their
+          weighted scores (``common_buyers=1.443``).
+        - ``same_city`` (bool), ``same_cluster`` (bool), ``fund_fit`` (bool): the
+          complementarity conditions that hold (``same_cluster`` only for enterprise
+          pairs, ``fund_fit`` only for fund kinds).
+        - ``explanation`` (str): why, in Chinese; ``explanation_en`` (str): in English.
+
+    Raises
+    ------
+    QueryError, NodeNotFound
+        For an unknown kind, node, city or industry.
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲", "name_en": "A Co."},
+    ...                     {"id": "b", "name": "乙"}],
+    ...      "ResearchInstitute": [{"id": "r", "name": "郑大", "name_en": "ZZU"}]},
+    ...     {"SUPPLIES": [("a", "b")], "COLLABORATES_WITH": [("b", "r")]},
+    ... )
+    >>> df = candidate_partners(G, kinds=["enterprise-institute"], node="a")
+    >>> df[["source", "target", "explanation"]].to_dict("records")
+    [{'source': 'a', 'target': 'r', 'explanation': '其供应链伙伴乙已与郑大合作。'}]
+    >>> df["explanation_en"].iloc[0]
+    'Its supply partner 乙 already works with ZZU.'
+    """
+    if k < 1 or (per_source is not None and per_source < 1):
+        raise QueryError("k and per_source must be at least 1")
+    o = _options(year, method, hub_cap, tail_cap)
+    A = arrays(G)
+    pos = A.position(node) if node is not None else None
+    frames = []
+    for kind in _kinds(kinds):
+        sides = []
+        if pos is None:
+            sides.append((_sources(G, A, kind.source, year, city, industry), False, None))
+        else:
+            label = A.label(pos)
+            if label == kind.source:
+                sides.append((np.array([pos]), False, None))
+            if label == kind.target and not kind.symmetric:
+                allowed = np.zeros(A.n, dtype=bool)
+                allowed[_sources(G, A, kind.source, year, city, industry)] = True
+                sides.append((np.array([pos]), True, allowed))
+        for rows, reverse, allowed in sides:
+            top = _top(
+                A,
+                G,
+                kind,
+                rows,
+                o,
+                k=k,
+                per_source=per_source,
+                batch_size=batch_size,
+                reverse=reverse,
+                allowed=allowed,
+                dedupe=kind.symmetric and pos is None and per_source is None,
+            )
+            frames.append(_describe(A, G, kind, top, o))
+    if not frames:
+        label = A.label(pos) if pos is not None else "?"
+        raise QueryError(
+            f"{node!r} is a {label}; partnerships are proposed for "
+            + ", ".join(sorted({x for kd in KINDS.values() for x in (kd.source, kd.target)}))
+        )
+    out = pd.concat(frames, ignore_index=True)
+    return out.astype(
+        {
+            "kind": "string",
+            "rank": "int64",
+            "source": "string",
+            "source_name": "string",
+            "target": "string",
+            "target_name": "string",
+            "score": "float64",
+            "paths": "string",
+            "same_city": "bool",
+            "same_cluster": "bool",
+            "fund_fit": "bool",
+            "explanation": "string",
+            "explanation_en": "string",
+        }
+    )
+
+
+def _describe(
+    A: GraphArrays,
+    G: EcosystemGraph,
+    kind: Kind,
+    top: pd.DataFrame,
+    o: _Opts,
+) -> pd.DataFrame:
+    """Columns and explanations for the chosen pairs (a few rows: loops are fine)."""
+    src = top["src"].to_numpy(np.int64)
+    dst = top["dst"].to_numpy(np.int64)
+    clusters = _clusters(G, kind, o.year)
+    rows_out = []
+    for u, v in zip(src, dst, strict=True):
+        contributions = {}
+        for path in kind.paths:
+            first, tail = _tail(A, kind, path, o, False)
+            value = float((first[[u]] @ tail)[0, v]) * path.weight
+            contributions[path.key] = value
+        chain = np.array([any(contributions.get(x, 0) > 0 for x in kind.chain)])
+        _, same_city, same_cluster, fund_fit = _complementarity(
+            A, kind, np.array([u]), np.array([v]), chain, clusters
+        )
+        zh, en = _explain(
+            A,
+            kind,
+            int(u),
+            int(v),
+            contributions,
+            bool(same_city[0]),
+            bool(same_cluster[0]),
+            bool(fund_fit[0]),
+            o.year,
+        )
+        paths = ", ".join(
+            f"{key}={value:.4g}"
+            for key, value in sorted(contributions.items(), key=lambda x: (-x[1], x[0]))
+            if value > 0
+        )
+        rows_out.append(
+            (paths, bool(same_city[0]), bool(same_cluster[0]), bool(fund_fit[0]), zh, en)
+        )
+    paths, same_city, same_cluster, fund_fit, zh, en = (
+        (list(col) for col in zip(*rows_out, strict=True)) if rows_out else ([], [], [], [], [], [])
+    )
+    return pd.DataFrame(
+        {
+            "kind": kind.key,
+            "rank": top["rank"].to_numpy(np.int64),
+            "source": A.ids[src].astype(str),
+            "source_name": A.names[src],
+            "target": A.ids[dst].astype(str),
+            "target_name": A.names[dst],
+            "score": top["score"].to_numpy(float).round(6),
+            "paths": paths,
+            "same_city": same_city,
+            "same_cluster": same_cluster,
+            "fund_fit": fund_fit,
+            "explanation": zh,
+            "explanation_en": en,
+        }
+    )
+
+
+def adamic_adar(
+    G: EcosystemGraph,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    edge_types: Sequence[str] | None = None,
+    year: int | None = None,
+) -> np.ndarray:
+    """Plain Adamic-Adar index of node pairs over the untyped simple graph.
+
+    The graph is every edge of ``edge_types`` (default all), undirected, without
+    parallel edges or loops: the graph networkx's ``adamic_adar_index`` sees after
+    ``nx.Graph(G.to_networkx(edge_types=...).to_undirected())``, and the scores equal
+    its scores.  A baseline for the typed scores; computed as a sparse product.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    pairs : sequence of (str, str)
+        Node id pairs.
+    edge_types : sequence of str, optional
+        Edge types of the graph (default all).
+    year : int, optional
+        As of this year.
+
+    Returns
+    -------
+    numpy.ndarray
+        One score per pair: the sum over common neighbours ``z`` of ``1 / log(deg z)``.
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
+    ...                {"SUPPLIES": [("a", "c"), ("b", "c")]})
+    >>> round(float(adamic_adar(G, [("a", "b")])[0]), 6)  # 1 / log 2
+    1.442695
+    """
+    from graph.schema import EDGE_TYPES
+
+    A = arrays(G)
+    adj = A.adjacency(tuple(edge_types or EDGE_TYPES), year=year)
+    u = A.index([p[0] for p in pairs])
+    v = A.index([p[1] for p in pairs])
+    if (u < 0).any() or (v < 0).any():
+        raise QueryError("every pair must name two nodes of the graph")
+    deg = np.diff(adj.indptr).astype(float)
+    w = sp.diags_array(_weights(deg, "aa"))
+    left = sp.csr_array(adj[u] @ w)
+    return np.asarray(left.multiply(adj[v]).sum(axis=1)).ravel()
