@@ -18,7 +18,7 @@ from graph.ecosystem import EcosystemGraph
 from innokg.pipeline import build_demo
 
 # Fixture modules of particular suites (e.g. the Bolt server) add themselves here.
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = ["tests.bolt_server"]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
