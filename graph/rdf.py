@@ -693,7 +693,7 @@ def export_package(
     >>> buf = io.StringIO()
     >>> export_package(t, buf, format="nt").triples
     6
-    >>> print(buf.getvalue().splitlines()[3])
+    >>> print(buf.getvalue().splitlines()[4])
     <https://w3id.org/innokg/id/E1> <https://w3id.org/innokg/ontology#name> "甲" .
     """
     start = time.perf_counter()
@@ -793,6 +793,18 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+@contextmanager
+def _text_lines(path: Path, max_bytes: int) -> Iterator[Iterator[str]]:
+    """The lines of a UTF-8 text file (``.gz`` unpacked), read lazily and bounded."""
+    if not path.is_file():
+        raise SourceError(f"{path}: no such file")
+    with open(path, "rb") as raw:
+        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
+        bounded = io.BufferedReader(_Bounded(stream, max_bytes, path.name), 1 << 20)
+        text = io.TextIOWrapper(bounded, encoding="utf-8", newline=None)
+        yield (line.rstrip("\n") for line in text)
+
+
 _CONTEXT_REFUSED = (
     "refers to a remote JSON-LD context {ctx!r}, which innokg does not fetch; "
     "put the context inline (innokg's own, {own}, is known without fetching)"
@@ -885,34 +897,25 @@ def _nt_unescape(text: str) -> str:
     return _NT_ESCAPE.sub(one, text)
 
 
-def _read_ntriples(data: bytes, store: _Collector) -> bool:
-    """Parse N-Triples straight into ``store``; False (nothing added) on a line it
-    cannot read, so that rdflib's parser reads the file and names the error."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
+def _read_ntriples(lines: Iterator[str], store: _Collector) -> bool:
+    """Parse N-Triples straight into ``store``; False on a line it cannot read, so
+    that rdflib's parser reads the file into a new store and names any error."""
     match = _NT_LINE.match
-    triples = []
-    for line in text.replace("\r", "\n").split("\n"):
-        m = match(line)
-        if m is None:
-            return False
-        s, p, o_iri, lexical = m.group(1, 2, 3, 4)
-        if s is None:
-            continue  # blank or comment line
-        triples.append((s, p, o_iri, lexical))
+    put = store.put
     try:
-        for s, p, o_iri, lexical in triples:
+        for line in lines:
+            m = match(line)
+            if m is None:
+                return False
+            s, p, o_iri, lexical = m.group(1, 2, 3, 4)
+            if s is None:
+                continue  # blank or comment line
             subject = _IriKey(s[1:-1] if s[0] == "<" else s)
             if o_iri is not None:
-                obj = _IriKey(o_iri[1:-1] if o_iri[0] == "<" else o_iri)
-                store.put(subject, p[1:-1], None, obj)
+                put(subject, p[1:-1], None, _IriKey(o_iri[1:-1] if o_iri[0] == "<" else o_iri))
             else:
-                if "\\" in lexical:
-                    lexical = _nt_unescape(lexical)
-                store.put(subject, p[1:-1], lexical, None)
-    except ValueError:  # a bad escape: let rdflib's parser name it
+                put(subject, p[1:-1], _nt_unescape(lexical) if "\\" in lexical else lexical, None)
+    except ValueError:  # a bad escape or bad UTF-8: let rdflib's parser name it
         return False
     return True
 
@@ -928,22 +931,20 @@ _TTL_PREFIX = re.compile(r"^@prefix ([A-Za-z][\w-]*): <([^<>\"{}|^`\\\x00-\x20]*
 _TTL_GRAPH = re.compile(rf"^{_TTL_NAME} \{{$")
 
 
-def _read_innokg_turtle(data: bytes, store: _Collector) -> bool:
+def _read_innokg_turtle(lines: Iterator[str], store: _Collector) -> bool:
     """Read Turtle or TriG laid out as :func:`export_package` writes it, quickly.
 
     rdflib's Turtle reader takes about 50 microseconds a triple; innokg's own
     layout (one statement per line, one predicate per line) is read here line by
     line instead.  Anything else (another layout, escapes in names, unknown
-    prefixes) makes this return False before a triple is filed, and rdflib reads
-    the file: what it accepts is exactly Turtle, only faster on the common case.
+    prefixes) makes this return False, and rdflib reads the file into a new store:
+    what it accepts is exactly Turtle, only faster on the common case.
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
     prefixes: dict[str, str] = {}
-    triples: list[tuple[str, str, str]] = []
     subject: str | None = None
+    s_iri: str | None = None
+    rdf_type = str(RDF.type)
+    put = store.put
 
     def iri(name: str) -> str | None:
         if name[0] == "<":
@@ -954,7 +955,7 @@ def _read_innokg_turtle(data: bytes, store: _Collector) -> bool:
             return None
         return ns + local
 
-    for line in text.split("\n"):
+    for line in lines:
         if subject is None:
             if not line or line == "}" or _TTL_GRAPH.match(line):
                 continue
@@ -966,42 +967,36 @@ def _read_innokg_turtle(data: bytes, store: _Collector) -> bool:
             if m is None:
                 return False
             subject, pred, obj, end = m.groups()
+            s_iri = iri(subject)
+            if s_iri is None:
+                return False
         else:
             m = _TTL_MORE.match(line)
             if m is None:
                 return False
             pred, obj, end = m.groups()
-        triples.append((subject, pred, obj))
-        if end == ".":
-            subject = None
-    if subject is not None:
-        return False
-    rdf_type = str(RDF.type)
-    filed: list[tuple[str, str, str | None, str | None]] = []
-    for s, p, o in triples:
-        s_iri = iri(s)
-        p_iri = rdf_type if p == "a" else iri(p)
-        if s_iri is None or p_iri is None:
+        p_iri = rdf_type if pred == "a" else iri(pred)
+        if p_iri is None or s_iri is None:
             return False
-        if o[0] == '"':
-            end = o.rindex('"')
-            lexical = o[1:end]
+        key = _IriKey(s_iri)
+        if obj[0] == '"':
+            lexical = obj[1 : obj.rindex('"')]
             if "\\" in lexical:
                 try:
                     lexical = _nt_unescape(lexical)
                 except ValueError:
                     return False
-            filed.append((s_iri, p_iri, lexical, None))
-        elif o[0] == "<" or (":" in o and not o[0].isdigit() and o[0] != "-"):
-            o_iri = iri(o)
+            put(key, p_iri, lexical, None)
+        elif obj[0] == "<" or (":" in obj and not obj[0].isdigit() and obj[0] != "-"):
+            o_iri = iri(obj)
             if o_iri is None:
                 return False
-            filed.append((s_iri, p_iri, None, o_iri))
+            put(key, p_iri, None, _IriKey(o_iri))
         else:  # an integer or a boolean written bare
-            filed.append((s_iri, p_iri, o, None))
-    for s_iri, p_iri, lexical, o_iri in filed:
-        store.put(_IriKey(s_iri), p_iri, lexical, None if o_iri is None else _IriKey(o_iri))
-    return True
+            put(key, p_iri, obj, None)
+        if end == ".":
+            subject = None
+    return subject is None
 
 
 def _short(exc: Exception) -> str:
@@ -1208,8 +1203,14 @@ def read_rdf(
     quick = {"nt": _read_ntriples, "turtle": _read_innokg_turtle, "trig": _read_innokg_turtle}
     if fmt in quick:
         store = _Collector(path.name, max_triples, max_literal)
-        if quick[fmt](_read_bytes(path, max_bytes), store):
+        try:
+            with _text_lines(path, max_bytes) as lines:
+                done = quick[fmt](lines, store)
+        except (UnicodeDecodeError, OSError, EOFError):
+            done = False  # rdflib reads it again and names the problem
+        if done:
             return _assemble(store, path.name, iris)
+        del store
     store = _Collector(path.name, max_triples, max_literal)
     if fmt == "json-ld":  # the JSON-LD reader fills a plain graph (named graphs merged)
         store.context_aware = False
