@@ -187,11 +187,14 @@ def research_gaps(
     severity = np.where(np.isnan(employees), fallback, np.log10(1 + np.nan_to_num(employees)))
     peer = pd.Series(ind[pos]).map(share).to_numpy(float)
     ind_name = np.where(ind[pos] >= 0, A.names[np.maximum(ind[pos], 0)], "")
+    name_en = A.values("name_en", dtype="object", fill="")
+    ind_en = np.where(ind[pos] >= 0, name_en[np.maximum(ind[pos], 0)], "")
+    ind_en = np.where(ind_en == "", ind_name, ind_en)
     staff = [f"{int(e)} employees" if not np.isnan(e) else "headcount unknown" for e in employees]
     staff_zh = [f"员工 {int(e)} 人" if not np.isnan(e) else "员工人数不详" for e in employees]
     peer_en = [
         f"; {p:.0%} of large and medium peers in {i} have one" if not np.isnan(p) else ""
-        for p, i in zip(peer, ind_name, strict=True)
+        for p, i in zip(peer, ind_en, strict=True)
     ]
     peer_zh = [
         f"；同行业 {p:.0%} 的大中型企业已有研发合作伙伴" if not np.isnan(p) else "" for p in peer
@@ -401,8 +404,9 @@ def target_gaps(
         One row per group (city or industry) and indicator that has a target and
         does not meet it; the core columns (see the module) with ``severity`` = the
         shortfall as a share of the target (0 to 1), then ``indicator`` (str),
-        ``article`` (Int64), ``value``, ``target``, ``gap`` (float) and
-        ``target_basis`` (str), as in :func:`queries.indicators.policy_indicators`.
+        ``article`` (Int64), ``value``, ``target``, ``shortfall`` (float: the
+        indicator's ``gap``) and ``target_basis`` (str), as in
+        :func:`queries.indicators.policy_indicators`.
     """
     frames = []
     for by, label in (("city", "Region"), ("industry", "Industry")):
@@ -466,7 +470,7 @@ def target_gaps(
             "article": df["article"].astype("Int64").to_numpy(),
             "value": df["value"].to_numpy(float),
             "target": df["target"].to_numpy(float),
-            "gap": df["gap"].to_numpy(float),
+            "shortfall": df["gap"].to_numpy(float),
             "target_basis": df["target_basis"].astype("string").to_numpy(),
         },
     )

@@ -2,8 +2,8 @@
 
 Each indicator belongs to a measure of the policy (a PolicyMeasure node, matched by
 its ``indicator`` key); its article, title, target and deadline are read from that
-node, never written here.  A graph without PolicyMeasure nodes falls back to the seed
-table shipped with innokg (``loaders/data/henan_2016_policy.csv``) and says so in
+node, never written here.  A measure the graph lacks falls back to the seed table
+shipped with innokg (``loaders/data/henan_2016_policy.csv``), which says so in
 ``target_source``.  A measure can carry several indicators: the one whose key equals
 the measure's key is the headline indicator and carries the target; the others
 (``co_built_rnd``, ``alliance_membership``, ...) are context without a target.
@@ -423,48 +423,52 @@ _BY_KEY = {ind.key: ind for ind in INDICATORS}
 def policy_measures(G: EcosystemGraph) -> pd.DataFrame:
     """The policy's measures with their targets, from the graph's PolicyMeasure nodes.
 
-    Falls back to the seed table shipped with innokg when the graph has none.
+    Measures the graph lacks (all of them, for a graph built without the policy) come
+    from the seed table shipped with innokg, and say so in ``target_source``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per measure with an indicator key, by article:
+        One row per indicator key, by article:
 
         - ``measure`` (str): the PolicyMeasure id.
-        - ``article`` (int): the article of the seed policy.
+        - ``article`` (Int64): the article of the seed policy.
         - ``title`` (str), ``title_en`` (str): the measure's title, Chinese and English.
         - ``indicator`` (str): the indicator key.
         - ``target`` (float): the target value (NaN where the seed sets none).
         - ``target_unit`` (str): ``share``, ``count`` or ``per_year``.
         - ``deadline`` (Int64): the year the target is due (NA where none).
         - ``target_source`` (str): ``graph`` or ``seed table``.
-    """
-    df = G.nodes["PolicyMeasure"]
-    source = "graph"
-    if df.empty:
-        from loaders.reference import henan_policy_measures
 
-        raw = henan_policy_measures().replace("", None)
-        df = raw.assign(
-            article=pd.to_numeric(raw["article"]),
-            target=pd.to_numeric(raw["target"]),
-            deadline=pd.to_numeric(raw["deadline"]).astype("Int64"),
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> row = policy_measures(make_graph({})).set_index("indicator").loc["platform_coverage"]
+    >>> int(row["article"]), float(row["target"]), int(row["deadline"]), row["target_source"]
+    (3, 0.8, 2018, 'seed table')
+    """
+    from loaders.reference import henan_policy_measures
+
+    seed = henan_policy_measures().replace("", None)
+    frames = []
+    for df, source in ((G.nodes["PolicyMeasure"], "graph"), (seed, "seed table")):
+        df = df[df["indicator"].notna()]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "measure": df["id"].astype("string"),
+                    "article": pd.to_numeric(df["article"]).astype("Int64"),
+                    "title": df["name"].astype("string"),
+                    "title_en": df["name_en"].astype("string"),
+                    "indicator": df["indicator"].astype("string"),
+                    "target": pd.to_numeric(df["target"]).astype("float64"),
+                    "target_unit": df["target_unit"].astype("string"),
+                    "deadline": pd.to_numeric(df["deadline"]).astype("Int64"),
+                    "target_source": source,
+                }
+            )
         )
-        source = "seed table"
-    df = df[df["indicator"].notna()]
-    out = pd.DataFrame(
-        {
-            "measure": df["id"].astype("string"),
-            "article": df["article"].astype("Int64"),
-            "title": df["name"].astype("string"),
-            "title_en": df["name_en"].astype("string"),
-            "indicator": df["indicator"].astype("string"),
-            "target": pd.to_numeric(df["target"]).astype("float64"),
-            "target_unit": df["target_unit"].astype("string"),
-            "deadline": df["deadline"].astype("Int64"),
-            "target_source": source,
-        }
-    )
+    out = pd.concat(frames, ignore_index=True).drop_duplicates("indicator", keep="first")
     return out.sort_values(["article", "measure"], ignore_index=True)
 
 

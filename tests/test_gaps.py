@@ -1,0 +1,335 @@
+"""Collaboration gaps: one hand-made gap of each kind, exact; Burt's measures vs networkx."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from graph.ecosystem import EcosystemGraph
+from graph.errors import QueryError
+from queries.gaps import (
+    CORE_COLUMNS,
+    GAP_KINDS,
+    brokers,
+    cluster_support_gaps,
+    collaboration_gaps,
+    finance_gaps,
+    research_gaps,
+    single_source_gaps,
+    structural_holes,
+    target_gaps,
+    unspanned_cluster_pairs,
+)
+from tests.factory import make_graph
+
+
+def firms_and_partners() -> EcosystemGraph:
+    return make_graph(
+        {
+            "Enterprise": [
+                {"id": "big", "name": "大企业", "size": "large", "employees": 9999},
+                {"id": "mid", "name": "中企业", "size": "medium", "employees": 499},
+                {"id": "cob", "name": "合建企业", "size": "medium"},
+                {"id": "col", "name": "合作企业", "size": "large", "employees": 1500},
+                {"id": "svc", "name": "服务企业", "size": "large", "industrial": False},
+                {"id": "sml", "name": "小企业", "size": "small"},
+            ],
+            "ResearchInstitute": [{"id": "r", "name": "郑州大学"}],
+            "Platform": [{"id": "p", "name": "合建平台", "kind": "co_built_rnd"}],
+            "Industry": [{"id": "C36", "name": "汽车制造业", "name_en": "Motor vehicles"}],
+            "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"}],
+        },
+        {
+            "COLLABORATES_WITH": [("col", "r")],
+            "ESTABLISHED": [("cob", "p")],
+            "IN_INDUSTRY": [("big", "C36"), ("mid", "C36"), ("col", "C36")],
+            "LOCATED_IN": [("big", "region:4101")],
+        },
+    )
+
+
+def test_large_and_medium_firms_without_a_research_partner() -> None:
+    df = research_gaps(firms_and_partners())
+    assert list(df.columns[: len(CORE_COLUMNS)]) == list(CORE_COLUMNS)
+    # col works with an institute, cob co-built a platform, svc is not industrial,
+    # sml is small: big and mid remain; 1 of the 3 car makers has a partner.
+    assert df[["entity", "severity", "city", "peers_with_partner"]].to_dict("records") == [
+        {"entity": "big", "severity": 4.0, "city": "郑州市", "peers_with_partner": 0.3333},
+        {
+            "entity": "mid",
+            "severity": round(math.log10(500), 4),
+            "city": "",
+            "peers_with_partner": 0.3333,
+        },
+    ]
+    assert df["detail"].iloc[0] == (
+        "large firm, 9999 employees; 33% of large and medium peers in Motor vehicles have one"
+    )
+    assert (
+        df["detail_zh"].iloc[1] == "中型企业，员工 499 人；同行业 33% 的大中型企业已有研发合作伙伴"
+    )
+
+
+def two_clusters() -> EcosystemGraph:
+    return make_graph(
+        {
+            "Enterprise": [{"id": i, "name": i} for i in ("a1", "a2", "a3", "b1", "b2", "b3")],
+            "Fund": [{"id": "f", "name": "基金"}],
+            "Platform": [{"id": "p", "name": "平台"}],
+            "Product": [{"id": "steel", "name": "钢材"}, {"id": "car", "name": "汽车"}],
+        },
+        {
+            "SUPPLIES": [
+                ("a1", "a2"),
+                ("a2", "a3"),
+                ("a1", "a3"),
+                ("b1", "b2"),
+                ("b2", "b3"),
+                ("b1", "b3"),
+            ],
+            "INVESTS_IN": [("f", "a1")],
+            "ESTABLISHED": [("b1", "p")],
+            "PRODUCES": [("a1", "steel"), ("b1", "car")],
+            "UPSTREAM_OF": [("steel", "car")],
+        },
+    )
+
+
+def test_clusters_without_institute_alliance_fund_or_platform() -> None:
+    df = cluster_support_gaps(two_clusters())
+    assert df[["entity", "missing", "severity"]].to_dict("records") == [
+        {"entity": "cluster:1", "missing": "alliance", "severity": 3.0},
+        {"entity": "cluster:1", "missing": "platform", "severity": 3.0},
+        {"entity": "cluster:1", "missing": "research institute", "severity": 3.0},
+        {"entity": "cluster:2", "missing": "alliance", "severity": 3.0},
+        {"entity": "cluster:2", "missing": "fund", "severity": 3.0},
+        {"entity": "cluster:2", "missing": "research institute", "severity": 3.0},
+    ]
+
+
+def test_maker_teams_without_finance() -> None:
+    G = make_graph(
+        {
+            "Enterprise": [{"id": "host", "name": "孵化企业"}],
+            "Fund": [{"id": "f", "name": "创客基金"}],
+            "MakerTeam": [
+                {"id": "t1", "name": "团队一", "since": 2014, "demonstration": 2017},
+                {"id": "t2", "name": "团队二", "since": 2016},
+                {"id": "t3", "name": "团队三", "since": 2015},
+            ],
+        },
+        {"INVESTS_IN": [("f", "t3")], "HOSTS": [("host", "t1")]},
+    )
+    df = finance_gaps(G, year=2018)
+    assert df[["entity", "severity", "host", "detail_zh"]].to_dict("records") == [
+        {
+            "entity": "t1",
+            "severity": 6.0,
+            "host": "孵化企业",
+            "detail_zh": "成立 4 年未获投资，系创客示范团队",
+        },
+        {"entity": "t2", "severity": 2.0, "host": "", "detail_zh": "成立 2 年未获投资"},
+    ]
+    assert finance_gaps(G, year=2015)["entity"].tolist() == ["t1"]  # t2 did not exist yet
+
+
+def cities_with_targets() -> EcosystemGraph:
+    firms = [
+        {"id": "z1", "name": "郑一", "size": "large"},
+        {"id": "z2", "name": "郑二", "size": "medium"},
+        {"id": "l1", "name": "洛一", "size": "large"},
+    ]
+    return make_graph(
+        {
+            "Enterprise": firms,
+            "Platform": [{"id": "p", "name": "平台", "since": 2017}],
+            "Region": [
+                {"id": "region:41", "name": "河南省", "code": "41", "level": "province"},
+                {"id": "region:4101", "name": "郑州市", "code": "4101"},
+                {"id": "region:4103", "name": "洛阳市", "code": "4103"},
+            ],
+            "PolicyMeasure": [
+                {
+                    "id": "m3a",
+                    "name": "平台普及率",
+                    "article": 3,
+                    "indicator": "platform_coverage",
+                    "target": 0.8,
+                    "target_unit": "share",
+                    "deadline": 2018,
+                },
+            ],
+        },
+        {
+            "ESTABLISHED": [("z1", "p")],
+            "LOCATED_IN": [
+                ("z1", "region:4101"),
+                ("z2", "region:4101"),
+                ("l1", "region:4103"),
+                ("region:4101", "region:41"),
+                ("region:4103", "region:41"),
+            ],
+        },
+    )
+
+
+def test_cities_below_a_target() -> None:
+    df = target_gaps(cities_with_targets(), year=2018)
+    # Zhengzhou: 1 of 2 firms has a platform (50% < 80%); Luoyang: none.
+    assert df[["entity", "name", "severity", "detail"]].to_dict("records") == [
+        {
+            "entity": "region:4103",
+            "name": "洛阳市",
+            "severity": 1.0,
+            "detail": "article 3: 0% against 80% by 2018 (seed target)",
+        },
+        {
+            "entity": "region:4101",
+            "name": "郑州市",
+            "severity": 0.375,
+            "detail": "article 3: 50% against 80% by 2018 (seed target)",
+        },
+    ]
+    assert target_gaps(cities_with_targets(), year=2018, city="郑州")["name"].tolist() == ["郑州市"]
+
+
+def test_inputs_from_a_single_supplier() -> None:
+    G = make_graph(
+        {
+            "Enterprise": [
+                {"id": i, "name": n} for i, n in (("s", "供方"), ("t", "乙方"), ("b", "买方"))
+            ]
+        },
+        {
+            "SUPPLIES": [
+                ("s", "b", {"product": "钢材", "share": 0.9}),
+                ("s", "b", {"product": "轴承", "share": 0.5}),
+                ("t", "b", {"product": "轴承", "share": 0.5}),
+            ]
+        },
+    )
+    df = single_source_gaps(G)
+    assert df[["entity", "missing", "missing_zh", "severity", "supplier", "detail_zh"]].to_dict(
+        "records"
+    ) == [
+        {
+            "entity": "b",
+            "missing": "a second supplier of 钢材",
+            "missing_zh": "钢材的第二供应商",
+            "severity": 0.9,
+            "supplier": "s",
+            "detail_zh": "仅由供方供货",
+        }
+    ]
+
+
+def star_and_triangle() -> EcosystemGraph:
+    """A broker with three unconnected contacts, and a closed triangle."""
+    return make_graph(
+        {"Enterprise": [{"id": i, "name": i} for i in ("hub", "x", "y", "z", "t1", "t2", "t3")]},
+        {
+            "SUPPLIES": [
+                ("hub", "x"),
+                ("hub", "y"),
+                ("hub", "z"),
+                ("t1", "t2"),
+                ("t2", "t3"),
+                ("t1", "t3"),
+                ("x", "t1"),
+            ]
+        },
+    )
+
+
+def test_constraint_and_effective_size_by_hand() -> None:
+    df = structural_holes(star_and_triangle()).set_index("entity")
+    # hub: three contacts, none tied to another: constraint 3 x (1/3)^2, size 3.
+    assert df.loc["hub", "constraint"] == pytest.approx(1 / 3)
+    assert df.loc["hub", "effective_size"] == 3.0
+    # t2: contacts t1 and t3, tied to each other; t1 has a third contact, x.
+    # c(t2, t1) = (1/2 + 1/2 x 1/2)^2 = 9/16, c(t2, t3) = (1/2 + 1/2 x 1/3)^2 = 4/9.
+    assert df.loc["t2", "constraint"] == pytest.approx(9 / 16 + 4 / 9)
+    assert df.loc["t2", "effective_size"] == 1.0
+    assert df.index[0] == "t2" and "y" not in df.index  # one contact: left out
+
+
+def test_burt_measures_equal_networkx_on_a_random_network() -> None:
+    random_graph = nx.gnm_random_graph(200, 600, seed=3)
+    firms = [{"id": f"e{n:03d}", "name": f"e{n}"} for n in random_graph]
+    # Half the ties are supply, half collaboration: igraph sees one simple network.
+    supplies = [(f"e{u:03d}", f"e{v:03d}") for u, v in list(random_graph.edges)[::2]]
+    collab = [(f"e{u:03d}", f"e{v:03d}") for u, v in list(random_graph.edges)[1::2]]
+    G = make_graph({"Enterprise": firms}, {"SUPPLIES": supplies, "COLLABORATES_WITH": collab})
+    df = structural_holes(G, min_degree=1).set_index("entity")
+    simple = nx.relabel_nodes(random_graph, {n: f"e{n:03d}" for n in random_graph})
+    want_c = nx.constraint(simple)
+    want_e = nx.effective_size(simple)
+    for node in df.index:
+        assert df.loc[node, "constraint"] == pytest.approx(want_c[node], abs=1e-12)
+        assert df.loc[node, "effective_size"] == pytest.approx(want_e[node], abs=1e-9)
+        assert df.loc[node, "degree"] == simple.degree(node)
+    assert len(df) == sum(1 for n in simple if simple.degree(n) >= 1)
+
+
+def test_a_broker_that_alone_links_two_clusters() -> None:
+    df = brokers(two_clusters())
+    assert (
+        df[["entity", "label", "clusters_spanned", "pairs_spanned", "sole_pairs"]].to_dict(
+            "records"
+        )
+        == []
+    )  # the fund touches only cluster 1, the platform only cluster 2
+    G = make_graph(
+        {
+            "Enterprise": [{"id": i, "name": i} for i in ("a1", "a2", "a3", "b1", "b2", "b3")],
+            "Fund": [{"id": "f", "name": "基金"}],
+        },
+        {
+            "SUPPLIES": [("a1", "a2"), ("a2", "a3"), ("b1", "b2"), ("b2", "b3")],
+            "INVESTS_IN": [("f", "a1"), ("f", "b1")],
+        },
+    )
+    df = brokers(G)
+    assert df[["entity", "label", "clusters_spanned", "sole_pairs", "severity"]].to_dict(
+        "records"
+    ) == [{"entity": "f", "label": "Fund", "clusters_spanned": 2, "sole_pairs": 1, "severity": 1.0}]
+    assert unspanned_cluster_pairs(G).empty  # the fund spans the only pair
+
+
+def test_related_clusters_that_no_one_links() -> None:
+    df = unspanned_cluster_pairs(two_clusters())
+    # Cluster 1 makes steel (1 of 3 members), an input of cluster 2's cars (1 of 3):
+    # chain 1/9, no shared industry; times sqrt(3 x 3).
+    assert df[["entity", "chain", "industry_overlap", "severity"]].to_dict("records") == [
+        {
+            "entity": "cluster:1|cluster:2",
+            "chain": round(1 / 9, 6),
+            "industry_overlap": 0.0,
+            "severity": round(1 / 3, 4),
+        }
+    ]
+
+
+def test_all_kinds_stack_in_the_core_columns(demo_graph: EcosystemGraph) -> None:
+    df = collaboration_gaps(demo_graph, limit=5)
+    assert list(df.columns) == list(CORE_COLUMNS)
+    assert set(df["gap"]) == set(GAP_KINDS)
+    assert (df.groupby("gap").size() <= 5).all()
+    for _, part in df.groupby("gap"):
+        assert part["severity"].is_monotonic_decreasing
+    zz = collaboration_gaps(demo_graph, kinds=["no_research_partner"], city="郑州")
+    assert set(zz["city"]) == {"郑州市"}
+
+
+def test_unknown_kind_is_refused() -> None:
+    with pytest.raises(QueryError, match="unknown gap kind"):
+        collaboration_gaps(two_clusters(), kinds=["nonsense"])
+
+
+def test_gap_tables_are_typed() -> None:
+    df = research_gaps(firms_and_partners())
+    assert df["severity"].dtype == "float64"
+    assert isinstance(df["entity"].dtype, pd.StringDtype)
