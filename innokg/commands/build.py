@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +13,9 @@ from graph.package import read_manifest
 from graph.schema import EDGE_TYPES, NODE_LABELS
 from graph.validate import validate_tables
 from innokg.pipeline import build_demo, build_from_sources, combine_sources, load_sources
+from innokg.progress import StepProgress
 
 __all__ = ["COMMANDS"]
-
-
-class _Progress:
-    """One line per step on stderr, with its time; silent with --quiet."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.start = time.perf_counter()
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.start
-
-    def __call__(self, step: str) -> None:
-        if not self.quiet:
-            click.echo(f"[{self.elapsed():6.1f}s] {step} ...", err=True)
 
 
 _FIRST_QUERY = (
@@ -72,8 +57,8 @@ def _counts_lines(manifest: dict[str, Any]) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
 def demo(scale: int, seed: int, out: Path, no_database: bool, quiet: bool, as_json: bool) -> None:
     """Build the Henan-shaped demo ecosystem (synthetic data) as a graph package."""
-    progress = _Progress(quiet or as_json)
-    result = build_demo(out, scale=scale, seed=seed, database=not no_database, report=progress)
+    with StepProgress(quiet=quiet or as_json) as progress:
+        result = build_demo(out, scale=scale, seed=seed, database=not no_database, report=progress)
     if as_json:
         click.echo(
             json.dumps({**result.manifest, "timings": result.timings}, ensure_ascii=False, indent=2)
@@ -199,16 +184,16 @@ def build(
       innokg build chainkg:data/chainkg regions:data/admin-divisions \\
         universities:data/henan_universities_2025.csv tables:my_tables/ --out my-graph
     """
-    progress = _Progress(quiet)
-    result = build_from_sources(
-        list(sources),
-        out,
-        lenient=lenient,
-        database=not no_database,
-        report=progress,
-        scope=scope,
-        mapping=mapping,
-    )
+    with StepProgress(quiet=quiet) as progress:
+        result = build_from_sources(
+            list(sources),
+            out,
+            lenient=lenient,
+            database=not no_database,
+            report=progress,
+            scope=scope,
+            mapping=mapping,
+        )
     if quiet:
         return
     m = result.manifest
