@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -66,6 +66,7 @@ __all__ = [
     "MetaPath",
     "adamic_adar",
     "candidate_partners",
+    "path_scores",
     "score_pairs",
 ]
 
@@ -123,7 +124,6 @@ class Kind:
     chain: tuple[str, ...] = ()  # meta-paths that mean "same chain, different position"
     fund_kinds: tuple[str, ...] = ()  # fund kinds that suit the pair
     partnership: bool = True  # False: kinds that exist to measure the method
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 KINDS: dict[str, Kind] = {
@@ -562,7 +562,7 @@ def _clusters(G: EcosystemGraph, kind: Kind, year: int | None) -> np.ndarray | N
     return cluster_labels(G, year=year) if kind.cluster else None
 
 
-def score_pairs(
+def path_scores(
     G: EcosystemGraph,
     kind: str,
     sources: Sequence[str] | np.ndarray,
@@ -573,8 +573,8 @@ def score_pairs(
     hub_cap: int = 500,
     tail_cap: int = 200,
     batch_size: int = 2048,
-) -> np.ndarray:
-    """The score of given (source, target) pairs, linked or not (for evaluation).
+) -> pd.DataFrame:
+    """The parts of the score of given (source, target) pairs, linked or not.
 
     Parameters
     ----------
@@ -591,9 +591,25 @@ def score_pairs(
 
     Returns
     -------
-    numpy.ndarray
-        One float per pair: the full score (meta-paths times complementarity, plus the
-        degree prior).  Pairs already linked score as if they were not.
+    pandas.DataFrame
+        One row per pair, in the order given:
+
+        - ``source``, ``target`` (str): the pair.
+        - one float column per meta-path of the kind (its key): the path's weighted
+          score.
+        - ``prior`` (float): the degree prior (a tie-breaker).
+        - ``factor`` (float): the complementarity factor, 1 to 2.5.
+        - ``score`` (float): (sum of the paths + prior) x factor, as ranked by
+          :func:`candidate_partners`.  Pairs already linked score as if they were not.
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
+    ...                {"SUPPLIES": [("a", "c"), ("b", "c")]})
+    >>> row = path_scores(G, "enterprise-enterprise", ["a"], ["b"]).iloc[0]
+    >>> round(float(row["common_buyers"]), 6), float(row["factor"])  # 1 / log 2; one cluster
+    (1.442695, 1.5)
     """
     spec = _kinds([kind], partnership_only=False)[0]
     o = _options(year, method, hub_cap, tail_cap)
@@ -604,25 +620,37 @@ def score_pairs(
         raise QueryError(f"not in the graph: {', '.join(map(str, bad[:5]))}")
     clusters = _clusters(G, spec, year)
     prior = _prior(A, year)
-    out = np.zeros(len(u))
+    parts = {path.key: np.zeros(len(u)) for path in spec.paths}
+    factor = np.ones(len(u))
     unique, inverse = np.unique(u, return_inverse=True)
     for start in range(0, len(unique), batch_size):  # one sparse product per batch
         rows = unique[start : start + batch_size]
         sel = np.flatnonzero((inverse >= start) & (inverse < start + batch_size))
         r = inverse[sel] - start
-        parts: dict[str, sp.csr_array] = {}
-        total = np.zeros(len(sel))
+        chain = np.zeros(len(sel), dtype=bool)
         for path in spec.paths:
             first, tail = _tail(A, spec, path, o, False)
-            s = sp.csr_array(first[rows] @ tail)
-            parts[path.key] = s
-            total += path.weight * _lookup(s, r, v[sel])
-        chain = np.zeros(len(sel), dtype=bool)
-        for key in spec.chain:
-            chain |= _lookup(parts[key], r, v[sel]) > 0
-        factor, *_ = _complementarity(A, spec, u[sel], v[sel], chain, clusters)
-        out[sel] = (total + PRIOR * prior[u[sel]] * prior[v[sel]]) * factor
-    return out
+            value = _lookup(sp.csr_array(first[rows] @ tail), r, v[sel])
+            parts[path.key][sel] = path.weight * value
+            if path.key in spec.chain:
+                chain |= value > 0
+        factor[sel], *_ = _complementarity(A, spec, u[sel], v[sel], chain, clusters)
+    out = pd.DataFrame({"source": A.ids[u].astype(str), "target": A.ids[v].astype(str), **parts})
+    out["prior"] = PRIOR * prior[u] * prior[v]
+    out["factor"] = factor
+    out["score"] = (out[list(parts)].sum(axis=1) + out["prior"]) * factor
+    return out.astype({"source": "string", "target": "string"})
+
+
+def score_pairs(
+    G: EcosystemGraph,
+    kind: str,
+    sources: Sequence[str] | np.ndarray,
+    targets: Sequence[str] | np.ndarray,
+    **options: Any,
+) -> np.ndarray:
+    """The ``score`` column of :func:`path_scores` (options as there), as an array."""
+    return path_scores(G, kind, sources, targets, **options)["score"].to_numpy(float)
 
 
 # --- explanations --------------------------------------------------------------------

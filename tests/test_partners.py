@@ -1,0 +1,205 @@
+"""Candidate partnerships: scores and explanations by hand; sparse products vs networkx."""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from graph.ecosystem import EcosystemGraph
+from graph.errors import NodeNotFound, QueryError
+from queries.partners import (
+    KINDS,
+    PRIOR,
+    adamic_adar,
+    candidate_partners,
+    path_scores,
+    score_pairs,
+)
+from tests.factory import make_graph
+
+
+def supply_partners_and_a_university() -> EcosystemGraph:
+    """a buys from c and sells to b; b and c both work with the university r."""
+    return make_graph(
+        {
+            "Enterprise": [
+                {"id": "a", "name": "甲", "name_en": "A Co."},
+                {"id": "b", "name": "乙", "name_en": "B Co."},
+                {"id": "c", "name": "丙", "name_en": "C Co."},
+            ],
+            "ResearchInstitute": [{"id": "r", "name": "郑州大学", "name_en": "ZZU"}],
+        },
+        {"SUPPLIES": [("a", "b"), ("c", "a")], "COLLABORATES_WITH": [("b", "r"), ("c", "r")]},
+    )
+
+
+def test_an_adamic_adar_score_and_its_explanation_by_hand() -> None:
+    df = candidate_partners(supply_partners_and_a_university(), kinds=["enterprise-institute"])
+    # Intermediates b and c each have two neighbours on the path (a; r): 1/log 2 each.
+    # The prior: degrees 2 and 2 in the organisation network.
+    expected = 2 / math.log(2) + PRIOR * math.log(3) ** 2
+    assert df[["source", "target", "rank"]].to_dict("records") == [
+        {"source": "a", "target": "r", "rank": 1}
+    ]
+    assert df["score"].iloc[0] == pytest.approx(expected, abs=1e-6)
+    assert df["paths"].iloc[0] == "partner_collaborates=2.885"
+    assert df["explanation"].iloc[0] == "其供应链伙伴丙、乙已与郑州大学合作。"
+    assert df["explanation_en"].iloc[0] == "Its supply partners C Co., B Co. already work with ZZU."
+
+
+def test_resource_allocation_weights() -> None:
+    parts = path_scores(
+        supply_partners_and_a_university(), "enterprise-institute", ["a"], ["r"], method="ra"
+    )
+    assert parts["partner_collaborates"].iloc[0] == pytest.approx(1.0)  # 1/2 + 1/2
+
+
+def test_industry_peers_of_a_three_step_path() -> None:
+    G = make_graph(
+        {
+            "Enterprise": [
+                {"id": "a", "name": "新企业"},
+                {"id": "p1", "name": "宇通"},
+                {"id": "p2", "name": "东风"},
+            ],
+            "Industry": [{"id": "C36", "name": "汽车制造业", "name_en": "Motor vehicles"}],
+            "ResearchInstitute": [{"id": "r", "name": "郑州大学", "name_en": "ZZU"}],
+            "Region": [
+                {"id": "region:4101", "name": "郑州市", "name_en": "Zhengzhou", "code": "4101"}
+            ],
+        },
+        {
+            "IN_INDUSTRY": [("a", "C36"), ("p1", "C36"), ("p2", "C36")],
+            "COLLABORATES_WITH": [("p1", "r"), ("p2", "r")],
+            "LOCATED_IN": [("a", "region:4101"), ("r", "region:4101")],
+        },
+    )
+    row = candidate_partners(G, kinds=["enterprise-institute"]).iloc[0]
+    # The industry has three members (1/log 3); each peer has its industry and r (1/log 2).
+    paths = 2 / (math.log(3) * math.log(2))
+    assert row["score"] == pytest.approx((paths + PRIOR * math.log(2) * math.log(3)) * 1.5)
+    assert bool(row["same_city"]) is True
+    assert (
+        row["explanation"] == "郑州大学已与同属汽车制造业的2家企业合作（东风、宇通）；同在郑州市。"
+    )
+    assert row["explanation_en"] == (
+        "ZZU already works with 2 firms in Motor vehicles (东风, 宇通); both in Zhengzhou."
+    )
+
+
+def test_pairs_already_linked_are_not_proposed() -> None:
+    G = supply_partners_and_a_university()
+    df = candidate_partners(G, kinds=["enterprise-enterprise"])
+    pairs = {frozenset((s, t)) for s, t in zip(df["source"], df["target"], strict=True)}
+    # a-b and a-c are linked by supply; b and c share a, and share r.
+    assert pairs == {frozenset(("b", "c"))}
+    assert "两家都与郑州大学合作" in df["explanation"].iloc[0]
+
+
+def test_asking_for_either_side_gives_the_same_pair_and_score() -> None:
+    G = supply_partners_and_a_university()
+    from_firm = candidate_partners(G, node="a", kinds=["enterprise-institute"])
+    from_university = candidate_partners(G, node="r")
+    assert from_firm[["source", "target", "score"]].equals(
+        from_university[["source", "target", "score"]]
+    )
+    with pytest.raises(NodeNotFound):
+        candidate_partners(G, node="nobody")
+
+
+def test_score_pairs_agrees_with_the_ranking(demo_graph: EcosystemGraph) -> None:
+    top = candidate_partners(demo_graph, kinds=["enterprise-institute"], k=10)
+    again = score_pairs(demo_graph, "enterprise-institute", top["source"], top["target"])
+    assert np.allclose(again, top["score"], atol=1e-6)
+    assert top["score"].is_monotonic_decreasing
+    assert top["explanation"].str.endswith("。").all()
+    assert top["explanation_en"].str.endswith(".").all()
+
+
+def test_per_source_lists_the_best_of_every_source(demo_graph: EcosystemGraph) -> None:
+    df = candidate_partners(demo_graph, kinds=["fund-team"], per_source=2)
+    assert (df.groupby("source").size() <= 2).all()
+    assert set(df["rank"]) <= {1, 2}
+
+
+def test_the_sparse_product_equals_networkx_adamic_adar(demo_graph: EcosystemGraph) -> None:
+    simple = nx.Graph(demo_graph.to_networkx().to_undirected())
+    simple.remove_edges_from(nx.selfloop_edges(simple))
+    firms = sorted(demo_graph.nodes["Enterprise"]["id"])[:40]
+    pairs = list(combinations(firms, 2))
+    want = [score for _, _, score in nx.adamic_adar_index(simple, pairs)]
+    assert np.allclose(adamic_adar(demo_graph, pairs), want, atol=1e-12)
+
+
+def test_a_meta_path_equals_the_same_sum_written_with_networkx(
+    demo_graph: EcosystemGraph,
+) -> None:
+    supplies = nx.DiGraph()
+    df = demo_graph.edges["SUPPLIES"]
+    supplies.add_edges_from(zip(df["from_id"], df["to_id"], strict=True))
+    sources = sorted(n for n in supplies if supplies.out_degree(n) > 3)[:5]
+    pairs = [(u, v) for u in sources for v in supplies if v != u]
+    want = [
+        sum(
+            1 / math.log(supplies.in_degree(z))
+            for z in set(supplies.successors(u)) & set(supplies.successors(v))
+        )
+        for u, v in pairs
+    ]
+    got = path_scores(
+        demo_graph,
+        "enterprise-enterprise",
+        [u for u, _ in pairs],
+        [v for _, v in pairs],
+        hub_cap=10**6,
+        tail_cap=10**6,
+    )["common_buyers"]
+    assert np.allclose(got, want, atol=1e-12)
+    assert sum(1 for w in want if w > 0) > 20
+
+
+def test_busy_intermediates_are_skipped_above_the_cap() -> None:
+    G = make_graph(
+        {
+            "Enterprise": [{"id": i, "name": i} for i in ("s1", "s2", "b")],
+            "Product": [{"id": "steel", "name": "钢材"}, {"id": "car", "name": "汽车"}],
+        },
+        {
+            "PRODUCES": [("s1", "steel"), ("s2", "steel"), ("b", "car")],
+            "UPSTREAM_OF": [("steel", "car")],
+        },
+    )
+    assert (
+        "前者生产的钢材是后者所产汽车的上游原料"
+        in (candidate_partners(G, node="s1")["explanation"].iloc[0])
+    )
+    # A cap of one maker: cars (one maker) still count, steel (two makers) does not.
+    capped = path_scores(G, "enterprise-enterprise", ["s1", "b"], ["b", "s1"], hub_cap=1)
+    assert capped["supplies_input"].iloc[0] > 0
+    assert capped["buys_input"].iloc[1] == 0
+    uncapped = path_scores(G, "enterprise-enterprise", ["b"], ["s1"])
+    assert uncapped["buys_input"].iloc[0] > 0
+
+
+def test_results_are_deterministic(demo_graph: EcosystemGraph) -> None:
+    first = candidate_partners(demo_graph, kinds=["enterprise-enterprise"], k=15)
+    second = candidate_partners(
+        EcosystemGraph(demo_graph.nodes, demo_graph.edges), kinds=["enterprise-enterprise"], k=15
+    )
+    assert first.equals(second)
+
+
+def test_bad_requests_say_what_to_do() -> None:
+    G = supply_partners_and_a_university()
+    with pytest.raises(QueryError, match="unknown kind"):
+        candidate_partners(G, kinds=["friends"])
+    with pytest.raises(QueryError, match="method must be"):
+        candidate_partners(G, method="cosine")  # type: ignore[arg-type]
+    region_graph = make_graph({"Region": [{"id": "region:41", "name": "河南省"}]})
+    with pytest.raises(QueryError, match="partnerships are proposed for"):
+        candidate_partners(region_graph, node="region:41")
+    assert set(KINDS) >= {"enterprise-institute", "fund-team", "enterprise-alliance"}
