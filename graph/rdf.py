@@ -1270,7 +1270,8 @@ def _assemble(store: _Collector, name: str, iris: _Iris) -> RawTables:
         if kind != "node":
             continue
         row, _ = fill(s, prop_names[label])
-        row.setdefault("id", id_of(s))
+        if "id" not in row:
+            row["id"] = id_of(s)
         node_id[s] = row["id"]
         node_rows[label].append(row)
 
@@ -1284,7 +1285,7 @@ def _assemble(store: _Collector, name: str, iris: _Iris) -> RawTables:
             continue
         row, ends = fill(s, edge_names[etype])
         for col, iri in ends.items():
-            row[col] = node_id.get(iri, id_of(iri))
+            row[col] = node_id[iri] if iri in node_id else id_of(iri)
         if len(ends) == 2:
             covered.add((etype, ends["from_id"], ends["to_id"]))
         edge_rows[etype].append((_edge_key(s, row, iris), row))
@@ -1294,7 +1295,10 @@ def _assemble(store: _Collector, name: str, iris: _Iris) -> RawTables:
         if (etype, frm, to) in covered:
             continue
         bare += 1
-        row = {"from_id": node_id.get(frm, id_of(frm)), "to_id": node_id.get(to, id_of(to))}
+        row = {
+            "from_id": node_id[frm] if frm in node_id else id_of(frm),
+            "to_id": node_id[to] if to in node_id else id_of(to),
+        }
         edge_rows[etype].append(((row["from_id"], row["to_id"], 0, ""), row))
 
     for s in store.values:
