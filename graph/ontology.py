@@ -358,7 +358,7 @@ def _local_names() -> list[str]:
     return names
 
 
-IK: type[DefinedNamespace] = DefinedNamespaceMeta(
+IK: Any = DefinedNamespaceMeta(
     "IK",
     (DefinedNamespace,),
     {
@@ -390,7 +390,7 @@ def _labels(g: Graph, term: URIRef, zh: str, en: str, comment: str | None = None
 def _class_expression(g: Graph, classes: Iterable[str]) -> URIRef | BNode:
     """A class, ik:Node / ik:Relation for all of them, or the union of several."""
     names = list(dict.fromkeys(classes))
-    parts: list[URIRef] = []
+    parts: list[Any] = []
     rest = set(names)
     if rest >= _ALL_NODES:
         parts.append(URIRef(NS + "Node"))
@@ -400,7 +400,7 @@ def _class_expression(g: Graph, classes: Iterable[str]) -> URIRef | BNode:
         rest -= _ALL_RELATIONS
     parts += [URIRef(NS + n) for n in names if n in rest]
     if len(parts) == 1:
-        return parts[0]
+        return URIRef(parts[0])
     union = BNode()
     g.add((union, RDF.type, OWL.Class))
     members = BNode()
@@ -420,8 +420,9 @@ def _declare_external(g: Graph) -> None:
     classes = {c for cs in CLASS_ALIGNMENT.values() for c in cs} | {PROV.Entity}
     for c in classes:
         g.add((c, RDF.type, OWL.Class))
-    objects = {p for ps in LINK_ALIGNMENT.values() for p in ps}
-    objects = {p[1] if isinstance(p, tuple) else p for p in objects}
+    objects: set[URIRef] = {
+        p[1] if isinstance(p, tuple) else p for ps in LINK_ALIGNMENT.values() for p in ps
+    }
     objects |= {PROV.wasDerivedFrom, TIME.hasBeginning, TIME.hasEnd}
     objects |= {iri for pair in ENDPOINT_ALIGNMENT.values() for iri, _ in pair}
     for p in objects:
@@ -477,28 +478,30 @@ def _ontology_triples() -> tuple[tuple[Any, Any, Any], ...]:
     disjoint = BNode()
     g.add((disjoint, RDF.type, OWL.AllDisjointClasses))
     members = BNode()
-    Collection(g, members, [URIRef(NS + n) for n in NODE_LABELS])
+    Collection(g, members, list[Any]([URIRef(NS + n) for n in NODE_LABELS]))
     g.add((disjoint, OWL.members, members))
 
-    for etype, spec in EDGE_TYPES.items():
+    for etype, espec in EDGE_TYPES.items():
         t = _EDGES[etype]
         g.add((t.link, RDF.type, OWL.ObjectProperty))
-        _labels(g, t.link, spec.zh, spec.en, f"{spec.description} (edge type {etype})")
-        g.add((t.link, RDFS.domain, _class_expression(g, spec.from_labels)))
-        g.add((t.link, RDFS.range, _class_expression(g, spec.to_labels)))
-        for sup in LINK_ALIGNMENT.get(etype, ()):
-            target = _inverse(g, sup[1]) if isinstance(sup, tuple) else sup
+        _labels(g, t.link, espec.zh, espec.en, f"{espec.description} (edge type {etype})")
+        g.add((t.link, RDFS.domain, _class_expression(g, espec.from_labels)))
+        g.add((t.link, RDFS.range, _class_expression(g, espec.to_labels)))
+        for link_sup in LINK_ALIGNMENT.get(etype, ()):
+            target: URIRef | BNode = (
+                _inverse(g, link_sup[1]) if isinstance(link_sup, tuple) else link_sup
+            )
             g.add((t.link, RDFS.subPropertyOf, target))
         g.add((t.relation, RDF.type, OWL.Class))
         g.add((t.relation, RDFS.subClassOf, rel))
         for sup in CLASS_ALIGNMENT.get(t.relation_local, ()):
             g.add((t.relation, RDFS.subClassOf, sup))
-        pairs = ", ".join(f"{a} -> {b}" for a, b in spec.endpoints)
+        pairs = ", ".join(f"{a} -> {b}" for a, b in espec.endpoints)
         _labels(
             g,
             t.relation,
-            f"{spec.zh}关系",
-            f"{spec.en} (qualified)",
+            f"{espec.zh}关系",
+            f"{espec.en} (qualified)",
             f"One {etype} edge with its properties; endpoints {pairs}.",
         )
 
@@ -669,7 +672,7 @@ def ontology_markdown() -> str:
     ]
     for etype in EDGE_TYPES:
         t = _EDGES[etype]
-        sups = [
+        link_sups = [
             f"inverse of `{_curie(s[1])}`" if isinstance(s, tuple) else f"`{_curie(s)}`"
             for s in LINK_ALIGNMENT.get(etype, ())
         ]
@@ -678,7 +681,7 @@ def ontology_markdown() -> str:
             rel += f" ⊑ `{_curie(s)}`"
         ends = f"`{_curie(t.from_)}` → `{_curie(t.to)}`"
         lines.append(
-            f"| {etype} | `ik:{t.link_local}` | {rel} | {ends} | {', '.join(sups) or '-'} |"
+            f"| {etype} | `ik:{t.link_local}` | {rel} | {ends} | {', '.join(link_sups) or '-'} |"
         )
     lines += [
         "",
@@ -690,11 +693,11 @@ def ontology_markdown() -> str:
     for term in DATA_PROPERTIES.values():
         name = _curie(term.iri)
         owners = _owners_text(term.owners)
-        sups = ", ".join(f"`{_curie(s)}`" for s in PROPERTY_ALIGNMENT.get(term.local, ())) or "-"
+        supers = ", ".join(f"`{_curie(s)}`" for s in PROPERTY_ALIGNMENT.get(term.local, ())) or "-"
         rng = "prov:Entity" if term.schema_name == "source" else _curie(XSD_OF[term.dtype])
         lines.append(
             f"| `{name}` | {_md_escape(term.zh)} | {_md_escape(term.en)} | `{rng}` | "
-            f"{owners} | {sups} |"
+            f"{owners} | {supers} |"
         )
     lines += [
         "",

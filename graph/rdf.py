@@ -40,7 +40,7 @@ import time
 import uuid
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -229,7 +229,7 @@ def _encoded(ids: pd.Series) -> np.ndarray:
     """:func:`encode_id` of every id, encoding each distinct id once."""
     codes, uniques = pd.factorize(ids.astype(object), use_na_sentinel=True)
     enc = np.array([encode_id(str(u)) for u in uniques] + [None], dtype=object)
-    return enc[codes]
+    return np.asarray(enc[codes], dtype=object)
 
 
 def _curie(iri: str) -> str:
@@ -629,7 +629,7 @@ def _edge_ordinals(df: pd.DataFrame) -> np.ndarray:
     """1 for the first edge between two nodes, 2, 3, ... for parallel ones, in table order."""
     if not len(df):
         return np.zeros(0, dtype=np.int64)
-    return df.groupby(["from_id", "to_id"], sort=False).cumcount().to_numpy() + 1
+    return np.asarray(df.groupby(["from_id", "to_id"], sort=False).cumcount().to_numpy() + 1)
 
 
 def _write_all(writer: _Writer, tables: Tables, chunk: int) -> None:
@@ -785,7 +785,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
     with open(path, "rb") as raw:
-        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
+        stream: Any = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
         try:
             data = io.BufferedReader(_Bounded(stream, max_bytes, path.name)).read()
         except (OSError, EOFError) as exc:
@@ -799,7 +799,7 @@ def _text_lines(path: Path, max_bytes: int) -> Iterator[Iterator[str]]:
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
     with open(path, "rb") as raw:
-        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
+        stream: Any = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
         bounded = io.BufferedReader(_Bounded(stream, max_bytes, path.name), 1 << 20)
         text = io.TextIOWrapper(bounded, encoding="utf-8", newline=None)
         yield (line.rstrip("\n") for line in text)
@@ -1149,8 +1149,8 @@ class _Collector(Store):
     def __len__(self, context: Any = None) -> int:
         return self.count
 
-    def contexts(self, triple: Any = None) -> Iterator[Any]:
-        return iter(())
+    def contexts(self, triple: Any = None) -> Generator[Graph, None, None]:
+        yield from ()
 
     def add_graph(self, graph: Any) -> None:
         return None
@@ -1509,7 +1509,7 @@ def _union_class(g: Graph, name: str, labels: list[str]) -> URIRef:
     subclass of.  SHACL's ``sh:class`` then checks "one of these" in one step: an
     ``sh:or`` of classes made pySHACL several times slower."""
     if len(labels) == 1:
-        return IK[labels[0]]
+        return URIRef(IK[labels[0]])
     union = URIRef(SHAPES_NS + name)
     g.add((union, RDF.type, RDFS.Class))
     for label in labels:
@@ -1971,8 +1971,8 @@ def run_sparql(
     g = to_rdflib(target, base=base)
     try:
         with _no_network():
-            result = g.query(algebra, initBindings=bindings)
-            rows = list(result)
+            result = g.query(algebra, initBindings={str(k): v for k, v in bindings.items()})
+            rows: list[Any] = list(result)
     except QueryError:
         raise
     except Exception as exc:  # evaluation errors of rdflib's engine

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SH
 
-from graph.ontology import IK
+from graph.ontology import IK, edge_terms
 from graph.rdf import export_package, load_rdf_graph, shacl_validate, shapes_graph
 from graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.cli import main
@@ -60,8 +60,7 @@ def test_the_shapes_cover_the_schema():
     g = shapes_graph()
     targets = set(g.objects(None, SH.targetClass))
     assert targets == {IK[label] for label in NODE_LABELS} | {
-        URIRef(f"{IK.Node[:-4]}{''.join(p.capitalize() for p in t.lower().split('_'))}Relation")
-        for t in EDGE_TYPES
+        edge_terms(t).relation for t in EDGE_TYPES
     }
     assert len(set(g.subjects(SH.path, None))) > 200
 
