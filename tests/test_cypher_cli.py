@@ -360,3 +360,18 @@ def test_credentials_are_prompted_and_never_shown(bolt_server: BoltServer) -> No
         invoke("cypher", "--uri", "bolt://127.0.0.1:9", "RETURN 1", env={"NEO4J_PASSWORD": wrong})
     )
     assert "cannot reach bolt://127.0.0.1:9" in message and wrong not in message
+
+
+def test_docs_name_every_option_of_the_cypher_commands() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "cypher.md").read_text("utf-8")
+    commands = dict(main.commands)
+    queries = commands["queries"]
+    assert hasattr(queries, "commands")
+    for command in [
+        *(commands[n] for n in ("cypher", "shell", "push", "pull")),
+        *queries.commands.values(),
+    ]:
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt != "--help":
+                    assert f"`{opt}" in doc, f"docs/cypher.md does not mention {opt}"

@@ -9,6 +9,8 @@ database selection, rollback, credentials, pull.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -855,9 +857,13 @@ def test_wrong_password_is_a_clear_message(bolt_server: BoltServer) -> None:
 def test_pull_gives_back_the_tables(bolt_server: BoltServer, tiny: Tables) -> None:
     with bolt_store(bolt_server, bolt_server.create_database("pull"), write=True) as s:
         s.push(tiny.nodes, tiny.edges)
+        s.run("MATCH (e:Enterprise {id: 'e1'}) CREATE (:Stranger {id: 'x'})-[:KNOWS]->(e)")
     with bolt_store(bolt_server, "pull") as s:
         raw_nodes, raw_edges, warnings = s.pull()
-    assert warnings == []
+    assert warnings == [
+        "label 'Stranger' is not in the schema; not pulled",
+        "edge type 'KNOWS' is not in the schema; not pulled",
+    ]
     back = validate_tables(raw_nodes, raw_edges)
     for kind, ours, theirs in (
         ("nodes", tiny.nodes, back.nodes),
@@ -865,3 +871,30 @@ def test_pull_gives_back_the_tables(bolt_server: BoltServer, tiny: Tables) -> No
     ):
         for name, df in ours.items():
             pd.testing.assert_frame_equal(theirs[name], df, check_dtype=True, obj=f"{kind}/{name}")
+
+
+READER = """
+import sys
+from graph.stores.embedded import EmbeddedStore
+with EmbeddedStore(sys.argv[1]) as db:
+    print(db.run("MATCH (n) RETURN count(n) AS n")["n"][0])
+"""
+
+
+def test_several_processes_read_one_database(demo_package: Path) -> None:
+    db = demo_package / DATABASE_FILE
+    with EmbeddedStore(db) as mine:
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", READER, str(db)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        here = mine.run("MATCH (n) RETURN count(n) AS n")["n"][0]
+        results = [p.communicate(timeout=120) for p in procs]
+    assert [(p.returncode, out.strip()) for p, (out, _) in zip(procs, results, strict=True)] == [
+        (0, str(here))
+    ] * 2, results

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import pandas as pd
 
@@ -240,7 +240,7 @@ class QueryRunner(ABC):
     def close(self) -> None:
         """Release the database or the connection."""
 
-    def __enter__(self) -> QueryRunner:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -166,7 +166,7 @@ class Neo4jStore(QueryRunner):
 
     def _scrub(self, exc: BaseException | str) -> str:
         text = getattr(exc, "message", None) or str(exc)
-        if self._secret:
+        if len(self._secret) >= 4:  # a shorter one would garble messages, not hide much
             text = text.replace(self._secret, "***")
         return text.replace(self.uri, redact_uri(self.uri)).strip()
 
@@ -231,7 +231,7 @@ class Neo4jStore(QueryRunner):
                 try:
                     result = tx.run(query, params)
                     columns = list(result.keys())
-                    rows = []
+                    rows: list[list[Any]] = []
                     for record in result:
                         if limit is not None and len(rows) >= limit:
                             break
@@ -424,8 +424,8 @@ class Neo4jStore(QueryRunner):
             if len(df):
                 nodes[label] = df
         edges: dict[str, pd.DataFrame] = {}
-        for etype, spec in EDGE_TYPES.items():
-            cols = [p.name for p in spec.props]
+        for etype, etspec in EDGE_TYPES.items():
+            cols = [p.name for p in etspec.props]
             ret = ", ".join(f"r.{_quote(c)} AS {_quote(c)}" for c in [*cols, SEQ])
             df = self._read(
                 f"MATCH (a)-[r:{_quote(etype)}]->(b) RETURN a.id AS from_id, b.id AS to_id, {ret}",

@@ -201,12 +201,13 @@ class _Shell:
         self._readline: Any = None
         if sys.stdin.isatty():
             try:
-                import readline
+                import readline as line_editing
+
+                self._readline = line_editing
             except ImportError:  # pragma: no cover - Windows without pyreadline
-                readline = None
-            self._readline = readline
-            if readline and history and history.is_file():
-                readline.read_history_file(history)
+                pass
+            if self._readline and history and history.is_file():
+                self._readline.read_history_file(history)
 
     def remember(self, statement: str) -> None:
         line = " ".join(statement.split())
@@ -286,6 +287,8 @@ class _Shell:
             self.remember(statement + ";")
             try:
                 self.statement(statement)
+            except KeyboardInterrupt:
+                click.echo("interrupted")
             except Exception as exc:  # one bad query must not end the session
                 click.echo(f"error: {exc}")
 

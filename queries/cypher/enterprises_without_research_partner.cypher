@@ -10,9 +10,9 @@
 // column: enterprise string | 企业标识 | id of the enterprise
 // column: name string | 企业名称 | name of the enterprise
 // column: size string | 规模 | size of the enterprise
-MATCH (e:Enterprise)-[:LOCATED_IN]->(m)-[:LOCATED_IN*0..1]->(c:Region {level: 'city'})
-WITH DISTINCT c, e
-WHERE (c.name = $city OR c.id = $city) AND e.size IN $sizes
+MATCH (e:Enterprise)-[:LOCATED_IN*1..2]->(c:Region {level: 'city'})
+WHERE (c.name = $city OR c.id = $city)
+  AND e.size IN $sizes
   AND NOT EXISTS { MATCH (e)-[:COLLABORATES_WITH]->(:ResearchInstitute) }
 RETURN DISTINCT e.id AS enterprise, e.name AS name, e.size AS size
 ORDER BY enterprise

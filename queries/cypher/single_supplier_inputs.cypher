@@ -17,8 +17,7 @@ WHERE suppliers = 1
 RETURN b.id AS buyer, b.name AS buyer_name, product, supplier
 ORDER BY buyer, product
 UNION ALL
-MATCH (b:Enterprise)-[:LOCATED_IN]->(m)-[:LOCATED_IN*0..1]->(c:Region {level: 'city'})
-WITH DISTINCT b, c
+MATCH (c:Region {level: 'city'})<-[:LOCATED_IN*1..2]-(b:Enterprise)
 WHERE $city <> '' AND (c.name = $city OR c.id = $city)
 WITH DISTINCT b
 MATCH (s:Enterprise)-[r:SUPPLIES]->(b)
