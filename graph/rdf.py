@@ -430,10 +430,13 @@ class _TriG(_Turtle):
 
     def write_blocks(self, blocks: np.ndarray, sources: np.ndarray) -> None:
         codes, uniques = pd.factorize(pd.Series(sources, dtype=object))
+        order = np.argsort(codes, kind="stable")  # rows grouped by source, in table order
+        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
         parts = []
         for code, src in enumerate(uniques):
             name = self.t(self.sources[str(src)])
-            parts.append(f"{name} {{\n" + "".join(blocks[codes == code]) + "}\n")
+            rows = blocks[order[bounds[code] : bounds[code + 1]]]
+            parts.append(f"{name} {{\n" + "".join(rows) + "}\n")
         self.out.write("".join(parts))
 
 
