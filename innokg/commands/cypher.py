@@ -167,7 +167,7 @@ def cypher(
     itself as well as by a check of its text.  Values travel as parameters:
 
     \b
-      innokg cypher innokg-demo "MATCH (e:Enterprise {id: $id}) RETURN e.name" -p id=E000003
+      innokg cypher innokg-demo 'MATCH (e:Enterprise {id: $id}) RETURN e.name' -p id=E000003
       innokg cypher --uri bolt://localhost:7687 -f my_query.cypher --format csv
     """
     wanted = 0 if query_file else 1
