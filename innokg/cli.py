@@ -46,9 +46,15 @@ def main() -> None:
 
 
 def _register() -> None:
-    from innokg.commands import build, cypher, rdf, visual
+    from innokg.commands import build, cypher, questions, rdf, visual
 
-    for command in [*build.COMMANDS, *visual.COMMANDS, *cypher.COMMANDS, *rdf.COMMANDS]:
+    for command in [
+        *build.COMMANDS,
+        *visual.COMMANDS,
+        *cypher.COMMANDS,
+        *rdf.COMMANDS,
+        *questions.COMMANDS,
+    ]:
         main.add_command(command)
     # Further command groups register here, one line each.
 

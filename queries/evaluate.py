@@ -228,16 +228,32 @@ class _Untyped:
     def _best(
         self, pairs: np.ndarray, score: np.ndarray, kind: Kind, linked: np.ndarray, k: int
     ) -> np.ndarray:
+        """The ``k`` best distinct unlinked pairs (ties: smaller positions first)."""
+        n = self.A.n
+        first, second = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
         if kind.symmetric:
-            pairs = np.sort(pairs, axis=1)
-        ok = (pairs[:, 0] != pairs[:, 1]) & ~np.isin(
-            pairs[:, 0].astype(np.int64) * self.A.n + pairs[:, 1], linked
-        )
-        pairs, score = pairs[ok], score[ok]
-        _, first = np.unique(pairs, axis=0, return_index=True)
-        pairs, score = pairs[first], score[first]
-        order = np.lexsort((pairs[:, 1], pairs[:, 0], -score))[:k]
-        return pairs[order]
+            first, second = np.minimum(first, second), np.maximum(first, second)
+        keys = first * n + second
+        ok = first != second
+        keys, score = keys[ok], score[ok]
+        budget = 20 * k + len(linked)  # enough to survive removing every linked pair
+        if len(keys) > budget:  # keep the strongest before sorting them all
+            cut = np.partition(score, len(score) - budget)[len(score) - budget]
+            keep = score >= cut
+            keys, score = keys[keep], score[keep]
+        keys, score = keys[~_member(keys, linked)], score[~_member(keys, linked)]
+        order = np.lexsort((keys, -score))
+        _, once = np.unique(keys[order], return_index=True)
+        best = keys[order[np.sort(once)][:k]]
+        return np.column_stack([best // n, best % n])
+
+
+def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """``np.isin(keys, sorted_keys)`` for sorted unique ``sorted_keys``, by binary search."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys
 
 
 def _precision(chosen: np.ndarray, hidden_keys: np.ndarray, n: int, k: int) -> float:

@@ -945,7 +945,7 @@ def candidate_partners(
     pos = A.position(node) if node is not None else None
     frames = []
     for kind in _kinds(kinds):
-        sides = []
+        sides: list[tuple[np.ndarray, bool, np.ndarray | None]] = []
         if pos is None:
             sides.append((_sources(G, A, kind.source, year, city, industry), False, None))
         else:
@@ -953,9 +953,9 @@ def candidate_partners(
             if label == kind.source:
                 sides.append((np.array([pos]), False, None))
             if label == kind.target and not kind.symmetric:
-                allowed = np.zeros(A.n, dtype=bool)
-                allowed[_sources(G, A, kind.source, year, city, industry)] = True
-                sides.append((np.array([pos]), True, allowed))
+                sources = np.zeros(A.n, dtype=bool)
+                sources[_sources(G, A, kind.source, year, city, industry)] = True
+                sides.append((np.array([pos]), True, sources))
         for rows, reverse, allowed in sides:
             top = _top(
                 A,
@@ -1008,7 +1008,7 @@ def _describe(
     src = top["src"].to_numpy(np.int64)
     dst = top["dst"].to_numpy(np.int64)
     clusters = _clusters(G, kind, o.year)
-    rows_out = []
+    rows_out: list[tuple[str, bool, bool, bool, str, str]] = []
     for u, v in zip(src, dst, strict=True):
         contributions = {}
         for path in kind.paths:
@@ -1030,17 +1030,15 @@ def _describe(
             bool(fund_fit[0]),
             o.year,
         )
-        paths = ", ".join(
+        listed = ", ".join(
             f"{key}={value:.4g}"
             for key, value in sorted(contributions.items(), key=lambda x: (-x[1], x[0]))
             if value > 0
         )
         rows_out.append(
-            (paths, bool(same_city[0]), bool(same_cluster[0]), bool(fund_fit[0]), zh, en)
+            (listed, bool(same_city[0]), bool(same_cluster[0]), bool(fund_fit[0]), zh, en)
         )
-    paths, same_city, same_cluster, fund_fit, zh, en = (
-        (list(col) for col in zip(*rows_out, strict=True)) if rows_out else ([], [], [], [], [], [])
-    )
+    columns = [[row[i] for row in rows_out] for i in range(6)]
     return pd.DataFrame(
         {
             "kind": kind.key,
@@ -1050,12 +1048,12 @@ def _describe(
             "target": A.ids[dst].astype(str),
             "target_name": A.names[dst],
             "score": top["score"].to_numpy(float).round(6),
-            "paths": paths,
-            "same_city": same_city,
-            "same_cluster": same_cluster,
-            "fund_fit": fund_fit,
-            "explanation": zh,
-            "explanation_en": en,
+            "paths": columns[0],
+            "same_city": columns[1],
+            "same_cluster": columns[2],
+            "fund_fit": columns[3],
+            "explanation": columns[4],
+            "explanation_en": columns[5],
         }
     )
 

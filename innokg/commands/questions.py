@@ -1,0 +1,540 @@
+"""The policy's questions on the command line: clusters, gaps, partners, indicators.
+
+Each command opens a graph package, asks one function of :mod:`queries` and writes
+its table with :func:`innokg.output.write_table` (``--format table|csv|json|xlsx``,
+``--out FILE``).  The on-screen table shows the columns a reader needs; the file
+formats carry every column.  The query modules are imported when a command runs, so
+``innokg --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from graph.ecosystem import EcosystemGraph
+from graph.errors import InnokgError
+from innokg.output import FORMATS, write_table
+
+__all__ = ["COMMANDS"]
+
+# Repeated from the query modules so that `--help` need not import them;
+# tests/test_cli_questions.py checks that they agree.
+GAP_KINDS = (
+    "no_research_partner",
+    "cluster_support",
+    "team_no_finance",
+    "below_target",
+    "single_source",
+    "structural_hole",
+    "broker",
+    "unspanned_pair",
+)
+PARTNER_KINDS = (
+    "enterprise-institute",
+    "enterprise-enterprise",
+    "fund-team",
+    "fund-enterprise",
+    "enterprise-alliance",
+    "enterprise-product",
+    "enterprise-industry",
+)
+
+
+#: Rows shown on screen at most (a terminal table of thousands of rows helps nobody).
+SCREEN_ROWS = 100
+
+
+def _output(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option(
+        "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
+    )(f)
+    return click.option(
+        "--format",
+        "fmt",
+        default="table",
+        show_default=True,
+        type=click.Choice(FORMATS),
+        help="table on screen; csv, json or xlsx (needs --out) with every column.",
+    )(f)
+
+
+def _filters(*, year_help: str = "As of this year: only what existed then.") -> Callable[..., Any]:
+    def deco(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("--year", type=click.IntRange(1800, 2100), help=year_help)(f)
+        f = click.option(
+            "--industry", help="Only this industry: id, code (C36) or name; narrower classes too."
+        )(f)
+        return click.option(
+            "--city", help="Only this city: name (郑州 or 郑州市), code or region id."
+        )(f)
+
+    return deco
+
+
+def _lang(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        show_default=True,
+        help="Language of the explanations in the on-screen table.",
+    )(f)
+
+
+def _open(package: Path) -> EcosystemGraph:
+    return EcosystemGraph.open(package)
+
+
+def _show(df: pd.DataFrame, fmt: str, out: Path | None, title: str, screen: list[str]) -> None:
+    """Write ``df``; on screen (table format without --out) only the ``screen`` columns
+    and the first :data:`SCREEN_ROWS` rows."""
+    if fmt == "table" and out is None:
+        if len(df) > SCREEN_ROWS:
+            click.echo(
+                f"showing {SCREEN_ROWS} of {len(df)} rows; --format csv --out FILE writes all",
+                err=True,
+            )
+            df = df.head(SCREEN_ROWS)
+        df = _rounded(df[[c for c in screen if c in df.columns]])
+    write_table(df, fmt, out, title=title)
+    if out is not None:
+        click.echo(f"wrote {len(df)} row(s) to {out}", err=True)
+
+
+def _rounded(df: pd.DataFrame) -> pd.DataFrame:
+    """Floats to four significant figures, for reading on screen."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col].dtype):
+            out[col] = out[col].map(lambda x: x if pd.isna(x) else float(f"{x:.4g}"))
+    return out
+
+
+def _synthetic_note(G: EcosystemGraph) -> None:
+    if G.manifest.get("synthetic"):
+        click.echo("note: synthetic demo data, not facts about real organisations", err=True)
+
+
+def _read_previous(path: Path) -> pd.DataFrame:
+    try:
+        if path.suffix.lower() == ".json":
+            return pd.read_json(path, dtype={"id": str})
+        if path.suffix.lower() == ".xlsx":
+            return pd.read_excel(path, dtype={"id": str})
+        return pd.read_csv(path, dtype={"id": str})
+    except (OSError, ValueError) as exc:
+        raise InnokgError(
+            f"cannot read previous clusters from {path}: {exc}; write them with "
+            "`innokg clusters PACKAGE --members all --format csv --out FILE`"
+        ) from None
+
+
+@click.command()
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option(
+    "--members",
+    metavar="ID|all",
+    help="List the members of cluster ID (or of every cluster) with their roles.",
+)
+@click.option("--seed", default=2016, show_default=True, type=int, help="Seed of the Leiden run.")
+@click.option(
+    "--resolution",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.0, min_open=True),
+    help="Above 1: more, smaller clusters.",
+)
+@click.option(
+    "--inferred",
+    type=click.Choice(["auto", "all", "none"]),
+    default="auto",
+    show_default=True,
+    help="Links through products (PRODUCES, UPSTREAM_OF): for firms without SUPPLIES "
+    "edges, for all firms, or never.",
+)
+@click.option(
+    "--min-size",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1, None),
+    help="Smallest cluster.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Members of an earlier run (--members all): matched clusters keep their ids.",
+)
+@click.option("--limit", type=click.IntRange(1, None), help="At most this many rows.")
+@_filters()
+@_output
+def clusters(
+    package: Path,
+    members: str | None,
+    seed: int,
+    resolution: float,
+    inferred: str,
+    min_size: int,
+    previous: Path | None,
+    limit: int | None,
+    city: str | None,
+    industry: str | None,
+    year: int | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """Supply-chain clusters: communities of the supply network, each profiled.
+
+    One row per cluster: its chain leader (链主), cities, industries, products,
+    single-sourced inputs, bridging firms, and the institutes, alliances, funds and
+    platforms linked to its members.  The same graph and seed give the same clusters.
+
+    \b
+    Examples:
+      innokg clusters innokg-demo --city 郑州
+      innokg clusters innokg-demo --members 3
+      innokg clusters innokg-demo --members all --format csv --out members.csv
+      innokg clusters rebuilt-demo --previous members.csv
+    """
+    from queries.clusters import cluster_members, supply_clusters
+
+    G = _open(package)
+    options: dict[str, Any] = {
+        "seed": seed,
+        "resolution": resolution,
+        "inferred": inferred,
+        "min_size": min_size,
+        "year": year,
+        "previous": _read_previous(previous) if previous else None,
+    }
+    if members is not None:
+        which: int | None = None
+        if members != "all":
+            try:
+                which = int(members)
+            except ValueError:
+                raise InnokgError(
+                    f"--members takes a cluster id (a number) or 'all', not {members!r}"
+                ) from None
+        df = cluster_members(G, which, **options)
+        screen = ["cluster", "id", "name", "role_zh", "role", "city", "industry", "size"]
+        screen += ["leader_score", "suppliers", "buyers", "external_links"]
+        title = f"Members of cluster {members}"
+    else:
+        df = supply_clusters(G, city=city, industry=industry, **options)
+        screen = ["cluster", "label", "size", "leader_name", "cities", "industries"]
+        screen += ["single_sourced", "bridging_firms", "institutes", "alliances", "funds"]
+        screen += ["platforms", "modularity"]
+        title = "Supply-chain clusters"
+    _synthetic_note(G)
+    _show(df.head(limit) if limit else df, fmt, out, title, screen)
+
+
+@click.command()
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(GAP_KINDS),
+    help="Kinds of gap (repeat; default all).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, None),
+    help="Most severe rows per kind [default: 10 on screen, all in files].",
+)
+@_filters(year_help="As of this year (e.g. 2018, the targets' deadline).")
+@_lang
+@_output
+def gaps(
+    package: Path,
+    kinds: tuple[str, ...],
+    limit: int | None,
+    city: str | None,
+    industry: str | None,
+    year: int | None,
+    lang: str,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """Collaboration gaps: who lacks what the policy asks for, most severe first.
+
+    \b
+    no_research_partner  large and medium industrial firms with no research partner
+    cluster_support      clusters with no institute, alliance, fund or platform
+    team_no_finance      maker teams no fund invests in
+    below_target         cities and industries below a target of the policy
+    single_source        inputs a buyer gets from one supplier only
+    structural_hole      organisations whose contacts all know each other (Burt)
+    broker               organisations linking clusters, and the pairs only they link
+    unspanned_pair       related clusters that no organisation links
+
+    One kind gives its full table; several are stacked in shared columns (gap,
+    entity, name, missing, severity, city, detail).
+
+    \b
+    Examples:
+      innokg gaps innokg-demo
+      innokg gaps innokg-demo --kind below_target --year 2018
+      innokg gaps innokg-demo --kind structural_hole --format csv --out holes.csv
+    """
+    from queries.gaps import GAP_KINDS as QUERY_KINDS
+    from queries.gaps import collaboration_gaps
+
+    G = _open(package)
+    _synthetic_note(G)
+    chosen = list(kinds) or list(GAP_KINDS)
+    text = ["missing_zh", "detail_zh"] if lang == "zh" else ["missing", "detail"]
+    screen = ["entity", "name", *text[:1], "severity", "city", *text[1:]]
+    filters: dict[str, Any] = {"year": year, "city": city, "industry": industry}
+    if fmt == "table" and out is None:
+        for kind in chosen:
+            func, zh, en = QUERY_KINDS[kind]
+            df = func(G, **filters).head(limit or 10)
+            title = f"{kind}: {zh if lang == 'zh' else en}"
+            write_table(
+                _rounded(df[[c for c in screen if c in df.columns]]), fmt, None, title=title
+            )
+        return
+    if len(chosen) == 1:
+        df = QUERY_KINDS[chosen[0]][0](G, **filters)
+        df = df.head(limit) if limit else df
+    else:
+        df = collaboration_gaps(
+            G, kinds=chosen, limit=limit, year=year, city=city, industry=industry
+        )
+    _show(df, fmt, out, "Collaboration gaps", list(df.columns))
+
+
+@click.command()
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option(
+    "--for",
+    "node",
+    metavar="ID",
+    help="Partners for this node: an enterprise, institute, fund, team or alliance id.",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(PARTNER_KINDS),
+    help="Kinds of partnership (repeat; default the five partnership kinds).",
+)
+@click.option(
+    "-k", "k", default=20, show_default=True, type=click.IntRange(1, None), help="Pairs per kind."
+)
+@click.option(
+    "--per-source",
+    type=click.IntRange(1, None),
+    help="Instead of the overall best, this many for every source.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["aa", "ra"]),
+    default="aa",
+    show_default=True,
+    help="Adamic-Adar or resource-allocation weights.",
+)
+@_filters(year_help="As of this year: the graph then, and pairs not linked then.")
+@_lang
+@_output
+def partners(
+    package: Path,
+    node: str | None,
+    kinds: tuple[str, ...],
+    k: int,
+    per_source: int | None,
+    method: str,
+    city: str | None,
+    industry: str | None,
+    year: int | None,
+    lang: str,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """Candidate partnerships not yet linked, ranked, each with the reason why.
+
+    Kinds: enterprise-institute (joint R&D), enterprise-enterprise (supply or
+    co-innovation), fund-team, fund-enterprise, enterprise-alliance.  Scores come
+    from typed meta-paths (shared buyers, suppliers, institutes, alliances, product
+    chains, industry peers) and complementarity (same city, same cluster, same chain).
+    See docs/partners.md for the method and its measured quality.
+
+    \b
+    Examples:
+      innokg partners innokg-demo --for E000049
+      innokg partners innokg-demo --kind enterprise-institute --city 郑州 -k 10
+    """
+    from queries.partners import candidate_partners
+
+    G = _open(package)
+    _synthetic_note(G)
+    df = candidate_partners(
+        G,
+        kinds=list(kinds) or None,
+        k=k,
+        per_source=per_source,
+        node=node,
+        year=year,
+        city=city,
+        industry=industry,
+        method=method,  # type: ignore[arg-type]
+    )
+    text = "explanation" if lang == "zh" else "explanation_en"
+    screen = ["kind", "rank", "source_name", "target_name", "score", text]
+    _show(df, fmt, out, "Candidate partnerships", screen)
+
+
+@click.command()
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option(
+    "--by",
+    type=click.Choice(["province", "city", "industry", "year"]),
+    default="province",
+    show_default=True,
+    help="One row per indicator, or per indicator and city / industry / year.",
+)
+@click.option(
+    "--indicator",
+    "keys",
+    multiple=True,
+    help="Indicator keys (repeat; default all), e.g. platform_coverage.",
+)
+@click.option(
+    "--typical-cases",
+    is_flag=True,
+    help="List the year's 10 typical cases (article 17) instead; needs --year.",
+)
+@_filters(year_help="As of this year; with --by year, the last year of the series.")
+@_lang
+@_output
+def indicators(
+    package: Path,
+    by: str,
+    keys: tuple[str, ...],
+    typical_cases: bool,
+    city: str | None,
+    industry: str | None,
+    year: int | None,
+    lang: str,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """The policy's indicators: value, target, gap and whether met, article by article.
+
+    Targets and deadlines come from the graph's PolicyMeasure nodes (the seed: 80%
+    of large and medium industrial firms with a 双创 platform, 100 demonstration
+    platforms and 100 demonstration teams by 2018, 100 entrepreneurs, 10 typical
+    cases a year).  A city's or industry's share of a count target is pro rata to
+    its large and medium industrial firms.
+
+    \b
+    Examples:
+      innokg indicators innokg-demo
+      innokg indicators innokg-demo --by city --year 2018
+      innokg indicators innokg-demo --typical-cases --year 2018
+    """
+    from queries.indicators import policy_indicators
+    from queries.indicators import typical_cases as cases
+
+    G = _open(package)
+    _synthetic_note(G)
+    if typical_cases:
+        if year is None:
+            raise InnokgError("--typical-cases needs --year (the year whose cases to list)")
+        df = cases(G, year=year, city=city, industry=industry)
+        screen = ["year", "rank", "id", "name", "city", "industry", "score"]
+        _show(df, fmt, out, f"Typical cases {year}", screen)
+        return
+    df = policy_indicators(
+        G,
+        by=by,  # type: ignore[arg-type]
+        year=year,
+        city=city,
+        industry=industry,
+        indicators=list(keys) or None,
+    )
+    text = "indicator_zh" if lang == "zh" else "indicator_en"
+    screen = ["group_name", "article", "indicator", text, "value", "target", "gap", "met"]
+    if by == "province":
+        screen = screen[1:]
+    _show(df, fmt, out, f"Policy indicators by {by}", screen)
+
+
+@click.group()
+def evaluate() -> None:
+    """Measure the quality of innokg's answers on held-out data."""
+
+
+@evaluate.command("partners")
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(PARTNER_KINDS),
+    help="Kinds to evaluate (repeat; default the partnership kinds with 10+ pairs).",
+)
+@click.option(
+    "--fraction",
+    default=0.1,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Share of linked pairs to hide.",
+)
+@click.option("--seed", default=2016, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--negatives",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, None),
+    help="Unlinked pairs sampled per hidden pair.",
+)
+@click.option(
+    "-k",
+    "ks",
+    multiple=True,
+    type=click.IntRange(1, None),
+    help="k of precision@k (repeat) [default: 10 and 50].",
+)
+@_output
+def evaluate_partners_command(
+    package: Path,
+    kinds: tuple[str, ...],
+    fraction: float,
+    seed: int,
+    negatives: int,
+    ks: tuple[int, ...],
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """Hide a seeded share of linked pairs, predict them, report AUC and precision@k.
+
+    Compared with common neighbours, Adamic-Adar and preferential attachment on the
+    untyped graph, and with random scores.  See docs/partners.md.
+
+    \b
+    Example:
+      innokg evaluate partners innokg-demo
+    """
+    from queries.evaluate import evaluate_partners
+
+    G = _open(package)
+    df = evaluate_partners(
+        G,
+        kinds=list(kinds) or None,
+        fraction=fraction,
+        seed=seed,
+        negatives=negatives,
+        ks=list(ks) or [10, 50],
+    )
+    _show(df, fmt, out, "Partner prediction on held-out pairs", list(df.columns))
+
+
+COMMANDS = [clusters, gaps, partners, indicators, evaluate]

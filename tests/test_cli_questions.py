@@ -1,0 +1,168 @@
+"""The four questions on the command line, and their documentation."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from innokg.cli import main
+from innokg.commands import questions
+from tests.conftest import REPO
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_clusters_table_and_members(demo_package: Path) -> None:
+    out = run("clusters", demo_package, "--limit", "3")
+    assert "Supply-chain clusters" in out and "leader_name" in out
+    members = run("clusters", demo_package, "--members", "1")
+    assert "链主" in members and "Members of cluster 1" in members
+
+
+def test_clusters_keep_their_ids_with_previous_members(demo_package: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "members.csv"
+    run("clusters", demo_package, "--members", "all", "--format", "csv", "--out", saved)
+    previous = pd.read_csv(saved, dtype={"id": str})
+    assert {"id", "cluster", "role"} <= set(previous.columns)
+    out = tmp_path / "clusters.json"
+    run("clusters", demo_package, "--previous", saved, "--format", "json", "--out", out)
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted(r["cluster"] for r in rows) == sorted(previous["cluster"].unique())
+
+
+def test_gaps_on_screen_by_kind_and_to_a_file(demo_package: Path, tmp_path: Path) -> None:
+    out = run("gaps", demo_package, "--limit", "2")
+    for kind in questions.GAP_KINDS:
+        assert kind in out
+    english = run("gaps", demo_package, "--kind", "team_no_finance", "--lang", "en")
+    assert "investor (fund)" in english
+    target = tmp_path / "below.csv"
+    run(
+        "gaps",
+        demo_package,
+        "--kind",
+        "below_target",
+        "--year",
+        "2018",
+        "--format",
+        "csv",
+        "--out",
+        target,
+    )
+    df = pd.read_csv(target)
+    assert set(df["gap"]) == {"below_target"} and "shortfall" in df.columns
+    stacked = tmp_path / "gaps.json"
+    run(
+        "gaps",
+        demo_package,
+        "--kind",
+        "broker",
+        "--kind",
+        "single_source",
+        "--limit",
+        "3",
+        "--format",
+        "json",
+        "--out",
+        stacked,
+    )
+    assert len(json.loads(stacked.read_text(encoding="utf-8"))) == 6
+
+
+def test_partners_for_one_enterprise(demo_package: Path, tmp_path: Path) -> None:
+    out = run("partners", demo_package, "--for", "E000049", "-k", "3")
+    assert "Candidate partnerships" in out and "explanation" in out
+    target = tmp_path / "partners.json"
+    run(
+        "partners",
+        demo_package,
+        "--kind",
+        "enterprise-institute",
+        "--city",
+        "郑州",
+        "-k",
+        "5",
+        "--format",
+        "json",
+        "--out",
+        target,
+    )
+    rows = json.loads(target.read_text(encoding="utf-8"))
+    assert len(rows) == 5 and all(r["explanation"] and r["explanation_en"] for r in rows)
+
+
+def test_indicators_by_city_and_typical_cases(demo_package: Path, tmp_path: Path) -> None:
+    out = run("indicators", demo_package, "--by", "city", "--year", "2018")
+    assert "郑州市" in out and "platform_coverage" in out
+    sheet = tmp_path / "indicators.xlsx"
+    run("indicators", demo_package, "--format", "xlsx", "--out", sheet)
+    df = pd.read_excel(sheet)
+    assert len(df) == 20 and df.loc[df["indicator"] == "platform_coverage", "target"].item() == 0.8
+    cases = run("indicators", demo_package, "--typical-cases", "--year", "2018")
+    assert "Typical cases 2018" in cases
+
+
+def test_evaluate_partners_prints_auc_and_precision(demo_package: Path) -> None:
+    out = run("evaluate", "partners", demo_package, "--kind", "enterprise-alliance", "-k", "5")
+    assert "innokg" in out and "preferential_attachment" in out and "precision_at_5" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["clusters", "{pkg}", "--city", "巴黎"], "no city named '巴黎'"),
+        (["clusters", "{pkg}", "--members", "x"], "--members takes a cluster id"),
+        (["clusters", "{pkg}", "--members", "999"], "no cluster 999"),
+        (["partners", "{pkg}", "--for", "nobody"], "no node with id 'nobody'"),
+        (["indicators", "{pkg}", "--typical-cases"], "--typical-cases needs --year"),
+        (["gaps", "{pkg}", "--industry", "C99"], "no industry 'C99'"),
+        (["clusters", "{pkg}", "--format", "xlsx"], "--format xlsx needs --out"),
+        (["clusters", "/nonexistent/package"], "/nonexistent/package"),
+    ],
+)
+def test_user_errors_are_one_clean_message(
+    demo_package: Path, args: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(main, [a.format(pkg=demo_package) for a in args])
+    assert result.exit_code == 1, result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_command_choices_agree_with_the_query_modules() -> None:
+    from queries.gaps import GAP_KINDS
+    from queries.partners import KINDS
+
+    assert tuple(GAP_KINDS) == questions.GAP_KINDS
+    assert tuple(KINDS) == questions.PARTNER_KINDS
+
+
+def test_every_question_and_command_is_documented() -> None:
+    import queries.clusters
+    import queries.evaluate
+    import queries.gaps
+    import queries.indicators
+    import queries.partners
+
+    text = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
+    text += (REPO / "docs" / "partners.md").read_text(encoding="utf-8")
+    for module in (
+        queries.clusters,
+        queries.gaps,
+        queries.partners,
+        queries.indicators,
+        queries.evaluate,
+    ):
+        for name in module.__all__:
+            if callable(getattr(module, name)) and name[0].islower():
+                assert f"`{name}" in text, f"{module.__name__}.{name} is not in the docs"
+    for command in ("clusters", "gaps", "partners", "indicators", "evaluate partners"):
+        assert re.search(rf"innokg {command}\b", text), command
