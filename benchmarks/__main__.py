@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.steps import STEPS, TARGETS_1M
+from benchmarks.steps import NETWORKX_MAX_SCALE, STEPS, TARGETS_1M
 
 
 def _scales(text: str) -> list[int]:
@@ -84,6 +84,8 @@ def main() -> int:
             print(f"building the {scale:,}-node demo ...", file=sys.stderr, flush=True)
             build_demo(package, scale=scale)
             for step in args.steps:
+                if "networkx" in step and scale > NETWORKX_MAX_SCALE:
+                    continue  # plain networkx takes too long here (see docs/performance.md)
                 runs = [_run(step, package, scale) for _ in range(args.repeat)]
                 ok = [r for r in runs if "error" not in r]
                 row: dict[str, Any] = {"step": step, "scale": scale, "runs": runs}

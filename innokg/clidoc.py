@@ -16,11 +16,19 @@ from innokg.cli import main
 __all__ = ["render_cli_markdown"]
 
 
-def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    out = [(path, command)]
-    if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            out += _walk(command.commands[name], [*path, name])
+def _walk(
+    command: click.Command, path: list[str], parent: click.Context | None
+) -> list[tuple[str, str]]:
+    """(name, help text) of a command and its subcommands, each in its parent's context
+    so settings such as ``-h`` for help are inherited as at the command line."""
+    name = " ".join(path)
+    with click.Context(
+        command, info_name=path[-1], parent=parent, terminal_width=100, **command.context_settings
+    ) as ctx:
+        out = [(name, command.get_help(ctx))]
+        if isinstance(command, click.Group):
+            for sub in sorted(command.commands):
+                out += _walk(command.commands[sub], [*path, sub], ctx)
     return out
 
 
@@ -34,10 +42,7 @@ def render_cli_markdown() -> str:
         "message, never a traceback) and 2 on a usage error.",
         "",
     ]
-    for path, command in _walk(main, ["innokg"]):
-        name = " ".join(path)
-        with click.Context(command, info_name=name, terminal_width=100) as ctx:
-            help_text = command.get_help(ctx)
+    for name, help_text in _walk(main, ["innokg"], None):
         lines += [f"## `{name}`", "", "```text", help_text.rstrip(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 

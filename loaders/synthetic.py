@@ -509,7 +509,7 @@ def generate(
         ent[co["e"]],
         ri[co["r"]],
         kind=co_kind,
-        since=np.maximum(e_since[co["e"]], 2005) + rng.integers(0, 12, len(co)),
+        since=np.minimum(np.maximum(e_since[co["e"]], 2005) + rng.integers(0, 12, len(co)), 2020),
     )
     big = np.flatnonzero(e_size <= 1)
     peer = (
