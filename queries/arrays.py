@@ -49,6 +49,7 @@ from graph.schema import EDGE_TYPES, NODE_LABELS
 
 __all__ = [
     "ORGANISATIONS",
+    "ORG_EDGES",
     "GraphArrays",
     "arrays",
     "clear_cache",
@@ -58,6 +59,17 @@ __all__ = [
 
 #: The labels that act as organisations in collaboration questions.
 ORGANISATIONS = ("Enterprise", "ResearchInstitute", "Alliance", "Fund", "Platform", "MakerTeam")
+
+#: Edge types of the organisation network (structural holes, brokers, partner baselines).
+ORG_EDGES = (
+    "SUPPLIES",
+    "COLLABORATES_WITH",
+    "MEMBER_OF",
+    "INVESTS_IN",
+    "ESTABLISHED",
+    "OPERATES",
+    "HOSTS",
+)
 
 #: Where a node without a place (or industry) of its own takes it from:
 #: (edge type, True when the node is the edge's target).

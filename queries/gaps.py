@@ -39,7 +39,14 @@ import scipy.sparse as sp
 
 from graph.ecosystem import EcosystemGraph
 from graph.errors import QueryError
-from queries.arrays import ORGANISATIONS, GraphArrays, arrays, resolve_city, resolve_industries
+from queries.arrays import (
+    ORG_EDGES,
+    ORGANISATIONS,
+    GraphArrays,
+    arrays,
+    resolve_city,
+    resolve_industries,
+)
 from queries.clusters import cluster_labels, single_sourced_inputs, supply_clusters
 from queries.indicators import latest_year, policy_indicators
 
@@ -72,16 +79,6 @@ CORE_COLUMNS = (
     "detail_zh",
 )
 
-#: Edge types of the organisation network (structural holes, brokers).
-ORG_EDGES = (
-    "SUPPLIES",
-    "COLLABORATES_WITH",
-    "MEMBER_OF",
-    "INVESTS_IN",
-    "ESTABLISHED",
-    "OPERATES",
-    "HOSTS",
-)
 
 ClusterOptions = Mapping[str, Any] | None
 

@@ -56,7 +56,7 @@ import scipy.sparse as sp
 
 from graph.ecosystem import EcosystemGraph
 from graph.errors import QueryError
-from queries.arrays import GraphArrays, arrays, resolve_city, resolve_industries
+from queries.arrays import ORG_EDGES, GraphArrays, arrays, resolve_city, resolve_industries
 from queries.clusters import cluster_labels
 
 __all__ = [
@@ -72,16 +72,6 @@ __all__ = [
 
 Method = Literal["aa", "ra"]
 
-#: Edge types of the organisation network behind the degree prior and the baselines.
-ORG_EDGES = (
-    "SUPPLIES",
-    "COLLABORATES_WITH",
-    "MEMBER_OF",
-    "INVESTS_IN",
-    "ESTABLISHED",
-    "OPERATES",
-    "HOSTS",
-)
 
 #: Bonus of each complementarity condition that holds.
 BONUS = 0.5
