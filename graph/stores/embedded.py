@@ -86,7 +86,8 @@ def create_database(db_path: str | Path, tables: Tables) -> dict[str, str]:
     db_path = Path(db_path)
     scratch = Path(tempfile.mkdtemp(prefix="innokg-copy-", dir=db_path.parent))
     try:
-        # One checkpoint at the end instead of one after every COPY: 10x faster, and
+        # One checkpoint at the end instead of one after every COPY (a 10k-node load went
+        # from 3.6 s to 2.0 s, the demo's from about 7 s to 2 s), and
         # an interrupted build is never swapped into place anyway.
         db = lb.Database(str(db_path), auto_checkpoint=False)
         conn = lb.Connection(db)
