@@ -66,6 +66,7 @@ from loaders.regions import SCOPES, RegionResolver, short_name
 
 __all__ = [
     "FANOUT",
+    "MAX_VALUE",
     "SCHEME",
     "clean_product_name",
     "henan_places",
@@ -190,14 +191,60 @@ def looks_like_chainkg(path: Path) -> bool:
     )
 
 
+#: Longest value a field may hold, in characters (as a cell of the table reader);
+#: a row with a longer one is rejected.
+MAX_VALUE = 1_000_000
+#: A line with more opening brackets than this is never given to Arrow's reader.
+_MAX_FAST_DEPTH = 64
+
+
+def _not_utf8(data: bytes, file: str) -> SourceError | None:
+    """The error for a file that is not UTF-8, naming its line; None when it is UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return SourceError(
+                f"{file}: not UTF-8 but UTF-16; ChainKnowledgeGraph files are UTF-8: "
+                "save it as UTF-8"
+            )
+        line = data.count(b"\n", 0, exc.start) + 1
+        return SourceError(
+            f"{file}: not UTF-8 at line {line} (byte offset {exc.start}); ChainKnowledgeGraph "
+            "files are UTF-8: save the file as UTF-8 or remove the bad bytes on that line"
+        )
+    return None
+
+
+def _value_problem(value: Any) -> str:
+    """Why a field's JSON value cannot be read as text or a number ('' when it can)."""
+    if value is None or (isinstance(value, str) and len(value) <= MAX_VALUE):
+        return ""
+    if isinstance(value, str):
+        return f"a value of {len(value):,} characters (limit {MAX_VALUE:,})"
+    if isinstance(value, bool):
+        return "true or false where text or a number belongs"
+    if isinstance(value, int):
+        return ""
+    if isinstance(value, float):
+        return "" if np.isfinite(value) else "a number out of range (NaN, Infinity or 1e400)"
+    kind = "an object" if isinstance(value, dict) else "an array"
+    return f"{kind} where text or a number belongs"
+
+
 def _read_fast(data: bytes, file: str, fields: tuple[str, ...]) -> pd.DataFrame | None:
     """The file through Arrow's JSON reader, or None where the careful path is needed.
 
-    Only for files with no blank line, whose every line parses to flat values: then
-    line ``n`` is row ``n``.  Anything else (a bad line, nested values, a blank
-    line) goes the careful way, which names each bad line.
+    Only for UTF-8 files with no blank line, whose every line parses to flat text or
+    finite numbers no longer than :data:`MAX_VALUE`: then line ``n`` is row ``n``.
+    Anything else (a bad line, nested values, a blank line, true/false) goes the
+    careful way, which names each bad line.  A file with more brackets than lines
+    (nested values, or brackets in names) never reaches Arrow's reader, which
+    crashes the process on deeply nested input; nor does a line with more than
+    64 brackets.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.json as pj
 
     body = data.removeprefix(b"\xef\xbb\xbf")
@@ -205,13 +252,33 @@ def _read_fast(data: bytes, file: str, fields: tuple[str, ...]) -> pd.DataFrame 
         return None
     # Arrow skips blank lines or fails on them; either way the count tells.
     lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if body.count(b"{") + body.count(b"[") > lines or _not_utf8(body, file) is not None:
+        return None
+    if any(
+        len(line) > _MAX_FAST_DEPTH and line.count(b"{") + line.count(b"[") > _MAX_FAST_DEPTH
+        for line in body.split(b"\n")
+    ):
+        return None  # deeply nested, perhaps: Arrow's reader would crash on it
     try:
         table = pj.read_json(pa.py_buffer(body))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    nested = any(pa.types.is_nested(t) for t in table.schema.types)
-    if nested or table.num_rows != lines:
+    if table.num_rows != lines:
         return None
+    for name in fields:
+        if name not in table.column_names:
+            continue
+        col = table.column(name)
+        t = col.type
+        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            longest = pc.max(pc.utf8_length(col)).as_py()
+            if longest is not None and longest > MAX_VALUE:
+                return None
+        elif pa.types.is_floating(t):
+            if pc.all(pc.is_finite(col)).as_py() is False:
+                return None
+        elif not (pa.types.is_integer(t) or pa.types.is_null(t)):
+            return None  # true/false, nested values: the careful path names the rows
     df = pd.DataFrame(
         {
             f: pd.Series(
@@ -228,19 +295,22 @@ def _read_fast(data: bytes, file: str, fields: tuple[str, ...]) -> pd.DataFrame 
 
 
 def _read_jsonl(path: Path, file: str, fields: tuple[str, ...], ledger: Ledger) -> pd.DataFrame:
-    """One JSON Lines file as a frame of its fields plus ``_file`` and ``_row`` (line)."""
+    """One JSON Lines file as a frame of its fields plus ``_file`` and ``_row`` (line).
+
+    A line that is not one JSON object is rejected; so is one whose field holds a
+    value that is neither text nor a finite number (``ups`` of industry_up.json
+    excepted, which is an object) or text longer than :data:`MAX_VALUE`.
+    """
     data = path.read_bytes()
     if file != "industry_up.json":  # its values are objects: the careful path
         fast = _read_fast(data, file, fields)
         if fast is not None:
             ledger.open(file, len(fast))
             return fast
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            f"{file}: not UTF-8 (byte offset {exc.start}); ChainKnowledgeGraph files are UTF-8"
-        ) from None
+    error = _not_utf8(data, file)
+    if error is not None:
+        raise error
+    text = data.decode("utf-8-sig")
     # Split on line feeds only: JSON text may hold U+2028 and friends unescaped.
     lines = text.split("\n")
     if lines and not lines[-1].strip():
@@ -256,21 +326,29 @@ def _read_jsonl(path: Path, file: str, fields: tuple[str, ...], ledger: Ledger) 
         if len(objs) != len(filled):
             raise ValueError("a line holds more than one value")
         parsed = list(zip([n for n, _ in filled], objs, strict=True))
-    except ValueError:
+    except (ValueError, RecursionError):
         parsed = []
         for n, line in filled:
             try:
                 parsed.append((n, json.loads(line)))
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deeply
                 bad.append(n)
+    checked = [f for f in fields if f != "ups"]
+    wrong: dict[tuple[str, str], list[int]] = {}
     for n, obj in parsed:
-        if isinstance(obj, dict):
-            records.append(obj)
-            rows.append(n)
-        else:
+        if not isinstance(obj, dict):
             bad.append(n)
+            continue
+        found = next(((f, p) for f in checked if (p := _value_problem(obj.get(f)))), None)
+        if found is not None:
+            wrong.setdefault(found, []).append(n)
+            continue
+        records.append(obj)
+        rows.append(n)
     ledger.mark(file, blank, "skipped", "blank line")
     ledger.mark(file, bad, "rejected", "not a JSON object on one line")
+    for (field, problem), where in wrong.items():
+        ledger.mark(file, where, "rejected", problem, column=field)
     df = pd.DataFrame({f: pd.Series([r.get(f) for r in records], dtype=object) for f in fields})
     df["_file"] = np.full(len(df), file, dtype=object)
     df["_row"] = np.asarray(rows, dtype=np.int64)
