@@ -841,6 +841,83 @@ def _resolve_context(ctx: Any, name: str) -> Any:
 
 
 _XML_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_XML_EXTERNAL_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\s(?:SYSTEM|PUBLIC)[\s\"']", re.IGNORECASE)
+#: Characters an IRI cannot hold (RFC 3987; Turtle's IRIREF excludes them too).
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_SUFFIX_ADVICE = (
+    "fix the syntax there, or give the file the suffix of its syntax (.ttl Turtle, "
+    ".nt N-Triples, .trig TriG, .nq N-Quads, .jsonld JSON-LD, .rdf or .owl RDF/XML)"
+)
+
+
+class _NotAnIri(SourceError):
+    """A subject, predicate or object the parser let through that is not an IRI."""
+
+    def __init__(self, name: str, iri: str) -> None:
+        self.iri = iri
+        super().__init__(f"{name}: <{iri}> is not an IRI")
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, max(offset, 0)) + 1
+
+
+def _not_an_iri(path: Path, data: bytes, iri: str, public_id: str) -> SourceError:
+    bad = _NOT_IN_IRI.search(iri)
+    char = bad.group() if bad else "?"
+    what = "a space" if char == " " else f"the character {char!r}"
+    where = -1
+    for text in (iri, iri.removeprefix(public_id)):
+        where = data.find(text.encode("utf-8")) if text else -1
+        if where >= 0:
+            break
+    place = f", line {_line_of(data, where)}" if where >= 0 else ""
+    return SourceError(
+        f"{path}{place}: <{iri}> is not an IRI (it holds {what}); percent-encode that "
+        "character (a space is %20) or correct the IRI"
+    )
+
+
+def _parse_error(path: Path, fmt: str, data: bytes, exc: Exception) -> SourceError:
+    """The error for a file a parser refused: file, line where known, and what to do."""
+    from xml.sax import SAXParseException
+
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    if isinstance(exc, UnicodeDecodeError) or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return SourceError(f"{path}: is UTF-16; innokg reads RDF in UTF-8: save it as UTF-8")
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return SourceError(
+                f"{path}, line {_line_of(data, bad.start)}: not UTF-8 (byte offset "
+                f"{bad.start}); innokg reads RDF in UTF-8: save the file as UTF-8"
+            )
+    place, why = "", _short(exc)
+    if isinstance(exc, BadSyntax):
+        place, why = f", line {exc.lines + 1}", _short(Exception(exc._why))
+    elif isinstance(exc, SAXParseException):
+        place = f", line {exc.getLineNumber()}, column {exc.getColumnNumber()}"
+        why = _short(Exception(exc.getMessage()))
+    elif fmt == "nt":
+        lines = data.decode("utf-8", errors="replace").split("\n")
+        n = next((i for i, line in enumerate(lines, 1) if not _NT_LINE.match(line)), None)
+        if n is not None:
+            place = f", line {n}"
+    hint = ""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5]
+    if fmt != "xml" and head.startswith((b"<?xml", b"<rdf:")):
+        hint = "; it looks like RDF/XML, which is read from a .rdf file"
+    elif fmt == "xml" and not head.startswith(b"<"):
+        hint = "; it does not look like XML (Turtle or N-Triples is read from .ttl or .nt)"
+    elif fmt in ("turtle", "nt", "trig", "nquads"):
+        body = b"\n".join(
+            line for line in data.rstrip().split(b"\n") if not line.lstrip().startswith(b"#")
+        ).rstrip()
+        if body and not body.endswith((b".", b"}")):
+            hint = "; the file ends in the middle of a statement: it was probably cut short"
+    return SourceError(f"{path}{place}: not readable as {fmt} RDF ({why}){hint}; {_SUFFIX_ADVICE}")
 
 
 def _parse_into(graph: Graph, path: Path, fmt: str | None, max_bytes: int) -> None:
@@ -858,21 +935,33 @@ def _parse_into(graph: Graph, path: Path, fmt: str | None, max_bytes: int) -> No
                 raise SourceError(f"{path}: not well-formed JSON ({exc})") from None
             to_rdf(_local_contexts(doc, path.name), graph, base=public_id)
             return
-        if fmt == "xml" and _XML_ENTITY.search(data):
-            raise SourceError(
-                f"{path}: declares XML entities (<!ENTITY>); refused, as entities can "
-                "expand without bound or name outside files. Remove the DOCTYPE's entities"
-            )
+        if fmt == "xml":
+            entity = _XML_ENTITY.search(data)
+            if entity:
+                raise SourceError(
+                    f"{path}, line {_line_of(data, entity.start())}: declares XML entities "
+                    "(<!ENTITY>); refused, as entities can expand without bound or name "
+                    "outside files. Remove the DOCTYPE's entities"
+                )
+            external = _XML_EXTERNAL_DTD.search(data)
+            if external:
+                raise SourceError(
+                    f"{path}, line {_line_of(data, external.start())}: the DOCTYPE names an "
+                    "outside file (SYSTEM or PUBLIC); refused, as innokg reads nothing outside "
+                    "the file it is given. Remove the DOCTYPE"
+                )
         with warnings.catch_warnings():
             # rdflib's TriG and N-Quads readers call its own deprecated dataset API.
             warnings.simplefilter("ignore", DeprecationWarning)
             graph.parse(data=data, format=fmt, publicID=public_id)
+    except _NotAnIri as exc:
+        raise _not_an_iri(path, data, exc.iri, public_id) from None
     except SourceError:
         raise
     except RecursionError:
         raise SourceError(f"{path}: nested too deeply to read") from None
     except Exception as exc:  # rdflib's parsers raise many types for malformed input
-        raise SourceError(f"{path}: not readable as {fmt} RDF ({_short(exc)})") from None
+        raise _parse_error(path, fmt, data, exc) from None
 
 
 _NT_LINE = re.compile(
@@ -1093,6 +1182,9 @@ class _Collector(Store):
 
     def add(self, triple: Any, context: Any = None, quoted: bool = False) -> None:
         s, p, o = triple
+        for term in (s, p, o):
+            if isinstance(term, URIRef) and _NOT_IN_IRI.search(term):
+                raise _NotAnIri(self.name, str(term))
         if isinstance(o, Literal):
             self.put(_node_key(s), str(p), str(o), None)
         else:
