@@ -48,7 +48,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,8 +56,21 @@ import scipy.sparse as sp
 
 from graph.ecosystem import EcosystemGraph
 from graph.errors import QueryError
+from graph.schema import NODE_LABELS
 from queries.arrays import ORG_EDGES, GraphArrays, arrays, resolve_city, resolve_industries
 from queries.clusters import cluster_labels
+from queries.metapaths import (
+    Kind,
+    MetaPath,
+    Method,
+    Opts,
+    degree_prior,
+    linked_pairs,
+    lookup_pairs,
+    path_tail,
+    path_weights,
+)
+from queries.reasons import describe
 
 __all__ = [
     "KINDS",
@@ -70,50 +83,12 @@ __all__ = [
     "score_pairs",
 ]
 
-Method = Literal["aa", "ra"]
-
 
 #: Bonus of each complementarity condition that holds.
 BONUS = 0.5
 #: Weight of the degree prior (a tie-breaker only).
 PRIOR = 1e-6
 _SUPPLY = ("SUPPLIES", "SUPPLIES^-1")
-
-
-@dataclass(frozen=True)
-class MetaPath:
-    """A typed walk from a source to a target.
-
-    ``steps`` lists, step by step, the edge types walked (``"TYPE^-1"`` walks an edge
-    backwards; several types in one step are alternatives).  The templates name the
-    intermediate nodes: ``{t}`` the target, ``{mids}`` the first intermediates (up to
-    three names), ``{n}`` their number; for three steps ``{mids2}`` and ``{n2}`` the
-    second intermediates.
-    """
-
-    key: str
-    steps: tuple[tuple[str, ...], ...]
-    zh: str
-    en: str
-    weight: float = 1.0
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of partnership: who proposes to whom, what counts as linked already."""
-
-    key: str
-    source: str
-    target: str
-    linked: tuple[str, ...]  # edge types (source -> target orientation) already linking
-    paths: tuple[MetaPath, ...]
-    zh: str
-    en: str
-    symmetric: bool = False
-    cluster: bool = False  # same-cluster complementarity (enterprise pairs)
-    chain: tuple[str, ...] = ()  # meta-paths that mean "same chain, different position"
-    fund_kinds: tuple[str, ...] = ()  # fund kinds that suit the pair
-    partnership: bool = True  # False: kinds that exist to measure the method
 
 
 KINDS: dict[str, Kind] = {
@@ -356,119 +331,6 @@ KINDS: dict[str, Kind] = {
 }
 
 
-# --- the sparse machinery ------------------------------------------------------------
-
-
-def _step(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
-    return A.matrix(tuple(step), year=year)
-
-
-def _weights(deg: np.ndarray, method: Method) -> np.ndarray:
-    with np.errstate(divide="ignore"):
-        if method == "ra":
-            return np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0)
-        return np.where(deg > 1, 1.0 / np.log(np.maximum(deg, 2)), 0.0)
-
-
-@dataclass(frozen=True)
-class _Opts:
-    """The scoring options, as one hashable value."""
-
-    year: int | None = None
-    method: Method = "aa"
-    hub_cap: int = 500
-    tail_cap: int = 200
-
-
-def _tail(
-    A: GraphArrays, kind: Kind, path: MetaPath, o: _Opts, reverse: bool
-) -> tuple[sp.csr_array, sp.csr_array]:
-    """The first step and the weighted product of the rest of ``path``.
-
-    With ``reverse`` the path is walked from the target side (same scores).  Each row
-    of the product keeps its ``tail_cap`` largest entries (ties: the more connected
-    candidate first), so a source reached through a busy intermediate (an industry of
-    thousands of firms) gets that intermediate's strongest candidates, not all.
-    """
-    key = ("partners-tail", kind.key, path.key, o, reverse)
-    if key in A.memo:
-        return A.memo[key]
-    year = o.year
-    mats = [_step(A, s, year) for s in path.steps]
-    target = A.mask(kind.source if reverse else kind.target).astype(float)
-    if reverse:
-        mats = [sp.csr_array(m.T) for m in reversed(mats)]
-    mats[-1] = sp.csr_array(mats[-1] @ sp.diags_array(target))
-    mats[-1].eliminate_zeros()
-    tail: sp.csr_array | None = None
-    for i in range(len(mats) - 1, 0, -1):
-        after = mats[i]
-        w = _weights(_degree(A, path, i, year, reverse).astype(float), o.method)
-        if i == len(mats) - 1:
-            w = np.where(np.diff(after.indptr) > o.hub_cap, 0.0, w)
-        scaled = sp.diags_array(w) @ (after if tail is None else after @ tail)
-        tail = sp.csr_array(scaled)
-        tail.eliminate_zeros()
-    assert tail is not None
-    A.memo[key] = (mats[0], _prune_rows(tail, o.tail_cap, _prior(A, year)))
-    return A.memo[key]
-
-
-def _prune_rows(m: sp.csr_array, cap: int, prior: np.ndarray) -> sp.csr_array:
-    """Keep the ``cap`` largest entries of each row (ties: higher ``prior``, then column)."""
-    counts = np.diff(m.indptr)
-    if counts.max(initial=0) <= cap:
-        return m
-    rows = np.repeat(np.arange(m.shape[0]), counts)
-    order = np.lexsort((m.indices, -prior[m.indices], -m.data, rows))
-    rank = np.arange(len(order)) - m.indptr[rows[order]]
-    keep = np.sort(order[rank < cap])
-    return sp.csr_array((m.data[keep], (rows[keep], m.indices[keep])), shape=m.shape)
-
-
-def _degree(A: GraphArrays, path: MetaPath, i: int, year: int | None, reverse: bool) -> np.ndarray:
-    """Distinct neighbours of every node over the edge types of steps ``i - 1`` and ``i``
-    (the two steps around the ``i``-th intermediate; counted from the end if reversed)."""
-    if reverse:
-        i = len(path.steps) - i
-    key = ("partners-degree", path.steps[i - 1], path.steps[i], year)
-    if key not in A.memo:
-        around = sp.csr_array(_step(A, path.steps[i - 1], year).T + _step(A, path.steps[i], year))
-        around.data[:] = 1.0
-        A.memo[key] = np.diff(around.indptr)
-    return A.memo[key]
-
-
-def _linked(A: GraphArrays, kind: Kind, year: int | None) -> sp.csr_array:
-    key = ("partners-linked", kind.key, year)
-    if key not in A.memo:
-        m = A.matrix(kind.linked, year=year)
-        A.memo[key] = sp.csr_array(m + m.T) if kind.symmetric else m
-    return A.memo[key]
-
-
-def _lookup(m: sp.csr_array, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """``m[r, c]`` for many pairs at once (0 where absent), by sorted linear keys."""
-    coo = sp.coo_array(m)
-    ncol = m.shape[1]
-    keys = coo.row.astype(np.int64) * ncol + coo.col
-    order = np.argsort(keys, kind="stable")
-    keys, data = keys[order], coo.data[order]
-    if len(keys) == 0:
-        return np.zeros(len(r))
-    want = r.astype(np.int64) * ncol + c
-    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    return np.where(keys[at] == want, data[at], 0.0)
-
-
-def _prior(A: GraphArrays, year: int | None) -> np.ndarray:
-    key = ("partners-prior", year)
-    if key not in A.memo:
-        deg = np.diff(A.adjacency(ORG_EDGES, year=year).indptr).astype(float)
-        A.memo[key] = np.log1p(deg)
-    return A.memo[key]
-
-
 @dataclass
 class _Batch:
     """Scores of some sources against every target, path by path."""
@@ -478,17 +340,17 @@ class _Batch:
     total: sp.csr_array  # sum over meta-paths of weight x score, linked pairs removed
 
 
-def _batch(A: GraphArrays, kind: Kind, rows: np.ndarray, o: _Opts, reverse: bool = False) -> _Batch:
+def _batch(A: GraphArrays, kind: Kind, rows: np.ndarray, o: Opts, reverse: bool = False) -> _Batch:
     parts: dict[str, sp.csr_array] = {}
     total: sp.csr_array | None = None
     for path in kind.paths:
-        first, tail = _tail(A, kind, path, o, reverse)
+        first, tail = path_tail(A, kind, path, o, reverse)
         s = sp.csr_array(first[rows] @ tail)
         parts[path.key] = s
         total = path.weight * s if total is None else total + path.weight * s
     assert total is not None
     total = sp.csr_array(total)
-    linked = _linked(A, kind, o.year)
+    linked = linked_pairs(A, kind, o.year)
     if reverse:
         linked = sp.csr_array(linked.T)
     block = linked[rows]
@@ -527,16 +389,16 @@ def _complementarity(
 def _chain_flag(batch: _Batch, kind: Kind, r: np.ndarray, c: np.ndarray) -> np.ndarray:
     flag = np.zeros(len(r), dtype=bool)
     for key in kind.chain:
-        flag |= _lookup(batch.parts[key], r, c) > 0
+        flag |= lookup_pairs(batch.parts[key], r, c) > 0
     return flag
 
 
-def _options(year: int | None, method: str, hub_cap: int, tail_cap: int) -> _Opts:
+def _options(year: int | None, method: str, hub_cap: int, tail_cap: int) -> Opts:
     if method not in ("aa", "ra"):
         raise QueryError(f"method must be aa or ra (got {method!r})")
     if hub_cap < 1 or tail_cap < 1:
         raise QueryError("hub_cap and tail_cap must be at least 1")
-    return _Opts(year, method, hub_cap, tail_cap)  # type: ignore[arg-type]
+    return Opts(year, method, hub_cap, tail_cap)  # type: ignore[arg-type]
 
 
 def _kinds(kinds: Sequence[str] | None, *, partnership_only: bool = True) -> list[Kind]:
@@ -609,7 +471,7 @@ def path_scores(
         bad = np.asarray(sources)[u < 0].tolist() + np.asarray(targets)[v < 0].tolist()
         raise QueryError(f"not in the graph: {', '.join(map(str, bad[:5]))}")
     clusters = _clusters(G, spec, year)
-    prior = _prior(A, year)
+    prior = degree_prior(A, year)
     parts = {path.key: np.zeros(len(u)) for path in spec.paths}
     factor = np.ones(len(u))
     unique, inverse = np.unique(u, return_inverse=True)
@@ -619,8 +481,8 @@ def path_scores(
         r = inverse[sel] - start
         chain = np.zeros(len(sel), dtype=bool)
         for path in spec.paths:
-            first, tail = _tail(A, spec, path, o, False)
-            value = _lookup(sp.csr_array(first[rows] @ tail), r, v[sel])
+            first, tail = path_tail(A, spec, path, o, False)
+            value = lookup_pairs(sp.csr_array(first[rows] @ tail), r, v[sel])
             parts[path.key][sel] = path.weight * value
             if path.key in spec.chain:
                 chain |= value > 0
@@ -643,129 +505,6 @@ def score_pairs(
     return path_scores(G, kind, sources, targets, **options)["score"].to_numpy(float)
 
 
-# --- explanations --------------------------------------------------------------------
-
-
-#: The Chinese measure word for a count of nodes of a label.
-_MEASURE = {"Product": "种", "Industry": "个", "MakerTeam": "个", "Person": "位"}
-
-
-def _names(A: GraphArrays, pos: np.ndarray, *, en: bool, sep: str) -> str:
-    """Up to three names, then how many more."""
-    if en:
-        name_en = A.values("name_en", dtype="object", fill="")
-        names = [str(name_en[p] or A.names[p]) for p in pos[:3]]
-    else:
-        names = [str(A.names[p]) for p in pos[:3]]
-    text = sep.join(names)
-    if len(pos) > 3:
-        word = _MEASURE.get(A.label(int(pos[0])), "家")
-        text += f" and {len(pos) - 3} more" if en else f"等{len(pos)}{word}"
-    return text
-
-
-def _mids(
-    A: GraphArrays, path: MetaPath, u: int, v: int, year: int | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """The first and (for three steps) second intermediates joining ``u`` to ``v``."""
-    first_step = _step(A, path.steps[0], year)
-    first = first_step.indices[first_step.indptr[u] : first_step.indptr[u + 1]]
-    last_t = _transposed(A, path.steps[-1], year)
-    into_v = last_t.indices[last_t.indptr[v] : last_t.indptr[v + 1]]
-    if len(path.steps) == 2:
-        mids = np.intersect1d(first, into_v)
-        return _by_degree(A, path, 1, mids, year), np.array([], dtype=np.int64)
-    into_v = into_v[into_v != u]
-    back = _transposed(A, path.steps[1], year)[into_v]  # second -> first intermediates
-    marker = np.zeros(A.n)
-    marker[first] = 1.0
-    hit = (back @ marker) > 0
-    m2 = into_v[hit]
-    m1 = np.intersect1d(first, np.unique(sp.csr_array(back[hit]).indices))
-    return _by_degree(A, path, 1, m1, year), _by_degree(A, path, 2, m2, year)
-
-
-def _transposed(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
-    key = ("partners-transposed", tuple(step), year)
-    if key not in A.memo:
-        A.memo[key] = sp.csr_array(_step(A, step, year).T)
-    return A.memo[key]
-
-
-def _by_degree(
-    A: GraphArrays, path: MetaPath, i: int, mids: np.ndarray, year: int | None
-) -> np.ndarray:
-    """``mids`` (the ``i``-th intermediates) most telling first: fewest neighbours."""
-    if len(mids) == 0:
-        return mids
-    deg = _degree(A, path, i, year, False)[mids]
-    order = np.lexsort((A.names[mids].astype(str), deg))
-    return mids[order]
-
-
-def _phrase(A: GraphArrays, path: MetaPath, u: int, v: int, year: int | None) -> tuple[str, str]:
-    m1, m2 = _mids(A, path, u, v, year)
-    target_zh = str(A.names[v])
-    name_en = A.values("name_en", dtype="object", fill="")
-    target_en = str(name_en[v] or A.names[v])
-    fill = {
-        "n": len(m1),
-        "n2": len(m2),
-        "s": "s" if len(m1) > 1 else "",
-        "s1": "" if len(m1) > 1 else "s",
-        "s2": "s" if len(m2) > 1 else "",
-    }
-    zh = path.zh.format(
-        t=target_zh,
-        mids=_names(A, m1, en=False, sep="、"),
-        mids2=_names(A, m2, en=False, sep="、"),
-        **fill,
-    )
-    en = path.en.format(
-        t=target_en,
-        mids=_names(A, m1, en=True, sep=", "),
-        mids2=_names(A, m2, en=True, sep=", "),
-        **fill,
-    )
-    return zh, en
-
-
-def _explain(
-    A: GraphArrays,
-    kind: Kind,
-    u: int,
-    v: int,
-    contributions: dict[str, float],
-    same_city: bool,
-    same_cluster: bool,
-    fund_fit: bool,
-    year: int | None,
-) -> tuple[str, str]:
-    ranked = sorted(
-        ((c, k) for k, c in contributions.items() if c > 0), key=lambda x: (-x[0], x[1])
-    )
-    paths = {p.key: p for p in kind.paths}
-    zh_parts, en_parts = [], []
-    for _, key in ranked[:2]:
-        zh, en = _phrase(A, paths[key], u, v, year)
-        zh_parts.append(zh)
-        en_parts.append(en)
-    city = A.city()[u]
-    if same_city and city >= 0:
-        name_en = A.values("name_en", dtype="object", fill="")
-        zh_parts.append(f"同在{A.names[city]}")
-        en_parts.append(f"both in {name_en[city] or A.names[city]}")
-    if same_cluster:
-        zh_parts.append("同属一个供应链集群")
-        en_parts.append("in the same supply cluster")
-    if fund_fit:
-        zh_parts.append("基金类型对口")
-        en_parts.append("a fund of the right kind")
-    zh = "；".join(zh_parts) + "。"
-    en = "; ".join(en_parts)
-    return zh, (en[:1].upper() + en[1:] + ".") if en else ""
-
-
 # --- the question --------------------------------------------------------------------
 
 
@@ -776,10 +515,20 @@ def _sources(
     year: int | None,
     city: str | None,
     industry: str | None,
+    sizes: Sequence[str] | None = None,
 ) -> np.ndarray:
     keep = A.mask(label) & A.alive(year)
     keep &= A.in_city(resolve_city(G, city)) & A.in_industries(resolve_industries(G, industry))
+    if sizes and label == "Enterprise":
+        keep &= np.isin(A.values("size", dtype="object", fill=""), list(sizes))
     return np.flatnonzero(keep)
+
+
+def _check_sizes(sizes: Sequence[str] | None) -> None:
+    allowed = NODE_LABELS["Enterprise"].prop("size").values or ()
+    unknown = sorted(set(sizes or ()) - set(allowed))
+    if unknown:
+        raise QueryError(f"unknown size(s) {', '.join(unknown)}; known: {', '.join(allowed)}")
 
 
 def _top(
@@ -787,7 +536,7 @@ def _top(
     G: EcosystemGraph,
     kind: Kind,
     rows: np.ndarray,
-    o: _Opts,
+    o: Opts,
     *,
     k: int,
     per_source: int | None,
@@ -799,7 +548,7 @@ def _top(
     """The best pairs of ``rows`` (sources, or targets when ``reverse``): columns
     ``src``, ``dst``, ``score``, ``rank``.  ``dedupe`` keeps one orientation of a pair."""
     clusters = _clusters(G, kind, o.year)
-    prior = _prior(A, o.year)
+    prior = degree_prior(A, o.year)
     heap: list[tuple[float, int, int]] = []
     frames = []
     for start in range(0, len(rows), batch_size):  # one sparse product per batch
@@ -856,6 +605,7 @@ def candidate_partners(
     year: int | None = None,
     city: str | None = None,
     industry: str | None = None,
+    sizes: Sequence[str] | None = None,
     method: Method = "aa",
     hub_cap: int = 500,
     tail_cap: int = 200,
@@ -880,6 +630,10 @@ def candidate_partners(
         As of this year: the graph as it was, and pairs not linked then.
     city, industry : str, optional
         Only sources (the enterprise; the team for fund-team) in this city / industry.
+    sizes : sequence of str, optional
+        Only source enterprises of these sizes (``large``, ``medium``, ``small``,
+        ``micro``), e.g. the policy's large and medium firms; kinds whose source is
+        not an enterprise are not filtered.
     method : {"aa", "ra"}
         Adamic-Adar or resource-allocation weights along meta-paths.
     hub_cap : int
@@ -931,20 +685,21 @@ def candidate_partners(
     if k < 1 or (per_source is not None and per_source < 1):
         raise QueryError("k and per_source must be at least 1")
     o = _options(year, method, hub_cap, tail_cap)
+    _check_sizes(sizes)
     A = arrays(G)
     pos = A.position(node) if node is not None else None
     frames = []
     for kind in _kinds(kinds):
         sides: list[tuple[np.ndarray, bool, np.ndarray | None]] = []
         if pos is None:
-            sides.append((_sources(G, A, kind.source, year, city, industry), False, None))
+            sides.append((_sources(G, A, kind.source, year, city, industry, sizes), False, None))
         else:
             label = A.label(pos)
             if label == kind.source:
                 sides.append((np.array([pos]), False, None))
             if label == kind.target and not kind.symmetric:
                 sources = np.zeros(A.n, dtype=bool)
-                sources[_sources(G, A, kind.source, year, city, industry)] = True
+                sources[_sources(G, A, kind.source, year, city, industry, sizes)] = True
                 sides.append((np.array([pos]), True, sources))
         for rows, reverse, allowed in sides:
             top = _top(
@@ -992,43 +747,18 @@ def _describe(
     G: EcosystemGraph,
     kind: Kind,
     top: pd.DataFrame,
-    o: _Opts,
+    o: Opts,
 ) -> pd.DataFrame:
-    """Columns and explanations for the chosen pairs (a few rows: loops are fine)."""
+    """The output columns of the chosen pairs, explanations included."""
     src = top["src"].to_numpy(np.int64)
     dst = top["dst"].to_numpy(np.int64)
     clusters = _clusters(G, kind, o.year)
-    rows_out: list[tuple[str, bool, bool, bool, str, str]] = []
-    for u, v in zip(src, dst, strict=True):
-        contributions = {}
-        for path in kind.paths:
-            first, tail = _tail(A, kind, path, o, False)
-            value = float((first[[u]] @ tail)[0, v]) * path.weight
-            contributions[path.key] = value
-        chain = np.array([any(contributions.get(x, 0) > 0 for x in kind.chain)])
-        _, same_city, same_cluster, fund_fit = _complementarity(
-            A, kind, np.array([u]), np.array([v]), chain, clusters
-        )
-        zh, en = _explain(
-            A,
-            kind,
-            int(u),
-            int(v),
-            contributions,
-            bool(same_city[0]),
-            bool(same_cluster[0]),
-            bool(fund_fit[0]),
-            o.year,
-        )
-        listed = ", ".join(
-            f"{key}={value:.4g}"
-            for key, value in sorted(contributions.items(), key=lambda x: (-x[1], x[0]))
-            if value > 0
-        )
-        rows_out.append(
-            (listed, bool(same_city[0]), bool(same_cluster[0]), bool(fund_fit[0]), zh, en)
-        )
-    columns = [[row[i] for row in rows_out] for i in range(6)]
+
+    def complementarity(
+        u: np.ndarray, v: np.ndarray, chain: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return _complementarity(A, kind, u, v, chain, clusters)
+
     return pd.DataFrame(
         {
             "kind": kind.key,
@@ -1038,12 +768,7 @@ def _describe(
             "target": A.ids[dst].astype(str),
             "target_name": A.names[dst],
             "score": top["score"].to_numpy(float).round(6),
-            "paths": columns[0],
-            "same_city": columns[1],
-            "same_cluster": columns[2],
-            "fund_fit": columns[3],
-            "explanation": columns[4],
-            "explanation_en": columns[5],
+            **describe(A, kind, src, dst, o, complementarity),
         }
     )
 
@@ -1094,6 +819,6 @@ def adamic_adar(
     if (u < 0).any() or (v < 0).any():
         raise QueryError("every pair must name two nodes of the graph")
     deg = np.diff(adj.indptr).astype(float)
-    w = sp.diags_array(_weights(deg, "aa"))
+    w = sp.diags_array(path_weights(deg, "aa"))
     left = sp.csr_array(adj[u] @ w)
     return np.asarray(left.multiply(adj[v]).sum(axis=1)).ravel()

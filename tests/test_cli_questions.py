@@ -100,6 +100,17 @@ def test_partners_for_one_enterprise(demo_package: Path, tmp_path: Path) -> None
     assert len(rows) == 5 and all(r["explanation"] and r["explanation_en"] for r in rows)
 
 
+def test_partners_for_every_large_and_medium_firm(demo_package: Path, tmp_path: Path) -> None:
+    target = tmp_path / "partners.csv"
+    args = ["--per-source", "2", "--size", "large", "--size", "medium", "--format", "csv"]
+    run("partners", demo_package, "--kind", "enterprise-institute", *args, "--out", target)
+    df = pd.read_csv(target, dtype=str)
+    firms = pd.read_parquet(demo_package / "nodes" / "Enterprise.parquet", columns=["id", "size"])
+    sizes = firms.set_index("id")["size"]
+    assert set(sizes[df["source"]]) == {"large", "medium"}
+    assert (df.groupby("source").size() <= 2).all()
+
+
 def test_indicators_by_city_and_typical_cases(demo_package: Path, tmp_path: Path) -> None:
     out = run("indicators", demo_package, "--by", "city", "--year", "2018")
     assert "郑州市" in out and "platform_coverage" in out

@@ -126,6 +126,55 @@ def test_per_source_lists_the_best_of_every_source(demo_graph: EcosystemGraph) -
     assert set(df["rank"]) <= {1, 2}
 
 
+def test_every_row_of_a_per_source_table_lists_its_own_path_scores(
+    demo_graph: EcosystemGraph,
+) -> None:
+    """The explanations are computed for all pairs at once; path_scores looks each pair
+    up in the full products, so the two must agree on every row."""
+    for kind in ("enterprise-institute", "enterprise-enterprise", "fund-enterprise"):
+        df = candidate_partners(demo_graph, kinds=[kind], per_source=5)
+        assert len(df) > 100
+        parts = path_scores(demo_graph, kind, df["source"], df["target"])
+        keys = [path.key for path in KINDS[kind].paths]
+        expected = [
+            ", ".join(
+                f"{key}={value:.4g}"
+                for key, value in sorted(zip(keys, row, strict=True), key=lambda x: (-x[1], x[0]))
+                if value > 0
+            )
+            for row in parts[keys].itertuples(index=False)
+        ]
+        assert df["paths"].tolist() == expected
+
+
+def test_more_than_three_intermediates_are_counted_fewest_neighbours_first() -> None:
+    # Five buyers shared by a and b; buyer d5 also buys from x, so it is the least telling.
+    buyers = [f"d{i}" for i in range(1, 6)]
+    G = make_graph(
+        {
+            "Enterprise": [{"id": i, "name": i.upper()} for i in ["a", "b", "x", *buyers]],
+        },
+        {"SUPPLIES": [(s, d) for s in ("a", "b") for d in buyers] + [("x", "d5")]},
+    )
+    row = candidate_partners(G, kinds=["enterprise-enterprise"], node="a").iloc[0]
+    assert row["target"] == "b"
+    assert row["explanation"].startswith("两家都为D1、D2、D3等5家供货")
+    assert row["explanation_en"].startswith("Both supply D1, D2, D3 and 2 more")
+
+
+def test_sizes_keep_only_the_policys_large_and_medium_firms(demo_graph: EcosystemGraph) -> None:
+    sizes = demo_graph.nodes["Enterprise"].set_index("id")["size"]
+    df = candidate_partners(
+        demo_graph, kinds=["enterprise-institute"], per_source=3, sizes=["large", "medium"]
+    )
+    assert set(sizes[df["source"]]) == {"large", "medium"}
+    everyone = candidate_partners(demo_graph, kinds=["enterprise-institute"], per_source=3)
+    big = everyone[everyone["source"].map(sizes).isin(["large", "medium"])]
+    assert df.reset_index(drop=True).equals(big.reset_index(drop=True))
+    with pytest.raises(QueryError, match="unknown size"):
+        candidate_partners(demo_graph, sizes=["huge"])
+
+
 def test_the_sparse_product_equals_networkx_adamic_adar(demo_graph: EcosystemGraph) -> None:
     simple = nx.Graph(demo_graph.to_networkx().to_undirected())
     simple.remove_edges_from(nx.selfloop_edges(simple))

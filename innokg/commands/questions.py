@@ -335,6 +335,13 @@ def gaps(
     help="Instead of the overall best, this many for every source.",
 )
 @click.option(
+    "--size",
+    "sizes",
+    multiple=True,
+    type=click.Choice(["large", "medium", "small", "micro"]),
+    help="Only source enterprises of this size (repeat), e.g. --size large --size medium.",
+)
+@click.option(
     "--method",
     type=click.Choice(["aa", "ra"]),
     default="aa",
@@ -350,6 +357,7 @@ def partners(
     kinds: tuple[str, ...],
     k: int,
     per_source: int | None,
+    sizes: tuple[str, ...],
     method: str,
     city: str | None,
     industry: str | None,
@@ -370,6 +378,7 @@ def partners(
     Examples:
       innokg partners innokg-demo --for E000049
       innokg partners innokg-demo --kind enterprise-institute --city 郑州 -k 10
+      innokg partners innokg-demo --per-source 20 --size large --size medium --out p.xlsx
     """
     from queries.partners import candidate_partners
 
@@ -384,6 +393,7 @@ def partners(
         year=year,
         city=city,
         industry=industry,
+        sizes=list(sizes) or None,
         method=method,  # type: ignore[arg-type]
     )
     text = "explanation" if lang == "zh" else "explanation_en"

@@ -1,0 +1,194 @@
+"""Meta-paths and the sparse machinery that scores pairs along them.
+
+A :class:`MetaPath` is a typed walk from a source to a target; a :class:`Kind` of
+partnership has a few.  :func:`path_tail` computes, once per meta-path and options, the
+weighted product of everything after the first step, so that scoring a batch of
+sources is one sparse product of their rows of the first step by it.  Everything
+is memoised on the graph's :class:`~queries.arrays.GraphArrays`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from queries.arrays import ORG_EDGES, GraphArrays
+
+__all__ = [
+    "Kind",
+    "MetaPath",
+    "Method",
+    "Opts",
+    "degree_prior",
+    "intermediate_degree",
+    "linked_pairs",
+    "lookup_pairs",
+    "path_tail",
+    "path_weights",
+    "prune_rows",
+    "step_matrix",
+    "transposed_step",
+]
+
+Method = Literal["aa", "ra"]
+
+
+@dataclass(frozen=True)
+class MetaPath:
+    """A typed walk from a source to a target.
+
+    ``steps`` lists, step by step, the edge types walked (``"TYPE^-1"`` walks an edge
+    backwards; several types in one step are alternatives).  The templates name the
+    intermediate nodes: ``{t}`` the target, ``{mids}`` the first intermediates (up to
+    three names), ``{n}`` their number; for three steps ``{mids2}`` and ``{n2}`` the
+    second intermediates.
+    """
+
+    key: str
+    steps: tuple[tuple[str, ...], ...]
+    zh: str
+    en: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of partnership: who proposes to whom, what counts as linked already."""
+
+    key: str
+    source: str
+    target: str
+    linked: tuple[str, ...]  # edge types (source -> target orientation) already linking
+    paths: tuple[MetaPath, ...]
+    zh: str
+    en: str
+    symmetric: bool = False
+    cluster: bool = False  # same-cluster complementarity (enterprise pairs)
+    chain: tuple[str, ...] = ()  # meta-paths that mean "same chain, different position"
+    fund_kinds: tuple[str, ...] = ()  # fund kinds that suit the pair
+    partnership: bool = True  # False: kinds that exist to measure the method
+
+
+def step_matrix(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
+    return A.matrix(tuple(step), year=year)
+
+
+def path_weights(deg: np.ndarray, method: Method) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        if method == "ra":
+            return np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0)
+        return np.where(deg > 1, 1.0 / np.log(np.maximum(deg, 2)), 0.0)
+
+
+@dataclass(frozen=True)
+class Opts:
+    """The scoring options, as one hashable value."""
+
+    year: int | None = None
+    method: Method = "aa"
+    hub_cap: int = 500
+    tail_cap: int = 200
+
+
+def path_tail(
+    A: GraphArrays, kind: Kind, path: MetaPath, o: Opts, reverse: bool
+) -> tuple[sp.csr_array, sp.csr_array]:
+    """The first step and the weighted product of the rest of ``path``.
+
+    With ``reverse`` the path is walked from the target side (same scores).  Each row
+    of the product keeps its ``tail_cap`` largest entries (ties: the more connected
+    candidate first), so a source reached through a busy intermediate (an industry of
+    thousands of firms) gets that intermediate's strongest candidates, not all.
+    """
+    key = ("partners-tail", kind.key, path.key, o, reverse)
+    if key in A.memo:
+        return A.memo[key]
+    year = o.year
+    mats = [step_matrix(A, s, year) for s in path.steps]
+    target = A.mask(kind.source if reverse else kind.target).astype(float)
+    if reverse:
+        mats = [sp.csr_array(m.T) for m in reversed(mats)]
+    mats[-1] = sp.csr_array(mats[-1] @ sp.diags_array(target))
+    mats[-1].eliminate_zeros()
+    tail: sp.csr_array | None = None
+    for i in range(len(mats) - 1, 0, -1):
+        after = mats[i]
+        w = path_weights(intermediate_degree(A, path, i, year, reverse).astype(float), o.method)
+        if i == len(mats) - 1:
+            w = np.where(np.diff(after.indptr) > o.hub_cap, 0.0, w)
+        scaled = sp.diags_array(w) @ (after if tail is None else after @ tail)
+        tail = sp.csr_array(scaled)
+        tail.eliminate_zeros()
+    assert tail is not None
+    A.memo[key] = (mats[0], prune_rows(tail, o.tail_cap, degree_prior(A, year)))
+    return A.memo[key]
+
+
+def prune_rows(m: sp.csr_array, cap: int, prior: np.ndarray) -> sp.csr_array:
+    """Keep the ``cap`` largest entries of each row (ties: higher ``prior``, then column)."""
+    counts = np.diff(m.indptr)
+    if counts.max(initial=0) <= cap:
+        return m
+    rows = np.repeat(np.arange(m.shape[0]), counts)
+    order = np.lexsort((m.indices, -prior[m.indices], -m.data, rows))
+    rank = np.arange(len(order)) - m.indptr[rows[order]]
+    keep = np.sort(order[rank < cap])
+    return sp.csr_array((m.data[keep], (rows[keep], m.indices[keep])), shape=m.shape)
+
+
+def intermediate_degree(
+    A: GraphArrays, path: MetaPath, i: int, year: int | None, reverse: bool
+) -> np.ndarray:
+    """Distinct neighbours of every node over the edge types of steps ``i - 1`` and ``i``
+    (the two steps around the ``i``-th intermediate; counted from the end if reversed)."""
+    if reverse:
+        i = len(path.steps) - i
+    key = ("partners-degree", path.steps[i - 1], path.steps[i], year)
+    if key not in A.memo:
+        around = sp.csr_array(
+            step_matrix(A, path.steps[i - 1], year).T + step_matrix(A, path.steps[i], year)
+        )
+        around.data[:] = 1.0
+        A.memo[key] = np.diff(around.indptr)
+    return A.memo[key]
+
+
+def linked_pairs(A: GraphArrays, kind: Kind, year: int | None) -> sp.csr_array:
+    key = ("partners-linked", kind.key, year)
+    if key not in A.memo:
+        m = A.matrix(kind.linked, year=year)
+        A.memo[key] = sp.csr_array(m + m.T) if kind.symmetric else m
+    return A.memo[key]
+
+
+def lookup_pairs(m: sp.csr_array, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``m[r, c]`` for many pairs at once (0 where absent), by sorted linear keys."""
+    coo = sp.coo_array(m)
+    ncol = m.shape[1]
+    keys = coo.row.astype(np.int64) * ncol + coo.col
+    order = np.argsort(keys, kind="stable")
+    keys, data = keys[order], coo.data[order]
+    if len(keys) == 0:
+        return np.zeros(len(r))
+    want = r.astype(np.int64) * ncol + c
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    return np.where(keys[at] == want, data[at], 0.0)
+
+
+def degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
+    key = ("partners-prior", year)
+    if key not in A.memo:
+        deg = np.diff(A.adjacency(ORG_EDGES, year=year).indptr).astype(float)
+        A.memo[key] = np.log1p(deg)
+    return A.memo[key]
+
+
+def transposed_step(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
+    key = ("partners-transposed", tuple(step), year)
+    if key not in A.memo:
+        A.memo[key] = sp.csr_array(step_matrix(A, step, year).T)
+    return A.memo[key]
