@@ -31,6 +31,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import logging
 import math
 import os
 import re
@@ -858,6 +859,25 @@ class _NotAnIri(SourceError):
         super().__init__(f"{name}: <{iri}> is not an IRI")
 
 
+_RDFLIB_BAD_IRI = " does not look like a valid URI, trying to serialize this will break."
+_PARSING = threading.local()
+
+
+class _RefuseBadIris(logging.Filter):
+    """Stops a parse at the first IRI rdflib itself finds invalid: rdflib only logs
+    them, and an unclosed ``<`` can swallow the rest of a file into one "IRI"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        name = getattr(_PARSING, "name", None)
+        message = record.getMessage()
+        if name and message.endswith(_RDFLIB_BAD_IRI):
+            raise _NotAnIri(name, message.removesuffix(_RDFLIB_BAD_IRI))
+        return True
+
+
+logging.getLogger("rdflib.term").addFilter(_RefuseBadIris())
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, max(offset, 0)) + 1
 
@@ -866,16 +886,17 @@ def _not_an_iri(path: Path, data: bytes, iri: str, public_id: str) -> SourceErro
     bad = _NOT_IN_IRI.search(iri)
     char = bad.group() if bad else "?"
     what = "a space" if char == " " else f"the character {char!r}"
+    advice = "percent-encode that character (a space is %20) or correct the IRI"
+    if "\n" in iri:
+        what, advice = "a line break", "a '<' is probably not closed by '>': close it"
+    shown = iri if len(iri) <= 80 and "\n" not in iri else iri.split("\n")[0][:60] + "…"
     where = -1
     for text in (iri, iri.removeprefix(public_id)):
         where = data.find(text.encode("utf-8")) if text else -1
         if where >= 0:
             break
     place = f", line {_line_of(data, where)}" if where >= 0 else ""
-    return SourceError(
-        f"{path}{place}: <{iri}> is not an IRI (it holds {what}); percent-encode that "
-        "character (a space is %20) or correct the IRI"
-    )
+    return SourceError(f"{path}{place}: <{shown}> is not an IRI (it holds {what}); {advice}")
 
 
 def _parse_error(path: Path, fmt: str, data: bytes, exc: Exception) -> SourceError:
@@ -953,7 +974,11 @@ def _parse_into(graph: Graph, path: Path, fmt: str | None, max_bytes: int) -> No
         with warnings.catch_warnings():
             # rdflib's TriG and N-Quads readers call its own deprecated dataset API.
             warnings.simplefilter("ignore", DeprecationWarning)
-            graph.parse(data=data, format=fmt, publicID=public_id)
+            _PARSING.name = path.name
+            try:
+                graph.parse(data=data, format=fmt, publicID=public_id)
+            finally:
+                _PARSING.name = None
     except _NotAnIri as exc:
         raise _not_an_iri(path, data, exc.iri, public_id) from None
     except SourceError:
