@@ -76,12 +76,38 @@ def _output_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _parse_params(items: tuple[str, ...]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs as a dict of text values (typed later by ``infer_value``).
+
+    A value nested more than 100 levels deep (``[[[...]]]``) is refused here: Python's
+    JSON reader would fail on it with a RecursionError.
+
+    >>> _parse_params(("k=3", "$city=郑州市", "ids=[1, [2]]"))
+    {'k': '3', 'city': '郑州市', 'ids': '[1, [2]]'}
+    """
     out = {}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip().lstrip("$")
         if not sep or not name.isidentifier():
             raise click.BadParameter(f"{item!r}: write NAME=VALUE", param_hint="--param")
+        depth = most = 0
+        in_text = escaped = False
+        for ch in value:  # brackets outside JSON strings
+            if in_text:
+                escaped, in_text = (False, True) if escaped else (ch == "\\", ch != '"')
+            elif ch == '"':
+                in_text = True
+            elif ch in "[{":
+                depth += 1
+                most = max(most, depth)
+            elif ch in "]}":
+                depth -= 1
+        if most > 100:
+            raise click.BadParameter(
+                f"{name}: the value is nested {most:,} levels deep (at most 100 are read); "
+                "pass it as text by quoting it as JSON ('\"...\"')",
+                param_hint="--param",
+            )
         out[name] = value
     return out
 
