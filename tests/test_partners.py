@@ -15,6 +15,7 @@ from queries.partners import (
     KINDS,
     PRIOR,
     adamic_adar,
+    adamic_adar_candidates,
     candidate_partners,
     path_scores,
     score_pairs,
@@ -173,6 +174,29 @@ def test_sizes_keep_only_the_policys_large_and_medium_firms(demo_graph: Ecosyste
     assert df.reset_index(drop=True).equals(big.reset_index(drop=True))
     with pytest.raises(QueryError, match="unknown size"):
         candidate_partners(demo_graph, sizes=["huge"])
+
+
+def test_every_candidate_pair_scores_as_networkx_adamic_adar(demo_graph: EcosystemGraph) -> None:
+    types = ["SUPPLIES", "COLLABORATES_WITH", "MEMBER_OF"]
+    H = nx.Graph(demo_graph.to_networkx(edge_types=types).to_undirected())
+    H.remove_edges_from(nx.selfloop_edges(H))
+    firms = demo_graph.nodes["Enterprise"]
+    sources = firms.loc[firms["size"].isin(["large", "medium"]), "id"].tolist()
+    ours = adamic_adar_candidates(
+        demo_graph, sources, target_label="Enterprise", edge_types=types
+    )
+    firm_ids = set(firms["id"])
+    expected = {}
+    for u in sources:
+        if u not in H:
+            continue
+        two_hop = {w for z in H[u] for w in H[z]} - set(H[u]) - {u}
+        pairs = [(u, w) for w in two_hop if w in firm_ids]
+        expected.update({(a, b): s for a, b, s in nx.adamic_adar_index(H, pairs)})
+    assert len(expected) > 1000
+    got = dict(zip(zip(ours["source"], ours["target"], strict=True), ours["score"], strict=True))
+    assert got.keys() == expected.keys()
+    assert np.allclose([got[p] for p in expected], list(expected.values()), rtol=1e-12)
 
 
 def test_the_sparse_product_equals_networkx_adamic_adar(demo_graph: EcosystemGraph) -> None:
