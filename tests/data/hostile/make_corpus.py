@@ -1,14 +1,17 @@
-"""Write the hostile-input corpus for the table and package readers.
+"""Write the hostile-input corpus for the table, package, ChainKnowledgeGraph and RDF readers.
 
 Run from the repository root: ``python tests/data/hostile/make_corpus.py``.  Each file's
 expected result is in ``cases.csv`` beside it (kept by hand).  Files too large to commit
-(a 1 MB cell, two million columns) are made by the test itself.
+(a 1 MB cell, two million columns, a 1 MB JSON value) are made by the test itself.
+``python tests/data/hostile/make_corpus.py jsonl rdf`` rewrites only the JSON Lines and
+RDF files (the workbooks hold their time of writing, so rewriting them changes them).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import sys
 import zipfile
 from pathlib import Path
 
@@ -159,5 +162,132 @@ def main() -> None:
     write("manifest_is_a_list.json", "[1, 2, 3]")
 
 
+RDF_XML_HEAD = (
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+    '         xmlns:ik="https://w3id.org/innokg/ontology#"\n'
+    '         xmlns:dcterms="http://purl.org/dc/terms/">\n'
+)
+TTL_PREFIXES = (
+    "@prefix ik: <https://w3id.org/innokg/ontology#> .\n"
+    "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+    "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+)
+
+
+def product_ttl(subject: str, source: str = "<https://example.org/source>") -> str:
+    return (
+        f'{subject} a ik:Product ;\n    dcterms:identifier "prod:bearing" ;\n'
+        f'    ik:name "轴承" ;\n    prov:wasDerivedFrom {source} .\n'
+    )
+
+
+def jsonl() -> None:
+    """JSON Lines read by the chainkg source (each replaces one file of its fixture)."""
+    write(
+        "jsonl_broken_lines.json",
+        '{"name": "钢材"}\n{"name": "焦\n{"name" "客车"}\n{"name": "座椅",}\n{"name": "煤"}\n',
+    )
+    write("jsonl_truncated_last_line.json", '{"name": "钢材"}\n{"name": "焦炭"}\n{"name": "客')
+    write(
+        "jsonl_not_objects.json",
+        '{"name": "钢材"}\n[1, 2]\n"焦炭"\n42\nnull\n{"name": "客车"} {"name": "煤"}\n',
+    )
+    write(
+        "jsonl_wrong_types.json",
+        '{"company_code": ["600001.SH"], "product_name": "钢材", "rel_weight": 0.8}\n'
+        '{"company_code": "600001.SH", "product_name": {"zh": "钢材"}, "rel_weight": 0.8}\n'
+        '{"company_code": "600001.SH", "product_name": "钢材", "rel_weight": true}\n'
+        '{"company_code": 600002, "product_name": "客车", "rel_weight": "0.9"}\n',
+    )
+    write(
+        "jsonl_non_finite.json",
+        '{"name": NaN}\n{"name": Infinity}\n{"name": 1e400}\n{"name": "钢材"}\n',
+    )
+    write("jsonl_nul_bytes.json", '{"name": "钢材"}\n{"name": "焦\x00炭"}\n'.encode())
+    write(
+        "jsonl_latin1.json",
+        '{"name": "钢材"}\n'.encode() + '{"name": "café crème"}\n'.encode("latin-1"),
+    )
+    write("jsonl_utf16.json", '{"name": "钢材"}\n{"name": "焦炭"}\n'.encode("utf-16"))
+    deep = 30_000  # Arrow's JSON reader crashes the process on nesting this deep
+    write(
+        "jsonl_deep_nesting.json",
+        '{"name": "钢材"}\n{"name": ' + "[" * deep + "]" * deep + '}\n{"name": "焦炭"}\n',
+    )
+
+
+def rdf() -> None:
+    """RDF read by the rdf source: outside files, entity bombs, IRIs that are not IRIs."""
+    product = (
+        '  <ik:Product rdf:about="https://example.org/p">\n'
+        "    <dcterms:identifier>prod:bearing</dcterms:identifier>\n"
+        "    <ik:name>{name}</ik:name>\n  </ik:Product>\n</rdf:RDF>\n"
+    )
+    xml = '<?xml version="1.0"?>\n'
+    write(
+        "rdf_xxe_file.rdf",
+        xml
+        + '<!DOCTYPE rdf:RDF [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        + RDF_XML_HEAD
+        + product.format(name="&xxe;"),
+    )
+    write(
+        "rdf_xxe_parameter.rdf",
+        xml
+        + '<!DOCTYPE rdf:RDF [\n  <!entity % remote SYSTEM "file:///etc/passwd">\n  %remote;\n]>\n'
+        + RDF_XML_HEAD
+        + product.format(name="x"),
+    )
+    write(
+        "rdf_external_dtd.rdf",
+        xml
+        + '<!DOCTYPE rdf:RDF SYSTEM "file:///etc/passwd">\n'
+        + RDF_XML_HEAD
+        + product.format(name="x"),
+    )
+    laughs = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">\n' for i in range(1, 10))
+    bomb = (
+        xml
+        + '<!DOCTYPE rdf:RDF [\n<!ENTITY lol0 "lol">\n'
+        + laughs
+        + "]>\n"
+        + RDF_XML_HEAD
+        + product.format(name="&lol9;")
+    )
+    write("rdf_billion_laughs.rdf", bomb)
+    write(
+        "rdf_billion_laughs_utf16.rdf",
+        bomb.replace(xml, '<?xml version="1.0" encoding="UTF-16"?>\n').encode("utf-16"),
+    )
+    write("ttl_iri_with_space.ttl", TTL_PREFIXES + product_ttl("<https://example.org/a b>"))
+    write(
+        "ttl_javascript_iri.ttl",
+        TTL_PREFIXES + product_ttl("<javascript:alert(1)>", "<javascript:alert(2)>"),
+    )
+    write(
+        "ttl_unbalanced_iri.ttl",
+        TTL_PREFIXES + product_ttl("<https://example.org/a"),
+    )
+    write("ttl_truncated.ttl", (TTL_PREFIXES + product_ttl("<https://example.org/a>"))[:-30])
+    write("ttl_named_rdf.rdf", TTL_PREFIXES + product_ttl("<https://example.org/a>"))
+    write("rdfxml_named_ttl.ttl", xml + RDF_XML_HEAD + product.format(name="轴承"))
+    name = "<https://w3id.org/innokg/ontology#name>"
+    write(
+        "nt_latin1.nt",
+        f'<https://example.org/a> {name} "café crème" .\n'.encode("latin-1"),
+    )
+    write(
+        "nt_bad_line.nt",
+        f'<https://example.org/a> {name} "轴承" .\n<https://example.org/b> {name} 轴承 .\n'
+        f'<https://example.org/c> {name} "客车" .\n',
+    )
+
+
 if __name__ == "__main__":
-    main()
+    parts = {"jsonl": jsonl, "rdf": rdf}
+    chosen = sys.argv[1:]
+    if not chosen:
+        main()
+    for part in chosen or parts:
+        parts[part]()
