@@ -17,12 +17,19 @@ This is the only module that imports the official ``neo4j`` driver.
   tables, for validation like any other source.
 
 Credentials are passed to the driver and nowhere else: not into messages, not into
-packages.  Label, type and property names in the statements built here come from
+packages.  A URI with an ``@`` anywhere in it is refused without being echoed (a
+password holding ``#``, ``?`` or ``/`` would otherwise hide the ``@`` from a URL
+parser).  Label, type and property names in the statements built here come from
 :mod:`graph.schema` only; every value travels as a parameter.
+
+The driver's own log lines (retries, dropped connections) go to the ``neo4j`` logger;
+innokg adds no handler for them, so they reach a terminal only where an application
+configures logging.  Its errors reach the user as one-line messages instead.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,16 +52,34 @@ SEQ = "_seq"
 
 Progress = Callable[[int], Any]
 
+# Without a handler of its own the driver's warnings (a retried transaction, a
+# dropped connection) would reach stderr through logging's last resort, several
+# lines per retry, around the one-line message the command prints.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
 
 def redact_uri(uri: str) -> str:
     """The URI without any user or password in it, for messages and manifests.
 
+    Everything up to the last ``@`` goes, however the URI is written: a password
+    may hold ``#``, ``?`` or ``/``, which end a URL's host part early.
+
     >>> redact_uri("bolt://me:secret@db.example:7687")
     'bolt://db.example:7687'
+    >>> redact_uri("bolt://me:se#cr?et@db.example:7687/x?q=1")
+    'bolt://db.example:7687/x'
+    >>> redact_uri("bolt:me:secret@db.example:7687")
+    'bolt://db.example:7687'
     """
-    parts = urlsplit(uri)
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return f"{parts.scheme}://{host}{parts.path}"
+    scheme = urlsplit(uri).scheme
+    rest = uri[len(scheme) + 1 :] if scheme else uri
+    parts = urlsplit("//" + rest.rsplit("@", 1)[-1].lstrip("/"))
+    return f"{scheme}://{parts.netloc}{parts.path}"
+
+
+def _one_line(text: str) -> str:
+    """A driver's message on one line (some span two)."""
+    return " ".join(text.split())
 
 
 @dataclass
@@ -128,16 +153,20 @@ class Neo4jStore(QueryRunner):
         database: str | None = None,
         read_only: bool = True,
     ) -> None:
-        parts = urlsplit(uri)
-        if parts.scheme not in SCHEMES:
-            raise StoreError(
-                f"{redact_uri(uri)!r} is not a Bolt URI; use one of "
-                + ", ".join(f"{s}://HOST:PORT" for s in SCHEMES)
-            )
-        if "@" in parts.netloc:
+        if "@" in uri:  # anywhere: '#', '?' or '/' in a password hide it from urlsplit
             raise StoreError(
                 "put credentials in --user / NEO4J_USER and NEO4J_PASSWORD, not in the URI"
             )
+        parts = urlsplit(uri)
+        usage = "; use one of " + ", ".join(f"{s}://HOST:PORT" for s in SCHEMES)
+        if parts.scheme not in SCHEMES or not parts.hostname:
+            raise StoreError(f"{redact_uri(uri)!r} is not a Bolt URI{usage}")
+        try:
+            port = parts.port
+        except ValueError:
+            port = 0
+        if port == 0:  # not a number, or out of range: say so without echoing it
+            raise StoreError(f"the port in the URI is not a number from 1 to 65535{usage}")
         import neo4j
 
         self._neo4j = neo4j
@@ -184,9 +213,11 @@ class Neo4jStore(QueryRunner):
                 "name an existing one with --database"
             )
         if isinstance(exc, ex.ServiceUnavailable | ex.SessionExpired | OSError):
-            return StoreError(f"cannot reach {where}: {self._scrub(exc)}; is the server running?")
+            return StoreError(
+                f"cannot reach {where}: {_one_line(self._scrub(exc))}; is the server running?"
+            )
         if isinstance(exc, ex.Neo4jError | ex.DriverError):
-            return StoreError(f"{where}: {self._scrub(exc)}")
+            return StoreError(f"{where}: {_one_line(self._scrub(exc))}")
         return exc
 
     def describe(self) -> str:
@@ -332,21 +363,32 @@ class Neo4jStore(QueryRunner):
         """
         if self.read_only:
             raise QueryError("refused: the store is read-only; open it with read_only=False")
+        ex = self._neo4j.exceptions
         start = time.perf_counter()
-        report = PushReport(schema=self._ensure_schema())
+        report = PushReport()
         id_label = pd.concat(
             [pd.Series(label, index=df["id"].astype(str).to_numpy()) for label, df in nodes.items()]
             or [pd.Series(dtype=object)]
         )
         try:
+            report.schema = self._ensure_schema()
             with self._session(write=True) as session:
                 self._push_tables(session, nodes, edges, id_label, batch_size, progress, report)
-        except self._neo4j.exceptions.Neo4jError as exc:
+        except (ex.ServiceUnavailable, ex.SessionExpired, OSError) as exc:
+            # the driver has already retried for its max_transaction_retry_time (30 s)
             raise StoreError(
-                f"push to {self.describe()} stopped: {self._scrub(exc)}; the batch that failed "
-                "was rolled back and earlier ones kept; run the push again to finish"
+                f"push to {self.describe()} stopped: the server went away "
+                f"({_one_line(self._scrub(exc))}); the batches already written are kept; "
+                "run the push again when the server is back to resume"
             ) from None
-        except (self._neo4j.exceptions.DriverError, OSError) as exc:
+        except ex.AuthError as exc:
+            raise self._store_error(exc) from None
+        except ex.Neo4jError as exc:
+            raise StoreError(
+                f"push to {self.describe()} stopped: {_one_line(self._scrub(exc))}; the batch "
+                "that failed was rolled back and earlier ones kept; run the push again to finish"
+            ) from None
+        except ex.DriverError as exc:
             raise self._store_error(exc) from None
         report.seconds = round(time.perf_counter() - start, 3)
         return report
