@@ -7,6 +7,9 @@ here), on free ports, and stops it at the end.  Tests that use it are marked
 not installed or its bundled Java cannot start; a server that starts and then
 misbehaves fails the tests instead.
 
+``own_bolt_server`` gives a test a server of its own (a :class:`ServerProcess`, not
+yet started) that it may kill with SIGKILL and start again on the same folder.
+
 ``INNOKG_ARCADEDB_HEAP`` sets the server's Java heap (default ``2g``).
 """
 
@@ -25,10 +28,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-__all__ = ["BoltServer", "bolt_server"]
+__all__ = ["BoltServer", "ServerProcess", "bolt_server", "own_bolt_server"]
 
 _SCRIPT = r"""
 import os, sys
@@ -98,58 +102,111 @@ class BoltServer:
         return name
 
 
-@pytest.fixture(scope="session")
-def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer]:
-    """Start ArcadeDB with its Bolt plugin on 127.0.0.1 for the whole session."""
-    try:
-        import arcadedb_embedded  # noqa: F401
-    except Exception as exc:  # not installed, or unusable on this platform
-        pytest.skip(f"ArcadeDB (arcadedb-embedded) cannot be imported: {exc}")
-    work = tmp_path_factory.mktemp("arcadedb")
-    status = work / "status"
-    bolt_port, http_port = _free_port(), _free_port()
-    password = secrets.token_urlsafe(16)
-    env = {**os.environ, "INNOKG_TEST_BOLT_SECRET": password}
-    log = (work / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            _SCRIPT,
-            str(status),
-            str(work / "root"),
-            str(bolt_port),
-            str(http_port),
-        ],
-        cwd=work,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+class ServerProcess:
+    """One ArcadeDB server process on a root folder; it can be killed and started again.
+
+    The databases live under ``root``, so a server started again on the same folder
+    finds the data the killed one had committed.
+    """
+
+    def __init__(self, work: Path, password: str, *, bolt_port: int = 0, http_port: int = 0):
+        self.work = work
+        self.password = password
+        self.bolt_port = bolt_port or _free_port()
+        self.http_port = http_port or _free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.server = BoltServer(
+            f"bolt://127.0.0.1:{self.bolt_port}", "root", password, self.http_port
+        )
+
+    def start(self) -> BoltServer:
+        """Start the server; skip where ArcadeDB cannot run here, fail where it should."""
+        status = self.work / "status"
+        status.unlink(missing_ok=True)
+        env = {**os.environ, "INNOKG_TEST_BOLT_SECRET": self.password}
+        with (self.work / "server.log").open("ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    _SCRIPT,
+                    str(status),
+                    str(self.work / "root"),
+                    str(self.bolt_port),
+                    str(self.http_port),
+                ],
+                cwd=self.work,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + _START_TIMEOUT
         state = ""
         while time.monotonic() < deadline:
             state = status.read_text() if status.exists() else ""
-            if state or proc.poll() is not None:
+            if state or self.proc.poll() is not None:
                 break
             time.sleep(0.5)
         if state.startswith("unavailable"):
-            pytest.skip(f"ArcadeDB cannot run here ({state}); see {work / 'server.log'}")
+            pytest.skip(f"ArcadeDB cannot run here ({state}); see {self.work / 'server.log'}")
         if state != "ready":
-            pytest.fail(f"ArcadeDB did not start in {_START_TIMEOUT:.0f} s; see {work}/server.log")
-        while not (_port_open(bolt_port) and _port_open(http_port)):
+            pytest.fail(f"ArcadeDB did not start in {_START_TIMEOUT:.0f} s; see {self.work}")
+        while not (_port_open(self.bolt_port) and _port_open(self.http_port)):
             if time.monotonic() > deadline:
-                pytest.fail(f"ArcadeDB's ports did not open; see {work}/server.log")
+                pytest.fail(f"ArcadeDB's ports did not open; see {self.work}/server.log")
             time.sleep(0.2)
-        yield BoltServer(f"bolt://127.0.0.1:{bolt_port}", "root", password, http_port)
-    finally:
-        if proc.stdin:
-            proc.stdin.close()
+        return self.server
+
+    def kill(self) -> None:
+        """SIGKILL the server (its JVM runs inside this process): a crash, no shutdown."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+            if self.proc.stdin:
+                self.proc.stdin.close()
+
+    def stop(self) -> None:
+        """Shut the server down cleanly (it stops when its standard input closes)."""
+        if self.proc is None:
+            return
+        if self.proc.stdin:
+            self.proc.stdin.close()
         try:
-            proc.wait(timeout=90)
+            self.proc.wait(timeout=90)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+            self.kill()
+
+
+def _require_arcadedb() -> None:
+    try:
+        import arcadedb_embedded  # noqa: F401
+    except Exception as exc:  # not installed, or unusable on this platform
+        pytest.skip(f"ArcadeDB (arcadedb-embedded) cannot be imported: {exc}")
+
+
+@pytest.fixture(scope="session")
+def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer]:
+    """Start ArcadeDB with its Bolt plugin on 127.0.0.1 for the whole session."""
+    _require_arcadedb()
+    process = ServerProcess(tmp_path_factory.mktemp("arcadedb"), secrets.token_urlsafe(16))
+    try:
+        yield process.start()
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+def own_bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A server of the test's own, not started yet, that the test may kill and restart.
+
+    Its password is distinctive (``own-Bolt-secret-`` and random letters), for tests
+    that look for it in places it must not be.
+    """
+    _require_arcadedb()
+    password = "own-Bolt-secret-" + secrets.token_hex(6)
+    process = ServerProcess(tmp_path_factory.mktemp("arcadedb-own"), password)
+    try:
+        yield process
+    finally:
+        process.kill()
