@@ -29,13 +29,17 @@ def _scales(text: str) -> list[int]:
     return [int(float(s)) for s in text.split(",") if s.strip()]
 
 
-def _run(step: str, package: Path, scale: int) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run_step", step, str(package), str(scale)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def _run(step: str, package: Path, scale: int, timeout: float) -> dict[str, Any]:
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.run_step", step, str(package), str(scale)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"did not finish in {timeout:g} s"}
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -69,6 +73,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--steps", type=lambda s: s.split(","), default=list(STEPS))
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
+    parser.add_argument(
+        "--timeout", type=float, default=900, help="Seconds a step may run (default 900)."
+    )
     args = parser.parse_args()
     unknown = [s for s in args.steps if s not in STEPS]
     if unknown:
@@ -86,7 +93,7 @@ def main() -> int:
             for step in args.steps:
                 if "networkx" in step and scale > NETWORKX_MAX_SCALE:
                     continue  # plain networkx takes too long here (see docs/performance.md)
-                runs = [_run(step, package, scale) for _ in range(args.repeat)]
+                runs = [_run(step, package, scale, args.timeout) for _ in range(args.repeat)]
                 ok = [r for r in runs if "error" not in r]
                 row: dict[str, Any] = {"step": step, "scale": scale, "runs": runs}
                 if ok:
