@@ -95,10 +95,10 @@ def read_csv_table(path: Path, display: str) -> tuple[pd.DataFrame, str]:
         )
     if not text.strip():
         raise SourceError(f"{display}: the file is empty; give it a header row at least")
-    header = text.split("\n", 1)[0]
-    if header.count(",") >= _MAX_COLUMNS:
+    first_line = text.split("\n", 1)[0]
+    if first_line.count(",") >= _MAX_COLUMNS:
         raise SourceError(
-            f"{display}: the header has {header.count(',') + 1:,} columns (limit "
+            f"{display}: the header has {first_line.count(',') + 1:,} columns (limit "
             f"{_MAX_COLUMNS:,}); this is not an innokg table"
         )
     try:
