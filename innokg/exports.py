@@ -63,7 +63,7 @@ import pandas as pd
 from graph.ecosystem import EcosystemGraph
 from graph.errors import InnokgError
 from graph.schema import EDGE_ENDPOINT_COLUMNS, EDGE_TYPES, NODE_LABELS, DType, Prop
-from innokg.output import neutralise_formulas
+from innokg.output import csv_text, neutralise_formulas
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -253,7 +253,8 @@ def write_csv_tables(G: EcosystemGraph, out: str | Path, *, neutralise: bool = T
         for kind, name, df in _tables(G):
             (tmp / kind).mkdir(exist_ok=True)
             rel = Path(kind) / f"{name}.csv"
-            _prepare(df, neutralise).to_csv(tmp / rel, index=False, encoding="utf-8-sig")
+            text = csv_text(_prepare(df, neutralise))  # cells with a line break quoted
+            (tmp / rel).write_text(text, encoding="utf-8-sig", newline="")
             names.append(rel)
         _write_marker(tmp, _marker(G, "csv", neutralise))
         names.append(Path(_EXPORT_MARKER))
@@ -395,7 +396,8 @@ def write_neo4j_csv(G: EcosystemGraph, out: str | Path, *, neutralise: bool = Tr
                 rel = Path("relationships") / f"{name}.csv"
                 rel_args.append(f"--relationships={rel}")
             frame = _prepare(frame, neutralise)
-            frame.to_csv(tmp / rel, index=False, header=header, encoding="utf-8")
+            text = csv_text(frame, header=header)
+            (tmp / rel).write_text(text, encoding="utf-8", newline="")
             names.append(rel)
         command = " \\\n  ".join(
             [

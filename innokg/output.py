@@ -2,7 +2,10 @@
 
 Names in the data are untrusted.  In CSV and Excel a cell that begins with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with an apostrophe so
-spreadsheets show it as text instead of running it as a formula.
+spreadsheets show it as text instead of running it as a formula.  In CSV a cell
+holding a line break of either kind (``\\n`` or a lone ``\\r``) is quoted, so that
+no reader splits it into a new row whose first cell could be a formula
+(:func:`csv_text`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import pandas as pd
 
 from graph.errors import InnokgError
 
-__all__ = ["FORMATS", "neutralise_formulas", "render", "write_table"]
+__all__ = ["FORMATS", "csv_text", "neutralise_formulas", "render", "write_table"]
 
 FORMATS = ("table", "csv", "json", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -42,6 +45,25 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def csv_text(df: pd.DataFrame, **options: Any) -> str:
+    """``df`` as CSV text whose rows end in ``\\n`` and whose cells holding ``\\r`` are quoted.
+
+    ``DataFrame.to_csv`` quotes a cell only for the characters of its line
+    terminator, so with ``\\n`` rows a cell ``"x\\r=1+1"`` went out unquoted and
+    spreadsheets read ``=1+1`` as the first cell of a row of its own.  Written with
+    ``\\r\\n`` rows, every cell with either character is quoted; the row ends
+    (``\\r\\n`` outside quotes) then become ``\\n`` again.  ``options`` go to
+    ``to_csv`` (``header`` and the like).
+
+    >>> csv_text(pd.DataFrame({"a": ["x\\r=1+1", "y"]}))
+    'a\\n"x\\r=1+1"\\ny\\n'
+    """
+    text = str(df.to_csv(index=False, lineterminator="\r\n", **options))
+    parts = text.split('"')  # even pieces lie outside quoted cells ("" escapes keep parity)
+    parts[0::2] = [piece.replace("\r\n", "\n") for piece in parts[0::2]]
+    return '"'.join(parts)
+
+
 def _jsonable(df: pd.DataFrame) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = json.loads(
         df.to_json(orient="records", force_ascii=False, date_format="iso")
@@ -52,7 +74,7 @@ def _jsonable(df: pd.DataFrame) -> list[dict[str, Any]]:
 def render(df: pd.DataFrame, fmt: str, *, title: str | None = None) -> str:
     """The text of ``df`` in ``fmt`` (table, csv or json)."""
     if fmt == "csv":
-        return str(neutralise_formulas(df).to_csv(index=False))
+        return csv_text(neutralise_formulas(df))
     if fmt == "json":
         return json.dumps(_jsonable(df), ensure_ascii=False, indent=2) + "\n"
     if fmt == "table":
