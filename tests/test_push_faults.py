@@ -59,7 +59,9 @@ def files_digest(folder: Path) -> dict[str, str]:
     }
 
 
-def push_cmd(package: Path, server: BoltServer, database: str) -> list[str]:
+def push_cmd(
+    package: Path, server: BoltServer, database: str, *, batch_size: int = BATCH
+) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -73,7 +75,7 @@ def push_cmd(package: Path, server: BoltServer, database: str) -> list[str]:
         "--database",
         database,
         "--batch-size",
-        str(BATCH),
+        str(batch_size),
     ]
 
 
@@ -180,8 +182,8 @@ def test_killed_pushes_leave_the_package_intact_and_resume_exactly(
         assert files_digest(pushed.package) == before
         read_tables(pushed.package)  # readable, checksums intact
         present.append(assert_no_duplicates(bolt_server, database, pushed))
-        again = subprocess.run(
-            push_cmd(pushed.package, bolt_server, database),
+        again = subprocess.run(  # in the default batches of 2,000: quicker
+            push_cmd(pushed.package, bolt_server, database, batch_size=2000),
             env=push_env(bolt_server),
             capture_output=True,
             text=True,
@@ -202,8 +204,7 @@ def test_server_killed_mid_push_is_one_clear_line_and_a_rerun_completes(
     home.mkdir()
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
     env.pop("NEO4J_PASSWORD", None)
-    cmd = [*push_cmd(pushed.package, server, database)]
-    cmd[cmd.index("--batch-size") + 1] = "25"  # more, smaller transactions: a longer push
+    cmd = push_cmd(pushed.package, server, database, batch_size=25)  # a longer push
     proc = subprocess.Popen(  # the password typed at the prompt this time
         cmd,
         env=env,
@@ -243,7 +244,12 @@ def test_server_killed_mid_push_is_one_clear_line_and_a_rerun_completes(
     kept = assert_no_duplicates(server, database, pushed)
     assert kept >= written
     again = subprocess.run(
-        cmd, env=push_env(server), capture_output=True, text=True, timeout=300, cwd=tmp_path
+        push_cmd(pushed.package, server, database, batch_size=2000),
+        env=push_env(server),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     assert again.returncode == 0, again.stderr
     assert_exactly_the_package(server, database, pushed)
