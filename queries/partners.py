@@ -723,24 +723,28 @@ def candidate_partners(
             f"{node!r} is a {label}; partnerships are proposed for "
             + ", ".join(sorted({x for kd in KINDS.values() for x in (kd.source, kd.target)}))
         )
-    out = pd.concat(frames, ignore_index=True)
-    return out.astype(
-        {
-            "kind": "string",
-            "rank": "int64",
-            "source": "string",
-            "source_name": "string",
-            "target": "string",
-            "target_name": "string",
-            "score": "float64",
-            "paths": "string",
-            "same_city": "bool",
-            "same_cluster": "bool",
-            "fund_fit": "bool",
-            "explanation": "string",
-            "explanation_en": "string",
-        }
-    )
+    return pd.concat(frames, ignore_index=True).astype(_COLUMNS)
+
+
+#: The columns of a partner table and their types.
+_COLUMNS = {
+    "kind": "string",
+    "rank": "int64",
+    "source": "string",
+    "source_name": "string",
+    "target": "string",
+    "target_name": "string",
+    "score": "float64",
+    "paths": "string",
+    "same_city": "bool",
+    "same_cluster": "bool",
+    "fund_fit": "bool",
+    "explanation": "string",
+    "explanation_en": "string",
+}
+#: Rows described at a time: each chunk's text columns become compact Arrow strings
+#: before the next is built (a table for every firm of a province has millions).
+_DESCRIBE_CHUNK = 250_000
 
 
 def _describe(
@@ -760,18 +764,26 @@ def _describe(
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return _complementarity(A, kind, u, v, chain, clusters)
 
-    return pd.DataFrame(
-        {
-            "kind": kind.key,
-            "rank": top["rank"].to_numpy(np.int64),
-            "source": A.ids[src].astype(str),
-            "source_name": A.names[src],
-            "target": A.ids[dst].astype(str),
-            "target_name": A.names[dst],
-            "score": top["score"].to_numpy(float).round(6),
-            **describe(A, kind, src, dst, o, complementarity),
-        }
-    )
+    rank = top["rank"].to_numpy(np.int64)
+    score = top["score"].to_numpy(float).round(6)
+    chunks = []
+    for start in range(0, max(len(src), 1), _DESCRIBE_CHUNK):
+        part = slice(start, start + _DESCRIBE_CHUNK)
+        u, v = src[part], dst[part]
+        frame = pd.DataFrame(
+            {
+                "kind": kind.key,
+                "rank": rank[part],
+                "source": A.ids[u].astype(str),
+                "source_name": A.names[u],
+                "target": A.ids[v].astype(str),
+                "target_name": A.names[v],
+                "score": score[part],
+                **describe(A, kind, u, v, o, complementarity),
+            }
+        )
+        chunks.append(frame.astype(_COLUMNS))
+    return pd.concat(chunks, ignore_index=True)
 
 
 def adamic_adar(

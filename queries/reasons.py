@@ -41,6 +41,8 @@ _MEASURE = {"Product": "种", "Industry": "个", "MakerTeam": "个", "Person": "
 
 #: Pairs handled per chunk (bounds the memory of the element-wise products).
 _CHUNK = 200_000
+#: Last-step neighbours handled per chunk of pairs when finding intermediates.
+_ENTRIES = 2_000_000
 
 
 def describe(
@@ -265,7 +267,23 @@ def _listing(A: GraphArrays, count: np.ndarray, top: np.ndarray, *, en: bool) ->
 def _phrases(
     A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The meta-path's Chinese and English phrase for each pair."""
+    """The meta-path's Chinese and English phrase for each pair, in chunks of pairs
+    whose last-step neighbourhoods hold at most :data:`_ENTRIES` entries (an alliance's
+    members, a fund's portfolio: the work and memory of :func:`_mids`)."""
+    into = transposed_step(A, path.steps[-1], year).indptr
+    work = np.cumsum(into[v + 1] - into[v])
+    cuts = np.searchsorted(work, np.arange(_ENTRIES, work[-1] if len(work) else 0, _ENTRIES))
+    zh = np.empty(len(u), dtype=object)
+    en = np.empty(len(u), dtype=object)
+    for part in np.split(np.arange(len(u)), np.unique(cuts[cuts > 0])):
+        if len(part):
+            zh[part], en[part] = _chunk_phrases(A, path, u[part], v[part], year)
+    return zh, en
+
+
+def _chunk_phrases(
+    A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
+) -> tuple[np.ndarray, np.ndarray]:
     m1, m2 = _mids(A, path, u, v, year)
     n1, top1 = _top3(A, path, 1, m1, len(u), year)
     n2, top2 = (

@@ -11,6 +11,7 @@ import pytest
 
 from graph.ecosystem import EcosystemGraph
 from graph.errors import NodeNotFound, QueryError
+from queries import partners, reasons
 from queries.partners import (
     KINDS,
     PRIOR,
@@ -148,6 +149,19 @@ def test_every_row_of_a_per_source_table_lists_its_own_path_scores(
         assert df["paths"].tolist() == expected
 
 
+def test_explanations_do_not_depend_on_how_the_pairs_are_chunked(
+    demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kinds = ["enterprise-alliance", "fund-enterprise", "enterprise-institute"]
+    whole = candidate_partners(demo_graph, kinds=kinds, per_source=3)
+    monkeypatch.setattr(reasons, "_ENTRIES", 37)
+    monkeypatch.setattr(reasons, "_CHUNK", 101)
+    monkeypatch.setattr(partners, "_DESCRIBE_CHUNK", 97)
+    chunked = candidate_partners(demo_graph, kinds=kinds, per_source=3)
+    assert len(whole) > 500
+    assert whole.equals(chunked)
+
+
 def test_more_than_three_intermediates_are_counted_fewest_neighbours_first() -> None:
     # Five buyers shared by a and b; buyer d5 also buys from x, so it is the least telling.
     buyers = [f"d{i}" for i in range(1, 6)]
@@ -182,9 +196,7 @@ def test_every_candidate_pair_scores_as_networkx_adamic_adar(demo_graph: Ecosyst
     H.remove_edges_from(nx.selfloop_edges(H))
     firms = demo_graph.nodes["Enterprise"]
     sources = firms.loc[firms["size"].isin(["large", "medium"]), "id"].tolist()
-    ours = adamic_adar_candidates(
-        demo_graph, sources, target_label="Enterprise", edge_types=types
-    )
+    ours = adamic_adar_candidates(demo_graph, sources, target_label="Enterprise", edge_types=types)
     firm_ids = set(firms["id"])
     expected = {}
     for u in sources:
