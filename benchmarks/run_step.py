@@ -26,15 +26,19 @@ def _peak_rss_mb() -> float:
 
     ``ru_maxrss`` survives fork and exec on Linux, so a step started by a parent that
     holds a large graph would report the parent's peak; ``VmHWM`` belongs to this
-    process's own address space."""
+    process's own address space.  Steps that run a command measure the command."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     try:
         with open("/proc/self/status", encoding="ascii") as f:
             for line in f:
                 if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
+                    own = int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # a step that runs the command line measures its child (exec'd from this small
+    # process, so the child's ru_maxrss is its own)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return max(own, children)
 
 
 if __name__ == "__main__":

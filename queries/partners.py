@@ -870,9 +870,13 @@ def adamic_adar_candidates(
     if (rows < 0).any():
         raise QueryError("every source must be a node of the graph")
     deg = np.diff(adj.indptr).astype(float)
-    scores = sp.coo_array(sp.csr_array(adj[rows] @ sp.diags_array(path_weights(deg, "aa"))) @ adj)
-    u, v, s = rows[scores.row], scores.col, scores.data
-    keep = (u != v) & (lookup_pairs(adj, u, v) == 0)
+    near = sp.csr_array(adj[rows])
+    scores = sp.csr_array(sp.csr_array(near @ sp.diags_array(path_weights(deg, "aa"))) @ adj)
+    scores = sp.csr_array(scores - scores.multiply(near > 0))  # neighbours already
+    scores.eliminate_zeros()
+    coo = sp.coo_array(scores)
+    u, v, s = rows[coo.row], coo.col, coo.data
+    keep = u != v
     if target_label is not None:
         keep &= A.mask(target_label)[v]
     u, v, s = u[keep], v[keep], s[keep]  # row-major: grouped by source already
