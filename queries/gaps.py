@@ -551,14 +551,15 @@ def _burt(
     """Degree, Burt's constraint and effective size of ``pos`` in the organisation graph."""
     g, nodes = A.igraph(ORG_EDGES, ORGANISATIONS, year=year)
     local = np.searchsorted(nodes, pos)
-    if len(local) == 0:
-        empty = np.array([], dtype=float)
-        return empty, empty, empty
-    degree = np.asarray(g.degree(local.tolist()), dtype=float)
-    constraint = np.asarray(g.constraint(local.tolist()), dtype=float)
-    trans = np.asarray(g.transitivity_local_undirected(local.tolist(), mode="zero"), dtype=float)
-    esize = np.where(degree > 0, degree - (degree - 1) * trans, np.nan)
-    return degree, constraint, esize
+    key = ("gaps-burt", year)
+    if key not in A.memo:  # once for every organisation: structural holes and brokers share it
+        degree = np.asarray(g.degree(), dtype=float)
+        constraint = np.asarray(g.constraint(), dtype=float)
+        trans = np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float)
+        esize = np.where(degree > 0, degree - (degree - 1) * trans, np.nan)
+        A.memo[key] = (degree, constraint, esize)
+    degree, constraint, esize = A.memo[key]
+    return degree[local], constraint[local], esize[local]
 
 
 def structural_holes(
