@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
+import numpy as np
 import pandas as pd
 
 from graph.errors import QueryError
@@ -36,6 +38,7 @@ from graph.errors import QueryError
 __all__ = [
     "QueryRunner",
     "check_parameters",
+    "edges_by_endpoints",
     "engine_error",
     "mask",
     "parameter_names",
@@ -245,3 +248,45 @@ class QueryRunner(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def edges_by_endpoints(
+    nodes: Mapping[str, pd.DataFrame], edges: Mapping[str, pd.DataFrame]
+) -> Iterator[tuple[str, str, str, pd.DataFrame]]:
+    """Every edge table split by the labels of its endpoints: ``(type, from label,
+    to label, rows)``, empty parts left out.  Both stores load edges this way, as their
+    engines need the two labels of a relationship.
+
+    The tables must be validated (every endpoint a node of an allowed label).  A type
+    with one pair of labels needs no look-up; otherwise each side's ids are looked up
+    among its smaller labels only and the rest take the largest, which keeps the hash
+    tables small.
+    """
+    from graph.schema import EDGE_TYPES
+
+    indexes: dict[str, pd.Index] = {}
+    sizes = {label: len(df) for label, df in nodes.items()}
+
+    def labels_of(ids: pd.Series, labels: set[str]) -> np.ndarray:
+        by_size = sorted(labels, key=lambda x: (-sizes.get(x, 0), x))
+        out = np.full(len(ids), by_size[0], dtype=object)
+        for label in by_size[1:]:
+            if label not in indexes:
+                known = nodes[label]["id"] if label in nodes else pd.Series([], dtype="string")
+                indexes[label] = pd.Index(known)
+            out[indexes[label].get_indexer(ids) >= 0] = label
+        return out
+
+    for etype, df in edges.items():
+        if len(df) == 0:
+            continue
+        pairs = EDGE_TYPES[etype].endpoints
+        if len(pairs) == 1:
+            yield etype, pairs[0][0], pairs[0][1], df
+            continue
+        src = labels_of(df["from_id"], {a for a, _ in pairs})
+        dst = labels_of(df["to_id"], {b for _, b in pairs})
+        for a, b in pairs:
+            part = df[(src == a) & (dst == b)]
+            if len(part):
+                yield etype, a, b, part

@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from graph.errors import QueryError, StoreError
 from graph.schema import EDGE_TYPES, NODE_LABELS, DType
-from graph.stores.base import QueryRunner, engine_error, plain
+from graph.stores.base import QueryRunner, edges_by_endpoints, engine_error, plain
 from graph.validate import Tables
 
 __all__ = ["EmbeddedStore", "create_database", "ddl"]
@@ -101,23 +97,10 @@ def create_database(db_path: str | Path, tables: Tables) -> dict[str, str]:
             f = scratch / f"n_{label}.parquet"
             pq.write_table(pa.Table.from_pandas(df, preserve_index=False), f)
             conn.execute(f"COPY {label} FROM {_literal(f)}")
-        labels_of = _label_lookup(tables)
-        for etype, df in tables.edges.items():
-            if len(df) == 0:
-                continue
-            pairs = EDGE_TYPES[etype].endpoints
-            if len(pairs) == 1:  # one pair of labels: no lookup needed
-                parts = [(pairs[0], df)]
-            else:
-                src = labels_of(df["from_id"], {a for a, _ in pairs})
-                dst = labels_of(df["to_id"], {b for _, b in pairs})
-                parts = [((a, b), df[(src == a) & (dst == b)]) for a, b in pairs]
-            for (a, b), part in parts:
-                if len(part) == 0:
-                    continue
-                f = scratch / f"e_{etype}_{a}_{b}.parquet"
-                pq.write_table(pa.Table.from_pandas(part, preserve_index=False), f)
-                conn.execute(f"COPY {etype} FROM {_literal(f)} (from='{a}', to='{b}')")
+        for etype, a, b, part in edges_by_endpoints(tables.nodes, tables.edges):
+            f = scratch / f"e_{etype}_{a}_{b}.parquet"
+            pq.write_table(pa.Table.from_pandas(part, preserve_index=False), f)
+            conn.execute(f"COPY {etype} FROM {_literal(f)} (from='{a}', to='{b}')")
         conn.execute("CHECKPOINT")
         conn.close()
         db.close()
@@ -126,28 +109,6 @@ def create_database(db_path: str | Path, tables: Tables) -> dict[str, str]:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return {"database": db_path.name}
-
-
-def _label_lookup(tables: Tables) -> Callable[[pd.Series, set[str]], np.ndarray]:
-    """A function giving the label of each id of a column, among ``labels``.
-
-    A side with one label needs no lookup; otherwise ids are looked up among the
-    smaller labels only and the rest take the largest (the ids are validated, so each
-    is a node of one of ``labels``), which keeps the hash tables small.
-    """
-    indexes: dict[str, pd.Index] = {}
-
-    def labels_of(ids: pd.Series, labels: set[str]) -> np.ndarray:
-        empty = pd.DataFrame({"id": pd.Series([], dtype="string")})
-        by_size = sorted(labels, key=lambda x: (-len(tables.nodes.get(x, empty)), x))
-        out = np.full(len(ids), by_size[0], dtype=object)
-        for label in by_size[1:]:
-            if label not in indexes:
-                indexes[label] = pd.Index(tables.nodes.get(label, empty)["id"])
-            out[indexes[label].get_indexer(ids) >= 0] = label
-        return out
-
-    return labels_of
 
 
 _READ_ONLY_REFUSAL = "read-only database"

@@ -40,7 +40,7 @@ import pandas as pd
 
 from graph.errors import QueryError, StoreError
 from graph.schema import EDGE_ENDPOINT_COLUMNS, EDGE_TYPES, NODE_LABELS
-from graph.stores.base import QueryRunner, engine_error, plain
+from graph.stores.base import QueryRunner, edges_by_endpoints, engine_error, plain
 
 __all__ = ["SCHEMES", "Neo4jStore", "PushReport", "redact_uri"]
 
@@ -366,14 +366,10 @@ class Neo4jStore(QueryRunner):
         ex = self._neo4j.exceptions
         start = time.perf_counter()
         report = PushReport()
-        id_label = pd.concat(
-            [pd.Series(label, index=df["id"].astype(str).to_numpy()) for label, df in nodes.items()]
-            or [pd.Series(dtype=object)]
-        )
         try:
             report.schema = self._ensure_schema()
             with self._session(write=True) as session:
-                self._push_tables(session, nodes, edges, id_label, batch_size, progress, report)
+                self._push_tables(session, nodes, edges, batch_size, progress, report)
         except (ex.ServiceUnavailable, ex.SessionExpired, OSError) as exc:
             # the driver has already retried for its max_transaction_retry_time (30 s)
             raise StoreError(
@@ -398,7 +394,6 @@ class Neo4jStore(QueryRunner):
         session: Any,
         nodes: dict[str, pd.DataFrame],
         edges: dict[str, pd.DataFrame],
-        id_label: pd.Series,
         batch_size: int,
         progress: Progress | None,
         report: PushReport,
@@ -412,38 +407,32 @@ class Neo4jStore(QueryRunner):
                 report.batches += 1
                 if progress:
                     progress(len(batch))
-        for etype, df in edges.items():
-            if len(df) == 0:
-                continue
-            df = df.assign(**{SEQ: df.groupby(list(EDGE_ENDPOINT_COLUMNS)).cumcount()})
-            src = df["from_id"].map(id_label).to_numpy()
-            dst = df["to_id"].map(id_label).to_numpy()
-            for a, b in EDGE_TYPES[etype].endpoints:
-                part = df[(src == a) & (dst == b)]
-                if len(part) == 0:
-                    continue
-                stmt = (
-                    f"UNWIND $rows AS row MATCH (a:{_quote(a)} {{id: row.f}}) "
-                    f"MATCH (b:{_quote(b)} {{id: row.t}}) "
-                    f"MERGE (a)-[r:{_quote(etype)} {{{SEQ}: row.p.{SEQ}}}]->(b) SET r = row.p"
+        for etype, a, b, part in edges_by_endpoints(nodes, edges):
+            # a sequence number tells parallel edges apart (all of a pair's edges
+            # share one part, so numbering within the part is numbering within the type)
+            part = part.assign(**{SEQ: part.groupby(list(EDGE_ENDPOINT_COLUMNS)).cumcount()})
+            stmt = (
+                f"UNWIND $rows AS row MATCH (a:{_quote(a)} {{id: row.f}}) "
+                f"MATCH (b:{_quote(b)} {{id: row.t}}) "
+                f"MERGE (a)-[r:{_quote(etype)} {{{SEQ}: row.p.{SEQ}}}]->(b) SET r = row.p"
+            )
+            props = part.drop(columns=list(EDGE_ENDPOINT_COLUMNS))
+            rows = [
+                {"f": f, "t": t, "p": p}
+                for f, t, p in zip(
+                    part["from_id"].tolist(),
+                    part["to_id"].tolist(),
+                    _records(props),
+                    strict=True,
                 )
-                props = part.drop(columns=list(EDGE_ENDPOINT_COLUMNS))
-                rows = [
-                    {"f": f, "t": t, "p": p}
-                    for f, t, p in zip(
-                        part["from_id"].tolist(),
-                        part["to_id"].tolist(),
-                        _records(props),
-                        strict=True,
-                    )
-                ]
-                for batch in _batches(rows, batch_size):
-                    counters = self._write(session, stmt, batch)
-                    report.edges += len(batch)
-                    report.edges_created += counters.relationships_created
-                    report.batches += 1
-                    if progress:
-                        progress(len(batch))
+            ]
+            for batch in _batches(rows, batch_size):
+                counters = self._write(session, stmt, batch)
+                report.edges += len(batch)
+                report.edges_created += counters.relationships_created
+                report.batches += 1
+                if progress:
+                    progress(len(batch))
 
     # --- pull ----------------------------------------------------------------------------
 
