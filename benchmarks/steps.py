@@ -48,7 +48,7 @@ def generate_and_build(package: Path, scale: int) -> dict[str, Any]:
 
 def reopen(package: Path, scale: int) -> dict[str, Any]:
     """Read a package's tables, checksums verified: ready to query."""
-    from graph.ecosystem import EcosystemGraph
+    from innokg.graph.ecosystem import EcosystemGraph
 
     seconds, _ = _timed(lambda: EcosystemGraph.open(package))
     return {"seconds": seconds}
@@ -56,9 +56,9 @@ def reopen(package: Path, scale: int) -> dict[str, Any]:
 
 def load_database(package: Path, scale: int) -> dict[str, Any]:
     """Create the embedded database from the package's tables (bulk COPY)."""
-    from graph.package import read_tables
-    from graph.stores.embedded import create_database
-    from graph.validate import Tables
+    from innokg.graph.package import read_tables
+    from innokg.graph.stores.embedded import create_database
+    from innokg.graph.validate import Tables
 
     nodes, edges, _ = read_tables(package)
     scratch = Path(tempfile.mkdtemp(dir=package.parent))
@@ -96,8 +96,8 @@ def demo_end_to_end(package: Path, scale: int) -> dict[str, Any]:
 
 def cypher_queries(package: Path, scale: int) -> dict[str, Any]:
     """A point lookup and a 2-hop query on the embedded database, 50 runs each."""
-    from graph.ecosystem import EcosystemGraph
-    from graph.stores.embedded import EmbeddedStore
+    from innokg.graph.ecosystem import EcosystemGraph
+    from innokg.graph.stores.embedded import EmbeddedStore
 
     G = EcosystemGraph.open(package, verify=False)
     firms = G.nodes["Enterprise"]["id"].sample(50, random_state=1, replace=True).tolist()
@@ -122,14 +122,14 @@ def cypher_queries(package: Path, scale: int) -> dict[str, Any]:
 
 
 def _graph(package: Path):  # type: ignore[no-untyped-def]
-    from graph.ecosystem import EcosystemGraph
+    from innokg.graph.ecosystem import EcosystemGraph
 
     return EcosystemGraph.open(package, verify=False)
 
 
 def clusters(package: Path, scale: int) -> dict[str, Any]:
     """Supply-chain clusters with their profiles (igraph Leiden)."""
-    from queries.clusters import supply_clusters
+    from innokg.queries.clusters import supply_clusters
 
     G = _graph(package)
     seconds, df = _timed(lambda: supply_clusters(G))
@@ -138,7 +138,7 @@ def clusters(package: Path, scale: int) -> dict[str, Any]:
 
 def gaps(package: Path, scale: int) -> dict[str, Any]:
     """Every collaboration-gap table, Burt's constraint included."""
-    from queries.gaps import collaboration_gaps
+    from innokg.queries.gaps import collaboration_gaps
 
     G = _graph(package)
     seconds, df = _timed(lambda: collaboration_gaps(G))
@@ -147,7 +147,7 @@ def gaps(package: Path, scale: int) -> dict[str, Any]:
 
 def partners(package: Path, scale: int) -> dict[str, Any]:
     """Top-20 partners of every kind for every large and medium enterprise."""
-    from queries.partners import KINDS, candidate_partners
+    from innokg.queries.partners import KINDS, candidate_partners
 
     G = _graph(package)
     kinds = [k.key for k in KINDS.values() if k.partnership and k.source == "Enterprise"]
@@ -158,7 +158,7 @@ def partners(package: Path, scale: int) -> dict[str, Any]:
 
 def indicators(package: Path, scale: int) -> dict[str, Any]:
     """Every policy indicator by city and by year."""
-    from queries.indicators import policy_indicators
+    from innokg.queries.indicators import policy_indicators
 
     G = _graph(package)
     seconds, _ = _timed(lambda: (policy_indicators(G, by="city"), policy_indicators(G, by="year")))
@@ -185,7 +185,7 @@ def viz_page(package: Path, scale: int) -> dict[str, Any]:
 
 def rdf_export(package: Path, scale: int) -> dict[str, Any]:
     """The whole package as Turtle, streamed."""
-    from graph.rdf import export_package
+    from innokg.graph.rdf import export_package
 
     out = Path(tempfile.mkdtemp(dir=package.parent)) / "g.ttl"
     try:
@@ -210,8 +210,7 @@ def _supply_nx(G):  # type: ignore[no-untyped-def]
 def clusters_vs_networkx(package: Path, scale: int) -> dict[str, Any]:
     """Our Leiden on SUPPLIES against networkx Louvain: time and modularity."""
     import networkx as nx
-
-    from queries.clusters import cluster_labels
+    from innokg.queries.clusters import cluster_labels
 
     G = _graph(package)
     H = _supply_nx(G)
@@ -239,9 +238,8 @@ def partners_vs_networkx(package: Path, scale: int) -> dict[str, Any]:
     The times exclude building each side's graph (reported as build s)."""
     import networkx as nx
     import numpy as np
-
-    from queries.arrays import arrays
-    from queries.partners import adamic_adar_candidates
+    from innokg.queries.arrays import arrays
+    from innokg.queries.partners import adamic_adar_candidates
 
     G = _graph(package)
     types = ["SUPPLIES", "COLLABORATES_WITH", "MEMBER_OF"]
@@ -292,9 +290,8 @@ def constraint_vs_networkx(package: Path, scale: int) -> dict[str, Any]:
     """Burt's constraint (igraph) against networkx's, organisations on the same graph."""
     import networkx as nx
     import numpy as np
-
-    from queries.arrays import ORGANISATIONS
-    from queries.gaps import ORG_EDGES, structural_holes
+    from innokg.queries.arrays import ORGANISATIONS
+    from innokg.queries.gaps import ORG_EDGES, structural_holes
 
     G = _graph(package)
     fast, df = _timed(lambda: structural_holes(G))

@@ -19,11 +19,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
-
-from graph.errors import NodeNotFound
-from graph.package import read_tables
-from graph.schema import EDGE_TYPES, NODE_LABELS
-from graph.validate import Tables
+from innokg.graph.errors import NodeNotFound
+from innokg.graph.package import read_tables
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
+from innokg.graph.validate import Tables
 
 __all__ = ["EcosystemGraph"]
 
@@ -34,7 +33,7 @@ class EcosystemGraph:
     Parameters
     ----------
     nodes : dict of str to DataFrame
-        One table per node label (see :mod:`graph.schema`).
+        One table per node label (see :mod:`innokg.graph.schema`).
     edges : dict of str to DataFrame
         One table per edge type, endpoints in ``from_id`` and ``to_id``.
     manifest : dict, optional
@@ -58,7 +57,7 @@ class EcosystemGraph:
 
     @classmethod
     def open(cls, path: str | Path, *, verify: bool = True) -> EcosystemGraph:
-        """Read a graph package (see :mod:`graph.package`)."""
+        """Read a graph package (see :mod:`innokg.graph.package`)."""
         nodes, edges, manifest = read_tables(path, verify=verify)
         return cls(nodes, edges, manifest=manifest, path=Path(path))
 

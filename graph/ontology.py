@@ -1,4 +1,4 @@
-"""The OWL ontology of the ecosystem graph, generated from :mod:`graph.schema`.
+"""The OWL ontology of the ecosystem graph, generated from :mod:`innokg.graph.schema`.
 
 Every node label becomes a class, every edge type an object property (the direct
 link, ``ik:supplies``) plus a class for the qualified edge that carries the edge's
@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from innokg.graph.errors import InnokgError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, SCHEMA_VERSION, DType, Prop
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import (
@@ -61,9 +63,6 @@ from rdflib.namespace import (
     DefinedNamespaceMeta,
     Namespace,
 )
-
-from graph.errors import InnokgError
-from graph.schema import EDGE_TYPES, NODE_LABELS, SCHEMA_VERSION, DType, Prop
 
 __all__ = [
     "BASE",
@@ -362,7 +361,7 @@ IK: Any = DefinedNamespaceMeta(
     "IK",
     (DefinedNamespace,),
     {
-        "__doc__": "innokg's own terms, generated from graph.schema (unknown names fail).",
+        "__doc__": "innokg's own terms, generated from innokg.graph.schema (unknown names fail).",
         "__annotations__": dict.fromkeys(_local_names(), URIRef),
         "_NS": Namespace(NS),
         "_fail": True,

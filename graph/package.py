@@ -30,10 +30,9 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from graph.errors import PackageError
-from graph.schema import EDGE_TYPES, NODE_LABELS, SCHEMA_VERSION
-from graph.validate import Tables, empty_edge_table, empty_node_table, pandas_dtype
+from innokg.graph.errors import PackageError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, SCHEMA_VERSION
+from innokg.graph.validate import Tables, empty_edge_table, empty_node_table, pandas_dtype
 
 __all__ = [
     "DATABASE_FILE",
@@ -132,7 +131,7 @@ def write_package(
     Parameters
     ----------
     tables : Tables
-        Validated tables (see :func:`graph.validate.validate_tables`).
+        Validated tables (see :func:`innokg.graph.validate.validate_tables`).
     out : path
         The package folder.  An existing package there is replaced atomically; an
         existing folder that is not a package is never touched.

@@ -51,13 +51,8 @@ from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, XSD, Namespace
-from rdflib.store import Store
-
-from graph.errors import InnokgError, QueryError, SourceError
-from graph.ontology import (
+from innokg.graph.errors import InnokgError, QueryError, SourceError
+from innokg.graph.ontology import (
     BASE,
     CONTEXT_IRI,
     DATA_PROPERTIES,
@@ -70,8 +65,12 @@ from graph.ontology import (
     jsonld_context,
     node_property,
 )
-from graph.schema import EDGE_TYPES, NODE_LABELS, Prop
-from graph.validate import Tables
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, Prop
+from innokg.graph.validate import Tables
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, XSD, Namespace
+from rdflib.store import Store
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -613,7 +612,7 @@ def _as_tables(package: str | Path | Tables | Any) -> Tables:
     if isinstance(package, Tables):
         return package
     if isinstance(package, str | Path):
-        from graph.package import read_tables
+        from innokg.graph.package import read_tables
 
         nodes, edges, _ = read_tables(package)
         return Tables(nodes, edges)
@@ -1548,7 +1547,7 @@ def to_rdflib(
         path = Path(target)
         if path.is_file():
             return _bind_all(load_rdf_graph(path), iris)
-        from graph.package import read_manifest
+        from innokg.graph.package import read_manifest
 
         manifest = read_manifest(path)
         key = (str(path.resolve()), f"{manifest.get('built_at')}|{base}|{store}")

@@ -49,7 +49,7 @@ class Prop:
     """One property of a node label or edge type.
 
     ``values`` lists the allowed values of an enumerated string property;
-    ``check`` names a format check in :mod:`graph.validate` (``"uscc"`` for the
+    ``check`` names a format check in :mod:`innokg.graph.validate` (``"uscc"`` for the
     unified social credit code, ``"nbs_code"`` for a statistical division code).
     ``minimum`` and ``maximum`` bound numbers (inclusive).
     """

@@ -1,15 +1,15 @@
 """Render the schema as Markdown: ``docs/schema.md`` is this module's output.
 
-Regenerate after changing :mod:`graph.schema`::
+Regenerate after changing :mod:`innokg.graph.schema`::
 
-    python -m graph.schema_doc > docs/schema.md
+    python -m innokg.graph.schema_doc > docs/schema.md
 
 A test fails when the committed file differs from what this renders.
 """
 
 from __future__ import annotations
 
-from graph.schema import (
+from innokg.graph.schema import (
     EDGE_COMMON,
     EDGE_TYPES,
     NODE_COMMON,
@@ -59,7 +59,7 @@ def render_schema_markdown() -> str:
         "# Schema",
         "",
         f"Schema version {SCHEMA_VERSION}. Generated from `graph/schema.py` by "
-        "`python -m graph.schema_doc`; do not edit by hand.",
+        "`python -m innokg.graph.schema_doc`; do not edit by hand.",
         "",
         "Canonical tables: one CSV (or Parquet, or workbook sheet) per node label, "
         "`nodes/<Label>.csv`, and per edge type, `edges/<TYPE>.csv`. The header row names "

@@ -28,9 +28,8 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-
-from graph.errors import Problem, ValidationError
-from graph.schema import (
+from innokg.graph.errors import Problem, ValidationError
+from innokg.graph.schema import (
     EDGE_ENDPOINT_COLUMNS,
     EDGE_TYPES,
     NODE_LABELS,

@@ -6,8 +6,8 @@ policy officer needs: the headline indicators against the seed policy's targets
 points (single-sourced inputs, organisations that alone link clusters); the largest
 collaboration gaps; the strongest partnership candidates with their reasons; and the
 method and provenance behind them (sources, build date, what is inferred or
-synthetic).  The analyses are :mod:`queries.indicators`, :mod:`queries.clusters`,
-:mod:`queries.gaps` and :mod:`queries.partners`; this module only selects, words
+synthetic).  The analyses are :mod:`innokg.queries.indicators`, :mod:`innokg.queries.clusters`,
+:mod:`innokg.queries.gaps` and :mod:`innokg.queries.partners`; this module only selects, words
 and lays out their results.
 
 The brief is then written as:
@@ -24,7 +24,7 @@ English (``lang="en"``) share the figures; names of organisations stay as in the
 
 Examples
 --------
->>> from graph.ecosystem import EcosystemGraph
+>>> from innokg.graph.ecosystem import EcosystemGraph
 >>> G = EcosystemGraph.open("innokg-demo")  # doctest: +SKIP
 >>> brief = build_brief(G, lang="en", city="Zhengzhou")  # doctest: +SKIP
 >>> write_brief(brief, "brief.html")  # doctest: +SKIP
@@ -44,15 +44,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import InnokgError
-from graph.schema import SCHEMA_VERSION
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import InnokgError
+from innokg.graph.schema import SCHEMA_VERSION
 from innokg.output import neutralise_formulas
-from queries.arrays import arrays, resolve_city
-from queries.clusters import supply_clusters
-from queries.gaps import GAP_KINDS, collaboration_gaps
-from queries.indicators import latest_year, policy_indicators, policy_measures
-from queries.partners import KINDS, candidate_partners
+from innokg.queries.arrays import arrays, resolve_city
+from innokg.queries.clusters import supply_clusters
+from innokg.queries.gaps import GAP_KINDS, collaboration_gaps
+from innokg.queries.indicators import latest_year, policy_indicators, policy_measures
+from innokg.queries.partners import KINDS, candidate_partners
 
 __all__ = [
     "BRIEF_FORMATS",

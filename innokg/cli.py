@@ -1,7 +1,7 @@
 """The ``innokg`` command line.
 
 Each group of commands lives in its own module under :mod:`innokg.commands` and is
-registered below.  User errors (any :class:`graph.errors.InnokgError`) end in a
+registered below.  User errors (any :class:`innokg.graph.errors.InnokgError`) end in a
 one-paragraph message and exit code 1, never a traceback.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from graph.errors import InnokgError, ValidationError
+from innokg.graph.errors import InnokgError, ValidationError
 
 __all__ = ["main"]
 

@@ -60,9 +60,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import InnokgError
-from graph.schema import EDGE_ENDPOINT_COLUMNS, EDGE_TYPES, NODE_LABELS, DType, Prop
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import InnokgError
+from innokg.graph.schema import EDGE_ENDPOINT_COLUMNS, EDGE_TYPES, NODE_LABELS, DType, Prop
 from innokg.output import csv_text, neutralise_formulas
 
 __all__ = [
@@ -80,7 +80,7 @@ __all__ = [
 #: Formats written by this module.
 EXPORT_FORMATS = ("csv", "xlsx", "graphml", "gexf", "neo4j-csv")
 
-#: RDF formats, written by :mod:`graph.rdf` where it is installed.
+#: RDF formats, written by :mod:`innokg.graph.rdf` where it is installed.
 RDF_FORMATS = ("ttl", "nt", "jsonld", "trig")
 
 #: Rows an Excel sheet holds, the header included.
@@ -615,7 +615,7 @@ def write_gexf(G: EcosystemGraph, out: str | Path) -> list[Path]:
 
 def _rdf_writer() -> Callable[..., Any] | None:
     try:
-        from graph import rdf  # type: ignore[attr-defined,unused-ignore]
+        from innokg.graph import rdf  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return None
     writer = getattr(rdf, "export_package", None)
@@ -632,7 +632,7 @@ def export_graph(
     G : EcosystemGraph
     fmt : str
         One of :data:`EXPORT_FORMATS`, or an RDF format (:data:`RDF_FORMATS`) where
-        :mod:`graph.rdf` provides ``export_package``.
+        :mod:`innokg.graph.rdf` provides ``export_package``.
     out : path
         A folder for ``csv`` and ``neo4j-csv``, a file otherwise.
     neutralise : bool
@@ -662,7 +662,7 @@ def export_graph(
         writer = _rdf_writer()
         if writer is None:
             raise InnokgError(
-                f"--format {fmt} needs innokg's RDF module (graph.rdf), "
+                f"--format {fmt} needs innokg's RDF module (innokg.graph.rdf), "
                 "which this installation does not have"
             )
         out = Path(out)

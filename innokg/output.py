@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from graph.errors import InnokgError
+from innokg.graph.errors import InnokgError
 
 __all__ = ["FORMATS", "csv_text", "neutralise_formulas", "render", "write_table"]
 

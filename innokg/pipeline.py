@@ -1,16 +1,16 @@
 """Build a graph package: read sources, merge them, validate, write tables and the database.
 
-This is the one place where the layers meet: loaders read, :mod:`loaders.resolve`
-merges what several sources say about the same thing, :mod:`graph.validate`
-checks, :mod:`graph.package` writes, :mod:`graph.stores.embedded` loads Cypher.
+This is the one place where the layers meet: loaders read, :mod:`innokg.loaders.resolve`
+merges what several sources say about the same thing, :mod:`innokg.graph.validate`
+checks, :mod:`innokg.graph.package` writes, :mod:`innokg.graph.stores.embedded` loads Cypher.
 
 Merging (:func:`merge_sources`), in order:
 
 1. rows of the same node from several sources become one node (see
-   :mod:`loaders.resolve`); edges follow the merged ids;
+   :mod:`innokg.loaders.resolve`); edges follow the merged ids;
 2. LOCATED_IN edges that name a place instead of a node id (a loader's place left
    open, or a user's ``郑州市`` / ``4101`` in ``to_id``) are resolved to Region
-   nodes by :class:`loaders.regions.RegionResolver`;
+   nodes by :class:`innokg.loaders.regions.RegionResolver`;
 3. Henan divisions that edges point to but no source gives are added from the
    reference table shipped with innokg (with the divisions above them);
 4. the same edge given by several sources becomes one edge listing every source.
@@ -37,14 +37,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph.package import DATABASE_FILE, write_package
-from graph.schema import EDGE_TYPES, NODE_LABELS
-from graph.stores.embedded import create_database
-from graph.validate import Tables, validate_tables
-from loaders.base import OUTCOMES, REJECT_COLUMNS, SourceTables, read_source
-from loaders.reference import henan_regions
-from loaders.regions import REGION_PREFIX, RegionResolver
-from loaders.resolve import (
+from innokg.graph.package import DATABASE_FILE, write_package
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
+from innokg.graph.stores.embedded import create_database
+from innokg.graph.validate import Tables, validate_tables
+from innokg.loaders.base import OUTCOMES, REJECT_COLUMNS, SourceTables
+from innokg.loaders.reference import henan_regions
+from innokg.loaders.regions import REGION_PREFIX, RegionResolver
+from innokg.loaders.registry import read_source
+from innokg.loaders.resolve import (
     CONFLICT_COLUMNS,
     KEPT_APART_COLUMNS,
     MERGE_COLUMNS,
@@ -350,12 +351,12 @@ def merge_sources(sources: list[SourceTables], *, overrides: pd.DataFrame | None
         In the order given on the command line: where sources disagree, the
         first one listed wins.
     overrides : DataFrame, optional
-        Merge decisions read by :func:`loaders.resolve.read_overrides`.
+        Merge decisions read by :func:`innokg.loaders.resolve.read_overrides`.
 
     Returns
     -------
     Merged
-        Tables for :func:`graph.validate.validate_tables` (private columns removed,
+        Tables for :func:`innokg.graph.validate.validate_tables` (private columns removed,
         ``_file`` / ``_row`` kept) and what merging did.
     """
     renames, file_source = _file_names(sources)
@@ -633,7 +634,7 @@ def build_from_sources(
         Passed to the sources that take a scope (chainkg, regions).
     mapping : path, optional
         A CSV of merge decisions (``id_a,id_b,decision``; see
-        :mod:`loaders.resolve`).
+        :mod:`innokg.loaders.resolve`).
 
     Raises
     ------
@@ -718,7 +719,7 @@ def build_demo(
     report: Step | None = None,
 ) -> BuildResult:
     """Generate the demo ecosystem and write it as a package at ``out``."""
-    from loaders.synthetic import generate
+    from innokg.loaders.synthetic import generate
 
     timings: dict[str, float] = {}
     with _timed(timings, "generate the demo ecosystem", report):
@@ -728,7 +729,7 @@ def build_demo(
     info = {
         "title": "Henan-shaped demo ecosystem (synthetic data)",
         "synthetic": True,
-        "generator": {"name": "loaders.synthetic", "scale": scale, "seed": seed},
+        "generator": {"name": "innokg.loaders.synthetic", "scale": scale, "seed": seed},
     }
     sources = [
         {

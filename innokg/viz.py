@@ -11,7 +11,7 @@ file that works offline:
   visible note (``overflow="sample"``).
 - :func:`neighbourhood`: what lies within ``depth`` links of one node, optionally
   through some edge types only; nearest nodes first when it is too large.
-- :func:`cluster_view`: one supply-chain cluster of :mod:`queries.clusters`, its
+- :func:`cluster_view`: one supply-chain cluster of :mod:`innokg.queries.clusters`, its
   members by role (the chain leader and bridging firms marked) and the institutes,
   alliances, funds and platforms linked to them.
 - :func:`partner_view`: two nodes and the short paths between them, the evidence
@@ -66,10 +66,10 @@ import numpy as np
 import pandas as pd
 from pyvis.network import Network
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import InnokgError, NodeNotFound, QueryError
-from graph.schema import EDGE_TYPES, NODE_LABELS
-from queries.arrays import GraphArrays, arrays
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import InnokgError, NodeNotFound, QueryError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
+from innokg.queries.arrays import GraphArrays, arrays
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -723,9 +723,9 @@ def neighbourhood(
 
 def _cluster_tables(G: EcosystemGraph, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     try:
-        from queries.clusters import cluster_members, supply_clusters
+        from innokg.queries.clusters import cluster_members, supply_clusters
     except ImportError as exc:  # pragma: no cover - the module ships with innokg
-        raise InnokgError("supply-chain clusters need innokg's queries.clusters module") from exc
+        raise InnokgError("supply-chain clusters need the module innokg.queries.clusters") from exc
     A = arrays(G)
     key = ("viz", "clusters", tuple(sorted(options.items())))
     if key not in A.memo:
@@ -750,7 +750,7 @@ def cluster_view(
     ----------
     G : EcosystemGraph
     cluster : int
-        A cluster id from :func:`queries.clusters.supply_clusters` (same ``seed``).
+        A cluster id from :func:`innokg.queries.clusters.supply_clusters` (same ``seed``).
     context : bool
         Also draw the research institutes, alliances, funds and platforms linked to
         members (COLLABORATES_WITH, MEMBER_OF, INVESTS_IN, ESTABLISHED, OPERATES).
@@ -853,7 +853,7 @@ def partner_view(
 ) -> InnoNetwork:
     """Two nodes and the short paths between them: the evidence for a partnership.
 
-    When :func:`queries.partners.candidate_partners` ranks the pair, its kind,
+    When :func:`innokg.queries.partners.candidate_partners` ranks the pair, its kind,
     score and explanation are shown as notes and the paths drawn are those through
     the edge types of that kind's meta-paths (the evidence behind the score).
     Otherwise the paths go through every edge type but LOCATED_IN.  Paths are the
@@ -963,14 +963,14 @@ def _short_paths(adj: Any, a: int, b: int, *, max_length: int, limit: int) -> li
 
 
 def _partner_reasons(G: EcosystemGraph, a: str, b: str) -> tuple[list[str], list[str] | None]:
-    """What :func:`queries.partners.candidate_partners` says about the pair.
+    """What :func:`innokg.queries.partners.candidate_partners` says about the pair.
 
     Returns notes (kind, score, the explanation in Chinese and English) and the edge
     types of that kind's meta-paths, or no notes and None when the pair is not a
     candidate (already linked, or of labels no partnership kind pairs).
     """
     try:
-        from queries.partners import KINDS, candidate_partners
+        from innokg.queries.partners import KINDS, candidate_partners
     except ImportError:  # pragma: no cover - the module ships with innokg
         return [], None
     df = None
@@ -1095,7 +1095,7 @@ def whole_graph(
         with edges weighted by the links between groups (``aggregate``), or draw the
         ``max_nodes`` best-connected nodes with a note (``sample``).
     group_by : {"cluster", "city", "industry", "label"}
-        Groups of an aggregate view: supply-chain clusters (:mod:`queries.clusters`),
+        Groups of an aggregate view: supply-chain clusters (:mod:`innokg.queries.clusters`),
         cities, industries or node labels.  Nodes outside every group of the first
         three are grouped by their label.
     size_by, physics_limit

@@ -1,9 +1,8 @@
-"""What every loader returns, and the registry of source kinds.
+"""What every loader returns: raw tables and the ledger of every row read.
 
-A source is written ``kind:path`` on the command line (``tables:my_tables/``); where
-the kind is left out it is detected from the path when that is unambiguous.  Each
-kind's reader parses its files into raw tables (one per node label and edge type,
-with ``_file`` and ``_row`` provenance columns) and never writes anywhere.
+Each source kind's reader (registered in :mod:`innokg.loaders.registry`) parses its
+files into raw tables (one per node label and edge type, with ``_file`` and ``_row``
+provenance columns) and never writes anywhere.
 
 A reader also keeps a :class:`Ledger`: what became of every input row (``used``,
 ``folded`` into another row, ``rejected`` with a reason, ``filtered`` out of the
@@ -30,28 +29,19 @@ Examples
 
 from __future__ import annotations
 
-import inspect
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from graph.errors import SourceError
 
 __all__ = [
     "OUTCOMES",
     "REJECT_COLUMNS",
     "Ledger",
     "SourceTables",
-    "detect_kind",
-    "known_kinds",
-    "parse_source",
-    "read_source",
-    "register",
 ]
 
 #: What can become of an input row, in the order the load report lists them.
@@ -185,82 +175,3 @@ class SourceTables:
     ledger: Ledger = field(default_factory=Ledger)
     #: facts about the source for the load report (scope, settings, inferred counts)
     notes: dict[str, Any] = field(default_factory=dict)
-
-
-Reader = Callable[..., SourceTables]
-Detector = Callable[[Path], bool]
-
-_KINDS: dict[str, tuple[Reader, Detector]] = {}
-
-
-def register(kind: str, reader: Reader, detector: Detector) -> None:
-    """Make a source kind available to ``innokg build``.
-
-    ``reader(path, **options)`` may take keyword options (``scope``, ...);
-    :func:`read_source` passes it only those it declares.
-    """
-    _KINDS[kind] = (reader, detector)
-
-
-def _ensure_registered() -> None:
-    if _KINDS:
-        return
-    from loaders.chainkg import looks_like_chainkg, read_chainkg_source
-    from loaders.rdf import looks_like_rdf, read_rdf_source
-    from loaders.regions import looks_like_regions, read_regions_source
-    from loaders.tables import looks_like_tables, read_tables_source
-    from loaders.universities import looks_like_universities, read_universities_source
-
-    register("tables", read_tables_source, looks_like_tables)
-    register("chainkg", read_chainkg_source, looks_like_chainkg)
-    register("regions", read_regions_source, looks_like_regions)
-    register("universities", read_universities_source, looks_like_universities)
-    register("rdf", read_rdf_source, looks_like_rdf)
-
-
-def known_kinds() -> list[str]:
-    _ensure_registered()
-    return list(_KINDS)
-
-
-def detect_kind(path: Path) -> str:
-    """The kind of source at ``path``, when exactly one kind recognises it."""
-    _ensure_registered()
-    hits = [k for k, (_, detect) in _KINDS.items() if detect(path)]
-    if len(hits) == 1:
-        return hits[0]
-    if not path.exists():
-        raise SourceError(f"{path}: no such file or folder")
-    if hits:
-        raise SourceError(f"{path}: could be any of {', '.join(hits)}; write it as KIND:{path}")
-    raise SourceError(
-        f"{path}: cannot tell what kind of source this is; write it as KIND:PATH with KIND one of "
-        + ", ".join(_KINDS)
-    )
-
-
-def parse_source(text: str) -> tuple[str, Path]:
-    """Split ``kind:path`` (or a bare path, kind detected) into its parts."""
-    _ensure_registered()
-    kind, sep, rest = text.partition(":")
-    if sep and kind in _KINDS:
-        return kind, Path(rest)
-    if sep and len(kind) > 1 and "/" not in kind and kind.isidentifier():
-        raise SourceError(
-            f"{text}: unknown source kind {kind!r}; known kinds: " + ", ".join(_KINDS)
-        )
-    path = Path(text)
-    return detect_kind(path), path
-
-
-def read_source(text: str, **options: Any) -> SourceTables:
-    """Read one source given as ``kind:path`` or a path.
-
-    ``options`` (``scope="henan"``, ...) reach the readers that accept them; a
-    reader that does not is called without them.
-    """
-    kind, path = parse_source(text)
-    reader, _ = _KINDS[kind]
-    accepted = inspect.signature(reader).parameters
-    given = {k: v for k, v in options.items() if k in accepted and v is not None}
-    return reader(path, **given)

@@ -59,10 +59,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from graph.errors import SourceError
-from loaders.base import Ledger, SourceTables
-from loaders.regions import SCOPES, RegionResolver, short_name
+from innokg.graph.errors import SourceError
+from innokg.loaders.base import Ledger, SourceTables
+from innokg.loaders.regions import SCOPES, RegionResolver, short_name
 
 __all__ = [
     "FANOUT",

@@ -9,7 +9,7 @@ ontology's classes (see ``docs/rdf.md``).
 Reading is safe for untrusted files: nothing is fetched from the network (a remote
 JSON-LD context is refused unless it is innokg's own, which is known locally; XML
 entity declarations are refused), and the bytes, triples and literal lengths read
-are bounded (:data:`graph.rdf.MAX_RDF_BYTES`, ...).
+are bounded (:data:`innokg.graph.rdf.MAX_RDF_BYTES`, ...).
 
 Examples
 --------
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.errors import SourceError
-from graph.rdf import IMPORT_SUFFIXES, read_rdf
-from loaders.base import SourceTables
+from innokg.graph.errors import SourceError
+from innokg.graph.rdf import IMPORT_SUFFIXES, read_rdf
+from innokg.loaders.base import SourceTables
 
 __all__ = ["looks_like_rdf", "read_rdf_source"]
 

@@ -15,7 +15,7 @@ __all__ = ["demo_products", "henan_policy_measures", "henan_regions", "manufactu
 
 
 def _read(name: str) -> pd.DataFrame:
-    with resources.files("loaders").joinpath(f"data/{name}").open(encoding="utf-8") as f:
+    with resources.files("innokg.loaders").joinpath(f"data/{name}").open(encoding="utf-8") as f:
         return pd.read_csv(f, comment="#", dtype=str, keep_default_na=False)
 
 

@@ -45,11 +45,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from graph.errors import SourceError
-from loaders.base import Ledger, SourceTables
-from loaders.reference import henan_regions
-from loaders.tables import read_csv_table
+from innokg.graph.errors import SourceError
+from innokg.loaders.base import Ledger, SourceTables
+from innokg.loaders.reference import henan_regions
+from innokg.loaders.tables import read_csv_table
 
 __all__ = [
     "HENAN",

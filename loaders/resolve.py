@@ -47,9 +47,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from graph.errors import SourceError
-from graph.schema import NODE_LABELS
+from innokg.graph.errors import SourceError
+from innokg.graph.schema import NODE_LABELS
 
 __all__ = [
     "CONFLICT_COLUMNS",
@@ -145,7 +144,7 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
         When the file is missing, lacks a column, or a decision is unknown (the
         message names the row).
     """
-    from loaders.tables import read_csv_table
+    from innokg.loaders.tables import read_csv_table
 
     path = Path(path)
     if not path.is_file():

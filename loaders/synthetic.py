@@ -31,14 +31,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from loaders.reference import (
+from innokg.loaders.reference import (
     demo_products,
     henan_policy_measures,
     henan_regions,
     manufacturing_divisions,
 )
-from loaders.regions import RegionResolver
+from innokg.loaders.regions import RegionResolver
 
 __all__ = ["CITY_PROFILES", "MIN_SCALE", "SOURCE", "generate"]
 
@@ -179,7 +178,7 @@ def generate(
     Returns
     -------
     nodes, edges : dict of str to DataFrame
-        Raw tables for :func:`graph.validate.validate_tables`.
+        Raw tables for :func:`innokg.graph.validate.validate_tables`.
     """
     if scale < MIN_SCALE:
         raise ValueError(f"scale must be at least {MIN_SCALE} (got {scale})")

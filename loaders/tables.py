@@ -11,7 +11,7 @@ UTF-8 first, and the one used is reported; a file that is neither is an error, n
 a silent guess.
 
 Cells are read as text; typing and every check against the schema happen in
-:func:`graph.validate.validate_tables`, which names file, row and column.  Row
+:func:`innokg.graph.validate.validate_tables`, which names file, row and column.  Row
 numbers are those a spreadsheet shows: the header is row 1.
 
 Examples
@@ -28,9 +28,8 @@ import io
 from pathlib import Path
 
 import pandas as pd
-
-from graph.errors import SourceError
-from loaders.base import SourceTables
+from innokg.graph.errors import SourceError
+from innokg.loaders.base import SourceTables
 
 __all__ = ["decode_text", "looks_like_tables", "read_csv_table", "read_tables_source"]
 
@@ -165,7 +164,7 @@ def _read_workbook(path: Path, source: SourceTables) -> None:
         raise SourceError(
             "reading .xlsx needs the Excel extra: pip install 'innokg[excel]'"
         ) from None
-    from graph.schema import EDGE_TYPES, NODE_LABELS
+    from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 
     _check_zip(path)
     try:

@@ -10,7 +10,7 @@ Each row becomes a ResearchInstitute node ``inst:moe:<学校标识码>`` with ``
 university (本科 and 专科 institutions alike), ``moe_code``, ``level`` (办学层次 as
 published: 本科 or 专科), ``ownership`` (``private`` where 备注 says 民办, ``public``
 where it says nothing) and a LOCATED_IN edge to the city named in 所在地, resolved by
-:class:`loaders.regions.RegionResolver` within the province that the identification
+:class:`innokg.loaders.regions.RegionResolver` within the province that the identification
 code names (its 3rd and 4th digits: ``4141010459`` is in 41, Henan).  序号 is the
 row's place in the list and 主管部门 the supervising authority; neither has a
 property in the schema, so neither is kept.
@@ -36,11 +36,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from graph.errors import SourceError
-from loaders.base import Ledger, SourceTables
-from loaders.regions import HENAN, RegionResolver
-from loaders.tables import read_csv_table
+from innokg.graph.errors import SourceError
+from innokg.loaders.base import Ledger, SourceTables
+from innokg.loaders.regions import HENAN, RegionResolver
+from innokg.loaders.tables import read_csv_table
 
 __all__ = ["ID_PREFIX", "looks_like_universities", "read_universities_source"]
 

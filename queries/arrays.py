@@ -1,7 +1,7 @@
 """Compact integer-indexed arrays of a graph, built once from its tables and cached.
 
 The questions in :mod:`queries` work on positions, not on ids: every node's position
-is its place in :attr:`graph.ecosystem.EcosystemGraph.node_ids` (label by label in
+is its place in :attr:`innokg.graph.ecosystem.EcosystemGraph.node_ids` (label by label in
 schema order, rows sorted by id), so the nodes of one label occupy one contiguous
 span.  From the edge tables this module derives, once per graph:
 
@@ -42,10 +42,9 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-
-from graph.ecosystem import EcosystemGraph
-from graph.errors import NodeNotFound, QueryError
-from graph.schema import EDGE_TYPES, NODE_LABELS
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import NodeNotFound, QueryError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 
 __all__ = [
     "ORGANISATIONS",

@@ -39,10 +39,9 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-
-from graph.ecosystem import EcosystemGraph
-from graph.errors import QueryError
-from queries.arrays import GraphArrays, arrays, resolve_city, resolve_industries
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.queries.arrays import GraphArrays, arrays, resolve_city, resolve_industries
 
 __all__ = [
     "ROLES",

@@ -12,14 +12,14 @@ graph.  Every method then scores, on the training graph,
   share of them that are hidden pairs, i.e. links that exist but that the method
   did not see.
 
-Methods: ``innokg`` (typed meta-paths and complementarity, :mod:`queries.partners`),
+Methods: ``innokg`` (typed meta-paths and complementarity, :mod:`innokg.queries.partners`),
 and the classic baselines over the untyped graph (every edge type, undirected,
 simple): ``common_neighbours``, ``adamic_adar``, ``preferential_attachment`` (product
 of degrees) and ``random`` (a seeded uniform score).
 
 Examples
 --------
->>> from graph.ecosystem import EcosystemGraph
+>>> from innokg.graph.ecosystem import EcosystemGraph
 >>> G = EcosystemGraph.open("innokg-demo")  # doctest: +SKIP
 >>> evaluate_partners(G, kinds=["enterprise-institute"])  # doctest: +SKIP
 """
@@ -32,13 +32,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.graph.schema import EDGE_TYPES
+from innokg.queries.arrays import GraphArrays, arrays
+from innokg.queries.partners import KINDS, Kind, candidate_partners, score_pairs
 from scipy.stats import rankdata
-
-from graph.ecosystem import EcosystemGraph
-from graph.errors import QueryError
-from graph.schema import EDGE_TYPES
-from queries.arrays import GraphArrays, arrays
-from queries.partners import KINDS, Kind, candidate_partners, score_pairs
 
 __all__ = ["BASELINES", "auc", "evaluate_partners", "hide_edges"]
 
@@ -92,7 +91,7 @@ def hide_edges(
     ----------
     G : EcosystemGraph
     kind : str
-        A key of :data:`queries.partners.KINDS`.
+        A key of :data:`innokg.queries.partners.KINDS`.
     fraction : float
         Share of the linked pairs to hide (at least one pair).
     seed : int
@@ -281,7 +280,7 @@ def evaluate_partners(
     ----------
     G : EcosystemGraph
     kinds : sequence of str, optional
-        Keys of :data:`queries.partners.KINDS`; default the partnership kinds with at
+        Keys of :data:`innokg.queries.partners.KINDS`; default the partnership kinds with at
         least 10 linked pairs in ``G``.
     fraction : float
         Share of each kind's linked pairs to hide.
@@ -292,7 +291,7 @@ def evaluate_partners(
     negatives : int
         Negatives sampled per hidden pair (at most 200,000).
     method, hub_cap, tail_cap
-        Options of :func:`queries.partners.candidate_partners`.
+        Options of :func:`innokg.queries.partners.candidate_partners`.
 
     Returns
     -------

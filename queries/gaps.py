@@ -36,10 +36,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-
-from graph.ecosystem import EcosystemGraph
-from graph.errors import QueryError
-from queries.arrays import (
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.queries.arrays import (
     ORG_EDGES,
     ORGANISATIONS,
     GraphArrays,
@@ -47,8 +46,8 @@ from queries.arrays import (
     resolve_city,
     resolve_industries,
 )
-from queries.clusters import cluster_labels, single_sourced_inputs, supply_clusters
-from queries.indicators import latest_year, policy_indicators
+from innokg.queries.clusters import cluster_labels, single_sourced_inputs, supply_clusters
+from innokg.queries.indicators import latest_year, policy_indicators
 
 __all__ = [
     "CORE_COLUMNS",
@@ -241,7 +240,7 @@ def cluster_support_gaps(
     city, industry : str, optional
         Only clusters with a member in this city / industry.
     clusters : mapping, optional
-        Options of :func:`queries.clusters.supply_clusters` (seed, resolution, ...).
+        Options of :func:`innokg.queries.clusters.supply_clusters` (seed, resolution, ...).
 
     Returns
     -------
@@ -403,7 +402,7 @@ def target_gaps(
         shortfall as a share of the target (0 to 1), then ``indicator`` (str),
         ``article`` (Int64), ``value``, ``target``, ``shortfall`` (float: the
         indicator's ``gap``) and ``target_basis`` (str), as in
-        :func:`queries.indicators.policy_indicators`.
+        :func:`innokg.queries.indicators.policy_indicators`.
     """
     frames = []
     for by, label in (("city", "Region"), ("industry", "Industry")):
@@ -494,7 +493,7 @@ def single_source_gaps(
     -------
     pandas.DataFrame
         One row per buyer and input (see
-        :func:`queries.clusters.single_sourced_inputs`); the core columns (see the
+        :func:`innokg.queries.clusters.single_sourced_inputs`); the core columns (see the
         module) with ``severity`` = the share of the buyer's input that the supplier
         provides (1 when not recorded), then ``input``, ``supplier``,
         ``supplier_name`` and ``basis`` (str).
@@ -689,7 +688,7 @@ def brokers(
     city, industry : str, optional
         Only organisations in this city / industry.
     clusters : mapping, optional
-        Options of :func:`queries.clusters.supply_clusters`.
+        Options of :func:`innokg.queries.clusters.supply_clusters`.
 
     Returns
     -------
@@ -785,7 +784,7 @@ def unspanned_cluster_pairs(
     city, industry : str, optional
         Only pairs with a member of either cluster in this city / industry.
     clusters : mapping, optional
-        Options of :func:`queries.clusters.supply_clusters`.
+        Options of :func:`innokg.queries.clusters.supply_clusters`.
 
     Returns
     -------
@@ -945,7 +944,7 @@ def collaboration_gaps(
     limit : int, optional
         Keep the most severe ``limit`` rows of each kind.
     clusters : mapping, optional
-        Options of :func:`queries.clusters.supply_clusters`.
+        Options of :func:`innokg.queries.clusters.supply_clusters`.
 
     Returns
     -------

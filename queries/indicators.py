@@ -15,7 +15,7 @@ Most indicators are about 大中型工业企业, the policy's subject: enterpris
 later and whose ``until`` is not earlier, platforms and teams whose ``demonstration``
 year is not later, people whose ``recognised`` year is not later.
 
-Breakdowns by city and industry place every unit by :mod:`queries.arrays` (a firm's
+Breakdowns by city and industry place every unit by :mod:`innokg.queries.arrays` (a firm's
 county's city; a team by its host; a person by what they lead).  The seed's count
 targets are province-wide; a city's or industry's share of one is taken pro rata to
 its share of the province's L&M firms (``target_basis = "pro_rata"``).  Share targets
@@ -46,10 +46,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-
-from graph.ecosystem import EcosystemGraph
-from graph.errors import QueryError
-from queries.arrays import GraphArrays, arrays, resolve_city, resolve_industries
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.queries.arrays import GraphArrays, arrays, resolve_city, resolve_industries
 
 __all__ = [
     "BREADTH_KINDS",
@@ -447,7 +446,7 @@ def policy_measures(G: EcosystemGraph) -> pd.DataFrame:
     >>> int(row["article"]), float(row["target"]), int(row["deadline"]), row["target_source"]
     (3, 0.8, 2018, 'seed table')
     """
-    from loaders.reference import henan_policy_measures
+    from innokg.loaders.reference import henan_policy_measures
 
     seed = henan_policy_measures().replace("", None)
     frames = []

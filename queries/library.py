@@ -41,9 +41,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from graph.errors import QueryError
-from graph.stores.base import QueryRunner, mask, parameter_names
+from innokg.graph.errors import QueryError
+from innokg.graph.stores.base import QueryRunner, mask, parameter_names
 
 __all__ = [
     "LIBRARY",

@@ -4,7 +4,7 @@ A :class:`MetaPath` is a typed walk from a source to a target; a :class:`Kind` o
 partnership has a few.  :func:`path_tail` computes, once per meta-path and options, the
 weighted product of everything after the first step, so that scoring a batch of
 sources is one sparse product of their rows of the first step by it.  Everything
-is memoised on the graph's :class:`~queries.arrays.GraphArrays`.
+is memoised on the graph's :class:`~innokg.queries.arrays.GraphArrays`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
-
-from queries.arrays import ORG_EDGES, GraphArrays
+from innokg.queries.arrays import ORG_EDGES, GraphArrays
 
 __all__ = [
     "Kind",

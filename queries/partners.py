@@ -53,13 +53,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-
-from graph.ecosystem import EcosystemGraph
-from graph.errors import QueryError
-from graph.schema import NODE_LABELS
-from queries.arrays import ORG_EDGES, GraphArrays, arrays, resolve_city, resolve_industries
-from queries.clusters import cluster_labels
-from queries.metapaths import (
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.graph.schema import NODE_LABELS
+from innokg.queries.arrays import ORG_EDGES, GraphArrays, arrays, resolve_city, resolve_industries
+from innokg.queries.clusters import cluster_labels
+from innokg.queries.metapaths import (
     Kind,
     MetaPath,
     Method,
@@ -70,7 +69,7 @@ from queries.metapaths import (
     path_tail,
     path_weights,
 )
-from queries.reasons import describe
+from innokg.queries.reasons import describe
 
 __all__ = [
     "KINDS",
@@ -823,7 +822,7 @@ def adamic_adar(
     >>> round(float(adamic_adar(G, [("a", "b")])[0]), 6)  # 1 / log 2
     1.442695
     """
-    from graph.schema import EDGE_TYPES
+    from innokg.graph.schema import EDGE_TYPES
 
     A = arrays(G)
     adj = A.adjacency(tuple(edge_types or EDGE_TYPES), year=year)
@@ -862,7 +861,7 @@ def adamic_adar_candidates(
     >>> adamic_adar_candidates(G, ["a"]).round(4).to_dict("records")
     [{'source': 'a', 'target': 'b', 'score': 0.9102}]
     """
-    from graph.schema import EDGE_TYPES
+    from innokg.graph.schema import EDGE_TYPES
 
     A = arrays(G)
     adj = A.adjacency(tuple(edge_types or EDGE_TYPES), year=year)

@@ -17,9 +17,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-
-from queries.arrays import GraphArrays
-from queries.metapaths import (
+from innokg.queries.arrays import GraphArrays
+from innokg.queries.metapaths import (
     Kind,
     MetaPath,
     Opts,

@@ -2,7 +2,7 @@
 
 - ``demo_package``: the default demo (scale 2000, seed 2016) built once per session.
   Read it; never write into it (copy it with ``tmp_path`` first).
-- ``demo_graph``: that package opened as an :class:`graph.ecosystem.EcosystemGraph`.
+- ``demo_graph``: that package opened as an :class:`innokg.graph.ecosystem.EcosystemGraph`.
 - ``shared_data``: the public datasets in ``../shared/data``; tests using it skip
   with a reason where it is absent.
 - ``make_graph`` (in :mod:`tests.factory`): small hand-made graphs.
@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from innokg.graph.ecosystem import EcosystemGraph
 
-from graph.ecosystem import EcosystemGraph
 from innokg.pipeline import build_demo
 
 # Fixture modules of particular suites (e.g. the Bolt server) add themselves here.

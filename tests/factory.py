@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-
-from graph.ecosystem import EcosystemGraph
-from graph.validate import Tables, validate_tables
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.validate import Tables, validate_tables
 
 __all__ = ["make_graph", "make_tables"]
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.queries.indicators import latest_year, policy_indicators
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import QueryError
 from innokg.brief import Brief, build_brief, render_html, render_markdown, write_brief
 from innokg.cli import main
-from queries.indicators import latest_year, policy_indicators
 from tests.browser import Browser, find_chromium
 from tests.conftest import REPO
 from tests.factory import make_graph

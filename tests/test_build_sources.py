@@ -10,9 +10,9 @@ from typing import Any
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from innokg.graph.package import read_tables
+from innokg.graph.stores.embedded import EmbeddedStore
 
-from graph.package import read_tables
-from graph.stores.embedded import EmbeddedStore
 from innokg.cli import main
 from innokg.pipeline import build_from_sources, load_sources, merge_sources
 from tests.conftest import REPO

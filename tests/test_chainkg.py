@@ -7,18 +7,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from graph.errors import SourceError
-from graph.validate import validate_tables
-from innokg.pipeline import merge_sources
-from loaders.base import SourceTables, detect_kind
-from loaders.chainkg import (
+from innokg.graph.errors import SourceError
+from innokg.graph.validate import validate_tables
+from innokg.loaders.base import SourceTables
+from innokg.loaders.chainkg import (
     clean_product_name,
     infer_supplies,
     looks_like_chainkg,
     product_id,
     read_chainkg_source,
 )
+from innokg.loaders.registry import detect_kind
+
+from innokg.pipeline import merge_sources
 from tests.conftest import REPO
 
 FIXTURE = REPO / "tests" / "data" / "sources" / "chainkg"

@@ -32,7 +32,8 @@ def test_demo_then_info(tmp_path: Path) -> None:
     assert "SYNTHETIC DATA" in text and "generator: scale 800, seed 5" in text
     assert "empty:" not in text  # every label and edge type populated
     code, text = run("info", str(out), "--json")
-    assert json.loads(text)["generator"] == {"name": "loaders.synthetic", "scale": 800, "seed": 5}
+    generator = {"name": "innokg.loaders.synthetic", "scale": 800, "seed": 5}
+    assert json.loads(text)["generator"] == generator
 
 
 def test_demo_json_and_quiet(tmp_path: Path) -> None:

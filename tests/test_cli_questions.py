@@ -149,28 +149,28 @@ def test_user_errors_are_one_clean_message(
 
 
 def test_command_choices_agree_with_the_query_modules() -> None:
-    from queries.gaps import GAP_KINDS
-    from queries.partners import KINDS
+    from innokg.queries.gaps import GAP_KINDS
+    from innokg.queries.partners import KINDS
 
     assert tuple(GAP_KINDS) == questions.GAP_KINDS
     assert tuple(KINDS) == questions.PARTNER_KINDS
 
 
 def test_every_question_and_command_is_documented() -> None:
-    import queries.clusters
-    import queries.evaluate
-    import queries.gaps
-    import queries.indicators
-    import queries.partners
+    import innokg.queries.clusters
+    import innokg.queries.evaluate
+    import innokg.queries.gaps
+    import innokg.queries.indicators
+    import innokg.queries.partners
 
     text = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
     text += (REPO / "docs" / "partners.md").read_text(encoding="utf-8")
     for module in (
-        queries.clusters,
-        queries.gaps,
-        queries.partners,
-        queries.indicators,
-        queries.evaluate,
+        innokg.queries.clusters,
+        innokg.queries.gaps,
+        innokg.queries.partners,
+        innokg.queries.indicators,
+        innokg.queries.evaluate,
     ):
         for name in module.__all__:
             if callable(getattr(module, name)) and name[0].islower():

@@ -6,15 +6,15 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-
-from graph.ecosystem import EcosystemGraph
-from graph.errors import QueryError
-from queries.clusters import (
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.queries.clusters import (
     cluster_labels,
     cluster_members,
     single_sourced_inputs,
     supply_clusters,
 )
+
 from tests.factory import make_graph
 
 

@@ -11,10 +11,10 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import InnokgError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import InnokgError
-from graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.cli import main
 from innokg.exports import export_graph, neo4j_header
 from tests.factory import make_graph
@@ -263,7 +263,7 @@ def test_rdf_formats_go_through_the_rdf_module(
     hostile: EcosystemGraph, tmp_path: Path, fmt: str
 ) -> None:
     rdflib = pytest.importorskip("rdflib")
-    pytest.importorskip("graph.rdf")
+    pytest.importorskip("innokg.graph.rdf")
     out = tmp_path / f"g.{fmt}"
     assert export_graph(hostile, fmt, out) == [out]
     g = rdflib.Graph().parse(out, format="turtle" if fmt == "ttl" else "nt")

@@ -18,13 +18,13 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from innokg.graph.errors import InnokgError, SourceError
+from innokg.graph.validate import validate_tables
+from innokg.loaders.base import Ledger
+from innokg.loaders.chainkg import _FILES, MAX_VALUE, _read_jsonl, read_chainkg_source
 
 import tests.test_fuzz_tables  # noqa: F401  (registers the "ci" and "long" profiles)
-from graph.errors import InnokgError, SourceError
-from graph.validate import validate_tables
 from innokg.pipeline import merge_sources
-from loaders.base import Ledger
-from loaders.chainkg import _FILES, MAX_VALUE, _read_jsonl, read_chainkg_source
 from tests.conftest import REPO
 
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -14,10 +14,9 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from graph.errors import InnokgError
-from graph.validate import validate_tables
-from loaders.tables import decode_text, read_tables_source
+from innokg.graph.errors import InnokgError
+from innokg.graph.validate import validate_tables
+from innokg.loaders.tables import decode_text, read_tables_source
 
 settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

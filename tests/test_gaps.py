@@ -7,10 +7,9 @@ import math
 import networkx as nx
 import pandas as pd
 import pytest
-
-from graph.ecosystem import EcosystemGraph
-from graph.errors import QueryError
-from queries.gaps import (
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.queries.gaps import (
     CORE_COLUMNS,
     GAP_KINDS,
     brokers,
@@ -23,6 +22,7 @@ from queries.gaps import (
     target_gaps,
     unspanned_cluster_pairs,
 )
+
 from tests.factory import make_graph
 
 

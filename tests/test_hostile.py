@@ -25,10 +25,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import PackageError
+from innokg.graph.package import read_tables, write_package
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import PackageError
-from graph.package import read_tables, write_package
 from innokg.cli import main
 from tests.conftest import REPO
 from tests.factory import make_tables
@@ -241,7 +241,9 @@ def source_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str,
     package = root / "package"
     write_package(make_tables({"Product": [{"id": "p", "name": "钢材"}]}), package, sources=[])
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["tests.test_hostile", "loaders.chainkg", "loaders.rdf"])
+    ctx.set_forkserver_preload(
+        ["tests.test_hostile", "innokg.loaders.chainkg", "innokg.loaders.rdf"]
+    )
     runs: dict[str, dict[str, object]] = {}
     for i in range(0, len(RUN_CASES), 2):
         started = []

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from graph.ecosystem import EcosystemGraph
-from graph.errors import QueryError
-from queries.arrays import resolve_city, resolve_industries
-from queries.indicators import (
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.queries.arrays import resolve_city, resolve_industries
+from innokg.queries.indicators import (
     INDICATORS,
     latest_year,
     policy_indicators,
     policy_measures,
     typical_cases,
 )
+
 from tests.factory import make_graph
 
 MEASURES = [

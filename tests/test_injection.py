@@ -23,8 +23,8 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
+from innokg.graph.package import DATABASE_FILE, read_manifest
 
-from graph.package import DATABASE_FILE, read_manifest
 from innokg.cli import main
 from tests.browser import Browser, find_chromium
 from tests.factory import make_tables
@@ -122,7 +122,7 @@ def package(work: Path) -> Path:
 
 
 def names_in(package: Path) -> dict[str, str]:
-    from graph.package import read_tables
+    from innokg.graph.package import read_tables
 
     nodes, _, _ = read_tables(package)
     return {r.id: r.name for df in nodes.values() for r in df[["id", "name"]].itertuples()}

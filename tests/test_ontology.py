@@ -6,12 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME
-from rdflib.plugins.parsers.jsonld import to_rdf
-
-from graph.ontology import (
+from innokg.graph.ontology import (
     CLASS_ALIGNMENT,
     DATA_PROPERTIES,
     IK,
@@ -26,7 +21,12 @@ from graph.ontology import (
     ontology_graph,
     serialize_ontology,
 )
-from graph.schema import EDGE_TYPES, NODE_LABELS
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME
+from rdflib.plugins.parsers.jsonld import to_rdf
+
 from innokg.cli import main
 from tests.conftest import REPO
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import NodeNotFound, PackageError
+from innokg.graph.package import read_manifest, read_tables, write_package
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import NodeNotFound, PackageError
-from graph.package import read_manifest, read_tables, write_package
 from innokg.pipeline import build_demo
 from tests.factory import make_tables
 

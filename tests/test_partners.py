@@ -8,11 +8,10 @@ from itertools import combinations
 import networkx as nx
 import numpy as np
 import pytest
-
-from graph.ecosystem import EcosystemGraph
-from graph.errors import NodeNotFound, QueryError
-from queries import partners, reasons
-from queries.partners import (
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import NodeNotFound, QueryError
+from innokg.queries import partners, reasons
+from innokg.queries.partners import (
     KINDS,
     PRIOR,
     adamic_adar,
@@ -21,6 +20,7 @@ from queries.partners import (
     path_scores,
     score_pairs,
 )
+
 from tests.factory import make_graph
 
 

@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
-from graph.errors import QueryError
-from graph.stores.base import (
+from innokg.graph.errors import QueryError
+from innokg.graph.stores.base import (
     check_parameters,
     engine_error,
     mask,
@@ -16,7 +15,7 @@ from graph.stores.base import (
     plain,
     write_clauses,
 )
-from queries.library import (
+from innokg.queries.library import (
     LIBRARY,
     PARAM_TYPES,
     adapt,
@@ -282,7 +281,7 @@ def test_plain_turns_embedded_nodes_into_property_dicts() -> None:
 
 
 def test_docs_show_the_schema_as_cypher_sees_it() -> None:
-    from graph.schema import EDGE_TYPES, NODE_LABELS
+    from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 
     doc = (REPO / "docs" / "cypher.md").read_text(encoding="utf-8")
     section = doc.split("## The schema as Cypher sees it")[1].split("\n## ")[0]

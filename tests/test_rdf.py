@@ -10,15 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS
-from rdflib.plugins.parsers.jsonld import to_rdf
-
-from graph.errors import InnokgError, SourceError, ValidationError
-from graph.ontology import CONTEXT_IRI, IK
-from graph.package import read_tables
-from graph.rdf import (
+from innokg.graph.errors import InnokgError, SourceError, ValidationError
+from innokg.graph.ontology import CONTEXT_IRI, IK
+from innokg.graph.package import read_tables
+from innokg.graph.rdf import (
     EXPORT_FORMATS,
     decode_id,
     encode_id,
@@ -26,9 +21,14 @@ from graph.rdf import (
     load_rdf_graph,
     read_rdf,
 )
-from graph.validate import Tables, validate_tables
+from innokg.graph.validate import Tables, validate_tables
+from innokg.loaders.registry import detect_kind
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS
+from rdflib.plugins.parsers.jsonld import to_rdf
+
 from innokg.cli import main
-from loaders.base import detect_kind
 from tests.factory import make_tables
 
 FORMATS = list(EXPORT_FORMATS)

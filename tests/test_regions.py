@@ -6,18 +6,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from graph.errors import SourceError
-from graph.validate import validate_tables
-from loaders.base import detect_kind
-from loaders.reference import henan_regions
-from loaders.regions import (
+from innokg.graph.errors import SourceError
+from innokg.graph.validate import validate_tables
+from innokg.loaders.reference import henan_regions
+from innokg.loaders.regions import (
     RegionResolver,
     looks_like_regions,
     normalise_code,
     read_regions_source,
     short_name,
 )
+from innokg.loaders.registry import detect_kind
+
 from tests.conftest import REPO
 
 FIXTURE = REPO / "tests" / "data" / "sources" / "regions"

@@ -7,17 +7,17 @@ from typing import Any
 
 import pandas as pd
 import pytest
-
-from graph.errors import SourceError
-from graph.validate import validate_tables
-from innokg.pipeline import merge_sources
-from loaders.base import SourceTables
-from loaders.resolve import (
+from innokg.graph.errors import SourceError
+from innokg.graph.validate import validate_tables
+from innokg.loaders.base import SourceTables
+from innokg.loaders.resolve import (
     normalise_org_name,
     normalise_stock_code,
     read_overrides,
     resolve_entities,
 )
+
+from innokg.pipeline import merge_sources
 
 
 def source(

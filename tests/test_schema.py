@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, edge_columns, node_columns
+from innokg.graph.schema_doc import render_schema_markdown
+from innokg.graph.validate import is_valid_uscc, uscc_check_char
 
-from graph.schema import EDGE_TYPES, NODE_LABELS, edge_columns, node_columns
-from graph.schema_doc import render_schema_markdown
-from graph.validate import is_valid_uscc, uscc_check_char
 from tests.conftest import REPO
 
 
 def test_docs_schema_is_generated_from_the_schema() -> None:
     committed = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
     assert committed == render_schema_markdown(), (
-        "docs/schema.md is stale: run `python -m graph.schema_doc > docs/schema.md`"
+        "docs/schema.md is stale: run `python -m innokg.graph.schema_doc > docs/schema.md`"
     )
 
 

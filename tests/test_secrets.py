@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from innokg.graph.package import read_manifest, write_package
 
-from graph.package import read_manifest, write_package
 from innokg.cli import main
 from tests.bolt_server import BoltServer
 from tests.test_stores import tiny_tables

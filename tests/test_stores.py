@@ -19,14 +19,14 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 import pytest
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError, StoreError
+from innokg.graph.package import DATABASE_FILE
+from innokg.graph.stores.base import QueryRunner
+from innokg.graph.stores.embedded import EmbeddedStore, create_database
+from innokg.graph.validate import Tables, validate_tables
+from innokg.queries.library import load_library, run_query
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import QueryError, StoreError
-from graph.package import DATABASE_FILE
-from graph.stores.base import QueryRunner
-from graph.stores.embedded import EmbeddedStore, create_database
-from graph.validate import Tables, validate_tables
-from queries.library import load_library, run_query
 from tests.bolt_server import BoltServer
 from tests.factory import make_tables
 
@@ -617,7 +617,7 @@ def opened(
 
 
 def bolt_store(server: BoltServer, database: str, *, write: bool = False) -> Any:
-    from graph.stores.neo4j import Neo4jStore
+    from innokg.graph.stores.neo4j import Neo4jStore
 
     return Neo4jStore(
         server.uri,
@@ -840,7 +840,7 @@ def test_databases_are_kept_apart(bolt_server: BoltServer, tiny: Tables) -> None
 
 @pytest.mark.bolt
 def test_wrong_password_is_a_clear_message(bolt_server: BoltServer) -> None:
-    from graph.stores.neo4j import Neo4jStore
+    from innokg.graph.stores.neo4j import Neo4jStore
 
     with pytest.raises(StoreError) as info:
         Neo4jStore(bolt_server.uri, user="root", password="not-the-password-42")
@@ -875,7 +875,7 @@ def test_pull_gives_back_the_tables(bolt_server: BoltServer, tiny: Tables) -> No
 
 READER = """
 import sys
-from graph.stores.embedded import EmbeddedStore
+from innokg.graph.stores.embedded import EmbeddedStore
 with EmbeddedStore(sys.argv[1]) as db:
     print(db.run("MATCH (n) RETURN count(n) AS n")["n"][0])
 """

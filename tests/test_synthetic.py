@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from graph.ecosystem import EcosystemGraph
-from graph.schema import EDGE_TYPES, NODE_LABELS
-from graph.validate import validate_tables
-from loaders.synthetic import CITY_PROFILES, generate
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
+from innokg.graph.validate import validate_tables
+from innokg.loaders.synthetic import CITY_PROFILES, generate
 
 
 @pytest.fixture(scope="module")

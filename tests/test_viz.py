@@ -12,15 +12,15 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import InnokgError, NodeNotFound, QueryError
+from innokg.queries.arrays import arrays
+from innokg.queries.clusters import cluster_members, supply_clusters
+from innokg.queries.partners import candidate_partners
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import InnokgError, NodeNotFound, QueryError
 from innokg import viz
 from innokg.cli import main
 from innokg.commands import visual
-from queries.arrays import arrays
-from queries.clusters import cluster_members, supply_clusters
-from queries.partners import candidate_partners
 from tests.browser import Browser, Page, find_chromium
 from tests.conftest import REPO
 from tests.factory import make_graph

@@ -32,8 +32,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
-
-from graph.errors import QueryError
+from innokg.graph.errors import QueryError
 
 __all__ = [
     "QueryRunner",
@@ -262,7 +261,7 @@ def edges_by_endpoints(
     among its smaller labels only and the rest take the largest, which keeps the hash
     tables small.
     """
-    from graph.schema import EDGE_TYPES
+    from innokg.graph.schema import EDGE_TYPES
 
     indexes: dict[str, pd.Index] = {}
     sizes = {label: len(df) for label, df in nodes.items()}

@@ -1,12 +1,12 @@
 """The embedded Cypher database (ladybug), inside a graph package.
 
-The DDL is generated from :mod:`graph.schema`; tables are bulk-loaded with ``COPY``
+The DDL is generated from :mod:`innokg.graph.schema`; tables are bulk-loaded with ``COPY``
 from Parquet, never row by row.  Readers open the file read-only, which the engine
 enforces: a write through a read-only connection fails in the database itself.
 Several processes may read one database at once while none writes.
 
 ladybug's Cypher differs from Neo4j's in a few places; the one adapter for them
-is :func:`queries.library.adapt`, applied by the command line before a query
+is :func:`innokg.queries.library.adapt`, applied by the command line before a query
 reaches :class:`EmbeddedStore`.
 """
 
@@ -17,10 +17,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from graph.errors import QueryError, StoreError
-from graph.schema import EDGE_TYPES, NODE_LABELS, DType
-from graph.stores.base import QueryRunner, edges_by_endpoints, engine_error, plain
-from graph.validate import Tables
+from innokg.graph.errors import QueryError, StoreError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, DType
+from innokg.graph.stores.base import QueryRunner, edges_by_endpoints, engine_error, plain
+from innokg.graph.validate import Tables
 
 __all__ = ["EmbeddedStore", "create_database", "ddl"]
 
@@ -70,7 +70,7 @@ def create_database(db_path: str | Path, tables: Tables) -> dict[str, str]:
     db_path : path
         The database file to create (``graph.lbdb`` in a package).
     tables : Tables
-        Validated tables (see :func:`graph.validate.validate_tables`).
+        Validated tables (see :func:`innokg.graph.validate.validate_tables`).
 
     Returns
     -------

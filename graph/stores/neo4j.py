@@ -13,14 +13,14 @@ This is the only module that imports the official ``neo4j`` driver.
   MERGE makes it idempotent and resumable: pushing again changes nothing, and a
   push interrupted half-way completes when run again.  Parallel edges (same type,
   same endpoints) are told apart by ``_seq``, their rank in the package.
-- **Pulling** reads every label and edge type of :mod:`graph.schema` back as raw
+- **Pulling** reads every label and edge type of :mod:`innokg.graph.schema` back as raw
   tables, for validation like any other source.
 
 Credentials are passed to the driver and nowhere else: not into messages, not into
 packages.  A URI with an ``@`` anywhere in it is refused without being echoed (a
 password holding ``#``, ``?`` or ``/`` would otherwise hide the ``@`` from a URL
 parser).  Label, type and property names in the statements built here come from
-:mod:`graph.schema` only; every value travels as a parameter.
+:mod:`innokg.graph.schema` only; every value travels as a parameter.
 
 The driver's own log lines (retries, dropped connections) go to the ``neo4j`` logger;
 innokg adds no handler for them, so they reach a terminal only where an application
@@ -37,10 +37,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
-
-from graph.errors import QueryError, StoreError
-from graph.schema import EDGE_ENDPOINT_COLUMNS, EDGE_TYPES, NODE_LABELS
-from graph.stores.base import QueryRunner, edges_by_endpoints, engine_error, plain
+from innokg.graph.errors import QueryError, StoreError
+from innokg.graph.schema import EDGE_ENDPOINT_COLUMNS, EDGE_TYPES, NODE_LABELS
+from innokg.graph.stores.base import QueryRunner, edges_by_endpoints, engine_error, plain
 
 __all__ = ["SCHEMES", "Neo4jStore", "PushReport", "redact_uri"]
 
@@ -443,7 +442,7 @@ class Neo4jStore(QueryRunner):
         -------
         nodes, edges : dict of str to DataFrame
             Raw tables (one per label / type that has rows) for
-            :func:`graph.validate.validate_tables`.
+            :func:`innokg.graph.validate.validate_tables`.
         warnings : list of str
             Labels and edge types on the server that the schema does not know.
         """

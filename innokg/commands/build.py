@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from graph.errors import PackageError
-from graph.package import read_manifest
-from graph.schema import EDGE_TYPES, NODE_LABELS
-from graph.validate import validate_tables
+from innokg.graph.errors import PackageError
+from innokg.graph.package import read_manifest
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
+from innokg.graph.validate import validate_tables
 from innokg.pipeline import build_demo, build_from_sources, combine_sources, load_sources
 from innokg.progress import StepProgress
 

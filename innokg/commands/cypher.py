@@ -17,11 +17,11 @@ from typing import Any
 
 import click
 
-from graph.errors import QueryError
-from graph.package import DATABASE_FILE, read_manifest, read_tables, write_package
-from graph.stores.base import QueryRunner, mask
+from innokg.graph.errors import QueryError
+from innokg.graph.package import DATABASE_FILE, read_manifest, read_tables, write_package
+from innokg.graph.stores.base import QueryRunner, mask
 from innokg.output import FORMATS, write_table
-from queries.library import adapt, get_query, infer_value, load_library, run_query
+from innokg.queries.library import adapt, get_query, infer_value, load_library, run_query
 
 __all__ = ["COMMANDS"]
 
@@ -137,12 +137,12 @@ def _open(
     if package is None:
         if not uri:
             raise click.UsageError("name a graph PACKAGE, or a Bolt server with --uri / NEO4J_URI")
-        from graph.stores.neo4j import Neo4jStore
+        from innokg.graph.stores.neo4j import Neo4jStore
 
         return Neo4jStore(
             uri, user=user, password=_password(), database=database, read_only=not write
         )
-    from graph.stores.embedded import EmbeddedStore
+    from innokg.graph.stores.embedded import EmbeddedStore
 
     read_manifest(package)
     if write:
@@ -375,7 +375,7 @@ def push(
     completes when run again.  Nodes already on the server and not in the package
     are left alone.
     """
-    from graph.stores.neo4j import Neo4jStore
+    from innokg.graph.stores.neo4j import Neo4jStore
 
     if not uri:
         raise click.UsageError("name the server with --uri or NEO4J_URI")
@@ -420,9 +420,9 @@ def pull(
     Reads every label and edge type of the schema, validates them like any other
     source, and writes a package with its embedded database.
     """
-    from graph.stores.embedded import create_database
-    from graph.stores.neo4j import Neo4jStore, redact_uri
-    from graph.validate import validate_tables
+    from innokg.graph.stores.embedded import create_database
+    from innokg.graph.stores.neo4j import Neo4jStore, redact_uri
+    from innokg.graph.validate import validate_tables
 
     if not uri:
         raise click.UsageError("name the server with --uri or NEO4J_URI")

@@ -16,8 +16,8 @@ from typing import Any
 import click
 import pandas as pd
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import InnokgError
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import InnokgError
 from innokg.output import FORMATS, write_table
 
 __all__ = ["COMMANDS"]
@@ -200,7 +200,7 @@ def clusters(
       innokg clusters innokg-demo --members all --format csv --out members.csv
       innokg clusters rebuilt-demo --previous members.csv
     """
-    from queries.clusters import cluster_members, supply_clusters
+    from innokg.queries.clusters import cluster_members, supply_clusters
 
     G = _open(package)
     options: dict[str, Any] = {
@@ -283,8 +283,8 @@ def gaps(
       innokg gaps innokg-demo --kind below_target --year 2018
       innokg gaps innokg-demo --kind structural_hole --format csv --out holes.csv
     """
-    from queries.gaps import GAP_KINDS as QUERY_KINDS
-    from queries.gaps import collaboration_gaps
+    from innokg.queries.gaps import GAP_KINDS as QUERY_KINDS
+    from innokg.queries.gaps import collaboration_gaps
 
     G = _open(package)
     _synthetic_note(G)
@@ -380,7 +380,7 @@ def partners(
       innokg partners innokg-demo --kind enterprise-institute --city 郑州 -k 10
       innokg partners innokg-demo --per-source 20 --size large --size medium --out p.xlsx
     """
-    from queries.partners import candidate_partners
+    from innokg.queries.partners import candidate_partners
 
     G = _open(package)
     _synthetic_note(G)
@@ -450,8 +450,8 @@ def indicators(
       innokg indicators innokg-demo --by city --year 2018
       innokg indicators innokg-demo --typical-cases --year 2018
     """
-    from queries.indicators import policy_indicators
-    from queries.indicators import typical_cases as cases
+    from innokg.queries.indicators import policy_indicators
+    from innokg.queries.indicators import typical_cases as cases
 
     G = _open(package)
     _synthetic_note(G)
@@ -533,7 +533,7 @@ def evaluate_partners_command(
     Example:
       innokg evaluate partners innokg-demo
     """
-    from queries.evaluate import evaluate_partners
+    from innokg.queries.evaluate import evaluate_partners
 
     G = _open(package)
     df = evaluate_partners(

@@ -4,7 +4,7 @@
 ``innokg sparql`` runs a read-only SPARQL query on a package or an RDF file.
 ``innokg validate --shacl FILE_OR_PACKAGE`` (in :mod:`innokg.commands.build`)
 calls :func:`shacl_check` here.  Exporting a package as RDF is
-:func:`graph.rdf.export_package`, behind ``innokg export --format ttl|nt|jsonld|trig``.
+:func:`innokg.graph.rdf.export_package`, behind ``innokg export --format ttl|nt|jsonld|trig``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from pathlib import Path
 
 import click
 
-from graph.errors import InnokgError
-from graph.ontology import ONTOLOGY_FORMATS, serialize_ontology
+import innokg.queries
+from innokg.graph.errors import InnokgError
+from innokg.graph.ontology import ONTOLOGY_FORMATS, serialize_ontology
 from innokg.output import write_table
 
 __all__ = ["COMMANDS", "EXAMPLES", "example_queries", "shacl_check"]
 
 #: The folder of example SPARQL queries shipped with innokg.
-EXAMPLES = Path(__file__).resolve().parents[2] / "queries" / "sparql"
+EXAMPLES = Path(innokg.queries.__file__).resolve().parent / "sparql"
 
 
 def example_queries() -> dict[str, Path]:
@@ -138,7 +139,7 @@ def sparql(
       innokg sparql innokg-demo "SELECT (COUNT(*) AS ?n) WHERE { ?e a ik:Enterprise }"
       innokg sparql innokg-demo -f suppliers_of_enterprise --param enterprise=E000330
     """
-    from graph.rdf import run_sparql
+    from innokg.graph.rdf import run_sparql
 
     text = _query_text(query, query_file)
     df = run_sparql(package, text, params=_params(params))
@@ -151,7 +152,7 @@ def shacl_check(target: Path) -> int:
     Prints the violations in plain words (or that the data conforms) and returns
     the exit code: 0 when it conforms, 1 when it does not.
     """
-    from graph.rdf import shacl_validate
+    from innokg.graph.rdf import shacl_validate
 
     if not target.exists():
         raise InnokgError(f"{target}: no such file or package")

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import click
 
-from graph.ecosystem import EcosystemGraph
-from graph.errors import InnokgError
 from innokg.exports import EXPORT_FORMATS, RDF_FORMATS, export_graph
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import InnokgError
 
 __all__ = ["COMMANDS"]
 
 
 def _rdf_available() -> bool:
     try:
-        return importlib.util.find_spec("graph.rdf") is not None
+        return importlib.util.find_spec("innokg.graph.rdf") is not None
     except (ImportError, ValueError):
         return False
 

@@ -1,0 +1,153 @@
+"""The source kinds ``innokg build`` can read, and how a source is named.
+
+A source is written ``kind:path`` on the command line (``tables:my_tables/``); where
+the kind is left out it is detected from the path when exactly one kind recognises it.
+
+The built-in kinds are registered when this module is imported.  Other packages add
+theirs through the ``innokg.sources`` entry-point group: each entry point names an
+object with a ``reader`` and a ``detector`` attribute (a module or a class will do),
+registered under the entry point's name the first time a kind is looked up.  A
+kind registered with :func:`register` replaces a built-in or plug-in of the same
+name; it never hides the others.
+
+Examples
+--------
+>>> "tables" in known_kinds() and "chainkg" in known_kinds()
+True
+>>> from pathlib import Path
+>>> register("mine", lambda path: SourceTables("mine", str(path)), lambda path: False)
+>>> "tables" in known_kinds(), "mine" in known_kinds()
+(True, True)
+>>> parse_source("mine:folder/")
+('mine', PosixPath('folder'))
+>>> unregister("mine")
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from innokg.graph.errors import SourceError
+from innokg.loaders.base import SourceTables
+from innokg.loaders.chainkg import looks_like_chainkg, read_chainkg_source
+from innokg.loaders.rdf import looks_like_rdf, read_rdf_source
+from innokg.loaders.regions import looks_like_regions, read_regions_source
+from innokg.loaders.tables import looks_like_tables, read_tables_source
+from innokg.loaders.universities import looks_like_universities, read_universities_source
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Detector",
+    "Reader",
+    "detect_kind",
+    "known_kinds",
+    "parse_source",
+    "read_source",
+    "register",
+    "unregister",
+]
+
+#: The entry-point group through which other packages add source kinds.
+ENTRY_POINT_GROUP = "innokg.sources"
+
+Reader = Callable[..., SourceTables]
+Detector = Callable[[Path], bool]
+
+_KINDS: dict[str, tuple[Reader, Detector]] = {
+    "tables": (read_tables_source, looks_like_tables),
+    "chainkg": (read_chainkg_source, looks_like_chainkg),
+    "regions": (read_regions_source, looks_like_regions),
+    "universities": (read_universities_source, looks_like_universities),
+    "rdf": (read_rdf_source, looks_like_rdf),
+}
+_plugins_loaded = False
+
+
+def register(kind: str, reader: Reader, detector: Detector) -> None:
+    """Make a source kind available to ``innokg build``.
+
+    ``reader(path, **options)`` may take keyword options (``scope``, ...);
+    :func:`read_source` passes it only those it declares.  ``detector(path)`` says
+    whether a bare path (no ``kind:``) is a source of this kind.
+    """
+    if not kind.isidentifier():
+        raise ValueError(f"source kind {kind!r} must be a name such as 'tables'")
+    _load_plugins()
+    _KINDS[kind] = (reader, detector)
+
+
+def unregister(kind: str) -> None:
+    """Forget a source kind (no-op when it is not known)."""
+    _KINDS.pop(kind, None)
+
+
+def _load_plugins() -> None:
+    """Register the kinds other installed packages declare, once, built-ins first."""
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in _KINDS:
+            continue
+        try:
+            target = ep.load()
+            _KINDS[ep.name] = (target.reader, target.detector)
+        except Exception as exc:  # a broken plug-in must not stop the built-in kinds
+            raise SourceError(
+                f"source kind {ep.name!r} from {ep.value} could not be loaded ({exc}); "
+                "reinstall or uninstall the package that provides it"
+            ) from None
+
+
+def known_kinds() -> list[str]:
+    """Every source kind, built-ins first."""
+    _load_plugins()
+    return list(_KINDS)
+
+
+def detect_kind(path: Path) -> str:
+    """The kind of source at ``path``, when exactly one kind recognises it."""
+    _load_plugins()
+    hits = [k for k, (_, detect) in _KINDS.items() if detect(path)]
+    if len(hits) == 1:
+        return hits[0]
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or folder")
+    if hits:
+        raise SourceError(f"{path}: could be any of {', '.join(hits)}; write it as KIND:{path}")
+    raise SourceError(
+        f"{path}: cannot tell what kind of source this is; write it as KIND:PATH with KIND one of "
+        + ", ".join(_KINDS)
+    )
+
+
+def parse_source(text: str) -> tuple[str, Path]:
+    """Split ``kind:path`` (or a bare path, kind detected) into its parts."""
+    _load_plugins()
+    kind, sep, rest = text.partition(":")
+    if sep and kind in _KINDS:
+        return kind, Path(rest)
+    if sep and len(kind) > 1 and "/" not in kind and kind.isidentifier():
+        raise SourceError(
+            f"{text}: unknown source kind {kind!r}; known kinds: " + ", ".join(_KINDS)
+        )
+    path = Path(text)
+    return detect_kind(path), path
+
+
+def read_source(text: str, **options: Any) -> SourceTables:
+    """Read one source given as ``kind:path`` or a path.
+
+    ``options`` (``scope="henan"``, ...) reach the readers that accept them; a
+    reader that does not is called without them.
+    """
+    kind, path = parse_source(text)
+    reader, _ = _KINDS[kind]
+    accepted = inspect.signature(reader).parameters
+    given = {k: v for k, v in options.items() if k in accepted and v is not None}
+    return reader(path, **given)

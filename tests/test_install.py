@@ -1,0 +1,60 @@
+"""What ``pip install .`` puts on a user's machine: one ``innokg`` namespace and its data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = out.glob("innokg-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        return zf.namelist()
+
+
+@pytest.mark.slow
+def test_wheel_installs_one_namespace(wheel_names: list[str]) -> None:
+    tops = {name.split("/")[0] for name in wheel_names}
+    assert {t for t in tops if not t.endswith(".dist-info")} == {"innokg"}
+    for layer in ("graph", "loaders", "queries", "commands"):
+        assert f"innokg/{layer}/__init__.py" in wheel_names
+
+
+@pytest.mark.slow
+def test_wheel_carries_data_files(wheel_names: list[str]) -> None:
+    expected = [
+        "innokg/graph/py.typed",
+        "innokg/loaders/data/henan_regions.csv",
+        "innokg/queries/cypher/customers_of.cypher",
+        "innokg/queries/sparql",
+    ]
+    for path in expected:
+        assert any(n.startswith(path) for n in wheel_names), path
+
+
+def test_every_source_folder_is_a_listed_package() -> None:
+    """A new sub-folder must be added to setup.cfg's packages, or it is not installed."""
+    cfg = (REPO / "setup.cfg").read_text(encoding="utf-8")
+    listed = cfg.split("\npackages =", 1)[1].split("include_package_data")[0].split()
+    mapping = {"graph": "innokg.graph", "loaders": "innokg.loaders", "queries": "innokg.queries",
+               "innokg": "innokg"}
+    found = set()
+    for folder, name in mapping.items():
+        for init in (REPO / folder).rglob("__init__.py"):
+            rel = init.parent.relative_to(REPO / folder).parts
+            found.add(".".join((name, *rel)))
+    assert found == set(listed)
