@@ -35,8 +35,9 @@ __all__ = [
     "node_columns",
 ]
 
-#: Bumped on any change that an older reader could not read.  Packages record it.
-SCHEMA_VERSION = "1.0"
+#: Major: bumped on any change an older reader could not read; minor: additions (1.1: city
+#: figures, development zones, technology centres, SPECIALISES_IN).  Packages record it.
+SCHEMA_VERSION = "1.1"
 
 DType = Literal["string", "int", "float", "bool", "year"]
 
@@ -267,8 +268,18 @@ _LABELS = [
                 "open_innovation",
                 "public_tech_service",
                 "shuangchuang_base",
+                "enterprise_tech_center",
             ),
         ),
+        Prop(
+            "level",
+            "string",
+            "认定级别",
+            "level of recognition",
+            values=("national", "provincial", "municipal"),
+        ),
+        Prop("branch", "bool", "分中心", "branch centre"),
+        _year("list_year", "名单年份", "year of the list it appears in"),
         _year("demonstration", "示范认定年份", "demonstration (year recognised)"),
     ),
     _node(
@@ -285,6 +296,15 @@ _LABELS = [
             values=("province", "city", "county"),
         ),
         Prop("code", "string", "区划代码", "NBS division code", check="nbs_code"),
+        Prop("lon", "float", "经度", "longitude of the city's point", minimum=-180, maximum=180),
+        Prop("lat", "float", "纬度", "latitude of the city's point", minimum=-90, maximum=90),
+        Prop("population_registered", "int", "户籍人口", "registered population", minimum=0),
+        Prop("population_resident", "int", "常住人口", "resident population", minimum=0),
+        _year("population_year", "人口年份", "year of the population figures"),
+        Prop("gdp", "float", "地区生产总值（亿元）", "GDP (100 million CNY)", minimum=0),
+        _year("gdp_year", "生产总值年份", "year of the GDP figure"),
+        Prop("patents", "int", "专利授权数", "patents granted", minimum=0),
+        _year("patents_year", "专利年份", "year of the patent figure"),
     ),
     _node(
         "Zone",
@@ -302,8 +322,15 @@ _LABELS = [
                 "new_industrialization_base",
                 "shuangchuang_base",
                 "high_tech_zone",
+                "economic_development_zone",
+                "comprehensive_pilot_zone",
+                "urban_rural_demonstration_zone",
+                "industrial_park",
+                "free_trade_zone",
             ),
         ),
+        Prop("code", "string", "区划代码", "NBS division code of a zone that has one",
+             check="nbs_code"),
     ),
     _node(
         "Industry",
@@ -387,6 +414,15 @@ _TYPES = [
         "in industry",
         "An organisation or zone -> its industry.",
         [("Enterprise", "Industry"), ("ResearchInstitute", "Industry"), ("Zone", "Industry")],
+    ),
+    _edge(
+        "SPECIALISES_IN",
+        "产业集聚",
+        "specialises in",
+        "A region -> an industry more concentrated there than nationally (location quotient).",
+        [("Region", "Industry")],
+        Prop("quotient", "float", "区位熵", "location quotient", minimum=0),
+        _year("year", "年份", "year of the figure"),
     ),
     _edge(
         "LOCATED_IN",

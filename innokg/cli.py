@@ -46,10 +46,12 @@ def main() -> None:
 
 
 def _register() -> None:
-    from innokg.commands import build, cypher, questions, rdf, visual
+    from innokg.commands import build, cypher, data, henan, questions, rdf, visual
 
     for command in [
         *build.COMMANDS,
+        *henan.COMMANDS,
+        *data.COMMANDS,
         *visual.COMMANDS,
         *cypher.COMMANDS,
         *rdf.COMMANDS,

@@ -43,7 +43,14 @@ from innokg.graph.stores.embedded import create_database
 from innokg.graph.validate import Tables, validate_tables
 from innokg.loaders.base import OUTCOMES, REJECT_COLUMNS, SourceTables
 from innokg.loaders.reference import henan_regions
-from innokg.loaders.regions import REGION_PREFIX, RegionResolver
+from innokg.loaders.regions import (
+    REGION_PREFIX,
+    ZONE_PREFIX,
+    RegionResolver,
+    division_id,
+    is_zone_code,
+    zone_kind,
+)
 from innokg.loaders.registry import read_source
 from innokg.loaders.resolve import (
     CONFLICT_COLUMNS,
@@ -59,6 +66,7 @@ __all__ = [
     "Merged",
     "build_demo",
     "build_from_sources",
+    "build_from_tables",
     "combine_sources",
     "load_sources",
     "merge_sources",
@@ -260,7 +268,11 @@ def _add_reference_regions(
     have = set().union(
         *(set(df["id"].astype(str)) for df in nodes.values() if len(df) and "id" in df)
     )
-    wanted = {v for v in located["to_id"].astype(str).unique() if v.startswith(REGION_PREFIX)}
+    wanted = {
+        v
+        for v in located["to_id"].astype(str).unique()
+        if v.startswith((REGION_PREFIX, ZONE_PREFIX))
+    }
     missing = wanted - have
     if not missing:
         return
@@ -268,16 +280,17 @@ def _add_reference_regions(
     parent = dict(zip(ref["code"], ref["parent_code"], strict=True))
     codes: set[str] = set()
     for rid in missing:
-        code = rid.removeprefix(REGION_PREFIX)
-        while code and code in parent and REGION_PREFIX + code not in have:
+        code = rid.removeprefix(REGION_PREFIX).removeprefix(ZONE_PREFIX)
+        while code and code in parent and division_id(code) not in have:
             codes.add(code)
             code = parent[code]
     if not codes:
         return
     rows = ref[ref["code"].isin(codes)]
+    zone = rows["code"].map(is_zone_code).astype(bool)
     new = pd.DataFrame(
         {
-            "id": REGION_PREFIX + rows["code"],
+            "id": rows["code"].map(division_id),
             "name": rows["name"],
             "level": rows["level"],
             "code": rows["code"],
@@ -288,11 +301,16 @@ def _add_reference_regions(
             "_source": REFERENCE_SOURCE,
         }
     )
+    zones = new[zone.to_numpy()].drop(columns=["level"])
+    zones["kind"] = zones["name"].map(zone_kind)
+    new = new[~zone.to_numpy()]
     nodes["Region"] = pd.concat([nodes.get("Region", pd.DataFrame()), new], ignore_index=True)
+    if len(zones):
+        nodes["Zone"] = pd.concat([nodes.get("Zone", pd.DataFrame()), zones], ignore_index=True)
     up = rows[rows["parent_code"] != ""]
     link = pd.DataFrame(
         {
-            "from_id": REGION_PREFIX + up["code"],
+            "from_id": up["code"].map(division_id),
             "to_id": REGION_PREFIX + up["parent_code"],
             "source": REFERENCE_SOURCE,
             "evidence": "observed",
@@ -304,6 +322,8 @@ def _add_reference_regions(
     )
     edges["LOCATED_IN"] = pd.concat([located, link], ignore_index=True)
     notes["regions added from the shipped Henan reference"] = len(new)
+    if len(zones):
+        notes["zones added from the shipped Henan reference"] = len(zones)
 
 
 def _edge_keys(etype: str, df: pd.DataFrame) -> list[str]:
@@ -645,6 +665,38 @@ def build_from_sources(
     overrides = read_overrides(mapping) if mapping else None
     with _timed(timings, "read the sources", report):
         sources = load_sources(specs, scope=scope)
+    info: dict[str, Any] = {"title": "innokg graph", "synthetic": False, "lenient": lenient}
+    if scope:
+        info["scope"] = scope
+    return build_from_tables(
+        sources,
+        out,
+        lenient=lenient,
+        database=database,
+        report=report,
+        overrides=overrides,
+        info=info,
+        timings=timings,
+    )
+
+
+def build_from_tables(
+    sources: list[SourceTables],
+    out: str | Path,
+    *,
+    lenient: bool = False,
+    database: bool = True,
+    report: Step | None = None,
+    overrides: pd.DataFrame | None = None,
+    info: dict[str, Any] | None = None,
+    timings: dict[str, float] | None = None,
+) -> BuildResult:
+    """Merge, validate and write sources already read (see :func:`build_from_sources`).
+
+    ``info`` goes into the manifest (title, scope, ...); ``timings`` collects the
+    seconds each step took, continuing those of the caller's reading.
+    """
+    timings = {} if timings is None else timings
     with _timed(timings, "merge the sources", report):
         merged = merge_sources(sources, overrides=overrides)
     with _timed(timings, "validate", report):
@@ -671,9 +723,7 @@ def build_from_sources(
         }
         for s in sources
     ]
-    info = {"title": "innokg graph", "synthetic": False, "lenient": lenient}
-    if scope:
-        info["scope"] = scope
+    info = info or {"title": "innokg graph", "synthetic": False, "lenient": lenient}
 
     def extra(tmp: Path) -> dict[str, Any]:
         merged.merges.reindex(columns=MERGE_COLUMNS).to_csv(tmp / MERGES_FILE, index=False)

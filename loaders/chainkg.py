@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 from innokg.graph.errors import SourceError
 from innokg.loaders.base import Ledger, SourceTables
+from innokg.loaders.crosswalk import gbt_industry_edges, gbt_industry_nodes, gbt_subclass_edges
 from innokg.loaders.regions import SCOPES, RegionResolver, short_name
 
 __all__ = [
@@ -1005,7 +1006,11 @@ def infer_supplies(
 
 
 def read_chainkg_source(
-    path: str | Path, *, scope: str = "all", fanout: int = FANOUT
+    path: str | Path,
+    *,
+    scope: str = "all",
+    fanout: int = FANOUT,
+    henan_codes: Collection[str] = (),
 ) -> SourceTables:
     """Read a ChainKnowledgeGraph folder into raw tables.
 
@@ -1022,6 +1027,10 @@ def read_chainkg_source(
         nothing kept are counted as filtered.
     fanout : int
         Bound of inferred SUPPLIES candidates (see :func:`infer_supplies`).
+    henan_codes : collection of str
+        Six-digit stock codes another source (a listing table) places in Henan; with
+        ``scope="henan"`` these companies are kept as Henan's too, although their
+        full names name no place (许继电气股份有限公司).
 
     Returns
     -------
@@ -1200,12 +1209,46 @@ def read_chainkg_source(
         ),
         "LOCATED_IN": located,
     }
+    _add_crosswalk(nodes, edges)
     if scope == "henan":
-        nodes, edges = _henan_scope(nodes, edges, located, ledger)
+        listed_here = {ENT_PREFIX + str(c)[:6] for c in henan_codes}
+        nodes, edges = _henan_scope(nodes, edges, located, ledger, also=listed_here)
+        source.notes["henan firms by name"] = int(located["from_id"].nunique())
+        source.notes["henan firms by listing"] = len(
+            listed_here & set(nodes["Enterprise"]["id"]) - set(located["from_id"])
+        )
     source.nodes = {k: v.reset_index(drop=True) for k, v in nodes.items()}
     source.edges = {k: v.reset_index(drop=True) for k, v in edges.items()}
     source.notes["supplies_inferred"] = len(source.edges["SUPPLIES"])
     return source
+
+
+def _add_crosswalk(nodes: dict[str, pd.DataFrame], edges: dict[str, pd.DataFrame]) -> None:
+    """GB/T 4754-2017 divisions beside the Shenwan industries, through the shipped crosswalk.
+
+    Each company gets inferred IN_INDUSTRY edges to the divisions its Shenwan industry
+    maps to (see :mod:`innokg.loaders.crosswalk`), so that questions asked by GB/T
+    4754 division (``C36``) work on the chain data as on the demo.
+    """
+    gbt = gbt_industry_edges(edges["IN_INDUSTRY"])
+    if gbt.empty:
+        return
+    codes = sorted(set(gbt["to_id"].str.removeprefix("industry:gbt4754:")))
+    made = {"_file": "(crosswalk)"}
+    ind = gbt_industry_nodes(codes)
+    sub = gbt_subclass_edges(codes)
+    nodes["Industry"] = pd.concat(
+        [nodes["Industry"], ind.assign(**made, _row=np.arange(1, len(ind) + 1))],
+        ignore_index=True,
+    )
+    edges["IN_INDUSTRY"] = pd.concat(
+        [edges["IN_INDUSTRY"], gbt.assign(**made, _row=np.arange(1, len(gbt) + 1))],
+        ignore_index=True,
+    )
+    edges["SUBCLASS_OF"] = pd.concat(
+        [edges["SUBCLASS_OF"], sub.assign(**made, _row=np.arange(1, len(sub) + 1))],
+        ignore_index=True,
+    )
 
 
 def _henan_scope(
@@ -1213,9 +1256,11 @@ def _henan_scope(
     edges: dict[str, pd.DataFrame],
     located: pd.DataFrame,
     ledger: Ledger,
+    *,
+    also: Collection[str] = (),
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """Keep Henan's firms and their chain neighbourhood; count the rest as filtered."""
-    henan = set(located["from_id"])
+    henan = set(located["from_id"]) | (set(also) & set(nodes["Enterprise"]["id"]))
     sup = edges["SUPPLIES"]
     near = _isin(sup["from_id"], henan) | _isin(sup["to_id"], henan)
     firms = henan | set(sup.loc[near, "from_id"]) | set(sup.loc[near, "to_id"])

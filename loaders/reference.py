@@ -1,5 +1,6 @@
 """Reference tables shipped with innokg: Henan's divisions, GB/T 4754 divisions, the
-seed policy's measures and the demo's product catalogue.
+seed policy's measures, the registered cities of Henan's listed companies and the
+demo's product catalogue.
 
 Each is a small CSV in ``loaders/data/`` with its source in the file's header.
 """
@@ -11,7 +12,13 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["demo_products", "henan_policy_measures", "henan_regions", "manufacturing_divisions"]
+__all__ = [
+    "demo_products",
+    "henan_listed_cities",
+    "henan_policy_measures",
+    "henan_regions",
+    "manufacturing_divisions",
+]
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -46,3 +53,19 @@ def henan_policy_measures() -> pd.DataFrame:
 def demo_products() -> pd.DataFrame:
     """The demo's product catalogue: key, name, name_en, industry, inputs, parent."""
     return _read("demo_products.csv")
+
+
+@cache
+def henan_listed_cities() -> pd.DataFrame:
+    """Registered city (and county) of Henan's listed companies, each with its basis.
+
+    Columns: symbol, name, fullname, city, county, basis (``name``: the full name
+    names the place; ``registered address``: the page in source_url states it),
+    source_url.  Rows with no established place have an empty city.
+
+    >>> cities = henan_listed_cities()
+    >>> set(cities.loc[cities["city"] != "", "basis"]) <= {"name", "registered address",
+    ...                                                   "office address"}
+    True
+    """
+    return _read("henan_listed_cities.csv")

@@ -54,16 +54,34 @@ __all__ = [
     "HENAN",
     "REGION_PREFIX",
     "SCOPES",
+    "ZONE_PREFIX",
     "RegionResolver",
     "Resolution",
+    "division_id",
+    "is_zone_code",
     "looks_like_regions",
     "read_regions_source",
     "region_id",
     "short_name",
+    "zone_kind",
 ]
 
 HENAN = "41"
 REGION_PREFIX = "region:"
+ZONE_PREFIX = "zone:"
+#: Zone kinds by the words of a development zone's name, most specific first.
+_ZONE_KINDS = (
+    ("高新技术产业开发区", "high_tech_zone"),
+    ("高新区", "high_tech_zone"),
+    ("综合实验区", "comprehensive_pilot_zone"),
+    ("城乡一体化示范区", "urban_rural_demonstration_zone"),
+    ("自贸试验区", "free_trade_zone"),
+    ("自由贸易试验区", "free_trade_zone"),
+    ("产业聚集区", "industrial_cluster"),
+    ("产业集聚区", "industrial_cluster"),
+    ("工业园区", "industrial_park"),
+    ("开发区", "economic_development_zone"),
+)
 #: ``all`` keeps every division; ``henan`` keeps province 41 and what lies in it.
 SCOPES = ("all", "henan")
 
@@ -91,6 +109,39 @@ def region_id(code: str) -> str:
     'region:4101'
     """
     return REGION_PREFIX + code
+
+
+def is_zone_code(code: str) -> bool:
+    """True for an NBS county-level code of a development zone (5th and 6th digits 71-79).
+
+    NBS gives the zones that a city administers like counties a code of their own:
+    410171 is 郑州经济技术开发区.  They are not divisions but Zone nodes.
+
+    >>> is_zone_code("410171"), is_zone_code("410105"), is_zone_code("4101")
+    (True, False, False)
+    """
+    return len(code) == 6 and code[4] == "7" and code[5] != "0"
+
+
+def division_id(code: str) -> str:
+    """The node id of an NBS code: a Zone for a development zone's code, else a Region.
+
+    >>> division_id("410171"), division_id("4101")
+    ('zone:410171', 'region:4101')
+    """
+    return (ZONE_PREFIX if is_zone_code(code) else REGION_PREFIX) + code
+
+
+def zone_kind(name: str) -> str:
+    """The schema's Zone kind that a zone's name states.
+
+    >>> zone_kind("郑州航空港经济综合实验区"), zone_kind("洛阳高新技术产业开发区")
+    ('comprehensive_pilot_zone', 'high_tech_zone')
+    """
+    for words, kind in _ZONE_KINDS:
+        if words in name:
+            return kind
+    return "economic_development_zone"
 
 
 def _clean(text: str) -> str:
@@ -181,7 +232,13 @@ class RegionResolver:
     @classmethod
     def from_divisions(cls, divisions: pd.DataFrame) -> RegionResolver:
         """From a table of ``code``, ``name``, ``level`` (as in ``henan_regions.csv``)."""
-        return cls(divisions.assign(id=REGION_PREFIX + divisions["code"].astype(str)))
+        codes = divisions["code"].astype(str)
+        zone = codes.map(is_zone_code)
+        return cls(
+            divisions.assign(
+                id=codes.map(division_id), level=divisions["level"].where(~zone, "zone")
+            )
+        )
 
     @classmethod
     def henan(cls) -> RegionResolver:
@@ -334,8 +391,10 @@ def read_regions_source(path: str | Path, *, scope: str = "all") -> SourceTables
     Returns
     -------
     SourceTables
-        ``Region`` (id ``region:<code>``, name, level, code, source) and
-        ``LOCATED_IN`` (each division -> the division containing it).
+        ``Region`` (id ``region:<code>``, name, level, code, source), ``Zone``
+        (``zone:<code>``: the development zones NBS codes like counties, see
+        :func:`is_zone_code`) and ``LOCATED_IN`` (each division or zone -> the
+        division containing it).
 
     Raises
     ------
@@ -436,11 +495,15 @@ def read_regions_source(path: str | Path, *, scope: str = "all") -> SourceTables
             ledger.mark(str(file), part["_row"], "filtered", "outside the Henan scope")
         d = d[~outside]
 
-    d["id"] = REGION_PREFIX + d["code"]
+    d["id"] = d["code"].map(division_id)
     d["source"] = "regions:" + d["_file"]
-    source.nodes["Region"] = d[
-        ["id", "name", "level", "code", "source", "_file", "_row"]
+    zone = d["id"].str.startswith(ZONE_PREFIX)
+    source.nodes["Region"] = d.loc[
+        ~zone, ["id", "name", "level", "code", "source", "_file", "_row"]
     ].reset_index(drop=True)
+    zones = d.loc[zone, ["id", "name", "code", "source", "_file", "_row"]]
+    source.nodes["Zone"] = zones.assign(kind=zones["name"].map(zone_kind)).reset_index(drop=True)
+    source.notes["development zones"] = int(zone.sum())
     has_parent = d["parent"] != ""
     source.edges["LOCATED_IN"] = pd.DataFrame(
         {

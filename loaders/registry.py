@@ -34,9 +34,13 @@ from typing import Any
 from innokg.graph.errors import SourceError
 from innokg.loaders.base import SourceTables
 from innokg.loaders.chainkg import looks_like_chainkg, read_chainkg_source
+from innokg.loaders.cities import looks_like_cities, read_cities_source
+from innokg.loaders.listed import looks_like_listed, read_listed_source
+from innokg.loaders.lq import looks_like_lq, read_lq_source
 from innokg.loaders.rdf import looks_like_rdf, read_rdf_source
 from innokg.loaders.regions import looks_like_regions, read_regions_source
 from innokg.loaders.tables import looks_like_tables, read_tables_source
+from innokg.loaders.techcentres import looks_like_techcentres, read_techcentres_source
 from innokg.loaders.universities import looks_like_universities, read_universities_source
 
 __all__ = [
@@ -63,6 +67,10 @@ _KINDS: dict[str, tuple[Reader, Detector]] = {
     "regions": (read_regions_source, looks_like_regions),
     "universities": (read_universities_source, looks_like_universities),
     "rdf": (read_rdf_source, looks_like_rdf),
+    "techcentres": (read_techcentres_source, looks_like_techcentres),
+    "listed": (read_listed_source, looks_like_listed),
+    "cities": (read_cities_source, looks_like_cities),
+    "lq": (read_lq_source, looks_like_lq),
 }
 _plugins_loaded = False
 
@@ -114,6 +122,9 @@ def detect_kind(path: Path) -> str:
     """The kind of source at ``path``, when exactly one kind recognises it."""
     _load_plugins()
     hits = [k for k, (_, detect) in _KINDS.items() if detect(path)]
+    if len(hits) > 1 and "tables" in hits:
+        # any workbook passes for canonical tables; a kind that knows its header is surer
+        hits.remove("tables")
     if len(hits) == 1:
         return hits[0]
     if not path.exists():

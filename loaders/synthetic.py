@@ -339,6 +339,20 @@ def generate(
     e_county = county_for(e_city)
     parts.edge("LOCATED_IN", ent, e_county)
     parts.edge("IN_INDUSTRY", ent, prod_industry[e_prod])
+    # Location quotients of the demo's own firms (a city's share of a division's firms over
+    # its share of all firms), as the real graph carries the published ones.  No random
+    # draw: the rest of the demo is the same with or without them.
+    counts = pd.crosstab(e_city, prod_industry[e_prod])
+    share = counts.div(counts.sum(axis=1), axis=0)
+    lq = share.div(counts.sum(axis=0) / counts.to_numpy().sum(), axis=1).stack()
+    lq = lq[(lq > 1.0) & (counts.stack() >= 3)]
+    parts.edge(
+        "SPECIALISES_IN",
+        "region:" + city_codes[lq.index.get_level_values(0).to_numpy()].astype(str),
+        lq.index.get_level_values(1).to_numpy(dtype=object),
+        quotient=np.round(lq.to_numpy(dtype=float), 4),
+        year=2017,
+    )
     parts.edge(
         "PRODUCES", ent, prod_id[e_prod], revenue_share=np.round(rng.uniform(0.55, 1.0, n_ent), 2)
     )

@@ -66,12 +66,12 @@ def test_every_row_is_accounted_for(src: SourceTables) -> None:
 def test_counts_of_nodes_and_edges(src: SourceTables) -> None:
     assert {k: len(v) for k, v in src.nodes.items()} == {
         "Enterprise": 11,
-        "Industry": 10,
+        "Industry": 10 + 5,  # Shenwan's, and the GB/T 4754 divisions and sections they map to
         "Product": 14,
     }
     assert {k: len(v) for k, v in src.edges.items()} == {
-        "IN_INDUSTRY": 4,
-        "SUBCLASS_OF": 9,
+        "IN_INDUSTRY": 4 + 4,  # each company also to its GB/T 4754 division (crosswalk)
+        "SUBCLASS_OF": 9 + 3,
         "PRODUCES": 9,
         "UPSTREAM_OF": 5,
         "SUPPLIES": 3,
@@ -189,7 +189,7 @@ def test_henan_firms_by_full_name(src: SourceTables) -> None:
 
 def test_industries_and_their_tree(src: SourceTables) -> None:
     ind = src.nodes["Industry"].set_index("code")
-    assert set(ind["scheme"]) == {"Shenwan 2021"}
+    assert set(ind["scheme"]) == {"Shenwan 2021", "GB/T 4754-2017"}
     assert ind["level"].to_dict()["280000"] == 1
     assert ind["level"].to_dict()["280600"] == 2
     assert ind["level"].to_dict()["280602"] == 3
@@ -356,7 +356,7 @@ def test_henan_scope_keeps_the_chain_neighbourhood() -> None:
         "ent:stock:300014",
         "ent:stock:000003",
     }
-    assert len(src.nodes["Industry"]) == 10  # the whole tree
+    assert len(src.nodes["Industry"]) == 15  # the whole tree, and the GB/T divisions
     assert set(src.nodes["Product"]["name"]) == {"钢材", "焦炭", "客车", "座椅", "铁矿石", "特钢"}
     summary = src.ledger.summary()
     assert {f: v["filtered"] for f, v in summary.items() if v["filtered"]} == {
@@ -407,12 +407,12 @@ def test_real_counts(real: SourceTables) -> None:
     assert real.rows_read == 269_907
     assert {k: len(v) for k, v in real.nodes.items()} == {
         "Enterprise": 4586,
-        "Industry": 511,
+        "Industry": 511 + 97,  # Shenwan's 511, and the 80 divisions and 17 sections reached
         "Product": 95_517,
     }
     assert {k: len(v) for k, v in real.edges.items()} == {
-        "IN_INDUSTRY": 4327,
-        "SUBCLASS_OF": 53_413,
+        "IN_INDUSTRY": 4327 + 5202,
+        "SUBCLASS_OF": 53_413 + 79,
         "PRODUCES": 51_267,
         "UPSTREAM_OF": 56_734,
         "SUPPLIES": 4485,
@@ -460,11 +460,17 @@ def test_real_spot_checks(real: SourceTables) -> None:
     ent = real.nodes["Enterprise"].set_index("stock_code")
     yutong = ent.loc["600066.SH"]
     assert (yutong["id"], yutong["name"]) == ("ent:stock:600066", "郑州宇通客车股份有限公司")
-    industry = dict(
-        zip(real.edges["IN_INDUSTRY"]["from_id"], real.edges["IN_INDUSTRY"]["to_id"], strict=True)
-    )
+    shenwan = real.edges["IN_INDUSTRY"]
+    shenwan = shenwan[shenwan["to_id"].str.startswith("industry:sw2021:")]
+    industry = dict(zip(shenwan["from_id"], shenwan["to_id"], strict=True))
     names = real.nodes["Industry"].set_index("id")["name"]
     assert names[industry["ent:stock:600066"]] == "商用载客车"
+    to_gbt = real.edges["IN_INDUSTRY"]
+    to_gbt = to_gbt[to_gbt["to_id"].str.startswith("industry:gbt4754:")]
+    assert to_gbt.loc[to_gbt["from_id"] == "ent:stock:600066", "to_id"].tolist() == [
+        "industry:gbt4754:C36"
+    ]
+    assert set(to_gbt["evidence"]) == {"inferred"}
     made = real.edges["PRODUCES"]
     products = set(made.loc[made["from_id"] == "ent:stock:600066", "to_id"])
     assert {"product:客车销售", "product:客车制造分部", "product:配件"} <= products
@@ -488,7 +494,7 @@ def test_real_henan_scope(shared_data: Path) -> None:
     assert len(src.edges["LOCATED_IN"]) == 64
     assert {k: len(v) for k, v in src.nodes.items()} == {
         "Enterprise": 225,
-        "Industry": 511,
+        "Industry": 608,
         "Product": 5123,
     }
     assert len(src.edges["SUPPLIES"]) == 990

@@ -49,7 +49,7 @@ def test_demo_json_and_quiet(tmp_path: Path) -> None:
 
 def test_build_validate_and_info(tmp_path: Path) -> None:
     code, text = run("validate", str(GOOD))
-    assert (code, text) == (0, "valid: 10 nodes and 11 edges (12 labels and 14 edge types known)\n")
+    assert (code, text) == (0, "valid: 10 nodes and 11 edges (12 labels and 15 edge types known)\n")
     code, text = run("build", f"tables:{GOOD}", "--out", str(tmp_path / "g"))
     assert code == 0, text
     assert "total: 10 nodes, 11 edges" in text

@@ -12,6 +12,7 @@ import pytest
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, PackageError
 from innokg.graph.package import read_manifest, read_tables, write_package
+from innokg.graph.schema import SCHEMA_VERSION
 
 from innokg.pipeline import build_demo
 from tests.factory import make_tables
@@ -116,7 +117,8 @@ def test_refuses_a_newer_schema(tmp_path: Path, tricky) -> None:  # type: ignore
     write_package(tricky, tmp_path / "p", sources=[])
     edit_manifest(tmp_path / "p", schema_version="2.0")
     with pytest.raises(
-        PackageError, match=re.escape("built with schema 2.0, newer than this innokg's 1.0")
+        PackageError,
+        match=re.escape(f"built with schema 2.0, newer than this innokg's {SCHEMA_VERSION}"),
     ):
         read_tables(tmp_path / "p")
 

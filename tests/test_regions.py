@@ -233,8 +233,19 @@ def test_real_divisions(shared_data: Path) -> None:
     src = read_regions_source(shared_data / "admin-divisions")
     assert src.rows_read == 31 + 342 + 2978
     nodes = src.nodes["Region"]
-    assert len(nodes) == 3342
-    assert nodes["level"].value_counts().to_dict() == {"county": 2957, "city": 354, "province": 31}
+    assert len(nodes) == 3218
+    assert nodes["level"].value_counts().to_dict() == {"county": 2833, "city": 354, "province": 31}
+    # the county-level codes 71-79 are development zones, Zones of their own
+    zones = src.nodes["Zone"]
+    assert len(zones) == 124
+    assert zones["kind"].value_counts().to_dict() == {
+        "economic_development_zone": 88,
+        "high_tech_zone": 26,
+        "industrial_park": 4,
+        "urban_rural_demonstration_zone": 4,
+        "comprehensive_pilot_zone": 1,
+        "industrial_cluster": 1,
+    }
     assert len(src.edges["LOCATED_IN"]) == 3311
     assert src.ledger.reasons("skipped") == {
         "grouping row (市辖区/县/省直辖县级行政区划), not a city: "
@@ -254,10 +265,15 @@ def test_real_divisions(shared_data: Path) -> None:
 @pytest.mark.realdata
 def test_shipped_henan_table_agrees_with_the_nbs_files(shared_data: Path) -> None:
     src = read_regions_source(shared_data / "admin-divisions", scope="henan")
-    nbs = src.nodes["Region"].set_index("code")[["name", "level"]].sort_index()
+    assert len(src.nodes["Zone"]) == 24
+    nbs = (
+        pd.concat([src.nodes["Region"], src.nodes["Zone"].assign(level="county")])
+        .set_index("code")[["name", "level"]]
+        .sort_index()
+    )
     parent = dict(
         zip(
-            src.edges["LOCATED_IN"]["from_id"].str.removeprefix("region:"),
+            src.edges["LOCATED_IN"]["from_id"].str.replace(r"^(region|zone):", "", regex=True),
             src.edges["LOCATED_IN"]["to_id"].str.removeprefix("region:"),
             strict=True,
         )

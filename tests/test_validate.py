@@ -41,8 +41,8 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "unknown_edge_type": [
         "edges/OWNS.csv: unknown edge type 'OWNS'; known: SUPPLIES, PRODUCES, UPSTREAM_OF, "
-        "SUBCLASS_OF, IN_INDUSTRY, LOCATED_IN, COLLABORATES_WITH, MEMBER_OF, INVESTS_IN, "
-        "ESTABLISHED, OPERATES, HOSTS, SUPPORTED_BY, LEADS"
+        "SUBCLASS_OF, IN_INDUSTRY, SPECIALISES_IN, LOCATED_IN, COLLABORATES_WITH, MEMBER_OF, "
+        "INVESTS_IN, ESTABLISHED, OPERATES, HOSTS, SUPPORTED_BY, LEADS"
     ],
     "unknown_label": [
         "nodes/Company.csv: unknown node label 'Company'; known: Enterprise, ResearchInstitute, "

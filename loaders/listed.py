@@ -1,0 +1,240 @@
+"""A listing table of A-share companies: where each listed company is registered.
+
+The source is one CSV file in the layout of Tushare's ``stock_basic`` export::
+
+    ts_code, symbol, name, area, industry, list_date
+    000400.SZ, 000400, 许继电气, 河南, 电气设备, 1997-04-18
+
+``area`` is the province (as a short name: 河南, 广东), except for Shenzhen, which
+the table lists apart (深圳).  ChainKnowledgeGraph, the chain data, has no place at
+all, so this table is what places its companies in a province.
+
+Each row becomes an Enterprise ``ent:stock:<symbol>`` (the id the chain data gives
+the same company, whatever form its code takes there: ``600066`` or
+``600066.SH``), with ``name`` the short name, ``stock_code`` ``600066.SH`` and
+``listed`` true, and a LOCATED_IN edge (``evidence=observed``) to the province, or to
+a city where a table of registered cities knows it (innokg ships one for Henan,
+``loaders/data/henan_listed_cities.csv``; its rows carry their own basis and source).
+``industry`` is Tushare's own classification, which no other source uses, and
+``list_date`` a listing date, not a founding date: neither is kept.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "stock_basic.csv").write_text(
+...     "ts_code,symbol,name,area,industry,list_date\\n"
+...     "600066.SH,600066,宇通客车,河南,汽车整车,1997-05-08\\n"
+...     "000001.SZ,000001,平安银行,深圳,银行,1991-04-03\\n", encoding="utf-8")
+>>> src = read_listed_source(folder / "stock_basic.csv", scope="henan", cities=None)
+>>> src.nodes["Enterprise"][["id", "stock_code"]].values.tolist()
+[['ent:stock:600066', '600066.SH']]
+>>> src.edges["LOCATED_IN"]["to_id"].tolist()
+['region:41']
+>>> src.ledger.summary()["stock_basic.csv"]["filtered"]
+1
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+from innokg.graph.errors import SourceError
+from innokg.loaders.base import Ledger, SourceTables
+from innokg.loaders.reference import henan_listed_cities
+from innokg.loaders.regions import HENAN, REGION_PREFIX, SCOPES, RegionResolver
+from innokg.loaders.tables import read_csv_table
+
+__all__ = ["ENT_PREFIX", "looks_like_listed", "read_listed_source"]
+
+ENT_PREFIX = "ent:stock:"
+_REQUIRED = ("ts_code", "symbol", "name", "area")
+_TS_RE = re.compile(r"^(\d{6})\.(SH|SZ|BJ)$")
+#: ``area`` values that are not provinces.
+_AREA_ALIASES = {"深圳": "深圳市"}
+
+
+def looks_like_listed(path: Path) -> bool:
+    """True for a CSV file whose header starts ``ts_code,symbol,name,area``."""
+    if not (path.is_file() and path.suffix.lower() == ".csv"):
+        return False
+    with path.open("rb") as f:
+        head = f.read(512).decode("utf-8-sig", errors="ignore")
+    first = head.splitlines()[0] if head else ""
+    return [c.strip() for c in first.split(",")[:4]] == list(_REQUIRED)
+
+
+def read_listed_source(
+    path: str | Path,
+    *,
+    scope: str = "all",
+    cities: pd.DataFrame | str | None = "henan",
+) -> SourceTables:
+    """Read a listing table into listed Enterprises and where they are registered.
+
+    Parameters
+    ----------
+    path : path
+        The CSV file (UTF-8, with or without a byte-order mark, or GB18030).
+    scope : {"all", "henan"}
+        ``henan`` keeps the rows whose ``area`` is 河南; the others are counted as
+        filtered.
+    cities : DataFrame, "henan" or None
+        Registered cities by ``symbol`` (columns ``symbol``, ``city``, ``county``,
+        ``basis``, ``source_url``).  ``"henan"`` (the default) uses the table
+        shipped with innokg; None places every company in its province only.
+
+    Returns
+    -------
+    SourceTables
+        ``Enterprise`` nodes and ``LOCATED_IN`` edges (company -> the most specific
+        place known: county, city or province).
+
+    Raises
+    ------
+    SourceError
+        When the file is missing or lacks one of ts_code, symbol, name, area.
+    """
+    path = Path(path)
+    if scope not in SCOPES:
+        raise SourceError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
+    if not path.is_file():
+        raise SourceError(f"{path}: no such file (a listed source is one CSV file)")
+    file = path.name
+    df, encoding = read_csv_table(path, file)
+    missing = [c for c in _REQUIRED if c not in df.columns]
+    if missing:
+        raise SourceError(
+            f"{file}: column(s) {', '.join(missing)} missing; a listing table's header is "
+            "ts_code,symbol,name,area,industry,list_date"
+        )
+    source = SourceTables(kind="listed", path=str(path), notes={"scope": scope})
+    if encoding == "gb18030":
+        source.warnings.append(f"{file}: read as GB18030")
+    ledger = source.ledger
+    ledger.open(file, len(df), first_row=2)
+    source.rows_read = len(df)
+
+    ts = df["ts_code"].str.strip().str.upper()
+    m = ts.str.extract(_TS_RE)
+    symbol = df["symbol"].str.strip()
+    name = df["name"].str.strip().str.replace(r"\s+", "", regex=True)
+    area = df["area"].str.strip()
+    ok = pd.Series(True, index=df.index)
+
+    def reject(mask: pd.Series, column: str, reason: str) -> None:
+        hit = mask & ok
+        ledger.mark(file, df.loc[hit, "_row"], "rejected", reason, column=column)
+        ok.loc[hit] = False
+
+    no_symbol = ~symbol.str.fullmatch(r"\d{6}")
+    symbol = symbol.where(~no_symbol | m[0].isna(), m[0])
+    ledger.fix(
+        "symbol missing or malformed: taken from ts_code", int((no_symbol & m[0].notna()).sum())
+    )
+    reject(~symbol.str.fullmatch(r"\d{6}", na=False), "symbol", "no 6-digit stock code")
+    reject(m[0].notna() & (m[0] != symbol), "ts_code", "ts_code and symbol name different stocks")
+    reject(name == "", "name", "name is empty")
+    later = ok & symbol.duplicated(keep="first")
+    ledger.mark(file, df.loc[later, "_row"], "folded", "the same stock listed twice")
+    ok &= ~later
+
+    no_area = ok & (area == "")
+    ledger.warn(
+        "area is empty: no LOCATED_IN edge",
+        int(no_area.sum()),
+        where=[f"{file}, row {r}" for r in df.loc[no_area, "_row"]],
+    )
+    if scope == "henan":
+        outside = ok & (area != "河南")
+        ledger.mark(file, df.loc[outside, "_row"], "filtered", "outside the Henan scope")
+        ok &= ~outside
+
+    label = f"listed:{file}"
+    exchange = m[1].fillna(
+        symbol.str[0].map(
+            {"6": "SH", "9": "SH", "0": "SZ", "2": "SZ", "3": "SZ", "4": "BJ", "8": "BJ"}
+        )
+    )
+    nodes = pd.DataFrame(
+        {
+            "id": ENT_PREFIX + symbol,
+            "name": name,
+            "source": label,
+            "stock_code": symbol + "." + exchange,
+            "listed": True,
+            "_file": df["_file"],
+            "_row": df["_row"],
+        }
+    )[ok]
+    source.nodes["Enterprise"] = nodes.reset_index(drop=True)
+
+    placed = ok & (area != "")
+    edges = pd.DataFrame(
+        {
+            "from_id": ENT_PREFIX + symbol[placed],
+            "to_id": area[placed].map(lambda a: _AREA_ALIASES.get(a, a)),
+            "source": label,
+            "evidence": "observed",
+            "method": None,
+            "_file": df.loc[placed, "_file"],
+            "_row": df.loc[placed, "_row"],
+        }
+    )
+    henan = area[placed] == "河南"
+    edges.loc[henan, "to_id"] = REGION_PREFIX + HENAN
+    edges["_place"] = ~henan
+    table = henan_listed_cities() if isinstance(cities, str) else cities
+    if table is not None and len(table):
+        _to_cities(edges, symbol[placed], table, source, ledger)
+    source.edges["LOCATED_IN"] = edges.reset_index(drop=True)
+    source.notes["companies"] = int(ok.sum())
+    source.notes["in a city"] = int(edges["to_id"].astype(str).str.len().gt(len("region:41")).sum())
+    return source
+
+
+def _to_cities(
+    edges: pd.DataFrame,
+    symbols: pd.Series,
+    table: pd.DataFrame,
+    source: SourceTables,
+    ledger: Ledger,
+) -> None:
+    """Point the edges of companies whose registered city is known at that city."""
+    known = table[table["city"].fillna("").astype(str) != ""]
+    resolver = RegionResolver.henan()
+    place = (
+        known["county"]
+        .fillna("")
+        .astype(str)
+        .where(known["county"].fillna("").astype(str) != "", known["city"].astype(str))
+    )
+    resolved = resolver.resolve_many(place, within=HENAN)
+    bad = resolved["id"].isna()
+    if bad.any():
+        source.warnings.append(
+            "registered-city table: "
+            + ", ".join(sorted(set(place[bad])))
+            + " match no Henan division; those companies stay at province level"
+        )
+    ids = dict(zip(known["symbol"].astype(str)[~bad], resolved["id"][~bad], strict=True))
+    basis = dict(
+        zip(known["symbol"].astype(str), known["basis"].fillna("").astype(str), strict=True)
+    )
+    url = dict(
+        zip(known["symbol"].astype(str), known["source_url"].fillna("").astype(str), strict=True)
+    )
+    hit = symbols.isin(ids.keys()) & (edges["to_id"] == REGION_PREFIX + HENAN)
+    sym = symbols[hit]
+    edges.loc[hit, "to_id"] = sym.map(ids)
+    edges.loc[hit, "method"] = [
+        f"registered place from innokg's table of Henan listed companies ({basis[s]}"
+        + (f": {url[s]}" if url[s] else "")
+        + ")"
+        for s in sym
+    ]
+    by_name = sym.index[sym.map(basis).to_numpy() == "name"]
+    edges.loc[by_name, "evidence"] = "inferred"
+    ledger.fix("province made specific: registered city from the shipped table", int(hit.sum()))
