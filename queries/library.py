@@ -12,11 +12,27 @@ header of ``// key: value`` comment lines, then the query::
     // param: enterprise string example="E000003" | 企业标识 | the enterprise's id
     // param: limit int example=20 default=20 | 行数上限 | at most this many rows
     // column: supplier string | 供应商标识 | the supplier's id
+    // example.henan: enterprise="ent:stock:600569"   (the real Henan build's example)
+    // needs: MEMBER_OF | 联盟成员关系 | alliance membership (MEMBER_OF), ...   (optional)
 
 A parameter is ``NAME TYPE example=JSON [default=JSON] | 中文 | English``; one with a
 default may be left out.  Types: ``string``, ``int``, ``float``, ``bool``,
 ``string[]``, ``int[]``.  An empty string or list as a value means "no filter" in
 the queries that say so (the embedded engine cannot type a null parameter).
+
+Each parameter's ``example=`` names something of the synthetic demo.  The line
+``example.henan: NAME=JSON ...`` gives the values to use instead on the real Henan
+build (``innokg henan``); parameters it leaves out keep their demo example.
+:func:`example_graph` tells from a package's manifest which set fits it.
+
+A ``needs: ITEMS | 中文 | English`` line names data the answer cannot do without.
+ITEMS are node labels, edge types or ``Label.property`` / ``TYPE.property``,
+separated by commas (all are needed); ``A/B`` means either will do.  Before running
+such a query, :func:`run_query` checks the graph holds them, and when it does not,
+raises :class:`MissingData` whose message is the plain line saying what is missing
+(an empty table would read as "none").  A query with a required parameter and no
+``example.henan:`` must have a ``needs:`` line: it is why the real build has no
+example.
 
 The queries are written in the Cypher that Neo4j (and ArcadeDB) accept.  For the
 embedded engine, :func:`adapt` rewrites the few constructs ladybug spells
@@ -35,24 +51,31 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from innokg.graph.errors import QueryError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.graph.stores.base import QueryRunner, mask, parameter_names
 
 __all__ = [
+    "GRAPHS",
     "LIBRARY",
     "PARAM_TYPES",
     "Column",
     "LibraryQuery",
+    "MissingData",
+    "Need",
     "Param",
     "adapt",
+    "example_graph",
     "get_query",
     "infer_value",
+    "lacking",
     "load_library",
     "parse_query",
     "run_query",
@@ -61,6 +84,9 @@ __all__ = [
 #: The folder of the shared library.
 LIBRARY = Path(__file__).resolve().parent / "cypher"
 PARAM_TYPES = ("string", "int", "float", "bool", "string[]", "int[]")
+#: The graphs a query's header can give examples for: the synthetic demo
+#: (``example=`` of each parameter) and the real Henan build (``example.henan:``).
+GRAPHS = ("demo", "henan")
 _NO_DEFAULT = object()
 
 
@@ -147,6 +173,34 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Need:
+    """Data a query's answer cannot do without (a ``needs:`` line of its header).
+
+    ``items`` are all needed; each is a tuple of alternatives, any one of which will
+    do: ``"MEMBER_OF"``, ``"Person"``, ``"Platform.demonstration"``.
+    """
+
+    items: tuple[tuple[str, ...], ...]
+    zh: str
+    en: str
+
+
+def _needs_line(needs: tuple[Need, ...]) -> str:
+    """What ``needs`` ask for, as one line in English and Chinese."""
+    en = "; and ".join(n.en.rstrip(".") for n in needs)
+    zh = "；".join(n.zh.rstrip("。") for n in needs)
+    return f"it needs {en}. 需要{zh}。"
+
+
+def _probe(item: str) -> str:
+    """A query returning one row when the graph holds ``item``."""
+    name, _, prop = item.partition(".")
+    where = f" WHERE x.{prop} IS NOT NULL" if prop else ""
+    pattern = f"(x:{name})" if name in NODE_LABELS else f"()-[x:{name}]->()"
+    return f"MATCH {pattern}{where} RETURN 1 AS found LIMIT 1"
+
+
+@dataclass(frozen=True)
 class LibraryQuery:
     """A named query of the shared library, with its header."""
 
@@ -159,6 +213,9 @@ class LibraryQuery:
     params: tuple[Param, ...]
     columns: tuple[Column, ...]
     text: str
+    #: Example values for the real Henan build (``example.henan:``), or None.
+    henan_example: dict[str, Any] | None = field(default=None, compare=False)
+    needs: tuple[Need, ...] = ()
 
     def bind(self, values: dict[str, Any]) -> dict[str, Any]:
         """Check and type ``values`` (text from the command line, or Python values).
@@ -190,9 +247,24 @@ class LibraryQuery:
                 out[p.name] = p.default
         return out
 
-    def examples(self) -> dict[str, Any]:
-        """The example value of every parameter."""
-        return {p.name: p.example for p in self.params}
+    def examples(self, graph: str = "demo") -> dict[str, Any]:
+        """The example value of every parameter, for the demo or the real Henan build.
+
+        On ``"henan"`` the header's ``example.henan:`` values replace the demo's;
+        parameters it leaves out (all of them, in a query that ``needs:`` data the
+        real build lacks) keep their demo example.
+        """
+        if graph not in GRAPHS:
+            raise QueryError(f"no examples for graph {graph!r}; there are: {', '.join(GRAPHS)}")
+        out = {p.name: p.example for p in self.params}
+        if graph == "henan":
+            out.update(self.henan_example or {})
+        return out
+
+    @property
+    def needs_line(self) -> str:
+        """What data the answer needs, in one line ('' when it names none)."""
+        return _needs_line(self.needs) if self.needs else ""
 
     def text_for(self, dialect: str) -> str:
         """The query as the store of ``dialect`` should run it."""
@@ -223,12 +295,79 @@ def run_query(
     -------
     DataFrame
         The columns the query's header lists, in that order.
+
+    Raises
+    ------
+    MissingData
+        When the graph lacks data the query ``needs:`` (its message is the one
+        plain line saying what); the query is then not run.
+    QueryError
+        For a bad parameter, or when the store refuses the query.
     """
     q = get_query(query) if isinstance(query, str) else query
-    df = store.run(q.text_for(store.dialect), q.bind(values or {}), limit=limit)
+    bound = q.bind(values or {})
+    missing = lacking(store, q)
+    if missing:
+        raise MissingData(q, missing)
+    df = store.run(q.text_for(store.dialect), bound, limit=limit)
     if len(df.columns) == 0:  # some servers name no columns for an empty result
         df = pd.DataFrame(columns=[c.name for c in q.columns], dtype=object)
     return df
+
+
+class MissingData(QueryError):
+    """The graph lacks data a library query needs, so it has no answer there.
+
+    ``str()`` of it is one plain line naming the query and what it needs.
+    """
+
+    def __init__(self, query: LibraryQuery, missing: tuple[Need, ...]) -> None:
+        self.query = query
+        self.missing = missing
+        super().__init__(f"{query.name} has no answer on this graph: {_needs_line(missing)}")
+
+
+def lacking(store: QueryRunner, query: LibraryQuery | str) -> tuple[Need, ...]:
+    """The ``needs:`` of ``query`` that the graph in ``store`` does not hold.
+
+    Each item is checked with a one-row probe; a probe the store refuses (a label
+    or property its schema does not have) counts as missing.
+    """
+    q = get_query(query) if isinstance(query, str) else query
+    found: dict[str, bool] = {}
+
+    def holds(item: str) -> bool:
+        if item not in found:
+            try:
+                found[item] = len(store.run(_probe(item), limit=1)) > 0
+            except QueryError:
+                found[item] = False
+        return found[item]
+
+    return tuple(n for n in q.needs if not all(any(map(holds, alt)) for alt in n.items))
+
+
+def example_graph(package: str | Path | Mapping[str, Any] | None) -> str:
+    """Which examples fit a package: ``"henan"`` for the real Henan build, else ``"demo"``.
+
+    ``package`` is a package folder or its manifest (as
+    :func:`innokg.graph.package.read_manifest` returns it).  The real build is the
+    one whose manifest says ``scope: henan`` and is not ``synthetic``; every other
+    graph (the demo, your own tables, no package at all) gets the demo's examples.
+
+    >>> example_graph({"scope": "henan", "synthetic": False})
+    'henan'
+    >>> example_graph({"title": "Henan-shaped demo ecosystem", "synthetic": True})
+    'demo'
+    """
+    if package is None:
+        return "demo"
+    if not isinstance(package, Mapping):
+        from innokg.graph.package import read_manifest
+
+        package = read_manifest(package)
+    real = package.get("scope") == "henan" and not package.get("synthetic", False)
+    return "henan" if real else "demo"
 
 
 def _split_spec(value: str, n: int) -> list[str]:
@@ -239,13 +378,37 @@ def _split_spec(value: str, n: int) -> list[str]:
 
 
 def _keywords(text: str) -> dict[str, Any]:
+    """``KEY=JSON KEY=JSON ...`` as a dict; anything else in ``text`` is an error."""
     out: dict[str, Any] = {}
     decoder = json.JSONDecoder()
-    for m in re.finditer(r"(\w+)=", text):
+    key = re.compile(r"\s*(\w+)=")
+    at = 0
+    while text[at:].strip():
+        m = key.match(text, at)
+        if not m:
+            raise ValueError(f"expected NAME=JSON at {text[at:].strip()!r}")
         if m.group(1) in out:
-            continue
-        out[m.group(1)], _ = decoder.raw_decode(text, m.end())
+            raise ValueError(f"{m.group(1)}= is given twice")
+        out[m.group(1)], at = decoder.raw_decode(text, m.end())
     return out
+
+
+def _needs(spec: str) -> Need:
+    head, zh, en = _split_spec(spec, 3)
+    items = []
+    for item in head.split(","):
+        alternatives = tuple(a.strip() for a in item.split("/") if a.strip())
+        for a in alternatives:
+            name, _, prop = a.partition(".")
+            spec_ = NODE_LABELS.get(name) or EDGE_TYPES.get(name)
+            if spec_ is None:
+                raise ValueError(f"needs: {name!r} is no node label or edge type of the schema")
+            if prop and prop not in {p.name for p in spec_.props}:
+                raise ValueError(f"needs: {name} has no property {prop!r}")
+        if not alternatives:
+            raise ValueError(f"needs: an empty item in {head!r}")
+        items.append(alternatives)
+    return Need(tuple(items), zh, en)
 
 
 def parse_query(source: str, name: str) -> LibraryQuery:
@@ -280,9 +443,15 @@ def parse_query(source: str, name: str) -> LibraryQuery:
             pname, ptype, *_ = [*head.split(), "", ""]
             if ptype not in PARAM_TYPES:
                 raise ValueError(f"parameter {pname!r}: type must be one of {PARAM_TYPES}")
-            kw = _keywords(head)
+            kw = _keywords(head.split(None, 2)[2] if len(head.split(None, 2)) > 2 else "")
             if "example" not in kw:
                 raise ValueError(f"parameter {pname!r} has no example=")
+            odd = sorted(set(kw) - {"example", "default"})
+            if odd:
+                raise ValueError(
+                    f"parameter {pname!r}: unknown {'=, '.join(odd)}= (it takes "
+                    "example= and default=; example.henan: is a line of its own)"
+                )
             params.append(
                 Param(pname, ptype, kw["example"], kw.get("default", _NO_DEFAULT), zh, en)
             )
@@ -304,6 +473,19 @@ def parse_query(source: str, name: str) -> LibraryQuery:
             raise ValueError(f"the header declares parameters {declared}, the query uses {used}")
         if not columns:
             raise ValueError("the header lists no 'column:'")
+        needs = tuple(_needs(spec) for spec in fields.get("needs", []))
+        henan = None
+        if "example.henan" in fields:
+            henan = _keywords(" ".join(fields["example.henan"]))
+            unknown = sorted(set(henan) - set(declared))
+            if unknown:
+                raise ValueError(f"example.henan: names no parameter(s) {', '.join(unknown)}")
+        probe = LibraryQuery(name, "", "", "", "", (), tuple(params), (), "")
+        probe.bind(probe.examples())
+        if henan is not None:
+            probe.bind({**probe.examples(), **henan})
+    except QueryError as exc:
+        raise QueryError(f"{where}: {exc}") from None
     except (ValueError, json.JSONDecodeError) as exc:
         raise QueryError(f"{where}: {exc}") from None
     return LibraryQuery(
@@ -316,6 +498,8 @@ def parse_query(source: str, name: str) -> LibraryQuery:
         params=tuple(params),
         columns=tuple(columns),
         text=text,
+        henan_example=henan,
+        needs=needs,
     )
 
 

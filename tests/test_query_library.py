@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from click.testing import CliRunner
+from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
+from innokg.graph.package import DATABASE_FILE, read_manifest
 from innokg.graph.stores.base import (
     check_parameters,
     engine_error,
@@ -15,15 +20,23 @@ from innokg.graph.stores.base import (
     plain,
     write_clauses,
 )
+from innokg.graph.stores.embedded import EmbeddedStore
 from innokg.queries.library import (
+    GRAPHS,
     LIBRARY,
     PARAM_TYPES,
+    MissingData,
     adapt,
+    example_graph,
     get_query,
     infer_value,
+    lacking,
     load_library,
     parse_query,
+    run_query,
 )
+
+from innokg.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = load_library()
@@ -76,6 +89,27 @@ def test_which_queries_need_the_adapter() -> None:
         assert q.text_for("neo4j") == q.text
 
 
+def test_every_query_has_a_real_example_or_says_what_it_needs() -> None:
+    for q in QUERIES.values():
+        assert q.henan_example is not None or q.needs or not any(p.required for p in q.params), (
+            f"{q.name}: give an 'example.henan:' line, or a 'needs:' line saying why not"
+        )
+        for graph in GRAPHS:
+            assert q.bind(q.examples(graph)) == q.examples(graph), q.name
+        for need in q.needs:
+            assert need.zh and need.en and need.items, q.name
+            assert re.search(r"[\u4e00-\u9fff]", need.zh), q.name
+
+
+def test_example_graph_reads_the_manifest(demo_package: Path) -> None:
+    assert example_graph(demo_package) == "demo"
+    assert example_graph(read_manifest(demo_package)) == "demo"
+    assert example_graph({"scope": "henan", "synthetic": False}) == "henan"
+    assert example_graph({"scope": "henan", "synthetic": True}) == "demo"
+    assert example_graph({"title": "my own tables"}) == "demo"
+    assert example_graph(None) == "demo"
+
+
 def test_docs_describe_every_query_and_command() -> None:
     doc = (REPO / "docs" / "cypher.md").read_text(encoding="utf-8")
     for name in QUERIES:
@@ -110,6 +144,49 @@ def test_a_header_is_parsed_in_full() -> None:
     ]
     assert [(c.name, c.type, c.zh, c.en) for c in q.columns] == [("id", "string", "标识", "the id")]
     assert q.text.startswith("MATCH (e:Enterprise)")
+    assert q.henan_example is None and q.needs == () and q.needs_line == ""
+    assert q.examples("henan") == q.examples() == {"city": "郑州市", "sizes": ["large"], "k": 5}
+
+
+REAL = """\
+// example.henan: city="region:4103"
+//   k=3
+// needs: Enterprise.size, MEMBER_OF/INVESTS_IN | 企业规模 | firm sizes
+// needs: Person | 人才 | people
+"""
+
+
+def test_real_examples_and_needs_are_parsed() -> None:
+    q = parse_query(GOOD.replace("// column:", REAL + "// column:"), "demo_query")
+    assert q.henan_example == {"city": "region:4103", "k": 3}
+    assert q.examples("henan") == {"city": "region:4103", "sizes": ["large"], "k": 3}
+    assert q.examples("demo") == {"city": "郑州市", "sizes": ["large"], "k": 5}
+    assert [(n.items, n.zh, n.en) for n in q.needs] == [
+        ((("Enterprise.size",), ("MEMBER_OF", "INVESTS_IN")), "企业规模", "firm sizes"),
+        ((("Person",),), "人才", "people"),
+    ]
+    assert q.needs_line == "it needs firm sizes; and people. 需要企业规模；人才。"
+    with pytest.raises(QueryError, match="no examples for graph 'mars'"):
+        q.examples("mars")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('city="region:4103"', 'town="x"'), "example.henan: names no parameter(s) town"),
+        (("k=3", "k=three"), "Expecting value"),
+        (("k=3", "k=true"), "parameter 'k' must be int"),
+        (("k=3", "k=3 k=4"), "k= is given twice"),
+        (("Enterprise.size", "Firm.size"), "'Firm' is no node label or edge type"),
+        (("Enterprise.size", "Enterprise.height"), "Enterprise has no property 'height'"),
+        (("| 人才 | people", "| people"), "expected 3 parts"),
+    ],
+)
+def test_a_bad_real_example_or_need_is_reported(change: tuple[str, str], message: str) -> None:
+    text = GOOD.replace("// column:", REAL.replace(*change) + "// column:")
+    with pytest.raises(QueryError, match=re.escape(message)) as info:
+        parse_query(text, "demo_query")
+    assert "queries/cypher/demo_query.cypher" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -122,6 +199,9 @@ def test_a_header_is_parsed_in_full() -> None:
         (("LIMIT $k", "LIMIT $limit"), "the query uses"),
         (("// column: id string | 标识 | the id\n", ""), "no 'column:'"),
         (("| 城市 | the city", "| 城市"), "expected 3 parts"),
+        (('example="郑州市"', 'example="郑州市" henan="洛阳市"'), "unknown henan="),
+        (("example=5 default=10", "example=5 example=6"), "example= is given twice"),
+        (("example=5 default=10", 'example="five"'), "parameter 'k' must be int"),
     ],
 )
 def test_a_bad_header_is_reported_with_the_file(change: tuple[str, str], message: str) -> None:
@@ -292,3 +372,146 @@ def test_docs_show_the_schema_as_cypher_sees_it() -> None:
             assert f"`{prop.name}`" in row or f"`{prop.name}`" in section.split("|")[0], (
                 f"docs/cypher.md: {spec.name}.{prop.name} is missing from the schema tables"
             )
+
+
+# --- the examples, run: on the demo and on the real Henan build ----------------------------
+
+#: The queries the real Henan build answers with their ``example.henan:`` values; the
+#: others need data the public sources lack, and say so.
+ANSWERED_ON_HENAN = {
+    "city_enterprises",
+    "city_specialisations",
+    "cluster_enterprises",
+    "cluster_profile",
+    "customers_of",
+    "ecosystem_breadth",
+    "find_nodes",
+    "industry_enterprises",
+    "platforms_by_city_year",
+    "platforms_in_city",
+    "shortest_chain",
+    "single_supplier_inputs",
+    "suppliers_of",
+    "upstream_products",
+}
+
+
+def invoke(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def run_all(store: EmbeddedStore, graph: str) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Every query run with the examples of ``graph``: tables, and the lines of those that need."""
+    answered, needs = {}, {}
+    for name, q in QUERIES.items():
+        if lacking(store, q):
+            with pytest.raises(MissingData) as info:
+                run_query(store, q, q.examples(graph))
+            needs[name] = str(info.value)
+            assert needs[name] == f"{name} has no answer on this graph: {q.needs_line}"
+            assert "\n" not in needs[name]
+        else:
+            answered[name] = df = run_query(store, q, q.examples(graph))
+            assert list(df.columns) == [c.name for c in q.columns], name
+    return answered, needs
+
+
+def test_the_demo_examples_answer_on_the_demo(demo_package: Path) -> None:
+    with EmbeddedStore(demo_package / DATABASE_FILE) as store:
+        answered, needs = run_all(store, example_graph(demo_package))
+    assert needs == {}
+    assert [name for name, df in answered.items() if df.empty] == []
+
+
+@pytest.fixture(scope="module")
+def henan(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from innokg.henan import build_henan
+
+    out = tmp_path_factory.mktemp("henan-library") / "henan"
+    build_henan(out, data=shared_data)
+    return out
+
+
+@pytest.fixture(scope="module")
+def henan_run(henan: Path) -> Iterator[tuple[dict[str, pd.DataFrame], dict[str, str]]]:
+    assert example_graph(henan) == "henan"
+    with EmbeddedStore(henan / DATABASE_FILE) as store:
+        yield run_all(store, "henan")
+
+
+@pytest.mark.realdata
+def test_the_real_examples_answer_on_the_real_build_or_say_what_is_missing(
+    henan_run: tuple[dict[str, pd.DataFrame], dict[str, str]],
+) -> None:
+    answered, needs = henan_run
+    assert {name for name, df in answered.items() if len(df)} == ANSWERED_ON_HENAN
+    assert set(needs) == set(QUERIES) - ANSWERED_ON_HENAN
+    assert "alliance membership (MEMBER_OF)" in needs["alliance_members"]
+    assert "firm sizes (Enterprise.size)" in needs["enterprises_without_research_partner"]
+
+
+@pytest.mark.realdata
+def test_the_real_answers_agree_with_the_tables(
+    henan: Path, henan_run: tuple[dict[str, pd.DataFrame], dict[str, str]]
+) -> None:
+    answered, _ = henan_run
+    G = EcosystemGraph.open(henan)
+    nodes, edges = G.nodes, G.edges
+    loc = edges["LOCATED_IN"]
+    up: dict[str, set[str]] = {}
+    for f, t in zip(loc["from_id"], loc["to_id"], strict=True):
+        up.setdefault(f, set()).add(t)
+
+    def in_city(x: str, city: str) -> bool:  # the city, or a county or zone of it
+        return any(city in {t, *up.get(t, ())} for t in up.get(x, ()))
+
+    yutong, centre = "ent:stock:600066", "platform:etc:郑州宇通客车股份有限公司技术中心"
+    firms = set(answered["city_enterprises"]["enterprise"])
+    assert yutong in firms
+    assert firms == {e for e in nodes["Enterprise"]["id"] if in_city(e, "region:4101")}
+
+    centres = answered["platforms_in_city"]
+    etc = nodes["Platform"].query("kind == 'enterprise_tech_center'")["id"]
+    assert set(centres["platform"]) == {p for p in etc if in_city(p, "region:4101")}
+    operates = edges["OPERATES"]
+    ran = operates[operates["to_id"].isin(centres["platform"])]
+    assert set(centres["operator"]) == set(ran["from_id"])
+    assert centres.query("platform == @centre")["operator"].tolist() == [yutong]
+
+    spec = edges["SPECIALISES_IN"].query("from_id == 'region:4101' and quotient >= 1.0")
+    got = answered["city_specialisations"]
+    assert sorted(zip(got["industry"], got["quotient"], strict=True)) == sorted(
+        zip(spec["to_id"], spec["quotient"], strict=True)
+    )
+    assert got["quotient"].is_monotonic_decreasing
+    assert ("industry:gbt4754:C36" in set(got["industry"])) == (
+        "industry:gbt4754:C36" in set(spec["to_id"])
+    )
+
+    found = answered["find_nodes"]
+    assert {yutong, centre} <= set(found["id"])
+    assert yutong in set(answered["industry_enterprises"]["enterprise"])
+    zone = set(answered["cluster_enterprises"]["enterprise"])
+    assert "ent:stock:601717" in zone
+    assert zone == set(loc.query("to_id == 'zone:410171'")["from_id"]) & set(
+        nodes["Enterprise"]["id"]
+    )
+
+    supplies = edges["SUPPLIES"]
+    tier1 = answered["suppliers_of"].query("tier == 1")["supplier"]
+    assert set(tier1) == set(supplies.query("to_id == 'ent:stock:600569'")["from_id"])
+    customers = answered["customers_of"]["customer"]
+    assert set(customers) == set(supplies.query("from_id == 'ent:stock:000612'")["to_id"])
+    chain = answered["shortest_chain"].iloc[0]
+    assert chain["ids"][0] == "ent:stock:000612" and chain["ids"][-1].startswith("platform:etc:")
+
+
+@pytest.mark.realdata
+def test_the_command_says_what_the_real_build_lacks(henan: Path) -> None:
+    out = invoke("queries", "run", "alliance_members", str(henan), "--example")
+    assert "alliance_members has no answer on this graph" in out
+    assert get_query("alliance_members").needs_line in " ".join(out.split())
+    out = invoke("queries", "run", "find_nodes", str(henan), "-p", "text=宇通", "--format", "csv")
+    assert "ent:stock:600066" in out

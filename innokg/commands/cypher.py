@@ -21,7 +21,14 @@ from innokg.graph.errors import QueryError
 from innokg.graph.package import DATABASE_FILE, read_manifest, read_tables, write_package
 from innokg.graph.stores.base import QueryRunner, mask
 from innokg.output import FORMATS, write_table
-from innokg.queries.library import adapt, get_query, infer_value, load_library, run_query
+from innokg.queries.library import (
+    adapt,
+    example_graph,
+    get_query,
+    infer_value,
+    load_library,
+    run_query,
+)
 
 __all__ = ["COMMANDS"]
 
@@ -540,7 +547,8 @@ def run_library_query(
       innokg queries run suppliers_of --uri bolt://localhost:7687 -p enterprise=E000024
     """
     q = get_query(name)
-    values: dict[str, Any] = q.examples() if example else {}
+    # the real Henan build has examples of its own (``example.henan:`` in the header)
+    values: dict[str, Any] = q.examples(example_graph(package)) if example else {}
     values.update(_parse_params(params))
     with _open(package, uri, user, database, write=False) as store:
         df = run_query(store, q, values, limit=limit)

@@ -6,6 +6,7 @@
 //   its role and the year it joined.
 // articles: 6, 13
 // param: alliance string example="AL000001" | 联盟标识 | id of the alliance
+// needs: MEMBER_OF | 联盟成员关系（MEMBER_OF），公开数据中没有 | alliance membership (MEMBER_OF), which the public sources lack
 // column: label string | 成员类别 | label of the member node
 // column: member string | 成员标识 | id of the member
 // column: name string | 成员名称 | name of the member

@@ -6,6 +6,7 @@
 //   industry. Filter by industry code (an empty string means all).
 // articles: 6, 13
 // param: industry string example="C34" default="" | 行业代码（空为全部）| industry code ("" for all)
+// needs: MEMBER_OF | 联盟成员关系（MEMBER_OF），公开数据中没有 | alliance membership (MEMBER_OF), which the public sources lack
 // column: industry_code string | 行业代码 | industry code
 // column: industry string | 行业名称 | industry name
 // column: alliance string | 联盟标识 | id of the alliance

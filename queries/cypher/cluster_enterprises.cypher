@@ -6,6 +6,7 @@
 //   their size and industry.
 // articles: 13
 // param: zone string example="Z000001" | 园区标识 | id of the zone
+// example.henan: zone="zone:410171"
 // column: enterprise string | 企业标识 | id of the enterprise
 // column: name string | 企业名称 | name of the enterprise
 // column: size string | 规模 | size of the enterprise

@@ -6,6 +6,7 @@
 //   of the customer's input.
 // articles: 4
 // param: enterprise string example="E000003" | 企业标识 | id of the enterprise
+// example.henan: enterprise="ent:stock:000612"
 // column: customer string | 客户标识 | id of the customer
 // column: name string | 客户名称 | name of the customer
 // column: product string | 产品 | product supplied

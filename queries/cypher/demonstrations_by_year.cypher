@@ -5,6 +5,7 @@
 // description.en: Demonstration platforms and demonstration maker teams by the year they were
 //   recognised; articles 3 and 12 set 100 of each by 2018.
 // articles: 3, 12
+// needs: Platform.demonstration/MakerTeam.demonstration | 示范平台或示范创客团队的认定年份（demonstration），公开数据中没有 | the years platforms or maker teams were recognised as demonstrations (demonstration), which the public sources lack
 // column: label string | 类别 | Platform or MakerTeam
 // column: year int | 认定年份 | year recognised
 // column: recognised int | 认定数 | how many were recognised that year

@@ -2,13 +2,14 @@
 // title.zh: 龙头企业的生态广度
 // title.en: Ecosystem breadth of core enterprises
 // description.zh: 每家企业周围的供应商、客户、科研伙伴、平台、创客团队、投资基金和联盟数量，
-//   按总数排序，取前若干家（第 4 条：以龙头企业为核心的双创生态）。
+//   按总数排序，取前若干家（第 4 条：以龙头企业为核心的双创生态）。规模为空列表时不按规模筛选。
 // description.en: Around each enterprise: suppliers, customers, research partners, platforms,
 //   maker teams, investing funds and alliances, ranked by their total (article 4: 双创
-//   ecosystems around core enterprises).
+//   ecosystems around core enterprises). An empty list of sizes ranks every enterprise.
 // articles: 4
-// param: sizes string[] example=["large"] default=["large", "medium"] | 企业规模 | sizes of enterprise to rank
+// param: sizes string[] example=["large"] default=["large", "medium"] | 企业规模（空为全部）| sizes of enterprise to rank ([] for all)
 // param: limit int example=10 default=20 | 行数上限 | at most this many enterprises
+// example.henan: sizes=[] limit=10
 // column: enterprise string | 企业标识 | id of the enterprise
 // column: name string | 企业名称 | name of the enterprise
 // column: suppliers int | 供应商数 | enterprises supplying it
@@ -20,7 +21,7 @@
 // column: alliances int | 联盟数 | alliances it belongs to
 // column: breadth int | 生态广度 | the sum of the seven counts
 MATCH (e:Enterprise)
-WHERE e.size IN $sizes
+WHERE size($sizes) = 0 OR e.size IN $sizes
 OPTIONAL MATCH (e)<-[:SUPPLIES]-(s:Enterprise)
 WITH e, count(DISTINCT s) AS suppliers
 OPTIONAL MATCH (e)-[:SUPPLIES]->(c:Enterprise)

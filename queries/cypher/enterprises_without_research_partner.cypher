@@ -7,6 +7,8 @@
 // articles: 6
 // param: city string example="郑州市" | 城市名称或标识 | the city, by name or id
 // param: sizes string[] example=["large", "medium"] default=["large", "medium"] | 企业规模 | sizes of enterprise to include
+// needs: COLLABORATES_WITH | 企业与高校、科研机构的合作关系（COLLABORATES_WITH），公开数据中没有 | research collaborations of enterprises (COLLABORATES_WITH), which the public sources lack
+// needs: Enterprise.size | 企业规模（size），公开数据中没有 | firm sizes (Enterprise.size), which the public sources lack
 // column: enterprise string | 企业标识 | id of the enterprise
 // column: name string | 企业名称 | name of the enterprise
 // column: size string | 规模 | size of the enterprise

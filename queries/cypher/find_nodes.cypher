@@ -6,6 +6,7 @@
 //   the ids other queries ask for.
 // param: text string example="郑州" | 名称片段或标识 | part of a name, or an id
 // param: limit int example=20 default=50 | 行数上限 | at most this many rows
+// example.henan: text="宇通"
 // column: label string | 类别 | label of the node
 // column: id string | 标识 | id of the node
 // column: name string | 名称 | name of the node

@@ -6,6 +6,7 @@
 //   platform): how many and how much. Name one fund, or "" for all.
 // articles: 14
 // param: fund string example="F000001" default="" | 基金标识（空为全部）| id of the fund ("" for all)
+// needs: INVESTS_IN | 基金投资关系（INVESTS_IN），公开数据中没有 | fund investments (INVESTS_IN), which the public sources lack
 // column: fund string | 基金标识 | id of the fund
 // column: name string | 基金名称 | name of the fund
 // column: kind string | 基金类型 | kind of fund

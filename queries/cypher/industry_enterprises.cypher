@@ -6,6 +6,7 @@
 //   three levels down).
 // articles: 4, 13
 // param: industry string example="C" | 行业代码或标识 | industry code or id
+// example.henan: industry="C36"
 // column: enterprise string | 企业标识 | id of the enterprise
 // column: name string | 企业名称 | name of the enterprise
 // column: industry_code string | 所属行业代码 | code of its own industry

@@ -6,6 +6,8 @@
 //   them (article 14: finance for makers).
 // articles: 14
 // param: kinds string[] example=["technology", "social"] default=[] | 团队类型（空为全部）| kinds of team ([] for all)
+// needs: MakerTeam | 创客团队（MakerTeam），公开数据中没有 | maker teams (MakerTeam), which the public sources lack
+// needs: INVESTS_IN | 基金投资关系（INVESTS_IN），公开数据中没有 | fund investments (INVESTS_IN), which the public sources lack
 // column: team string | 团队标识 | id of the maker team
 // column: name string | 团队名称 | name of the maker team
 // column: kind string | 团队类型 | kind of team

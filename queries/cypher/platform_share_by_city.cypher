@@ -5,6 +5,7 @@
 // description.en: Among each city's large and medium industrial enterprises, how many
 //   established or operate a platform, and their share; article 3 sets 80% by the end of 2018.
 // articles: 3
+// needs: Enterprise.size, Enterprise.industrial | 企业规模及是否为工业企业（size、industrial），公开数据中没有 | firm sizes and whether a firm is industrial (Enterprise.size, Enterprise.industrial), which the public sources lack
 // column: city string | 城市 | city name
 // column: enterprises int | 大中型工业企业数 | large and medium industrial enterprises
 // column: with_platform int | 建有平台的企业数 | of which with a platform

@@ -7,6 +7,7 @@
 //   and kind (articles 3 and 12).
 // articles: 3, 12
 // param: year int example=2018 | 年份 | the year
+// example.henan: year=2019
 // column: city string | 城市 | city name
 // column: kind string | 平台类型 | kind of platform
 // column: platforms int | 平台数 | platforms existing in that year

@@ -6,6 +6,7 @@
 //   policy, by label and year.
 // articles: 3, 10, 11, 14
 // param: article int example=14 | 条款 | article number of the policy
+// needs: SUPPORTED_BY | 政策支持对象（SUPPORTED_BY），公开数据中没有 | who each measure supported (SUPPORTED_BY), which the public sources lack
 // column: label string | 类别 | label of the supported nodes
 // column: year int | 年份 | year of support
 // column: supported int | 数量 | how many were supported

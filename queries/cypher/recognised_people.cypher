@@ -6,6 +6,7 @@
 //   craftsmen or model workers, with the year and what they lead (article 12).
 // articles: 12
 // param: role string example="entrepreneur" default="entrepreneur" | 角色 | role: entrepreneur, chief_technology_expert, master_craftsman or model_worker
+// needs: Person.recognised | 获认定的人才（Person），公开数据中没有 | recognised people (Person.recognised), which the public sources lack
 // column: person string | 人物标识 | id of the person
 // column: name string | 姓名 | name
 // column: year int | 认定年份 | year recognised

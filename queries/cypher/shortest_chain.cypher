@@ -10,6 +10,7 @@
 // articles: 4, 6
 // param: source string example="E000024" | 起点标识 | id of the first node
 // param: target string example="RI000001" | 终点标识 | id of the second node
+// example.henan: source="ent:stock:000612" target="platform:etc:多氟多化工股份有限公司技术中心"
 // column: hops int | 步数 | number of relations in the chain
 // column: ids string[] | 节点标识 | ids of the nodes along the chain
 // column: names string[] | 节点名称 | names of the nodes along the chain

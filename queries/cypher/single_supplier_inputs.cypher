@@ -6,6 +6,7 @@
 //   of a supply chain. Filter by the buyer's city (an empty string means the whole province).
 // articles: 4
 // param: city string example="郑州市" default="" | 城市名称或标识（空为全部）| buyer's city, name or id ("" for all)
+// example.henan: city="郑州市"
 // column: buyer string | 采购企业标识 | id of the buying enterprise
 // column: buyer_name string | 采购企业名称 | name of the buying enterprise
 // column: product string | 产品 | the input product

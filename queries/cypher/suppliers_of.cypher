@@ -7,6 +7,7 @@
 //   supply its suppliers (tier 2); an enterprise found at both tiers is listed at the nearer.
 // articles: 4
 // param: enterprise string example="E000024" | 企业标识 | id of the enterprise
+// example.henan: enterprise="ent:stock:600569"
 // column: supplier string | 供应商标识 | id of the supplier
 // column: name string | 供应商名称 | name of the supplier
 // column: tier int | 层级 | 1 for a direct supplier, 2 for a supplier of a supplier

@@ -6,6 +6,7 @@
 //   and the year it began. Name one university, or "" for all.
 // articles: 6
 // param: university string example="RI000001" default="" | 高校标识（空为全部）| id of the university ("" for all)
+// needs: COLLABORATES_WITH | 企业与高校的合作关系（COLLABORATES_WITH），公开数据中没有 | collaborations between enterprises and universities (COLLABORATES_WITH), which the public sources lack
 // column: university string | 高校标识 | id of the university
 // column: university_name string | 高校名称 | name of the university
 // column: enterprise string | 企业标识 | id of the enterprise

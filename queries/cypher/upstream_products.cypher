@@ -6,6 +6,7 @@
 //   how many enterprises make each; inputs made by few are weak points of the chain.
 // articles: 4
 // param: product string example="product:demo:battery" | 产品标识 | id of the product
+// example.henan: product="product:汽车"
 // column: input string | 投入品标识 | id of the input product
 // column: name string | 投入品名称 | name of the input product
 // column: depth int | 层级 | 1 for a direct input, 2 for an input of an input, ...
