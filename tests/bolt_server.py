@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import unavailable
+
 __all__ = ["BoltServer", "ServerProcess", "bolt_server", "own_bolt_server"]
 
 _SCRIPT = r"""
@@ -149,7 +151,7 @@ class ServerProcess:
                 break
             time.sleep(0.5)
         if state.startswith("unavailable"):
-            pytest.skip(f"ArcadeDB cannot run here ({state}); see {self.work / 'server.log'}")
+            unavailable(f"ArcadeDB cannot run here ({state}); see {self.work / 'server.log'}")
         if state != "ready":
             pytest.fail(f"ArcadeDB did not start in {_START_TIMEOUT:.0f} s; see {self.work}")
         while not (_port_open(self.bolt_port) and _port_open(self.http_port)):
@@ -182,7 +184,7 @@ def _require_arcadedb() -> None:
     try:
         import arcadedb_embedded  # noqa: F401
     except Exception as exc:  # not installed, or unusable on this platform
-        pytest.skip(f"ArcadeDB (arcadedb-embedded) cannot be imported: {exc}")
+        unavailable(f"ArcadeDB (arcadedb-embedded) cannot be imported: {exc}")
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import pytest
 from innokg.graph.ecosystem import EcosystemGraph
 
 from innokg.pipeline import build_demo
+from tests.needs import unavailable
 
 # Fixture modules of particular suites (e.g. the Bolt server) add themselves here.
 pytest_plugins: list[str] = ["tests.bolt_server"]
@@ -39,7 +40,7 @@ def demo_graph(demo_package: Path) -> EcosystemGraph:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(
+        unavailable(
             f"public datasets not found at {SHARED_DATA} (they sit beside the checkout in CI)"
         )
     return SHARED_DATA

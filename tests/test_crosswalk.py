@@ -462,7 +462,6 @@ def test_every_chainkg_company_reaches_a_division(shared_data: Path) -> None:
 def test_names_equal_the_location_quotient_workbook(
     shared_data: Path, divisions: pd.DataFrame
 ) -> None:
-    pytest.importorskip("openpyxl")
     sheet = pd.read_excel(shared_data / LQ_FILE, sheet_name=LQ_SHEET, header=None, dtype=str)
     body = sheet.iloc[2:, :2].dropna()
     workbook = dict(zip(body[0].str.strip().str.zfill(2), body[1].str.strip(), strict=True))

@@ -22,6 +22,7 @@ from innokg.graph.package import read_manifest, read_tables, write_package
 
 from innokg.pipeline import build_demo
 from tests.factory import make_tables
+from tests.needs import unavailable
 
 KILLS = int(os.environ.get("INNOKG_FAULT_KILLS", "6"))
 
@@ -77,7 +78,7 @@ def mounted_tmpfs(path: Path, options: str) -> Iterator[Path]:
         check=False,
     )
     if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({proc.stderr.strip()}); needs root")
+        unavailable(f"cannot mount a tmpfs here ({proc.stderr.strip()}); needs root")
     try:
         yield path
     finally:

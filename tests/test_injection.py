@@ -28,6 +28,7 @@ from innokg.graph.package import DATABASE_FILE, read_manifest
 from innokg.cli import main
 from tests.browser import Browser, find_chromium
 from tests.factory import make_tables
+from tests.needs import unavailable
 
 HOSTILE = [
     "<script>window.__pwned=1</script>",
@@ -314,7 +315,7 @@ def test_cypher_takes_the_names_as_parameters(package: Path) -> None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if find_chromium() is None:
-        pytest.skip("chromium is not installed (apt-get install chromium); browser tests skipped")
+        unavailable("chromium is not installed (apt-get install chromium); browser tests skipped")
     with Browser.launch() as b:
         yield b
 

@@ -39,6 +39,13 @@ def test_wheel_carries_data_files(wheel_names: list[str]) -> None:
     expected = [
         "innokg/graph/py.typed",
         "innokg/loaders/data/henan_regions.csv",
+        "innokg/loaders/data/ndrc_enterprise_technology_centres_2019.csv",
+        "innokg/loaders/data/moe_henan_universities_2025.csv",
+        "innokg/loaders/data/cn_cities_2016.csv",
+        "innokg/loaders/data/cn_cities_2016.LICENSE.txt",
+        "innokg/loaders/data/henan_cities.geojson",
+        "innokg/loaders/data/shenwan2021_gbt4754.csv",
+        "innokg/loaders/data/README.md",
         "innokg/queries/cypher/customers_of.cypher",
         "innokg/queries/sparql",
     ]

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.needs import needs_module
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
-nbformat = pytest.importorskip("nbformat")
+nbformat = needs_module("nbformat")
 
 
 def test_there_are_notebooks() -> None:
@@ -39,8 +40,8 @@ def test_committed_without_outputs(path: Path) -> None:
 def test_runs_top_to_bottom(
     path: Path, demo_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
+    nbclient = needs_module("nbclient")
+    needs_module("ipykernel")
     # The kernel inherits the environment: point it at the session's demo (read only).
     monkeypatch.setenv("INNOKG_PACKAGE", str(demo_package))
     monkeypatch.setenv("MPLBACKEND", "Agg")

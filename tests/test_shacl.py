@@ -16,8 +16,9 @@ from rdflib.namespace import PROV, RDF, SH
 
 from innokg.cli import main
 from tests.factory import make_tables
+from tests.needs import needs_module
 
-pytest.importorskip("pyshacl")
+needs_module("pyshacl")
 
 NODE = "https://w3id.org/innokg/id/"
 REL = "https://w3id.org/innokg/rel/"

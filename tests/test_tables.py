@@ -86,7 +86,6 @@ def test_parquet_tables(tmp_path: Path, reference) -> None:  # type: ignore[no-u
 
 
 def test_workbook_with_a_sheet_per_table(tmp_path: Path, reference) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("openpyxl")
     book = tmp_path / "graph.xlsx"
     with pd.ExcelWriter(book) as writer:
         for kind in ("nodes", "edges"):
@@ -99,7 +98,6 @@ def test_workbook_with_a_sheet_per_table(tmp_path: Path, reference) -> None:  # 
 
 
 def test_workbook_errors_name_the_sheet(tmp_path: Path) -> None:
-    pytest.importorskip("openpyxl")
     book = tmp_path / "bad.xlsx"
     pd.DataFrame({"id": ["p1"], "name": [""], "source": ["t"]}).to_excel(
         book, sheet_name="Product", index=False
