@@ -78,6 +78,15 @@ _CITY_INDICATORS = (
     "demonstration_teams",
     "entrepreneurs",
 )
+#: What the data shows of each city without a policy target: its innovation resources,
+#: with the short column names the brief gives them (zh, en).
+_CITY_RESOURCES = {
+    "national_tech_centres": ("国家级技术中心", "National tech centres"),
+    "tech_centre_firms": ("有技术中心的企业", "Firms with one"),
+    "listed_firms": ("上市公司", "Listed firms"),
+    "universities": ("高校", "Universities"),
+    "specialisations": ("专业化工业行业", "Specialised industries"),
+}
 _GAP_ORDER = (
     "no_research_partner",
     "cluster_support",
@@ -114,6 +123,15 @@ _T: dict[str, tuple[str, str]] = {
         "in large and medium industrial enterprises.",
     ),
     "by_city": ("分城市进展", "Progress by city"),
+    "city_resources": (
+        "各市创新资源（数据所见）",
+        "Each city's innovation resources (as the data shows)",
+    ),
+    "city_resources_intro": (
+        "政策未对以下各项设定目标；数字来自图中数据，用于比较各市的基础。",
+        "The policy sets no target for these; the figures come from the graph and show "
+        "what each city starts from.",
+    ),
     "by_city_intro": (
         "比例类目标各市相同；数量类目标按各市大中型工业企业占全省的比例分摊（“按比例”）。",
         "Share targets apply to every city as they are; count targets are apportioned by "
@@ -219,6 +237,8 @@ class BriefTable:
     highlight: tuple[int, ...] = ()
     total: int | None = None
     nowrap: tuple[str, ...] = ()
+    #: shown instead of an empty table: why there is nothing (data the graph lacks)
+    note: str | None = None
 
 
 @dataclass
@@ -397,6 +417,7 @@ class _Scope:
     city_name: str | None
     year: int | None
     top: int
+    names_en: dict[str, str] | None = None
 
 
 #: Short names of the indicators with targets, for charts and narrow columns.
@@ -419,6 +440,146 @@ def _short_name(key: str, row: Any, lang: Lang) -> str:
     return _short(_indicator_name(row, lang), 14 if lang == "zh" else 28)
 
 
+#: What each indicator needs from the graph beyond large and medium industrial firms:
+#: (label, property that must be filled somewhere, the missing data in words zh / en).
+_NEEDS: dict[str, tuple[str, str | None, str, str]] = {
+    "demonstration_platforms": (
+        "Platform",
+        "demonstration",
+        "示范平台认定名单",
+        "the list of recognised demonstration platforms",
+    ),
+    "demonstration_teams": ("MakerTeam", None, "创客团队", "maker teams"),
+    "entrepreneurs": ("Person", None, "创新型企业家", "recognised entrepreneurs"),
+    "social_teams": ("MakerTeam", None, "创客团队", "maker teams"),
+    "maker_chain": ("MakerTeam", None, "创客团队", "maker teams"),
+    "iur_alliances": ("Alliance", None, "联盟", "alliances"),
+    "investment_platforms": ("Fund", None, "基金", "funds"),
+    "maker_funds": ("Fund", None, "基金", "funds"),
+    "teams_financed": ("MakerTeam", None, "创客团队", "maker teams"),
+    "cluster_services": (
+        "Platform",
+        "demonstration",
+        "双创基地和公共技术服务平台名单",
+        "the lists of 双创 bases and public technology service platforms",
+    ),
+}
+_NO_SIZES = (
+    "缺少企业规模数据（无法识别大中型工业企业）",
+    "no firm sizes (large and medium industrial firms cannot be identified)",
+)
+
+
+def _has(G: EcosystemGraph, label: str, prop: str | None) -> bool:
+    df = G.nodes.get(label)
+    if df is None or not len(df):
+        return False
+    if prop is None:
+        return True
+    return prop in df.columns and bool(df[prop].notna().any())
+
+
+def _lm_known(G: EcosystemGraph) -> bool:
+    df = G.nodes.get("Enterprise")
+    return (
+        df is not None and "size" in df.columns and bool(df["size"].isin(["large", "medium"]).any())
+    )
+
+
+def _lacks(G: EcosystemGraph, row: Any, lang: Lang) -> str | None:
+    """What data an indicator row lacks (in words), or None when it is measurable.
+
+    Uses the indicator table's own ``measurable`` / ``note`` columns where it has them
+    (NA counts as not measurable); otherwise judges from the graph: shares need large
+    and medium firms (firm sizes), counts the nodes they count."""
+
+    def get(k: str) -> Any:
+        return row.get(k) if isinstance(row, dict) else getattr(row, k, None)
+
+    zh = lang == "zh"
+    flag = get("measurable")
+    declared = flag is not None
+    if declared:
+        if not pd.isna(flag) and bool(flag):
+            return None
+        note = get("note")  # the indicator module's notes are in English
+        if not zh and note is not None and not pd.isna(note) and str(note):
+            return str(note)
+    key = str(get("indicator") or "")
+    unit = str(get("unit") or "")
+    if key in _NEEDS:
+        label, prop, what_zh, what_en = _NEEDS[key]
+        if not _has(G, label, prop):
+            return f"缺少{what_zh}" if zh else f"no {what_en}"
+    if unit in ("share", "mean") or key in ("typical_cases", "platform_coverage"):
+        if not _lm_known(G):
+            return _NO_SIZES[0 if zh else 1]
+        value = get("value")
+        if value is None or pd.isna(value):
+            return "缺少大中型工业企业" if zh else "no large and medium industrial firms"
+    if declared:
+        return "缺少所需数据" if zh else "the data it needs are missing"
+    return None
+
+
+def _names_en(G: EcosystemGraph) -> dict[str, str]:
+    """Chinese name and id -> English name, for nodes that have one (cities...)."""
+    out: dict[str, str] = {}
+    for label in ("Region", "Zone", "Industry"):
+        df = G.nodes.get(label)
+        if df is None or "name_en" not in df.columns:
+            continue
+        ok = df["name_en"].notna() & (df["name_en"].astype("string").str.len() > 0)
+        for i, n, e in df.loc[ok, ["id", "name", "name_en"]].itertuples(index=False):
+            out[str(i)] = str(e)
+            out.setdefault(str(n), str(e))
+    return out
+
+
+def _en(s: _Scope, name: Any) -> str:
+    """``name`` in the brief's language: the English name where the graph has one."""
+    text = "" if name is None or (not isinstance(name, str) and pd.isna(name)) else str(name)
+    if s.lang != "en" or not text:
+        return text
+    if s.names_en is None:
+        s.names_en = _names_en(s.G)
+    if text in s.names_en:
+        return s.names_en[text]
+    parts = re.split(r"(; |, | · | \| )", text)  # lists such as "安阳市 2%; 焦作市 1%"
+    out = []
+    for part in parts:
+        head, _, tail = part.partition(" ")
+        out.append(
+            s.names_en.get(part)
+            or (
+                s.names_en[head] + " " + tail
+                if head in s.names_en and tail
+                else s.names_en.get(head, part)
+            )
+        )
+    return "".join(out)
+
+
+def _missing_line(items: list[tuple[str, str]], lang: Lang) -> str:
+    """One line: what cannot be measured, and for lack of what data."""
+    grouped: dict[str, list[str]] = {}
+    for name, lack in items:
+        grouped.setdefault(lack, []).append(name)
+    if lang == "zh":
+        return (
+            "无法计算（图中缺少数据）："
+            + "；".join(
+                f"{'、'.join(names)}——{lack.rstrip('。')}" for lack, names in grouped.items()
+            )
+            + "。"
+        )
+    return (
+        "Not measurable on this graph (data missing): "
+        + "; ".join(f"{', '.join(names)}: {lack.rstrip('.')}" for lack, names in grouped.items())
+        + "."
+    )
+
+
 def _headline(s: _Scope, findings: list[str]) -> tuple[Section, Section]:
     lang = s.lang
     if s.city_id is None:
@@ -427,7 +588,23 @@ def _headline(s: _Scope, findings: list[str]) -> tuple[Section, Section]:
         ind = policy_indicators(s.G, by="city", year=s.year)
         ind = ind[ind["group"] == s.city_id].reset_index(drop=True)
     units = policy_measures(s.G).drop_duplicates("indicator").set_index("indicator")["target_unit"]
-    targeted = ind[ind["target"].notna()].reset_index(drop=True)
+    lacks = [_lacks(s.G, r._asdict(), lang) for r in ind.itertuples(index=False)]
+    pm = policy_measures(s.G)
+    with_target = (
+        set(pm.loc[pm["target"].notna(), "indicator"].astype(str))
+        if "target" in pm.columns and "indicator" in pm.columns
+        else set()
+    )
+    ind = ind.assign(
+        lacks_=lacks,
+        has_target_=ind["target"].notna() | ind["indicator"].astype(str).isin(with_target),
+    )
+    unmeasured = [
+        (_short_name(str(r.indicator), r._asdict(), lang), str(r.lacks_))
+        for r in ind[ind["lacks_"].notna() & ind["has_target_"]].itertuples(index=False)
+    ]
+    targeted = ind[ind["target"].notna() & ind["lacks_"].isna()].reset_index(drop=True)
+    ind["target"] = ind["target"].where(ind["target"].notna() | ~ind["has_target_"], 0.0)
     rows, bars = [], []
     for r in targeted.itertuples(index=False):
         target_unit = str(units.get(r.indicator, "") or "")
@@ -454,20 +631,35 @@ def _headline(s: _Scope, findings: list[str]) -> tuple[Section, Section]:
             )
         )
     head = Section("headline", _t("headline", lang), [_t("headline_intro", lang)])
+    if unmeasured:
+        head.paragraphs.append(_missing_line(unmeasured, lang))
     if bars:
         head.charts.append(
             _svg_bars(bars, title=_t("chart_progress", lang), reference=(1.0, "100%"))
         )
-    head.tables.append(
-        BriefTable(
-            "headline",
-            _t("headline", lang),
-            pd.DataFrame(rows),
-            numeric=(_c("value", lang), _c("gap", lang)),
-            nowrap=tuple(_c(k, lang) for k in ("article", "target", "deadline", "status")),
+    if rows or not unmeasured:
+        head.tables.append(
+            BriefTable(
+                "headline",
+                _t("headline", lang),
+                pd.DataFrame(rows),
+                numeric=(_c("value", lang), _c("gap", lang)),
+                nowrap=tuple(_c(k, lang) for k in ("article", "target", "deadline", "status")),
+            )
         )
-    )
     _headline_findings(targeted, lang, findings)
+    if unmeasured and not rows:
+        findings.append(
+            "政策目标均无法在本图上核算，原因见“核心指标与政策目标”。"
+            if lang == "zh"
+            else "None of the policy's targets can be checked on this graph; the headline "
+            "section says which data are missing."
+        )
+    context_missing = [
+        (_indicator_name(r._asdict(), lang), str(r.lacks_))
+        for r in ind[~ind["has_target_"] & ind["lacks_"].notna()].itertuples(index=False)
+    ]
+    ind = ind[ind["lacks_"].isna()]
     context_rows = [
         {
             _c("article", lang): str(r.article) if not pd.isna(r.article) else "—",
@@ -477,14 +669,17 @@ def _headline(s: _Scope, findings: list[str]) -> tuple[Section, Section]:
         for r in ind[ind["target"].isna()].itertuples(index=False)
     ]
     context = Section("context", _t("context", lang))
-    context.tables.append(
-        BriefTable(
-            "other_indicators",
-            _t("context", lang),
-            pd.DataFrame(context_rows),
-            numeric=(_c("value", lang),),
+    if context_missing:
+        context.paragraphs.append(_missing_line(context_missing, lang))
+    if context_rows or not context_missing:
+        context.tables.append(
+            BriefTable(
+                "other_indicators",
+                _t("context", lang),
+                pd.DataFrame(context_rows),
+                numeric=(_c("value", lang),),
+            )
         )
-    )
     return head, context
 
 
@@ -523,11 +718,96 @@ def _headline_findings(targeted: pd.DataFrame, lang: Lang, findings: list[str]) 
 
 
 def _by_city(s: _Scope, findings: list[str]) -> Section:
+    section = _by_city_targets(s, findings)
+    table = _city_resources(s)
+    if table is not None:
+        section.paragraphs.append(_t("city_resources_intro", s.lang))
+        section.tables.append(table)
+        finding = _centres_finding(table.df, s.lang)
+        if finding:
+            findings.append(finding)
+    return section
+
+
+def _centres_finding(df: pd.DataFrame, lang: Lang) -> str | None:
+    """Where the national technology centres concentrate: the top three cities."""
+    col = _CITY_RESOURCES["national_tech_centres"][0 if lang == "zh" else 1]
+    if col not in df.columns:
+        return None
+    counts = pd.to_numeric(df[col].str.replace(",", ""), errors="coerce")
+    total = int(counts.sum())
+    if total == 0:
+        return None
+    top = df.assign(n=counts).sort_values("n", ascending=False, kind="stable").head(3)
+    city = _c("city", lang)
+    if lang == "zh":
+        parts = "、".join(f"{r[city]}（{int(r['n'])} 家）" for _, r in top.iterrows())
+        return f"各市共有国家企业技术中心 {total} 家，最多的是{parts}。"
+    parts = ", ".join(f"{r[city]} ({int(r['n'])})" for _, r in top.iterrows())
+    return f"The cities hold {total} national enterprise technology centres; most are in {parts}."
+
+
+def _city_resources(s: _Scope) -> BriefTable | None:
+    """The measurable indicators without a target, one column each, one row per city."""
+    lang = s.lang
+    ind = policy_indicators(s.G, by="city", year=s.year, indicators=list(_CITY_RESOURCES))
+    if "measurable" in ind.columns:
+        ind = ind[ind["measurable"].fillna(False).astype(bool)]
+    ind = ind[ind["value"].notna()]
+    if ind.empty:
+        return None
+    names_en = _names_en(s.G) if lang == "en" else {}
+    columns = {k: v[0 if lang == "zh" else 1] for k, v in _CITY_RESOURCES.items()}
+    rows, highlight = [], []
+    for i, (gid, group) in enumerate(ind.groupby("group", sort=False)):
+        name = names_en.get(str(gid), str(group["group_name"].iloc[0]))
+        row = {_c("city", lang): name}
+        for r in group.itertuples(index=False):
+            row[columns[str(r.indicator)]] = _num(r.value)
+        rows.append(row)
+        if gid == s.city_id:
+            highlight.append(i)
+    df = pd.DataFrame(rows).fillna("—")
+    return BriefTable(
+        "city_resources",
+        _t("city_resources", lang),
+        df,
+        numeric=tuple(df.columns[1:]),
+        highlight=tuple(highlight),
+        nowrap=(_c("city", lang),),
+    )
+
+
+def _by_city_targets(s: _Scope, findings: list[str]) -> Section:
     lang = s.lang
     ind = policy_indicators(s.G, by="city", year=s.year, indicators=list(_CITY_INDICATORS))
     section = Section("by_city", _t("by_city", lang), [_t("by_city_intro", lang)])
     if ind.empty:
+        section.paragraphs = [
+            "图中没有城市，无法分城市核算。"
+            if lang == "zh"
+            else "The graph has no cities to compare."
+        ]
         return section
+    ind = ind.assign(lacks_=[_lacks(s.G, r._asdict(), lang) for r in ind.itertuples(index=False)])
+    if lang == "en":
+        by_id = _names_en(s.G)
+        ind["group_name"] = [
+            by_id.get(str(g), str(n)) for g, n in zip(ind["group"], ind["group_name"], strict=True)
+        ]
+    if ind["lacks_"].notna().all():
+        missing = ind.drop_duplicates("indicator")
+        section.paragraphs = [
+            _missing_line(
+                [
+                    (_short_name(str(r.indicator), r._asdict(), lang), str(r.lacks_))
+                    for r in missing.itertuples(index=False)
+                ],
+                lang,
+            )
+        ]
+        return section
+    ind.loc[ind["lacks_"].notna(), ["value", "target", "met"]] = pd.NA
     names = {
         k: _short_name(str(k), r, lang)
         for k, r in ind.drop_duplicates("indicator").set_index("indicator").iterrows()
@@ -542,13 +822,16 @@ def _by_city(s: _Scope, findings: list[str]) -> Section:
                 continue
             r = table.loc[(gid, key)]
             cell = _fmt_value(r["value"], r["unit"])
-            if not pd.isna(r["target"]):
+            if not pd.isna(r["target"]) and not pd.isna(r["value"]):
                 cell += " / " + _fmt_value(r["target"], r["unit"])
-                cell += " ✓" if bool(r["met"]) else " ✗"
+                if not pd.isna(r["met"]):
+                    cell += " ✓" if bool(r["met"]) else " ✗"
             row[names[key]] = cell
             if key == "platform_coverage":
                 row[_c("lm_firms", lang)] = (
-                    _num(r["denominator"]) if not pd.isna(r["denominator"]) else "0"
+                    _num(r["denominator"])
+                    if not pd.isna(r["denominator"]) and _lm_known(s.G)
+                    else "—"
                 )
         rows.append(row)
         if gid == s.city_id:
@@ -566,7 +849,7 @@ def _by_city(s: _Scope, findings: list[str]) -> Section:
             nowrap=(_c("city", lang),),
         )
     )
-    cov = ind[ind["indicator"] == "platform_coverage"]
+    cov = ind[(ind["indicator"] == "platform_coverage") & ind["lacks_"].isna()]
     if len(cov):
         bars = [
             _Bar(
@@ -589,7 +872,7 @@ def _by_city(s: _Scope, findings: list[str]) -> Section:
         )
         met = cov[cov["met"].fillna(False).astype(bool)]
         worst = cov[cov["value"].notna()].sort_values("value").head(3)
-        if s.city_id is None:
+        if s.city_id is None and len(worst):
             if lang == "zh":
                 low = "、".join(
                     f"{r.group_name}（{r.value * 100:.1f}%）" for r in worst.itertuples()
@@ -619,7 +902,7 @@ def _by_city(s: _Scope, findings: list[str]) -> Section:
                     if lang == "zh"
                     else f"{s.city_name} ranks {pos} of {len(ranked)} cities on platform coverage."
                 )
-    demo = ind[ind["indicator"] == "demonstration_platforms"]
+    demo = ind[(ind["indicator"] == "demonstration_platforms") & ind["lacks_"].isna()]
     if len(demo) and demo["target"].notna().any():
         bars = [
             _Bar(
@@ -643,10 +926,10 @@ def _clusters(s: _Scope, findings: list[str]) -> Section:
     rows = [
         {
             _c("cluster", lang): str(r.cluster),
-            _c("label", lang): str(r.label),
+            _c("label", lang): _en(s, r.label),
             _c("size", lang): _num(r.size),
-            _c("leader", lang): str(r.leader_name),
-            _c("cities", lang): str(r.cities),
+            _c("leader", lang): _en(s, r.leader_name),
+            _c("cities", lang): _en(s, r.cities),
             _c("single_sourced", lang): _num(r.single_sourced),
             _c("bridging", lang): _num(r.bridging_firms),
             _c("institutes", lang): _num(r.institutes),
@@ -686,8 +969,8 @@ def _clusters(s: _Scope, findings: list[str]) -> Section:
             f"最大的是{biggest['label']}（{int(biggest['size'])} 家企业），"
             f"单一来源投入最多的是{fragile['label']}（{int(fragile['single_sourced'])} 项）。"
             if lang == "zh"
-            else f"{len(table)} supply-chain clusters; the largest is {biggest['label']} "
-            f"({int(biggest['size'])} firms), the most single-sourced {fragile['label']} "
+            else f"{len(table)} supply-chain clusters; the largest is {_en(s, biggest['label'])} "
+            f"({int(biggest['size'])} firms), the most single-sourced {_en(s, fragile['label'])} "
             f"({int(fragile['single_sourced'])} inputs from one supplier)."
         )
     for kind, key in (("single_source", "fragile_single"), ("broker", "fragile_broker")):
@@ -696,29 +979,85 @@ def _clusters(s: _Scope, findings: list[str]) -> Section:
 
 
 def _gap_rows(s: _Scope, kind: str) -> pd.DataFrame:
-    return collaboration_gaps(s.G, kinds=[kind], year=s.year, city=s.city)
+    """The gaps of one kind; a kind whose analysis fails leaves a note row, so that one
+    failing analysis does not take the whole brief with it."""
+    try:
+        return collaboration_gaps(s.G, kinds=[kind], year=s.year, city=s.city)
+    except (KeyError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
+        text = f"analysis failed ({type(exc).__name__}: {exc})"  # not "no ..."
+        return pd.DataFrame(
+            {"measurable": [False], "missing": [text], "missing_zh": [text], "name": [""]}
+        )
+
+
+def _gap_lacks(s: _Scope, kind: str) -> str | None:
+    """The data a kind of gap needs that the graph lacks, in words, or None."""
+    zh = s.lang == "zh"
+    if kind == "no_research_partner" and not _lm_known(s.G):
+        return _NO_SIZES[0 if zh else 1]
+    if kind == "team_no_finance" and not _has(s.G, "MakerTeam", None):
+        return "缺少创客团队" if zh else "no maker teams"
+    return None
+
+
+def _measured_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Gap rows without a figure that could not be measured (NA shown as 'nan')."""
+    if "measurable" in df.columns:
+        df = df[df["measurable"].fillna(False).astype(bool)]
+    text = df.get("detail", pd.Series("", index=df.index)).astype("string").fillna("")
+    bad = text.str.contains(r"\bnan\b|\bNaN\b|<NA>", regex=True)
+    if "gap" in df.columns and "severity" in df.columns:
+        bad |= (df["gap"] == "below_target") & df["severity"].isna()
+    return df[~bad]
 
 
 def _gap_table(s: _Scope, kind: str, *, title: str | None = None) -> BriefTable:
     lang = s.lang
-    df = _gap_rows(s, kind)
+    zh, en = GAP_KINDS[kind][1], GAP_KINDS[kind][2]
+    lack = _gap_lacks(s, kind)
+    columns = [_c(k, lang) for k in ("name", "city", "missing", "detail")]
+    if lack is not None:
+        return BriefTable(
+            f"gap_{kind}"[:31],
+            title or (zh if lang == "zh" else en),
+            pd.DataFrame(columns=columns),
+            total=0,
+            note=_missing_line([(title or (zh if lang == "zh" else en), lack)], lang),
+        )
+    raw = _gap_rows(s, kind)
+    df = _measured_rows(raw)
+    note = None
+    if "measurable" in raw.columns:  # note rows: what this kind of gap lacks
+        said = raw[~raw["measurable"].fillna(False).astype(bool)]
+        if len(said):
+            lacks = [_pick(r, "missing_zh", "missing", lang) for _, r in said.iterrows()]
+            note = _missing_line(
+                [(title or (zh if lang == "zh" else en), x) for x in dict.fromkeys(lacks) if x],
+                lang,
+            )
+    if note is None and df.empty and len(raw):
+        note = (
+            "无法计算：相关指标在本图上无法核算。"
+            if lang == "zh"
+            else "Not measurable: the indicators behind it cannot be computed on this graph."
+        )
     head = df.head(s.top)
     rows = [
         {
-            _c("name", lang): str(r["name"]),
-            _c("city", lang): str(r["city"] or ""),
+            _c("name", lang): _en(s, r["name"]),
+            _c("city", lang): _en(s, r["city"] or ""),
             _c("missing", lang): _pick(r, "missing_zh", "missing", lang),
             _c("detail", lang): _pick(r, "detail_zh", "detail", lang),
         }
         for _, r in head.iterrows()
     ]
-    zh, en = GAP_KINDS[kind][1], GAP_KINDS[kind][2]
     return BriefTable(
         f"gap_{kind}"[:31],
         title or (zh if lang == "zh" else en),
-        pd.DataFrame(rows, columns=[_c(k, lang) for k in ("name", "city", "missing", "detail")]),
+        pd.DataFrame(rows, columns=columns),
         total=len(df),
         nowrap=(_c("city", lang),),
+        note=note,
     )
 
 
@@ -742,15 +1081,20 @@ def _partners(s: _Scope, findings: list[str]) -> Section:
     lang = s.lang
     section = Section("partners", _t("partners", lang), [_t("partners_intro", lang)])
     df = candidate_partners(s.G, k=s.top, year=s.year, city=s.city)
+    ranks = pd.to_numeric(df["rank"], errors="coerce").fillna(0)
+    notes = df[ranks < 1]
+    df = df[ranks >= 1]
     for key, kind in KINDS.items():
         if not kind.partnership:
             continue
         part = df[df["kind"] == key]
+        said = notes[notes["kind"] == key]
+        note = _pick(said.iloc[0], "explanation", "explanation_en", lang) if len(said) else None
         rows = [
             {
                 _c("rank", lang): str(int(r["rank"])),
-                _c("source", lang): str(r["source_name"]),
-                _c("partner", lang): str(r["target_name"]),
+                _c("source", lang): _en(s, r["source_name"]),
+                _c("partner", lang): _en(s, r["target_name"]),
                 _c("score", lang): f"{float(r['score']):.2f}",
                 _c("reasons", lang): _pick(r, "explanation", "explanation_en", lang),
             }
@@ -767,6 +1111,7 @@ def _partners(s: _Scope, findings: list[str]) -> Section:
                     ],
                 ),
                 numeric=(_c("score", lang),),
+                note=note,
             )
         )
     best = df[df["kind"] == "enterprise-institute"].head(1)
@@ -974,7 +1319,7 @@ def build_brief(
         ),
     ]
     m = G.manifest
-    where = city_name or (_t("province", lang))
+    where = (_en(scope, city_name) if city_name else None) or (_t("province", lang))
     meta = [
         (_t("scope", lang), where),
         (_t("as_of", lang), str(as_of) if as_of is not None else _t("all_years", lang)),
@@ -1043,7 +1388,8 @@ def _total_text(t: BriefTable, lang: Lang) -> str:
 
 def _html_table(t: BriefTable, lang: Lang) -> str:
     if t.df.empty:
-        return f'<h3>{html.escape(t.title)}</h3><p class="total">{_t("none", lang)}</p>'
+        text = t.note or _t("none", lang)
+        return f'<h3>{html.escape(t.title)}</h3><p class="total">{html.escape(text)}</p>'
     cols = list(t.df.columns)
 
     def cls(c: Any) -> str:
@@ -1132,7 +1478,7 @@ def _md(text: Any) -> str:
 def _md_table(t: BriefTable, lang: Lang) -> list[str]:
     out = [f"### {_md(t.title)}", ""]
     if t.df.empty:
-        return [*out, _t("none", lang), ""]
+        return [*out, _md(t.note) if t.note else _t("none", lang), ""]
     cols = list(t.df.columns)
     out.append("| " + " | ".join(_md(c) for c in cols) + " |")
     out.append("| " + " | ".join("---:" if c in t.numeric else "---" for c in cols) + " |")
@@ -1206,7 +1552,10 @@ def write_brief_xlsx(brief: Brief, out: str | Path) -> Path:
     sheets: list[tuple[str, pd.DataFrame]] = [("about", about), ("findings", findings)]
     used = {"about", "findings"}
     for t in brief.tables:
-        sheets.append((_sheet_name(t.key, used), t.df))
+        df = t.df
+        if df.empty and t.note:
+            df = pd.DataFrame({t.title[:60] or "note": [t.note]})
+        sheets.append((_sheet_name(t.key, used), df))
 
     def clean(df: pd.DataFrame) -> pd.DataFrame:
         df = neutralise_formulas(df)

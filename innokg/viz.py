@@ -470,7 +470,7 @@ def _label_legend(labels: Sequence[str]) -> list[LegendItem]:
 
 def _edge_legend(types: Sequence[str]) -> list[LegendItem]:
     return [
-        LegendItem("line", EDGE_COLOURS[t], f"{EDGE_TYPES[t].zh} {EDGE_TYPES[t].en}")
+        LegendItem("line", EDGE_COLOURS.get(t, "#999999"), f"{EDGE_TYPES[t].zh} {EDGE_TYPES[t].en}")
         for t in EDGE_TYPES
         if t in types
     ]
@@ -601,7 +601,7 @@ def _detail_network(
                 "from": str(A.ids[positions[a]]),
                 "to": str(A.ids[positions[b]]),
                 "title": title,
-                "color": EDGE_COLOURS[etype],
+                "color": EDGE_COLOURS.get(etype, "#999999"),
                 "width": round(1.0 + math.log2(count), 2),
             }
         )
@@ -1048,6 +1048,7 @@ def _groups(G: EcosystemGraph, grouping: str, seed: int) -> tuple[np.ndarray, li
                 {
                     "name": str(names[k]),
                     "kind": grouping,
+                    "pos": int(k),
                     "lines": [
                         ("城市 city: " if grouping == "city" else "行业 industry: ") + str(names[k])
                     ],
@@ -1152,6 +1153,30 @@ def whole_graph(
     )
 
 
+def _geo_positions(A: Any, info: list[dict[str, Any]], xy: np.ndarray) -> np.ndarray:
+    """Put city groups at their Region's longitude and latitude (an equirectangular
+    projection, north up, scaled to the layout's extent); groups without coordinates
+    keep their layout positions, beside the map.  Returns which groups were placed."""
+    placed = np.zeros(len(info), dtype=bool)
+    if "lon" not in A.G.nodes["Region"].columns or "lat" not in A.G.nodes["Region"].columns:
+        return placed
+    lon, lat = A.values("lon"), A.values("lat")
+    rows = [i for i, it in enumerate(info) if it.get("kind") == "city" and "pos" in it]
+    geo = [(i, lon[info[i]["pos"]], lat[info[i]["pos"]]) for i in rows]
+    geo = [(i, x, y) for i, x, y in geo if np.isfinite(x) and np.isfinite(y)]
+    if len(geo) < 2:
+        return placed
+    idx = np.array([g[0] for g in geo])
+    gx = np.array([g[1] for g in geo]) * math.cos(math.radians(float(np.mean([g[2] for g in geo]))))
+    gy = -np.array([g[2] for g in geo])
+    span = float(max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]), 800.0))
+    scale = span / max(float(np.ptp(gx)), float(np.ptp(gy)), 1e-9)
+    xy[idx, 0] = (gx - gx.mean()) * scale
+    xy[idx, 1] = (gy - gy.mean()) * scale
+    placed[idx] = True
+    return placed
+
+
 def _aggregate(
     G: EcosystemGraph, *, heading: str, group_by: str, max_nodes: int, physics_limit: int, seed: int
 ) -> InnoNetwork:
@@ -1192,6 +1217,7 @@ def _aggregate(
     u, v = pairs["u"].to_numpy(np.int64), pairs["v"].to_numpy(np.int64)
     total = pairs["total"].to_numpy(float)
     xy = _layout(k, u, v, weights=np.log1p(total))
+    fixed = _geo_positions(A, info, xy) if group_by == "city" else np.zeros(k, dtype=bool)
     net = InnoNetwork(
         heading,
         notes=[
@@ -1240,6 +1266,8 @@ def _aggregate(
             "group": item["kind"],
             "members": int(members[i]),
         }
+        if fixed[i]:  # a city at its real coordinates stays there
+            node["fixed"] = {"x": True, "y": True}
         net.nodes.append(node)
         net.node_ids.append(node["id"])
         net.node_map[node["id"]] = node
@@ -1256,7 +1284,7 @@ def _aggregate(
                 "from": f"group:{int(a)}",
                 "to": f"group:{int(b)}",
                 "title": "\n".join(lines),
-                "color": EDGE_COLOURS[str(grp["type"].iloc[0])],
+                "color": EDGE_COLOURS.get(str(grp["type"].iloc[0]), "#999999"),
                 "width": round(0.5 + 7.5 * math.log1p(n_links) / math.log1p(top_edge), 2),
                 "arrows": {"to": {"enabled": False}},
             }

@@ -36,12 +36,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
@@ -50,8 +52,10 @@ __all__ = [
     "ORGANISATIONS",
     "ORG_EDGES",
     "GraphArrays",
+    "Scope",
     "arrays",
     "clear_cache",
+    "graph_scope",
     "resolve_city",
     "resolve_industries",
 ]
@@ -496,3 +500,76 @@ def resolve_industries(G: EcosystemGraph, industry: str | None) -> np.ndarray | 
             break
         chosen |= more
     return np.array(sorted(chosen), dtype=np.int64)
+
+
+# --- the province a graph is about ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The province a graph is about, and which nodes lie in it."""
+
+    region: int  # position of the province Region
+    name: str  # its Chinese name (河南省)
+    name_en: str  # its English name (Henan)
+    inside: np.ndarray  # bool per node: located (through any chain of LOCATED_IN) in it
+
+
+def graph_scope(G: EcosystemGraph) -> Scope | None:
+    """The province the graph is about, or None.
+
+    A graph has a scope when it has one province-level Region (or several, one of which
+    the manifest's ``scope`` names) and some enterprise is located in it, through any
+    chain of LOCATED_IN (firm -> county -> city -> province, firm -> zone -> ...).  The
+    real Henan build has one: Henan's firms and their chain neighbours of other
+    provinces, which are located nowhere in the graph.
+    """
+    A = arrays(G)
+    key = ("partners-scope",)
+    if key in A.memo:
+        return A.memo[key]
+    A.memo[key] = None
+    start, stop = A.spans["Region"]
+    level = A.column("Region", "level").to_numpy(dtype=object, na_value="")
+    provinces = np.flatnonzero(level == "province")
+    if len(provinces) == 0:
+        return None
+    names = A.column("Region", "name").astype("string").fillna("").to_numpy(dtype=object)
+    names_en = (
+        A.column("Region", "name_en").astype("string").fillna("").to_numpy(dtype=object)
+        if "name_en" in G.nodes["Region"].columns
+        else np.full(stop - start, "", dtype=object)
+    )
+    manifest = getattr(G, "manifest", None) or {}
+    wanted = str(manifest.get("scope") or "").strip().lower()
+    region_id = str(manifest.get("scope_region") or "")
+    ids = A.column("Region", "id").astype("string").fillna("").to_numpy(dtype=object)
+    if region_id and region_id in set(ids[provinces]):
+        provinces = np.array([i for i in provinces if ids[i] == region_id])
+    elif len(provinces) > 1:
+        hit = [
+            i
+            for i in provinces
+            if wanted
+            and (str(names_en[i]).lower().startswith(wanted) or str(names[i]).startswith(wanted))
+        ]
+        if len(hit) != 1:
+            return None
+        provinces = np.array(hit)
+    i = int(provinces[0])
+    region = start + i
+    inside = np.zeros(A.n, dtype=bool)
+    inside[region] = True
+    src, dst = A.edges("LOCATED_IN")
+    for _ in range(6):  # firm -> zone -> county -> city -> province
+        grow = inside[dst] & ~inside[src]
+        if not grow.any():
+            break
+        inside[src[grow]] = True
+    city = A.city()  # teams, platforms, ... placed through their host
+    inside |= (city >= 0) & inside[np.maximum(city, 0)]
+    if not (inside & A.mask("Enterprise")).any():
+        return None
+    name_en = str(names_en[i]) or (wanted.title() if wanted else "") or str(names[i])
+    A.memo[key] = Scope(region, str(names[i]), name_en, inside)
+    return A.memo[key]

@@ -39,14 +39,27 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
-from innokg.queries.arrays import GraphArrays, arrays, resolve_city, resolve_industries
+from innokg.queries.arrays import (
+    GraphArrays,
+    arrays,
+    graph_scope,
+    resolve_city,
+    resolve_industries,
+)
 
 __all__ = [
+    "LABEL_CITY_SHARE",
     "ROLES",
     "cluster_labels",
     "cluster_members",
+    "placed",
+    "preferred_industry",
+    "province_members",
+    "province_name",
+    "scoped",
     "single_sourced_inputs",
     "supply_clusters",
 ]
@@ -65,6 +78,10 @@ ROLES = {
 
 #: A member with at least this many supply links to other clusters is a bridging firm.
 BRIDGE_LINKS = 2
+
+#: A cluster is labelled by its largest city only when that city holds at least this
+#: share of the members (and more of them than any other city).
+LABEL_CITY_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -375,10 +392,220 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
     return out.astype({c: "string" for c in out.columns if c != "share"})
 
 
-def _top_shares(keys: np.ndarray, groups: np.ndarray, names: np.ndarray, top: int = 3) -> pd.Series:
-    """Per group, the ``top`` most common keys as 'name 62%; ...' (keys < 0 ignored)."""
+def scoped(G: EcosystemGraph) -> bool:
+    """Whether ``G`` is a province's graph with its chain neighbourhood.
+
+    True when the package manifest names a ``scope`` (``innokg henan`` writes
+    ``scope: henan``): the graph's regions are the province's, and an enterprise with
+    no place in them is a firm of another province, kept because it trades with the
+    province's firms.  Without a scope an unplaced firm is only of unknown location.
+    """
+    return bool(getattr(G, "manifest", {}).get("scope"))
+
+
+def placed(G: EcosystemGraph) -> np.ndarray:
+    """Mask of the nodes located in a Region of the graph (at any level).
+
+    A node is placed when a LOCATED_IN chain (through counties, zones) reaches a
+    Region, or, for a node without a place of its own, when the organisation behind it
+    is (a platform's operator, a team's host).  Unlike :meth:`GraphArrays.city` this
+    counts firms placed only at province level (their city unknown).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+    ...      "Region": [{"id": "region:41", "name": "河南省", "level": "province"}]},
+    ...     {"LOCATED_IN": [("a", "region:41")]},
+    ... )
+    >>> placed(G)[:2].tolist()
+    [True, False]
+    """
+    A = arrays(G)
+    if "placed" not in A.memo:
+        is_region = A.mask("Region")
+        out = np.full(A.n, -1, dtype=np.int64)
+        out[is_region] = np.flatnonzero(is_region)
+        src, dst = A.edges("LOCATED_IN")
+        for _ in range(4):  # firm -> zone -> county -> city -> province
+            ok = (out[src] < 0) & (out[dst] >= 0)
+            if not ok.any():
+                break
+            out[src[ok]] = out[dst[ok]]
+        A.memo["placed"] = A._inherit(out) >= 0
+    return A.memo["placed"]
+
+
+def province_members(G: EcosystemGraph) -> np.ndarray | None:
+    """Mask of the nodes in the province of a scoped graph (None: not scoped).
+
+    See :func:`scoped`; gap questions use it to report the province's organisations
+    only, while the network they are measured on keeps the neighbourhood.
+    """
+    if not scoped(G):
+        return None
+    scope = graph_scope(G)
+    return scope.inside if scope is not None else placed(G)
+
+
+def province_name(G: EcosystemGraph) -> str:
+    """The name of the province the graph is about (:func:`graph_scope`), or of its only
+    province-level Region ('' without either)."""
+    scope = graph_scope(G)
+    if scope is not None:
+        return scope.name
+    df = G.nodes["Region"]
+    if "level" not in df.columns:
+        return ""
+    names = df.loc[df["level"].astype("string").fillna("") == "province", "name"]
+    return str(names.iloc[0]) if len(names) == 1 else ""
+
+
+def preferred_industry(G: EcosystemGraph) -> np.ndarray:
+    """Each node's industry for profiles: its GB/T 4754 class where it has one.
+
+    A firm classified in several schemes (the chain data's Shenwan industries and the
+    GB/T 4754-2017 divisions mapped from them) is profiled by its first GB/T 4754
+    industry, the national statistics' classification that location quotients and
+    policy use; otherwise by its first-listed industry (:meth:`GraphArrays.industry`).
+    Position of the Industry, -1 where unknown.
+    """
+    A = arrays(G)
+    if "preferred_industry" not in A.memo:
+        out = A.industry().copy()
+        src, dst = A.edges("IN_INDUSTRY")
+        scheme = A.values("scheme", dtype="object", fill="")
+        gbt = np.array([str(x).startswith("GB/T 4754") for x in scheme[dst]], dtype=bool)
+        if gbt.any():
+            uniq, first = np.unique(src[gbt], return_index=True)
+            out[uniq] = dst[gbt][first]
+        A.memo["preferred_industry"] = out
+    return A.memo["preferred_industry"]
+
+
+def _city_counts(
+    city: np.ndarray,
+    placed_: np.ndarray,
+    groups: np.ndarray,
+    names: np.ndarray,
+    *,
+    is_scoped: bool,
+    top: int = 3,
+) -> pd.Series:
+    """Per group: 'city n; ...' for the ``top`` cities, then the other members by kind.
+
+    After the top cities: ``其他城市 n`` (members in further cities), ``城市不详 n``
+    (placed in the province but not in a city), and ``省外 n`` (scoped graphs:
+    unplaced members are of other provinces) or ``地点不详 n`` (location unknown).
+    """
+    df = pd.DataFrame({"g": groups, "k": city, "p": placed_})
+    counts = df[df["k"] >= 0].groupby(["g", "k"]).size().rename("n").reset_index()
+    counts["name"] = names[counts["k"].to_numpy(np.int64)].astype(str)
+    counts = counts.sort_values(["g", "n", "name"], ascending=[True, False, True])
+    rank = counts.groupby("g").cumcount()
+    shown = counts[rank < top]
+    text = (shown["name"] + " " + shown["n"].astype(str)).groupby(shown["g"]).agg(list)
+    other_cities = counts[rank >= top].groupby("g")["n"].sum()
+    no_city = df[(df["k"] < 0) & df["p"]].groupby("g").size()
+    unplaced = df[~df["p"]].groupby("g").size()
+    outside = "省外" if is_scoped else "地点不详"
+    out = {}
+    for g in pd.unique(groups):
+        parts = list(text.get(g, []))
+        for label, series in (
+            ("其他城市", other_cities),
+            ("城市不详", no_city),
+            (outside, unplaced),
+        ):
+            n = int(series.get(g, 0))
+            if n:
+                parts.append(f"{label} {n}")
+        out[g] = "; ".join(parts)
+    return pd.Series(out, dtype=object)
+
+
+def _profile_places(
+    G: EcosystemGraph,
+    out: pd.DataFrame,
+    firm_pos: np.ndarray,
+    firm_c: np.ndarray,
+    label_share: float,
+) -> None:
+    """Add ``cities``, ``in_province``, ``province_firms`` and ``main_city`` to ``out``."""
+    A = arrays(G)
+    names = A.names
+    city = A.city()[firm_pos]
+    inside = province_members(G)
+    here = (inside if inside is not None else placed(G))[firm_pos]
+    ids = out.index
+    out["cities"] = _city_counts(city, here, firm_c, names, is_scoped=scoped(G)).reindex(ids)
+    n_placed = pd.Series(here.astype(np.int64)).groupby(firm_c).sum().reindex(ids, fill_value=0)
+    anywhere = bool((inside if inside is not None else placed(G))[A.mask("Enterprise")].any())
+    out["province_firms"] = n_placed.astype(np.int64)
+    out["in_province"] = (n_placed / out["size"]).round(4) if anywhere else np.nan
+    df = pd.DataFrame({"g": firm_c, "k": city})
+    counts = df[df["k"] >= 0].groupby(["g", "k"]).size().rename("n").reset_index()
+    counts["name"] = names[counts["k"].to_numpy(np.int64)].astype(str)
+    counts = counts.sort_values(["g", "n", "name"], ascending=[True, False, True])
+    first = counts.drop_duplicates("g").set_index("g")
+    second = counts[counts.groupby("g").cumcount() == 1].set_index("g")["n"]
+    n1 = first["n"].reindex(ids, fill_value=0)
+    n2 = second.reindex(ids, fill_value=0)
+    main = (n1 >= label_share * out["size"]) & (n1 > n2) & (n1 > 0)
+    out["main_city"] = first["name"].reindex(ids, fill_value="").where(main, "")
+
+
+def _schemes(A: GraphArrays, ind: np.ndarray, groups: np.ndarray) -> pd.Series:
+    """Per group, the classification scheme(s) of the members' industries."""
+    scheme = A.values("scheme", dtype="object", fill="")
+    known = ind >= 0
+    df = pd.DataFrame({"g": groups[known], "s": scheme[ind[known]].astype(str)})
+    counts = df.groupby(["g", "s"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["g", "n", "s"], ascending=[True, False, True])
+    text = counts["s"] + " " + counts["n"].astype(str)
+    several = counts.groupby("g")["s"].transform("size") > 1
+    text = text.where(several, counts["s"])
+    return text.groupby(counts["g"]).agg("; ".join)
+
+
+def _labels(G: EcosystemGraph, out: pd.DataFrame, ind: np.ndarray, groups: np.ndarray) -> pd.Series:
+    """'place · industry': the main city, else the province or 省外为主 (see the docs)."""
+    A = arrays(G)
+    df = pd.DataFrame({"g": groups, "k": ind})
+    counts = df[df["k"] >= 0].groupby(["g", "k"]).size().rename("n").reset_index()
+    counts["name"] = A.names[counts["k"].to_numpy(np.int64)].astype(str)
+    counts = counts.sort_values(["g", "n", "name"], ascending=[True, False, True])
+    top_ind = counts.drop_duplicates("g").set_index("g")["name"].reindex(out.index, fill_value="")
+    province = province_name(G) or "多城市"
+    share = out["in_province"].fillna(0.0)
+    place = np.where(
+        out["main_city"] != "",
+        out["main_city"],
+        np.where(
+            scoped(G) & (share < 0.5),
+            "省外为主",
+            np.where(share >= 0.5, province, ""),
+        ),
+    )
+    label = pd.Series(place, index=out.index).astype(str) + " · " + top_ind
+    return label.str.strip(" ·")
+
+
+def _top_shares(
+    keys: np.ndarray,
+    groups: np.ndarray,
+    names: np.ndarray,
+    top: int = 3,
+    total: pd.Series | None = None,
+) -> pd.Series:
+    """Per group, the ``top`` most common keys as 'name 62%; ...' (keys < 0 ignored).
+
+    Shares are of the group's rows, or of ``total`` (per group) when given.
+    """
     df = pd.DataFrame({"g": groups, "k": keys})
-    total = df.groupby("g").size()
+    if total is None:
+        total = df.groupby("g").size()
     df = df[df["k"] >= 0]
     counts = df.groupby(["g", "k"]).size().rename("n").reset_index()
     counts["name"] = names[counts["k"].to_numpy(np.int64)]
@@ -544,6 +771,7 @@ def supply_clusters(
     industry: str | None = None,
     previous: pd.DataFrame | Mapping[str, int] | None = None,
     match: float = 0.3,
+    label_share: float = LABEL_CITY_SHARE,
 ) -> pd.DataFrame:
     """Communities of the supply network, one profiled row per cluster.
 
@@ -573,6 +801,9 @@ def supply_clusters(
         ids, new ones get ids above the old maximum.
     match : float
         Minimum Jaccard overlap for a new cluster to inherit an old id.
+    label_share : float
+        Least share of the members a city must hold to name the cluster
+        (:data:`LABEL_CITY_SHARE`).
 
     Returns
     -------
@@ -580,13 +811,31 @@ def supply_clusters(
         One row per cluster, largest first:
 
         - ``cluster`` (int): the cluster's id.
-        - ``label`` (str): its largest city and industry, e.g. ``郑州市 · 汽车制造业``.
+        - ``label`` (str): where and what, e.g. ``郑州市 · 汽车制造业``.  The place is
+          the ``main_city`` when there is one; otherwise ``省外为主`` (mostly firms of
+          other provinces, on a scoped graph), the province's name (mostly in the
+          province but in no one city), or nothing (no member placed).  The industry
+          is the most common of the members' (see ``industries``).
         - ``size`` (int): member enterprises.
         - ``leader`` (str), ``leader_name`` (str): the chain leader (链主), the member with
           the highest ``leader_score`` (supply weight inside the cluster plus downstream
           reach; ties: higher revenue, then id; see :func:`cluster_members`).
-        - ``cities`` (str), ``industries`` (str), ``products`` (str): the three most common
-          among members, with their shares of members (``郑州市 62%; 开封市 20%``).
+        - ``cities`` (str): the three cities with most members, with their counts, then
+          the rest by kind: ``郑州市 12; 开封市 3; 其他城市 2; 城市不详 1; 省外 40``
+          (``城市不详``: placed in the province but not in a city; ``省外``: firms of
+          other provinces on a scoped graph, see :func:`scoped`; ``地点不详`` instead
+          on a graph without a scope).
+        - ``province_firms`` (int): members located in the graph's regions;
+          ``in_province`` (float): their share of the members, 0 to 1 (NaN when no
+          enterprise of the graph has a place).
+        - ``main_city`` (str): the city that holds at least ``label_share`` of the
+          members and more than any other city; empty when none does.
+        - ``industries`` (str), ``products`` (str): the three most common among
+          members, with the share of members in (making) each (``汽车制造业 62%``).
+          Industries are GB/T 4754 classes where a member has one, its first-listed
+          industry (e.g. Shenwan 2021) otherwise (:func:`preferred_industry`).
+        - ``industry_scheme`` (str): the classification those industries come from
+          (``GB/T 4754-2017``; with counts when members mix schemes).
         - ``single_sourced`` (int): inputs of members that come from a single supplier
           (see :func:`single_sourced_inputs`).
         - ``bridging_firms`` (int): members with at least two supply links to other
@@ -634,16 +883,17 @@ def supply_clusters(
     leader = stats[stats["leader"]].set_index("cluster")["pos"]
     out["leader"] = A.ids[leader.reindex(ids).to_numpy()].astype(str)
     out["leader_name"] = names[leader.reindex(ids).to_numpy()]
-    out["cities"] = _top_shares(A.city()[firm_pos], firm_c, names)
-    out["industries"] = _top_shares(A.industry()[firm_pos], firm_c, names)
+    _profile_places(G, out, firm_pos, firm_c, label_share)
+    ind = preferred_industry(G)
+    out["industries"] = _top_shares(ind[firm_pos], firm_c, names)
+    out["industry_scheme"] = _schemes(A, ind[firm_pos], firm_c).reindex(ids, fill_value="")
     p_src, p_dst = A.edges("PRODUCES", year=year)
     in_c = cluster[p_src] >= 0
-    out["products"] = _top_shares(p_dst[in_c], cluster[p_src[in_c]], names).reindex(
-        ids, fill_value=""
-    )
-    top_city = out["cities"].str.split(" ").str[0]
-    top_ind = out["industries"].str.split(" ").str[0]
-    out.insert(0, "label", (top_city + " · " + top_ind).str.strip(" ·"))
+    made = pd.DataFrame({"f": p_src[in_c], "p": p_dst[in_c]}).drop_duplicates()
+    out["products"] = _top_shares(
+        made["p"].to_numpy(), cluster[made["f"].to_numpy()], names, total=out["size"]
+    ).reindex(ids, fill_value="")
+    out.insert(0, "label", _labels(G, out, ind[firm_pos], firm_c))
     single = single_sourced_inputs(G, year=year)
     buyer_c = cluster[A.index(single["buyer"].to_numpy())]
     out["single_sourced"] = pd.Series(buyer_c[buyer_c >= 0]).value_counts()
@@ -739,8 +989,11 @@ def cluster_members(
           only, inferred), ``intermediary`` (buys and sells inside), ``supplier``
           (sells inside only) or ``buyer`` (buys inside only); ``role_zh`` (str) in
           Chinese.
-        - ``city`` (str), ``industry`` (str): names, empty where unknown.
+        - ``city`` (str), ``industry`` (str): names, empty where unknown; the industry
+          is the GB/T 4754 class where the firm has one (see :func:`preferred_industry`).
         - ``size`` (str): the enterprise's size class.
+        - ``in_province`` (bool): located in a Region of the graph (see :func:`placed`;
+          on a scoped graph, False means a firm of another province).
         - ``supply_strength`` (float): total weight of its SUPPLIES edges inside the
           cluster, bought and sold.
         - ``downstream_reach`` (int): members it reaches downstream in one or two supply
@@ -792,7 +1045,7 @@ def cluster_members(
     )
     pos = stats["pos"].to_numpy()
     names = A.names
-    city, ind = A.city()[pos], A.industry()[pos]
+    city, ind = A.city()[pos], preferred_industry(G)[pos]
     size = A.values("size", dtype="object", fill="")
     out = pd.DataFrame(
         {
@@ -804,6 +1057,9 @@ def cluster_members(
             "city": np.where(city >= 0, names[np.maximum(city, 0)], ""),
             "industry": np.where(ind >= 0, names[np.maximum(ind, 0)], ""),
             "size": size[pos],
+            "in_province": (province_members(G) if province_members(G) is not None else placed(G))[
+                pos
+            ],
             "supply_strength": stats["supply_strength"].to_numpy(),
             "downstream_reach": stats["downstream_reach"].to_numpy(),
             "leader_score": stats["leader_score"].to_numpy(),

@@ -32,12 +32,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.stats import rankdata
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.graph.schema import EDGE_TYPES
 from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.partners import KINDS, Kind, candidate_partners, score_pairs
-from scipy.stats import rankdata
 
 __all__ = ["BASELINES", "auc", "evaluate_partners", "hide_edges"]
 

@@ -13,6 +13,19 @@ shared by all kinds (so the tables stack into one, see :func:`collaboration_gaps
   (each function says what it measures).
 - ``city`` (str): the entity's city where it has one (empty otherwise).
 - ``detail`` (str), ``detail_zh`` (str): one sentence with the figures behind the row.
+- ``measurable`` (bool): False on a note row saying that this kind of gap (or one
+  part of it) cannot be measured on this graph, and why: ``entity`` is
+  ``not_measurable:<topic>``, ``name`` 无法测算 (not measurable), ``missing`` the data
+  it needs, ``severity`` NaN, ``detail`` the reason.  Note rows come first, so a
+  table that cannot be measured never reads as "no gap".
+
+What is measured on the data at hand, and what is not: a kind of gap whose evidence
+is absent from the whole graph (no firm sizes, no alliances, no funds, no maker
+teams, no firm-institute links) gives a note row instead of a zero or an empty
+table.  On a *scoped* graph (a province with its chain neighbourhood, see
+:func:`innokg.queries.clusters.scoped`) the gaps of organisations (single sources,
+structural holes, brokers) are reported for the province's organisations only; the
+networks they are measured on keep the neighbourhood.
 
 The organisation network used for structural holes joins enterprises, research
 institutes, alliances, funds, platforms and maker teams by SUPPLIES,
@@ -23,9 +36,20 @@ networkx's ``constraint`` and ``effective_size``).
 Examples
 --------
 >>> from tests.factory import make_graph
->>> G = make_graph({"Enterprise": [{"id": "e1", "name": "甲", "size": "large", "employees": 999}]})
+>>> G = make_graph(
+...     {"Enterprise": [{"id": "e1", "name": "甲", "size": "large", "employees": 999},
+...                     {"id": "e2", "name": "乙", "size": "large"}],
+...      "ResearchInstitute": [{"id": "r", "name": "郑州大学"}]},
+...     {"COLLABORATES_WITH": [("e2", "r")]},
+... )
 >>> research_gaps(G)[["gap", "entity", "severity"]].to_dict("records")
 [{'gap': 'no_research_partner', 'entity': 'e1', 'severity': 3.0}]
+
+Without firm sizes the question cannot be asked, and the table says so:
+
+>>> G = make_graph({"Enterprise": [{"id": "e1", "name": "甲"}]})
+>>> research_gaps(G)[["entity", "measurable", "missing"]].to_dict("records")
+[{'entity': 'not_measurable:size', 'measurable': False, 'missing': 'firm sizes (large / medium)'}]
 """
 
 from __future__ import annotations
@@ -36,6 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.arrays import (
@@ -46,12 +71,19 @@ from innokg.queries.arrays import (
     resolve_city,
     resolve_industries,
 )
-from innokg.queries.clusters import cluster_labels, single_sourced_inputs, supply_clusters
-from innokg.queries.indicators import latest_year, policy_indicators
+from innokg.queries.clusters import (
+    cluster_labels,
+    preferred_industry,
+    province_members,
+    single_sourced_inputs,
+    supply_clusters,
+)
+from innokg.queries.indicators import latest_year, policy_indicators, policy_measures
 
 __all__ = [
     "CORE_COLUMNS",
     "GAP_KINDS",
+    "NOT_MEASURABLE",
     "ORG_EDGES",
     "brokers",
     "cluster_support_gaps",
@@ -59,6 +91,7 @@ __all__ = [
     "finance_gaps",
     "research_gaps",
     "single_source_gaps",
+    "specialisation_gaps",
     "structural_holes",
     "target_gaps",
     "unspanned_cluster_pairs",
@@ -76,24 +109,96 @@ CORE_COLUMNS = (
     "city",
     "detail",
     "detail_zh",
+    "measurable",
 )
+
+#: ``name`` of a note row (see the module).
+NOT_MEASURABLE = "无法测算 (not measurable)"
 
 
 ClusterOptions = Mapping[str, Any] | None
 
 
-def _table(gap: str, core: dict[str, Any], extra: dict[str, Any] | None = None) -> pd.DataFrame:
-    """A gap table: the core columns (typed) then ``extra``, sorted by severity."""
+def _table(
+    gap: str,
+    core: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+    notes: Sequence[pd.DataFrame] = (),
+) -> pd.DataFrame:
+    """A gap table: the core columns (typed) then ``extra``; note rows (``notes``,
+    from :func:`_note`) first, then by decreasing severity."""
     n = len(core["entity"])
     cols: dict[str, Any] = {"gap": np.full(n, gap, dtype=object)}
     for name in CORE_COLUMNS[1:]:
-        cols[name] = core.get(name, np.full(n, "", dtype=object))
+        default = np.ones(n, dtype=bool) if name == "measurable" else np.full(n, "", dtype=object)
+        cols[name] = core.get(name, default)
     df = pd.DataFrame(cols)
     for name, values in (extra or {}).items():
         df[name] = values
-    types = {c: "string" for c in CORE_COLUMNS if c != "severity"}
-    df = df.astype({**types, "severity": "float64"})
-    return df.sort_values(["severity", "entity"], ascending=[False, True], ignore_index=True)
+    types = {c: "string" for c in CORE_COLUMNS if c not in ("severity", "measurable")}
+    df = df.astype({**types, "severity": "float64", "measurable": "bool"})
+    if notes:
+        ints = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype)]
+        cols_types = {
+            c: ("Int64" if c in ints else "boolean" if t is np.dtype(bool) else t)
+            for c, t in df.dtypes.items()
+        }
+        parts = [note.assign(gap=gap) for note in notes]
+        if len(df):
+            df = pd.concat([*parts, df], ignore_index=True)
+        else:  # keep the kind's columns (and their types) on a table of notes only
+            df = pd.concat(parts, ignore_index=True).reindex(columns=df.columns)
+            df = df.astype({c: t for c, t in cols_types.items() if c not in CORE_COLUMNS})
+        df = df.astype({c: "Int64" for c in ints})
+        df = df.astype({**types, "severity": "float64", "measurable": "bool"})
+    return df.sort_values(
+        ["measurable", "severity", "entity"], ascending=[True, False, True], ignore_index=True
+    )
+
+
+def _note(topic: str, missing: str, missing_zh: str, why: str, why_zh: str) -> pd.DataFrame:
+    """One note row: ``topic`` cannot be measured on this graph, for want of ``missing``."""
+    return pd.DataFrame(
+        {
+            "entity": [f"not_measurable:{topic}"],
+            "name": [NOT_MEASURABLE],
+            "label": ["Note"],
+            "missing": [missing],
+            "missing_zh": [missing_zh],
+            "severity": [np.nan],
+            "city": [""],
+            "detail": [f"not measurable: {why}"],
+            "detail_zh": [f"无法测算：{why_zh}"],
+            "measurable": [False],
+        }
+    )
+
+
+def _any_edge(A: GraphArrays, etype: str, src_label: str, dst_label: str, year: int | None) -> bool:
+    """Whether the graph has an edge of ``etype`` from a ``src_label`` to a ``dst_label``."""
+    src, dst = A.edges(etype, year=year)
+    return bool((A.mask(src_label)[src] & A.mask(dst_label)[dst]).any())
+
+
+def _in_scope(G: EcosystemGraph, pos: np.ndarray) -> np.ndarray:
+    """``pos`` kept to the province's nodes on a scoped graph (all of them otherwise)."""
+    province = province_members(G)
+    return pos if province is None else pos[province[pos]]
+
+
+def _size_note(A: GraphArrays) -> pd.DataFrame | None:
+    """The note for questions about large and medium firms, when sizes are missing."""
+    size = A.values("size", dtype="object", fill="")[A.mask("Enterprise")]
+    if (size != "").any():
+        return None
+    return _note(
+        "size",
+        "firm sizes (large / medium)",
+        "企业规模（大型、中型）",
+        "no firm sizes in the data: large and medium enterprises cannot be identified "
+        "(a registration extract with size classes would give them)",
+        "数据中没有企业规模，无法识别大中型企业（需企业登记或统计数据中的规模划分）",
+    )
 
 
 def _city_names(A: GraphArrays, pos: np.ndarray) -> np.ndarray:
@@ -173,10 +278,31 @@ def research_gaps(
     )
     partner = (A.matrix(["COLLABORATES_WITH"], year=year) @ ri.astype(float)) > 0
     partner |= (A.matrix(["ESTABLISHED", "OPERATES"], year=year) @ co_built.astype(float)) > 0
-    ind = A.industry()
+    ind = preferred_industry(G)
     peers = pd.DataFrame({"ind": ind[lm], "ok": partner[lm]})
     share = peers[peers["ind"] >= 0].groupby("ind")["ok"].mean()
     pos = np.flatnonzero(lm & ~partner & _filtered(G, A, city, industry))
+    notes = [n for n in [_size_note(A)] if n is not None]
+    if not notes and lm.any() and not partner[A.mask("Enterprise")].any():
+        n_ri = int(ri.sum())
+        notes.append(
+            _note(
+                "research_links",
+                "firm-institute collaborations or co-built R&D platforms",
+                "企业与高校院所的合作关系或合建研发平台",
+                (
+                    f"{n_ri} research institutes in the data, none linked to a firm"
+                    if n_ri
+                    else "no research institutes in the data"
+                )
+                + " (no collaboration or co-built platform records): firms without a "
+                "research partner cannot be told from firms whose partners are not recorded",
+                (f"数据中有 {n_ri} 家高校院所，但均未与企业关联" if n_ri else "数据中没有高校院所")
+                + "（无合作或合建平台记录），无法区分没有研发合作伙伴的企业与合作未被记录的企业",
+            )
+        )
+    if notes:
+        pos = pos[:0]
     employees = A.values("employees")[pos]
     size = A.values("size", dtype="object", fill="")[pos]
     fallback = np.where(size == "large", 3.0, 2.5)
@@ -219,7 +345,253 @@ def research_gaps(
             "industry": pd.array(ind_name, dtype="string"),
             "peers_with_partner": peer.round(4),
         },
+        notes,
     )
+
+
+#: Platform kinds in words, for the details of cluster support gaps.
+_PLATFORM_ZH = {
+    "enterprise_tech_center": "企业技术中心",
+    "self_built_rnd": "自建研发平台",
+    "co_built_rnd": "合建研发平台",
+    "third_party": "第三方研发平台",
+    "maker_space": "众创空间",
+    "incubator": "孵化器",
+    "public_tech_service": "公共技术服务平台",
+    "shuangchuang_base": "双创基地",
+}
+
+#: Support a cluster can lack: column of supply_clusters -> (English, Chinese, why,
+#: the edges that show it (type, source label, target label), what the data lacks).
+_SUPPORT = {
+    "institutes": (
+        "research institute",
+        "科研机构",
+        "no member works with an institute",
+        (("COLLABORATES_WITH", "Enterprise", "ResearchInstitute"),),
+        ("firm-institute collaboration records", "企业与高校院所的合作记录"),
+    ),
+    "alliances": (
+        "alliance",
+        "产业或创新联盟",
+        "no member belongs to an alliance",
+        (("MEMBER_OF", "Enterprise", "Alliance"),),
+        ("alliances and their members", "产业联盟及其成员"),
+    ),
+    "funds": (
+        "fund",
+        "基金",
+        "no fund invests in or was set up by a member",
+        (("INVESTS_IN", "Fund", "Enterprise"), ("ESTABLISHED", "Enterprise", "Fund")),
+        ("funds and their investments", "基金及其投资"),
+    ),
+    "platforms": (
+        "platform",
+        "双创平台",
+        "no member set up or operates a platform",
+        (("ESTABLISHED", "Enterprise", "Platform"), ("OPERATES", "Enterprise", "Platform")),
+        ("platforms set up or operated by firms", "企业设立或运营的平台"),
+    ),
+}
+
+
+def _support_note(A: GraphArrays, col: str) -> pd.DataFrame:
+    en, zh, _, _, (lacks, lacks_zh) = _SUPPORT[col]
+    label = {"institutes": "ResearchInstitute", "alliances": "Alliance", "funds": "Fund"}.get(
+        col, "Platform"
+    )
+    n = int(A.mask(label).sum())
+    present = f"{n} in the data but none linked to a firm" if n else "none in the data"
+    present_zh = f"数据中有 {n} 个但均未与企业关联" if n else "数据中没有"
+    return _note(
+        col,
+        lacks,
+        lacks_zh,
+        f"no {lacks} ({en}: {present}): which clusters lack one cannot be told",
+        f"缺少{lacks_zh}（{zh}：{present_zh}），无法判断哪些集群缺少{zh}",
+    )
+
+
+def _platform_kinds(A: GraphArrays, year: int | None) -> tuple[str, str]:
+    """The kinds of platform firms have here, in English and Chinese."""
+    kinds = A.values("kind", dtype="object", fill="")
+    found: set[str] = set()
+    for etype in ("ESTABLISHED", "OPERATES"):
+        src, dst = A.edges(etype, year=year)
+        ok = A.mask("Enterprise")[src] & A.mask("Platform")[dst]
+        found |= {str(k) for k in kinds[dst[ok]] if k}
+    ordered = sorted(found)
+    return ", ".join(ordered), "、".join(_PLATFORM_ZH.get(k, k) for k in ordered)
+
+
+def specialisation_gaps(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+) -> pd.DataFrame:
+    """Industries a city specialises in where none of its firms of them has a platform.
+
+    A city specialises in an industry when it has a SPECIALISES_IN edge to it (a
+    location quotient above 1).  Only industrial classes count (GB/T 4754 sections B,
+    C and D, and industries of other schemes).  The gap: no firm of the industry (or
+    a narrower class) located in the city set up or operates a platform (in the real
+    Henan graph: a national enterprise technology centre).  Rows of
+    :func:`cluster_support_gaps` (label ``Specialisation``); nothing when the graph
+    has no specialisations or no platform is linked to any firm.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The core columns (see the module) with ``entity`` = ``region id|industry id``,
+        ``severity`` = the location quotient, then ``quotient`` (float), ``firms``
+        (int: firms of the industry in the city in the graph), ``unknown_industry``
+        (int: the city's firms with a platform whose industry is unknown, any of which
+        may be of this industry) and ``universities`` (int: research institutes in the
+        city).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "e", "name": "甲"}, {"id": "h", "name": "乙"}],
+    ...      "Platform": [{"id": "p", "name": "技术中心"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市"}],
+    ...      "Industry": [{"id": "C36", "name": "汽车制造业"}, {"id": "C38", "name": "电气机械"}]},
+    ...     {"SPECIALISES_IN": [("region:4101", "C36", {"quotient": 1.8}),
+    ...                         ("region:4101", "C38", {"quotient": 1.2})],
+    ...      "IN_INDUSTRY": [("e", "C36"), ("h", "C38")], "OPERATES": [("h", "p")],
+    ...      "LOCATED_IN": [("e", "region:4101"), ("h", "region:4101")]},
+    ... )
+    >>> specialisation_gaps(G)[["entity", "severity", "firms"]].to_dict("records")
+    [{'entity': 'region:4101|C36', 'severity': 1.8, 'firms': 1}]
+    """
+    A = arrays(G)
+    src, dst = A.edges("SPECIALISES_IN", year=year)
+    empty = {"entity": np.array([], dtype=object)}
+    with_platform = np.zeros(A.n, dtype=bool)
+    for etype in ("ESTABLISHED", "OPERATES"):
+        e_src, e_dst = A.edges(etype, year=year)
+        ok = A.mask("Enterprise")[e_src] & A.mask("Platform")[e_dst]
+        with_platform[e_src[ok]] = True
+    if not len(src) or not with_platform.any():
+        return _table("cluster_support", empty, _spec_extra(0))
+    scheme = A.values("scheme", dtype="object", fill="")
+    code = A.values("code", dtype="object", fill="")
+    industrial = np.array(
+        [
+            not str(sc).startswith("GB/T 4754") or str(c)[:1] in ("B", "C", "D")
+            for sc, c in zip(scheme[dst], code[dst], strict=True)
+        ],
+        dtype=bool,
+    )
+    cities = A.city()
+    keep = industrial & (cities[src] >= 0) & A.mask("Industry")[dst]
+    keep &= _filtered(G, A, city, None)[src]
+    chosen = resolve_industries(G, industry)
+    if chosen is not None:
+        keep &= np.isin(dst, chosen)
+    rows = A.edge_rows("SPECIALISES_IN", year=year)[keep]
+    src, dst = src[keep], dst[keep]
+    quotient = A.edge_values("SPECIALISES_IN", "quotient", year=year)[keep]
+    firms = np.flatnonzero(A.mask("Enterprise") & A.alive(year))
+    firm_city = cities[firms]
+    ii_src, ii_dst = A.edges("IN_INDUSTRY", year=year)
+    classes = _narrower(A, year)
+    uni = A.mask("ResearchInstitute") & A.alive(year)
+    uni_per_city = pd.Series(cities[uni & (cities >= 0)]).value_counts()
+    known = np.zeros(A.n, dtype=bool)
+    known[ii_src] = True
+    unknown_centres = pd.Series(
+        firm_city[with_platform[firms] & ~known[firms] & (firm_city >= 0)]
+    ).value_counts()
+    firm_ind = pd.DataFrame({"f": ii_src, "i": ii_dst})
+    firm_ind = firm_ind[A.mask("Enterprise")[firm_ind["f"].to_numpy()]]
+    out = []
+    for r, c, i, q in zip(rows, src, dst, quotient, strict=True):  # one per specialisation
+        inds = classes.get(int(i), {int(i)})
+        members = np.unique(firm_ind.loc[firm_ind["i"].isin(inds), "f"].to_numpy(np.int64))
+        members = members[cities[members] == cities[c]]
+        if with_platform[members].any():
+            continue
+        out.append((r, c, i, q, len(members)))
+    if not out:
+        return _table("cluster_support", empty, _spec_extra(0))
+    r, c, i, q, n = (np.array(x) for x in zip(*out, strict=True))
+    c, i = c.astype(np.int64), i.astype(np.int64)
+    q = q.astype(float)
+    city_pos = cities[c]
+    city_name = A.names[city_pos].astype(object)
+    ind_name = A.names[i].astype(object)
+    unk = pd.Series(city_pos).map(unknown_centres).fillna(0).to_numpy(np.int64)
+    unis = pd.Series(city_pos).map(uni_per_city).fillna(0).to_numpy(np.int64)
+    kinds, kinds_zh = _platform_kinds(A, year)
+    return _table(
+        "cluster_support",
+        {
+            "entity": [f"{a}|{b}" for a, b in zip(A.ids[c], A.ids[i], strict=True)],
+            "name": city_name + " · " + ind_name,
+            "label": np.full(len(c), "Specialisation", dtype=object),
+            "missing": np.full(len(c), f"platform of a firm of the industry ({kinds})"),
+            "missing_zh": np.full(len(c), f"本产业企业的平台（{kinds_zh}）"),
+            "severity": q.round(4),
+            "city": city_name,
+            "detail": [
+                f"location quotient {x:.2f}: {int(m)} firm(s) of {ind} in {cn} in the graph, "
+                f"none with a platform ({kinds})"
+                + (f"; {int(u)} platform-holding firm(s) there of unknown industry" if u else "")
+                + f"; {int(v)} universities or institutes in the city"
+                for x, m, ind, cn, u, v in zip(q, n, ind_name, city_name, unk, unis, strict=True)
+            ],
+            "detail_zh": [
+                f"区位商 {x:.2f}：图中{cn}该产业企业 {int(m)} 家，均无{kinds_zh}"
+                + (f"；另有 {int(u)} 家有平台的企业行业不详" if u else "")
+                + f"；本市高校院所 {int(v)} 所"
+                for x, m, cn, u, v in zip(q, n, city_name, unk, unis, strict=True)
+            ],
+        },
+        {
+            "cluster": pd.array([pd.NA] * len(c), dtype="Int64"),
+            "size": pd.array(n.astype(np.int64), dtype="Int64"),
+            "quotient": q,
+            "firms": n.astype(np.int64),
+            "unknown_industry": unk,
+            "universities": unis,
+        },
+    )
+
+
+def _spec_extra(n: int) -> dict[str, Any]:
+    return {
+        "cluster": pd.array([pd.NA] * n, dtype="Int64"),
+        "size": pd.array([pd.NA] * n, dtype="Int64"),
+        "quotient": np.full(n, np.nan),
+        "firms": np.zeros(n, dtype=np.int64),
+        "unknown_industry": np.zeros(n, dtype=np.int64),
+        "universities": np.zeros(n, dtype=np.int64),
+    }
+
+
+def _narrower(A: GraphArrays, year: int | None) -> dict[int, set[int]]:
+    """Industry position -> itself and every class under it (SUBCLASS_OF)."""
+    key = ("gaps-narrower", year)
+    if key not in A.memo:
+        src, dst = A.edges("SUBCLASS_OF", year=year)
+        children: dict[int, set[int]] = {}
+        for a, b in zip(src.tolist(), dst.tolist(), strict=True):
+            children.setdefault(b, set()).add(a)
+        out: dict[int, set[int]] = {}
+        for top in children:
+            seen, todo = {top}, [top]
+            while todo:
+                for ch in children.get(todo.pop(), ()):
+                    if ch not in seen:
+                        seen.add(ch)
+                        todo.append(ch)
+            out[top] = seen
+        A.memo[key] = out
+    return A.memo[key]
 
 
 def cluster_support_gaps(
@@ -230,7 +602,18 @@ def cluster_support_gaps(
     industry: str | None = None,
     clusters: ClusterOptions = None,
 ) -> pd.DataFrame:
-    """Supply clusters with no research institute, alliance, fund or platform.
+    """Clusters with no research institute, alliance, fund or platform.
+
+    Two kinds of cluster: supply clusters (:func:`innokg.queries.clusters.supply_clusters`,
+    label ``Cluster``) and the industries a city specialises in (SPECIALISES_IN,
+    label ``Specialisation``, see :func:`specialisation_gaps`).
+
+    A supply cluster has a gap of one kind of support when none of its members has it
+    *while the data has that kind of support*: where the graph records none at all
+    (no alliances, no funds, no firm-institute links), one note row says so instead
+    (``measurable`` False), since every cluster "lacking" it would be an artefact of
+    the data.  On a scoped graph only clusters with members in the province are
+    reported, and the gap is counted in those members.
 
     Parameters
     ----------
@@ -245,28 +628,45 @@ def cluster_support_gaps(
     Returns
     -------
     pandas.DataFrame
-        One row per cluster and missing kind of support; the core columns (see the
-        module) with ``severity`` = the cluster's member count (firms left without
-        it), then ``cluster`` (int) and ``size`` (int).
+        Note rows first, then supply clusters (one row per cluster and missing kind
+        of support; ``severity`` = the members left without it: all members, or on a
+        scoped graph the province's), then specialisations (``severity`` = location
+        quotient).  The core columns (see the module), then ``cluster`` (Int64),
+        ``size`` (Int64: members; firms of the industry in the city for a
+        specialisation), and the columns of :func:`specialisation_gaps`.
 
     Examples
     --------
     >>> from tests.factory import make_graph
-    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
-    ...                {"SUPPLIES": [("a", "b"), ("b", "c")]})
-    >>> cluster_support_gaps(G)["missing"].tolist()
-    ['alliance', 'fund', 'platform', 'research institute']
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abcd"],
+    ...                 "Platform": [{"id": "p", "name": "平台"}]},
+    ...                {"SUPPLIES": [("a", "b"), ("b", "c")], "OPERATES": [("d", "p")]})
+    >>> cluster_support_gaps(G)[["entity", "missing", "measurable"]].to_dict("records")[-1]
+    {'entity': 'cluster:1', 'missing': 'platform', 'measurable': True}
+    >>> cluster_support_gaps(G)["entity"].tolist()[:3]
+    ['not_measurable:alliances', 'not_measurable:funds', 'not_measurable:institutes']
     """
+    A = arrays(G)
     table = supply_clusters(G, year=year, city=city, industry=industry, **(clusters or {}))
-    kinds = {
-        "institutes": ("research institute", "科研机构", "no member works with an institute"),
-        "alliances": ("alliance", "产业或创新联盟", "no member belongs to an alliance"),
-        "funds": ("fund", "基金", "no fund invests in or was set up by a member"),
-        "platforms": ("platform", "双创平台", "no member set up or operates a platform"),
-    }
-    rows = []
-    for col, (en, zh, why) in kinds.items():
+    province = province_members(G)
+    if province is not None:
+        table = table[table["province_firms"] > 0]
+        affected = table["province_firms"]
+    else:
+        affected = table["size"]
+    kinds_en, kinds_zh = _platform_kinds(A, year)
+    notes, rows = [], []
+    for col, (en, zh, why, evidence, _) in _SUPPORT.items():
+        if not any(_any_edge(A, e, a, b, year) for e, a, b in evidence):
+            notes.append(_support_note(A, col))
+            continue
+        have = int((table[col] > 0).sum())
         part = table[table[col] == 0]
+        n = affected[table[col] == 0]
+        what = f" ({kinds_en})" if col == "platforms" and kinds_en else ""
+        what_zh = f"（{kinds_zh}）" if col == "platforms" and kinds_zh else ""
+        whose = " in the province" if province is not None else ""
+        whose_zh = "省内" if province is not None else ""
         rows.append(
             pd.DataFrame(
                 {
@@ -275,30 +675,44 @@ def cluster_support_gaps(
                     "label": "Cluster",
                     "missing": en,
                     "missing_zh": zh,
-                    "severity": part["size"].astype(float),
-                    "city": part["cities"].astype(str).str.split(" ").str[0],
-                    "detail": f"{why}; "
-                    + part["size"].astype(str)
-                    + " firms; leader "
+                    "severity": n.astype(float),
+                    "city": part["main_city"].astype(str),
+                    "detail": f"{why}{what}; "
+                    + n.astype(str)
+                    + f" firms{whose}"
+                    + (" of " + part["size"].astype(str) if province is not None else "")
+                    + f"; {have} of {len(table)} clusters have one; leader "
                     + part["leader_name"].astype(str),
                     "detail_zh": "集群内 "
-                    + part["size"].astype(str)
-                    + f" 家企业均无{zh}支撑；链主 "
+                    + n.astype(str)
+                    + f" 家{whose_zh}企业均无{zh}{what_zh}支撑"
+                    + f"（{have}/{len(table)} 个集群有）；链主 "
                     + part["leader_name"].astype(str),
                     "cluster": part["cluster"],
                     "size": part["size"],
                 }
             )
         )
-    df = pd.concat(rows, ignore_index=True)
+    df = (
+        pd.concat(rows, ignore_index=True)
+        if rows
+        else pd.DataFrame({c: [] for c in [*CORE_COLUMNS[1:-1], "cluster", "size"]})
+    )
     out = _table(
         "cluster_support",
-        {c: df[c].to_numpy() for c in CORE_COLUMNS[1:]},
-        {"cluster": df["cluster"].astype("int64"), "size": df["size"].astype("int64")},
+        {c: df[c].to_numpy() for c in CORE_COLUMNS[1:-1]},
+        {"cluster": df["cluster"].astype("Int64"), "size": df["size"].astype("Int64")},
+        notes,
     )
-    return out.sort_values(
-        ["severity", "cluster", "missing"], ascending=[False, True, True], ignore_index=True
+    spec = specialisation_gaps(G, year=year, city=city, industry=industry)
+    both = pd.concat([out, spec], ignore_index=True) if len(spec) else out
+    order = both["label"].map({"Note": 0, "Cluster": 1}).fillna(2)
+    both = both.assign(_o=order.to_numpy()).sort_values(
+        ["_o", "severity", "cluster", "entity", "missing"],
+        ascending=[True, False, True, True, True],
+        ignore_index=True,
     )
+    return both.drop(columns="_o")
 
 
 def finance_gaps(
@@ -329,9 +743,14 @@ def finance_gaps(
     Examples
     --------
     >>> from tests.factory import make_graph
-    >>> G = make_graph({"MakerTeam": [{"id": "t", "name": "团队", "since": 2015}]})
+    >>> G = make_graph({"MakerTeam": [{"id": "t", "name": "团队", "since": 2015},
+    ...                               {"id": "u", "name": "乙队"}],
+    ...                 "Fund": [{"id": "f", "name": "基金"}]},
+    ...                {"INVESTS_IN": [("f", "u")]})
     >>> finance_gaps(G, year=2018)[["entity", "severity"]].to_dict("records")
     [{'entity': 't', 'severity': 3.0}]
+
+    A graph with no maker teams, or no investments in any, gives a note row instead.
     """
     A = arrays(G)
     ref = year if year is not None else latest_year(G)
@@ -339,6 +758,30 @@ def finance_gaps(
     funds = A.mask("Fund") & A.alive(year)
     funded = (A.matrix(["INVESTS_IN^-1"], year=year) @ funds.astype(float)) > 0
     pos = np.flatnonzero(teams & ~funded & _filtered(G, A, city, industry))
+    notes = []
+    if not teams.any():
+        notes.append(
+            _note(
+                "maker_teams",
+                "maker teams (创客团队)",
+                "创客团队",
+                "no maker teams in the data",
+                "数据中没有创客团队",
+            )
+        )
+    elif not _any_edge(A, "INVESTS_IN", "Fund", "MakerTeam", year):
+        notes.append(
+            _note(
+                "team_investments",
+                "investments in maker teams",
+                "创客团队获得投资的记录",
+                f"no investment in any of the {int(teams.sum())} maker teams is recorded "
+                "(no funds or no INVESTS_IN records)",
+                f"{int(teams.sum())} 个创客团队均无投资记录（数据中没有基金或投资记录）",
+            )
+        )
+    if notes:
+        pos = pos[:0]
     since = A.values("since")[pos]
     demo = A.values("demonstration")[pos]
     age = np.where(np.isnan(since) | (ref is None), 0.0, (ref or 0) - np.nan_to_num(since))
@@ -374,6 +817,7 @@ def finance_gaps(
             "demonstration": pd.array(demo, dtype="Float64").astype("Int64"),
             "host": pd.array(host_names, dtype="string"),
         },
+        notes,
     )
 
 
@@ -404,14 +848,23 @@ def target_gaps(
         indicator's ``gap``) and ``target_basis`` (str), as in
         :func:`innokg.queries.indicators.policy_indicators`.
     """
-    frames = []
+    frames, blind = [], []
     for by, label in (("city", "Region"), ("industry", "Industry")):
         if (by == "city" and industry is not None and city is None) or (
             by == "industry" and city is not None and industry is None
         ):
             continue
         ind = policy_indicators(G, by=by, year=year)  # type: ignore[arg-type]
-        ind = ind[ind["met"].fillna(True).eq(False)]
+        if "measurable" in ind.columns:
+            measured = ind["measurable"].astype("boolean").fillna(False).astype(bool)
+        else:
+            measured = ind["value"].notna()
+        measured &= ind["value"].notna()
+        targeted = ind["indicator"].isin(_targeted(G))
+        nowhere = measured.groupby(ind["indicator"]).transform("any").eq(False)
+        blind.append(ind[targeted & nowhere])
+        # A group whose value is NA (nothing to count there) is not below the target.
+        ind = ind[ind["met"].astype("boolean").fillna(True).eq(False) & measured]
         if by == "city" and city is not None:
             ind = ind[ind["group"] == str(arrays(G).ids[resolve_city(G, city)])]
         if by == "industry" and industry is not None:
@@ -419,15 +872,16 @@ def target_gaps(
             ind = ind[ind["group"].isin(wanted)]
         frames.append(ind.assign(label=label, by=by))
     df = pd.concat(frames, ignore_index=True)
-    share = df["unit"] == "share"
 
-    def show(v: pd.Series) -> pd.Series:
-        return v.map(lambda x: f"{x:.0%}").where(share, v.map(lambda x: f"{x:g}"))
+    def show(x: float, unit: str) -> str:
+        return f"{x:.0%}" if unit == "share" else f"{x:g}"
 
-    value, target = show(df["value"]), show(df["target"])
-    deadline = df["deadline"].astype("string").fillna("")
-    by_when = deadline.map(lambda d: f" by {d}" if d else "")
-    by_when_zh = deadline.map(lambda d: f"（{d} 年前）" if d else "")
+    units = df["unit"].astype(str).tolist()
+    value = [show(x, u) for x, u in zip(df["value"].astype(float), units, strict=True)]
+    target = [show(x, u) for x, u in zip(df["target"].astype(float), units, strict=True)]
+    deadline = df["deadline"].astype("string").fillna("").tolist()
+    article = df["article"].astype(str).tolist()
+    basis = df["target_basis"].astype(str).tolist()
     city_col = np.where(df["by"] == "city", df["group_name"].astype(str), "")
     return _table(
         "below_target",
@@ -437,29 +891,16 @@ def target_gaps(
             "label": df["label"].to_numpy(object),
             "missing": df["indicator_en"].to_numpy(object),
             "missing_zh": df["indicator_zh"].to_numpy(object),
-            "severity": (df["gap"] / df["target"]).round(4).to_numpy(float),
+            "severity": (df["gap"] / df["target"]).astype(float).round(4).to_numpy(float),
             "city": city_col,
-            "detail": (
-                "article "
-                + df["article"].astype(str)
-                + ": "
-                + value
-                + " against "
-                + target
-                + by_when
-                + " ("
-                + df["target_basis"].astype(str)
-                + " target)"
-            ).to_numpy(object),
-            "detail_zh": (
-                "第 "
-                + df["article"].astype(str)
-                + " 条：现为 "
-                + value
-                + "，目标 "
-                + target
-                + by_when_zh
-            ).to_numpy(object),
+            "detail": [
+                f"article {a}: {v} against {t}{f' by {d}' if d else ''} ({b} target)"
+                for a, v, t, d, b in zip(article, value, target, deadline, basis, strict=True)
+            ],
+            "detail_zh": [
+                f"第 {a} 条：现为 {v}，目标 {t}{f'（{d} 年前）' if d else ''}"
+                for a, v, t, d in zip(article, value, target, deadline, strict=True)
+            ],
         },
         {
             "indicator": df["indicator"].astype("string").to_numpy(),
@@ -469,7 +910,103 @@ def target_gaps(
             "shortfall": df["gap"].to_numpy(float),
             "target_basis": df["target_basis"].astype("string").to_numpy(),
         },
+        _indicator_notes(G, pd.concat(blind, ignore_index=True)),
     )
+
+
+def _targeted(G: EcosystemGraph) -> set[str]:
+    """Indicator keys the policy sets a target for."""
+    measures = policy_measures(G)
+    return set(measures.loc[measures["target"].notna(), "indicator"].astype(str))
+
+
+#: Why an indicator has no value anywhere, by what it is a share (or mean) of.
+_LM_INDICATORS = {
+    "platform_coverage",
+    "ecosystem_breadth",
+    "rnd_platforms",
+    "co_built_rnd",
+    "alliance_membership",
+    "technology_teams",
+    "employee_platforms",
+    "craftsman_studios",
+    "open_platforms",
+}
+
+
+def _indicator_notes(G: EcosystemGraph, blind: pd.DataFrame) -> list[pd.DataFrame]:
+    """One note row per targeted indicator that has no value in any group.
+
+    The reason is the indicator's own ``note`` (from
+    :func:`innokg.queries.indicators.policy_indicators`) where it gives one, else
+    worked out here from what the graph lacks.
+    """
+    A = arrays(G)
+    has_size = (A.values("size", dtype="object", fill="")[A.mask("Enterprise")] != "").any()
+    measures = policy_measures(G).drop_duplicates("indicator").set_index("indicator")
+    notes = []
+    for row in blind.drop_duplicates("indicator").itertuples(index=False):
+        key = str(row.indicator)
+        if key in _LM_INDICATORS and not has_size:
+            why = "no firm sizes in the data: large and medium enterprises cannot be identified"
+            why_zh = "数据中没有企业规模，无法识别大中型企业"
+            needs, needs_zh = "firm sizes (large / medium)", "企业规模（大型、中型）"
+        elif key in _LM_INDICATORS:
+            why = "no large or medium industrial enterprise in any group"
+            why_zh = "各组均无大中型工业企业"
+            needs, needs_zh = "large and medium industrial enterprises", "大中型工业企业"
+        elif key in ("teams_financed", "demonstration_teams", "social_teams"):
+            why, why_zh = "no maker teams in the data", "数据中没有创客团队"
+            needs, needs_zh = "maker teams", "创客团队"
+        elif key == "demonstration_platforms":
+            why = "no platform recognised as a demonstration platform in the data"
+            why_zh = "数据中没有双创示范平台认定记录"
+            needs, needs_zh = "demonstration platform recognitions", "双创示范平台认定记录"
+        elif key == "entrepreneurs":
+            why = "no recognised innovative entrepreneurs in the data"
+            why_zh = "数据中没有创新型企业家认定记录"
+            needs, needs_zh = "recognised entrepreneurs", "创新型企业家认定记录"
+        elif key == "typical_cases":
+            why = "needs a year (--year): the cases are chosen year by year"
+            why_zh = "典型案例按年遴选，需指定年份（--year）"
+            needs, needs_zh = "a year (--year)", "指定年份（--year）"
+        elif key == "cluster_services":
+            why = "no industrial-cluster zones (产业集聚区) in the data"
+            why_zh = "数据中没有产业集聚区"
+            needs, needs_zh = "industrial-cluster zones", "产业集聚区"
+        else:
+            why = "nothing in the data to count it over"
+            why_zh = "数据中没有可据以计算的对象"
+            needs, needs_zh = "the data it counts", "计算所需的数据"
+        own = getattr(row, "note", None)
+        if isinstance(own, str) and own.strip():
+            why = own.strip().removesuffix(".")
+        m = measures.loc[key] if key in measures.index else None
+        target = float(m["target"]) if m is not None else float(row.target)
+        unit = str(m["target_unit"]) if m is not None else str(row.unit)
+        deadline = m["deadline"] if m is not None else row.deadline
+        shown = f"{target:.0%}" if unit == "share" else f"{target:g}"
+        by = "" if pd.isna(deadline) else f" by {int(deadline)}"
+        by_zh = "" if pd.isna(deadline) else f"（{int(deadline)} 年前）"
+        note = _note(
+            key,
+            needs,
+            needs_zh,
+            f"article {row.article}, {row.indicator_en} (target {shown}{by}): {why}",
+            f"第 {row.article} 条{row.indicator_zh}（目标 {shown}{by_zh}）：{why_zh}",
+        )
+        notes.append(
+            note.assign(
+                missing=needs,
+                indicator=key,
+                article=pd.array([row.article], dtype="Int64"),
+                value=np.nan,
+                target=target,
+                shortfall=np.nan,
+                target_basis=str(row.target_basis) if pd.notna(row.target_basis) else "",
+            )
+        )
+    return notes
 
 
 def single_source_gaps(
@@ -510,6 +1047,20 @@ def single_source_gaps(
     df = single_sourced_inputs(G, year=year)
     pos = A.index(df["buyer"].to_numpy())
     keep = _filtered(G, A, city, industry)[pos]
+    province = province_members(G)
+    if province is not None:  # the province's buyers; their suppliers may be anywhere
+        keep &= province[pos]
+    notes = []
+    if not len(A.edges("SUPPLIES", year=year)[0]) and not len(A.edges("PRODUCES", year=year)[0]):
+        notes.append(
+            _note(
+                "supply_links",
+                "supply links (SUPPLIES) or what firms make (PRODUCES)",
+                "供货关系或企业产品",
+                "no supply links or products in the data",
+                "数据中没有供货关系或产品信息",
+            )
+        )
     df, pos = df[keep].reset_index(drop=True), pos[keep]
     basis = df["basis"].astype(str)
     return _table(
@@ -541,6 +1092,7 @@ def single_source_gaps(
             "supplier_name": df["supplier_name"].to_numpy(),
             "basis": df["basis"].to_numpy(),
         },
+        notes,
     )
 
 
@@ -614,7 +1166,7 @@ def structural_holes(
     degree_all = np.asarray(g.degree(), dtype=np.int64)
     ok = (degree_all >= min_degree) & A.mask(*labels)[nodes] & A.alive(year)[nodes]
     ok &= _filtered(G, A, city, industry)[nodes]
-    pos = nodes[ok]
+    pos = _in_scope(G, nodes[ok])
     degree, constraint, esize = _burt(A, year, pos)
     return _table(
         "structural_hole",
@@ -721,7 +1273,7 @@ def brokers(
     per_node = pairs.groupby("node").size()
     spanned = np.diff(T.indptr)
     pos = np.flatnonzero((spanned >= 2) & A.mask(*ORGANISATIONS) & A.alive(year))
-    pos = pos[_filtered(G, A, city, industry)[pos]]
+    pos = _in_scope(G, pos[_filtered(G, A, city, industry)[pos]])
     n_sole = sole.reindex(pos, fill_value=0).to_numpy(np.int64)
     n_pairs = per_node.reindex(pos, fill_value=0).to_numpy(np.int64)
     listed = [
@@ -859,7 +1411,7 @@ def unspanned_cluster_pairs(
             "missing": np.full(len(a), "an organisation linking the two clusters"),
             "missing_zh": np.full(len(a), "连接两个集群的企业或机构"),
             "severity": sev,
-            "city": table["cities"].reindex(a).astype(str).str.split(" ").str[0].to_numpy(object),
+            "city": table["main_city"].reindex(a).astype(str).to_numpy(object),
             "detail": [
                 f"cluster {x} ({p or 'no products'}) and cluster {y} ({q or 'no products'}): "
                 f"chain affinity {c:.2f}, industry overlap {i:.2f}; no organisation links them"
@@ -891,8 +1443,9 @@ GAP_KINDS: dict[str, tuple[Callable[..., pd.DataFrame], str, str]] = {
     ),
     "cluster_support": (
         cluster_support_gaps,
-        "缺少科研机构、联盟、基金或平台的供应链集群",
-        "supply clusters without an institute, alliance, fund or platform",
+        "缺少科研机构、联盟、基金或平台的集群（供应链集群、城市专业化产业）",
+        "clusters (supply clusters, cities' specialised industries) without an institute, "
+        "alliance, fund or platform",
     ),
     "team_no_finance": (finance_gaps, "未获投资的创客团队", "maker teams with no investor"),
     "below_target": (

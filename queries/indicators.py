@@ -1,25 +1,38 @@
-"""The seed policy's measures as indicators: value, target, gap, met.
+"""The seed policy's measures as indicators: value, target, gap, met — where measurable.
 
 Each indicator belongs to a measure of the policy (a PolicyMeasure node, matched by
 its ``indicator`` key); its article, title, target and deadline are read from that
-node, never written here.  A measure the graph lacks falls back to the seed table
-shipped with innokg (``loaders/data/henan_2016_policy.csv``), which says so in
-``target_source``.  A measure can carry several indicators: the one whose key equals
-the measure's key is the headline indicator and carries the target; the others
-(``co_built_rnd``, ``alliance_membership``, ...) are context without a target.
+node, never written here.  Only a graph with no PolicyMeasure node at all falls back to
+the seed table shipped with innokg (``loaders/data/henan_2016_policy.csv``), and every
+row then says so (``target_source`` and ``note``).  A measure can carry several
+indicators: the one whose key equals the measure's key is the headline indicator and
+carries the target; the others (``co_built_rnd``, ``national_tech_centres``, ...) are
+context without a target.
 
-Most indicators are about 大中型工业企业, the policy's subject: enterprises whose size is
-``large`` or ``medium`` and whose ``industrial`` flag is not false ("L&M firms" below).
+**Measurable or not.**  Every row says whether the graph holds the data the indicator
+needs (``measurable``) and, in ``note``, why not or what to bear in mind.  It is decided
+from the data present, never from which builder made the graph: the shares of
+大中型工业企业 need firm sizes; the demonstration counts need platforms or teams with a
+``demonstration`` year; and so on (see :data:`INDICATORS`).  A row that is not
+measurable has no value, target, gap or ``met`` (all NA), never a zero.
+
+Most indicators of the seed are about 大中型工业企业, the policy's subject: enterprises
+whose size is ``large`` or ``medium`` and whose ``industrial`` flag is not false ("L&M
+firms" below).  Five more count what public lists give for every city, with no target
+(the policy sets none): national enterprise technology centres and the firms that run
+them (article 6), universities (article 6's research partners), listed firms placed in
+the province, and the cities' industry specialisations (location quotient above 1).
 
 "As of" a year counts only what existed then: nodes and edges whose ``since`` is not
 later and whose ``until`` is not earlier, platforms and teams whose ``demonstration``
 year is not later, people whose ``recognised`` year is not later.
 
 Breakdowns by city and industry place every unit by :mod:`innokg.queries.arrays` (a firm's
-county's city; a team by its host; a person by what they lead).  The seed's count
-targets are province-wide; a city's or industry's share of one is taken pro rata to
-its share of the province's L&M firms (``target_basis = "pro_rata"``).  Share targets
-apply as they are (``"seed"``).
+county's city; a team by its host; a person by what they lead); by industry, a firm's
+GB/T 4754 division when the graph has them (the most confident one).  The seed's count
+targets are province-wide; a city's or industry's share of one is allocated in whole
+numbers, pro rata to its share of the province's L&M firms by largest remainder
+(``target_basis = "pro_rata"``).  Share targets apply as they are (``"seed"``).
 
 Examples
 --------
@@ -36,16 +49,26 @@ Examples
 >>> row = policy_indicators(G, indicators=["platform_coverage"]).iloc[0]
 >>> float(row["value"]), float(row["target"]), float(row["gap"]), bool(row["met"])
 (0.5, 0.8, 0.30000000000000004, False)
+
+Without firm sizes the share cannot be measured, and the row says so:
+
+>>> G = make_graph({"Enterprise": [{"id": "e1", "name": "甲"}]})
+>>> row = policy_indicators(G, indicators=["platform_coverage"]).iloc[0]
+>>> bool(row["measurable"]), pd.isna(row["value"]), pd.isna(row["met"])
+(False, True, True)
+>>> print(row["note"].split(" (")[0])
+no firm sizes in the data: which enterprises are large or medium is unknown
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.arrays import GraphArrays, arrays, resolve_city, resolve_industries
@@ -88,26 +111,31 @@ SCORE_WEIGHTS = {
     "supply_partners": 1.0,  # times log2(1 + distinct suppliers and buyers)
 }
 
-_RND = ("self_built_rnd", "co_built_rnd", "third_party")
+# An enterprise technology centre is the firm's own (self-built) R&D platform (article 6).
+_RND = ("self_built_rnd", "co_built_rnd", "third_party", "enterprise_tech_center")
 _OPEN = ("ecommerce", "open_innovation")
 _EMPLOYEE = ("employee", "model_worker_station", "chief_employee_station")
+_SERVICE = ("shuangchuang_base", "public_tech_service")
+# GB/T 4754 sections of 工业 (industry in Chinese statistics): mining, manufacturing, utilities.
+_INDUSTRIAL = ("B", "C", "D")
+
+_NO_SIZES = "no firm sizes in the data: which enterprises are large or medium is unknown"
+_LM = "large or medium industrial firms"
 
 
 class _Ctx:
     """What existed in one year, as arrays."""
 
-    def __init__(self, A: GraphArrays, year: int | None) -> None:
+    def __init__(self, A: GraphArrays, year: int | None, by: By = "province") -> None:
         self.A = A
         self.year = year
+        self.by = by
         self.alive = A.alive(year)
         size = A.values("size", dtype="object", fill="")
         industrial = A.values("industrial", dtype="float64", fill=np.nan)
-        self.lm = (
-            A.mask("Enterprise")
-            & self.alive
-            & np.isin(size, ["large", "medium"])
-            & ~(industrial == 0)
-        )
+        ent = A.mask("Enterprise")
+        self.has_sizes = bool((ent & (size != "") & ~(industrial == 0)).any())
+        self.lm = ent & self.alive & np.isin(size, ["large", "medium"]) & ~(industrial == 0)
 
     def edges(self, etype: str) -> tuple[np.ndarray, np.ndarray]:
         return self.A.edges(etype, year=self.year)
@@ -139,20 +167,43 @@ class _Ctx:
         """Nodes with an edge of ``etypes`` to (from, with ``reverse``) a node in ``target``."""
         return self.count(etypes, target, reverse=reverse) > 0
 
+    def located(self) -> np.ndarray:
+        """Nodes placed in one of the graph's regions (directly or through a county,
+        city or zone): the province's own, as against chain partners elsewhere."""
+        A = self.A
+        key = ("indicators", "located")
+        if key not in A.memo:
+            out = A.mask("Region").copy()
+            src, dst = A.edges("LOCATED_IN")
+            for _ in range(4):  # firm -> zone -> county -> city -> province
+                more = out[dst] & ~out[src]
+                if not more.any():
+                    break
+                out[src[more]] = True
+            A.memo[key] = out & ~A.mask("Region")
+        return A.memo[key]
+
 
 @dataclass(frozen=True)
 class _Units:
-    """What an indicator counts: ``unit`` (position counted), ``where`` (position that
-    places it in a group) and ``value`` (its contribution), aligned arrays."""
+    """What an indicator counts: ``unit`` (an id counted once a group), ``where``
+    (position that places it in a city), ``value`` (its contribution) and
+    ``where_industry`` (position that places it in an industry; ``where`` if None)."""
 
     unit: np.ndarray
     where: np.ndarray
     value: np.ndarray
+    where_industry: np.ndarray | None = None
+
+    @property
+    def industry_where(self) -> np.ndarray:
+        return self.where if self.where_industry is None else self.where_industry
 
     def select(self, keep: np.ndarray) -> _Units:
         unit = self.unit[keep]
         where = unit if self.where is self.unit else self.where[keep]
-        return _Units(unit, where, self.value[keep])
+        wi = None if self.where_industry is None else self.where_industry[keep]
+        return _Units(unit, where, self.value[keep], wi)
 
 
 def _units(mask: np.ndarray, values: np.ndarray | None = None) -> _Units:
@@ -205,7 +256,7 @@ def _maker_chain(c: _Ctx) -> _Units:
 
 def _cluster_services(c: _Ctx) -> _Units:
     zones = c.kind_in("Zone", ("industrial_cluster",)) & c.alive
-    service = c.kind_in("Platform", ("shuangchuang_base", "public_tech_service")) & c.alive
+    service = c.kind_in("Platform", _SERVICE) & c.alive
     flag = c.has("OPERATES", service) | c.has("LOCATED_IN", service, reverse=True)
     return _units(zones, flag.astype(float))
 
@@ -232,17 +283,274 @@ def _typical(c: _Ctx) -> _Units:
     return _units(mask)
 
 
+# --- the measures public lists give for every city -----------------------------------
+
+
+def _tech_centres(c: _Ctx) -> np.ndarray:
+    level = c.A.values("level", dtype="object", fill="")
+    out = c.kind_in("Platform", ("enterprise_tech_center",)) & (level == "national") & c.alive
+    if c.year is not None:  # a centre first on a later list (the 2019 additions) was not yet
+        out &= ~(c.A.values("list_year") > c.year)
+    return out
+
+
+def _tech_firms(c: _Ctx) -> _Units:
+    return _units(
+        c.A.mask("Enterprise") & c.alive & c.has(("OPERATES", "ESTABLISHED"), _tech_centres(c))
+    )
+
+
+def _universities(c: _Ctx) -> np.ndarray:
+    return c.kind_in("ResearchInstitute", ("university",)) & c.alive & c.located()
+
+
+def _listed(c: _Ctx) -> np.ndarray:
+    listed = c.A.values("listed", dtype="float64", fill=np.nan) == 1
+    return c.A.mask("Enterprise") & c.alive & listed & c.located()
+
+
+def _specialisation_edges(c: _Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """City -> industry edges with a quotient above 1 (or none given), each city's latest
+    year not after the as-of year: (city, industry, quotient, year)."""
+    A = c.A
+    src, dst = A.edges("SPECIALISES_IN", year=c.year)
+    q = A.edge_values("SPECIALISES_IN", "quotient", year=c.year)
+    y = A.edge_values("SPECIALISES_IN", "year", year=c.year)
+    code = A.values("code", dtype="object", fill="")
+    industrial = np.array([str(x)[:1] in _INDUSTRIAL for x in code[dst]], dtype=bool)
+    keep = (np.isnan(q) | (q > 1)) & A.mask("Region")[src] & (A.city()[src] >= 0) & industrial
+    if c.year is not None:
+        keep &= ~(y > c.year)
+    src, dst, q, y = src[keep], dst[keep], q[keep], y[keep]
+    if len(src):
+        city = A.city()[src]
+        latest = pd.Series(y).groupby(city).transform("max").to_numpy()
+        ok = np.isnan(latest) | (y == latest)
+        src, dst, q, y = src[ok], dst[ok], q[ok], y[ok]
+    return A.city()[src], dst, q, y
+
+
+def _specialisations(c: _Ctx) -> _Units:
+    city, ind, _, _ = _specialisation_edges(c)
+    return _Units(city * c.A.n + ind, city, np.ones(len(city)), ind)
+
+
+def _quotient_cities(c: _Ctx) -> np.ndarray:
+    """Mask of the cities with any location quotient in the data."""
+    out = np.zeros(c.A.n, dtype=bool)
+    src = c.A.edges("SPECIALISES_IN")[0]
+    city = c.A.city()[src]
+    out[city[city >= 0]] = True
+    return out
+
+
+# --- when an indicator can be measured -------------------------------------------------
+
+Need = Callable[[_Ctx], "str | None"]
+
+
+def _sizes(c: _Ctx) -> str | None:
+    return None if c.has_sizes else _NO_SIZES
+
+
+def _any(label: str, what: str, kinds: Sequence[str] | None = None) -> Need:
+    """Data of ``label`` (of ``kinds``) must be in the graph at all."""
+
+    def need(c: _Ctx) -> str | None:
+        mask = c.A.mask(label) if kinds is None else c.kind_in(label, kinds)
+        return None if mask.any() else f"no {what} in the data: not measurable"
+
+    return need
+
+
+def _any_recognised(label: str, column: str, what: str) -> Need:
+    def need(c: _Ctx) -> str | None:
+        mask = c.A.mask(label) & ~np.isnan(c.A.values(column))
+        if label == "Person":
+            mask &= c.A.values("role", dtype="object", fill="") == "entrepreneur"
+        return None if mask.any() else f"no {what} data: not measurable"
+
+    return need
+
+
+def _need_year(c: _Ctx) -> str | None:
+    return None if c.year is not None else "needs a year (the cases are chosen year by year)"
+
+
+def _need_tech_centres(c: _Ctx) -> str | None:
+    A = c.A
+    level = A.values("level", dtype="object", fill="")
+    plat = c.kind_in("Platform", ("enterprise_tech_center",)) & (level == "national")
+    if not plat.any():
+        return "no national enterprise technology centre data: not measurable"
+    years = A.values("list_year")[plat]
+    if c.year is not None and (~np.isnan(years)).any() and c.year < np.nanmin(years):
+        return (
+            f"the national list in the data is of {_span(years)}: which centres were in force "
+            f"in {c.year} is unknown"
+        )
+    return None
+
+
+def _need_listed(c: _Ctx) -> str | None:
+    if _listed(c).any():
+        return None
+    return "no listed firms placed in the province's regions: not measurable"
+
+
+def _need_specialisations(c: _Ctx) -> str | None:
+    if not len(c.A.edges("SPECIALISES_IN")[0]):
+        return "no location quotients (SPECIALISES_IN) in the data: not measurable"
+    years = c.A.edge_values("SPECIALISES_IN", "year")
+    if c.year is not None and (~np.isnan(years)).any() and c.year < np.nanmin(years):
+        return f"location quotients in the data are for {_span(years)} only"
+    return None
+
+
+def _span(years: np.ndarray) -> str:
+    ys = years[~np.isnan(years)]
+    lo, hi = int(ys.min()), int(ys.max())
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+# --- what to say about a measurable indicator ------------------------------------------
+
+
+def _info_tech(c: _Ctx) -> str:
+    years = c.A.values("list_year")[_tech_centres(c)]
+    when = f"the NDRC list of {_span(years)}" if (~np.isnan(years)).any() else "the NDRC list"
+    return (
+        f"national enterprise technology centres on {when} (the year of the list, not of "
+        "recognition; as of a year, the lists up to it); branch centres (分中心) count"
+    )
+
+
+def _info_listed(c: _Ctx) -> str:
+    text = (
+        "listed firms placed in the province's regions (chain partners elsewhere are not "
+        "counted); a city's row counts those placed in a city"
+    )
+    if c.year is not None and np.isnan(c.A.values("since")[_listed(c)]).all():
+        text += f"; listing dates are not in the graph, so firms listed after {c.year} count too"
+    return text
+
+
+def _info_universities(c: _Ctx) -> str:
+    text = "universities and colleges (本科 and 专科) placed in the province's regions"
+    if c.year is not None and np.isnan(c.A.values("since")[_universities(c)]).all():
+        text += "; founding years are not in the graph: the list as it stands"
+    return text
+
+
+def _info_specialisations(c: _Ctx) -> str:
+    _, _, _, y = _specialisation_edges(c)
+    when = f"of {_span(y)} " if len(y) and (~np.isnan(y)).any() else ""
+    return (
+        f"location quotients {when}as published (method not documented by the source): a "
+        "city–division pair of sections B-D (工业) counts when its quotient is above 1; "
+        "a city's row counts its divisions, an industry's row its cities"
+    )
+
+
+# --- row details -----------------------------------------------------------------------
+
+Detail = Callable[[_Ctx, _Units, np.ndarray, int], list[str]]
+
+
+def _detail_unplaced(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[str]:
+    """Province rows: how many units have no city."""
+    if c.by not in ("province", "year"):
+        return [""] * k
+    out = []
+    city = c.A.city()
+    for i in range(k):
+        where = units.where[g == i]
+        lost = int((city[where] < 0).sum())
+        out.append(f"{lost} of {len(where)} not placed in a city" if lost else "")
+    return out
+
+
+def _detail_tech(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[str]:
+    branch = c.A.values("branch", dtype="float64", fill=np.nan) == 1
+    unplaced = _detail_unplaced(c, units, g, k)
+    out = []
+    for i in range(k):
+        n = int(branch[units.unit[g == i]].sum())
+        parts = [f"incl. {n} branch centre{'s' if n > 1 else ''}" if n else "", unplaced[i]]
+        out.append("; ".join(p for p in parts if p))
+    return out
+
+
+def _detail_universities(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[str]:
+    level = c.A.values("level", dtype="object", fill="")
+    out = []
+    for i in range(k):
+        counts = pd.Series(level[units.unit[g == i]]).replace("", "other").value_counts()
+        out.append(", ".join(f"{lv} {n}" for lv, n in sorted(counts.items())))
+    return out
+
+
+def _detail_specialisations(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[str]:
+    A = c.A
+    city, ind, q, _ = _specialisation_edges(c)
+    pairs = pd.DataFrame({"unit": city * A.n + ind, "city": city, "ind": ind, "q": q})
+    pairs = pairs.drop_duplicates("unit").set_index("unit")
+    code = A.values("code", dtype="object", fill="")
+    names = A.names
+    out = []
+    for i in range(k):
+        p = pairs.loc[np.intersect1d(units.unit[g == i], pairs.index)]
+        if p.empty:
+            out.append("")
+        elif c.by == "city":
+            top = p.sort_values("q", ascending=False).head(3)
+            out.append(
+                "top: "
+                + ", ".join(f"{code[r.ind]} {names[r.ind]} {r.q:.2f}" for r in top.itertuples())
+            )
+        elif c.by == "industry":
+            top = p.sort_values("q", ascending=False).head(3)
+            out.append("top: " + ", ".join(f"{names[r.city]} {r.q:.2f}" for r in top.itertuples()))
+        else:
+            top = p.groupby("ind").size().sort_values(ascending=False, kind="stable").head(3)
+            out.append(
+                "most widespread: "
+                + ", ".join(f"{code[j]} {names[j]} ({n} cities)" for j, n in top.items())
+            )
+    return out
+
+
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator: its key, the measure it belongs to, what it counts, how."""
+    """One indicator: its key, the measure it belongs to, what it counts, how, and what
+    it needs from the graph.
+
+    ``measure`` is the key of the measure's headline indicator (None: context the policy
+    sets no measure for); ``article`` is the article it serves when the graph has no
+    measure to say so.  ``needs`` return why the graph cannot measure it (None: it can);
+    ``base`` names what a share or mean is taken over; ``info`` says what to bear in
+    mind when it is measured; ``detail`` describes each group's row; ``by_industry`` is
+    false for what has no industry (universities).
+    """
 
     key: str
-    measure: str
+    measure: str | None
     unit: str  # share | count | mean
     zh: str
     en: str
     compute: Callable[[_Ctx], _Units]
+    needs: tuple[Need, ...] = ()
+    article: int | None = None
+    base: str = _LM
+    info: Callable[[_Ctx], str] | None = None
+    detail: Detail | None = field(default=None, compare=False)
+    by_industry: bool = True
 
+
+_PLATFORMS = _any("Platform", "platforms")
+_TEAMS = _any("MakerTeam", "maker teams")
+_FUNDS = _any("Fund", "funds")
+_ALLIANCES = _any("Alliance", "alliances")
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -252,6 +560,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "拥有“双创”平台的大中型工业企业占比",
         "share of L&M firms that set up or operate a 双创 platform",
         _lm_share(_platform_of),
+        (_sizes, _PLATFORMS),
+        3,
     ),
     Indicator(
         "demonstration_platforms",
@@ -260,6 +570,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "“双创”示范平台数",
         "platforms recognised as demonstration platforms",
         lambda c: _units(c.A.mask("Platform") & c.recognised("demonstration")),
+        (_any_recognised("Platform", "demonstration", "demonstration platform"),),
+        3,
     ),
     Indicator(
         "demonstration_teams",
@@ -268,6 +580,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "创客示范团队数",
         "maker teams recognised as demonstration teams",
         lambda c: _units(c.A.mask("MakerTeam") & c.recognised("demonstration")),
+        (_any_recognised("MakerTeam", "demonstration", "demonstration maker team"),),
+        3,
     ),
     Indicator(
         "entrepreneurs",
@@ -280,6 +594,8 @@ INDICATORS: tuple[Indicator, ...] = (
             & c.recognised("recognised")
             & (c.A.values("role", dtype="object", fill="") == "entrepreneur")
         ),
+        (_any_recognised("Person", "recognised", "recognised entrepreneur"),),
+        12,
     ),
     Indicator(
         "ecosystem_breadth",
@@ -289,14 +605,19 @@ INDICATORS: tuple[Indicator, ...] = (
         "kinds of partner around each L&M firm (of six: suppliers, purchasers, partner "
         "firms, platforms, service providers, finance)",
         lambda c: _units(c.lm, _breadth(c)),
+        (_sizes,),
+        4,
     ),
     Indicator(
         "rnd_platforms",
         "rnd_platforms",
         "share",
         "拥有自建、合建或第三方研发平台的大中型工业企业占比",
-        "share of L&M firms with a self-built, co-built or third-party R&D platform",
+        "share of L&M firms with a self-built (incl. an enterprise technology centre), "
+        "co-built or third-party R&D platform",
         _lm_share(lambda c: _platform_of(c, _RND)),
+        (_sizes, _any("Platform", "R&D platforms", _RND)),
+        6,
     ),
     Indicator(
         "co_built_rnd",
@@ -305,6 +626,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "与高校、科研院所合建创新平台的大中型工业企业占比",
         "share of L&M firms with an R&D platform built with universities or institutes",
         _lm_share(lambda c: _platform_of(c, ("co_built_rnd",))),
+        (_sizes, _any("Platform", "co-built R&D platforms", ("co_built_rnd",))),
+        6,
     ),
     Indicator(
         "alliance_membership",
@@ -313,6 +636,48 @@ INDICATORS: tuple[Indicator, ...] = (
         "加入产业联盟、技术创新联盟的大中型工业企业占比",
         "share of L&M firms that belong to an alliance",
         _lm_share(lambda c: c.has("MEMBER_OF", c.A.mask("Alliance") & c.alive)),
+        (_sizes, _ALLIANCES),
+        6,
+    ),
+    Indicator(
+        "national_tech_centres",
+        "rnd_platforms",
+        "count",
+        "国家企业技术中心数（国家认定）",
+        "national enterprise technology centres (recognised by the NDRC)",
+        lambda c: _units(_tech_centres(c) & c.located()),
+        (_need_tech_centres,),
+        6,
+        base="",
+        info=_info_tech,
+        detail=_detail_tech,
+    ),
+    Indicator(
+        "tech_centre_firms",
+        "rnd_platforms",
+        "count",
+        "拥有国家企业技术中心的企业数",
+        "enterprises that run a national enterprise technology centre",
+        _tech_firms,
+        (_need_tech_centres,),
+        6,
+        base="",
+        info=lambda c: "host enterprises of the centres, placed by the firm's own address",
+        detail=_detail_unplaced,
+    ),
+    Indicator(
+        "universities",
+        "rnd_platforms",
+        "count",
+        "高等学校数（可合作的高校）",
+        "universities and colleges (research partners at hand, articles 6 and 13)",
+        lambda c: _units(_universities(c)),
+        (_any("ResearchInstitute", "universities", ("university",)),),
+        6,
+        base="",
+        info=_info_universities,
+        detail=_detail_universities,
+        by_industry=False,
     ),
     Indicator(
         "technology_teams",
@@ -321,6 +686,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "组建技术创客团队的大中型工业企业占比",
         "share of L&M firms with a technology maker team",
         _lm_share(lambda c: _team_of(c, ("technology",))),
+        (_sizes, _TEAMS),
+        7,
     ),
     Indicator(
         "employee_platforms",
@@ -329,6 +696,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "建有职工创客工作室、首席员工创新工作站或劳模工作站的大中型工业企业占比",
         "share of L&M firms with an employee maker studio or model-worker station",
         _lm_share(lambda c: _team_of(c, _EMPLOYEE)),
+        (_sizes, _any("MakerTeam", "employee maker studios or stations", _EMPLOYEE)),
+        8,
     ),
     Indicator(
         "craftsman_studios",
@@ -337,6 +706,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "建有“大工匠”工作室的大中型工业企业占比",
         "share of L&M firms with a master craftsman's studio",
         _lm_share(lambda c: _team_of(c, ("master_craftsman_studio",))),
+        (_sizes, _any("MakerTeam", "大工匠 studios", ("master_craftsman_studio",))),
+        9,
     ),
     Indicator(
         "open_platforms",
@@ -345,6 +716,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "搭建开放式“双创”平台（设计＋用户、营销＋社交、制造＋电商）的大中型工业企业占比",
         "share of L&M firms with an open innovation or e-commerce platform",
         _lm_share(lambda c: _platform_of(c, _OPEN)),
+        (_sizes, _any("Platform", "open-innovation or e-commerce platforms", _OPEN)),
+        10,
     ),
     Indicator(
         "social_teams",
@@ -353,6 +726,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "社会创客团队数",
         "social maker teams",
         lambda c: _units(c.kind_in("MakerTeam", ("social",)) & c.alive),
+        (_TEAMS,),
+        11,
     ),
     Indicator(
         "maker_chain",
@@ -362,6 +737,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "firms with the whole maker chain: a maker space or incubator, hosted maker "
         "teams and a maker fund or bank they set up",
         _maker_chain,
+        (_PLATFORMS, _TEAMS, _FUNDS),
+        11,
     ),
     Indicator(
         "cluster_services",
@@ -371,6 +748,12 @@ INDICATORS: tuple[Indicator, ...] = (
         "share of industrial clusters (zones) with a 双创 base or public technology "
         "service platform",
         _cluster_services,
+        (
+            _any("Zone", "industrial clusters (产业集聚区)", ("industrial_cluster",)),
+            _any("Platform", "双创 bases or public technology service platforms", _SERVICE),
+        ),
+        13,
+        base="industrial clusters",
     ),
     Indicator(
         "iur_alliances",
@@ -379,6 +762,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "产学研用联盟数",
         "industry-university-research (产学研用) alliances",
         _iur_alliances,
+        (_ALLIANCES,),
+        13,
     ),
     Indicator(
         "investment_platforms",
@@ -389,6 +774,8 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda c: _units(
             c.A.mask("Fund") & c.alive & c.has("ESTABLISHED", c.A.mask("Enterprise"), reverse=True)
         ),
+        (_FUNDS,),
+        14,
     ),
     Indicator(
         "maker_funds",
@@ -397,6 +784,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "创客资金、创客银行数",
         "maker funds and maker banks",
         lambda c: _units(c.kind_in("Fund", ("maker_fund", "maker_bank")) & c.alive),
+        (_FUNDS,),
+        14,
     ),
     Indicator(
         "teams_financed",
@@ -405,6 +794,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "获得投资的创客团队占比",
         "share of maker teams with an investor",
         _teams_financed,
+        (_TEAMS, _FUNDS),
+        14,
+        base="maker teams",
     ),
     Indicator(
         "typical_cases",
@@ -413,6 +805,35 @@ INDICATORS: tuple[Indicator, ...] = (
         "当年可推出的典型案例数（按生态得分遴选）",
         "typical cases the year can put forward (by ecosystem score; needs a year)",
         _typical,
+        (_sizes, _need_year),
+        17,
+    ),
+    Indicator(
+        "listed_firms",
+        None,
+        "count",
+        "上市公司数（省内）",
+        "listed companies placed in the province",
+        lambda c: _units(_listed(c)),
+        (_need_listed,),
+        None,
+        base="",
+        info=_info_listed,
+        detail=_detail_unplaced,
+    ),
+    Indicator(
+        "specialisations",
+        None,
+        "count",
+        "工业专业化行业数（区位熵＞1的采矿业、制造业、电力燃气水行业大类）",
+        "industrial specialisations: GB/T 4754 divisions of mining, manufacturing and "
+        "utilities (sections B-D) with a location quotient above 1",
+        _specialisations,
+        (_need_specialisations,),
+        None,
+        base="",
+        info=_info_specialisations,
+        detail=_detail_specialisations,
     ),
 )
 
@@ -422,8 +843,9 @@ _BY_KEY = {ind.key: ind for ind in INDICATORS}
 def policy_measures(G: EcosystemGraph) -> pd.DataFrame:
     """The policy's measures with their targets, from the graph's PolicyMeasure nodes.
 
-    Measures the graph lacks (all of them, for a graph built without the policy) come
-    from the seed table shipped with innokg, and say so in ``target_source``.
+    Only a graph with no PolicyMeasure node (with an ``indicator`` key) at all takes
+    them from the seed table shipped with innokg, and says so in ``target_source``;
+    queries otherwise depend on nothing outside the graph.
 
     Returns
     -------
@@ -446,34 +868,37 @@ def policy_measures(G: EcosystemGraph) -> pd.DataFrame:
     >>> int(row["article"]), float(row["target"]), int(row["deadline"]), row["target_source"]
     (3, 0.8, 2018, 'seed table')
     """
-    from innokg.loaders.reference import henan_policy_measures
+    df = G.nodes["PolicyMeasure"]
+    df, source = df[df["indicator"].notna()], "graph"
+    if df.empty:
+        from innokg.loaders.reference import henan_policy_measures
 
-    seed = henan_policy_measures().replace("", None)
-    frames = []
-    for df, source in ((G.nodes["PolicyMeasure"], "graph"), (seed, "seed table")):
-        df = df[df["indicator"].notna()]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "measure": df["id"].astype("string"),
-                    "article": pd.to_numeric(df["article"]).astype("Int64"),
-                    "title": df["name"].astype("string"),
-                    "title_en": df["name_en"].astype("string"),
-                    "indicator": df["indicator"].astype("string"),
-                    "target": pd.to_numeric(df["target"]).astype("float64"),
-                    "target_unit": df["target_unit"].astype("string"),
-                    "deadline": pd.to_numeric(df["deadline"]).astype("Int64"),
-                    "target_source": source,
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True).drop_duplicates("indicator", keep="first")
+        seed = henan_policy_measures().replace("", None)
+        df, source = seed[seed["indicator"].notna()], "seed table"
+
+    def col(name: str) -> pd.Series:
+        return df[name] if name in df.columns else pd.Series([None] * len(df), index=df.index)
+
+    out = pd.DataFrame(
+        {
+            "measure": col("id").astype("string"),
+            "article": pd.to_numeric(col("article")).astype("Int64"),
+            "title": col("name").astype("string"),
+            "title_en": col("name_en").astype("string"),
+            "indicator": col("indicator").astype("string"),
+            "target": pd.to_numeric(col("target")).astype("float64"),
+            "target_unit": col("target_unit").astype("string"),
+            "deadline": pd.to_numeric(col("deadline")).astype("Int64"),
+            "target_source": source,
+        }
+    ).drop_duplicates("indicator", keep="first")
     return out.sort_values(["article", "measure"], ignore_index=True)
 
 
 def latest_year(G: EcosystemGraph) -> int | None:
     """The latest year the nodes of ``G`` record (``since``, ``demonstration``,
-    ``recognised``); the edges' years when no node records one; None when nothing does.
+    ``recognised``, a list's ``list_year``); the edges' years when no node records one;
+    None when nothing does.
 
     Node years come first because edge years can be planned dates (a collaboration
     agreed to start later).
@@ -482,7 +907,7 @@ def latest_year(G: EcosystemGraph) -> int | None:
         years = [
             int(df[col].max())
             for df in tables.values()
-            for col in ("since", "demonstration", "recognised", "year")
+            for col in ("since", "demonstration", "recognised", "list_year", "year")
             if col in df.columns and df[col].notna().any()
         ]
         if years:
@@ -490,26 +915,102 @@ def latest_year(G: EcosystemGraph) -> int | None:
     return None
 
 
-def _groups(A: GraphArrays, by: By) -> tuple[np.ndarray, pd.DataFrame]:
-    """The group index (-1: none) of every position, and the group table."""
+def _industry_place(A: GraphArrays) -> np.ndarray:
+    """Each node's industry for the industry breakdown (-1: none): its GB/T 4754 class
+    when the graph has firms in one (the most confident; the first on ties), else its
+    first-listed industry; an Industry node is its own; platforms, teams and people
+    take their organisation's."""
+    key = ("indicators", "industry")
+    if key in A.memo:
+        return A.memo[key]
+    src, dst = A.edges("IN_INDUSTRY")
+    scheme = pd.Series(A.values("scheme", dtype="object", fill="")).astype(str)
+    gbt = scheme.str.startswith("GB/T 4754").to_numpy()
+    ok = gbt[dst] if len(dst) else np.zeros(0, bool)
+    if not ok.any():
+        out = A.industry().copy()
+    else:
+        out = np.full(A.n, -1, dtype=np.int64)
+        conf = np.nan_to_num(A.edge_values("IN_INDUSTRY", "confidence"), nan=1.0)[ok]
+        s, d = src[ok], dst[ok]
+        order = np.lexsort((-conf, s))
+        s, d = s[order], d[order]
+        first = np.unique(s, return_index=True)[1]
+        out[s[first]] = d[first]
+        for _ in range(2):  # a team hosted by a platform set up by an enterprise
+            for etype, node_is_target in (
+                ("HOSTS", True),
+                ("ESTABLISHED", True),
+                ("OPERATES", True),
+                ("LEADS", False),
+            ):
+                a, b = A.edges(etype)
+                child, parent = (b, a) if node_is_target else (a, b)
+                more = (out[child] < 0) & (out[parent] >= 0)
+                if more.any():
+                    keys, idx = np.unique(child[more], return_index=True)
+                    out[keys] = out[parent[more]][idx]
+    span = A.span("Industry")
+    out[span] = span
+    A.memo[key] = out
+    return out
+
+
+def _groups(c: _Ctx, by: By) -> tuple[Callable[[_Units], np.ndarray], np.ndarray, pd.DataFrame]:
+    """How units fall into groups (-1: none), the group of every position (for L&M
+    firms), and the group table."""
+    A = c.A
     names = A.names
     level = A.values("level", dtype="object", fill="")
-    if by == "province":
+    if by in ("province", "year"):
         prov = np.flatnonzero(A.mask("Region") & (level == "province"))
         gid, gname = (
             (str(A.ids[prov[0]]), str(names[prov[0]])) if len(prov) == 1 else ("all", "全部")
         )
-        return np.zeros(A.n, dtype=np.int64), pd.DataFrame({"group": [gid], "group_name": [gname]})
-    place = A.city() if by == "city" else A.industry()
+        zeros = np.zeros(A.n, dtype=np.int64)
+        return (
+            lambda u: np.zeros(len(u.unit), dtype=np.int64),
+            zeros,
+            pd.DataFrame({"group": [gid], "group_name": [gname]}),
+        )
     if by == "city":
+        place = A.city()
         members = np.flatnonzero(A.mask("Region") & (level == "city"))
     else:
-        members = np.unique(place[A.mask("Enterprise")])
+        place = _industry_place(A)
+        firms = A.mask("Enterprise") & c.located()
+        if not firms.any():
+            firms = A.mask("Enterprise")
+        members = np.unique(place[firms])
+        spec = _specialisation_edges(c)[1]
+        members = np.union1d(members, place[spec]) if len(spec) else members
         members = members[members >= 0]
     lut = np.full(A.n + 1, -1, dtype=np.int64)
     lut[members] = np.arange(len(members))
     table = pd.DataFrame({"group": A.ids[members].astype(str), "group_name": names[members]})
-    return lut[place], table
+    of_pos = lut[place]
+    if by == "city":
+        return lambda u: of_pos[u.where], of_pos, table
+    return lambda u: of_pos[u.industry_where], of_pos, table
+
+
+def _whole(quotas: np.ndarray) -> np.ndarray:
+    """Whole numbers with the quotas' rounded sum, by largest remainder (ties: first)."""
+    base = np.floor(quotas + 1e-9)
+    rest = int(np.floor(float(quotas.sum()) + 0.5 + 1e-9)) - int(base.sum())
+    if rest > 0:
+        order = np.argsort(-(quotas - base), kind="stable")
+        base[order[:rest]] += 1
+    return base
+
+
+def _fmt_target(target: float, unit: str, deadline: object) -> str:
+    text = f"{target:.0%}" if unit == "share" else f"{target:g}"
+    if unit == "per_year":
+        text += " a year"
+    if deadline is not None and not pd.isna(deadline):
+        text += f" by {int(deadline)}"  # type: ignore[call-overload]
+    return text
 
 
 def _evaluate(
@@ -518,41 +1019,114 @@ def _evaluate(
     by: By,
     chosen: Sequence[Indicator],
     measures: pd.DataFrame,
-    filter_mask: np.ndarray,
+    city_mask: np.ndarray,
+    industry_mask: np.ndarray,
+    filtered: bool,
 ) -> pd.DataFrame:
-    c = _Ctx(A, year)
-    group, table = _groups(A, by)
+    c = _Ctx(A, year, by)
+    group_of, lm_group, table = _groups(c, by)
     k = len(table)
-    lm = np.flatnonzero(c.lm & filter_mask)
-    lm_g = group[lm]
-    lm_share = np.bincount(lm_g[lm_g >= 0], minlength=k) / max(float(c.lm.sum()), 1.0)
-    targets = measures.drop_duplicates("indicator").set_index("indicator")["target"]
+    lm = np.flatnonzero(c.lm & city_mask & industry_mask)
+    lm_g = lm_group[lm]
+    lm_count = np.bincount(lm_g[lm_g >= 0], minlength=k).astype(float)
+    lm_total = float(c.lm.sum())
+    m = measures.set_index("indicator")
+    where = {"city": "cities", "industry": "industries"}.get(by, "")
     frames = []
     for ind in chosen:
+        mrow = m.loc[ind.measure] if ind.measure is not None and ind.measure in m.index else None
+        headline = mrow is not None and ind.key == ind.measure
+        target = float(mrow["target"]) if headline else np.nan
+        unit_t = str(mrow["target_unit"]) if headline and not pd.isna(mrow["target_unit"]) else ""
+        reason = next((r for need in ind.needs if (r := need(c)) is not None), None)
+        if reason is None and by == "industry" and not ind.by_industry:
+            reason = "not by industry: universities have no industry in the data"
+        if reason is not None:
+            if not np.isnan(target):
+                reason += f" (the policy's target: {_fmt_target(target, unit_t, mrow['deadline'])})"
+            frames.append(
+                table.assign(
+                    indicator=ind.key,
+                    value=np.nan,
+                    numerator=np.nan,
+                    denominator=np.nan,
+                    target=np.nan,
+                    target_basis="",
+                    measurable=False,
+                    note=reason,
+                    detail="",
+                )
+            )
+            continue
         units = ind.compute(c)
-        units = units.select(filter_mask[units.where])
-        g = group[units.where]
+        units = units.select(city_mask[units.where] & industry_mask[units.industry_where])
+        g = group_of(units)
         ok = g >= 0
-        g_ok, v_ok = g[ok], units.value[ok]
+        lost = len(np.unique(units.unit[~ok]))
+        if lost and where:
+            total = len(np.unique(units.unit))
+            place = "city" if by == "city" else "industry"
+            lost_note = f"{lost} of {total} have no {place} in the data and are in no row"
+        else:
+            lost_note = ""
+        units, g = units.select(ok), g[ok]
+        g_d, v_d = g, units.value
         if units.unit is not units.where:  # (unit, place) pairs: count a unit once a group
-            _, first = np.unique(g_ok * (A.n + 1) + units.unit[ok], return_index=True)
-            g_ok, v_ok = g_ok[first], v_ok[first]
-        numerator = np.bincount(g_ok, v_ok, minlength=k).astype(float)
-        size = np.bincount(g_ok, minlength=k).astype(float)
+            span = int(units.unit.max()) + 1 if len(units.unit) else 1
+            _, first = np.unique(g * span + units.unit, return_index=True)
+            g_d, v_d = g[first], v_d[first]
+        numerator = np.bincount(g_d, v_d, minlength=k).astype(float)
+        size = np.bincount(g_d, minlength=k).astype(float)
         if ind.unit == "count":
             value, denominator = numerator, np.full(k, np.nan)
         else:
             denominator = size
-            with np.errstate(invalid="ignore", divide="ignore"):
-                value = np.where(size > 0, numerator / np.where(size > 0, size, 1), np.nan)
-        target = float(targets.get(ind.measure, np.nan)) if ind.key == ind.measure else np.nan
-        basis = "" if np.isnan(target) else "seed"
-        target_col = np.full(k, target)
-        if ind.unit == "count" and basis and by in ("city", "industry"):
+            value = np.where(size > 0, numerator / np.where(size > 0, size, 1), np.nan)
+        measurable = ~np.isnan(value)
+        info = ind.info(c) if ind.info is not None else ""
+        notes = np.array([info] * k, dtype=object)
+        what = "share" if ind.unit == "share" else "mean"
+        notes[~measurable] = f"no {ind.base} here: the {what} is undefined"
+        if ind.key == "specialisations" and by == "city":  # a city the source lacks
+            gi = lm_group[np.flatnonzero(_quotient_cities(c))]
+            lacking = np.ones(k, dtype=bool)
+            lacking[gi[gi >= 0]] = False
+            value[lacking], measurable[lacking] = np.nan, False
+            notes[lacking] = "no location quotients for this city in the data"
+        numerator[~measurable] = np.nan
+        target_col, basis = np.full(k, target), "" if np.isnan(target) else "seed"
+        extra = ""
+        if basis and ind.unit == "count" and (by in ("city", "industry") or filtered):
             if ind.key == "typical_cases":  # a province-wide list, not apportioned
                 target_col, basis = np.full(k, np.nan), ""
+                extra = f"the province's list of {target:g} a year is not allocated" + (
+                    f" to {where}" if where else ""
+                )
+            elif lm_total == 0:
+                target_col, basis = np.full(k, np.nan), ""
+                extra = (
+                    f"the province's target of {target:g} cannot be allocated: no large or "
+                    "medium industrial firms are known"
+                )
             else:
-                target_col, basis = (target * lm_share).round(2), "pro_rata"
+                target_col = _whole(target * lm_count / lm_total)
+                basis = "pro_rata"
+                extra = (
+                    f"target: the province's {target:g} allocated "
+                    + (f"to {where} " if where else "to this selection ")
+                    + "in proportion to their large and medium industrial firms, in whole "
+                    "numbers (largest remainder)"
+                )
+                target_col = np.where(target_col > 0, target_col, np.nan)
+                none = measurable & (lm_count == 0)
+                notes[none] = [
+                    _join(n, "no large or medium industrial firms here: no share of the target")
+                    for n in notes[none]
+                ]
+        if extra or lost_note:
+            notes[measurable] = [_join(n, lost_note, extra) for n in notes[measurable]]
+        target_col = np.where(measurable, target_col, np.nan)
+        details = ind.detail(c, units, g, k) if ind.detail is not None else [""] * k
         frames.append(
             table.assign(
                 indicator=ind.key,
@@ -560,12 +1134,19 @@ def _evaluate(
                 numerator=numerator,
                 denominator=denominator,
                 target=target_col,
-                target_basis=basis,
+                target_basis=np.where(np.isnan(target_col), "", basis),
+                measurable=measurable,
+                note=notes,
+                detail=details,
             )
         )
     out = pd.concat(frames, ignore_index=True)
     out["year"] = year
     return out
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
 
 
 def policy_indicators(
@@ -578,7 +1159,8 @@ def policy_indicators(
     industry: str | None = None,
     indicators: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Every indicator of the seed policy, with its target, gap and status.
+    """Every indicator of the seed policy, with its target, gap and status — where the
+    graph can measure it.
 
     Parameters
     ----------
@@ -589,40 +1171,50 @@ def policy_indicators(
     year : int, optional
         As of this year (only what existed then counts).  With ``by="year"``, the last
         year of the series (default: the latest year in the graph).  None counts
-        everything in the graph.
+        everything in the graph (``innokg indicators`` gives :func:`latest_year`).
     start : int
         First year of a ``by="year"`` series (the policy dates from December 2016).
     city, industry : str, optional
-        Count only units in this city / industry.
+        Count only units in this city / industry.  With ``by="city"`` (or the default
+        ``"province"``) ``city`` gives that city's rows, exactly as in the table of
+        every city; with ``by="industry"``, ``industry`` keeps that industry's rows.
     indicators : sequence of str, optional
         Indicator keys (see :data:`INDICATORS`); default all.
 
     Returns
     -------
     pandas.DataFrame
-        One row per indicator and group, by article:
+        One row per indicator and group, by article (context with no article last):
 
         - ``by`` (str): the breakdown; ``group`` (str): the region id, industry id or
           year; ``group_name`` (str).
         - ``year`` (Int64): the as-of year (NA: everything in the graph).
-        - ``article`` (Int64): the article of the seed policy the indicator measures.
+        - ``article`` (Int64): the article of the seed policy the indicator serves (NA:
+          context the policy sets no measure for).
         - ``measure`` (str): its PolicyMeasure id; ``title`` (str), ``title_en`` (str):
           the measure's title as in the seed and in English.
         - ``indicator`` (str): the indicator key; ``indicator_zh`` (str),
           ``indicator_en`` (str): what it counts.
-        - ``value`` (float): the indicator's value (a share 0-1, a count or a mean, as
-          ``unit`` says); NaN when its denominator is zero.
+        - ``measurable`` (boolean): whether the graph holds what the row needs.  When
+          false, ``value``, ``numerator``, ``denominator``, ``target``, ``gap`` and
+          ``met`` are NA and ``note`` says why.
+        - ``value`` (float): a share 0-1, a count or a mean, as ``unit`` says.
         - ``unit`` (str): ``share``, ``count`` or ``mean``.
         - ``numerator`` (float): the count behind the value (units that qualify, or the
-          sum for a mean); ``denominator`` (float): the units it is a share of (NaN
-          for counts).
-        - ``target`` (float): the target (NaN where the seed sets none); ``target_basis``
-          (str): ``seed``, ``pro_rata`` (a province-wide count apportioned by the
-          group's share of L&M firms) or empty.
+          sum for a mean); ``denominator`` (float): the units it is a share of (NA for
+          counts).
+        - ``target`` (float): the target (NA where the policy sets none, or the row is
+          not measurable); a count target of a city or industry is a whole number.
+        - ``target_basis`` (str): ``seed``, ``pro_rata`` (a province-wide count
+          allocated by the group's share of L&M firms, by largest remainder) or empty.
         - ``deadline`` (Int64): the year the target is due.
-        - ``gap`` (float): how far the value is below the target (0 when met; NaN
+        - ``gap`` (float): how far the value is below the target (0 when met; NA
           without a target).
         - ``met`` (boolean): value at or above target (NA without a target).
+        - ``note`` (str): one line: why the row is not measurable, or what to bear in
+          mind (data year, how a target was allocated).
+        - ``detail`` (str): what stands behind the row (top specialisations, branch
+          centres, units not placed in a city), or empty.
         - ``target_source`` (str): ``graph`` (PolicyMeasure nodes) or ``seed table``.
 
     Raises
@@ -638,20 +1230,48 @@ def policy_indicators(
     chosen = [_BY_KEY[k] for k in indicators] if indicators else list(INDICATORS)
     A = arrays(G)
     measures = policy_measures(G)
-    filter_mask = A.in_city(resolve_city(G, city)) & A.in_industries(
-        resolve_industries(G, industry)
-    )
+    city_pos = resolve_city(G, city)
+    industries = resolve_industries(G, industry)
+    everywhere = np.ones(A.n, dtype=bool)
+    city_mask, industry_mask = A.in_city(city_pos), A.in_industries(industries)
     if by == "year":
         last = year if year is not None else latest_year(G)
         if last is None:
             raise QueryError("the graph records no years; give --year or use another breakdown")
         frames = []
         for y in range(min(start, last), last + 1):
-            f = _evaluate(A, y, "province", chosen, measures, filter_mask)
+            f = _evaluate(
+                A,
+                y,
+                "province",
+                chosen,
+                measures,
+                city_mask,
+                industry_mask,
+                city is not None or industry is not None,
+            )
             frames.append(f.assign(group=str(y), group_name=str(y)))  # a few years: a loop
         out = pd.concat(frames, ignore_index=True)
+    elif city_pos is not None and by in ("province", "city"):
+        # The city's rows of the table of every city: same counts, same allocation.
+        out = _evaluate(
+            A, year, "city", chosen, measures, everywhere, industry_mask, industry is not None
+        )
+        out = out[out["group"] == str(A.ids[city_pos])]
     else:
-        out = _evaluate(A, year, by, chosen, measures, filter_mask)
+        out = _evaluate(
+            A,
+            year,
+            by,
+            chosen,
+            measures,
+            city_mask,
+            industry_mask,
+            by == "province" and industry is not None,
+        )
+        if by == "industry" and industries is not None:
+            out = out[out["group"].isin(A.ids[industries].astype(str))]
+    out = out.reset_index(drop=True)
     out["by"] = by
     info = {ind.key: ind for ind in chosen}
     out["unit"] = out["indicator"].map(lambda k: info[k].unit)
@@ -661,7 +1281,16 @@ def policy_indicators(
     m = measures.set_index("indicator")
     for col in ("measure", "article", "title", "title_en", "deadline", "target_source"):
         out[col] = out["measure_key"].map(m[col]) if len(m) else pd.NA
-    has_target = out["target"].notna()
+    own = out["indicator"].map(lambda k: info[k].article).astype("Int64")
+    out["article"] = pd.array(out["article"], dtype="Int64").fillna(own)
+    seed = (out["target_source"] == "seed table").fillna(False) & out["target"].notna()
+    out.loc[seed, "note"] = out.loc[seed, "note"].map(
+        lambda n: _join(
+            n,
+            "target from the seed table shipped with innokg: the graph has no PolicyMeasure nodes",
+        )
+    )
+    has_target = out["target"].notna() & out["value"].notna()
     out["gap"] = (out["target"] - out["value"]).clip(lower=0).where(has_target)
     out["met"] = pd.array(
         np.where(has_target, out["value"] >= out["target"], False), dtype="boolean"
@@ -669,7 +1298,8 @@ def policy_indicators(
     out.loc[~has_target, "met"] = pd.NA
     order = {ind.key: i for i, ind in enumerate(INDICATORS)}
     out["_o"] = out["indicator"].map(order)
-    out = out.sort_values(["article", "_o", "group"], kind="stable", ignore_index=True)
+    out["_a"] = out["article"].astype("float64").fillna(99)
+    out = out.sort_values(["_a", "_o", "group"], kind="stable", ignore_index=True)
     cols = {
         "by": "string",
         "group": "string",
@@ -682,6 +1312,7 @@ def policy_indicators(
         "indicator": "string",
         "indicator_zh": "string",
         "indicator_en": "string",
+        "measurable": "boolean",
         "value": "float64",
         "unit": "string",
         "numerator": "float64",
@@ -691,6 +1322,8 @@ def policy_indicators(
         "deadline": "Int64",
         "gap": "float64",
         "met": "boolean",
+        "note": "string",
+        "detail": "string",
         "target_source": "string",
     }
     return out[list(cols)].astype(cols)

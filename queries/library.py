@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
 from innokg.graph.errors import QueryError
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.graph.stores.base import QueryRunner, mask, parameter_names

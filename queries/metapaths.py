@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
+
 from innokg.queries.arrays import ORG_EDGES, GraphArrays
 
 __all__ = [
@@ -52,6 +53,10 @@ class MetaPath:
     zh: str
     en: str
     weight: float = 1.0
+    #: the phrase already says where both are (the "same city" note is then left out)
+    place: bool = False
+    #: keys of meta-paths whose phrase, shown first, already says what this one says
+    implied_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,41 @@ class Kind:
     chain: tuple[str, ...] = ()  # meta-paths that mean "same chain, different position"
     fund_kinds: tuple[str, ...] = ()  # fund kinds that suit the pair
     partnership: bool = True  # False: kinds that exist to measure the method
+    #: meta-paths of circumstantial evidence (place, specialisation, R&D centre), used
+    #: instead of ``paths`` on a graph that records no link of this kind at all
+    proxies: tuple[MetaPath, ...] = ()
+
+
+#: Derived steps: ``IN_CITY`` joins an organisation to the city it lies in (following
+#: LOCATED_IN through counties and zones, see ``GraphArrays.city``).
+DERIVED = ("IN_CITY",)
+#: Labels that ``IN_CITY`` joins to their city (places themselves are not joined).
+_ORGS = ("Enterprise", "ResearchInstitute", "Alliance", "Fund", "MakerTeam", "Platform")
+
+
+def _in_city(A: GraphArrays) -> sp.csr_array:
+    key = ("partners-in-city",)
+    if key not in A.memo:
+        city = A.city()
+        rows = np.flatnonzero(A.mask(*[x for x in _ORGS if x in A.label_names]) & (city >= 0))
+        A.memo[key] = sp.csr_array((np.ones(len(rows)), (rows, city[rows])), shape=(A.n, A.n))
+    return A.memo[key]
 
 
 def step_matrix(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
-    return A.matrix(tuple(step), year=year)
+    plain = tuple(s for s in step if s.removesuffix("^-1") not in DERIVED)
+    if len(plain) == len(step):
+        return A.matrix(plain, year=year)
+    key = ("partners-step", tuple(step), year)
+    if key not in A.memo:
+        m = A.matrix(plain, year=year) if plain else sp.csr_array((A.n, A.n))
+        for s in step:
+            if s.removesuffix("^-1") == "IN_CITY":
+                m = m + (_in_city(A).T if s.endswith("^-1") else _in_city(A))
+        m = sp.csr_array(m)
+        m.data[:] = 1.0
+        A.memo[key] = m
+    return A.memo[key]
 
 
 def path_weights(deg: np.ndarray, method: Method) -> np.ndarray:

@@ -47,16 +47,25 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.graph.schema import NODE_LABELS
-from innokg.queries.arrays import ORG_EDGES, GraphArrays, arrays, resolve_city, resolve_industries
+from innokg.queries.arrays import (
+    ORG_EDGES,
+    GraphArrays,
+    Scope,
+    arrays,
+    graph_scope,
+    resolve_city,
+    resolve_industries,
+)
 from innokg.queries.clusters import cluster_labels
 from innokg.queries.metapaths import (
     Kind,
@@ -68,6 +77,7 @@ from innokg.queries.metapaths import (
     lookup_pairs,
     path_tail,
     path_weights,
+    step_matrix,
 )
 from innokg.queries.reasons import describe
 
@@ -76,9 +86,11 @@ __all__ = [
     "ORG_EDGES",
     "Kind",
     "MetaPath",
+    "Scope",
     "adamic_adar",
     "adamic_adar_candidates",
     "candidate_partners",
+    "graph_scope",
     "path_scores",
     "score_pairs",
 ]
@@ -127,6 +139,31 @@ KINDS: dict[str, Kind] = {
             ),
             "企业—科研机构（联合研发）",
             "enterprise - research institute (joint R&D)",
+            proxies=(
+                MetaPath(
+                    "rnd_centre_city",
+                    (("OPERATES",), ("IN_CITY",), ("IN_CITY^-1",)),
+                    "其{mids}与{t}同在{mids2}，可作联合研发的承接平台",
+                    "its {mids} {are} in {mids2}, as is {t}: a base for joint R&D",
+                    place=True,
+                ),
+                MetaPath(
+                    "specialised_city",
+                    (("IN_INDUSTRY",), ("SPECIALISES_IN^-1",), ("IN_CITY^-1",)),
+                    "{t}位于{mids2}，该市的专业化产业（区位商大于1）包括其所在的{mids}",
+                    "{t} is in {mids2}, a city specialised (location quotient above 1) "
+                    "in its industry {mids}",
+                    place=True,
+                ),
+                MetaPath(
+                    "same_city",
+                    (("IN_CITY",), ("IN_CITY^-1",)),
+                    "{t}与其同在{mids}",
+                    "{t} is in {mids} too",
+                    place=True,
+                    implied_by=("rnd_centre_city",),
+                ),
+            ),
         ),
         Kind(
             "enterprise-enterprise",
@@ -256,8 +293,8 @@ KINDS: dict[str, Kind] = {
                 MetaPath(
                     "industry_peers",
                     (("IN_INDUSTRY",), ("IN_INDUSTRY^-1",), ("MEMBER_OF",)),
-                    "同属{mids}的{n2}家企业已加入{t}（{mids2}）",
-                    "{n2} firm{s2} in {mids} already belong to {t} ({mids2})",
+                    "同属{mids}的{n2}{who2}已加入{t}（{mids2}）",
+                    "{n2} {who2} in {mids} already belong{s3} to {t} ({mids2})",
                 ),
                 MetaPath(
                     "institute_member",
@@ -285,7 +322,7 @@ KINDS: dict[str, Kind] = {
                     "industry_made",
                     (("IN_INDUSTRY",), ("IN_INDUSTRY^-1",), ("PRODUCES",)),
                     "同属{mids}的{n2}家企业生产{t}",
-                    "{n2} firm{s2} in {mids} make {t}",
+                    "{n2} firm{s2} in {mids} make{s3} {t}",
                 ),
                 MetaPath(
                     "chain_neighbour",
@@ -314,13 +351,13 @@ KINDS: dict[str, Kind] = {
                     "product_peers",
                     (("PRODUCES",), ("PRODUCES^-1",), ("IN_INDUSTRY",)),
                     "生产{mids}的{n2}家企业属于{t}",
-                    "{n2} maker{s2} of {mids} are in {t}",
+                    "{n2} maker{s2} of {mids} {are2} in {t}",
                 ),
                 MetaPath(
                     "supply_peers",
                     (_SUPPLY, ("IN_INDUSTRY",)),
                     "其供应链伙伴{mids}属于{t}",
-                    "its supply partner{s} {mids} are in {t}",
+                    "its supply partner{s} {mids} {are} in {t}",
                 ),
             ),
             "企业—行业（用于检验方法）",
@@ -381,7 +418,11 @@ def _complementarity(
         fund_kind = A.values("kind", dtype="object", fill="")
         fund_fit = np.isin(fund_kind[v], kind.fund_kinds)
     factor = 1.0 + BONUS * (
-        same_city.astype(float) + same_cluster + chain_flag.astype(float) + fund_fit
+        same_city.astype(float)
+        + same_cluster
+        + chain_flag.astype(float)
+        + fund_fit
+        + _research_fit(A, kind, v)
     )
     return factor, same_city, same_cluster, fund_fit
 
@@ -412,6 +453,99 @@ def _kinds(kinds: Sequence[str] | None, *, partnership_only: bool = True) -> lis
 
 def _clusters(G: EcosystemGraph, kind: Kind, year: int | None) -> np.ndarray | None:
     return cluster_labels(G, year=year) if kind.cluster else None
+
+
+def _effective(A: GraphArrays, kind: Kind, year: int | None) -> Kind:
+    """``kind`` itself, or, on a graph that records no link of the kind at all and
+    where the kind has proxies, the kind scored by its proxy meta-paths."""
+    if not kind.proxies or linked_pairs(A, kind, year).nnz:
+        return kind
+    return replace(kind, key=kind.key + "~proxies", paths=kind.proxies, proxies=())
+
+
+#: Bonus of a degree-granting university (本科) or a research institute on proxy
+#: meta-paths, where nothing else tells a research partner from a vocational college.
+_RESEARCH_LEVELS = ("本科",)
+_RESEARCH_KINDS = ("research_institute", "key_lab", "global_rnd")
+
+
+def _research_fit(A: GraphArrays, kind: Kind, v: np.ndarray) -> np.ndarray:
+    if not kind.key.endswith("~proxies") or kind.target != "ResearchInstitute":
+        return np.zeros(len(v), dtype=bool)
+    level = A.values("level", dtype="object", fill="")
+    sort = A.values("kind", dtype="object", fill="")
+    return np.isin(level[v], _RESEARCH_LEVELS) | np.isin(sort[v], _RESEARCH_KINDS)
+
+
+#: How the kinds' data are named in a "not computable" line.
+_LABEL_WORDS = {
+    "Enterprise": ("企业", "enterprises"),
+    "ResearchInstitute": ("高校和科研机构", "universities or research institutes"),
+    "Fund": ("基金", "funds"),
+    "MakerTeam": ("创客团队", "maker teams"),
+    "Alliance": ("联盟", "alliances"),
+    "Product": ("产品", "products"),
+    "Industry": ("行业", "industries"),
+}
+
+
+def _not_computable(
+    A: GraphArrays, kind: Kind, sources: np.ndarray, year: int | None, scope: Scope | None
+) -> tuple[str, str] | None:
+    """One plain line (zh, en) saying what data the kind lacks on this graph, or None."""
+    missing = []
+    for label, present in (
+        (kind.source, len(sources) > 0),
+        (kind.target, bool((A.mask(kind.target) & A.alive(year)).any())),
+    ):
+        if not present and label not in [m[0] for m in missing]:
+            missing.append((label, *_LABEL_WORDS.get(label, (label, label))))
+    if missing:
+        zh = "和".join(m[1] for m in missing)
+        en = " or ".join(m[2] for m in missing)
+        where_zh = f"（{scope.name}内）" if scope is not None and len(sources) == 0 else ""
+        where_en = f" in {scope.name_en}" if scope is not None and len(sources) == 0 else ""
+        if kind.source in [m[0] for m in missing] and kind.target not in [m[0] for m in missing]:
+            return (
+                f"无法计算：图中没有{zh}{where_zh}数据。",
+                f"Not computable: the graph has no {en}{where_en}.",
+            )
+        return (f"无法计算：图中没有{zh}数据。", f"Not computable: the graph has no {en}.")
+    usable = [
+        p
+        for p in _effective(A, kind, year).paths
+        if all(step_matrix(A, step, year).nnz for step in p.steps)
+    ]
+    if not usable:
+        types = sorted(
+            {t.removesuffix("^-1") for p in kind.paths for st in p.steps for t in st}
+            - {"IN_INDUSTRY", "PRODUCES", "SUPPLIES"}
+        ) or sorted({t.removesuffix("^-1") for p in kind.paths for st in p.steps for t in st})
+        return (
+            f"无法计算：图中没有可用的关系（{'、'.join(types)}）。",
+            f"Not computable: the graph has none of the links it needs ({', '.join(types)}).",
+        )
+    return None
+
+
+def _note_row(kind: Kind, zh: str, en: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "kind": [kind.key],
+            "rank": [0],
+            "source": [""],
+            "source_name": [""],
+            "target": [""],
+            "target_name": [""],
+            "score": [np.nan],
+            "paths": [""],
+            "same_city": [False],
+            "same_cluster": [False],
+            "fund_fit": [False],
+            "explanation": [zh],
+            "explanation_en": [en],
+        }
+    ).astype(_COLUMNS)
 
 
 def path_scores(
@@ -463,9 +597,9 @@ def path_scores(
     >>> round(float(row["common_buyers"]), 6), float(row["factor"])  # 1 / log 2; one cluster
     (1.442695, 1.5)
     """
-    spec = _kinds([kind], partnership_only=False)[0]
     o = _options(year, method, hub_cap, tail_cap)
     A = arrays(G)
+    spec = _effective(A, _kinds([kind], partnership_only=False)[0], year)
     u, v = A.index(np.asarray(sources)), A.index(np.asarray(targets))
     if (u < 0).any() or (v < 0).any():
         bad = np.asarray(sources)[u < 0].tolist() + np.asarray(targets)[v < 0].tolist()
@@ -516,8 +650,11 @@ def _sources(
     city: str | None,
     industry: str | None,
     sizes: Sequence[str] | None = None,
+    scope: Scope | None = None,
 ) -> np.ndarray:
     keep = A.mask(label) & A.alive(year)
+    if scope is not None:
+        keep &= scope.inside
     keep &= A.in_city(resolve_city(G, city)) & A.in_industries(resolve_industries(G, industry))
     if sizes and label == "Enterprise":
         keep &= np.isin(A.values("size", dtype="object", fill=""), list(sizes))
@@ -544,9 +681,12 @@ def _top(
     reverse: bool,
     allowed: np.ndarray | None = None,
     dedupe: bool = False,
+    is_source: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The best pairs of ``rows`` (sources, or targets when ``reverse``): columns
-    ``src``, ``dst``, ``score``, ``rank``.  ``dedupe`` keeps one orientation of a pair."""
+    ``src``, ``dst``, ``score``, ``rank``.  ``allowed`` masks the other side.
+    ``dedupe`` keeps one orientation of a pair both of whose ends are sources
+    (``is_source``; default every node)."""
     clusters = _clusters(G, kind, o.year)
     prior = degree_prior(A, o.year)
     heap: list[tuple[float, int, int]] = []
@@ -562,6 +702,8 @@ def _top(
         src, dst = (c, u) if reverse else (u, c)
         if dedupe:
             ok = src < dst
+            if is_source is not None:
+                ok |= ~is_source[dst]
             r, c, s, u, src, dst = r[ok], c[ok], s[ok], u[ok], src[ok], dst[ok]
         chain = _chain_flag(batch, kind, r, c)
         factor, *_ = _complementarity(A, kind, src, dst, chain, clusters)
@@ -610,6 +752,8 @@ def candidate_partners(
     hub_cap: int = 500,
     tail_cap: int = 200,
     batch_size: int = 2048,
+    scope: str = "province",
+    notes: bool = True,
 ) -> pd.DataFrame:
     """Ranked candidate partners that are not linked yet, with their explanation.
 
@@ -644,6 +788,16 @@ def candidate_partners(
         (bounds the work for busy intermediates such as an industry).
     batch_size : int
         Sources scored per sparse product (memory vs. speed).
+    scope : {"province", "all"}
+        On a graph about one province (:func:`graph_scope`: the real Henan build),
+        ``"province"`` proposes for the province's own organisations only: sources
+        located in it, and research institutes in it as targets; a partner firm may lie
+        outside (the explanation says so).  ``"all"`` proposes for every node.  On a
+        graph without a province scope both are the same.
+    notes : bool
+        For a kind that cannot be computed on this graph (no funds or maker teams, no
+        alliances...), or that finds no candidate, one row saying so: ``rank`` 0,
+        empty ids, the reason in ``explanation`` / ``explanation_en``.
 
     Returns
     -------
@@ -684,23 +838,42 @@ def candidate_partners(
     """
     if k < 1 or (per_source is not None and per_source < 1):
         raise QueryError("k and per_source must be at least 1")
+    if scope not in ("province", "all"):
+        raise QueryError(f"scope must be province or all (got {scope!r})")
     o = _options(year, method, hub_cap, tail_cap)
     _check_sizes(sizes)
     A = arrays(G)
     pos = A.position(node) if node is not None else None
+    place = graph_scope(G) if scope == "province" else None
     frames = []
-    for kind in _kinds(kinds):
+    said: list[pd.DataFrame] = []  # the one-line notes, after every ranked pair
+    for base in _kinds(kinds):
+        kind = _effective(A, base, year)
+        label = A.label(pos) if pos is not None else None
+        if pos is not None and label not in (kind.source, kind.target):
+            continue
+        if pos is not None and label == kind.target and kind.symmetric and label != kind.source:
+            continue
+        candidates = _sources(G, A, kind.source, year, city, industry, sizes, place)
+        source_mask = np.zeros(A.n, dtype=bool)
+        source_mask[candidates] = True
+        target_mask = A.mask(kind.target) & A.alive(year)
+        if place is not None and kind.target != "Enterprise":
+            target_mask &= place.inside | ~A.mask("ResearchInstitute")
+        line = _not_computable(A, kind, candidates, year, place)
+        if line is not None:
+            if notes:
+                said.append(_note_row(base, *line))
+            continue
         sides: list[tuple[np.ndarray, bool, np.ndarray | None]] = []
         if pos is None:
-            sides.append((_sources(G, A, kind.source, year, city, industry, sizes), False, None))
+            sides.append((candidates, False, target_mask))
         else:
-            label = A.label(pos)
             if label == kind.source:
-                sides.append((np.array([pos]), False, None))
+                sides.append((np.array([pos]), False, target_mask))
             if label == kind.target and not kind.symmetric:
-                sources = np.zeros(A.n, dtype=bool)
-                sources[_sources(G, A, kind.source, year, city, industry, sizes)] = True
-                sides.append((np.array([pos]), True, sources))
+                sides.append((np.array([pos]), True, source_mask))
+        found = 0
         for rows, reverse, allowed in sides:
             top = _top(
                 A,
@@ -714,8 +887,21 @@ def candidate_partners(
                 reverse=reverse,
                 allowed=allowed,
                 dedupe=kind.symmetric and pos is None and per_source is None,
+                is_source=source_mask,
             )
-            frames.append(_describe(A, G, kind, top, o))
+            found += len(top)
+            frames.append(_describe(A, G, kind, top, o, key=base.key, place=place))
+        if notes and not found and pos is None:
+            said.append(
+                _note_row(
+                    base,
+                    "没有找到候选：没有任何一对由本类的元路径相连。",
+                    "No candidates: no pair is joined by any meta-path of this kind.",
+                )
+            )
+    frames += said
+    if not frames and pos is None:  # nothing computable, and no notes wanted
+        return _note_row(KINDS["fund-team"], "", "").iloc[:0]
     if not frames:
         label = A.label(pos) if pos is not None else "?"
         raise QueryError(
@@ -752,6 +938,9 @@ def _describe(
     kind: Kind,
     top: pd.DataFrame,
     o: Opts,
+    *,
+    key: str | None = None,
+    place: Scope | None = None,
 ) -> pd.DataFrame:
     """The output columns of the chosen pairs, explanations included."""
     src = top["src"].to_numpy(np.int64)
@@ -769,20 +958,59 @@ def _describe(
     for start in range(0, max(len(src), 1), _DESCRIBE_CHUNK):
         part = slice(start, start + _DESCRIBE_CHUNK)
         u, v = src[part], dst[part]
+        why = describe(A, kind, u, v, o, complementarity)
+        _add_notes(A, kind, u, v, why, place)
         frame = pd.DataFrame(
             {
-                "kind": kind.key,
+                "kind": key or kind.key,
                 "rank": rank[part],
                 "source": A.ids[u].astype(str),
                 "source_name": A.names[u],
                 "target": A.ids[v].astype(str),
                 "target_name": A.names[v],
                 "score": score[part],
-                **describe(A, kind, u, v, o, complementarity),
+                **why,
             }
         )
         chunks.append(frame.astype(_COLUMNS))
     return pd.concat(chunks, ignore_index=True)
+
+
+def _add_notes(
+    A: GraphArrays,
+    kind: Kind,
+    u: np.ndarray,
+    v: np.ndarray,
+    why: dict[str, np.ndarray],
+    place: Scope | None,
+) -> None:
+    """Append to the explanations what the score cannot say by itself: a side that
+    lies outside the province, a research university (proxy meta-paths)."""
+    zh = np.asarray(why["explanation"], dtype=object)
+    en = np.asarray(why["explanation_en"], dtype=object)
+    extra_zh = np.full(len(u), "", dtype=object)
+    extra_en = np.full(len(u), "", dtype=object)
+    fit = _research_fit(A, kind, v)
+    if fit.any():
+        extra_zh[fit] += "；该校为本科院校"
+        extra_en[fit] += "; it is a degree-granting (本科) university"
+    if place is not None:
+        for side, mask, who_zh, who_en in (
+            (u, kind.source == "Enterprise", "前者", "the first"),
+            (v, kind.target == "Enterprise", "后者", "the second"),
+        ):
+            if not mask:
+                continue
+            out = ~place.inside[side]
+            if kind.source != kind.target:
+                who_zh, who_en = "该企业", "the firm"
+            extra_zh[out] += f"；{who_zh}在{place.name}外"
+            extra_en[out] += f"; {who_en} is outside {place.name_en}"
+    on = extra_zh != ""
+    if on.any():
+        zh[on] = np.char.rstrip(zh[on].astype(str), "。").astype(object) + extra_zh[on] + "。"
+        en[on] = np.char.rstrip(en[on].astype(str), ".").astype(object) + extra_en[on] + "."
+    why["explanation"], why["explanation_en"] = zh, en
 
 
 def adamic_adar(

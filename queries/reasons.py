@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.metapaths import (
     Kind,
@@ -77,6 +78,11 @@ def describe(
     en_parts: list[tuple[np.ndarray, np.ndarray]] = []
     for j in range(min(2, len(keys))):
         valid = ranked[:, j] > 0
+        if j:  # a phrase that the first one already implies says nothing more
+            for p, path in enumerate(kind.paths):
+                for q, other in enumerate(kind.paths):
+                    if other.key in path.implied_by:
+                        valid &= ~((order[:, j] == p) & (order[:, 0] == q))
         zh = np.full(len(src), "", dtype=object)
         en = np.full(len(src), "", dtype=object)
         for p, path in enumerate(kind.paths):
@@ -88,6 +94,10 @@ def describe(
     city = A.city()
     city_u = np.maximum(city[src], 0)
     in_city = same_city & (city[src] >= 0)
+    for p, path in enumerate(kind.paths):
+        if path.place:  # its phrase names the city already
+            for j in range(min(2, len(keys))):
+                in_city &= ~((ranked[:, j] > 0) & (order[:, j] == p))
     zh_parts.append(("同在" + _names_zh(A)[city_u], in_city))
     en_parts.append(("both in " + _names_en(A)[city_u], in_city))
     zh_parts.append((np.full(len(src), "同属一个供应链集群", dtype=object), same_cluster))
@@ -296,12 +306,17 @@ def _chunk_phrases(
         "s": np.where(n1 > 1, "s", "").astype(object),
         "s1": np.where(n1 > 1, "", "s").astype(object),
         "s2": np.where(n2 > 1, "s", "").astype(object),
+        "s3": np.where(n2 > 1, "", "s").astype(object),
+        "are": np.where(n1 > 1, "are", "is").astype(object),
+        "are2": np.where(n2 > 1, "are", "is").astype(object),
     }
+    who_zh, who_en = _who(A, m2, len(u), n2)
     zh = _fill(
         path.zh,
         t=_names_zh(A)[v],
         mids=_listing(A, n1, top1, en=False),
         mids2=_listing(A, n2, top2, en=False),
+        who2=who_zh,
         **plural,
     )
     en = _fill(
@@ -309,8 +324,36 @@ def _chunk_phrases(
         t=_names_en(A)[v],
         mids=_listing(A, n1, top1, en=True),
         mids2=_listing(A, n2, top2, en=True),
+        who2=who_en,
         **plural,
     )
+    return zh, en
+
+
+def _who(
+    A: GraphArrays, entries: tuple[np.ndarray, np.ndarray], n: int, count: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """What the second intermediates of each pair are, as a noun after their number:
+    ``家企业`` / ``firm(s)`` when all are enterprises, ``家高校或科研机构`` /
+    ``research institute(s)`` when all are institutes, ``家单位`` / ``organisation(s)``
+    otherwise (a university is not called a firm)."""
+    p, c = entries
+    label = A.label_code[c]
+    names = list(A.label_names)
+    ent = names.index("Enterprise") if "Enterprise" in names else -1
+    inst = names.index("ResearchInstitute") if "ResearchInstitute" in names else -1
+    total = np.bincount(p, minlength=n)
+    n_ent = np.bincount(p[label == ent], minlength=n)
+    n_inst = np.bincount(p[label == inst], minlength=n)
+    plural = count > 1
+    zh = np.full(n, "家单位", dtype=object)
+    en = np.where(plural, "organisations", "organisation").astype(object)
+    all_ent = n_ent == total
+    all_inst = (n_inst == total) & (total > 0)
+    zh[all_ent] = "家企业"
+    en[all_ent] = np.where(plural[all_ent], "firms", "firm")
+    zh[all_inst] = "家高校或科研机构"
+    en[all_inst] = np.where(plural[all_inst], "research institutes", "research institute")
     return zh, en
 
 

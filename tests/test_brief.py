@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from innokg.graph.ecosystem import EcosystemGraph
-from innokg.graph.errors import QueryError
-from innokg.queries.indicators import latest_year, policy_indicators
 
 from innokg.brief import Brief, build_brief, render_html, render_markdown, write_brief
 from innokg.cli import main
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.queries.indicators import latest_year, policy_indicators
 from tests.browser import Browser, find_chromium
 from tests.conftest import REPO
 from tests.factory import make_graph
@@ -103,9 +103,9 @@ def test_english_brief_for_a_city(brief_en_city: Brief) -> None:
     page = render_html(brief_en_city)
     assert "<h2>Key findings</h2>" in page and "要点" not in page
     assert "SYNTHETIC DEMO DATA" in page
-    assert dict(brief_en_city.meta)["Scope"] == "郑州市"
+    assert dict(brief_en_city.meta)["Scope"] == "Zhengzhou"  # name_en in English
     by_city = next(t for t in brief_en_city.tables if t.key == "by_city")
-    assert [by_city.df.iloc[i]["City"] for i in by_city.highlight] == ["郑州市"]
+    assert [by_city.df.iloc[i]["City"] for i in by_city.highlight] == ["Zhengzhou"]
     assert 'class="highlight"' in page
     assert any("ranks" in f and "cities on platform coverage" in f for f in brief_en_city.findings)
     headline = _table(brief_en_city, "headline")
@@ -153,7 +153,8 @@ def hostile() -> EcosystemGraph:
 def test_hostile_names_are_inert_in_every_format(hostile: EcosystemGraph, tmp_path: Path) -> None:
     brief = build_brief(hostile, lang="zh")
     gaps = _table(brief, "gap_no_research_partner")
-    assert {r["名称"] for r in gaps} == {HOSTILE, FORMULA, MARKDOWN}
+    # without any institute in the graph the gap is not measurable: one line, no rows
+    assert gaps == [] and next(t for t in brief.tables if t.key == "gap_no_research_partner").note
     pairs = _table(brief, "partners_enterprise-enterprise")
     assert [(r["提议方"], r["合作对象"]) for r in pairs] == [(HOSTILE, FORMULA)]
     assert MARKDOWN in pairs[0]["依据"]
@@ -215,3 +216,33 @@ def test_brief_opens_offline_and_prints_on_a4(
         abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes
     ), boxes  # A4 in points
     page.close()
+
+
+@pytest.fixture(scope="module")
+def henan_graph(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> EcosystemGraph:
+    from innokg.henan import build_henan
+
+    out = tmp_path_factory.mktemp("henan") / "henan"
+    build_henan(out, data=shared_data, database=False)
+    return EcosystemGraph.open(out)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_real_brief_reads_correctly(henan_graph: EcosystemGraph, lang: str) -> None:
+    brief = build_brief(henan_graph, lang=lang)  # type: ignore[arg-type]
+    page = render_html(brief)
+    assert not re.search(r"\bnan\b|NaN|<NA>", page)
+    assert "0 / 0" not in page and "是。" not in page and "behind: ." not in page
+    assert "no no" not in page and "缺少no" not in page
+    keys = [s.key for s in brief.sections]
+    assert keys == ["headline", "by_city", "clusters", "gaps", "partners", "context", "method"]
+    for section in brief.sections:  # every question says something: rows or one line
+        assert section.paragraphs or section.tables
+        for t in section.tables:
+            assert len(t.df) or t.note or t.key.startswith("gap_"), t.key
+    partners = {t.key: t for t in brief.tables if t.key.startswith("partners_")}
+    assert len(partners["partners_enterprise-institute"].df) == 5
+    assert partners["partners_fund-team"].note
+    if lang == "en":
+        assert "Zhengzhou" in page or "Luohe" in page

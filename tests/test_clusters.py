@@ -6,6 +6,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.clusters import (
@@ -14,7 +15,6 @@ from innokg.queries.clusters import (
     single_sourced_inputs,
     supply_clusters,
 )
-
 from tests.factory import make_graph
 
 
@@ -252,7 +252,7 @@ def test_filters_by_city_and_industry() -> None:
         },
     )
     zz = supply_clusters(G, city="郑州")
-    assert zz["leader"].tolist() == ["a1"] and zz["cities"].tolist() == ["郑州市 33%"]
+    assert zz["leader"].tolist() == ["a1"] and zz["cities"].tolist() == ["郑州市 1; 地点不详 2"]
     assert supply_clusters(G, industry="C36")["leader"].tolist() == ["b1"]
     with pytest.raises(QueryError, match="no city named"):
         supply_clusters(G, city="开封")
@@ -281,3 +281,118 @@ def test_demo_clusters_are_profiled_and_deterministic(demo_graph: EcosystemGraph
     assert 0.5 < df["modularity"].sum() < 1.0
     again = supply_clusters(EcosystemGraph(demo_graph.nodes, demo_graph.edges))
     pd.testing.assert_frame_equal(df, again)
+
+
+def ten_firms(in_zhengzhou: int, *, scope: str | None = None) -> EcosystemGraph:
+    """Ten firms all supplying each other (one cluster); some placed in Zhengzhou."""
+    ids = [f"e{k}" for k in range(10)]
+    G = make_graph(
+        {
+            "Enterprise": [{"id": i, "name": i} for i in ids],
+            "Region": [
+                {"id": "region:41", "name": "河南省", "code": "41", "level": "province"},
+                {"id": "region:4101", "name": "郑州市", "code": "4101"},
+            ],
+            "Industry": [
+                {"id": "industry:gbt4754:C36", "name": "汽车制造业"},
+                {"id": "industry:sw2021:280000", "name": "汽车", "scheme": "Shenwan 2021"},
+            ],
+        },
+        {
+            "SUPPLIES": [(a, b) for n, a in enumerate(ids) for b in ids[n + 1 :]],
+            "LOCATED_IN": [(i, "region:4101") for i in ids[:in_zhengzhou]]
+            + [("region:4101", "region:41")],
+            # Shenwan listed first, GB/T second: the profile uses GB/T
+            "IN_INDUSTRY": [(i, "industry:sw2021:280000") for i in ids]
+            + [(i, "industry:gbt4754:C36") for i in ids[:9]],
+        },
+    )
+    if scope:
+        G.manifest["scope"] = scope
+    return G
+
+
+def test_a_city_with_one_member_in_ten_does_not_name_the_cluster() -> None:
+    cols = ["label", "main_city", "cities", "province_firms", "in_province", "industries"]
+    row = supply_clusters(ten_firms(1))[[*cols, "industry_scheme"]].iloc[0].to_dict()
+    assert row == {
+        "label": "汽车制造业",  # no scope: the other nine are of unknown location
+        "main_city": "",
+        "cities": "郑州市 1; 地点不详 9",
+        "province_firms": 1,
+        "in_province": 0.1,
+        "industries": "汽车制造业 90%; 汽车 10%",
+        "industry_scheme": "GB/T 4754-2017 9; Shenwan 2021 1",
+    }
+    scoped_row = supply_clusters(ten_firms(1, scope="henan"))[cols].iloc[0].to_dict()
+    assert scoped_row["label"] == "省外为主 · 汽车制造业"
+    assert scoped_row["cities"] == "郑州市 1; 省外 9"
+    # Four of ten (40% >= 25%) name it; six of ten in the province, none in a city
+    # beyond Zhengzhou, would be labelled by the province.
+    assert supply_clusters(ten_firms(4))["label"].iloc[0] == "郑州市 · 汽车制造业"
+    members = cluster_members(ten_firms(1, scope="henan"), 1).set_index("id")
+    assert members.loc["e0", "in_province"] and not members.loc["e9", "in_province"]
+    assert members.loc["e0", "industry"] == "汽车制造业" and members.loc["e9", "industry"] == "汽车"
+
+
+def test_a_cluster_spread_over_cities_is_labelled_by_its_province() -> None:
+    G = ten_firms(0)
+    G.edges["LOCATED_IN"] = pd.concat(
+        [
+            G.edges["LOCATED_IN"],
+            pd.DataFrame(
+                {"from_id": [f"e{k}" for k in range(6)], "to_id": "region:41", "source": "test"}
+            ).assign(evidence="observed"),
+        ],
+        ignore_index=True,
+    )
+    G2 = EcosystemGraph(G.nodes, G.edges, manifest={"scope": "henan"})
+    row = supply_clusters(G2).iloc[0]
+    assert row["label"] == "河南省 · 汽车制造业" and row["cities"] == "城市不详 6; 省外 4"
+    assert row["in_province"] == 0.6
+
+
+@pytest.fixture(scope="module")
+def henan(shared_data, tmp_path_factory: pytest.TempPathFactory) -> EcosystemGraph:
+    from innokg.henan import build_henan
+
+    out = tmp_path_factory.mktemp("henan") / "henan"
+    build_henan(out, data=shared_data, database=False)
+    return EcosystemGraph.open(out)
+
+
+@pytest.mark.realdata
+def test_real_clusters_are_labelled_by_a_city_only_where_it_holds_them(
+    henan: EcosystemGraph,
+) -> None:
+    from innokg.queries.clusters import LABEL_CITY_SHARE
+
+    table = supply_clusters(henan)
+    members = cluster_members(henan)
+    assert len(table) >= 3
+    for row in table.itertuples(index=False):
+        place = row.label.split(" · ")[0] if " · " in row.label else ""
+        part = members[members["cluster"] == row.cluster]
+        if row.main_city:
+            assert place == row.main_city
+            share = (part["city"] == row.main_city).mean()
+            assert share >= LABEL_CITY_SHARE, (row.label, share)
+        else:
+            assert place in ("", "省外为主", "河南省"), row.label
+        cities = set(part["city"]) - {""}
+        assert place in cities | {"", "省外为主", "河南省"}
+    # The in-province share recomputed from the tables: members located in a Henan
+    # division (code 41…) or zone; chain neighbours are located in their own province.
+    biggest = table.iloc[0]
+    ids = set(members.loc[members["cluster"] == biggest["cluster"], "id"])
+    located = henan.edges["LOCATED_IN"]
+    places = pd.concat([henan.nodes["Region"], henan.nodes["Zone"]])
+    henan_places = set(places.loc[places["code"].astype(str).str.startswith("41"), "id"])
+    here = set(located.loc[located["to_id"].isin(henan_places), "from_id"]) & ids
+    assert biggest["province_firms"] == len(here)
+    assert biggest["in_province"] == round(len(here) / len(ids), 4)
+    assert biggest["in_province"] < 0.5 and biggest["label"].startswith("省外为主 · ")
+    assert f"省外 {len(ids) - len(here)}" in biggest["cities"]
+    assert set(table["industry_scheme"]) <= {"GB/T 4754-2017"} | {
+        s for s in table["industry_scheme"] if "Shenwan" in s
+    }

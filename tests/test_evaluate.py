@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.evaluate import BASELINES, auc, evaluate_partners, hide_edges
-
 from tests.factory import make_graph
 
 

@@ -7,6 +7,7 @@ import math
 import networkx as nx
 import pandas as pd
 import pytest
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.gaps import (
@@ -22,7 +23,6 @@ from innokg.queries.gaps import (
     target_gaps,
     unspanned_cluster_pairs,
 )
-
 from tests.factory import make_graph
 
 
@@ -100,14 +100,21 @@ def two_clusters() -> EcosystemGraph:
 
 def test_clusters_without_institute_alliance_fund_or_platform() -> None:
     df = cluster_support_gaps(two_clusters())
-    assert df[["entity", "missing", "severity"]].to_dict("records") == [
-        {"entity": "cluster:1", "missing": "alliance", "severity": 3.0},
-        {"entity": "cluster:1", "missing": "platform", "severity": 3.0},
-        {"entity": "cluster:1", "missing": "research institute", "severity": 3.0},
-        {"entity": "cluster:2", "missing": "alliance", "severity": 3.0},
-        {"entity": "cluster:2", "missing": "fund", "severity": 3.0},
-        {"entity": "cluster:2", "missing": "research institute", "severity": 3.0},
+    # The graph has no alliance and no firm-institute link at all: one note each
+    # (not measurable) rather than "every cluster lacks one".  It has a fund and a
+    # platform: the cluster without each is a gap.
+    assert df[["entity", "missing", "severity", "measurable"]].to_dict("records")[2:] == [
+        {"entity": "cluster:1", "missing": "platform", "severity": 3.0, "measurable": True},
+        {"entity": "cluster:2", "missing": "fund", "severity": 3.0, "measurable": True},
     ]
+    notes = df[~df["measurable"]]
+    assert notes["entity"].tolist() == ["not_measurable:alliances", "not_measurable:institutes"]
+    assert notes["severity"].isna().all() and set(notes["label"]) == {"Note"}
+    assert notes["detail"].iloc[0] == (
+        "not measurable: no alliances and their members (alliance: none in the data): "
+        "which clusters lack one cannot be told"
+    )
+    assert "1 of 2 clusters have one" in df["detail"].iloc[2]
 
 
 def test_maker_teams_without_finance() -> None:
@@ -178,10 +185,8 @@ def cities_with_targets() -> EcosystemGraph:
 
 def test_cities_below_a_target() -> None:
     df = target_gaps(cities_with_targets(), year=2018)
-    # The other measures come from the seed table (100 demonstration platforms, ...):
-    # both cities miss those too.  Here: platform coverage.
-    assert set(df["indicator"]) >= {"platform_coverage", "demonstration_platforms"}
-    df = df[df["indicator"] == "platform_coverage"]
+    # The graph's one PolicyMeasure sets the only target: platform coverage.
+    assert set(df["indicator"]) == {"platform_coverage"} and df["measurable"].all()
     # Zhengzhou: 1 of 2 firms has a platform (50% < 80%); Luoyang: none.
     assert df[["entity", "name", "severity", "detail"]].to_dict("records") == [
         {
@@ -323,8 +328,9 @@ def test_all_kinds_stack_in_the_core_columns(demo_graph: EcosystemGraph) -> None
     assert list(df.columns) == list(CORE_COLUMNS)
     assert set(df["gap"]) == set(GAP_KINDS)
     assert (df.groupby("gap").size() <= 5).all()
-    for _, part in df.groupby("gap"):
-        assert part["severity"].is_monotonic_decreasing
+    for _, part in df.groupby("gap"):  # notes (not measurable) first, then by severity
+        assert part["measurable"].is_monotonic_increasing
+        assert part.loc[part["measurable"], "severity"].is_monotonic_decreasing
     zz = collaboration_gaps(demo_graph, kinds=["no_research_partner"], city="郑州")
     assert set(zz["city"]) == {"郑州市"}
 
@@ -338,3 +344,164 @@ def test_gap_tables_are_typed() -> None:
     df = research_gaps(firms_and_partners())
     assert df["severity"].dtype == "float64"
     assert isinstance(df["entity"].dtype, pd.StringDtype)
+
+
+def test_a_graph_without_sizes_says_the_question_cannot_be_measured() -> None:
+    G = make_graph(
+        {
+            "Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+            "ResearchInstitute": [{"id": "r", "name": "郑州大学"}],
+        },
+        {"COLLABORATES_WITH": [("a", "r")]},
+    )
+    df = research_gaps(G)
+    assert df[["entity", "name", "label", "measurable"]].to_dict("records") == [
+        {
+            "entity": "not_measurable:size",
+            "name": "无法测算 (not measurable)",
+            "label": "Note",
+            "measurable": False,
+        }
+    ]
+    assert (
+        df["detail"]
+        .iloc[0]
+        .startswith(
+            "not measurable: no firm sizes in the data: large and medium enterprises cannot be "
+            "identified"
+        )
+    )
+    assert pd.isna(df["severity"].iloc[0]) and "size" in df.columns  # the kind's columns stay
+    # Sizes but no firm-institute link anywhere: not measurable either.
+    sized = make_graph({"Enterprise": [{"id": "a", "name": "甲", "size": "large"}]})
+    assert research_gaps(sized)["entity"].tolist() == ["not_measurable:research_links"]
+    # No maker teams: one note, not an empty table.
+    teams = finance_gaps(G)
+    assert teams["entity"].tolist() == ["not_measurable:maker_teams"]
+
+
+def test_below_target_never_shows_nan() -> None:
+    G = cities_with_targets()
+    G.nodes["Enterprise"]["size"] = pd.array([pd.NA] * 3, dtype="string")
+    from innokg.queries.arrays import clear_cache
+
+    clear_cache(G)
+    df = target_gaps(G, year=2018)
+    assert df[["entity", "measurable", "missing"]].to_dict("records") == [
+        {
+            "entity": "not_measurable:platform_coverage",
+            "measurable": False,
+            "missing": "firm sizes (large / medium)",
+        }
+    ]
+    text = " ".join(df[["detail", "detail_zh"]].astype(str).to_numpy().ravel())
+    assert "nan" not in text.lower() and "80%" in text and "无法识别大中型企业" in text
+
+
+def test_specialised_cities_without_a_technology_centre() -> None:
+    G = make_graph(
+        {
+            "Enterprise": [
+                {"id": "car", "name": "车企"},
+                {"id": "elec", "name": "电气"},
+                {"id": "lone", "name": "其他"},
+            ],
+            "Platform": [
+                {"id": "tc", "name": "技术中心", "kind": "enterprise_tech_center"},
+                {"id": "tc2", "name": "技术中心二", "kind": "enterprise_tech_center"},
+            ],
+            "ResearchInstitute": [{"id": "u", "name": "郑州大学"}],
+            "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"}],
+            "Industry": [
+                {"id": "industry:gbt4754:C36", "name": "汽车制造业", "code": "C36"},
+                {"id": "industry:gbt4754:C38", "name": "电气机械和器材制造业", "code": "C38"},
+                {"id": "industry:gbt4754:P83", "name": "教育", "code": "P83"},
+            ],
+        },
+        {
+            "SPECIALISES_IN": [
+                ("region:4101", "industry:gbt4754:C36", {"quotient": 1.8}),
+                ("region:4101", "industry:gbt4754:C38", {"quotient": 1.2}),
+                ("region:4101", "industry:gbt4754:P83", {"quotient": 3.0}),  # not industrial
+            ],
+            "IN_INDUSTRY": [("car", "industry:gbt4754:C36"), ("elec", "industry:gbt4754:C38")],
+            "OPERATES": [("elec", "tc"), ("lone", "tc2")],
+            "LOCATED_IN": [
+                ("car", "region:4101"),
+                ("elec", "region:4101"),
+                ("lone", "region:4101"),
+                ("u", "region:4101"),
+            ],
+        },
+    )
+    df = cluster_support_gaps(G)
+    spec = df[df["label"] == "Specialisation"]
+    assert spec[["entity", "name", "severity", "firms", "unknown_industry"]].to_dict("records") == [
+        {
+            "entity": "region:4101|industry:gbt4754:C36",
+            "name": "郑州市 · 汽车制造业",
+            "severity": 1.8,
+            "firms": 1,
+            "unknown_industry": 1,
+        }
+    ]
+    assert spec["detail"].iloc[0] == (
+        "location quotient 1.80: 1 firm(s) of 汽车制造业 in 郑州市 in the graph, none with a "
+        "platform (enterprise_tech_center); 1 platform-holding firm(s) there of unknown "
+        "industry; 1 universities or institutes in the city"
+    )
+
+
+def test_a_scoped_graph_reports_the_province_s_organisations() -> None:
+    G = star_and_triangle()
+    G.nodes["Region"] = pd.concat(
+        [G.nodes["Region"], pd.DataFrame([{"id": "region:41", "name": "河南省"}])]
+    ).assign(source="test", level="province")
+    G.edges["LOCATED_IN"] = pd.DataFrame(
+        [{"from_id": "hub", "to_id": "region:41", "source": "test", "evidence": "observed"}]
+    )
+    scoped = EcosystemGraph(G.nodes, G.edges, manifest={"scope": "henan"})
+    assert structural_holes(scoped)["entity"].tolist() == ["hub"]
+    assert len(structural_holes(EcosystemGraph(G.nodes, G.edges))) > 1
+
+
+@pytest.fixture(scope="module")
+def henan(shared_data, tmp_path_factory: pytest.TempPathFactory) -> EcosystemGraph:
+    from innokg.henan import build_henan
+
+    out = tmp_path_factory.mktemp("henan") / "henan"
+    build_henan(out, data=shared_data, database=False)
+    return EcosystemGraph.open(out)
+
+
+@pytest.mark.realdata
+def test_real_gaps_answer_or_say_what_they_lack(henan: EcosystemGraph) -> None:
+    tables = {kind: func(henan) for kind, (func, _, _) in GAP_KINDS.items()}
+    for kind, df in tables.items():
+        text = df[["name", "missing", "missing_zh", "city", "detail", "detail_zh"]]
+        flat = " ".join(text.astype(str).to_numpy().ravel()).lower()
+        assert "nan" not in flat and "<na>" not in flat, kind
+        assert len(df), f"{kind} is empty: a gap or a note row is expected"
+    notes = {
+        kind: df.loc[~df["measurable"]].set_index("entity")["detail"].to_dict()
+        for kind, df in tables.items()
+    }
+    assert "no firm sizes in the data" in notes["no_research_partner"]["not_measurable:size"]
+    assert set(notes["cluster_support"]) == {
+        "not_measurable:alliances",
+        "not_measurable:funds",
+        "not_measurable:institutes",
+    }
+    assert (
+        "178 in the data but none linked to a firm"
+        in (notes["cluster_support"]["not_measurable:institutes"])
+    )
+    assert "no maker teams" in notes["team_no_finance"]["not_measurable:maker_teams"]
+    assert "not_measurable:platform_coverage" in notes["below_target"]
+    # Measurable on public data: clusters and specialisations without a technology centre,
+    # and the province's firms in the supply network.
+    support = tables["cluster_support"]
+    assert {"Cluster", "Specialisation"} <= set(support.loc[support["measurable"], "label"])
+    placed = set(henan.edges["LOCATED_IN"]["from_id"])
+    for kind in ("single_source", "structural_hole", "broker"):
+        assert set(tables[kind]["entity"]) <= placed, kind

@@ -8,6 +8,7 @@ from itertools import combinations
 import networkx as nx
 import numpy as np
 import pytest
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
 from innokg.queries import partners, reasons
@@ -20,7 +21,6 @@ from innokg.queries.partners import (
     path_scores,
     score_pairs,
 )
-
 from tests.factory import make_graph
 
 
@@ -288,3 +288,110 @@ def test_bad_requests_say_what_to_do() -> None:
     with pytest.raises(QueryError, match="partnerships are proposed for"):
         candidate_partners(region_graph, node="region:41")
     assert set(KINDS) >= {"enterprise-institute", "fund-team", "enterprise-alliance"}
+
+
+# --- a graph about one province (the real Henan build) -------------------------------
+
+
+def _province_graph():
+    from tests.factory import make_graph
+
+    return make_graph(
+        {
+            "Region": [
+                {"id": "p", "name": "河南省", "level": "province"},
+                {"id": "zz", "name": "郑州市", "name_en": "Zhengzhou", "level": "city"},
+            ],
+            "Enterprise": [
+                {"id": "h1", "name": "郑甲"},
+                {"id": "h2", "name": "郑乙"},
+                {"id": "o1", "name": "苏丙"},
+                {"id": "o2", "name": "苏丁"},
+                {"id": "buyer", "name": "买方"},
+            ],
+            "ResearchInstitute": [{"id": "u", "name": "郑大", "level": "本科"}],
+            "Platform": [{"id": "tc", "name": "郑甲技术中心", "kind": "self_built_rnd"}],
+        },
+        {
+            "LOCATED_IN": [("zz", "p"), ("h1", "zz"), ("h2", "zz"), ("u", "zz"), ("tc", "zz")],
+            "SUPPLIES": [("h1", "buyer"), ("o1", "buyer"), ("o2", "buyer")],
+            "OPERATES": [("h1", "tc")],
+        },
+    )
+
+
+def test_scoped_sources_are_in_province_firms_only():
+    G = _province_graph()
+    df = candidate_partners(G, kinds=["enterprise-enterprise"])
+    pairs = df[df["rank"] > 0][["source", "target"]].to_records(index=False).tolist()
+    # o1 - o2 share the buyer too, but neither is in the province
+    assert pairs == [("h1", "o1"), ("h1", "o2")]
+    assert df["explanation"].iloc[0].endswith("；后者在河南省外。")
+    assert "the second is outside" in df["explanation_en"].iloc[0]
+    everyone = candidate_partners(G, kinds=["enterprise-enterprise"], scope="all")
+    assert ("o1", "o2") in everyone[["source", "target"]].to_records(index=False).tolist()
+
+
+def test_not_computable_kind_gives_one_line():
+    G = _province_graph()
+    df = candidate_partners(G, kinds=["fund-team", "enterprise-alliance"])
+    assert df[["kind", "rank"]].to_records(index=False).tolist() == [
+        ("fund-team", 0),
+        ("enterprise-alliance", 0),
+    ]
+    assert df["explanation"].tolist() == [
+        "无法计算：图中没有创客团队和基金数据。",
+        "无法计算：图中没有联盟数据。",
+    ]
+    assert df["explanation_en"].iloc[0] == "Not computable: the graph has no maker teams or funds."
+    assert candidate_partners(G, kinds=["fund-team"], notes=False).empty
+
+
+def test_institutes_without_collaborations_fall_back_to_place():
+    G = _province_graph()
+    df = candidate_partners(G, kinds=["enterprise-institute"])
+    assert df[["source", "target"]].to_records(index=False).tolist() == [("h1", "u"), ("h2", "u")]
+    assert df["explanation"].iloc[0] == (
+        "其郑甲技术中心与郑大同在郑州市，可作联合研发的承接平台；该校为本科院校。"
+    )
+    assert df["explanation"].iloc[1] == "郑大与其同在郑州市；该校为本科院校。"
+    assert "firm" not in df["explanation_en"].iloc[0]
+
+
+@pytest.fixture(scope="module")
+def henan_graph(shared_data, tmp_path_factory):
+    from innokg.graph.ecosystem import EcosystemGraph
+    from innokg.henan import build_henan
+
+    out = tmp_path_factory.mktemp("henan") / "henan"
+    build_henan(out, data=shared_data, database=False)
+    return EcosystemGraph.open(out)
+
+
+def _henan_firms(G) -> set[str]:
+    from innokg.queries.arrays import arrays
+    from innokg.queries.partners import graph_scope
+
+    A = arrays(G)
+    scope = graph_scope(G)
+    assert scope is not None
+    return {str(x) for x in A.ids[scope.inside & A.mask("Enterprise")]}
+
+
+@pytest.mark.realdata
+def test_real_partner_sources_are_henan_firms(henan_graph):
+    import pandas as pd
+
+    located = henan_graph.edges["LOCATED_IN"]
+    places = pd.concat([henan_graph.nodes["Region"], henan_graph.nodes["Zone"]])
+    henan = set(places.loc[places["code"].astype(str).str.startswith("41"), "id"])
+    firms = set(henan_graph.nodes["Enterprise"]["id"])
+    placed = set(located.loc[located["to_id"].isin(henan), "from_id"]) & firms
+    assert placed == _henan_firms(henan_graph)
+    df = candidate_partners(henan_graph, k=20)
+    real = df[df["rank"] > 0]
+    assert len(real[real["kind"] == "enterprise-institute"]) == 20
+    assert set(real["source"]) <= placed
+    notes = df[df["rank"] == 0]
+    assert set(notes["kind"]) == {"fund-team", "fund-enterprise", "enterprise-alliance"}
+    assert not pd.isna(notes["explanation"]).any()

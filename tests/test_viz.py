@@ -12,15 +12,15 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
+
+from innokg import viz
+from innokg.cli import main
+from innokg.commands import visual
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError, NodeNotFound, QueryError
 from innokg.queries.arrays import arrays
 from innokg.queries.clusters import cluster_members, supply_clusters
 from innokg.queries.partners import candidate_partners
-
-from innokg import viz
-from innokg.cli import main
-from innokg.commands import visual
 from tests.browser import Browser, Page, find_chromium
 from tests.conftest import REPO
 from tests.factory import make_graph
@@ -417,3 +417,27 @@ def test_injected_names_stay_text_in_chromium(
     assert [r["url"] for r in page.requests] == [(tmp_path / "hostile.html").resolve().as_uri()]
     assert page.exceptions == []
     page.close()
+
+
+@pytest.mark.realdata
+def test_every_view_runs_on_the_real_build(shared_data, tmp_path) -> None:
+    from innokg import viz as views
+    from innokg.graph.ecosystem import EcosystemGraph
+    from innokg.henan import build_henan
+
+    out = tmp_path / "henan"
+    build_henan(out, data=shared_data, database=False)
+    G = EcosystemGraph.open(out)
+    best = candidate_partners(G, kinds=["enterprise-institute"], k=1).iloc[0]
+    nets = {
+        "whole": views.whole_graph(G),
+        "sample": views.whole_graph(G, overflow="sample", max_nodes=200),
+        "city": views.whole_graph(G, group_by="city"),
+        "cluster": views.cluster_view(G, 1),
+        "around": views.neighbourhood(G, str(best["source"]), depth=1),
+        "partner": views.partner_view(G, str(best["source"]), str(best["target"])),
+    }
+    for name, net in nets.items():
+        page = tmp_path / f"{name}.html"
+        views.write_page(net, page)
+        assert page.stat().st_size > 1000 and net.stats.get("nodes", 0) > 0, name

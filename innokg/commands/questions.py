@@ -226,8 +226,18 @@ def clusters(
         title = f"Members of cluster {members}"
     else:
         df = supply_clusters(G, city=city, industry=industry, **options)
-        screen = ["cluster", "label", "size", "leader_name", "cities", "industries"]
-        screen += ["single_sourced", "bridging_firms", "institutes", "alliances", "funds"]
+        screen = ["cluster", "label", "size", "leader_name", "cities"]
+        share = df["in_province"] if "in_province" in df.columns else pd.Series(dtype=float)
+        if share.notna().any() and (share < 1).any():  # a province's graph with its chains
+            screen.append("in_province")
+        screen += [
+            "industries",
+            "single_sourced",
+            "bridging_firms",
+            "institutes",
+            "alliances",
+            "funds",
+        ]
         screen += ["platforms", "modularity"]
         title = "Supply-chain clusters"
     _synthetic_note(G)
@@ -348,6 +358,14 @@ def gaps(
     show_default=True,
     help="Adamic-Adar or resource-allocation weights.",
 )
+@click.option(
+    "--scope",
+    type=click.Choice(["province", "all"]),
+    default="province",
+    show_default=True,
+    help="Partners for the province's own organisations (a graph of one province and its "
+    "chains, such as innokg henan's), or for every one.",
+)
 @_filters(year_help="As of this year: the graph then, and pairs not linked then.")
 @_lang
 @_output
@@ -359,6 +377,7 @@ def partners(
     per_source: int | None,
     sizes: tuple[str, ...],
     method: str,
+    scope: str,
     city: str | None,
     industry: str | None,
     year: int | None,
@@ -395,6 +414,7 @@ def partners(
         industry=industry,
         sizes=list(sizes) or None,
         method=method,  # type: ignore[arg-type]
+        scope=scope,
     )
     text = "explanation" if lang == "zh" else "explanation_en"
     screen = ["kind", "rank", "source_name", "target_name", "score", text]
@@ -441,16 +461,27 @@ def indicators(
     Targets and deadlines come from the graph's PolicyMeasure nodes (the seed: 80%
     of large and medium industrial firms with a 双创 platform, 100 demonstration
     platforms and 100 demonstration teams by 2018, 100 entrepreneurs, 10 typical
-    cases a year).  A city's or industry's share of a count target is pro rata to
-    its large and medium industrial firms.
+    cases a year).  A city's or industry's share of a count target is allocated in
+    whole numbers, pro rata to its large and medium industrial firms.
+
+    Every row says whether the graph can measure it (measurable, note): what the
+    data lacks is shown empty, never as 0.  Besides the policy's measures, the table
+    counts national enterprise technology centres, the firms that run them,
+    universities, listed firms and industrial specialisations (location quotient
+    above 1), which the policy sets no target for.
+
+    Without --year the table is as of the latest year in the graph (the year the
+    brief uses).  On screen the table shows the measurable indicators, with their
+    notes and the others listed below; --format csv/json/xlsx carry every row.
 
     \b
     Examples:
       innokg indicators innokg-demo
       innokg indicators innokg-demo --by city --year 2018
+      innokg indicators innokg-henan --by city --city 郑州
       innokg indicators innokg-demo --typical-cases --year 2018
     """
-    from innokg.queries.indicators import policy_indicators
+    from innokg.queries.indicators import latest_year, policy_indicators
     from innokg.queries.indicators import typical_cases as cases
 
     G = _open(package)
@@ -462,19 +493,53 @@ def indicators(
         screen = ["year", "rank", "id", "name", "city", "industry", "score"]
         _show(df, fmt, out, f"Typical cases {year}", screen)
         return
+    as_of = year if year is not None else latest_year(G)
     df = policy_indicators(
         G,
         by=by,  # type: ignore[arg-type]
-        year=year,
+        year=as_of,
         city=city,
         industry=industry,
         indicators=list(keys) or None,
     )
+    if as_of is None:
+        when = "all years (the graph records none)"
+    elif year is None:
+        when = f"as of {as_of} (the latest year in the graph)"
+    else:
+        when = f"as of {as_of}"
+    title = f"Policy indicators by {by}, {when}"
+    if by == "year":
+        title = f"Policy indicators by year, to {as_of}"
+    if fmt != "table" or out is not None:
+        _show(df, fmt, out, title, [])
+        return
     text = "indicator_zh" if lang == "zh" else "indicator_en"
     screen = ["group_name", "article", "indicator", text, "value", "target", "gap", "met"]
     if by == "province":
         screen = screen[1:]
-    _show(df, fmt, out, f"Policy indicators by {by}", screen)
+    measurable = df.groupby("indicator", sort=False)["measurable"].any()
+    shown = df[df["indicator"].map(measurable)]
+    empty = [c for c in ("target", "gap", "met") if shown[c].isna().all()]
+    _show(shown, fmt, out, title, [c for c in [*screen, "detail"] if c not in empty])
+    notes = (
+        df[df["note"].fillna("") != ""]
+        .drop_duplicates(["indicator", "note"])
+        .groupby("indicator", sort=False)["note"]
+        .agg(" | ".join)
+    )
+    lines = [
+        f"  {key}: {notes[key]}" for key in measurable.index if measurable[key] and key in notes
+    ]
+    if lines:
+        click.echo("Notes:")
+        click.echo("\n".join(lines))
+    missing = [key for key in measurable.index if not measurable[key]]
+    if missing:
+        click.echo(
+            f"Not measurable on this graph ({len(missing)}; empty in every row of the files):"
+        )
+        click.echo("\n".join(f"  {key}: {notes.get(key, '')}" for key in missing))
 
 
 @click.group()
