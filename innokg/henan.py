@@ -28,7 +28,7 @@ from innokg.loaders.base import SourceTables
 from innokg.loaders.chainkg import read_chainkg_source
 from innokg.loaders.cities import read_cities_source
 from innokg.loaders.fetch import find_data
-from innokg.loaders.listed import read_listed_source
+from innokg.loaders.listed import keep_companies, read_listed_source
 from innokg.loaders.lq import read_lq_source
 from innokg.loaders.shipped import SHIPPED, henan_regions_source, policy_source, shipped_path
 from innokg.loaders.techcentres import read_techcentres_source
@@ -58,6 +58,7 @@ FETCHED = {
     "(listed firms per city, firms' cities in every question)",
     "lq": "which industries concentrate in which city (city specialisations)",
 }
+_STOCK = "ent:stock:"
 _FILES = {
     "listed": "stock_basic.csv",
     "lq": "industry_location_quotients_2017.xlsx",
@@ -122,17 +123,27 @@ def build_henan(
     read: dict[str, SourceTables] = {"regions": henan_regions_source()}
     used = {"regions": "shipped (NBS division codes 2023)"}
     henan_codes: list[str] = []
+    outside_codes: list[str] = []
     if found["listed"] is not None:
-        read["listed"] = read_listed_source(found["listed"], scope="henan")
-        henan_codes = [
-            i.removeprefix("ent:stock:") for i in read["listed"].nodes["Enterprise"]["id"]
-        ]
+        # the whole table: it says which companies are Henan's, and where the others are
+        listing = read_listed_source(found["listed"])
+        place = listing.edges["LOCATED_IN"].set_index("from_id")["to_id"].astype(str)
+        henan = place.str.match(r"^(region|zone):41")
+        henan_codes = [i.removeprefix(_STOCK) for i in place.index[henan]]
+        outside_codes = [i.removeprefix(_STOCK) for i in place.index[~henan]]
+        read["listed"] = listing
         used["listed"] = str(found["listed"])
     if found["chainkg"] is not None:
         read["chainkg"] = read_chainkg_source(
-            found["chainkg"], scope="henan", henan_codes=henan_codes
+            found["chainkg"], scope="henan", henan_codes=henan_codes, outside_codes=outside_codes
         )
         used["chainkg"] = str(found["chainkg"])
+    if "listed" in read:
+        kept = {_STOCK + c for c in henan_codes}
+        if "chainkg" in read:
+            kept |= set(read["chainkg"].nodes["Enterprise"]["id"])
+        reason = "outside the Henan scope (neither Henan's nor in its firms' chains)"
+        keep_companies(read["listed"], kept, reason)
     readers = {
         "universities": read_universities_source,
         "techcentres": read_techcentres_source,
@@ -156,6 +167,8 @@ def build_henan(
         "synthetic": False,
         "lenient": False,
         "scope": "henan",
+        # the province the questions are about: firms elsewhere are its chain neighbours
+        "scope_region": "region:41",
         "missing_sources": sorted(missing),
     }
     sources = [read[name] for name in ORDER if name in read]

@@ -42,7 +42,7 @@ from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.graph.stores.embedded import create_database
 from innokg.graph.validate import Tables, validate_tables
 from innokg.loaders.base import OUTCOMES, REJECT_COLUMNS, SourceTables
-from innokg.loaders.reference import henan_regions
+from innokg.loaders.reference import china_provinces, henan_regions
 from innokg.loaders.regions import (
     REGION_PREFIX,
     ZONE_PREFIX,
@@ -261,7 +261,10 @@ def _resolve_places(
 def _add_reference_regions(
     nodes: dict[str, pd.DataFrame], edges: dict[str, pd.DataFrame], notes: dict[str, Any]
 ) -> None:
-    """Henan divisions that LOCATED_IN edges need and no source gives, from the reference."""
+    """Divisions that LOCATED_IN edges need and no source gives, from the reference.
+
+    The shipped tables know Henan's divisions and China's provinces.
+    """
     located = edges.get("LOCATED_IN")
     if located is None or located.empty:
         return
@@ -276,7 +279,9 @@ def _add_reference_regions(
     missing = wanted - have
     if not missing:
         return
-    ref = henan_regions()
+    provinces = china_provinces()
+    others = provinces[provinces["code"] != "41"].assign(level="province", parent_code="")
+    ref = pd.concat([henan_regions(), others], ignore_index=True)
     parent = dict(zip(ref["code"], ref["parent_code"], strict=True))
     codes: set[str] = set()
     for rid in missing:
@@ -321,7 +326,7 @@ def _add_reference_regions(
         }
     )
     edges["LOCATED_IN"] = pd.concat([located, link], ignore_index=True)
-    notes["regions added from the shipped Henan reference"] = len(new)
+    notes["regions added from the shipped reference"] = len(new)
     if len(zones):
         notes["zones added from the shipped Henan reference"] = len(zones)
 

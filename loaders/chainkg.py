@@ -59,6 +59,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from innokg.graph.errors import SourceError
 from innokg.loaders.base import Ledger, SourceTables
 from innokg.loaders.crosswalk import gbt_industry_edges, gbt_industry_nodes, gbt_subclass_edges
@@ -1011,6 +1012,7 @@ def read_chainkg_source(
     scope: str = "all",
     fanout: int = FANOUT,
     henan_codes: Collection[str] = (),
+    outside_codes: Collection[str] = (),
 ) -> SourceTables:
     """Read a ChainKnowledgeGraph folder into raw tables.
 
@@ -1031,6 +1033,9 @@ def read_chainkg_source(
         Six-digit stock codes another source (a listing table) places in Henan; with
         ``scope="henan"`` these companies are kept as Henan's too, although their
         full names name no place (许继电气股份有限公司).
+    outside_codes : collection of str
+        Six-digit stock codes another source places outside Henan; their full name's
+        Henan place (河南东方银星, since moved to 福建) is not inferred.
 
     Returns
     -------
@@ -1116,6 +1121,20 @@ def read_chainkg_source(
         produces, up_ids, industry_of=industry_of, industry_up=ups, fanout=fanout
     )
     located = _henan_located(ent)
+    elsewhere = _isin(located["from_id"], {ENT_PREFIX + str(c)[:6] for c in outside_codes})
+    if elsewhere.any():
+        ledger.warn(
+            "full name names a Henan place but the listing table places the company in "
+            "another province: no Henan place inferred",
+            int(elsewhere.sum()),
+            where=[
+                f"{f}, row {r}"
+                for f, r in zip(
+                    located.loc[elsewhere, "_file"], located.loc[elsewhere, "_row"], strict=True
+                )
+            ],
+        )
+        located = located[~elsewhere]
     source.notes["henan_companies"] = len(located)
     source.notes["supplies_candidates"] = int(supplies["paths"].sum()) if len(supplies) else 0
 

@@ -41,19 +41,29 @@ import re
 from pathlib import Path
 
 import pandas as pd
+
 from innokg.graph.errors import SourceError
 from innokg.loaders.base import Ledger, SourceTables
-from innokg.loaders.reference import henan_listed_cities
-from innokg.loaders.regions import HENAN, REGION_PREFIX, SCOPES, RegionResolver
+from innokg.loaders.reference import china_provinces, henan_listed_cities
+from innokg.loaders.regions import HENAN, REGION_PREFIX, SCOPES, RegionResolver, short_name
 from innokg.loaders.tables import read_csv_table
 
-__all__ = ["ENT_PREFIX", "looks_like_listed", "read_listed_source"]
+__all__ = ["ENT_PREFIX", "keep_companies", "looks_like_listed", "read_listed_source"]
 
 ENT_PREFIX = "ent:stock:"
 _REQUIRED = ("ts_code", "symbol", "name", "area")
 _TS_RE = re.compile(r"^(\d{6})\.(SH|SZ|BJ)$")
-#: ``area`` values that are not provinces.
-_AREA_ALIASES = {"深圳": "深圳市"}
+#: ``area`` values that are not a province's short name: 深圳 is listed apart from 广东.
+_AREA_CODES = {"内蒙": "15", "深圳": "44"}
+
+
+def _province_codes() -> dict[str, str]:
+    """A listing table's ``area`` -> the province's NBS code."""
+    codes = {}
+    for code, name in zip(china_provinces()["code"], china_provinces()["name"], strict=True):
+        codes[short_name(name) or name] = code
+        codes[name] = code
+    return {**codes, **_AREA_CODES}
 
 
 def looks_like_listed(path: Path) -> bool:
@@ -175,7 +185,7 @@ def read_listed_source(
     edges = pd.DataFrame(
         {
             "from_id": ENT_PREFIX + symbol[placed],
-            "to_id": area[placed].map(lambda a: _AREA_ALIASES.get(a, a)),
+            "to_id": area[placed],
             "source": label,
             "evidence": "observed",
             "method": None,
@@ -183,9 +193,11 @@ def read_listed_source(
             "_row": df.loc[placed, "_row"],
         }
     )
-    henan = area[placed] == "河南"
-    edges.loc[henan, "to_id"] = REGION_PREFIX + HENAN
-    edges["_place"] = ~henan
+    province = area[placed].map(_province_codes())
+    known = province.notna()
+    edges.loc[known, "to_id"] = REGION_PREFIX + province[known]
+    edges.loc[area[placed] == "深圳", "method"] = "area 深圳 (Shenzhen) lies in 广东"
+    edges["_place"] = ~known  # anything else is left for the merging step to resolve
     table = henan_listed_cities() if isinstance(cities, str) else cities
     if table is not None and len(table):
         _to_cities(edges, symbol[placed], table, source, ledger)
@@ -238,3 +250,20 @@ def _to_cities(
     by_name = sym.index[sym.map(basis).to_numpy() == "name"]
     edges.loc[by_name, "evidence"] = "inferred"
     ledger.fix("province made specific: registered city from the shipped table", int(hit.sum()))
+
+
+def keep_companies(source: SourceTables, ids: set[str], reason: str) -> SourceTables:
+    """Keep only the companies in ``ids``; the rows of the others count as filtered.
+
+    ``innokg henan`` reads the whole table (to know which companies are Henan's and
+    where the others are) and keeps Henan's and their chain neighbourhood.
+    """
+    ent = source.nodes["Enterprise"]
+    drop = ~ent["id"].isin(ids)
+    for file, part in ent[drop].groupby("_file"):
+        source.ledger.mark(str(file), part["_row"], "filtered", reason)
+    source.nodes["Enterprise"] = ent[~drop].reset_index(drop=True)
+    edges = source.edges["LOCATED_IN"]
+    source.edges["LOCATED_IN"] = edges[edges["from_id"].isin(ids)].reset_index(drop=True)
+    source.notes["companies"] = int((~drop).sum())
+    return source

@@ -13,6 +13,7 @@ from importlib import resources
 import pandas as pd
 
 __all__ = [
+    "china_provinces",
     "demo_products",
     "henan_listed_cities",
     "henan_policy_measures",
@@ -69,3 +70,13 @@ def henan_listed_cities() -> pd.DataFrame:
     True
     """
     return _read("henan_listed_cities.csv")
+
+
+@cache
+def china_provinces() -> pd.DataFrame:
+    """China's 31 province-level divisions: code (2 digits), name (NBS 2023).
+
+    >>> china_provinces().set_index("code").loc["41", "name"]
+    '河南省'
+    """
+    return _read("china_provinces.csv")

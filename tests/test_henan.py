@@ -49,7 +49,14 @@ def test_every_row_of_every_source_is_accounted_for(henan: Path) -> None:
     report = json.loads((henan / "load_report.json").read_text(encoding="utf-8"))
     kinds = [s["kind"] for s in report["sources"]]
     assert kinds == [
-        "regions", "chainkg", "listed", "techcentres", "universities", "cities", "lq", "policy",
+        "regions",
+        "chainkg",
+        "listed",
+        "techcentres",
+        "universities",
+        "cities",
+        "lq",
+        "policy",
     ]
     for src in report["sources"]:
         assert src["accounted"], src["kind"]
@@ -81,14 +88,18 @@ def test_national_technology_centres_are_in_henan_cities(
         place = names[located[row["id"]]]
         words = {short_name(city[row["id"]]), short_name(place) or place, place[:2]}
         assert any(w and w in text.replace("（经开）", "经济技术开发区") for w in words), (
-            row["name"], text, place,
+            row["name"],
+            text,
+            place,
         )
 
 
 def test_listed_henan_companies_sit_in_henan_cities(
     graph: EcosystemGraph, shared_data: Path
 ) -> None:
-    listing = pd.read_csv(shared_data / "listed" / "stock_basic.csv", dtype=str, encoding="utf-8-sig")
+    listing = pd.read_csv(
+        shared_data / "listed" / "stock_basic.csv", dtype=str, encoding="utf-8-sig"
+    )
     henan_ids = {"ent:stock:" + s for s in listing.loc[listing["area"] == "河南", "symbol"]}
     firms = graph.nodes["Enterprise"]
     assert henan_ids <= set(firms["id"])

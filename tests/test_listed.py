@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from innokg.graph.errors import SourceError
 from innokg.loaders.listed import looks_like_listed, read_listed_source
 from innokg.loaders.registry import detect_kind
@@ -37,8 +38,8 @@ def test_rows_become_listed_enterprises_placed_in_their_province(tmp_path: Path)
     located = src.edges["LOCATED_IN"]
     assert located[["to_id", "_place"]].values.tolist() == [
         ["region:41", False],
-        ["深圳市", True],  # resolved by the merging step against the graph's regions
-        ["贵州", True],
+        ["region:44", False],  # 深圳 is listed apart from 广东, where it lies
+        ["region:52", False],
     ]
     assert set(located["evidence"]) == {"observed"}
 

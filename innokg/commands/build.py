@@ -124,9 +124,11 @@ def _load_report_lines(report: dict[str, Any]) -> list[str]:
     conflicts = merging.get("conflicting values (first source kept)", 0)
     if conflicts:
         lines.append(f"  {conflicts:,} conflicting value(s): the first source's kept")
-    added = merging.get("regions added from the shipped Henan reference")
+    added = merging.get("regions added from the shipped reference")
     if added:
-        lines.append(f"  {added:,} Henan region(s) added from the shipped reference")
+        lines.append(
+            f"  {added:,} region(s) added from the shipped reference (Henan divisions, provinces)"
+        )
     for w in merging.get("warnings", []):
         lines.append(f"  warning: {w}")
     return lines
