@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
 from innokg.loaders.address import AddressResolver
 
 TECHCENTRES = (

@@ -210,6 +210,7 @@ def _supply_nx(G):  # type: ignore[no-untyped-def]
 def clusters_vs_networkx(package: Path, scale: int) -> dict[str, Any]:
     """Our Leiden on SUPPLIES against networkx Louvain: time and modularity."""
     import networkx as nx
+
     from innokg.queries.clusters import cluster_labels
 
     G = _graph(package)
@@ -238,6 +239,7 @@ def partners_vs_networkx(package: Path, scale: int) -> dict[str, Any]:
     The times exclude building each side's graph (reported as build s)."""
     import networkx as nx
     import numpy as np
+
     from innokg.queries.arrays import arrays
     from innokg.queries.partners import adamic_adar_candidates
 
@@ -290,6 +292,7 @@ def constraint_vs_networkx(package: Path, scale: int) -> dict[str, Any]:
     """Burt's constraint (igraph) against networkx's, organisations on the same graph."""
     import networkx as nx
     import numpy as np
+
     from innokg.queries.arrays import ORGANISATIONS
     from innokg.queries.gaps import ORG_EDGES, structural_holes
 

@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+
 from innokg.graph.errors import NodeNotFound
 from innokg.graph.package import read_tables
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS

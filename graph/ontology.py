@@ -43,8 +43,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from innokg.graph.errors import InnokgError
-from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, SCHEMA_VERSION, DType, Prop
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import (
@@ -63,6 +61,9 @@ from rdflib.namespace import (
     DefinedNamespaceMeta,
     Namespace,
 )
+
+from innokg.graph.errors import InnokgError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, SCHEMA_VERSION, DType, Prop
 
 __all__ = [
     "BASE",

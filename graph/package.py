@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from innokg.graph.errors import PackageError
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, SCHEMA_VERSION
 from innokg.graph.validate import Tables, empty_edge_table, empty_node_table, pandas_dtype

@@ -51,6 +51,11 @@ from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, XSD, Namespace
+from rdflib.store import Store
+
 from innokg.graph.errors import InnokgError, QueryError, SourceError
 from innokg.graph.ontology import (
     BASE,
@@ -67,10 +72,6 @@ from innokg.graph.ontology import (
 )
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, Prop
 from innokg.graph.validate import Tables
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, XSD, Namespace
-from rdflib.store import Store
 
 __all__ = [
     "EXPORT_FORMATS",

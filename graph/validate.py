@@ -28,6 +28,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+
 from innokg.graph.errors import Problem, ValidationError
 from innokg.graph.schema import (
     EDGE_ENDPOINT_COLUMNS,

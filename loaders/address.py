@@ -79,6 +79,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+
 from innokg.loaders.reference import henan_regions
 from innokg.loaders.regions import REGION_PREFIX, short_name
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from innokg.graph.errors import SourceError
 from innokg.loaders.base import SourceTables
 from innokg.loaders.regions import HENAN, REGION_PREFIX, SCOPES, normalise_code

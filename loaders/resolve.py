@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from innokg.graph.errors import SourceError
 from innokg.graph.schema import NODE_LABELS
 

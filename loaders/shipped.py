@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from innokg.loaders.base import SourceTables
 from innokg.loaders.reference import henan_policy_measures, henan_regions
 from innokg.loaders.regions import REGION_PREFIX, division_id, is_zone_code, zone_kind

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from innokg.loaders.reference import (
     demo_products,
     henan_policy_measures,

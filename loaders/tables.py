@@ -28,6 +28,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
+
 from innokg.graph.errors import SourceError
 from innokg.loaders.base import SourceTables
 

@@ -52,6 +52,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from innokg.graph.errors import SourceError
 from innokg.loaders.address import AddressResolver
 from innokg.loaders.base import Ledger, SourceTables

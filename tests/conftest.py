@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from innokg.graph.ecosystem import EcosystemGraph
 
+from innokg.graph.ecosystem import EcosystemGraph
 from innokg.pipeline import build_demo
 from tests.needs import unavailable
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.validate import Tables, validate_tables
 

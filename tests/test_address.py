@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from innokg.loaders.address import (
     COLUMNS,
     AddressMatch,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from innokg.graph.errors import SourceError
 from innokg.graph.validate import validate_tables
 from innokg.loaders.base import SourceTables
@@ -18,7 +19,6 @@ from innokg.loaders.chainkg import (
     read_chainkg_source,
 )
 from innokg.loaders.registry import detect_kind
-
 from innokg.pipeline import merge_sources
 from tests.conftest import REPO
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from innokg.loaders.cities import FIGURE_YEARS, read_cities_source
 from innokg.loaders.registry import detect_kind
 from innokg.loaders.shipped import shipped_path

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from innokg.graph.schema import NODE_LABELS
 from innokg.graph.validate import validate_tables
 from innokg.loaders.chainkg import INDUSTRY_PREFIX, read_chainkg_source

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+
+from innokg.cli import main
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.package import DATABASE_FILE, read_manifest, write_package
 from innokg.graph.stores.embedded import create_database
 from innokg.queries.library import load_library
-
-from innokg.cli import main
 from tests.bolt_server import BoltServer
 from tests.test_stores import HOSTILE_ID, HOSTILE_NAME, tiny_tables
 

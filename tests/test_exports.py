@@ -11,12 +11,12 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from innokg.graph.ecosystem import EcosystemGraph
-from innokg.graph.errors import InnokgError
-from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 
 from innokg.cli import main
 from innokg.exports import export_graph, neo4j_header
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import InnokgError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from tests.factory import make_graph
 
 HOSTILE = {

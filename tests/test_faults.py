@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
 from innokg.graph.errors import InnokgError, PackageError
 from innokg.graph.package import read_manifest, read_tables, write_package
-
 from innokg.pipeline import build_demo
 from tests.factory import make_tables
 from tests.needs import unavailable

@@ -20,11 +20,11 @@ from urllib.parse import unquote, urlsplit
 import click
 import pytest
 from click.testing import CliRunner
+
+from innokg.commands.data import COMMANDS, data
 from innokg.graph.errors import SourceError
 from innokg.loaders import fetch as fetch_mod
 from innokg.loaders.fetch import FetchEvent, Source, SourceFile
-
-from innokg.commands.data import COMMANDS, data
 
 # ------------------------------------------------------------------ local HTTP server
 

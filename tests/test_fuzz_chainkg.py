@@ -18,12 +18,12 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import tests.test_fuzz_tables  # noqa: F401  (registers the "ci" and "long" profiles)
 from innokg.graph.errors import InnokgError, SourceError
 from innokg.graph.validate import validate_tables
 from innokg.loaders.base import Ledger
 from innokg.loaders.chainkg import _FILES, MAX_VALUE, _read_jsonl, read_chainkg_source
-
-import tests.test_fuzz_tables  # noqa: F401  (registers the "ci" and "long" profiles)
 from innokg.pipeline import merge_sources
 from tests.conftest import REPO
 

@@ -18,11 +18,11 @@ import click
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from innokg.graph.errors import InnokgError
-from innokg.queries.library import infer_value
 
 import tests.test_fuzz_tables  # noqa: F401  (registers the "ci" and "long" profiles)
 from innokg.commands.cypher import _parse_params
+from innokg.graph.errors import InnokgError
+from innokg.queries.library import infer_value
 
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+
+import tests.test_fuzz_tables  # noqa: F401  (registers the "ci" and "long" profiles)
 from innokg.graph.errors import InnokgError
 from innokg.graph.rdf import export_package, read_rdf
 from innokg.graph.validate import validate_tables
-
-import tests.test_fuzz_tables  # noqa: F401  (registers the "ci" and "long" profiles)
 from tests.factory import make_tables
 from tests.test_rdf import assert_same_tables
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from innokg.graph.errors import InnokgError
 from innokg.graph.validate import validate_tables
 from innokg.loaders.tables import decode_text, read_tables_source

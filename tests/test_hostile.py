@@ -25,11 +25,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+
+from innokg.cli import main
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import PackageError
 from innokg.graph.package import read_tables, write_package
-
-from innokg.cli import main
 from tests.conftest import REPO
 from tests.factory import make_tables
 

@@ -23,9 +23,9 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
-from innokg.graph.package import DATABASE_FILE, read_manifest
 
 from innokg.cli import main
+from innokg.graph.package import DATABASE_FILE, read_manifest
 from tests.browser import Browser, find_chromium
 from tests.factory import make_tables
 from tests.needs import unavailable

@@ -6,6 +6,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME
+from rdflib.plugins.parsers.jsonld import to_rdf
+
+from innokg.cli import main
 from innokg.graph.ontology import (
     CLASS_ALIGNMENT,
     DATA_PROPERTIES,
@@ -22,12 +28,6 @@ from innokg.graph.ontology import (
     serialize_ontology,
 )
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
-from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME
-from rdflib.plugins.parsers.jsonld import to_rdf
-
-from innokg.cli import main
 from tests.conftest import REPO
 
 VOCABULARIES = (ORG, SDO, SKOS, PROV, DCTERMS, FOAF, TIME)

@@ -9,11 +9,11 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, PackageError
 from innokg.graph.package import read_manifest, read_tables, write_package
 from innokg.graph.schema import SCHEMA_VERSION
-
 from innokg.pipeline import build_demo
 from tests.factory import make_tables
 

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from innokg.graph.package import read_manifest, read_tables
 from innokg.graph.stores.neo4j import Neo4jStore
-
 from innokg.pipeline import build_demo
 from tests.bolt_server import BoltServer, ServerProcess
 from tests.test_secrets import assert_secret_absent

@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+
+from innokg.cli import main
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.graph.package import DATABASE_FILE, read_manifest
@@ -35,8 +37,6 @@ from innokg.queries.library import (
     parse_query,
     run_query,
 )
-
-from innokg.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = load_library()

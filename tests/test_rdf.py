@@ -10,6 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS
+from rdflib.plugins.parsers.jsonld import to_rdf
+
+from innokg.cli import main
 from innokg.graph.errors import InnokgError, SourceError, ValidationError
 from innokg.graph.ontology import CONTEXT_IRI, IK
 from innokg.graph.package import read_tables
@@ -23,12 +29,6 @@ from innokg.graph.rdf import (
 )
 from innokg.graph.validate import Tables, validate_tables
 from innokg.loaders.registry import detect_kind
-from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS
-from rdflib.plugins.parsers.jsonld import to_rdf
-
-from innokg.cli import main
 from tests.factory import make_tables
 
 FORMATS = list(EXPORT_FORMATS)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from innokg.graph.errors import SourceError
 from innokg.graph.validate import validate_tables
 from innokg.loaders.reference import henan_regions
@@ -17,7 +18,6 @@ from innokg.loaders.regions import (
     short_name,
 )
 from innokg.loaders.registry import detect_kind
-
 from tests.conftest import REPO
 
 FIXTURE = REPO / "tests" / "data" / "sources" / "regions"

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from innokg.graph.errors import SourceError
 from innokg.loaders import registry
 from innokg.loaders.base import SourceTables

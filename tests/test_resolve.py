@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+
 from innokg.graph.errors import SourceError
 from innokg.graph.validate import validate_tables
 from innokg.loaders.base import SourceTables
@@ -16,7 +17,6 @@ from innokg.loaders.resolve import (
     read_overrides,
     resolve_entities,
 )
-
 from innokg.pipeline import merge_sources
 
 

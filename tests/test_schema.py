@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, edge_columns, node_columns
 from innokg.graph.schema_doc import render_schema_markdown
 from innokg.graph.validate import is_valid_uscc, uscc_check_char
-
 from tests.conftest import REPO
 
 

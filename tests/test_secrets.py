@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from innokg.graph.package import read_manifest, write_package
 
 from innokg.cli import main
+from innokg.graph.package import read_manifest, write_package
 from tests.bolt_server import BoltServer
 from tests.test_stores import tiny_tables
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from innokg.graph.ontology import IK, edge_terms
-from innokg.graph.rdf import export_package, load_rdf_graph, shacl_validate, shapes_graph
-from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SH
 
 from innokg.cli import main
+from innokg.graph.ontology import IK, edge_terms
+from innokg.graph.rdf import export_package, load_rdf_graph, shacl_validate, shapes_graph
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from tests.factory import make_tables
 from tests.needs import needs_module
 

@@ -9,12 +9,12 @@ import networkx as nx
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from innokg.graph.ecosystem import EcosystemGraph
-from innokg.graph.errors import QueryError
-from innokg.graph.rdf import export_package, run_sparql, to_rdflib
 
 from innokg.cli import main
 from innokg.commands.rdf import example_queries
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.graph.rdf import export_package, run_sparql, to_rdflib
 from tests.factory import make_tables
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 import pytest
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError, StoreError
 from innokg.graph.package import DATABASE_FILE
@@ -26,7 +27,6 @@ from innokg.graph.stores.base import QueryRunner
 from innokg.graph.stores.embedded import EmbeddedStore, create_database
 from innokg.graph.validate import Tables, validate_tables
 from innokg.queries.library import MissingData, lacking, load_library, run_query
-
 from tests.bolt_server import BoltServer
 from tests.factory import make_tables
 

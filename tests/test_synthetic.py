@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.graph.validate import validate_tables

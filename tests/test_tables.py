@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from innokg.graph.errors import SourceError
 from innokg.graph.validate import validate_tables
 from innokg.loaders.registry import detect_kind, parse_source
 from innokg.loaders.tables import decode_text, read_tables_source
-
 from tests.conftest import REPO
 
 GOOD = REPO / "tests" / "data" / "good"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from innokg.graph.errors import SourceError
 from innokg.loaders.registry import detect_kind
 from innokg.loaders.shipped import shipped_path

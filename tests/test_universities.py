@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from innokg.graph.errors import SourceError
 from innokg.loaders.regions import RegionResolver, read_regions_source
 from innokg.loaders.registry import detect_kind
 from innokg.loaders.universities import looks_like_universities, read_universities_source
-
 from tests.conftest import REPO
 
 FIXTURE = REPO / "tests" / "data" / "sources" / "universities" / "universities.csv"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from innokg.graph.errors import SourceError, ValidationError
 from innokg.graph.validate import validate_tables
 from innokg.loaders.tables import read_tables_source
-
 from tests.conftest import REPO
 
 DATA = REPO / "tests" / "data"

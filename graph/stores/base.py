@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
+
 from innokg.graph.errors import QueryError
 
 __all__ = [

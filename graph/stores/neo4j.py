@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
+
 from innokg.graph.errors import QueryError, StoreError
 from innokg.graph.schema import EDGE_ENDPOINT_COLUMNS, EDGE_TYPES, NODE_LABELS
 from innokg.graph.stores.base import QueryRunner, edges_by_endpoints, engine_error, plain
