@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,9 +16,26 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     out = tmp_path_factory.mktemp("wheel")
+    # Build from a clean copy: setuptools stages files in build/ beside the sources, and
+    # a stale stage (or a user's stray build/) must neither leak into nor come from here.
+    src = out / "src"
+    shutil.copytree(
+        REPO,
+        src,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "build",
+            "dist",
+            "*.egg-info",
+            "__pycache__",
+            ".*_cache",
+            "test-artifacts",
+            "innokg-demo",
+        ),
+    )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-         "-w", str(out), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)],
         check=True,
         capture_output=True,
     )
@@ -57,8 +75,12 @@ def test_every_source_folder_is_a_listed_package() -> None:
     """A new sub-folder must be added to setup.cfg's packages, or it is not installed."""
     cfg = (REPO / "setup.cfg").read_text(encoding="utf-8")
     listed = cfg.split("\npackages =", 1)[1].split("include_package_data")[0].split()
-    mapping = {"graph": "innokg.graph", "loaders": "innokg.loaders", "queries": "innokg.queries",
-               "innokg": "innokg"}
+    mapping = {
+        "graph": "innokg.graph",
+        "loaders": "innokg.loaders",
+        "queries": "innokg.queries",
+        "innokg": "innokg",
+    }
     found = set()
     for folder, name in mapping.items():
         for init in (REPO / folder).rglob("__init__.py"):
