@@ -13,7 +13,9 @@ Merging (:func:`merge_sources`), in order:
    nodes by :class:`innokg.loaders.regions.RegionResolver`;
 3. Henan divisions that edges point to but no source gives are added from the
    reference table shipped with innokg (with the divisions above them);
-4. the same edge given by several sources becomes one edge listing every source.
+4. the same edge given by several sources becomes one edge listing every source;
+5. when no source gives the policy's measures, the seed policy's (shipped with innokg)
+   are added, so that indicators read their targets from the package itself.
 
 A build writes, besides the tables, ``load_report.json`` (per source: rows read and
 what became of each, nodes and edges made, merges, fixes, warnings, rejects by
@@ -59,6 +61,7 @@ from innokg.loaders.resolve import (
     read_overrides,
     resolve_entities,
 )
+from innokg.loaders.shipped import policy_source
 
 __all__ = [
     "LOAD_REPORT",
@@ -702,6 +705,10 @@ def build_from_tables(
     seconds each step took, continuing those of the caller's reading.
     """
     timings = {} if timings is None else timings
+    if not any(len(s.nodes.get("PolicyMeasure", ())) for s in sources):
+        # the measures the indicators are measured against travel with every package,
+        # so that no question reads anything outside the graph
+        sources = [*sources, policy_source()]
     with _timed(timings, "merge the sources", report):
         merged = merge_sources(sources, overrides=overrides)
     with _timed(timings, "validate", report):

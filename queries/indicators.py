@@ -2,9 +2,10 @@
 
 Each indicator belongs to a measure of the policy (a PolicyMeasure node, matched by
 its ``indicator`` key); its article, title, target and deadline are read from that
-node, never written here.  Only a graph with no PolicyMeasure node at all falls back to
-the seed table shipped with innokg (``loaders/data/henan_2016_policy.csv``), and every
-row then says so (``target_source`` and ``note``).  A measure can carry several
+node, never written here, and from nothing outside the graph.  Every build puts the
+seed policy's measures in the package (the demo, ``innokg henan`` and ``innokg build``
+alike); a graph with no PolicyMeasure node has no targets, and every row says so
+(``note``).  A measure can carry several
 indicators: the one whose key equals the measure's key is the headline indicator and
 carries the target; the others (``co_built_rnd``, ``national_tech_centres``, ...) are
 context without a target.
@@ -56,7 +57,7 @@ Without firm sizes the share cannot be measured, and the row says so:
 >>> row = policy_indicators(G, indicators=["platform_coverage"]).iloc[0]
 >>> bool(row["measurable"]), pd.isna(row["value"]), pd.isna(row["met"])
 (False, True, True)
->>> print(row["note"].split(" (")[0])
+>>> print(row["note"].split(" (")[0].split(";")[0])
 no firm sizes in the data: which enterprises are large or medium is unknown
 """
 
@@ -843,9 +844,8 @@ _BY_KEY = {ind.key: ind for ind in INDICATORS}
 def policy_measures(G: EcosystemGraph) -> pd.DataFrame:
     """The policy's measures with their targets, from the graph's PolicyMeasure nodes.
 
-    Only a graph with no PolicyMeasure node (with an ``indicator`` key) at all takes
-    them from the seed table shipped with innokg, and says so in ``target_source``;
-    queries otherwise depend on nothing outside the graph.
+    A graph with no PolicyMeasure node (with an ``indicator`` key) has none: every
+    build adds the seed policy's measures, so only a hand-made graph lacks them.
 
     Returns
     -------
@@ -859,22 +859,22 @@ def policy_measures(G: EcosystemGraph) -> pd.DataFrame:
         - ``target`` (float): the target value (NaN where the seed sets none).
         - ``target_unit`` (str): ``share``, ``count`` or ``per_year``.
         - ``deadline`` (Int64): the year the target is due (NA where none).
-        - ``target_source`` (str): ``graph`` or ``seed table``.
+        - ``target_source`` (str): ``graph``.
 
     Examples
     --------
     >>> from tests.factory import make_graph
-    >>> row = policy_measures(make_graph({})).set_index("indicator").loc["platform_coverage"]
+    >>> measure = {"id": "m3", "name": "平台", "article": 3, "indicator": "platform_coverage",
+    ...            "target": 0.8, "target_unit": "share", "deadline": 2018}
+    >>> G = make_graph({"PolicyMeasure": [measure]})
+    >>> row = policy_measures(G).set_index("indicator").loc["platform_coverage"]
     >>> int(row["article"]), float(row["target"]), int(row["deadline"]), row["target_source"]
-    (3, 0.8, 2018, 'seed table')
+    (3, 0.8, 2018, 'graph')
+    >>> len(policy_measures(make_graph({})))
+    0
     """
     df = G.nodes["PolicyMeasure"]
     df, source = df[df["indicator"].notna()], "graph"
-    if df.empty:
-        from innokg.loaders.reference import henan_policy_measures
-
-        seed = henan_policy_measures().replace("", None)
-        df, source = seed[seed["indicator"].notna()], "seed table"
 
     def col(name: str) -> pd.Series:
         return df[name] if name in df.columns else pd.Series([None] * len(df), index=df.index)
@@ -1215,7 +1215,7 @@ def policy_indicators(
           mind (data year, how a target was allocated).
         - ``detail`` (str): what stands behind the row (top specialisations, branch
           centres, units not placed in a city), or empty.
-        - ``target_source`` (str): ``graph`` (PolicyMeasure nodes) or ``seed table``.
+        - ``target_source`` (str): ``graph`` (PolicyMeasure nodes; NA where none).
 
     Raises
     ------
@@ -1283,13 +1283,10 @@ def policy_indicators(
         out[col] = out["measure_key"].map(m[col]) if len(m) else pd.NA
     own = out["indicator"].map(lambda k: info[k].article).astype("Int64")
     out["article"] = pd.array(out["article"], dtype="Int64").fillna(own)
-    seed = (out["target_source"] == "seed table").fillna(False) & out["target"].notna()
-    out.loc[seed, "note"] = out.loc[seed, "note"].map(
-        lambda n: _join(
-            n,
-            "target from the seed table shipped with innokg: the graph has no PolicyMeasure nodes",
+    if measures.empty:
+        out["note"] = out["note"].map(
+            lambda n: _join(n, "no policy measures in the graph: targets unknown")
         )
-    )
     has_target = out["target"].notna() & out["value"].notna()
     out["gap"] = (out["target"] - out["value"]).clip(lower=0).where(has_target)
     out["met"] = pd.array(

@@ -52,6 +52,7 @@ def test_kinds_are_detected_and_every_row_is_accounted_for(fixture_package: Path
         ("regions", 23),
         ("universities", 14),
         ("tables", 14),
+        ("policy", 19),  # the seed policy's measures, added when no source gives them
     ]
     for src in report["sources"]:
         assert src["accounted"], src["kind"]
@@ -61,6 +62,7 @@ def test_kinds_are_detected_and_every_row_is_accounted_for(fixture_package: Path
         {"used": 16, "folded": 1, "rejected": 4, "filtered": 0, "skipped": 2},
         {"used": 10, "folded": 1, "rejected": 3, "filtered": 0, "skipped": 0},
         {"used": 14, "folded": 0, "rejected": 0, "filtered": 0, "skipped": 0},
+        {"used": 19, "folded": 0, "rejected": 0, "filtered": 0, "skipped": 0},
     ]
 
 
@@ -196,7 +198,7 @@ def test_real_build_counts(real_package: tuple[Path, float]) -> None:
         "Zone": 124,
         "Industry": 511 + 97,  # Shenwan's, and the GB/T 4754 divisions they map to
         "Product": 95_517,
-        "PolicyMeasure": 0,
+        "PolicyMeasure": 19,  # the seed policy's measures travel with every package
         "Person": 0,
     }
     assert report["graph"]["edges"]["SUPPLIES"] == 4485 + 1

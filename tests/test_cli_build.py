@@ -52,7 +52,7 @@ def test_build_validate_and_info(tmp_path: Path) -> None:
     assert (code, text) == (0, "valid: 10 nodes and 11 edges (12 labels and 15 edge types known)\n")
     code, text = run("build", f"tables:{GOOD}", "--out", str(tmp_path / "g"))
     assert code == 0, text
-    assert "total: 10 nodes, 11 edges" in text
+    assert "total: 29 nodes, 11 edges" in text  # and the seed policy's 19 measures
     code, text = run("info", str(tmp_path / "g"))
     assert f"tables: {GOOD} (21 rows read)" in text
 

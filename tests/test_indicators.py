@@ -22,6 +22,7 @@ from innokg.queries.indicators import (
     policy_measures,
     typical_cases,
 )
+from tests.conftest import REPO
 from tests.factory import make_graph
 
 MEASURES = [
@@ -276,13 +277,10 @@ def test_typical_cases_are_new_each_year() -> None:
     assert typical_cases(G, year=2018, k=1, first_year=2018)["id"].tolist() == ["z1"]
 
 
-def test_targets_come_from_the_graph_or_else_from_the_seed_table() -> None:
+def test_targets_come_from_the_graph_and_from_nothing_else() -> None:
     from_graph = policy_measures(small_province())
     assert from_graph.set_index("indicator").loc["platform_coverage", "target_source"] == "graph"
-    seed = policy_measures(small_province(with_measures=False))
-    assert set(seed["target_source"]) == {"seed table"}
-    assert seed.set_index("indicator").loc["demonstration_teams", "target"] == 100
-    assert seed.set_index("indicator").loc["typical_cases", "article"] == 17
+    assert policy_measures(small_province(with_measures=False)).empty
 
 
 def test_every_indicator_of_the_demo_is_tied_to_its_article(demo_graph: EcosystemGraph) -> None:
@@ -572,11 +570,24 @@ def test_targets_come_only_from_the_graph_when_it_has_measures(
     assert pd.isna(row["target"]) and row["article"] == 6
 
 
-def test_seed_table_fallback_says_so() -> None:
+def test_a_graph_without_measures_has_no_targets_and_says_so() -> None:
     df = policy_indicators(small_province(with_measures=False), year=2018)
     row = df.set_index("indicator").loc["platform_coverage"]
-    assert row["target_source"] == "seed table" and row["target"] == 0.8
-    assert "target from the seed table shipped with innokg" in row["note"]
+    assert pd.isna(row["target"]) and pd.isna(row["met"])
+    assert "no policy measures in the graph: targets unknown" in row["note"]
+
+
+def test_every_build_carries_the_seed_policy_measures(tmp_path: Path) -> None:
+    from innokg.loaders.reference import henan_policy_measures
+    from innokg.pipeline import build_from_sources
+
+    result = build_from_sources(
+        [f"tables:{REPO / 'examples' / 'tables'}"], tmp_path / "g", database=False
+    )
+    assert result.manifest["counts"]["nodes"]["PolicyMeasure"] == len(henan_policy_measures())
+    G = EcosystemGraph.open(tmp_path / "g")
+    row = policy_measures(G).set_index("indicator").loc["platform_coverage"]
+    assert (row["target_source"], float(row["target"])) == ("graph", 0.8)
 
 
 def run(*args: object) -> str:
