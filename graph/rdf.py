@@ -875,7 +875,7 @@ class _RefuseBadIris(logging.Filter):
         return True
 
 
-logging.getLogger("rdflib.term").addFilter(_RefuseBadIris())
+_BAD_IRI_FILTER = _RefuseBadIris()
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -974,11 +974,16 @@ def _parse_into(graph: Graph, path: Path, fmt: str | None, max_bytes: int) -> No
         with warnings.catch_warnings():
             # rdflib's TriG and N-Quads readers call its own deprecated dataset API.
             warnings.simplefilter("ignore", DeprecationWarning)
+            # the filter is on rdflib's logger only while innokg parses (no import-time
+            # side effect on a library the user's own code may use)
+            term_log = logging.getLogger("rdflib.term")
+            term_log.addFilter(_BAD_IRI_FILTER)
             _PARSING.name = path.name
             try:
                 graph.parse(data=data, format=fmt, publicID=public_id)
             finally:
                 _PARSING.name = None
+                term_log.removeFilter(_BAD_IRI_FILTER)
     except _NotAnIri as exc:
         raise _not_an_iri(path, data, exc.iri, public_id) from None
     except SourceError:
@@ -1941,7 +1946,12 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 
 @contextmanager
 def _no_network() -> Iterator[None]:
-    """Refuse network access from this thread while a query runs (defence in depth)."""
+    """Refuse network access from this thread while a query runs (defence in depth).
+
+    Python's audit hooks cannot be removed, so the hook is installed on the first query
+    (never at import) and does nothing outside this context: it acts only while the
+    thread-local guard is on.
+    """
     global _HOOKED
     if not _HOOKED:
         sys.addaudithook(_audit)

@@ -7,6 +7,7 @@ one-paragraph message and exit code 1, never a traceback.
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
 
@@ -43,6 +44,19 @@ def main() -> None:
 
     Start with `innokg demo`, then `innokg info innokg-demo`.
     """
+    _quiet_drivers()
+
+
+def _quiet_drivers() -> None:
+    """Logging set-up belongs to the command line, not to the library.
+
+    Without a handler of its own the Neo4j driver's warnings (a retried transaction, a
+    dropped connection) would reach stderr through logging's last resort, several lines
+    per retry, around the one-line message a command prints.
+    """
+    log = logging.getLogger("neo4j")
+    if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+        log.addHandler(logging.NullHandler())
 
 
 def _register() -> None:

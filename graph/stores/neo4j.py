@@ -23,13 +23,13 @@ parser).  Label, type and property names in the statements built here come from
 :mod:`innokg.graph.schema` only; every value travels as a parameter.
 
 The driver's own log lines (retries, dropped connections) go to the ``neo4j`` logger;
-innokg adds no handler for them, so they reach a terminal only where an application
-configures logging.  Its errors reach the user as one-line messages instead.
+the library adds no handler (the ``innokg`` command line gives that logger a null
+handler, so they never reach its terminal).  Its errors reach the user as one-line
+messages instead.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -51,11 +51,6 @@ SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 SEQ = "_seq"
 
 Progress = Callable[[int], Any]
-
-# Without a handler of its own the driver's warnings (a retried transaction, a
-# dropped connection) would reach stderr through logging's last resort, several
-# lines per retry, around the one-line message the command prints.
-logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 def redact_uri(uri: str) -> str:
