@@ -127,11 +127,6 @@ _T: dict[str, tuple[str, str]] = {
         "各市创新资源（数据所见）",
         "Each city's innovation resources (as the data shows)",
     ),
-    "city_resources_intro": (
-        "政策未对以下各项设定目标；数字来自图中数据，用于比较各市的基础。",
-        "The policy sets no target for these; the figures come from the graph and show "
-        "what each city starts from.",
-    ),
     "by_city_intro": (
         "比例类目标各市相同；数量类目标按各市大中型工业企业占全省的比例分摊（“按比例”）。",
         "Share targets apply to every city as they are; count targets are apportioned by "
@@ -721,12 +716,52 @@ def _by_city(s: _Scope, findings: list[str]) -> Section:
     section = _by_city_targets(s, findings)
     table = _city_resources(s)
     if table is not None:
-        section.paragraphs.append(_t("city_resources_intro", s.lang))
         section.tables.append(table)
         finding = _centres_finding(table.df, s.lang)
         if finding:
             findings.append(finding)
+    _city_map(s, section)
     return section
+
+
+#: The city measures a map may show, most relevant first (the policy's headline
+#: target, then the innovation resources the real data measure).
+_MAP_INDICATORS = ("platform_coverage", "national_tech_centres", *_CITY_RESOURCES)
+
+
+def _city_map(s: _Scope, section: Section) -> None:
+    """Put a map of the most relevant measurable city indicator first in the section,
+    with a sentence saying what it shows and where its values are (for Markdown)."""
+    from innokg.maps import indicator_map
+
+    ind = policy_indicators(s.G, by="city", year=s.year, indicators=list(_MAP_INDICATORS))
+    if ind.empty:
+        return
+    ok = ind["measurable"].fillna(False).astype(bool) if "measurable" in ind.columns else True
+    ind = ind[ok & ind["value"].notna()]
+    key = next((k for k in _MAP_INDICATORS if (ind["indicator"] == k).any()), None)
+    if key is None:
+        return
+    try:
+        m = indicator_map(s.G, key, year=s.year, lang=s.lang, highlight=s.city_id)
+    except InnokgError:  # no city of the graph on the shipped outlines
+        return
+    if m.table["value"].notna().sum() == 0:
+        return
+    section.charts.insert(0, m.svg)
+    what = _CITY_RESOURCES.get(key, _SHORT.get(key, (key, key)))[0 if s.lang == "zh" else 1]
+    when = (
+        ("" if s.year is None else f"（{s.year} 年）")
+        if s.lang == "zh"
+        else ("" if s.year is None else f" ({s.year})")
+    )
+    section.paragraphs.insert(
+        1 if section.paragraphs else 0,
+        f"地图按各市{what}着色{when}；各市数值见下表。"
+        if s.lang == "zh"
+        else f"The map colours each city by its {what.lower()}{when}; the table below gives "
+        "each city's value.",
+    )
 
 
 def _centres_finding(df: pd.DataFrame, lang: Lang) -> str | None:

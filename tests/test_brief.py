@@ -17,6 +17,7 @@ from innokg.queries.indicators import latest_year, policy_indicators
 from tests.browser import Browser, find_chromium
 from tests.conftest import REPO
 from tests.factory import make_graph
+from tests.needs import unavailable
 
 ARTIFACTS = REPO / "test-artifacts"
 
@@ -89,12 +90,15 @@ def test_html_is_self_contained_and_printable(brief_zh: Brief) -> None:
     assert "<script" not in page.lower()
     assert not re.search(r"<(?:link|img|iframe|object|embed)\b", page, re.I)
     assert not re.search(r"\b(?:src|href)\s*=", page, re.I)
-    assert not re.search(r"url\(|@import|@font-face", page)
+    # only same-page references (the map's hatching pattern), never a resource
+    assert not re.search(r"url\((?!#[\w-]+\))|@import|@font-face", page)
+    assert re.search(r'fill="url\(#m[0-9a-f]{8}-nodata\)"', page)
     assert "default-src 'none'" in page
     assert "@page { size: A4" in page and "@media print" in page
     charts = re.findall(r"<svg .*?</svg>", page, re.S)
-    assert len(charts) == 3
-    assert "<text" in charts[1] and ">郑州市</text>" in charts[1]  # labels are text, not paths
+    assert len(charts) == 4  # progress, the map of cities, coverage by city, demonstrations
+    assert 'class="innokg-map"' in charts[1] and ">郑州</text>" in charts[1]
+    assert "<text" in charts[2] and ">郑州市</text>" in charts[2]  # labels are text, not paths
     assert page.count("合成示例数据") == 2  # banner at the top and at the end
     assert "SYNTHETIC" not in page
 
@@ -192,9 +196,7 @@ def test_brief_command(demo_package: Path, tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if find_chromium() is None:
-        reason = "chromium is not installed (apt-get install chromium); browser tests skipped"
-        print(reason)
-        pytest.skip(reason)
+        unavailable("chromium is not installed (apt-get install chromium); browser tests skipped")
     with Browser.launch() as b:
         yield b
 
