@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
 
 from innokg.clidoc import render_cli_markdown
 from tests.conftest import REPO
@@ -36,3 +39,16 @@ def test_every_doc_link_in_the_readme_exists() -> None:
     text = (REPO / "README.md").read_text(encoding="utf-8")
     for target in re.findall(r"\]\((docs/[^)]+)\)", text):
         assert (REPO / target).is_file(), target
+
+
+def test_the_readme_python_example_runs(
+    demo_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(.+?)\n```", text, flags=re.S)
+    assert "from innokg.graph." in code and "from innokg.queries." in code
+    (tmp_path / "innokg-demo").symlink_to(demo_package)  # read only: nothing writes to it
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), scope)  # the example as a user pastes it
+    assert len(scope["H"]) > 0  # type: ignore[arg-type]
