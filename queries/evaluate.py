@@ -561,7 +561,7 @@ def _ranking(
     oriented = oriented[source_ok[oriented[:, 0]] & target_ok[oriented[:, 1]]]
     rows = np.unique(oriented[:, 0])
     targets = np.flatnonzero(target_ok)
-    empty = {m: {} for m in METHODS}
+    empty: dict[str, dict[Any, Any]] = {m: {} for m in METHODS}
     if len(rows) == 0 or len(targets) == 0:
         return empty
     column = np.full(A.n, -1, dtype=np.int64)

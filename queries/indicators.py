@@ -1036,13 +1036,17 @@ def _evaluate(
     for ind in chosen:
         mrow = m.loc[ind.measure] if ind.measure is not None and ind.measure in m.index else None
         headline = mrow is not None and ind.key == ind.measure
-        target = float(mrow["target"]) if headline else np.nan
-        unit_t = str(mrow["target_unit"]) if headline and not pd.isna(mrow["target_unit"]) else ""
+        target = float(mrow["target"]) if mrow is not None and headline else np.nan
+        unit_t = (
+            str(mrow["target_unit"])
+            if mrow is not None and headline and not pd.isna(mrow["target_unit"])
+            else ""
+        )
         reason = next((r for need in ind.needs if (r := need(c)) is not None), None)
         if reason is None and by == "industry" and not ind.by_industry:
             reason = "not by industry: universities have no industry in the data"
         if reason is not None:
-            if not np.isnan(target):
+            if mrow is not None and not np.isnan(target):
                 reason += f" (the policy's target: {_fmt_target(target, unit_t, mrow['deadline'])})"
             frames.append(
                 table.assign(

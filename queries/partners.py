@@ -493,7 +493,7 @@ def _not_computable(
     A: GraphArrays, kind: Kind, sources: np.ndarray, year: int | None, scope: Scope | None
 ) -> tuple[str, str] | None:
     """One plain line (zh, en) saying what data the kind lacks on this graph, or None."""
-    missing = []
+    missing: list[tuple[str, str, str]] = []
     for label, present in (
         (kind.source, len(sources) > 0),
         (kind.target, bool((A.mask(kind.target) & A.alive(year)).any())),

@@ -1,4 +1,4 @@
-"""The layer contract holds (import-linter), and ruff finds nothing to fix.
+"""The layer contract holds (import-linter), ruff finds nothing, mypy --strict passes.
 
 import-linter reads a package from its folder, but graph/, loaders/ and queries/ are
 installed under ``innokg`` from folders beside it (``package_dir``), which it cannot
@@ -83,5 +83,31 @@ def test_ruff_finds_nothing() -> None:
         text=True,
         check=False,
         timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_strict_passes_on_graph_and_queries(tmp_path: Path) -> None:
+    tool = shutil.which("mypy", path=os.path.dirname(sys.executable))
+    if tool is None:
+        unavailable("mypy is not installed; pip install -e '.[test]'")
+    root = _installed_layout(tmp_path)
+    done = subprocess.run(
+        [
+            tool,
+            "--config-file",
+            str(REPO / "setup.cfg"),
+            "--no-incremental",
+            "-p",
+            "innokg.graph",
+            "-p",
+            "innokg.queries",
+        ],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
