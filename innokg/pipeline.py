@@ -41,7 +41,7 @@ import pandas as pd
 
 from innokg.graph.package import DATABASE_FILE, write_package
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
-from innokg.graph.stores.embedded import create_database
+from innokg.graph.stores.embedded import create_database, engine_version
 from innokg.graph.validate import Tables, validate_tables
 from innokg.loaders.base import OUTCOMES, REJECT_COLUMNS, SourceTables
 from innokg.loaders.reference import china_provinces, henan_regions
@@ -625,7 +625,9 @@ def _write(
             return {**fields, "database": None}
         with _timed(timings, "load the embedded database", report):
             create_database(tmp / DATABASE_FILE, tables)
-        return {**fields, "database": DATABASE_FILE}
+        # the engine's 0.x file formats change between versions: say which wrote it
+        engine = {"name": "ladybug", "version": engine_version()}
+        return {**fields, "database": DATABASE_FILE, "database_engine": engine}
 
     with _timed(timings, "write the package", report):
         return write_package(tables, out, sources=sources, info=info, extra_files=extras)
@@ -640,6 +642,7 @@ def build_from_sources(
     report: Step | None = None,
     scope: str | None = None,
     mapping: str | Path | None = None,
+    allow_empty: bool = True,
 ) -> BuildResult:
     """Build a package at ``out`` from sources written ``kind:path``.
 
@@ -663,6 +666,10 @@ def build_from_sources(
     mapping : path, optional
         A CSV of merge decisions (``id_a,id_b,decision``; see
         :mod:`innokg.loaders.resolve`).
+    allow_empty : bool
+        When false, a source that yields no usable row (every row rejected, or none
+        read) stops the build with the reason, lenient or not (``innokg build``
+        passes false unless ``--allow-empty``).
 
     Raises
     ------
@@ -685,6 +692,7 @@ def build_from_sources(
         overrides=overrides,
         info=info,
         timings=timings,
+        allow_empty=allow_empty,
     )
 
 
@@ -698,6 +706,7 @@ def build_from_tables(
     overrides: pd.DataFrame | None = None,
     info: dict[str, Any] | None = None,
     timings: dict[str, float] | None = None,
+    allow_empty: bool = True,
 ) -> BuildResult:
     """Merge, validate and write sources already read (see :func:`build_from_sources`).
 
@@ -725,6 +734,8 @@ def build_from_tables(
     )
     written = Tables(tables.nodes, tables.edges, rejects=all_rejects)
     load = load_report(sources, merged, tables, tables.rejects, timings=timings)
+    if not allow_empty:
+        _refuse_empty(load)
     provenance = [
         {
             "kind": s.kind,
@@ -762,6 +773,24 @@ def build_from_tables(
         extra=extra,
     )
     return BuildResult(manifest, timings, load)
+
+
+def _refuse_empty(load: dict[str, Any]) -> None:
+    """Stop a build in which a source yields no usable row (nothing is written)."""
+    from innokg.graph.errors import SourceError
+
+    for src in load["sources"]:
+        o = src["outcomes"]
+        if src["kind"] == "policy" or o.get("used", 0) + o.get("folded", 0) > 0:
+            continue
+        read = sum(f["rows"] for f in src["files"].values())
+        why = "; ".join(f"{n:,} {r}" for r, n in list(src["rejects"].items())[:3])
+        raise SourceError(
+            f"{src['kind']}:{src['path']}: no usable row"
+            + (f" ({o.get('rejected', 0):,} of {read:,} rejected: {why})" if read else " read")
+            + "; nothing was written. Fix the input (innokg validate lists every problem), "
+            "or build with --allow-empty to accept an empty result"
+        )
 
 
 def _json_default(value: Any) -> Any:

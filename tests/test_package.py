@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
-from innokg.graph.errors import NodeNotFound, PackageError
+from innokg.graph.errors import NodeNotFound, PackageError, StoreError
 from innokg.graph.package import read_manifest, read_tables, write_package
 from innokg.graph.schema import SCHEMA_VERSION
 from innokg.pipeline import build_demo
@@ -182,3 +182,16 @@ def test_parallel_edges_of_one_type_are_kept() -> None:
     H = EcosystemGraph.from_tables(tables).to_networkx()
     assert sorted(d["product"] for _, _, d in H.edges(data=True)) == ["钢材", "铝材"]
     assert sorted(k for _, _, k in H.edges(keys=True)) == ["SUPPLIES", "SUPPLIES#2"]
+
+
+def test_a_database_from_another_engine_version_says_so(tmp_path: Path) -> None:
+    from innokg.graph.stores.embedded import EmbeddedStore, engine_version
+    from innokg.pipeline import build_demo
+
+    build_demo(tmp_path / "d", scale=500)
+    manifest = read_manifest(tmp_path / "d")
+    assert manifest["database_engine"] == {"name": "ladybug", "version": engine_version()}
+    edit_manifest(tmp_path / "d", database_engine={"name": "ladybug", "version": "0.19.0"})
+    (tmp_path / "d" / "graph.lbdb").write_bytes(b"written by another version" * 100)
+    with pytest.raises(StoreError, match=r"built with ladybug 0\.19\.0 and this innokg has"):
+        EmbeddedStore(tmp_path / "d" / "graph.lbdb")

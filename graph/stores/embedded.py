@@ -12,6 +12,7 @@ reaches :class:`EmbeddedStore`.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,7 +23,7 @@ from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, DType
 from innokg.graph.stores.base import QueryRunner, edges_by_endpoints, engine_error, plain
 from innokg.graph.validate import Tables
 
-__all__ = ["EmbeddedStore", "create_database", "ddl"]
+__all__ = ["EmbeddedStore", "create_database", "ddl", "engine_version"]
 
 _TYPES: dict[DType, str] = {
     "string": "STRING",
@@ -48,6 +49,24 @@ def ddl() -> list[str]:
         cols = ", ".join(f"{p.name} {_TYPES[p.dtype]}" for p in etype.props)
         out.append(f"CREATE REL TABLE {etype.name}({pairs}, {cols})")
     return out
+
+
+def engine_version() -> str:
+    """The installed embedded engine's version (recorded in every package's manifest)."""
+    from importlib.metadata import version
+
+    return version("ladybug")
+
+
+def _built_with(db_path: Path) -> str | None:
+    """The engine version the package beside ``db_path`` records, if any."""
+    manifest = db_path.parent / "manifest.json"
+    try:
+        engine = json.loads(manifest.read_text(encoding="utf-8")).get("database_engine") or {}
+    except (OSError, ValueError, AttributeError):
+        return None
+    found = engine.get("version") if isinstance(engine, dict) else None
+    return str(found) if found else None
 
 
 def _lb() -> Any:
@@ -150,6 +169,14 @@ class EmbeddedStore(QueryRunner):
             hint = ""
             if _RECOVERY in str(exc) or "lock" in str(exc).lower():
                 hint = "; another process is writing to it: retry when it has finished"
+            built = _built_with(db_path)
+            if built and built != engine_version():
+                hint += (
+                    f"; the database was built with ladybug {built} and this innokg has "
+                    f"ladybug {engine_version()}, whose 0.x file formats differ: rebuild the "
+                    f"package (innokg build / innokg henan / innokg demo), or install "
+                    f"ladybug=={built}"
+                )
             raise StoreError(f"could not open {db_path}: {str(exc).strip()}{hint}") from exc
         self.path = db_path
         self.read_only = read_only
