@@ -134,10 +134,12 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "clusters": ("供应链集群与薄弱环节", "Supply-chain clusters and their fragile points"),
     "clusters_intro": (
-        "集群由供货关系（及产品上下游推断的联系）划分；链主为集群内供货强度与下游辐射最大的企业。",
+        "集群由供货关系（及产品上下游推断的联系）划分；链主为集群内从最多成员采购、处于下游、"
+        "规模较大的整机或终端产品企业，核心供应商另列；无成员间采购的集群不指定链主。",
         "Clusters are communities of the supply network (and of links inferred from "
-        "products); the chain leader is the member with the most supply weight and "
-        "downstream reach inside its cluster.",
+        "products); the chain leader (链主) is the downstream maker that buys from the most "
+        "members, weighted by its position and size; key suppliers are listed apart, and a "
+        "cluster in which no member buys from another has no leader.",
     ),
     "fragile_single": ("单一来源投入（仅一家供应商）", "Inputs from a single supplier"),
     "fragile_broker": ("独自连接集群的组织", "Organisations that alone link clusters"),
@@ -963,7 +965,7 @@ def _clusters(s: _Scope, findings: list[str]) -> Section:
             _c("cluster", lang): str(r.cluster),
             _c("label", lang): _en(s, r.label),
             _c("size", lang): _num(r.size),
-            _c("leader", lang): _en(s, r.leader_name),
+            _c("leader", lang): _en(s, r.leader_name) if r.leader_name else "—",
             _c("cities", lang): _en(s, r.cities),
             _c("single_sourced", lang): _num(r.single_sourced),
             _c("bridging", lang): _num(r.bridging_firms),

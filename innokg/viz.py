@@ -811,7 +811,7 @@ def cluster_view(
     total = len(shown)
     shown_arr = np.asarray(shown[:max_nodes], dtype=np.int64)
     notes = [
-        f"链主 chain leader: {profile['leader_name']}"
+        f"链主 chain leader: {profile['leader_name'] or '未识别 none identified'}"
         f" · {int(profile['size'])} 家成员企业 member firms"
         f" · 单一来源投入 single-sourced inputs: {int(profile['single_sourced'])}"
         f" · 桥接企业 bridging firms: {int(profile['bridging_firms'])}",
@@ -1029,7 +1029,7 @@ def _groups(G: EcosystemGraph, grouping: str, seed: int) -> tuple[np.ndarray, li
                     "kind": "cluster",
                     "lines": [
                         f"供应链集群 supply-chain cluster {rec.cluster}",
-                        f"链主 chain leader: {rec.leader_name}",
+                        f"链主 chain leader: {rec.leader_name or '未识别 none identified'}",
                         f"城市 cities: {rec.cities}",
                         f"行业 industries: {rec.industries}",
                         f"单一来源投入 single-sourced inputs: {rec.single_sourced}",

@@ -24,8 +24,47 @@ Two triangles of suppliers joined by one edge split into two clusters:
 >>> links = [("e0", "e1"), ("e1", "e2"), ("e0", "e2"), ("e3", "e4"), ("e4", "e5"),
 ...          ("e3", "e5"), ("e2", "e3")]
 >>> G = make_graph({"Enterprise": firms}, {"SUPPLIES": links})
->>> supply_clusters(G)[["cluster", "size", "leader"]].to_dict("records")
-[{'cluster': 1, 'size': 3, 'leader': 'e0'}, {'cluster': 2, 'size': 3, 'leader': 'e3'}]
+>>> supply_clusters(G)[["cluster", "size", "leader", "key_suppliers"]].to_dict("records")
+[{'cluster': 1, 'size': 3, 'leader': 'e2', 'key_suppliers': '企业0; 企业1'}, \
+{'cluster': 2, 'size': 3, 'leader': 'e5', 'key_suppliers': '企业3; 企业4'}]
+
+The chain leader (链主)
+-----------------------
+In Chinese industrial policy the 链主 is the lead *downstream* maker that organises a
+chain -- the final-product maker buying from many suppliers (宇通客车 for buses, 郑煤机
+for mining machinery, 双汇 for meat) -- never a mere supplier; the suppliers that matter
+most are a separate column (``key_suppliers``, role 核心供应商).  Per member, inside its
+cluster:
+
+- ``purchases``: its suppliers among the members.  Each direct supplier counts its
+  link's weight (1 observed, ``inferred_weight`` for an inferred SUPPLIES edge); for a
+  firm in the cluster through products, each (input, member making it) counts
+  ``inferred_weight``; each tier-2 supplier (two supply steps upstream, not also
+  direct) counts ``TIER2_WEIGHT`` (0.5) times its paths' weight (at most 1).  Suppliers
+  are counted, not their volumes: a 链主 draws on *many* suppliers.
+- ``downstream`` (0 to 1): the mean of the signals known for it -- its buying share
+  (what it buys over what it buys and sells inside, same counting) and its products'
+  position in the product graph (final: has inputs and is the input of nothing = 1,
+  intermediate 0.5, raw 0; see :func:`_product_position`).
+- ``size_score`` (0 to 1): the size class (large 1, medium 2/3, small 1/3, micro 0);
+  without one, the class its employees (20/300/1000) or revenue (300/2000/40000 万元)
+  would give under the national thresholds for industry; at least 0.5 for being listed
+  plus 0.5 for running a national enterprise technology centre, the proxies the real
+  data has (it records no size).
+
+``leader_score = purchases * downstream * (1 + size_score)``: zero for a firm that buys
+nothing; a final maker gets its full purchases, a firm that buys as much as it sells
+half; size can double it, so between equal buyers the larger leads.  The 链主 is
+chosen by, in order: being a downstream buyer (buys something and ``downstream`` above
+``DOWNSTREAM_MIN``, 0.5: more buyer than seller) -- this is what qualifies; buying at
+all (a pure supplier never leads while any member buys); on a scoped graph, being in
+the province (a Henan cluster's 链主 is a Henan firm when one qualifies;
+``leader_in_province`` says when it is not); then ``leader_score``, size, revenue,
+employees, position.  A cluster whose members buy nothing from each other (linked only
+through shared products, as on parts of the real chain data) has no 链主: the leader
+columns are empty and ``leader_basis`` says why.  Everything is computed with array
+operations over the edge
+lists (product links are counted per cluster and product, never expanded into pairs).
 """
 
 from __future__ import annotations
@@ -71,6 +110,7 @@ ROLES = {
     "chain_leader": ("链主", "chain leader"),
     "bridge": ("桥接企业", "bridging firm"),
     "intermediary": ("中间环节", "intermediary (buys and sells)"),
+    "key_supplier": ("核心供应商", "key supplier"),
     "supplier": ("供应商", "supplier"),
     "buyer": ("采购商", "buyer"),
     "product_linked": ("产品关联（推断）", "linked through products only (inferred)"),
@@ -78,6 +118,19 @@ ROLES = {
 
 #: A member with at least this many supply links to other clusters is a bridging firm.
 BRIDGE_LINKS = 2
+
+#: Size on a 0-1 scale by size class (the national classification of enterprises).
+SIZE_CLASS = {"large": 1.0, "medium": 2 / 3, "small": 1 / 3, "micro": 0.0}
+
+#: A tier-2 supplier (two supply steps upstream) counts this much of a direct one.
+TIER2_WEIGHT = 0.5
+
+#: A buyer is a downstream maker, and qualifies as 链主, above this downstream position
+#: (a firm buying exactly as much as it sells is a link in the chain, not its head).
+DOWNSTREAM_MIN = 0.5
+
+#: How many key suppliers (核心供应商) a cluster's profile names.
+KEY_SUPPLIERS = 3
 
 #: A cluster is labelled by its largest city only when that city holds at least this
 #: share of the members (and more of them than any other city).
@@ -437,6 +490,11 @@ def placed(G: EcosystemGraph) -> np.ndarray:
     return A.memo["placed"]
 
 
+def _province_or_placed(G: EcosystemGraph) -> np.ndarray:
+    inside = province_members(G)
+    return inside if inside is not None else placed(G)
+
+
 def province_members(G: EcosystemGraph) -> np.ndarray | None:
     """Mask of the nodes in the province of a scoped graph (None: not scoped).
 
@@ -637,66 +695,230 @@ def _linked_count(
     return df.groupby("c").size()
 
 
+def _size_score(A: GraphArrays) -> np.ndarray:
+    """Each node's size on a 0-1 scale (see :data:`SIZE_CLASS`); 0 where nothing is known.
+
+    The size class where recorded; else the class its employees, else its revenue
+    (10k CNY), would have under the national thresholds for industry; at least the
+    proxies' score: listed (0.5) and running a national enterprise technology centre
+    (0.5), which on the real data, with no size figures, stand in for size.
+    """
+    if "size_score" in A.memo:
+        return A.memo["size_score"]
+    size = A.values("size", dtype="object", fill="")
+    by_class = pd.Series(size).map(SIZE_CLASS).to_numpy(dtype=float)
+    for name, limits in (("employees", (20, 300, 1000)), ("revenue", (300, 2000, 40000))):
+        x = A.values(name)
+        step = np.searchsorted(np.asarray(limits, dtype=float), x, side="right") / 3.0
+        by_class = np.where(np.isnan(by_class) & ~np.isnan(x), step, by_class)
+    listed = A.values("listed", dtype="object", fill=False)
+    listed = np.asarray(pd.Series(listed).fillna(False).astype(bool), dtype=bool)
+    centre = np.zeros(A.n, dtype=bool)
+    kind = A.values("kind", dtype="object", fill="")
+    level = A.values("level", dtype="object", fill="")
+    national = A.mask("Platform") & (kind == "enterprise_tech_center") & (level == "national")
+    for etype in ("OPERATES", "ESTABLISHED"):
+        src, dst = A.edges(etype)
+        centre[src[national[dst]]] = True
+    proxy = 0.5 * listed + 0.5 * centre
+    out = np.fmax(np.nan_to_num(by_class, nan=0.0), proxy)
+    A.memo["size_score"] = out
+    return out
+
+
+def _product_position(A: GraphArrays, year: int | None) -> np.ndarray:
+    """Each firm's position in the product graph, 0 (raw) to 1 (final); NaN: unknown.
+
+    A product with inputs (UPSTREAM_OF predecessors) and no use as an input is final
+    (1), one with both is intermediate (0.5), one only used as an input raw (0); a
+    product in no UPSTREAM_OF edge says nothing.  A firm's position is the mean over
+    the products it makes whose position is known.
+    """
+    u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
+    keep = u_src != u_dst
+    has_in = np.bincount(u_dst[keep], minlength=A.n) > 0
+    has_out = np.bincount(u_src[keep], minlength=A.n) > 0
+    pos = np.where(has_in & ~has_out, 1.0, np.where(has_in, 0.5, 0.0))
+    known = has_in | has_out
+    p_src, p_dst = A.edges("PRODUCES", year=year)
+    ok = known[p_dst]
+    total = np.bincount(p_src[ok], pos[p_dst[ok]], A.n)
+    count = np.bincount(p_src[ok], minlength=A.n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _product_links(
+    A: GraphArrays, cluster: np.ndarray, year: int | None, inferred: Inferred
+) -> tuple[np.ndarray, np.ndarray]:
+    """Supply links inside clusters inferred through products, counted per firm.
+
+    A member that makes an input (UPSTREAM_OF) of a product another member makes is
+    taken to supply it.  Only the PRODUCES edges the clustering uses count (``auto``:
+    of firms with no SUPPLIES edge).  Returns, per node: supplier links in (one per
+    input and member making it) and buyer links out (one per product and member
+    needing it), counted per (cluster, product) and never expanded into firm pairs,
+    so it stays linear in the edges.
+    """
+    n = A.n
+    zero = np.zeros(n)
+    if inferred == "none":
+        return zero, zero
+    p_src, p_dst = A.edges("PRODUCES", year=year)
+    if inferred == "auto":
+        s_src, s_dst = A.edges("SUPPLIES", year=year)
+        linked = np.zeros(n, dtype=bool)
+        linked[s_src] = linked[s_dst] = True
+        keep = ~linked[p_src]
+        p_src, p_dst = p_src[keep], p_dst[keep]
+    keep = cluster[p_src] >= 0
+    makes = pd.DataFrame({"f": p_src[keep], "p": p_dst[keep]}).drop_duplicates()
+    u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
+    ok = u_src != u_dst
+    up = pd.DataFrame({"i": u_src[ok], "p": u_dst[ok]}).drop_duplicates()
+    if makes.empty or up.empty:
+        return zero, zero
+    makes["c"] = cluster[makes["f"].to_numpy()]
+    needs = makes.merge(up, on="p")[["f", "c", "i"]].drop_duplicates()
+    if needs.empty:
+        return zero, zero
+    n_makers = makes.groupby(["c", "p"]).size().rename("m")
+    n_users = needs.groupby(["c", "i"]).size().rename("u")
+    own = pd.Series(1, index=pd.MultiIndex.from_frame(makes[["f", "p"]]))
+    # links in: for each input, the members making it (not counting itself)
+    key_in = pd.MultiIndex.from_arrays([needs["c"], needs["i"]])
+    self_in = own.reindex(pd.MultiIndex.from_arrays([needs["f"], needs["i"]])).fillna(0)
+    got = n_makers.reindex(key_in).fillna(0).to_numpy() - self_in.to_numpy()
+    links_in = np.bincount(needs["f"].to_numpy(), got, n)
+    # links out: for each product it makes, the members needing it (not itself)
+    key_out = pd.MultiIndex.from_arrays([makes["c"], makes["p"]])
+    needs_self = pd.Series(1, index=pd.MultiIndex.from_frame(needs[["f", "i"]]))
+    self_out = needs_self.reindex(pd.MultiIndex.from_arrays([makes["f"], makes["p"]])).fillna(0)
+    sold = n_users.reindex(key_out).fillna(0).to_numpy() - self_out.to_numpy()
+    links_out = np.bincount(makes["f"].to_numpy(), sold, n)
+    return links_in, links_out
+
+
 def _member_stats(
-    A: GraphArrays, res: _Assignment, cluster: np.ndarray, year: int | None, weight: float
+    A: GraphArrays,
+    res: _Assignment,
+    cluster: np.ndarray,
+    year: int | None,
+    weight: float,
+    inferred: Inferred,
+    inside_province: np.ndarray | None,
 ) -> pd.DataFrame:
-    """Per enterprise member: supply strength, reach, in/out links, external links."""
+    """Per enterprise member: purchases, sales, position, size, the 链主 and key suppliers."""
     firms = np.flatnonzero(cluster >= 0)
+    n = A.n
     src, dst = A.edges("SUPPLIES", year=year)
     w = _supply_weights(A, year, weight)
+    evidence = A.G.edges["SUPPLIES"]["evidence"].to_numpy(dtype=object, na_value="")[
+        A.edge_rows("SUPPLIES", year=year)
+    ]
+    conf = np.where(evidence == "inferred", weight, 1.0)
     keep = src != dst
-    src, dst, w = src[keep], dst[keep], w[keep]
+    src, dst, w, conf = src[keep], dst[keep], w[keep], conf[keep]
     cs, cd = cluster[src], cluster[dst]
     inside = (cs >= 0) & (cs == cd)
-    n = A.n
-    strength = np.bincount(src[inside], w[inside], n) + np.bincount(dst[inside], w[inside], n)
-    buyers = np.bincount(src[inside], minlength=n)
-    suppliers = np.bincount(dst[inside], minlength=n)
-    D = sp.csr_array((np.ones(inside.sum()), (src[inside], dst[inside])), shape=(n, n))
-    D.sum_duplicates()
-    D.data[:] = 1.0
-    R = (D + D @ D).tocoo()
-    off = R.row != R.col
-    reach = np.bincount(R.row[off], minlength=n)
+    # distinct supplier -> buyer pairs inside, each weighted by its surest link
+    pairs = (
+        pd.DataFrame({"s": src[inside], "b": dst[inside], "c": conf[inside]})
+        .groupby(["s", "b"], sort=False)["c"]
+        .max()
+        .reset_index()
+    )
+    ps, pb, pc = (pairs[k].to_numpy() for k in ("s", "b", "c"))
+    links_in, links_out = _product_links(A, cluster, year, inferred)
+    suppliers = np.bincount(pb, minlength=n) + links_in
+    buyers = np.bincount(ps, minlength=n) + links_out
+    direct_in = np.bincount(pb, pc, n) + weight * links_in
+    direct_out = np.bincount(ps, pc, n) + weight * links_out
+    # tier 2: members two supply steps upstream, not also direct suppliers
+    D = sp.csr_array((pc, (ps, pb)), shape=(n, n))
+    T = (D @ D).tocoo()
+    is_direct = np.isin(T.row.astype(np.int64) * n + T.col, ps.astype(np.int64) * n + pb)
+    t2 = (T.row != T.col) & ~is_direct
+    tier2 = np.bincount(T.col[t2], minlength=n)
+    tier2_w = np.bincount(T.col[t2], np.minimum(T.data[t2], 1.0), n)
+    purchases = direct_in + TIER2_WEIGHT * tier2_w
+    strength = np.bincount(src[inside], w[inside], n) + weight * links_out
+    with np.errstate(invalid="ignore", divide="ignore"):
+        buy_share = np.where(
+            direct_in + direct_out > 0, direct_in / (direct_in + direct_out), np.nan
+        )
+    signals = np.vstack([buy_share, _product_position(A, year)])
+    known = ~np.isnan(signals)
+    downstream = np.nansum(signals, axis=0) / np.maximum(known.sum(axis=0), 1)
+    size = _size_score(A)
+    score = purchases * downstream * (1.0 + size)
+    # bridges and links to other clusters (observed and inferred SUPPLIES alike)
     cross = (cs != cd) & ((cs >= 0) | (cd >= 0))
     ext = np.bincount(src[cross & (cs >= 0)], minlength=n) + np.bincount(
         dst[cross & (cd >= 0)], minlength=n
     )
-    pairs = pd.DataFrame(
+    other = pd.DataFrame(
         {
             "pos": np.concatenate([src[cross], dst[cross]]),
             "other": np.concatenate([cd[cross], cs[cross]]),
         }
     )
-    pairs = pairs[(pairs["other"] >= 0) & (cluster[pairs["pos"].to_numpy()] >= 0)]
-    other_clusters = pairs.drop_duplicates().groupby("pos").size()
+    other = other[(other["other"] >= 0) & (cluster[other["pos"].to_numpy()] >= 0)]
+    other_clusters = other.drop_duplicates().groupby("pos").size()
     net = res.network
     loc = np.full(n, -1, dtype=np.int64)
     loc[net.vertices] = np.arange(len(net.vertices))
     observed_w = np.bincount(net.u, net.weight - net.inferred, len(net.vertices)) + np.bincount(
         net.v, net.weight - net.inferred, len(net.vertices)
     )
-    revenue = A.values("revenue")
+    here = inside_province if inside_province is not None else np.ones(n, dtype=bool)
     stats = pd.DataFrame(
         {
             "pos": firms,
             "cluster": cluster[firms],
+            "purchases": purchases[firms].round(6),
+            "suppliers": np.rint(suppliers[firms]).astype(np.int64),
+            "tier2_suppliers": tier2[firms].astype(np.int64),
             "supply_strength": strength[firms].round(6),
-            "downstream_reach": reach[firms].astype(np.int64),
-            "suppliers": suppliers[firms].astype(np.int64),
-            "buyers": buyers[firms].astype(np.int64),
+            "buyers": np.rint(buyers[firms]).astype(np.int64),
+            "downstream": downstream[firms].round(4),
+            "size_score": size[firms].round(4),
+            "leader_score": score[firms].round(6),
             "external_links": ext[firms].astype(np.int64),
             "other_clusters": other_clusters.reindex(firms, fill_value=0).to_numpy(np.int64),
             "inferred_only": observed_w[loc[firms]] <= 0,
-            "revenue": np.nan_to_num(revenue[firms], nan=-1.0),
+            "revenue": np.nan_to_num(A.values("revenue")[firms], nan=-1.0),
+            "employees": np.nan_to_num(A.values("employees")[firms], nan=-1.0),
+            "buyer": purchases[firms] > 0,
+            "home": here[firms],
         }
     )
-    stats["leader_score"] = (stats["supply_strength"] + stats["downstream_reach"]).round(6)
+    stats["qualifies"] = stats["buyer"] & (stats["downstream"] > DOWNSTREAM_MIN)
     order = stats.sort_values(
-        ["cluster", "leader_score", "revenue", "pos"], ascending=[True, False, False, True]
+        [
+            "cluster",
+            "qualifies",
+            "buyer",
+            "home",
+            "leader_score",
+            "size_score",
+            "revenue",
+            "employees",
+            "pos",
+        ],
+        ascending=[True, False, False, False, False, False, False, False, True],
     )
-    leader = order.drop_duplicates("cluster").set_index("cluster")["pos"]
-    stats["leader"] = stats["pos"].to_numpy() == stats["cluster"].map(leader).to_numpy()
+    ranked = order[order["buyer"]]
+    rank = ranked.groupby("cluster").cumcount()
+    stats["leader_rank"] = rank.reindex(stats.index).fillna(-1).astype(np.int64)
+    stats["leader"] = stats["leader_rank"] == 0
+    sellers = stats[(stats["supply_strength"] > 0) & ~stats["leader"]].sort_values(
+        ["cluster", "supply_strength", "buyers", "size_score", "pos"],
+        ascending=[True, False, False, False, True],
+    )
+    key_rank = sellers.groupby("cluster").cumcount()
+    stats["key_rank"] = key_rank.reindex(stats.index).fillna(-1).astype(np.int64)
+    stats["key_supplier"] = (stats["key_rank"] >= 0) & (stats["key_rank"] < KEY_SUPPLIERS)
     return stats
 
 
@@ -704,13 +926,22 @@ def _role(stats: pd.DataFrame) -> np.ndarray:
     return np.select(
         [
             stats["leader"],
+            stats["key_supplier"],
             stats["external_links"] >= BRIDGE_LINKS,
             stats["inferred_only"],
             (stats["suppliers"] > 0) & (stats["buyers"] > 0),
             stats["buyers"] > 0,
             stats["suppliers"] > 0,
         ],
-        ["chain_leader", "bridge", "product_linked", "intermediary", "supplier", "buyer"],
+        [
+            "chain_leader",
+            "key_supplier",
+            "bridge",
+            "product_linked",
+            "intermediary",
+            "supplier",
+            "buyer",
+        ],
         "intermediary",
     )
 
@@ -817,9 +1048,21 @@ def supply_clusters(
           province but in no one city), or nothing (no member placed).  The industry
           is the most common of the members' (see ``industries``).
         - ``size`` (int): member enterprises.
-        - ``leader`` (str), ``leader_name`` (str): the chain leader (链主), the member with
-          the highest ``leader_score`` (supply weight inside the cluster plus downstream
-          reach; ties: higher revenue, then id; see :func:`cluster_members`).
+        - ``leader`` (str), ``leader_name`` (str): the chain leader (链主), the lead
+          downstream maker (see "The chain leader" in the module's documentation);
+          empty when no member buys from another.
+        - ``leader_score`` (float): its score (0 without a leader).
+        - ``leader_in_province`` (bool): the leader is in the province (scoped graph) or
+          placed in the graph's regions (otherwise); False without a leader.
+        - ``leader_city`` (str): its city; ``省外`` for a firm of another province on a
+          scoped graph; empty when unknown.
+        - ``leader_basis`` (str): why, in words: members it buys from (tier 2 apart),
+          its downstream position and size, and a note when it is not a downstream
+          buyer or is out of the province.
+        - ``runner_up`` (str), ``runner_up_name`` (str): the next buyer by the same order.
+        - ``key_suppliers`` (str): the key suppliers (核心供应商): up to
+          ``KEY_SUPPLIERS`` (3) members other than the leader with the highest
+          ``supply_strength`` (what they sell inside), names separated by ``; ``.
         - ``cities`` (str): the three cities with most members, with their counts, then
           the rest by kind: ``郑州市 12; 开封市 3; 其他城市 2; 城市不详 1; 省外 40``
           (``城市不详``: placed in the province but not in a city; ``省外``: firms of
@@ -857,8 +1100,8 @@ def supply_clusters(
     ...     {"SUPPLIES": [("a", "b"), ("b", "c")]},
     ... )
     >>> row = supply_clusters(G).iloc[0]
-    >>> int(row["size"]), row["leader"], int(row["single_sourced"])
-    (3, 'a', 2)
+    >>> int(row["size"]), row["leader"], row["key_suppliers"], int(row["single_sourced"])
+    (3, 'c', 'a; b', 2)
     """
     A = arrays(G)
     res = _assign(
@@ -873,16 +1116,15 @@ def supply_clusters(
     cluster = res.cluster
     if previous is not None:
         cluster = _match_previous(A, cluster, previous, match)
-    stats = _member_stats(A, res, cluster, year, inferred_weight)
+    inside = province_members(G)
+    stats = _member_stats(A, res, cluster, year, inferred_weight, inferred, inside)
     ids = np.unique(stats["cluster"].to_numpy())
     firm_c = stats["cluster"].to_numpy()
     firm_pos = stats["pos"].to_numpy()
     names = A.names
     out = pd.DataFrame(index=pd.Index(ids, name="cluster"))
     out["size"] = stats.groupby("cluster").size()
-    leader = stats[stats["leader"]].set_index("cluster")["pos"]
-    out["leader"] = A.ids[leader.reindex(ids).to_numpy()].astype(str)
-    out["leader_name"] = names[leader.reindex(ids).to_numpy()]
+    _profile_leaders(G, out, stats)
     _profile_places(G, out, firm_pos, firm_c, label_share)
     ind = preferred_industry(G)
     out["industries"] = _top_shares(ind[firm_pos], firm_c, names)
@@ -939,6 +1181,64 @@ def supply_clusters(
     return _typed(out.reset_index(drop=True))
 
 
+def _profile_leaders(G: EcosystemGraph, out: pd.DataFrame, stats: pd.DataFrame) -> None:
+    """Add the 链主, why, the runner-up and the key suppliers to ``out`` (by cluster)."""
+    A = arrays(G)
+    ids = out.index
+    names = A.names
+    inside = province_members(G)
+    here = inside if inside is not None else placed(G)
+    lead = stats[stats["leader"]].set_index("cluster").reindex(ids)
+    pos = lead["pos"].fillna(-1).to_numpy(np.int64)
+    has = pos >= 0
+    at = np.maximum(pos, 0)
+    out["leader"] = np.where(has, A.ids[at].astype(str), "")
+    out["leader_name"] = np.where(has, names[at], "")
+    out["leader_score"] = lead["leader_score"].fillna(0.0).to_numpy(float)
+    out["leader_in_province"] = has & here[at]
+    city = A.city()[at]
+    outside = "省外" if inside is not None else ""
+    out["leader_city"] = np.where(
+        ~has,
+        "",
+        np.where(city >= 0, names[np.maximum(city, 0)], np.where(here[at], "", outside)),
+    )
+
+    def text(values: np.ndarray) -> np.ndarray:
+        return np.asarray(values, dtype=str).astype(object)
+
+    n_sup = text(lead["suppliers"].fillna(0).to_numpy(float).astype(np.int64))
+    tier2 = lead["tier2_suppliers"].fillna(0).to_numpy(float).astype(np.int64)
+    down = lead["downstream"].fillna(0.0).to_numpy(float)
+    size = lead["size_score"].fillna(0.0).to_numpy(float)
+    qualifies = lead["qualifies"].fillna(False).to_numpy(bool)
+    basis = (
+        "从"
+        + n_sup
+        + "家成员采购"
+        + np.where(tier2 > 0, "（二级供应商" + text(tier2) + "家）", "")
+        + "；下游位置"
+        + text(np.char.mod("%.2f", down))
+        + "；规模"
+        + text(np.char.mod("%.2f", size))
+        + np.where(qualifies, "", "；无以下游为主的买方")
+        + np.where((inside is not None) & has & ~here[at], "；省外企业（省内无合格买方）", "")
+    )
+    out["leader_basis"] = np.where(has, basis, "成员间无采购关系，无法认定链主")
+    second = stats[stats["leader_rank"] == 1].set_index("cluster")["pos"].reindex(ids)
+    p2 = second.fillna(-1).to_numpy(np.int64)
+    out["runner_up"] = np.where(p2 >= 0, A.ids[np.maximum(p2, 0)].astype(str), "")
+    out["runner_up_name"] = np.where(p2 >= 0, names[np.maximum(p2, 0)], "")
+    key = stats[stats["key_supplier"]].sort_values(["cluster", "key_rank"])
+    out["key_suppliers"] = (
+        pd.Series(names[key["pos"].to_numpy()], index=key["cluster"].to_numpy())
+        .astype(str)
+        .groupby(level=0)
+        .agg("; ".join)
+        .reindex(ids, fill_value="")
+    )
+
+
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     types = {}
     for col in df.columns:
@@ -980,26 +1280,35 @@ def cluster_members(
     Returns
     -------
     pandas.DataFrame
-        One row per member, by cluster, then chain leader first and by decreasing
-        ``leader_score``:
+        One row per member, by cluster: the chain leader first, then the key suppliers
+        (by ``supply_strength``), then the rest by decreasing ``leader_score``:
 
         - ``cluster`` (int), ``id`` (str), ``name`` (str).
-        - ``role`` (str): ``chain_leader`` (链主), ``bridge`` (at least two supply links
-          to other clusters), ``product_linked`` (in the cluster through product links
-          only, inferred), ``intermediary`` (buys and sells inside), ``supplier``
-          (sells inside only) or ``buyer`` (buys inside only); ``role_zh`` (str) in
-          Chinese.
+        - ``role`` (str): ``chain_leader`` (链主, see the module's documentation),
+          ``key_supplier`` (核心供应商, see ``key_suppliers`` in
+          :func:`supply_clusters`), ``bridge`` (at least two supply links to other
+          clusters), ``product_linked`` (in the cluster through product links only,
+          inferred), ``intermediary`` (buys and sells inside), ``supplier`` (sells
+          inside only) or ``buyer`` (buys inside only); ``role_zh`` (str) in Chinese.
         - ``city`` (str), ``industry`` (str): names, empty where unknown; the industry
           is the GB/T 4754 class where the firm has one (see :func:`preferred_industry`).
         - ``size`` (str): the enterprise's size class.
         - ``in_province`` (bool): located in a Region of the graph (see :func:`placed`;
           on a scoped graph, False means a firm of another province).
-        - ``supply_strength`` (float): total weight of its SUPPLIES edges inside the
-          cluster, bought and sold.
-        - ``downstream_reach`` (int): members it reaches downstream in one or two supply
-          steps inside the cluster.
-        - ``leader_score`` (float): ``supply_strength + downstream_reach``.
-        - ``suppliers``, ``buyers`` (int): its supply edges inside the cluster, in / out.
+        - ``leader_score`` (float): ``purchases * downstream * (1 + size_score)``.
+        - ``purchases`` (float): its suppliers among the members, weighted (direct 1 or
+          ``inferred_weight``, tier 2 half).
+        - ``suppliers`` (int): members it buys from directly (SUPPLIES), plus its
+          (input, member making it) links through products; ``tier2_suppliers`` (int):
+          members two supply steps upstream that are not direct suppliers.
+        - ``downstream`` (float): its position, 0 (sells only, raw products) to 1 (buys
+          only, final products).
+        - ``size_score`` (float): 0 to 1 (size class, employees, revenue, listed and a
+          national technology centre as proxies).
+        - ``supply_strength`` (float): the weight of what it sells inside the cluster
+          (SUPPLIES weights, inferred ones times ``inferred_weight``, plus its buyer
+          links through products times ``inferred_weight``).
+        - ``buyers`` (int): members it sells to directly, plus its links through products.
         - ``external_links`` (int): its supply edges to members of other clusters;
           ``other_clusters`` (int): how many other clusters they reach.
 
@@ -1017,7 +1326,7 @@ def cluster_members(
     ... )
     >>> members = cluster_members(G, 1)
     >>> list(zip(members["id"], members["role"]))
-    [('a', 'chain_leader'), ('b', 'intermediary'), ('c', 'buyer')]
+    [('c', 'chain_leader'), ('a', 'key_supplier'), ('b', 'key_supplier')]
     """
     A = arrays(G)
     res = _assign(
@@ -1030,7 +1339,7 @@ def cluster_members(
         year=year,
     )
     labels = res.cluster if previous is None else _match_previous(A, res.cluster, previous, match)
-    stats = _member_stats(A, res, labels, year, inferred_weight)
+    stats = _member_stats(A, res, labels, year, inferred_weight, inferred, province_members(G))
     if cluster is not None:
         known = np.unique(stats["cluster"].to_numpy())
         if cluster not in known:
@@ -1040,8 +1349,13 @@ def cluster_members(
             )
         stats = stats[stats["cluster"] == cluster]
     role = _role(stats)
-    stats = stats.assign(role=role, order=~stats["leader"]).sort_values(
-        ["cluster", "order", "leader_score", "pos"], ascending=[True, True, False, True]
+    stats = stats.assign(
+        role=role,
+        order=~stats["leader"],
+        key_order=np.where(stats["key_supplier"], stats["key_rank"], KEY_SUPPLIERS),
+    ).sort_values(
+        ["cluster", "order", "key_order", "leader_score", "pos"],
+        ascending=[True, True, True, False, True],
     )
     pos = stats["pos"].to_numpy()
     names = A.names
@@ -1057,13 +1371,14 @@ def cluster_members(
             "city": np.where(city >= 0, names[np.maximum(city, 0)], ""),
             "industry": np.where(ind >= 0, names[np.maximum(ind, 0)], ""),
             "size": size[pos],
-            "in_province": (province_members(G) if province_members(G) is not None else placed(G))[
-                pos
-            ],
-            "supply_strength": stats["supply_strength"].to_numpy(),
-            "downstream_reach": stats["downstream_reach"].to_numpy(),
+            "in_province": _province_or_placed(G)[pos],
             "leader_score": stats["leader_score"].to_numpy(),
+            "purchases": stats["purchases"].to_numpy(),
             "suppliers": stats["suppliers"].to_numpy(),
+            "tier2_suppliers": stats["tier2_suppliers"].to_numpy(),
+            "downstream": stats["downstream"].to_numpy(),
+            "size_score": stats["size_score"].to_numpy(),
+            "supply_strength": stats["supply_strength"].to_numpy(),
             "buyers": stats["buyers"].to_numpy(),
             "external_links": stats["external_links"].to_numpy(),
             "other_clusters": stats["other_clusters"].to_numpy(),

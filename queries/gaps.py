@@ -682,12 +682,12 @@ def cluster_support_gaps(
                     + f" firms{whose}"
                     + (" of " + part["size"].astype(str) if province is not None else "")
                     + f"; {have} of {len(table)} clusters have one; leader "
-                    + part["leader_name"].astype(str),
+                    + part["leader_name"].astype(str).replace("", "none identified"),
                     "detail_zh": "集群内 "
                     + n.astype(str)
                     + f" 家{whose_zh}企业均无{zh}{what_zh}支撑"
                     + f"（{have}/{len(table)} 个集群有）；链主 "
-                    + part["leader_name"].astype(str),
+                    + part["leader_name"].astype(str).replace("", "未识别"),
                     "cluster": part["cluster"],
                     "size": part["size"],
                 }

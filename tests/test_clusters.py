@@ -84,14 +84,15 @@ def test_the_profile_of_each_cluster() -> None:
             "inferred_share",
         ]
     ].to_dict("records")
-    # Leader: a1 and b1 sell to both others (strength 2, reach 2).  Single-sourced: a2's
+    # Leader: a3 and b3 buy from both others (a1 and b1 only sell, a2 and b2 buy one and
+    # sell one): the downstream maker, not the supplier.  Single-sourced: a2's
     # steel (a3 has two steel suppliers) and b1's unspecified input (from a3 alone).
     # Modularity: m = 8 edges; each cluster 3 internal, degree sum 8: 3/8 - (8/16)^2.
     assert got == [
         {
             "cluster": 1,
             "size": 3,
-            "leader": "a1",
+            "leader": "a3",
             "single_sourced": 1,
             "bridging_firms": 1,
             "bridges": "企业a3(2)",
@@ -105,7 +106,7 @@ def test_the_profile_of_each_cluster() -> None:
         {
             "cluster": 2,
             "size": 3,
-            "leader": "b1",
+            "leader": "b3",
             "single_sourced": 1,
             "bridging_firms": 0,
             "bridges": "",
@@ -121,27 +122,39 @@ def test_the_profile_of_each_cluster() -> None:
 
 def test_members_have_roles_and_scores() -> None:
     df = cluster_members(two_chains(), 1)
-    assert df[["id", "role", "role_zh", "leader_score", "external_links"]].to_dict("records") == [
+    # a3 buys from a1 and a2 (purchases 2), sells nothing inside (downstream 1), medium
+    # (size 2/3): 2 * 1 * (1 + 2/3).  a2 buys from a1 and sells to a3: downstream 0.5.
+    cols = ["id", "role", "role_zh", "leader_score", "suppliers", "buyers", "downstream"]
+    assert df[[*cols, "external_links"]].to_dict("records") == [
         {
-            "id": "a1",
+            "id": "a3",
             "role": "chain_leader",
             "role_zh": "链主",
-            "leader_score": 4.0,
+            "leader_score": 3.333333,
+            "suppliers": 2,
+            "buyers": 0,
+            "downstream": 1.0,
+            "external_links": 2,
+        },
+        {
+            "id": "a1",
+            "role": "key_supplier",
+            "role_zh": "核心供应商",
+            "leader_score": 0.0,
+            "suppliers": 0,
+            "buyers": 2,
+            "downstream": 0.0,
             "external_links": 0,
         },
         {
             "id": "a2",
-            "role": "intermediary",
-            "role_zh": "中间环节",
-            "leader_score": 3.0,
+            "role": "key_supplier",
+            "role_zh": "核心供应商",
+            "leader_score": 0.833333,
+            "suppliers": 1,
+            "buyers": 1,
+            "downstream": 0.5,
             "external_links": 0,
-        },
-        {
-            "id": "a3",
-            "role": "bridge",
-            "role_zh": "桥接企业",
-            "leader_score": 2.0,
-            "external_links": 2,
         },
     ]
 
@@ -198,11 +211,14 @@ def test_links_known_only_through_products_are_inferred_and_labelled() -> None:
     ]
     members = cluster_members(G, min_size=2)
     assert members[["id", "role"]].to_dict("records") == [
-        {"id": "m1", "role": "chain_leader"},
+        {"id": "m1", "role": "product_linked"},
         {"id": "m2", "role": "product_linked"},
-        {"id": "m3", "role": "chain_leader"},
+        {"id": "m3", "role": "product_linked"},
         {"id": "m4", "role": "product_linked"},
     ]
+    # Makers of the same product buy nothing from each other: no 链主, and it says why.
+    assert df["leader"].tolist() == ["", ""]
+    assert df["leader_basis"].tolist() == ["成员间无采购关系，无法认定链主"] * 2
     assert supply_clusters(G, inferred="none", min_size=2).empty
 
 
@@ -252,8 +268,8 @@ def test_filters_by_city_and_industry() -> None:
         },
     )
     zz = supply_clusters(G, city="郑州")
-    assert zz["leader"].tolist() == ["a1"] and zz["cities"].tolist() == ["郑州市 1; 地点不详 2"]
-    assert supply_clusters(G, industry="C36")["leader"].tolist() == ["b1"]
+    assert zz["leader"].tolist() == ["a3"] and zz["cities"].tolist() == ["郑州市 1; 地点不详 2"]
+    assert supply_clusters(G, industry="C36")["leader"].tolist() == ["b3"]
     with pytest.raises(QueryError, match="no city named"):
         supply_clusters(G, city="开封")
 
@@ -396,3 +412,213 @@ def test_real_clusters_are_labelled_by_a_city_only_where_it_holds_them(
     assert set(table["industry_scheme"]) <= {"GB/T 4754-2017"} | {
         s for s in table["industry_scheme"] if "Shenwan" in s
     }
+
+
+# --- the chain leader (链主): the lead downstream maker, never a mere supplier ---------
+
+
+#: Low resolution: a hand-made chain stays one cluster.
+ONE = {"resolution": 0.05}
+
+
+def chain(
+    *,
+    maker: dict[str, object] | None = None,
+    rival: dict[str, object] | None = None,
+    rival_suppliers: int = 0,
+    places: dict[str, str] | None = None,
+    scope: str | None = None,
+) -> EcosystemGraph:
+    """A big steelworks S sells to five parts makers p1..p5; the maker M buys from them
+    and from g (six suppliers).  Optionally a rival maker R buys from the first
+    ``rival_suppliers`` parts makers."""
+    parts = [f"p{k}" for k in range(1, 6)]
+    firms = [
+        {"id": "S", "name": "钢厂", "size": "large", "employees": 5000, "listed": True},
+        *({"id": p, "name": f"零件{p}", "size": "small"} for p in parts),
+        {"id": "g", "name": "玻璃", "size": "small"},
+        {"id": "M", "name": "整车厂", "size": "small", **(maker or {})},
+    ]
+    supplies = [("S", p) for p in parts] + [(p, "M") for p in parts] + [("g", "M")]
+    if rival is not None:
+        firms.append({"id": "R", "name": "另一整车厂", **rival})
+        supplies += [(p, "R") for p in parts[:rival_suppliers]]
+    nodes: dict[str, list[dict[str, object]]] = {"Enterprise": firms}
+    edges: dict[str, list] = {"SUPPLIES": supplies}
+    if places:
+        nodes["Region"] = [
+            {"id": "region:41", "name": "河南省", "code": "41", "level": "province"},
+            {"id": "region:4101", "name": "郑州市", "code": "4101"},
+        ]
+        edges["LOCATED_IN"] = [(f, r) for f, r in places.items()] + [("region:4101", "region:41")]
+    G = make_graph(nodes, edges)
+    if scope:
+        G.manifest["scope"] = scope
+    return G
+
+
+def test_the_maker_buying_from_six_leads_not_the_big_supplier_selling_to_five() -> None:
+    G = chain()
+    row = supply_clusters(G, **ONE).iloc[0]
+    # M: six suppliers plus S two steps upstream (tier 2, half), buys only (downstream
+    # 1), small (1/3): (6 + 0.5) * 1 * (1 + 1/3).  S only sells: never the leader.
+    assert (row["size"], row["leader"], row["leader_name"]) == (8, "M", "整车厂")
+    assert row["leader_score"] == pytest.approx((6 + 0.5) * 1 * (1 + 1 / 3))
+    assert row["key_suppliers"] == "钢厂; 玻璃; 零件p1"  # ties: by id
+    assert row["leader_basis"] == "从6家成员采购（二级供应商1家）；下游位置1.00；规模0.33"
+    members = cluster_members(G, 1, **ONE).set_index("id")
+    assert members.loc["M", "role_zh"] == "链主" and members.loc["S", "role_zh"] == "核心供应商"
+    assert members.loc["S", "role"] == "key_supplier" and members.loc["S", "leader_score"] == 0
+
+
+def test_a_pure_supplier_never_leads_while_any_member_buys() -> None:
+    # The steelworks is large, listed and sells to everyone; the only buyers are small.
+    G = make_graph(
+        {
+            "Enterprise": [
+                {"id": "S", "name": "S", "size": "large", "revenue": 1e7, "listed": True},
+                *({"id": b, "name": b, "size": "micro"} for b in ("a", "b", "c")),
+            ]
+        },
+        {"SUPPLIES": [("S", "a", {"weight": 9.0}), ("S", "b"), ("S", "c"), ("a", "b")]},
+    )
+    members = cluster_members(G, **ONE)
+    leader = members.loc[members["role"] == "chain_leader", "id"].tolist()
+    assert leader == ["b"]  # buys from S and a
+    assert supply_clusters(G, **ONE)["key_suppliers"].item() == "S; a"
+
+
+def test_size_breaks_a_tie_between_equal_makers() -> None:
+    # M and R each buy from the five parts makers; M also from g.  Equal purchases when
+    # R buys from all five and g is dropped from the comparison by size: make R large.
+    G = chain(maker={"size": "small"}, rival={"size": "large"}, rival_suppliers=5)
+    row = supply_clusters(G, **ONE).iloc[0]
+    # M: (6 + 0.5) * 4/3 = 8.67; R: (5 + 0.5) * 2 = 11: the larger leads.
+    assert (row["leader"], row["runner_up"]) == ("R", "M")
+    # Exactly equal purchases: size alone decides, whichever way round the ids are.
+    for big, small in (("large", "medium"), ("medium", "large")):
+        G = make_graph(
+            {
+                "Enterprise": [
+                    *({"id": s, "name": s, "size": "small"} for s in ("s1", "s2", "s3")),
+                    {"id": "x", "name": "x", "size": big},
+                    {"id": "y", "name": "y", "size": small},
+                ]
+            },
+            {"SUPPLIES": [(s, b) for s in ("s1", "s2", "s3") for b in ("x", "y")]},
+        )
+        expected = "x" if big == "large" else "y"
+        assert supply_clusters(G, **ONE)["leader"].item() == expected
+    # With no size at all, listed status and a national technology centre stand in.
+    G = make_graph(
+        {
+            "Enterprise": [
+                *({"id": s, "name": s} for s in ("s1", "s2", "s3")),
+                {"id": "x", "name": "x"},
+                {"id": "y", "name": "y", "listed": True},
+            ],
+            "Platform": [
+                {
+                    "id": "etc",
+                    "name": "技术中心",
+                    "kind": "enterprise_tech_center",
+                    "level": "national",
+                }
+            ],
+        },
+        {
+            "SUPPLIES": [(s, b) for s in ("s1", "s2", "s3") for b in ("x", "y")],
+            "OPERATES": [("y", "etc")],
+        },
+    )
+    members = cluster_members(G, **ONE).set_index("id")
+    assert members.loc["y", "role"] == "chain_leader" and members.loc["y", "size_score"] == 1.0
+
+
+def test_a_henan_maker_leads_a_henan_cluster_when_one_qualifies() -> None:
+    # M (six suppliers) is of another province; R, a Zhengzhou maker, buys from three.
+    places = {"R": "region:4101", "S": "region:4101", "p1": "region:4101"}
+    G = chain(rival={"size": "small"}, rival_suppliers=3, places=places, scope="henan")
+    row = supply_clusters(G, **ONE).iloc[0]
+    assert (row["leader"], row["leader_in_province"], row["leader_city"]) == ("R", True, "郑州市")
+    assert row["runner_up"] == "M"
+    # Without a scope there is no province to prefer: the bigger buyer leads.
+    unscoped = chain(rival={"size": "small"}, rival_suppliers=3, places=places)
+    assert supply_clusters(unscoped, **ONE)["leader"].item() == "M"
+    # When no Henan firm qualifies -- p1 buys from S but sells as much to M: a link of
+    # the chain, not its head -- the out-of-province maker leads and the table says so.
+    G = chain(places={"S": "region:4101", "p1": "region:4101"}, scope="henan")
+    row = supply_clusters(G, **ONE).iloc[0]
+    assert (row["leader"], row["leader_in_province"], row["leader_city"]) == ("M", False, "省外")
+    assert row["leader_basis"].endswith("；省外企业（省内无合格买方）")
+
+
+def _main_industry(row: pd.Series) -> str:
+    return str(row["industries"]).split(";")[0].rsplit(" ", 1)[0]
+
+
+def test_demo_leaders_are_downstream_makers_of_the_cluster(demo_graph: EcosystemGraph) -> None:
+    table = supply_clusters(demo_graph)
+    members = cluster_members(demo_graph)
+    leaders = members[members["role"] == "chain_leader"].set_index("cluster")
+    # Every cluster of the demo has buyers: every one has a leader who buys inside, is
+    # downstream, and is not among its key suppliers.
+    assert set(leaders.index) == set(table["cluster"])
+    assert (leaders["suppliers"] >= 1).all() and (leaders["downstream"] >= 0.5).all()
+    for row in table.itertuples(index=False):
+        assert row.leader_name not in row.key_suppliers.split("; ")
+        part = members[members["cluster"] == row.cluster]
+        assert leaders.loc[row.cluster, "suppliers"] == part["suppliers"].max() or (
+            leaders.loc[row.cluster, "leader_score"] == part["leader_score"].max()
+        )
+    # The food and the automotive clusters: the leader makes the cluster's main product
+    # (its industry is the cluster's main industry) and buys from at least four members.
+    for industry in ("食品制造业", "汽车制造业"):
+        rows = table[table.apply(_main_industry, axis=1) == industry]
+        assert len(rows), industry
+        for _, row in rows.iterrows():
+            leader = leaders.loc[row["cluster"]]
+            assert leader["industry"] == industry, (row["label"], leader["name"])
+            assert leader["suppliers"] >= 4 and leader["in_province"]
+
+
+@pytest.mark.realdata
+def test_real_leaders_buy_inside_and_the_bus_cluster_is_led_by_a_vehicle_maker(
+    henan: EcosystemGraph,
+) -> None:
+    table = supply_clusters(henan)
+    members = cluster_members(henan)
+    led = table[table["leader"] != ""]
+    assert len(led) >= 2
+    for row in led.itertuples(index=False):
+        leader = members[(members["cluster"] == row.cluster) & (members["id"] == row.leader)]
+        assert leader["suppliers"].item() >= 1, row.leader_name
+        if not row.leader_in_province:  # no Henan member is a downstream buyer
+            part = members[members["cluster"] == row.cluster]
+            downstream = (part["suppliers"] > 0) & (part["downstream"] > 0.5)
+            assert not (part["in_province"] & downstream).any(), row.leader_name
+    # A cluster without a leader is one whose members buy nothing from each other.
+    for row in table[table["leader"] == ""].itertuples(index=False):
+        assert (members.loc[members["cluster"] == row.cluster, "suppliers"] == 0).all()
+    yutong = members[members["id"] == "ent:stock:600066"]
+    if yutong.empty:
+        pytest.skip("宇通客车 is in no cluster of this build")
+    c = yutong["cluster"].item()
+    part = members[members["cluster"] == c]
+    row = table[table["cluster"] == c].iloc[0]
+    if len(part) < 3:
+        return
+    if (part["suppliers"] > 0).any():
+        leader = part[part["id"] == row["leader"]]
+        industries = henan.edges["IN_INDUSTRY"]
+        codes = set(industries.loc[industries["from_id"] == row["leader"], "to_id"])
+        names = set(henan.nodes["Industry"].loc[henan.nodes["Industry"]["id"].isin(codes), "name"])
+        assert leader["industry"].item() == "汽车制造业" or "汽车" in names, row["leader_name"]
+    else:
+        # What the data allows: the chain data records no SUPPLIES edge of 宇通客车 and of
+        # its cluster-mates (许昌远东传动轴, 郑煤机, 中光学), and in its product graph none
+        # of them makes an input (UPSTREAM_OF) of another's products: they are grouped by
+        # shared generic product names (配件, 材料).  Nobody in the cluster buys from
+        # anybody, so no 链主 can be named -- an empty leader with the reason, rather
+        # than a supplier or a guess.
+        assert row["leader"] == "" and row["leader_basis"] == "成员间无采购关系，无法认定链主"

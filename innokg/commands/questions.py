@@ -222,23 +222,17 @@ def clusters(
                 ) from None
         df = cluster_members(G, which, **options)
         screen = ["cluster", "id", "name", "role_zh", "role", "city", "industry", "size"]
-        screen += ["leader_score", "suppliers", "buyers", "external_links"]
+        screen += ["leader_score", "purchases", "downstream", "suppliers", "buyers"]
         title = f"Members of cluster {members}"
     else:
         df = supply_clusters(G, city=city, industry=industry, **options)
-        screen = ["cluster", "label", "size", "leader_name", "cities"]
+        screen = ["cluster", "label", "size", "leader_name", "key_suppliers", "cities"]
         share = df["in_province"] if "in_province" in df.columns else pd.Series(dtype=float)
         if share.notna().any() and (share < 1).any():  # a province's graph with its chains
             screen.append("in_province")
-        screen += [
-            "industries",
-            "single_sourced",
-            "bridging_firms",
-            "institutes",
-            "alliances",
-            "funds",
-        ]
-        screen += ["platforms", "modularity"]
+        screen += ["industries", "single_sourced", "institutes", "platforms"]
+        if "leader_name" in df.columns:  # a cluster with no purchases inside has no leader
+            df = df.assign(leader_name=df["leader_name"].replace("", "（无 none）"))
         title = "Supply-chain clusters"
     _synthetic_note(G)
     _show(df.head(limit) if limit else df, fmt, out, title, screen)
