@@ -23,6 +23,8 @@ Examples
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -30,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from innokg.graph.errors import Problem, ValidationError
+from innokg.graph.headers import suggest_column
 from innokg.graph.schema import (
     EDGE_ENDPOINT_COLUMNS,
     EDGE_TYPES,
@@ -40,17 +43,72 @@ from innokg.graph.schema import (
 )
 
 __all__ = [
+    "DEFECT_COLUMN",
     "PROVENANCE_COLUMNS",
+    "TableValidationError",
     "Tables",
     "empty_edge_table",
     "empty_node_table",
     "is_valid_uscc",
+    "order_problems",
     "pandas_dtype",
+    "problem_kind",
     "uscc_check_char",
     "validate_tables",
 ]
 
 PROVENANCE_COLUMNS = ("_file", "_row")
+
+#: Why a row could not be read as a row of its table (a reader's note: a CSV row with
+#: too many or too few cells); such a row is one problem, reported at its row.
+DEFECT_COLUMN = "_defect"
+
+#: Identifiers that name one thing: two rows of a label with the same value are the
+#: same thing, which entity resolution merges across sources and validation reports
+#: within one.
+UNIQUE_IDENTIFIERS: dict[str, tuple[str, ...]] = {"Enterprise": ("credit_code",)}
+
+_EXCEL_NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)$|^\d{6,}\.0*$")
+_QUOTED_RE = re.compile(r"'[^']*'")
+_DATE_RE = re.compile(
+    r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))(?:[ T]0?0:00(?::00)?)?$"
+)
+_AMOUNT_RE = re.compile(
+    r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万|亿)?\s*(元|人民币|美元|港元|港币|欧元|日元|英镑)?"
+    r"(?:人民币)?$"
+)
+_CURRENCY = {
+    "元": "CNY",
+    "人民币": "CNY",
+    "美元": "USD",
+    "港元": "HKD",
+    "港币": "HKD",
+    "欧元": "EUR",
+    "日元": "JPY",
+    "英镑": "GBP",
+}
+
+
+def parse_amount(text: str) -> tuple[float, str | None] | None:
+    """An amount such as ``500万元`` or ``1.2亿美元`` in units of 10,000, with its currency.
+
+    A bare number is taken to be in 10,000 already (the column's unit); ``元`` alone
+    is one yuan.  None when the text is not an amount.
+
+    >>> parse_amount("1.2亿元"), parse_amount("100万美元"), parse_amount("5,000,000元")
+    ((12000.0, 'CNY'), (100.0, 'USD'), (500.0, 'CNY'))
+    """
+    m = _AMOUNT_RE.match(unicodedata.normalize("NFKC", text).strip().replace(" ", ""))
+    if not m:
+        return None
+    value = float(m.group(1).replace(",", ""))
+    scale, unit = m.group(2), m.group(3)
+    if scale == "亿":
+        value *= 10_000
+    elif scale is None and unit is not None:
+        value /= 10_000
+    return round(value, 6), _CURRENCY.get(unit or "")
+
 
 _PANDAS_DTYPES = {
     "string": "string",
@@ -84,6 +142,67 @@ class Tables:
     rejects: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["file", "row", "column", "reason"])
     )
+    #: every problem found, in report order (file-level first, then node tables, then
+    #: edge tables, each by row); the rows of ``rejects`` are the rows they cost
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def rows_rejected(self) -> int:
+        """How many distinct rows ``rejects`` names (a row may have several problems)."""
+        rows = self.rejects.dropna(subset=["row"])
+        return len(rows.drop_duplicates(["file", "row"]))
+
+
+def problem_kind(problem: Problem) -> str:
+    """A problem without the row's own values, to count problems of a kind together.
+
+    >>> problem_kind(Problem("f", 3, "size", "'huge' is not allowed; use one of a, b"))
+    "size: '…' is not allowed; use one of a, b"
+    """
+    text = _QUOTED_RE.sub("'…'", problem.message)
+    text = re.sub(r"\brow \d+", "row …", text)
+    return f"{problem.column}: {text}" if problem.column else text
+
+
+def order_problems(
+    problems: list[Problem], file_kinds: dict[str, int] | None = None
+) -> list[Problem]:
+    """File-level problems first; then rows of node tables, then of edge tables, by file."""
+    kinds = file_kinds or {}
+
+    def key(p: Problem) -> tuple[int, int, str, int, str, str]:
+        rank = kinds.get(p.file, 0 if p.file.startswith("nodes/") else 1)
+        return (p.row is not None, rank, p.file, p.row or 0, p.column or "", p.message)
+
+    return sorted(problems, key=key)
+
+
+class TableValidationError(ValidationError):
+    """:class:`ValidationError` listing problems in report order, with a summary by kind."""
+
+    def __init__(self, problems: list[Problem], *, shown: int = 30) -> None:
+        super().__init__(problems, shown=shown)
+        self.problems = list(problems)  # already in report order
+        kinds = Counter(problem_kind(p) for p in self.problems)
+        lines = [f"{len(self.problems)} problem(s) in the input; nothing was written."]
+        if len(kinds) > 1 or len(self.problems) > shown:
+            lines.append("by kind:")
+            lines += [f"  {n:>8,}  {k}" for k, n in kinds.most_common(10)]
+            if len(kinds) > 10:
+                lines.append(f"  and {len(kinds) - 10:,} more kind(s)")
+            lines.append("problems:")
+        lines += [str(p) for p in self.problems[:shown]]
+        more = len(self.problems) - shown
+        if more > 0:
+            lines.append(
+                f"... and {more:,} more problem(s): `innokg validate SOURCES --all` lists "
+                "them all; --format csv --out problems.csv writes them to a file"
+            )
+        lines.append(
+            "Fix the cells named above, or build with --lenient to skip bad rows"
+            " (they are written to rejects.csv with the reason)."
+        )
+        Exception.__init__(self, "\n".join(lines))
 
 
 def empty_node_table(label: str) -> pd.DataFrame:
@@ -150,7 +269,7 @@ def _coerce(series: pd.Series, prop: Prop) -> tuple[pd.Series, pd.Series, str]:
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         num = series.astype("Float64")
     else:
-        text = series.astype("string").str.strip().str.replace(",", "", regex=False)
+        text = _nfkc(series).str.strip().str.replace(",", "", regex=False)
         num = pd.to_numeric(text.mask(blank), errors="coerce").astype("Float64")
     bad = (num.isna() & ~blank) | np.isinf(num.fillna(0).to_numpy(dtype=float))
     if prop.dtype in ("int", "year"):
@@ -159,6 +278,45 @@ def _coerce(series: pd.Series, prop: Prop) -> tuple[pd.Series, pd.Series, str]:
         whole = num.mask(bad | num.isna()).round()
         return whole.astype("Int64"), bad, "a whole number" if prop.dtype == "int" else "a year"
     return num, bad, "a number"
+
+
+def _split_amounts(df: pd.DataFrame) -> pd.DataFrame:
+    """``registered_capital`` written with units (500万元, 1.2亿美元): a number in 10,000
+    and, where ``capital_currency`` is empty, the currency."""
+    raw = df["registered_capital"]
+    if not (pd.api.types.is_string_dtype(raw.dtype) or raw.dtype == object):
+        return df
+    text = raw.astype("string").fillna("")
+    units = text.str.contains(r"[^0-9.,\s+-]", regex=True).fillna(False)
+    if not units.any():
+        return df
+    df = df.copy()
+    currency = (
+        df["capital_currency"].astype("string").fillna("")
+        if "capital_currency" in df.columns
+        else pd.Series("", index=df.index, dtype="string")
+    )
+    part = _nfkc(text[units]).str.replace(" ", "", regex=False).str.extract(_AMOUNT_RE)
+    ok = part[0].notna()
+    part = part[ok]
+    value = pd.to_numeric(part[0].str.replace(",", "", regex=False), errors="coerce")
+    value = value.where(part[1] != "亿", value * 10_000)
+    value = value.where(~(part[1].isna() & part[2].notna()), value / 10_000)
+    df.loc[part.index, "registered_capital"] = value.round(6).map(repr)
+    found = part[2].map(_CURRENCY)
+    empty = currency[part.index].str.strip().fillna("") == ""
+    fill = found.notna() & empty
+    currency[fill[fill].index] = found[fill]
+    df["capital_currency"] = currency
+    return df
+
+
+def _nfkc(series: pd.Series) -> pd.Series:
+    """Text with full-width digits, letters and signs made half-width (NFKC)."""
+    text = series.astype("string")
+    if text.str.isascii().fillna(True).all():
+        return text
+    return text.str.normalize("NFKC")
 
 
 def _describe(prop: Prop) -> str:
@@ -183,6 +341,12 @@ def _check_column(
     if prop.name not in df.columns:
         return pd.Series(pd.NA, index=df.index, dtype=pandas_dtype(prop))
     raw = df[prop.name]
+    if prop.check in ("uscc", "nbs_code", "date") and (
+        pd.api.types.is_string_dtype(raw.dtype) or raw.dtype == object
+    ):
+        raw = _nfkc(raw)
+        if prop.check == "uscc":
+            raw = raw.str.strip().str.upper()
     typed, bad, expected = _coerce(raw, prop)
     report(bad, lambda i: f"{raw[i]!r} is not {expected}")
     if prop.required:
@@ -207,6 +371,22 @@ def _check_column(
                 + _uscc_hint(str(typed[i]))
             ),
         )
+    if prop.check == "date":
+        parts = typed[present].str.extract(_DATE_RE)
+        iso = (
+            parts[0]
+            + "-"
+            + parts[1].fillna(parts[3]).str.zfill(2)
+            + "-"
+            + parts[2].fillna(parts[4]).str.zfill(2)
+        )
+        ok = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").notna()
+        wrong = pd.Series(False, index=typed.index)
+        wrong[ok.index[~ok.to_numpy(dtype=bool)]] = True
+        report(wrong, lambda i: f"{typed[i]!r} is not a date; write it as YYYY-MM-DD")
+        typed = typed.copy()
+        typed[ok.index[ok.to_numpy(dtype=bool)]] = iso[ok.to_numpy(dtype=bool)]
+        bad = bad | wrong
     if prop.check == "nbs_code":
         report(
             present & ~typed.str.match(_NBS_RE).fillna(False).astype(bool),
@@ -216,6 +396,11 @@ def _check_column(
 
 
 def _uscc_hint(code: str) -> str:
+    if _EXCEL_NUMBER_RE.match(code):
+        return (
+            "(it looks like a number Excel reformatted: store the column as text, "
+            "e.g. format it as Text before pasting, and export again)"
+        )
     if not _USCC_RE.match(code):
         return "(18 characters from 0-9 and A-Y without I, O, S, V, Z); check for a typo"
     expected = uscc_check_char(code[:17])
@@ -233,37 +418,78 @@ def _with_provenance(df: pd.DataFrame, default_file: str) -> pd.DataFrame:
 
 
 def _typed_table(
-    df: pd.DataFrame, props: tuple[Prop, ...], columns: list[str], problems: list[Problem]
+    df: pd.DataFrame,
+    props: tuple[Prop, ...],
+    columns: list[str],
+    problems: list[Problem],
+    knock_on: list[Problem],
+    name: str = "",
 ) -> tuple[pd.DataFrame, set[int]]:
+    """Type one table, recording problems; return it and the index of its bad rows.
+
+    A table without a required column is one file-level problem: none of its rows is
+    read (each is listed in ``knock_on``, for rejects.csv, not as a problem of its own).
+    """
     bad_rows: set[int] = set()
     file = str(df["_file"].iloc[0]) if len(df) else str(df.attrs.get("file", "?"))
-    known = set(columns) | set(PROVENANCE_COLUMNS)
-    for col in df.columns:
-        if col not in known:
-            problems.append(
-                Problem(
-                    file,
-                    None,
-                    str(col),
-                    "is not a property of the schema; "
-                    f"rename or remove it (known columns: {', '.join(columns)})",
-                )
+    known = set(columns) | set(PROVENANCE_COLUMNS) | {DEFECT_COLUMN}
+    unknown = [str(c) for c in df.columns if c not in known]
+    guesses = {c: suggest_column(c, name) for c in unknown}
+    for col in unknown:
+        guess = guesses[col]
+        hint = f"did you mean {guess!r}? " if guess and guess not in df.columns else ""
+        problems.append(
+            Problem(
+                file,
+                None,
+                col,
+                f"is not a property of the schema; {hint}"
+                f"rename or remove it (known columns: {', '.join(columns)})",
             )
-    for name in columns:
-        if name in EDGE_ENDPOINT_COLUMNS and name not in df.columns:
-            problems.append(Problem(file, None, name, "required column is missing"))
-    for p in props:
-        if p.required and p.name not in df.columns:
-            problems.append(Problem(file, None, p.name, "required column is missing"))
+        )
+    required = [c for c in columns if c in EDGE_ENDPOINT_COLUMNS]
+    required += [p.name for p in props if p.required]
+    missing = [c for c in required if c not in df.columns]
+    for col in missing:
+        like = [c for c, g in guesses.items() if g == col]
+        hint = f" (is {like[0]!r} meant to be it? rename it)" if like else ""
+        problems.append(
+            Problem(
+                file,
+                None,
+                col,
+                f"required column is missing; nothing is read from this table{hint}",
+            )
+        )
+    if missing:
+        why = (
+            f"rejected with its table: required column {missing[0]!r} is missing "
+            "(see the problem at the top)"
+        )
+        for f, r in zip(df["_file"].tolist(), df["_row"].tolist(), strict=True):
+            knock_on.append(Problem(str(f), int(r), None, why))
+        typed = empty_node_table(name) if name in NODE_LABELS else empty_edge_table(name)
+        typed = typed.reindex(index=df.index)
+        typed = typed[[c for c in columns if c in typed.columns]]
+        typed["_file"] = df["_file"]
+        typed["_row"] = df["_row"]
+        typed.attrs["withdrawn"] = True
+        return typed, set(df.index)
+    check = df
+    if DEFECT_COLUMN in df.columns:
+        defect = df[DEFECT_COLUMN].fillna("").astype(str)
+        for i in df.index[(defect != "").to_numpy()]:
+            problems.append(Problem(file, int(df.at[i, "_row"]), None, defect[i]))
+            bad_rows.add(i)
+        check = df[(defect == "").to_numpy()]
+    if "registered_capital" in check.columns:
+        check = _split_amounts(check)
     out = {}
-    for name in columns:
-        prop = next((p for p in props if p.name == name), None)
+    for col in columns:
+        prop = next((p for p in props if p.name == col), None)
         if prop is None:  # an endpoint column
-            out[name] = _check_column(
-                df, Prop(name, "string", "", "", required=True), problems, bad_rows
-            )
-        else:
-            out[name] = _check_column(df, prop, problems, bad_rows)
+            prop = Prop(col, "string", "", "", required=True)
+        out[col] = _check_column(check, prop, problems, bad_rows).reindex(df.index)
     typed = pd.DataFrame(out, index=df.index)
     typed["_file"] = df["_file"]
     typed["_row"] = df["_row"]
@@ -300,6 +526,14 @@ def validate_tables(
         Listing every problem found, when ``lenient`` is false.
     """
     problems: list[Problem] = []
+    knock_on: list[Problem] = []  # rows rejected because of a problem reported elsewhere
+    file_kinds: dict[str, int] = {}
+    for rank, raw in ((0, raw_nodes), (1, raw_edges)):
+        for name, df in raw.items():
+            file_kinds[str(df.attrs.get("file", name))] = rank
+            if "_file" in df.columns:
+                for f in pd.unique(df["_file"].astype(str)):
+                    file_kinds[f] = rank
 
     for kind, raw, known in (
         ("node label", raw_nodes, NODE_LABELS),
@@ -313,23 +547,26 @@ def validate_tables(
                 )
 
     nodes: dict[str, pd.DataFrame] = {}
+    withdrawn: set[str] = set()  # ids of tables not read (a required column is missing)
     for label, spec in NODE_LABELS.items():
         if label not in raw_nodes:
             nodes[label] = empty_node_table(label)
             continue
         df = _with_provenance(raw_nodes[label], f"nodes/{label}")
-        typed, bad = _typed_table(df, spec.props, node_columns(label), problems)
+        typed, bad = _typed_table(df, spec.props, node_columns(label), problems, knock_on, label)
+        if typed.attrs.get("withdrawn") and "id" in df.columns:
+            withdrawn |= set(df["id"].astype("string").str.strip().dropna())
+        if typed.attrs.get("withdrawn"):
+            nodes[label] = typed.iloc[0:0]
+            continue
         nodes[label] = typed.drop(index=list(bad)) if lenient else typed
 
     _check_duplicate_ids(nodes, problems, lenient=lenient)
+    _check_unique_identifiers(nodes, problems, lenient=lenient)
+    id_columns = [raw["id"] for raw in raw_nodes.values() if "id" in raw.columns]
     rejected_ids = (
-        set(
-            pd.concat([raw["id"] for raw in raw_nodes.values() if "id" in raw.columns])
-            .astype("string")
-            .str.strip()
-            .dropna()
-        )
-        if lenient and raw_nodes
+        set(pd.concat(id_columns).astype("string").str.strip().dropna())
+        if lenient and id_columns
         else set()
     )
 
@@ -340,9 +577,12 @@ def validate_tables(
     for etype, edge_spec in EDGE_TYPES.items():
         if etype in raw_edges:
             df = _with_provenance(raw_edges[etype], f"edges/{etype}")
-            typed_edges[etype] = _typed_table(df, edge_spec.props, edge_columns(etype), problems)
+            typed_edges[etype] = _typed_table(
+                df, edge_spec.props, edge_columns(etype), problems, knock_on, etype
+            )
     positions = _endpoint_positions(nodes, [t for t, _ in typed_edges.values()])
     node_code = np.repeat(np.arange(len(labels)), [len(df) for df in nodes.values()])
+    node_code = np.append(node_code, -1)  # a sentinel: no node table may have rows at all
 
     edges: dict[str, pd.DataFrame] = {}
     for etype, edge_spec in EDGE_TYPES.items():
@@ -354,12 +594,39 @@ def validate_tables(
         for col in EDGE_ENDPOINT_COLUMNS:
             missing = typed[col].notna().to_numpy(dtype=bool) & (pos[col] < 0)
             for i in typed.index[missing]:
+                end = str(typed.at[i, col])
+                bad.add(i)
+                if end in rejected_ids and end not in withdrawn:
+                    knock_on.append(
+                        Problem(
+                            str(typed.at[i, "_file"]),
+                            int(typed.at[i, "_row"]),
+                            col,
+                            _missing_endpoint(end, rejected_ids),
+                        )
+                    )
+                    continue
+                if end in withdrawn:
+                    knock_on.append(
+                        Problem(
+                            str(typed.at[i, "_file"]),
+                            int(typed.at[i, "_row"]),
+                            col,
+                            f"node {end!r} is in a table that was not read (see the problem "
+                            "at the top), so this edge is not either",
+                        )
+                    )
+                    continue
                 problems.append(
                     Problem(
                         str(typed.at[i, "_file"]),
                         int(typed.at[i, "_row"]),
                         col,
-                        _missing_endpoint(str(typed.at[i, col]), rejected_ids),
+                        _missing_endpoint(
+                            str(typed.at[i, col]),
+                            rejected_ids,
+                            place=etype == "LOCATED_IN" and col == "to_id",
+                        ),
                     )
                 )
                 bad.add(i)
@@ -378,19 +645,21 @@ def validate_tables(
                 )
             )
             bad.add(i)
-        _check_loops(etype, typed, pos["from_id"], pos["to_id"], len(node_code), problems, bad)
+        _check_loops(etype, typed, pos["from_id"], pos["to_id"], len(node_code) - 1, problems, bad)
         # A stable order from the endpoints' positions: deterministic and cheap to sort.
         typed = typed.iloc[np.lexsort((pos["to_id"], pos["from_id"]))]
         edges[etype] = _finish(typed.drop(index=list(bad)) if lenient else typed, sort=None)
 
+    problems = order_problems(problems, file_kinds)
     if problems and not lenient:
-        raise ValidationError(problems)
+        raise TableValidationError(problems)
 
     reject_frame = pd.DataFrame(
-        [(p.file, p.row, p.column, p.message) for p in sorted(problems, key=Problem.sort_key)],
+        [(p.file, p.row, p.column, p.message) for p in order_problems(problems + knock_on)],
         columns=["file", "row", "column", "reason"],
     )
-    return Tables(nodes=nodes, edges=edges, rejects=reject_frame)
+    reject_frame["row"] = reject_frame["row"].astype("Int64")
+    return Tables(nodes=nodes, edges=edges, rejects=reject_frame, problems=problems)
 
 
 def _endpoint_positions(
@@ -463,10 +732,56 @@ def _check_loops(
         )
 
 
-def _missing_endpoint(node_id: str, rejected_ids: set[str]) -> str:
+def _missing_endpoint(node_id: str, rejected_ids: set[str], *, place: bool = False) -> str:
     if node_id in rejected_ids:
         return f"node {node_id!r} was rejected (see its own row), so this edge is too"
+    if place and ":" not in node_id:
+        return (
+            f"place {node_id!r} matches no Region; write a Region's id (region:4101), "
+            "division code (4101) or name (郑州市), or remove the row"
+        )
     return f"no node with id {node_id!r}; add the node or correct the id"
+
+
+def _check_unique_identifiers(
+    nodes: dict[str, pd.DataFrame], problems: list[Problem], *, lenient: bool
+) -> None:
+    """Two rows with one credit code are one firm: report each repeat (dropped if lenient).
+
+    Rows of different sources that share one were merged before validation (see
+    :mod:`innokg.loaders.resolve`); what is left are repeats within one source.
+    """
+    for label, columns in UNIQUE_IDENTIFIERS.items():
+        df = nodes.get(label)
+        if df is None or "_file" not in df.columns or df.empty:
+            continue
+        for col in columns:
+            values = df[col].astype("string")
+            present = values.notna()
+            dup = present & values.duplicated(keep="first")
+            if not dup.any():
+                continue
+            first = df[present & ~values.duplicated(keep="first")]
+            where = {
+                v: (f, r, i)
+                for v, f, r, i in zip(
+                    values[first.index], first["_file"], first["_row"], first["id"], strict=True
+                )
+            }
+            for i in df.index[dup.to_numpy(dtype=bool)]:
+                f0, r0, id0 = where[values[i]]
+                problems.append(
+                    Problem(
+                        str(df.at[i, "_file"]),
+                        int(df.at[i, "_row"]),
+                        col,
+                        f"duplicate {col} {values[i]!r} (first at {f0}, row {r0}, id {id0}); "
+                        "one code is one organisation: keep one row, or list the other in a "
+                        "mapping file as the same",
+                    )
+                )
+            if lenient:
+                nodes[label] = df[~dup.to_numpy(dtype=bool)]
 
 
 def _check_duplicate_ids(

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -582,11 +583,13 @@ def _reason_kind(reason: str) -> str:
     """A reason without the row's own values, to count reasons together."""
     if reason.startswith("place "):
         return "place matches no Region"
-    if "'" in reason:
-        head = reason.split("'", 1)[0].strip()
-        tail = reason.rsplit("'", 1)[-1].strip(" ;:")
-        return (head + " … " + tail).strip(" …") or reason
-    return reason
+    # each quoted value ('甲', "x'y") stands for the row's own: replace it, keep the rest
+    generic = re.sub(
+        r"(column '[^']*')|'[^']*'|\"[^\"]*\"",
+        lambda m: m.group(1) or "'…'",
+        reason,
+    ).strip(" ;:")
+    return generic or reason
 
 
 def _move_to_rejected(

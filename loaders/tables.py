@@ -24,17 +24,35 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from innokg.graph.errors import SourceError
+from innokg.graph.headers import HEADER_ALIASES, canonical_header, header_key, suggest_column
 from innokg.loaders.base import SourceTables
 
-__all__ = ["decode_text", "looks_like_tables", "read_csv_table", "read_tables_source"]
+__all__ = [
+    "DEFECT_COLUMN",
+    "HEADER_ALIASES",
+    "canonical_header",
+    "decode_text",
+    "header_key",
+    "looks_like_tables",
+    "read_csv_table",
+    "read_tables_source",
+    "suggest_column",
+]
+
+#: A private column: why a row could not be read as a row of its table (validation
+#: reports it at the row; a lenient build rejects that row alone).
+DEFECT_COLUMN = "_defect"
 
 _MAX_CELL = 1_000_000  # characters; longer cells are refused (see docs/security.md)
+_MAX_FIELD = 64 * 1024 * 1024  # characters the CSV parser takes in one cell
 _MAX_COLUMNS = 1_000  # no label or type has more than a few dozen properties
 _MAX_UNZIPPED = 512 * 1024 * 1024  # bytes a workbook may unpack to
 _MAX_RATIO = 200  # compression ratio above which a workbook is treated as a zip bomb
@@ -85,7 +103,12 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
 
 
 def read_csv_table(path: Path, display: str) -> tuple[pd.DataFrame, str]:
-    """Read one CSV file as text cells with provenance columns; return it and its encoding."""
+    """Read one CSV file as text cells with provenance columns; return it and its encoding.
+
+    A row with more or fewer cells than the header is not a stop: it is kept with the
+    reason in a ``_defect`` column (its cells cut or padded to the header), so that
+    validation reports every such row at once and a lenient build rejects just it.
+    """
     text, encoding = decode_text(path.read_bytes(), display)
     if "\ufeff" in text:
         raise SourceError(
@@ -101,29 +124,117 @@ def read_csv_table(path: Path, display: str) -> tuple[pd.DataFrame, str]:
             f"{display}: the header has {first_line.count(',') + 1:,} columns (limit "
             f"{_MAX_COLUMNS:,}); this is not an innokg table"
         )
-    try:
-        # header=None: a row with more cells than the header is an error at its line, not a
-        # silent shift of every column (pandas would make the first column an index).
-        raw = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise SourceError(
-            f"{display}: not a well-formed CSV table ({str(exc).strip()}); check the quoting "
-            "and the number of cells on that line"
-        ) from None
-    header = [str(c).strip() for c in raw.iloc[0].fillna("")]
-    df = raw.iloc[1:].fillna("").reset_index(drop=True)
-    df.columns = header
+    records, lines = _parse_csv(text, display)
+    header = [c.strip() for c in records[0]]
+    width = len(header)
+    body: list[list[str]] = []
+    defects: list[str] = []
+    for cells, (start, end) in zip(records[1:], lines[1:], strict=True):
+        n = len(cells)
+        if n == width or n == 0 or not any(c.strip() for c in cells):
+            body.append(cells if n == width else [""] * width)
+            defects.append("")
+            continue
+        where = f"line {start}" if start == end else f"lines {start}-{end}"
+        if n > width:
+            extra = [c for c in cells[width:] if c.strip()]
+            what = f"has {n:,} cells but the header has {width}"
+            cells = cells[:width]
+            if not extra:
+                what += " (the extra cells are empty: a trailing comma?)"
+        else:
+            what = f"has {n} cell(s) but the header has {width}"
+            cells = cells + [""] * (width - n)
+        defects.append(f"not a well-formed CSV row ({where} {what}); check its quoting and commas")
+        body.append(cells)
+    df = (
+        pd.DataFrame(body, columns=header, dtype=str)
+        if body
+        else pd.DataFrame({c: pd.Series(dtype=str) for c in header})
+    )
     _check_cells(df, display)
+    if any(defects):
+        df[DEFECT_COLUMN] = defects
     df = _provenance(df, display, first_row=2)
     blank = (df[header] == "").all(axis=1) if header else pd.Series(False, index=df.index)
     return df[~blank].reset_index(drop=True), encoding
+
+
+def _parse_csv(text: str, display: str) -> tuple[list[list[str]], list[tuple[int, int]]]:
+    """Every record of a CSV text, with the lines each spans (a quoted cell may span more)."""
+    if csv.field_size_limit() < _MAX_FIELD:
+        csv.field_size_limit(_MAX_FIELD)  # longer cells are refused with a clear message
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    lines: list[tuple[int, int]] = []
+    start = 1
+    try:
+        for cells in reader:
+            records.append(cells)
+            lines.append((start, reader.line_num))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        why = f"{exc} at line {reader.line_num}: a quote is probably never closed"
+        try:  # pandas words the same failure as earlier versions of innokg reported it
+            pd.read_csv(io.StringIO(text), header=None, dtype=str, engine="c")
+        except (pd.errors.ParserError, ValueError) as pexc:
+            why = str(pexc).strip()
+        raise SourceError(
+            f"{display}: not a well-formed CSV table ({why}); check the quoting and the "
+            "number of cells on that line"
+        ) from None
+    if not records:
+        raise SourceError(f"{display}: the file is empty; give it a header row at least")
+    return records, lines
+
+
+#: Signs of text decoded with the wrong encoding before it reached innokg: U+FFFD
+#: replacement characters, GBK's 锟斤拷 / 烫烫烫 for them, UTF-8 read as Latin-1/cp1252.
+_MOJIBAKE_RE = re.compile(
+    "\ufffd|锟斤拷|烫烫烫|屯屯屯|[\u00c2\u00c3][\u0080-\u00bf]"
+    "|[\u00e4-\u00e9][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]{2}"
+)
+GARBLED_WARNING = (
+    "text holds U+FFFD replacement characters or mojibake (decoded with the wrong "
+    "encoding before it reached innokg); re-export these rows from the original"
+)
+
+
+def _garbled_rows(df: pd.DataFrame) -> pd.Series:
+    """True for rows where any text cell looks garbled."""
+    hit = pd.Series(False, index=df.index)
+    for col in df.columns:
+        if str(col).startswith("_") or not (
+            pd.api.types.is_string_dtype(df[col].dtype) or df[col].dtype == object
+        ):
+            continue
+        text = df[col].astype("string")
+        maybe = text.str.contains("[\ufffd\u00c2-\u00e9锟烫屯]", regex=True).fillna(False)
+        if maybe.any():
+            hit |= maybe & text.str.contains(_MOJIBAKE_RE).fillna(False)
+    return hit
+
+
+def _prepare(df: pd.DataFrame, name: str, display: str, source: SourceTables) -> pd.DataFrame:
+    """Canonical headers and garbled-text warnings for one table read."""
+    df, renamed = canonical_header(df, name, display)
+    if renamed:
+        shown = ", ".join(f"{a!r} as {b!r}" for a, b in renamed)
+        source.warnings.append(f"{display}: read the header {shown}")
+        source.ledger.fix("header renamed to the schema's column", len(renamed))
+    garbled = _garbled_rows(df)
+    if garbled.any():
+        rows = df.loc[garbled, "_row"].astype(int).tolist()
+        shown = ", ".join(str(r) for r in rows[:10]) + (
+            f" and {len(rows) - 10:,} more" if len(rows) > 10 else ""
+        )
+        source.warnings.append(f"{display}: row(s) {shown}: {GARBLED_WARNING}")
+        source.ledger.warn(
+            GARBLED_WARNING, len(rows), where=[f"{display}, row {r}" for r in rows[:3]]
+        )
+    return df
 
 
 def _check_cells(df: pd.DataFrame, display: str) -> None:
@@ -183,6 +294,7 @@ def _read_workbook(path: Path, source: SourceTables) -> None:
         body = [["" if v is None else str(v) for v in r] for r in rows[1:]]
         df = _provenance(pd.DataFrame(body, columns=header, dtype=str), display, first_row=2)
         df = df.loc[:, [c for c in df.columns if c != ""]]
+        df = _prepare(df, sheet.title, display, source)
         target = source.nodes if sheet.title in NODE_LABELS else source.edges
         if sheet.title not in NODE_LABELS and sheet.title not in EDGE_TYPES:
             source.unknown.append(display)
@@ -251,6 +363,7 @@ def read_tables_source(path: str | Path) -> SourceTables:
             else:
                 source.warnings.append(f"{display}: skipped (not .csv or .parquet)")
                 continue
+            df = _prepare(df, file.stem, display, source)
             if file.stem in target:
                 raise SourceError(
                     f"{display}: {file.stem} is given twice in {kind}/; keep one file"

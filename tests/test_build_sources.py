@@ -127,7 +127,7 @@ def test_a_place_nothing_matches_is_a_clean_error(tmp_path: Path) -> None:
     )
     code, text = run("build", f"tables:{src}", "--out", str(tmp_path / "g"))
     assert code == 1 and "Traceback" not in text
-    assert "edges/LOCATED_IN.csv, row 2, column 'to_id': no node with id '火星市'" in text
+    assert "edges/LOCATED_IN.csv, row 2, column 'to_id': place '火星市' matches no Region" in text
 
 
 def test_scope_and_mapping_options(tmp_path: Path) -> None:

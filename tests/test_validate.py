@@ -33,7 +33,10 @@ EXPECTED: dict[str, list[str]] = {
         "edges/SUPPLIES.csv, row 2, column 'to_id': no node with id 'ent:99'; add the node or "
         "correct the id"
     ],
-    "missing_required_column": ["nodes/Product.csv, column 'name': required column is missing"],
+    "missing_required_column": [
+        "nodes/Product.csv, column 'name': required column is missing; nothing is read from "
+        "this table"
+    ],
     "required_value_empty": ["nodes/Product.csv, row 2, column 'name': is required but empty"],
     "unknown_column": [
         "nodes/Product.csv, column 'colour': is not a property of the schema; rename or remove "
@@ -73,12 +76,13 @@ EXPECTED: dict[str, list[str]] = {
         "nodes/Enterprise.csv, row 3, column 'employees': '很多' is not a whole number"
     ],
     "year_out_of_range": ["nodes/Enterprise.csv, row 3, column 'since': 3005 is above 2100"],
+    # node tables before edge tables (issue 15: edge rows buried node rows)
     "many_problems": [
-        "edges/SUPPLIES.csv, row 2, column 'to_id': no node with id 'ent:99'; add the node or "
-        "correct the id",
         "nodes/Enterprise.csv, row 3, column 'employees': '很多' is not a whole number",
         "nodes/Enterprise.csv, row 3, column 'size': 'huge' is not allowed; use one of large, "
         "medium, small, micro",
+        "edges/SUPPLIES.csv, row 2, column 'to_id': no node with id 'ent:99'; add the node or "
+        "correct the id",
     ],
 }
 
@@ -169,5 +173,6 @@ def test_an_edge_table_without_an_endpoint_column_is_refused() -> None:
     with pytest.raises(ValidationError) as info:
         validate_tables(nodes, edges)
     assert [str(p) for p in info.value.problems] == [
-        "edges/SUPPLIES, column 'to_id': required column is missing"
+        "edges/SUPPLIES, column 'to_id': required column is missing; nothing is read from "
+        "this table"
     ]

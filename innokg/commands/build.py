@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import click
 
-from innokg.graph.errors import PackageError
+from innokg.graph.errors import PackageError, Problem
 from innokg.graph.package import read_manifest
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
-from innokg.graph.validate import validate_tables
-from innokg.pipeline import build_demo, build_from_sources, combine_sources, load_sources
+from innokg.graph.validate import problem_kind, validate_tables
+from innokg.pipeline import (
+    build_demo,
+    build_from_sources,
+    load_report,
+    load_sources,
+    merge_sources,
+)
 from innokg.progress import StepProgress
 
 __all__ = ["COMMANDS"]
@@ -162,6 +171,12 @@ def _load_report_lines(report: dict[str, Any]) -> list[str]:
     "that override entity resolution.",
 )
 @click.option("--no-database", is_flag=True, help="Skip the embedded Cypher database.")
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Write the package even when a source yields no usable row (by default that "
+    "stops the build, lenient or not).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def build(
     sources: tuple[str, ...],
@@ -170,6 +185,7 @@ def build(
     scope: str | None,
     mapping: Path | None,
     no_database: bool,
+    allow_empty: bool,
     quiet: bool,
 ) -> None:
     """Build a graph package from SOURCES, each written KIND:PATH or PATH.
@@ -195,6 +211,7 @@ def build(
             report=progress,
             scope=scope,
             mapping=mapping,
+            allow_empty=allow_empty,
         )
     if quiet:
         return
@@ -204,9 +221,18 @@ def build(
     if result.load_report:
         click.echo("\n".join(_load_report_lines(result.load_report)))
         click.echo(f"(the whole report: {out}/load_report.json; merged pairs: {out}/merges.csv)")
-    rejects = m["counts"].get("rejects", 0)
-    if rejects:
-        click.echo(f"{rejects} row(s) rejected; reasons in {out}/rejects.csv")
+    lines = m["counts"].get("rejects", 0)
+    if lines:
+        rows = _rows_rejected(result.load_report)
+        more = f" ({lines:,} reason line(s))" if lines != rows else ""
+        click.echo(f"{rows:,} row(s) rejected{more}; reasons in {out}/rejects.csv")
+
+
+def _rows_rejected(report: dict[str, Any] | None) -> int:
+    """Input rows rejected, as the load report counts them (one row, however many reasons)."""
+    if not report:
+        return 0
+    return sum(src.get("outcomes", {}).get("rejected", 0) for src in report.get("sources", []))
 
 
 @click.command()
@@ -248,6 +274,53 @@ def info(package: Path, as_json: bool) -> None:
         click.echo("\n".join(_load_report_lines(report)))
 
 
+_SHOWN = 30
+
+
+def _problem_rows(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [
+        {
+            "file": p.file,
+            "row": p.row,
+            "column": p.column,
+            "kind": problem_kind(p),
+            "message": p.message,
+        }
+        for p in problems
+    ]
+
+
+def _problem_text(problems: list[Problem], rejected: int, show_all: bool) -> list[str]:
+    """Summary by kind, then file-level problems, then rows grouped by file."""
+    kinds = Counter(problem_kind(p) for p in problems)
+    lines = [
+        f"{len(problems):,} problem(s) in the input; a --lenient build would reject "
+        f"{rejected:,} row(s)",
+        "by kind:",
+        *[f"  {n:>8,}  {k}" for k, n in kinds.most_common()],
+    ]
+    shown = problems if show_all else problems[:_SHOWN]
+    file_level = [p for p in shown if p.row is None]
+    if file_level:
+        lines.append("file-level problems (fix these first: they stop whole tables):")
+        lines += [f"  {p}" for p in file_level]
+    current = None
+    for p in shown:
+        if p.row is None:
+            continue
+        if p.file != current:
+            current = p.file
+            lines.append(f"{p.file}:")
+        where = f"row {p.row}" + (f", column '{p.column}'" if p.column else "")
+        lines.append(f"  {where}: {p.message}")
+    if len(shown) < len(problems):
+        lines.append(
+            f"... and {len(problems) - len(shown):,} more problem(s): --all shows them all; "
+            "--format csv --out problems.csv writes them to a file"
+        )
+    return lines
+
+
 @click.command()
 @click.argument("sources", nargs=-1)
 @click.option(
@@ -257,11 +330,35 @@ def info(package: Path, as_json: bool) -> None:
     help="Also validate an RDF file or a graph package with the SHACL shapes "
     "generated from the schema (pySHACL); exits 1 on violations.",
 )
+@click.option("--all", "show_all", is_flag=True, help="List every problem, not the first 30.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="How to list the problems (csv and json list them all).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the list of problems to this file instead of the terminal.",
+)
 @click.pass_context
-def validate(ctx: click.Context, sources: tuple[str, ...], shacl: Path | None) -> None:
+def validate(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    shacl: Path | None,
+    show_all: bool,
+    fmt: str,
+    out: Path | None,
+) -> None:
     """Check SOURCES against the schema without building anything.
 
-    Lists every problem with file, row and column; exits 1 when there are any.
+    Lists the problems with file, row and column, a summary by kind first, problems
+    that stop a whole table next, then rows grouped by file; counts rows as
+    ``innokg build --lenient`` would reject them. Exits 1 when there are any.
     """
     if shacl is not None:
         from innokg.commands.rdf import shacl_check
@@ -272,16 +369,57 @@ def validate(ctx: click.Context, sources: tuple[str, ...], shacl: Path | None) -
     if not sources:
         raise click.UsageError("give SOURCES to check, or --shacl FILE_OR_PACKAGE")
     loaded = load_sources(list(sources))
-    raw_nodes, raw_edges = combine_sources(loaded)
-    tables = validate_tables(raw_nodes, raw_edges)
-    n = sum(len(t) for t in tables.nodes.values())
-    e = sum(len(t) for t in tables.edges.values())
+    merged = merge_sources(loaded)
+    tables = validate_tables(merged.nodes, merged.edges, lenient=True)
+    problems = tables.problems
+    report = load_report(loaded, merged, tables, tables.rejects)
+    rejected = _rows_rejected(report)
     for src in loaded:
         for w in src.warnings:
-            click.echo(f"warning: {src.path}: {w}")
+            click.echo(f"warning: {src.path}: {w}", err=fmt != "text" and out is None)
+    if fmt == "text":
+        text = (
+            "\n".join(_problem_text(problems, rejected, show_all or out is not None)) + "\n"
+            if problems
+            else ""
+        )
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(
+            buf, ["file", "row", "column", "kind", "message"], lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(_problem_rows(problems))
+        text = buf.getvalue()
+    else:
+        text = (
+            json.dumps(
+                {
+                    "problems": len(problems),
+                    "rows_rejected_if_lenient": rejected,
+                    "by_kind": dict(Counter(problem_kind(p) for p in problems).most_common()),
+                    "list": _problem_rows(problems),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
+    if out is not None:
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
+        click.echo(f"{len(problems):,} problem(s) written to {out}")
+    elif text:
+        click.echo(text, nl=False)
+    if problems:
+        ctx.exit(1)
+    n = sum(len(t) for t in tables.nodes.values())
+    e = sum(len(t) for t in tables.edges.values())
     click.echo(
         f"valid: {n:,} nodes and {e:,} edges "
-        f"({len(NODE_LABELS)} labels and {len(EDGE_TYPES)} edge types known)"
+        f"({len(NODE_LABELS)} labels and {len(EDGE_TYPES)} edge types known)",
+        err=fmt != "text" and out is None,
     )
 
 
