@@ -83,6 +83,7 @@ from innokg.queries.indicators import latest_year, policy_indicators, policy_mea
 __all__ = [
     "CORE_COLUMNS",
     "GAP_KINDS",
+    "MIN_RELATEDNESS",
     "NOT_MEASURABLE",
     "ORG_EDGES",
     "brokers",
@@ -1312,6 +1313,11 @@ def brokers(
     )
 
 
+#: The least relatedness (chain + industry overlap / 2) that makes an unlinked pair of
+#: clusters a gap.
+MIN_RELATEDNESS = 0.05
+
+
 def unspanned_cluster_pairs(
     G: EcosystemGraph,
     *,
@@ -1322,11 +1328,14 @@ def unspanned_cluster_pairs(
 ) -> pd.DataFrame:
     """Pairs of supply clusters with a reason to work together that nobody links.
 
-    The reason is their affinity: ``chain`` = the products of one are inputs
-    (UPSTREAM_OF) of the other's, sum over product pairs of the shares of members
-    making them, both directions; ``industry`` = the overlap of their industry mixes
-    (sum over industries of the product of member shares).  A pair is unspanned when
-    no organisation touches both (see :func:`brokers`).
+    The reason is their relatedness, ``chain + industry_overlap / 2``: ``chain`` = the
+    products of one are inputs (UPSTREAM_OF) of the other's, sum over product pairs of
+    the shares of members making them, both directions; ``industry_overlap`` = the
+    overlap of their industry mixes (sum over industries of the product of member
+    shares).  Only pairs related at least :data:`MIN_RELATEDNESS` are gaps (0.05: e.g.
+    a third of each cluster's members in one shared industry, or one in twenty product
+    links); below it the pair has too little in common for a link to matter.  A pair is
+    unspanned when no organisation touches both (see :func:`brokers`).
 
     Parameters
     ----------
@@ -1343,9 +1352,8 @@ def unspanned_cluster_pairs(
     pandas.DataFrame
         One row per unspanned pair with positive affinity; the core columns (see the
         module) with ``entity`` = ``cluster:A|cluster:B``, ``name`` = their labels and
-        ``severity`` = ``(chain + industry_overlap / 2) * sqrt(size_a * size_b)`` (the
-        affinity times the clusters' geometric mean size: bigger clusters kept apart
-        weigh more), then ``cluster_a``, ``cluster_b``,
+        ``severity`` = the relatedness ``chain + industry_overlap / 2`` (pairs ranked by
+        it), then ``cluster_a``, ``cluster_b``,
         ``size_a``, ``size_b`` (int), ``chain`` and ``industry_overlap`` (float).
 
     Examples
@@ -1359,7 +1367,7 @@ def unspanned_cluster_pairs(
     ...      "UPSTREAM_OF": [("steel", "car")]},
     ... )
     >>> unspanned_cluster_pairs(G)[["entity", "severity"]].to_dict("records")
-    [{'entity': 'cluster:1|cluster:2', 'severity': 0.3333}]
+    [{'entity': 'cluster:1|cluster:2', 'severity': 0.1111}]
     """
     A = arrays(G)
     labels_c = cluster_labels(G, year=year, **(clusters or {}))
@@ -1388,7 +1396,8 @@ def unspanned_cluster_pairs(
     aff = aff.groupby(["a", "b"], as_index=False)[["chain", "ind"]].sum()
     spanned = _spanning(T)[["a", "b"]].drop_duplicates()
     aff = aff.merge(spanned.assign(spanned=True), on=["a", "b"], how="left")
-    aff = aff[aff["spanned"].isna() & ((aff["chain"] > 0) | (aff["ind"] > 0))]
+    # related enough to be worth linking: a pair with (almost) nothing in common is no gap
+    aff = aff[aff["spanned"].isna() & (aff["chain"] + aff["ind"] / 2 >= MIN_RELATEDNESS)]
     if city is not None or industry is not None:
         ok = np.unique(labels_c[(labels_c >= 0) & _filtered(G, A, city, industry)])
         aff = aff[aff["a"].isin(ok) | aff["b"].isin(ok)]
@@ -1400,8 +1409,7 @@ def unspanned_cluster_pairs(
     pb = table["products"].reindex(b).astype(str).to_numpy(object)
     size_a = table["size"].reindex(a).to_numpy(float)
     size_b = table["size"].reindex(b).to_numpy(float)
-    affinity = (aff["chain"] + aff["ind"] / 2).to_numpy(float)
-    sev = (affinity * np.sqrt(size_a * size_b)).round(4)
+    sev = (aff["chain"] + aff["ind"] / 2).to_numpy(float).round(4)
     return _table(
         "unspanned_pair",
         {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import networkx as nx
@@ -318,7 +319,7 @@ def test_related_clusters_that_no_one_links() -> None:
             "entity": "cluster:1|cluster:2",
             "chain": round(1 / 9, 6),
             "industry_overlap": 0.0,
-            "severity": round(1 / 3, 4),
+            "severity": round(1 / 9, 4),  # the relatedness, chain + overlap / 2
         }
     ]
 
@@ -326,13 +327,41 @@ def test_related_clusters_that_no_one_links() -> None:
 def test_all_kinds_stack_in_the_core_columns(demo_graph: EcosystemGraph) -> None:
     df = collaboration_gaps(demo_graph, limit=5)
     assert list(df.columns) == list(CORE_COLUMNS)
-    assert set(df["gap"]) == set(GAP_KINDS)
+    # the demo's clusters that no one links have (almost) nothing in common: no pair gap
+    assert set(df["gap"]) == set(GAP_KINDS) - {"unspanned_pair"}
     assert (df.groupby("gap").size() <= 5).all()
     for _, part in df.groupby("gap"):  # notes (not measurable) first, then by severity
         assert part["measurable"].is_monotonic_increasing
         assert part.loc[part["measurable"], "severity"].is_monotonic_decreasing
     zz = collaboration_gaps(demo_graph, kinds=["no_research_partner"], city="郑州")
     assert set(zz["city"]) == {"郑州市"}
+
+
+def test_unrelated_cluster_pairs_are_not_gaps(demo_graph: EcosystemGraph) -> None:
+    from innokg.queries.gaps import MIN_RELATEDNESS, unspanned_cluster_pairs
+
+    def chains(n: int) -> EcosystemGraph:
+        a = [f"a{i}" for i in range(n)]
+        b = [f"b{i}" for i in range(n)]
+        return make_graph(
+            {
+                "Enterprise": [{"id": i, "name": i} for i in a + b],
+                "Product": [{"id": "steel", "name": "钢材"}, {"id": "car", "name": "汽车"}],
+            },
+            {
+                "SUPPLIES": [*itertools.pairwise(a), *itertools.pairwise(b)],
+                "PRODUCES": [("a0", "steel"), ("b0", "car")],
+                "UPSTREAM_OF": [("steel", "car")],
+            },
+        )
+
+    # one product link between chains of 3: 1/3 x 1/3 = 0.11, a gap; of 5: 0.04, none
+    assert unspanned_cluster_pairs(chains(3))["severity"].tolist() == [0.1111]
+    assert unspanned_cluster_pairs(chains(5)).empty
+    pairs = unspanned_cluster_pairs(demo_graph)
+    related = pairs["chain"] + pairs["industry_overlap"] / 2
+    assert (related >= MIN_RELATEDNESS).all()
+    assert (pairs["severity"] == related.round(4)).all()
 
 
 def test_unknown_kind_is_refused() -> None:
