@@ -328,7 +328,8 @@ def address_resolution(package: Path, scale: int) -> dict[str, Any]:
     resolver = AddressResolver.henan()
     texts = build(50_000, 2016)
     seconds, found = _timed(lambda: resolver.resolve_many(texts))
-    return {"seconds": seconds, "addresses": len(texts), "resolved": float(found["id"].notna().mean())}
+    resolved = float(found["id"].notna().mean())
+    return {"seconds": seconds, "addresses": len(texts), "resolved": resolved}
 
 
 def henan_build(package: Path, scale: int) -> dict[str, Any]:
