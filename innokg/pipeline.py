@@ -754,10 +754,10 @@ def build_from_tables(
     def extra(tmp: Path) -> dict[str, Any]:
         merged.merges.reindex(columns=MERGE_COLUMNS).to_csv(tmp / MERGES_FILE, index=False)
         merged.conflicts.reindex(columns=CONFLICT_COLUMNS).to_csv(tmp / CONFLICTS_FILE, index=False)
-        if len(merged.kept_apart):
-            merged.kept_apart.reindex(columns=KEPT_APART_COLUMNS).to_csv(
-                tmp / "kept_apart.csv", index=False
-            )
+        # written when empty too (a header only), as the docs list it beside the others
+        merged.kept_apart.reindex(columns=KEPT_APART_COLUMNS).to_csv(
+            tmp / "kept_apart.csv", index=False
+        )
         load["timings"] = dict(timings)
         (tmp / LOAD_REPORT).write_text(
             json.dumps(load, ensure_ascii=False, indent=2, default=_json_default) + "\n",

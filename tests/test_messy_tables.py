@@ -294,3 +294,15 @@ def test_excel_floats_and_full_width_values(tmp_path: Path) -> None:
         ["e2", C2, 1978, 12],
         ["e3", C3, 1990, 3],
     ]
+
+
+def test_every_report_file_is_written_even_when_empty(tmp_path: Path) -> None:
+    from innokg.loaders.resolve import KEPT_APART_COLUMNS
+    from innokg.pipeline import build_from_sources
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "tables"
+    build_from_sources([f"tables:{examples}"], tmp_path / "g", database=False)
+    for name in ("merges.csv", "conflicts.csv", "kept_apart.csv"):
+        assert (tmp_path / "g" / name).is_file(), name
+    header = (tmp_path / "g" / "kept_apart.csv").read_text(encoding="utf-8").strip()
+    assert header == ",".join(KEPT_APART_COLUMNS)
