@@ -32,16 +32,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from innokg.graph.errors import SourceError
 
 __all__ = [
     "OUTCOMES",
     "REJECT_COLUMNS",
     "Ledger",
     "SourceTables",
+    "start_table_source",
 ]
 
 #: What can become of an input row, in the order the load report lists them.
@@ -175,3 +179,38 @@ class SourceTables:
     ledger: Ledger = field(default_factory=Ledger)
     #: facts about the source for the load report (scope, settings, inferred counts)
     notes: dict[str, Any] = field(default_factory=dict)
+
+
+def start_table_source(
+    kind: str,
+    path: Path,
+    df: pd.DataFrame,
+    encoding: str,
+    *,
+    required: tuple[str, ...],
+    header: str,
+    notes: dict[str, Any] | None = None,
+) -> SourceTables:
+    """The :class:`SourceTables` of a one-table source, its ledger opened.
+
+    Checks that ``df`` (read from ``path`` with provenance columns, the header being
+    row 1) has the ``required`` columns, naming ``header`` (the published header) when
+    it does not, notes a GB18030 file, and opens the ledger on every row.
+
+    Raises
+    ------
+    SourceError
+        When a required column is missing.
+    """
+    file = path.name
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise SourceError(
+            f"{file}: column(s) {', '.join(missing)} missing; the header must be {header}"
+        )
+    source = SourceTables(kind=kind, path=str(path), notes=dict(notes or {}))
+    if encoding == "gb18030":
+        source.warnings.append(f"{file}: read as GB18030")
+    source.ledger.open(file, len(df), first_row=2)
+    source.rows_read = len(df)
+    return source

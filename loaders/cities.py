@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from innokg.graph.errors import SourceError
-from innokg.loaders.base import SourceTables
+from innokg.loaders.base import SourceTables, start_table_source
 from innokg.loaders.regions import HENAN, REGION_PREFIX, SCOPES, normalise_code
 from innokg.loaders.tables import read_csv_table
 
@@ -93,18 +93,16 @@ def read_cities_source(path: str | Path, *, scope: str = "all") -> SourceTables:
         raise SourceError(f"{path}: no such file (a cities source is one CSV file)")
     file = path.name
     df, encoding = read_csv_table(path, file)
-    missing = [c for c in _REQUIRED if c not in df.columns]
-    if missing:
-        raise SourceError(
-            f"{file}: column(s) {', '.join(missing)} missing; the header must name "
-            "cityId,cityName_CN,cityName_EN,Lon,Lat,Regis_pop,Res_pop,GDP,...,Patent"
-        )
-    source = SourceTables(kind="cities", path=str(path), notes={"scope": scope, **FIGURE_YEARS})
-    if encoding == "gb18030":
-        source.warnings.append(f"{file}: read as GB18030")
+    source = start_table_source(
+        "cities",
+        path,
+        df,
+        encoding,
+        required=_REQUIRED,
+        header="cityId,cityName_CN,cityName_EN,Lon,Lat,Regis_pop,Res_pop,GDP,...,Patent",
+        notes={"scope": scope, **FIGURE_YEARS},
+    )
     ledger = source.ledger
-    ledger.open(file, len(df), first_row=2)
-    source.rows_read = len(df)
 
     code = df["cityId"].str.strip().map(lambda c: normalise_code(c) or "")
     ok = pd.Series(True, index=df.index)

@@ -43,7 +43,7 @@ from pathlib import Path
 import pandas as pd
 
 from innokg.graph.errors import SourceError
-from innokg.loaders.base import Ledger, SourceTables
+from innokg.loaders.base import Ledger, SourceTables, start_table_source
 from innokg.loaders.reference import china_provinces, henan_listed_cities
 from innokg.loaders.regions import HENAN, REGION_PREFIX, SCOPES, RegionResolver, short_name
 from innokg.loaders.tables import read_csv_table
@@ -114,18 +114,16 @@ def read_listed_source(
         raise SourceError(f"{path}: no such file (a listed source is one CSV file)")
     file = path.name
     df, encoding = read_csv_table(path, file)
-    missing = [c for c in _REQUIRED if c not in df.columns]
-    if missing:
-        raise SourceError(
-            f"{file}: column(s) {', '.join(missing)} missing; a listing table's header is "
-            "ts_code,symbol,name,area,industry,list_date"
-        )
-    source = SourceTables(kind="listed", path=str(path), notes={"scope": scope})
-    if encoding == "gb18030":
-        source.warnings.append(f"{file}: read as GB18030")
+    source = start_table_source(
+        "listed",
+        path,
+        df,
+        encoding,
+        required=_REQUIRED,
+        header="ts_code,symbol,name,area,industry,list_date",
+        notes={"scope": scope},
+    )
     ledger = source.ledger
-    ledger.open(file, len(df), first_row=2)
-    source.rows_read = len(df)
 
     ts = df["ts_code"].str.strip().str.upper()
     m = ts.str.extract(_TS_RE)

@@ -55,7 +55,7 @@ import pandas as pd
 
 from innokg.graph.errors import SourceError
 from innokg.loaders.address import AddressResolver
-from innokg.loaders.base import Ledger, SourceTables
+from innokg.loaders.base import Ledger, SourceTables, start_table_source
 from innokg.loaders.regions import HENAN, REGION_PREFIX, SCOPES, RegionResolver, short_name
 from innokg.loaders.tables import read_csv_table
 
@@ -166,18 +166,16 @@ def read_techcentres_source(path: str | Path, *, scope: str = "all") -> SourceTa
         raise SourceError(f"{path}: no such file (a techcentres source is one .xlsx or .csv)")
     file = path.name
     df, encoding = _read(path)
-    missing = [c for c in _REQUIRED if c not in df.columns]
-    if missing:
-        raise SourceError(
-            f"{file}: column(s) {', '.join(missing)} missing; the NDRC list's header is "
-            "序号,企业技术中心名称,公司,年份,发布机构,级别,类别信息,类型信息,产业,省份,地址"
-        )
-    source = SourceTables(kind="techcentres", path=str(path), notes={"scope": scope})
-    if encoding == "gb18030":
-        source.warnings.append(f"{file}: read as GB18030")
+    source = start_table_source(
+        "techcentres",
+        path,
+        df,
+        encoding,
+        required=_REQUIRED,
+        header="序号,企业技术中心名称,公司,年份,发布机构,级别,类别信息,类型信息,产业,省份,地址",
+        notes={"scope": scope},
+    )
     ledger = source.ledger
-    ledger.open(file, len(df), first_row=2)
-    source.rows_read = len(df)
     for col in ("年份", "级别", "类型信息", "省份", "地址"):
         if col not in df.columns:
             df[col] = ""
