@@ -124,8 +124,8 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "by_city": ("分城市进展", "Progress by city"),
     "city_resources": (
-        "各市创新资源（数据所见）",
-        "Each city's innovation resources (as the data shows)",
+        "各市创新资源（图中数据，政策未设目标）",
+        "Each city's innovation resources (from the graph; the policy sets no target)",
     ),
     "by_city_intro": (
         "比例类目标各市相同；数量类目标按各市大中型工业企业占全省的比例分摊（“按比例”）。",
@@ -715,15 +715,26 @@ def _headline_findings(targeted: pd.DataFrame, lang: Lang, findings: list[str]) 
 
 
 def _by_city(s: _Scope, findings: list[str]) -> Section:
-    section = _by_city_targets(s, findings)
-    table = _city_resources(s)
+    # every city indicator the section uses, computed once
+    keys = list(dict.fromkeys([*_CITY_INDICATORS, *_MAP_INDICATORS]))
+    ind = policy_indicators(s.G, by="city", year=s.year, indicators=keys)
+    section = _by_city_targets(s, findings, ind[ind["indicator"].isin(_CITY_INDICATORS)])
+    measured = _measured(ind)
+    resources = measured[measured["indicator"].isin(list(_CITY_RESOURCES))]
+    table = _city_resources(s, resources)
     if table is not None:
         section.tables.append(table)
-        finding = _centres_finding(table.df, s.lang)
+        finding = _centres_finding(s, resources)
         if finding:
             findings.append(finding)
-    _city_map(s, section)
+    _city_map(s, section, measured)
     return section
+
+
+def _measured(ind: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an indicator table that carry a measured value."""
+    ok = ind["measurable"].fillna(False).astype(bool) if "measurable" in ind.columns else True
+    return ind[ok & ind["value"].notna()]
 
 
 #: The city measures a map may show, most relevant first (the policy's headline
@@ -731,16 +742,12 @@ def _by_city(s: _Scope, findings: list[str]) -> Section:
 _MAP_INDICATORS = ("platform_coverage", "national_tech_centres", *_CITY_RESOURCES)
 
 
-def _city_map(s: _Scope, section: Section) -> None:
-    """Put a map of the most relevant measurable city indicator first in the section,
-    with a sentence saying what it shows and where its values are (for Markdown)."""
+def _city_map(s: _Scope, section: Section, ind: pd.DataFrame) -> None:
+    """Put a map of the most relevant measurable city indicator (of the measured rows
+    ``ind``) first in the section, with a sentence saying what it shows and where its
+    values are (for Markdown)."""
     from innokg.maps import indicator_map
 
-    ind = policy_indicators(s.G, by="city", year=s.year, indicators=list(_MAP_INDICATORS))
-    if ind.empty:
-        return
-    ok = ind["measurable"].fillna(False).astype(bool) if "measurable" in ind.columns else True
-    ind = ind[ok & ind["value"].notna()]
     key = next((k for k in _MAP_INDICATORS if (ind["indicator"] == k).any()), None)
     if key is None:
         return
@@ -766,31 +773,29 @@ def _city_map(s: _Scope, section: Section) -> None:
     )
 
 
-def _centres_finding(df: pd.DataFrame, lang: Lang) -> str | None:
+def _centres_finding(s: _Scope, resources: pd.DataFrame) -> str | None:
     """Where the national technology centres concentrate: the top three cities."""
-    col = _CITY_RESOURCES["national_tech_centres"][0 if lang == "zh" else 1]
-    if col not in df.columns:
-        return None
-    counts = pd.to_numeric(df[col].str.replace(",", ""), errors="coerce")
-    total = int(counts.sum())
+    rows = resources[resources["indicator"] == "national_tech_centres"]
+    total = int(rows["value"].sum())
     if total == 0:
         return None
-    top = df.assign(n=counts).sort_values("n", ascending=False, kind="stable").head(3)
-    city = _c("city", lang)
-    if lang == "zh":
-        parts = "、".join(f"{r[city]}（{int(r['n'])} 家）" for _, r in top.iterrows())
+    top = rows.sort_values("value", ascending=False, kind="stable").head(3)
+    names = _names_en(s.G) if s.lang == "en" else {}
+    cities = [
+        (names.get(str(g), str(n)), int(v))
+        for g, n, v in zip(top["group"], top["group_name"], top["value"], strict=True)
+    ]
+    if s.lang == "zh":
+        parts = "、".join(f"{c}（{v} 家）" for c, v in cities)
         return f"各市共有国家企业技术中心 {total} 家，最多的是{parts}。"
-    parts = ", ".join(f"{r[city]} ({int(r['n'])})" for _, r in top.iterrows())
+    parts = ", ".join(f"{c} ({v})" for c, v in cities)
     return f"The cities hold {total} national enterprise technology centres; most are in {parts}."
 
 
-def _city_resources(s: _Scope) -> BriefTable | None:
-    """The measurable indicators without a target, one column each, one row per city."""
+def _city_resources(s: _Scope, ind: pd.DataFrame) -> BriefTable | None:
+    """The measured indicators without a target (rows ``ind``), one column each, one
+    row per city."""
     lang = s.lang
-    ind = policy_indicators(s.G, by="city", year=s.year, indicators=list(_CITY_RESOURCES))
-    if "measurable" in ind.columns:
-        ind = ind[ind["measurable"].fillna(False).astype(bool)]
-    ind = ind[ind["value"].notna()]
     if ind.empty:
         return None
     names_en = _names_en(s.G) if lang == "en" else {}
@@ -815,9 +820,8 @@ def _city_resources(s: _Scope) -> BriefTable | None:
     )
 
 
-def _by_city_targets(s: _Scope, findings: list[str]) -> Section:
+def _by_city_targets(s: _Scope, findings: list[str], ind: pd.DataFrame) -> Section:
     lang = s.lang
-    ind = policy_indicators(s.G, by="city", year=s.year, indicators=list(_CITY_INDICATORS))
     section = Section("by_city", _t("by_city", lang), [_t("by_city_intro", lang)])
     if ind.empty:
         section.paragraphs = [

@@ -594,12 +594,12 @@ def _profile_places(
     A = arrays(G)
     names = A.names
     city = A.city()[firm_pos]
-    inside = province_members(G)
-    here = (inside if inside is not None else placed(G))[firm_pos]
+    members = _province_or_placed(G)
+    here = members[firm_pos]
     ids = out.index
     out["cities"] = _city_counts(city, here, firm_c, names, is_scoped=scoped(G)).reindex(ids)
     n_placed = pd.Series(here.astype(np.int64)).groupby(firm_c).sum().reindex(ids, fill_value=0)
-    anywhere = bool((inside if inside is not None else placed(G))[A.mask("Enterprise")].any())
+    anywhere = bool(members[A.mask("Enterprise")].any())
     out["province_firms"] = n_placed.astype(np.int64)
     out["in_province"] = (n_placed / out["size"]).round(4) if anywhere else np.nan
     df = pd.DataFrame({"g": firm_c, "k": city})
