@@ -106,6 +106,55 @@ _CODE_RE = r"^(\d{6})(?:\.(SH|SZ|BJ))?$"
 _MAX_ID_NAME = 40
 #: Revenue lines that are bookkeeping, not products: eliminations and adjustments.
 _ACCOUNTING_RE = r"抵销|抵消|抵减|平衡项目|调整项目"
+#: Company "products" that name a line of business rather than a product (配件, 材料,
+#: 技术服务, 租赁…): hundreds of unrelated firms report them, so as product nodes they
+#: would join the chains of a bus maker and an optics firm through "配件".  The list is
+#: the generic labels among the 100 names most often reported in company_product.json.
+GENERIC_LINES = frozenset(
+    (
+        "配件",
+        "材料",
+        "原材料",
+        "物料",
+        "外协件",
+        "材料销售",
+        "销售材料",
+        "商品销售",
+        "销售商品",
+        "销售",
+        "产品销售",
+        "设备销售",
+        "贸易",
+        "贸易业务",
+        "商品贸易",
+        "商业",
+        "工业",
+        "服务",
+        "服务业",
+        "服务费",
+        "技术服务",
+        "技术服务费",
+        "咨询服务",
+        "劳务",
+        "提供劳务",
+        "加工费",
+        "租赁",
+        "租金",
+        "房租",
+        "房屋租赁",
+        "租赁业务",
+        "利息",
+        "解决方案",
+        "其他",
+        "其他业务",
+        "其他产品",
+        "其他业务收入",
+        "主营业务",
+        "废料",
+        "废旧物资销售",
+        "",
+    )
+)
 #: ``rel_weight`` exactly 0.001 marks business-scope items whose share is not known.
 _PLACEHOLDER_SHARE = 0.001
 
@@ -795,6 +844,15 @@ def _company_products(df: pd.DataFrame, ent_ids: set[str], ledger: Ledger) -> pd
         "an accounting line (elimination or adjustment), not a product",
     )
     d = d[~acc]
+    generic = d["name"].isin(GENERIC_LINES)
+    _reject(
+        ledger,
+        d,
+        generic,
+        "product_name",
+        "a line of business (配件, 材料, 服务…), not a product that joins two firms' chains",
+    )
+    d = d[~generic]
     share = pd.to_numeric(d["rel_weight"], errors="coerce")
     _warn(ledger, d, share.isna(), "revenue share missing or not a number (left empty)")
     placeholder = share == _PLACEHOLDER_SHARE

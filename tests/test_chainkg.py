@@ -413,7 +413,7 @@ def test_real_counts(real: SourceTables) -> None:
     assert {k: len(v) for k, v in real.edges.items()} == {
         "IN_INDUSTRY": 4327 + 5202,
         "SUBCLASS_OF": 53_413 + 79,
-        "PRODUCES": 51_267,
+        "PRODUCES": 49_693,
         "UPSTREAM_OF": 56_734,
         "SUPPLIES": 4485,
         "LOCATED_IN": 64,
@@ -422,9 +422,10 @@ def test_real_counts(real: SourceTables) -> None:
     totals = {
         o: sum(v[o] for v in summary.values()) for o in ("used", "folded", "rejected", "skipped")
     }
-    assert totals == {"used": 266_682, "folded": 1000, "rejected": 2225, "skipped": 0}
+    assert totals == {"used": 265_108, "folded": 977, "rejected": 3822, "skipped": 0}
     assert real.ledger.reasons("rejected") == {
         "an accounting line (elimination or adjustment), not a product": 1993,
+        "a line of business (配件, 材料, 服务…), not a product that joins two firms' chains": 1597,
         "a product linked to itself": 108,
         "company not in company.json": 103,
         "duplicate stock code with a full name sharing no character with the short name "
@@ -439,7 +440,7 @@ def test_real_counts(real: SourceTables) -> None:
         "product name: full-width characters or spaces normalised": 308,
         "product name: stray quotes removed": 7,
         "product name: line breaks removed": 6,
-        "revenue share 0.001 is the placeholder of an unknown share (left empty)": 14_714,
+        "revenue share 0.001 is the placeholder of an unknown share (left empty)": 14_713,
     }
     assert dict(real.ledger.warnings) == {
         "listing date missing: time holds the exchange name": 81,
@@ -448,7 +449,7 @@ def test_real_counts(real: SourceTables) -> None:
         "industry name unknown; matched by the industry code": 15,
         "upstream industry name not in industry.json (ignored)": 9,
         "negative revenue share (a segment with negative revenue; left empty)": 34,
-        "revenue share above 1 (segment revenue before eliminations; kept)": 48,
+        "revenue share above 1 (segment revenue before eliminations; kept)": 45,
         "two products each listed as the other's input (both kept)": 8,
         "product named only in company_product.json: node added": 1,
         "product named only in product_product.json: node added": 6,
@@ -473,7 +474,8 @@ def test_real_spot_checks(real: SourceTables) -> None:
     assert set(to_gbt["evidence"]) == {"inferred"}
     made = real.edges["PRODUCES"]
     products = set(made.loc[made["from_id"] == "ent:stock:600066", "to_id"])
-    assert {"product:客车销售", "product:客车制造分部", "product:配件"} <= products
+    assert {"product:客车销售", "product:客车制造分部"} <= products
+    assert "product:配件" not in products  # a line of business, not a product
     located = dict(
         zip(real.edges["LOCATED_IN"]["from_id"], real.edges["LOCATED_IN"]["to_id"], strict=True)
     )
@@ -495,7 +497,7 @@ def test_real_henan_scope(shared_data: Path) -> None:
     assert {k: len(v) for k, v in src.nodes.items()} == {
         "Enterprise": 225,
         "Industry": 608,
-        "Product": 5123,
+        "Product": 4510,
     }
     assert len(src.edges["SUPPLIES"]) == 990
     for v in src.ledger.summary().values():
