@@ -15,10 +15,12 @@ import pandas as pd
 __all__ = [
     "china_provinces",
     "demo_products",
+    "enterprise_name_industries",
     "henan_listed_cities",
     "henan_policy_measures",
     "henan_regions",
     "manufacturing_divisions",
+    "university_fields",
 ]
 
 
@@ -54,6 +56,28 @@ def henan_policy_measures() -> pd.DataFrame:
 def demo_products() -> pd.DataFrame:
     """The demo's product catalogue: key, name, name_en, industry, inputs, parent."""
     return _read("demo_products.csv")
+
+
+@cache
+def university_fields() -> pd.DataFrame:
+    """Fields named in institutions' names and the industry divisions they serve.
+
+    >>> fields = university_fields().set_index("keyword")
+    >>> fields.loc["汽车", ["scope", "divisions"]].tolist()
+    ['specific', 'C36']
+    """
+    return _read("university_fields.csv")
+
+
+@cache
+def enterprise_name_industries() -> pd.DataFrame:
+    """Industry terms of enterprise names and the divisions they name.
+
+    >>> terms = enterprise_name_industries().set_index("keyword")
+    >>> terms.loc["轮胎", "divisions"]
+    'C29'
+    """
+    return _read("enterprise_name_industries.csv")
 
 
 @cache

@@ -56,6 +56,11 @@ import pandas as pd
 from innokg.graph.errors import SourceError
 from innokg.loaders.address import AddressResolver
 from innokg.loaders.base import Ledger, SourceTables, start_table_source
+from innokg.loaders.fields import (
+    enterprise_name_industries,
+    industry_nodes_for,
+    name_industry_edges,
+)
 from innokg.loaders.regions import HENAN, REGION_PREFIX, SCOPES, RegionResolver, short_name
 from innokg.loaders.tables import read_csv_table
 
@@ -254,6 +259,10 @@ def read_techcentres_source(path: str | Path, *, scope: str = "all") -> SourceTa
         {"from_id": eid[ok], "to_id": pid[ok], "source": label, "evidence": "observed", **rows}
     ).reset_index(drop=True)
     source.edges["LOCATED_IN"] = _located(df[ok], pid[ok], eid[ok], province[ok], label, ledger)
+    industries = name_industry_edges(hosts, enterprise_name_industries(), label)
+    if len(industries):
+        source.edges["IN_INDUSTRY"] = industries
+        source.nodes["Industry"] = industry_nodes_for(industries)
     source.notes["centres"] = len(platforms)
     source.notes["located in a Henan city or below"] = int(
         source.edges["LOCATED_IN"]["to_id"].str.len().gt(len(REGION_PREFIX + HENAN)).sum() // 2

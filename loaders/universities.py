@@ -39,6 +39,7 @@ import pandas as pd
 
 from innokg.graph.errors import SourceError
 from innokg.loaders.base import Ledger, SourceTables
+from innokg.loaders.fields import industry_nodes_for, name_industry_edges, university_fields
 from innokg.loaders.regions import HENAN, RegionResolver
 from innokg.loaders.tables import read_csv_table
 
@@ -85,7 +86,9 @@ def read_universities_source(
     Returns
     -------
     SourceTables
-        ``ResearchInstitute`` nodes and ``LOCATED_IN`` edges (institution -> city).
+        ``ResearchInstitute`` nodes, ``LOCATED_IN`` edges (institution -> city), and
+        inferred ``IN_INDUSTRY`` edges to the GB/T 4754-2017 divisions its name's field
+        serves (see :mod:`innokg.loaders.fields`), with those divisions' Industry nodes.
 
     Raises
     ------
@@ -220,6 +223,11 @@ def read_universities_source(
     ledger.warn("所在地 left for the merging step to resolve", unresolved)
     source.edges["LOCATED_IN"] = edges.reset_index(drop=True)
     source.notes["located"] = int(len(edges) - unresolved)
+    fields = name_industry_edges(nodes, university_fields(), source_label)
+    if len(fields):
+        source.edges["IN_INDUSTRY"] = fields
+        source.nodes["Industry"] = industry_nodes_for(fields)
+    source.notes["with_field"] = int(fields["from_id"].nunique()) if len(fields) else 0
     return source
 
 
