@@ -14,8 +14,8 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, PackageError, StoreError
 from innokg.graph.package import read_manifest, read_tables, write_package
 from innokg.graph.schema import SCHEMA_VERSION
+from innokg.graph.testing import make_graph, make_tables
 from innokg.pipeline import build_demo
-from tests.factory import make_tables
 
 
 @pytest.fixture
@@ -175,11 +175,10 @@ def test_networkx_view(tricky) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_parallel_edges_of_one_type_are_kept() -> None:
-    tables = make_tables(
+    H = make_graph(
         {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
         {"SUPPLIES": [("a", "b", {"product": "钢材"}), ("a", "b", {"product": "铝材"})]},
-    )
-    H = EcosystemGraph.from_tables(tables).to_networkx()
+    ).to_networkx()
     assert sorted(d["product"] for _, _, d in H.edges(data=True)) == ["钢材", "铝材"]
     assert sorted(k for _, _, k in H.edges(keys=True)) == ["SUPPLIES", "SUPPLIES#2"]
 

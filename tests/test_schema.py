@@ -6,7 +6,8 @@ import pytest
 
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, edge_columns, node_columns
 from innokg.graph.schema_doc import render_schema_markdown
-from innokg.graph.validate import is_valid_uscc, uscc_check_char
+from innokg.graph.testing import DEFAULTS, make_graph
+from innokg.graph.validate import TableValidationError, is_valid_uscc, uscc_check_char
 from tests.conftest import REPO
 
 
@@ -115,3 +116,27 @@ def test_check_character_by_hand() -> None:
 )
 def test_bad_credit_codes_fail(code: str) -> None:
     assert not is_valid_uscc(code)
+
+
+def test_make_graph_fills_every_required_property_of_every_label() -> None:
+    """A row of id and name is enough for every label: a new required property needs
+    a default in innokg.graph.testing.DEFAULTS, or every user's small test breaks."""
+    rows = {label: [{"id": f"x:{label}", "name": label}] for label in NODE_LABELS}
+    G = make_graph(rows)
+    assert {label: len(df) for label, df in G.nodes.items()} == dict.fromkeys(NODE_LABELS, 1)
+    assert G.nodes["Industry"].loc[0, "code"] == "x:Industry"
+    assert set(DEFAULTS) <= set(NODE_LABELS)
+
+
+def test_make_graph_names_the_table_row_and_column_of_a_bad_value() -> None:
+    with pytest.raises(TableValidationError) as caught:
+        make_graph(
+            {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙", "size": "huge"}]},
+            {"SUPPLIES": [("a", "b"), ("a", "nobody", {"share": 0.5})]},
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "nodes/Enterprise, row 2, column 'size': 'huge' is not allowed; "
+        "use one of large, medium, small, micro",
+        "edges/SUPPLIES, row 2, column 'to_id': no node with id 'nobody'; "
+        "add the node or correct the id",
+    ]
