@@ -60,7 +60,7 @@ def _quiet_drivers() -> None:
 
 
 def _register() -> None:
-    from innokg.commands import build, cypher, data, henan, questions, rdf, visual
+    from innokg.commands import build, cypher, data, evaluate, henan, questions, rdf, visual
 
     for command in [
         *build.COMMANDS,
@@ -72,6 +72,7 @@ def _register() -> None:
         *questions.COMMANDS,
     ]:
         main.add_command(command)
+    evaluate.attach(questions.evaluate)  # `evaluate clusters` beside `evaluate partners`
     # Further command groups register here, one line each.
 
 

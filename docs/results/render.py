@@ -1,0 +1,430 @@
+"""Render the result tables of the docs from the committed result files beside this one.
+
+    python docs/results/render.py           # rewrite the generated blocks of the docs
+    python docs/results/render.py --check   # exit 1 and name the docs that differ
+
+A generated block sits between two comments in a doc::
+
+    <!-- BEGIN generated: NAME (python docs/results/render.py; do not edit) -->
+    ...
+    <!-- END generated: NAME -->
+
+NAME is one of :data:`BLOCKS`; each reads one JSON file of this folder, written by the
+command that measured it (``python -m benchmarks --out ...``, ``innokg evaluate clusters
+... --format json --out ...``) or, for figures measured before those commands wrote
+files, transcribed from the doc as it stood, with the date and machine they came from.
+Nothing between the comments is typed by hand: change the JSON (by rerunning its
+command) and render.  tests/test_docs_generated.py fails when a block differs from what
+its file renders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent
+REPO = RESULTS.parents[1]
+
+#: The docs holding generated blocks.
+DOCS = ("docs/queries.md", "docs/performance.md")
+
+_BLOCK = re.compile(
+    r"(<!-- BEGIN generated: (?P<name>[\w-]+) \(python docs/results/render\.py; do not "
+    r"edit\) -->\n)(?P<body>.*?)(<!-- END generated: (?P=name) -->)",
+    re.S,
+)
+
+
+def load(name: str) -> dict[str, Any]:
+    """One result file of this folder, as a dictionary."""
+    data: dict[str, Any] = json.loads((RESULTS / name).read_text(encoding="utf-8"))
+    return data
+
+
+# --- formatting ----------------------------------------------------------------------
+
+
+def seconds(x: float) -> str:
+    """Three significant figures; below 10 s at least one decimal (4.0 s, 0.24 s)."""
+    text = f"{x:.3g}"
+    if "e" in text:
+        text = f"{x:.3f}"
+    if "." not in text and x < 10:
+        text += ".0"
+    return f"{text} s"
+
+
+def memory(mb: float) -> str:
+    """Peak RSS (MiB, as the benchmark measures it): GB to one decimal from 1,024 MB."""
+    return f"{mb / 1024:.1f} GB" if mb >= 1024 else f"{mb:,.0f} MB"
+
+
+def _scale(n: int) -> str:
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if n >= size and n % size == 0:
+            return f"{n // size}{suffix}"
+    return f"{n:,}"
+
+
+def _machine(report: dict[str, Any]) -> str:
+    m = report.get("machine", {})
+    parts = [f"{m['cpus']} cores" if m.get("cpus") else ""]
+    parts += [str(m[k]) for k in ("memory",) if m.get(k)]
+    parts += [f"Python {m['python']}" if m.get("python") else ""]
+    parts += [str(m["platform"]).split("-")[0] if m.get("platform") else ""]
+    return ", ".join(p for p in parts if p)
+
+
+def _provenance(report: dict[str, Any], what: str) -> str:
+    when = str(report.get("when", "")).split(" ")[0]
+    line = f"Machine: {_machine(report)}. {what} on {when}"
+    if report.get("conditions"):
+        line += f" {report['conditions']}"
+    line += ", with:\n\n```bash\n" + str(report.get("command", "")) + "\n```\n"
+    if report.get("transcribed"):
+        line += f"\n{report['transcribed']}\n"
+    return line
+
+
+# --- performance.md ------------------------------------------------------------------
+
+#: How the benchmark's steps read in the tables (others keep their own names).
+STEP_LABELS = {
+    "generate + build the package": "generate + build the package (tables)",
+    "reopen a package": "reopen a package (checksums verified)",
+    "collaboration gaps": "collaboration gaps, all kinds with Burt's constraint",
+    "partners: top-20 for large + medium firms": (
+        "partners: top 20 of every kind for every large and medium enterprise"
+    ),
+    "indicators by city and year": "indicators by city and by year",
+    "largest viz page": "largest viz page (aggregated)",
+    "RDF export (Turtle)": "RDF export, Turtle",
+    "innokg demo (end to end)": "`innokg demo --scale N`, end to end",
+}
+
+#: Memory targets beside the time targets of benchmarks/steps.py (the issue's).
+MEMORY_TARGETS = {"generate + build the package": "6 GB"}
+
+#: The comparisons with plain networkx: how they read and the issue's targets at 100k.
+NETWORKX = {
+    "clusters vs networkx Louvain": (
+        "clusters: Leiden (igraph) vs `louvain_communities`, SUPPLIES",
+        "≥ 15×, modularity within 1%",
+    ),
+    "constraint vs networkx": (
+        "Burt's constraint: igraph vs `nx.constraint`, organisations",
+        "≥ 4×",
+    ),
+    "Adamic-Adar vs networkx": (
+        "Adamic–Adar of every candidate partner of the large and medium firms (each firm "
+        "two steps away, not yet linked): one sparse product vs `adamic_adar_index`",
+        "≥ 50×, identical scores",
+    ),
+}
+
+#: Steps timed once against targets of their own (benchmarks/steps.py: TARGETS_FIXED).
+FIXED = ("address resolution (50k)", "innokg henan (real data)")
+
+_CYPHER = "Cypher point / 2-hop (p95)"
+
+
+def _rows(report: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
+    return {(r["step"], int(r["scale"])): r for r in report["rows"]}
+
+
+def _extra(row: dict[str, Any]) -> dict[str, Any]:
+    runs = row.get("runs") or [{}]
+    return dict(runs[0])
+
+
+def _time_cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return ""
+    if "median_s" not in row:
+        return f"failed: {row.get('error', '')}"
+    x = _extra(row)
+    text = seconds(row["median_s"])
+    extra = []
+    if "pairs" in x:
+        extra.append(
+            f"{x['pairs']:,} rows" + (f" for {x['firms']:,} firms" if "firms" in x else "")
+        )
+    if "MB" in x:
+        mb = float(x["MB"])
+        extra.append(f"{mb / 1000:.1f} GB" if mb >= 1000 else f"{mb:,.0f} MB")
+    if row.get("note"):
+        extra.append(row["note"])
+    return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def _met(row: dict[str, Any] | None) -> str:
+    if row is None or "met" not in row:
+        return ""
+    if row["met"]:
+        return "yes"
+    ratios = sorted({row["median_s"] / row["target_s"], *[
+        s / row["target_s"] for s in row.get("also_s", [])
+    ]})  # fmt: skip
+    spread = " to ".join(f"{r:.2g}×" for r in ratios)
+    return f"**no** ({spread})"
+
+
+def _target(row: dict[str, Any] | None, step: str) -> str:
+    if row is None or "target_s" not in row:
+        return ""
+    t = float(row["target_s"])
+    text = f"{t * 1000:g} ms" if t < 1 else f"{t:g} s"
+    return ", ".join([text, *([MEMORY_TARGETS[step]] if step in MEMORY_TARGETS else [])])
+
+
+def performance_scales(report: dict[str, Any]) -> str:
+    """The steps at every scale, with peak RSS and the targets at the largest."""
+    rows = _rows(report)
+    scales = sorted({s for _, s in rows})
+    top = scales[-1]
+    steps = [
+        s
+        for s in dict.fromkeys(r["step"] for r in report["rows"])
+        if s not in NETWORKX and s not in FIXED
+    ]
+    build = [rows.get(("generate + build the package", s)) for s in scales]
+    sizes = [
+        f"{_extra(r)['nodes']:,} / {_extra(r)['edges']:,}"
+        for r in build
+        if r is not None and "nodes" in _extra(r)
+    ]
+    lines = [
+        _provenance(report, "Measured"),
+        "Demo graphs (nodes / edges): " + "; ".join(sizes) + ".  Peak RSS is the step's "
+        "own process (or, for `innokg demo`, the command's).\n",
+        "| step | "
+        + " | ".join(_scale(s) for s in scales)
+        + f" | peak RSS at {_scale(top)} | target at {_scale(top)} | met |",
+        "|---|" + "---|" * (len(scales) + 3),
+    ]
+    for step in steps:
+        last = rows.get((step, top))
+        if step == _CYPHER:
+            for kind, name in (("point", "Cypher point lookup"), ("2-hop", "Cypher 2-hop")):
+                cells = []
+                for s in scales:
+                    r = rows.get((step, s))
+                    x = _extra(r) if r else {}
+                    p50, p95 = x.get(f"{kind} p50 ms"), x.get(f"{kind} p95 ms")
+                    cells.append(f"{p50:g} / {p95:g} ms" if p50 is not None else "")
+                rss = memory(last["peak_rss_mb"]) if kind == "point" and last else ""
+                lines.append(
+                    f"| {name}, p50 / p95 | {' | '.join(cells)} | {rss} "
+                    f"| {_target(last, step)} | {_met(last)} |"
+                )
+            continue
+        cells = [_time_cell(rows.get((step, s))) for s in scales]
+        rss = memory(last["peak_rss_mb"]) if last and "peak_rss_mb" in last else ""
+        if last and last.get("rss_note"):
+            rss += f" ({last['rss_note']})"
+        lines.append(
+            f"| {STEP_LABELS.get(step, step)} | {' | '.join(cells)} | {rss} "
+            f"| {_target(last, step)} | {_met(last)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _networkx_cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return ""
+    x = _extra(row)
+    if "error" in row:
+        text = str(row["error"])
+        if "median_s" in row:
+            text += f"; ours {seconds(row['median_s'])}"
+        return text
+    text = f"{x['ratio']:g}× faster"
+    if "networkx s" in x and "median_s" in row:
+        text += f" ({seconds(row['median_s'])[:-2]} s vs {x['networkx s']:.3g} s)"
+    if "modularity" in x:
+        text += f"; modularity {x['modularity']:.3f} vs {x['networkx modularity']:.3f}"
+    if "max difference" in x:
+        text += f"; largest difference {x['max difference']}"
+    if "pairs" in x:
+        same = "identical scores" if x.get("identical scores") else "scores differ"
+        text += f"; {x['pairs']:,} pairs, {same}"
+    if row.get("note"):
+        text += f"; {row['note']}"
+    return text
+
+
+def performance_networkx(report: dict[str, Any]) -> str:
+    """Our steps against plain networkx on the same graph."""
+    rows = _rows(report)
+    scales = sorted({s for step, s in rows if step in NETWORKX})
+    lines = [
+        "| job | " + " | ".join(_scale(s) for s in scales) + " | issue's target at 100k |",
+        "|---|" + "---|" * (len(scales) + 1),
+    ]
+    for step, (label, target) in NETWORKX.items():
+        cells = [_networkx_cell(rows.get((step, s))) for s in scales]
+        lines.append(f"| {label} | {' | '.join(cells)} | {target} |")
+    return "\n".join(lines) + "\n"
+
+
+def performance_real(report: dict[str, Any]) -> str:
+    """The steps that do not depend on the demo's scale, against their own targets."""
+    rows = {r["step"]: r for r in report["rows"] if r["step"] in FIXED}
+    repeat = report.get("repeat") or max((len(r.get("runs", [])) for r in rows.values()), default=1)
+    lines = [
+        f"| step | median of {repeat} | peak RSS | target | met | notes |",
+        "|---|---|---|---|---|---|",
+    ]
+    for step in FIXED:
+        r = rows.get(step)
+        if r is None:
+            continue
+        x = _extra(r)
+        notes = []
+        if "addresses" in x:
+            notes.append(f"{x['addresses']:,} addresses, {x['resolved']:.1%} resolved")
+        if "nodes" in x:
+            notes.append(f"{x['nodes']:,} nodes, {x['edges']:,} edges")
+        if "skipped" in x:
+            notes.append(str(x["skipped"]))
+        note = ", ".join(notes) + (f" ({r['note']})" if r.get("note") else "")
+        time = f"{r['median_s']:.3g} s" if "median_s" in r else "failed"
+        rss = memory(r["peak_rss_mb"]) if "peak_rss_mb" in r else ""
+        lines.append(f"| {step} | {time} | {rss} | {_target(r, step)} | {_met(r)} | {note} |")
+    when = str(report.get("when", "")).split(" ")[0]
+    lines.append(
+        f"\nMeasured on {when} on {_machine(report)}"
+        + (f" {report['conditions']}" if report.get("conditions") else "")
+        + f", with `{report.get('command', '')}`."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def performance_earlier(report: dict[str, Any]) -> str:
+    """An earlier whole-command measurement, kept for comparison."""
+    lines = [
+        f"{report['what']} Measured on {report['when']}, {report['conditions']}:\n",
+        "| scale | nodes | edges | total | peak RSS |",
+        "|---|---|---|---|---|",
+    ]
+    for r in report["rows"]:
+        total = f"{r['total_s']:g} s" + (f" ({r['note']})" if r.get("note") else "")
+        lines.append(
+            f"| {r['scale']:,} | {r['nodes']:,} | {r['edges']:,} | {total} "
+            f"| {r['peak_rss_gb']:.2f} GB |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+# --- queries.md ----------------------------------------------------------------------
+
+
+def query_commands(report: dict[str, Any]) -> str:
+    """Commands: wall clock / CPU time of the process, at each graph size."""
+    sizes = list(report["graphs"])
+    lines = [
+        f"Measured on {report['when']} on {report['machine']}; {report['graphs_text']}.  "
+        f"{report['how']}\n",
+        "Commands (seconds, wall clock / CPU time of the process):\n",
+        "| command | " + " | ".join(report["graphs"][s] for s in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    for r in report["commands"]:
+        cells = [" / ".join(f"{v:.1f}" for v in r[s]) for s in sizes]
+        lines.append(f"| `{r['command']}`{r.get('what', '')} | {' | '.join(cells)} |")
+    return "\n".join(lines) + "\n"
+
+
+def query_functions(report: dict[str, Any]) -> str:
+    """The questions in one process, CPU seconds."""
+    sizes = list(report["graphs"])
+    lines = [
+        f"About {report['startup_cpu_s']:g} s of CPU of every command goes to starting "
+        "Python, importing pandas, scipy and igraph and reading the package; the questions "
+        'themselves, in one process (CPU seconds; "cold" includes building the integer '
+        "arrays of a freshly opened graph):\n",
+        "| function | " + " | ".join(report["graphs"][s] for s in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    for r in report["functions"]:
+        cells = [
+            r.get("sep", ", ").join(f"{v:.2f}" if v < 100 else f"{v:.1f}" for v in r[s])
+            for s in sizes
+        ]
+        lines.append(f"| {r['function']} | {' | '.join(cells)} |")
+    return "\n".join(lines) + "\n"
+
+
+def cluster_agreement(report: dict[str, Any]) -> str:
+    """The agreement tables, as ``innokg evaluate clusters --format markdown`` prints them."""
+    from innokg.queries.agreement import agreement_markdown
+
+    graph = report.get("graph", {})
+    head = f"Graph: {graph.get('title', '')}"
+    if graph.get("built_at"):
+        head += f", built {str(graph['built_at'])[:10]}"
+    return head + ".\n\n" + agreement_markdown(report)
+
+
+#: block name -> (result file, renderer)
+BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
+    "performance-scales": ("performance_scales.json", performance_scales),
+    "performance-networkx": ("performance_scales.json", performance_networkx),
+    "performance-real": ("performance_real.json", performance_real),
+    "performance-earlier": ("performance_earlier.json", performance_earlier),
+    "query-commands": ("query_times.json", query_commands),
+    "query-functions": ("query_times.json", query_functions),
+    "cluster-agreement-henan": ("cluster_agreement_henan.json", cluster_agreement),
+    "cluster-agreement-chainkg": ("cluster_agreement_chainkg.json", cluster_agreement),
+}
+
+
+def render_block(name: str) -> str:
+    """The Markdown of one block from its result file."""
+    if name not in BLOCKS:
+        raise KeyError(f"unknown generated block {name!r}; known: {', '.join(BLOCKS)}")
+    file, renderer = BLOCKS[name]
+    return renderer(load(file))
+
+
+def render_doc(text: str) -> str:
+    """``text`` with every generated block rendered afresh."""
+    opened = len(re.findall(r"<!-- BEGIN generated: ", text))
+    found = list(_BLOCK.finditer(text))
+    if opened != len(found):
+        raise ValueError(
+            f"{opened} generated block(s) begin but {len(found)} are well formed: every "
+            "BEGIN needs its END with the same name"
+        )
+    return _BLOCK.sub(lambda m: m.group(1) + render_block(m.group("name")) + m.group(4), text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="Only say which docs differ.")
+    args = parser.parse_args(argv)
+    stale = []
+    for doc in DOCS:
+        path = REPO / doc
+        text = path.read_text(encoding="utf-8")
+        fresh = render_doc(text)
+        if fresh != text:
+            stale.append(doc)
+            if not args.check:
+                path.write_text(fresh, encoding="utf-8")
+    if args.check and stale:
+        print("differ from their result files: " + ", ".join(stale), file=sys.stderr)
+        return 1
+    if not args.check:
+        print(f"rendered {len(stale)} doc(s): {', '.join(stale) or 'all current'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
