@@ -83,6 +83,30 @@ def _located(name: str, data: Path | None) -> Path | None:
     return folder / _FILES[name] if name in _FILES else folder
 
 
+def _mark_delisted(chain: SourceTables, listed_now: set[str]) -> None:
+    """Chain firms the listing table lacks are no longer listed: ``listed`` false.
+
+    The chain data is a 2021 snapshot and marks every company listed; the listing
+    table is a later snapshot of every A-share company, so a chain company missing
+    from it has left the exchange since (delisted, merged or taken private).
+    """
+    ent = chain.nodes["Enterprise"]
+    gone = ~ent["id"].isin(listed_now)
+    if not gone.any():
+        return
+    ent = ent.copy()
+    ent.loc[gone, "listed"] = False
+    chain.nodes["Enterprise"] = ent
+    chain.ledger.warn(
+        "in the chain data (2021), not in the listing table: no longer listed (listed false)",
+        int(gone.sum()),
+        where=[
+            f"{f}, row {r}"
+            for f, r in zip(ent.loc[gone, "_file"], ent.loc[gone, "_row"], strict=True)
+        ],
+    )
+
+
 def build_henan(
     out: str | Path,
     *,
@@ -138,6 +162,8 @@ def build_henan(
             found["chainkg"], scope="henan", henan_codes=henan_codes, outside_codes=outside_codes
         )
         used["chainkg"] = str(found["chainkg"])
+    if "listed" in read and "chainkg" in read:
+        _mark_delisted(read["chainkg"], set(read["listed"].nodes["Enterprise"]["id"]))
     if "listed" in read:
         kept = {_STOCK + c for c in henan_codes}
         if "chainkg" in read:

@@ -12,8 +12,10 @@ other sources: ``name_en``, ``lon``/``lat`` (the city's point), registered and
 resident population (persons, 2016), GDP (converted from yuan to 亿元, 2016) and
 invention-and-other patent grants (CNIPA, 2017); the year each figure is for is a
 property beside it (``population_year``, ``gdp_year``, ``patents_year``), since the
-figures of one row are not all of one year.  The network degrees and the employment
-share have no property in the schema and are not kept.
+figures of one row are not all of one year.  Population and GDP cover the city's urban
+districts (市辖区), not the whole city: ``figures_area`` says so on every Region.  The
+network degrees and the employment share have no property in the schema and are not
+kept.
 
 Examples
 --------
@@ -41,12 +43,17 @@ from innokg.loaders.base import SourceTables, start_table_source
 from innokg.loaders.regions import HENAN, REGION_PREFIX, SCOPES, normalise_code
 from innokg.loaders.tables import read_csv_table
 
-__all__ = ["FIGURE_YEARS", "looks_like_cities", "read_cities_source"]
+__all__ = ["FIGURES_AREA", "FIGURE_YEARS", "looks_like_cities", "read_cities_source"]
 
 _REQUIRED = ("cityId", "cityName_CN")
 #: The year each figure of CN_Public.csv is for, as its documentation gives it.
 FIGURE_YEARS = {"population_year": 2016, "gdp_year": 2016, "patents_year": 2017}
 _YUAN_PER_YI = 1e8
+#: The population and GDP of CN_Public.csv are those of a city's urban districts
+#: (市辖区), not of the whole city (全市): 郑州's 2016 GDP there is 4,610 亿元 and its
+#: resident population 7.48 million, where the city's 2016 statistical bulletin gives
+#: 7,994 亿元 and 9.72 million for the whole city (洛阳: 1,489 against 3,783 亿元).
+FIGURES_AREA = "urban_districts"
 
 
 def looks_like_cities(path: Path) -> bool:
@@ -149,6 +156,7 @@ def read_cities_source(path: str | Path, *, scope: str = "all") -> SourceTables:
             "population_year": FIGURE_YEARS["population_year"],
             "gdp": (_number(df, "GDP") / _YUAN_PER_YI).round(4),
             "gdp_year": FIGURE_YEARS["gdp_year"],
+            "figures_area": FIGURES_AREA,
             "patents": patents,
             "patents_year": FIGURE_YEARS["patents_year"],
             "_file": df["_file"],

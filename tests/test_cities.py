@@ -43,6 +43,7 @@ def test_rows_become_city_figures(tmp_path: Path) -> None:
         "population_year": 2016,
         "gdp": 4609.7077,
         "gdp_year": 2016,
+        "figures_area": "urban_districts",
         "patents": 21153,
         "patents_year": 2017,
     }

@@ -109,6 +109,22 @@ def test_listed_henan_companies_sit_in_henan_cities(
     assert len(in_a_city) >= 85
 
 
+def test_chain_companies_missing_from_the_listing_table_are_no_longer_listed(
+    graph: EcosystemGraph, shared_data: Path
+) -> None:
+    listing = pd.read_csv(
+        shared_data / "listed" / "stock_basic.csv", dtype=str, encoding="utf-8-sig"
+    )
+    listed_now = {"ent:stock:" + s for s in listing["symbol"]}
+    firms = graph.nodes["Enterprise"]
+    chain = firms[firms["source"].str.contains("chainkg:company.json", regex=False)]
+    gone = chain[~chain["id"].isin(listed_now)]
+    assert len(gone) > 0
+    assert (gone["listed"] == False).all()  # noqa: E712 (a nullable column)
+    still = chain[chain["id"].isin(listed_now)]
+    assert (still["listed"] == True).all()  # noqa: E712
+
+
 def test_yutong_is_one_node_running_its_centre_in_zhengzhou(graph: EcosystemGraph) -> None:
     firms = graph.nodes["Enterprise"]
     yutong = firms[firms["name"].str.contains("宇通客车")]
