@@ -24,7 +24,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.steps import NETWORKX_MAX_SCALE, STEPS, TARGETS_1M, TARGETS_FIXED
+from benchmarks.steps import (
+    NETWORKX_MAX_SCALE,
+    STEPS,
+    TARGETS_1M,
+    TARGETS_FIXED,
+    TARGETS_MEMORY_MB,
+)
 
 
 def _scales(text: str) -> list[int]:
@@ -110,6 +116,10 @@ def main() -> int:
                     if step in TARGETS_FIXED:
                         row["target_s"] = TARGETS_FIXED[step]
                         row["met"] = row["median_s"] <= TARGETS_FIXED[step]
+                    if step in TARGETS_MEMORY_MB:
+                        row["target_mb"] = TARGETS_MEMORY_MB[step]
+                        fits = row["peak_rss_mb"] <= TARGETS_MEMORY_MB[step]
+                        row["met"] = row.get("met", True) and fits
                 else:
                     row["error"] = runs[0]["error"]
                 rows.append(row)
@@ -148,6 +158,8 @@ def render(report: dict[str, Any]) -> str:
             f"{k} {v}" for k, v in r["runs"][0].items() if k not in ("seconds", "peak_rss_mb")
         )
         target = f"{r['target_s']:g} s" if "target_s" in r else ""
+        if "target_mb" in r:
+            target += f", {r['target_mb']:,.0f} MB"
         met = {True: "yes", False: "**no**"}.get(r.get("met"), "")  # type: ignore[arg-type]
         lines.append(
             f"| {r['step']} | {r['scale']:,} | {r['median_s']:.3f} s | "

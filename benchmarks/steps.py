@@ -8,6 +8,7 @@ memory it reports is that step's own.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import statistics
 import subprocess
@@ -18,7 +19,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["NETWORKX_MAX_SCALE", "STEPS", "TARGETS_1M", "TARGETS_FIXED", "Step"]
+__all__ = [
+    "NETWORKX_MAX_SCALE",
+    "STEPS",
+    "TARGETS_1M",
+    "TARGETS_FIXED",
+    "TARGETS_MEMORY_MB",
+    "Step",
+]
 
 Step = Callable[[Path, int], dict[str, Any]]
 
@@ -332,6 +340,55 @@ def address_resolution(package: Path, scale: int) -> dict[str, Any]:
     return {"seconds": seconds, "addresses": len(texts), "resolved": resolved}
 
 
+REGISTRATION_ROWS = 100_000
+
+
+def registration_build(package: Path, scale: int) -> dict[str, Any]:
+    """`innokg validate` then `innokg build --lenient` (embedded database included) on a
+    registration extract of 100,000 firms and their cities, 1% of rows bad.
+
+    Independent of the package: the extract is written by :mod:`tests.registration`
+    (every per-row defect of issue 15, seeded) before the clock starts.
+    """
+    from innokg.graph.validate import validate_tables
+    from innokg.pipeline import build_from_sources, load_sources
+    from tests.registration import write_registration
+
+    work = Path(tempfile.mkdtemp(dir=package.parent))
+    try:
+        reg = write_registration(work / "extract", REGISTRATION_ROWS, bad=0.01, seed=2016)
+        spec = [f"tables:{reg.folder}"]
+        # the generator's own objects (100,000 rows' worth) are no part of a user's run:
+        # keep the garbage collector from walking them again and again
+        gc.collect()
+        gc.freeze()
+        cpu = time.process_time()  # every thread's: less shaken than wall time by other jobs
+        validate_s, checked = _timed(  # what `innokg validate` does
+            lambda: validate_tables(*_merged(load_sources(spec)), lenient=True)
+        )
+        build_s, built = _timed(lambda: build_from_sources(spec, work / "pkg", lenient=True))
+        cpu = time.process_time() - cpu
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "seconds": validate_s + build_s,
+        "validate s": round(validate_s, 2),
+        "build s": round(build_s, 2),
+        "cpu s": round(cpu, 2),
+        "rows": 2 * reg.rows,
+        "problems": len(checked.problems),
+        "rows rejected": sum(len(rows) for rows in reg.rejected.values()),
+        "firms": built.manifest["counts"]["nodes"]["Enterprise"],
+    }
+
+
+def _merged(sources: list[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    from innokg.pipeline import merge_sources
+
+    merged = merge_sources(sources)
+    return merged.nodes, merged.edges
+
+
 def henan_build(package: Path, scale: int) -> dict[str, Any]:
     """``innokg henan`` on the public data beside the checkout (skipped when absent)."""
     from innokg.henan import build_henan
@@ -371,6 +428,7 @@ STEPS: dict[str, Step] = {
     "innokg demo (end to end)": demo_end_to_end,
     "address resolution (50k)": address_resolution,
     "innokg henan (real data)": henan_build,
+    "validate + build 100k registration rows (1% bad)": registration_build,
 }
 
 #: steps that run plain networkx, only up to this scale (beyond it they take too long)
@@ -393,4 +451,10 @@ TARGETS_1M: dict[str, float] = {
 TARGETS_FIXED: dict[str, float] = {
     "address resolution (50k)": 2,
     "innokg henan (real data)": 60,
+    "validate + build 100k registration rows (1% bad)": 10,
+}
+
+#: targets of peak resident memory in MB (issue 15: messy real tables)
+TARGETS_MEMORY_MB: dict[str, float] = {
+    "validate + build 100k registration rows (1% bad)": 2048,
 }

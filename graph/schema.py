@@ -24,6 +24,7 @@ __all__ = [
     "EDGE_COMMON",
     "EDGE_ENDPOINT_COLUMNS",
     "EDGE_TYPES",
+    "NODE_ATTRIBUTES",
     "NODE_COMMON",
     "NODE_LABELS",
     "SCHEMA_VERSION",
@@ -36,8 +37,9 @@ __all__ = [
 ]
 
 #: Major: bumped on any change an older reader could not read; minor: additions (1.1: city
-#: figures, development zones, technology centres, SPECIALISES_IN).  Packages record it.
-SCHEMA_VERSION = "1.1"
+#: figures, development zones, technology centres, SPECIALISES_IN; 1.2: registration
+#: properties, ``attributes``).  Packages record it.
+SCHEMA_VERSION = "1.2"
 
 DType = Literal["string", "int", "float", "bool", "year"]
 
@@ -51,7 +53,8 @@ class Prop:
 
     ``values`` lists the allowed values of an enumerated string property;
     ``check`` names a format check in :mod:`innokg.graph.validate` (``"uscc"`` for the
-    unified social credit code, ``"nbs_code"`` for a statistical division code).
+    unified social credit code, ``"nbs_code"`` for a statistical division code,
+    ``"date"`` for a day, ``"json_object"`` for the ``attributes`` map).
     ``minimum`` and ``maximum`` bound numbers (inclusive).
     """
 
@@ -105,7 +108,7 @@ def _year(name: str, zh: str, en: str) -> Prop:
 
 # --- properties every node and every edge carries --------------------------------
 
-NODE_COMMON = (
+_NODE_FIRST = (
     Prop("id", "string", "标识", "identifier", required=True),
     Prop("name", "string", "名称", "name (Chinese)", required=True),
     Prop("name_en", "string", "英文名称", "name (English)"),
@@ -113,6 +116,19 @@ NODE_COMMON = (
     _year("since", "起始年份", "since (year)"),
     _year("until", "终止年份", "until (year)"),
 )
+
+#: Columns of a user's table that match no property, kept as one JSON object (header ->
+#: cell text) rather than dropped; the last column of every node table.  Text, not a
+#: map type: Neo4j has no map-valued properties, and every store and format keeps text.
+NODE_ATTRIBUTES = Prop(
+    "attributes",
+    "string",
+    "其他属性",
+    "other columns of the source (JSON object: header -> text)",
+    check="json_object",
+)
+
+NODE_COMMON = (*_NODE_FIRST, NODE_ATTRIBUTES)
 
 EVIDENCE = ("observed", "inferred", "synthetic")
 
@@ -128,7 +144,7 @@ EDGE_COMMON = (
 
 
 def _node(name: str, zh: str, en: str, description: str, *props: Prop) -> NodeLabel:
-    return NodeLabel(name, zh, en, description, NODE_COMMON + props)
+    return NodeLabel(name, zh, en, description, (*_NODE_FIRST, *props, NODE_ATTRIBUTES))
 
 
 def _edge(
@@ -356,13 +372,8 @@ _LABELS = [
                 "free_trade_zone",
             ),
         ),
-        Prop(
-            "code",
-            "string",
-            "区划代码",
-            "NBS division code of a zone that has one",
-            check="nbs_code",
-        ),
+        Prop("code", "string", "区划代码", "NBS division code of a zone that has one",
+             check="nbs_code"),
     ),
     _node(
         "Industry",
@@ -550,7 +561,7 @@ def node_columns(label: str) -> list[str]:
     """The canonical column order of a node table.
 
     >>> node_columns("Fund")
-    ['id', 'name', 'name_en', 'source', 'since', 'until', 'kind', 'amount']
+    ['id', 'name', 'name_en', 'source', 'since', 'until', 'kind', 'amount', 'attributes']
     """
     return [p.name for p in NODE_LABELS[label].props]
 

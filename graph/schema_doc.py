@@ -12,6 +12,7 @@ from __future__ import annotations
 from innokg.graph.schema import (
     EDGE_COMMON,
     EDGE_TYPES,
+    NODE_ATTRIBUTES,
     NODE_COMMON,
     NODE_LABELS,
     SCHEMA_VERSION,
@@ -31,6 +32,10 @@ def _constraint(p: Prop) -> str:
         parts.append("18 characters, GB 32100-2015 check character verified")
     if p.check == "nbs_code":
         parts.append("2, 4, 6, 9 or 12 digits")
+    if p.check == "date":
+        parts.append("a date; 1998-03-02, 1998/3/2, 1998年3月2日 and 19980302 are read")
+    if p.check == "json_object":
+        parts.append('a JSON object, e.g. `{"经营期限": "长期"}`')
     if p.minimum is not None:
         parts.append(f">= {p.minimum:g}")
     if p.maximum is not None:
@@ -69,6 +74,16 @@ def render_schema_markdown() -> str:
         "## Properties of every node",
         "",
         *_props_table(NODE_COMMON, set()),
+        "",
+        f"`{NODE_ATTRIBUTES.name}` is the last column of every node table. It keeps the "
+        "columns of a user's table that match no property (after the header aliases: "
+        "see docs/tables.md), one JSON object per row: the header as written -> the "
+        'cell as text, blank cells left out, e.g. `{"经营期限": "长期", "所属行业": '
+        '"通用设备制造业"}`. `innokg build --extra-columns reject` refuses such columns '
+        "instead, with one problem naming the file and the columns. It is text in every "
+        "store and format (Parquet, the embedded database, Neo4j, RDF), since Neo4j has "
+        "no map-valued properties: read it with `json.loads` in Python, or match it as "
+        "text in Cypher (`e.attributes CONTAINS '长期'`). Edge tables keep no attributes.",
         "",
         "## Properties of every edge",
         "",

@@ -13,15 +13,20 @@ Merging (:func:`merge_sources`), in order:
    nodes by :class:`innokg.loaders.regions.RegionResolver`;
 3. Henan divisions that edges point to but no source gives are added from the
    reference table shipped with innokg (with the divisions above them);
-4. the same edge given by several sources becomes one edge listing every source;
+4. the same edge (its endpoints and the type's own key properties) given as
+   ``observed`` by one source and ``inferred`` by another, or by the same source,
+   is one ``observed`` edge: the inferred rows are dropped and listed in
+   ``edge_merges.csv``; then the same edge given by several sources becomes one edge
+   listing every source;
 5. when no source gives the policy's measures, the seed policy's (shipped with innokg)
    are added, so that indicators read their targets from the package itself.
 
 A build writes, besides the tables, ``load_report.json`` (per source: rows read and
 what became of each, nodes and edges made, merges, fixes, warnings, rejects by
 reason), ``rejects.csv`` (every row dropped, with file, row, column and reason),
-``merges.csv`` (each pair of rows merged, with the rule) and ``conflicts.csv``
-(property values that disagreed; the first source's value is kept).
+``merges.csv`` (each pair of rows merged, with the rule), ``edge_merges.csv`` (each
+inferred edge dropped for an observed one) and ``conflicts.csv`` (property values that
+disagreed; the first source's value is kept).
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ import pandas as pd
 from innokg.graph.package import DATABASE_FILE, write_package
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.graph.stores.embedded import create_database, engine_version
-from innokg.graph.validate import Tables, validate_tables
+from innokg.graph.validate import Tables, row_generic, validate_tables
 from innokg.loaders.base import OUTCOMES, REJECT_COLUMNS, SourceTables
 from innokg.loaders.reference import china_provinces, henan_regions
 from innokg.loaders.regions import (
@@ -63,6 +68,7 @@ from innokg.loaders.resolve import (
     resolve_entities,
 )
 from innokg.loaders.shipped import policy_source
+from innokg.output import csv_text, neutralise_formulas
 
 __all__ = [
     "LOAD_REPORT",
@@ -80,6 +86,22 @@ Step = Callable[[str], Any]
 
 LOAD_REPORT = "load_report.json"
 MERGES_FILE = "merges.csv"
+EDGE_MERGES_FILE = "edge_merges.csv"
+#: One row per inferred edge dropped because an observed one joins the same nodes.
+EDGE_MERGE_COLUMNS = [
+    "type",
+    "from_id",
+    "to_id",
+    "rule",
+    "kept_source",
+    "kept_file",
+    "kept_row",
+    "dropped_evidence",
+    "dropped_method",
+    "dropped_source",
+    "dropped_file",
+    "dropped_row",
+]
 CONFLICTS_FILE = "conflicts.csv"
 REFERENCE_SOURCE = "reference:henan_regions.csv"
 _PRIVATE = ("_aliases", "_place", "_within", "_src", "_source")
@@ -113,13 +135,16 @@ def _digest(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def load_sources(specs: list[str], *, scope: str | None = None) -> list[SourceTables]:
+def load_sources(
+    specs: list[str], *, scope: str | None = None, extra_columns: str = "keep"
+) -> list[SourceTables]:
     """Read every source named ``kind:path`` (or a path whose kind is detected).
 
     ``scope`` (``all`` or ``henan``) reaches the readers that take one (chainkg,
-    regions).
+    regions); ``extra_columns`` (``keep`` or ``reject``) those that read a user's
+    tables (see :func:`innokg.loaders.tables.read_tables_source`).
     """
-    return [read_source(s, scope=scope) for s in specs]
+    return [read_source(s, scope=scope, extra_columns=extra_columns) for s in specs]
 
 
 # --- merging -----------------------------------------------------------------------
@@ -146,6 +171,11 @@ class Merged:
     #: sources have a file of the same name)
     file_original: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: inferred edges dropped for an observed edge between the same nodes
+    #: (:data:`EDGE_MERGE_COLUMNS`)
+    edge_merges: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=EDGE_MERGE_COLUMNS)
+    )
 
 
 def _source_name(src: SourceTables) -> str:
@@ -198,6 +228,11 @@ def _file_names(sources: list[SourceTables]) -> tuple[list[dict[str, str]], dict
         for f in names:
             owner[ren.get(f, f)] = i
     return renames, owner
+
+
+def _id_set(df: pd.DataFrame) -> set[str]:
+    """The ids of a node table (through numpy: iterating Arrow strings one by one is slow)."""
+    return set(df["id"].astype(str).to_numpy(dtype=object).tolist())
 
 
 def _resolver(nodes: dict[str, pd.DataFrame]) -> RegionResolver:
@@ -272,9 +307,7 @@ def _add_reference_regions(
     located = edges.get("LOCATED_IN")
     if located is None or located.empty:
         return
-    have = set().union(
-        *(set(df["id"].astype(str)) for df in nodes.values() if len(df) and "id" in df)
-    )
+    have = set().union(*(_id_set(df) for df in nodes.values() if len(df) and "id" in df))
     wanted = {
         v
         for v in located["to_id"].astype(str).unique()
@@ -336,21 +369,91 @@ def _add_reference_regions(
 
 
 def _edge_keys(etype: str, df: pd.DataFrame) -> list[str]:
+    """What makes two rows the same edge: the endpoints and the type's own key
+    properties (a SUPPLIES edge's product), not its evidence or provenance."""
     extra = [p.name for p in EDGE_TYPES[etype].props if p.name not in _COMMON_EDGE_PROPS]
-    return ["from_id", "to_id", "evidence", *[c for c in extra if c in df.columns]]
+    return ["from_id", "to_id", *[c for c in extra if c in df.columns]]
 
 
 _COMMON_EDGE_PROPS = {"source", "evidence", "method", "confidence", "since", "until", "weight"}
 
 
-def _merge_edges(etype: str, df: pd.DataFrame, per_source: list[dict[str, int]]) -> pd.DataFrame:
-    """The same edge from several sources: one row, every source in ``source``."""
-    needed = {"from_id", "to_id", "source"}
-    if df.empty or df["_src"].nunique() < 2 or not needed <= set(df.columns):
-        return df
-    cols = [c for c in _edge_keys(etype, df) if c in df.columns]
+def _edge_groups(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """A group number per row: rows with equal values in ``cols`` share one."""
     key = df[cols].astype(object).where(df[cols].notna(), "\x00").astype(str)
-    group = key.groupby(cols, sort=False).ngroup().to_numpy()
+    return np.asarray(key.groupby(cols, sort=False).ngroup().to_numpy())
+
+
+def _drop_inferred(
+    etype: str,
+    df: pd.DataFrame,
+    per_source: list[dict[str, int]],
+    record: list[pd.DataFrame],
+) -> pd.DataFrame:
+    """Inferred rows of an edge that a row of the same edge states as observed."""
+    if "evidence" not in df.columns:
+        return df
+    evidence = df["evidence"].astype(object).where(df["evidence"].notna(), "").astype(str)
+    observed = (evidence.str.strip() == "observed").to_numpy()
+    inferred = (evidence.str.strip() == "inferred").to_numpy()
+    if not observed.any() or not inferred.any():
+        return df
+    group = _edge_groups(df, _edge_keys(etype, df))
+    first_observed = pd.Series(np.flatnonzero(observed), index=group[observed])
+    first_observed = first_observed[~first_observed.index.duplicated()]
+    drop = inferred & np.isin(group, first_observed.index.to_numpy())
+    if not drop.any():
+        return df
+    kept = first_observed.loc[group[drop]].to_numpy()
+
+    def col(name: str, rows: np.ndarray) -> np.ndarray:
+        if name not in df.columns:
+            return np.full(len(rows), None, dtype=object)
+        return np.asarray(df[name].to_numpy(dtype=object)[rows])
+
+    dropped = np.flatnonzero(drop)
+    record.append(
+        pd.DataFrame(
+            {
+                "type": etype,
+                "from_id": col("from_id", dropped),
+                "to_id": col("to_id", dropped),
+                "rule": "observed over inferred",
+                "kept_source": col("source", kept),
+                "kept_file": col("_file", kept),
+                "kept_row": col("_row", kept),
+                "dropped_evidence": "inferred",
+                "dropped_method": col("method", dropped),
+                "dropped_source": col("source", dropped),
+                "dropped_file": col("_file", dropped),
+                "dropped_row": col("_row", dropped),
+            },
+            columns=EDGE_MERGE_COLUMNS,
+        )
+    )
+    for s in df["_src"].to_numpy()[dropped].tolist():
+        if int(s) >= 0:
+            per_source[int(s)]["inferred edges dropped: an observed one joins the same nodes"] += 1
+    return df[~drop].reset_index(drop=True)
+
+
+def _merge_edges(
+    etype: str,
+    df: pd.DataFrame,
+    per_source: list[dict[str, int]],
+    record: list[pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """One edge per pair of nodes and evidence: an observed row wins over inferred ones
+    (those dropped are appended to ``record``), and the same edge from several sources
+    is one row with every source in ``source``."""
+    needed = {"from_id", "to_id", "source"}
+    if df.empty or not needed <= set(df.columns):
+        return df
+    df = _drop_inferred(etype, df, per_source, [] if record is None else record)
+    if df["_src"].nunique() < 2:
+        return df
+    cols = [*_edge_keys(etype, df), *(["evidence"] if "evidence" in df.columns else [])]
+    group = _edge_groups(df, cols)
     first = pd.Series(np.arange(len(df))).groupby(group).transform("min").to_numpy()
     src = df["_src"].to_numpy()
     dup = (first != np.arange(len(df))) & (src != src[first])
@@ -415,16 +518,15 @@ def merge_sources(sources: list[SourceTables], *, overrides: pd.DataFrame | None
     rejects: list[pd.DataFrame] = []
     notes: dict[str, Any] = {}
     if "LOCATED_IN" in edges and "to_id" in edges["LOCATED_IN"].columns:
-        node_ids = set().union(
-            *(set(df["id"].astype(str)) for df in nodes.values() if len(df) and "id" in df)
-        )
+        node_ids = set().union(*(_id_set(df) for df in nodes.values() if len(df) and "id" in df))
         edges["LOCATED_IN"] = _resolve_places(
             edges["LOCATED_IN"], node_ids, _resolver(nodes), per_source, rejects
         )
         _add_reference_regions(nodes, edges, notes)
+    edge_merges: list[pd.DataFrame] = []
     for etype, df in list(edges.items()):
         if etype in EDGE_TYPES:
-            edges[etype] = _merge_edges(etype, df, per_source)
+            edges[etype] = _merge_edges(etype, df, per_source, edge_merges)
 
     def strip(df: pd.DataFrame) -> pd.DataFrame:
         return df.drop(columns=[c for c in _PRIVATE if c in df.columns])
@@ -448,6 +550,11 @@ def merge_sources(sources: list[SourceTables], *, overrides: pd.DataFrame | None
         file_source=file_source,
         file_original={new: old for ren in renames for old, new in ren.items()},
         warnings=resolution.warnings,
+        edge_merges=(
+            pd.concat(edge_merges, ignore_index=True)
+            if edge_merges
+            else pd.DataFrame(columns=EDGE_MERGE_COLUMNS)
+        ),
     )
 
 
@@ -568,6 +675,11 @@ def load_report(
             else {},
             "conflicting values (first source kept)": len(merged.conflicts),
             "candidate pairs kept apart": len(merged.kept_apart),
+            "inferred edges dropped for an observed one": (
+                {str(k): int(n) for k, n in merged.edge_merges["type"].value_counts().items()}
+                if len(merged.edge_merges)
+                else {}
+            ),
             **merged.notes,
             "warnings": merged.warnings,
         },
@@ -589,7 +701,7 @@ def _reason_kind(reason: str) -> str:
         lambda m: m.group(1) or "'…'",
         reason,
     ).strip(" ;:")
-    return generic or reason
+    return row_generic(generic) or reason
 
 
 def _move_to_rejected(
@@ -646,6 +758,7 @@ def build_from_sources(
     scope: str | None = None,
     mapping: str | Path | None = None,
     allow_empty: bool = True,
+    extra_columns: str = "keep",
 ) -> BuildResult:
     """Build a package at ``out`` from sources written ``kind:path``.
 
@@ -673,6 +786,9 @@ def build_from_sources(
         When false, a source that yields no usable row (every row rejected, or none
         read) stops the build with the reason, lenient or not (``innokg build``
         passes false unless ``--allow-empty``).
+    extra_columns : {"keep", "reject"}
+        Columns of a user's node table that match no property: kept in the node's
+        ``attributes`` (a JSON object), or a problem naming the file and the columns.
 
     Raises
     ------
@@ -682,7 +798,7 @@ def build_from_sources(
     timings: dict[str, float] = {}
     overrides = read_overrides(mapping) if mapping else None
     with _timed(timings, "read the sources", report):
-        sources = load_sources(specs, scope=scope)
+        sources = load_sources(specs, scope=scope, extra_columns=extra_columns)
     info: dict[str, Any] = {"title": "innokg graph", "synthetic": False, "lenient": lenient}
     if scope:
         info["scope"] = scope
@@ -696,6 +812,7 @@ def build_from_sources(
         info=info,
         timings=timings,
         allow_empty=allow_empty,
+        extra_columns=extra_columns,
     )
 
 
@@ -710,6 +827,7 @@ def build_from_tables(
     info: dict[str, Any] | None = None,
     timings: dict[str, float] | None = None,
     allow_empty: bool = True,
+    extra_columns: str = "keep",
 ) -> BuildResult:
     """Merge, validate and write sources already read (see :func:`build_from_sources`).
 
@@ -724,7 +842,9 @@ def build_from_tables(
     with _timed(timings, "merge the sources", report):
         merged = merge_sources(sources, overrides=overrides)
     with _timed(timings, "validate", report):
-        tables = validate_tables(merged.nodes, merged.edges, lenient=lenient)
+        tables = validate_tables(
+            merged.nodes, merged.edges, lenient=lenient, extra_columns=extra_columns
+        )
     loader_rejects = [src.ledger.rejects() for src in sources]
     all_rejects = pd.concat(
         [
@@ -758,6 +878,9 @@ def build_from_tables(
         merged.kept_apart.reindex(columns=KEPT_APART_COLUMNS).to_csv(
             tmp / "kept_apart.csv", index=False
         )
+        # ids and source names come from the data: a spreadsheet must not run them
+        edge_merges = neutralise_formulas(merged.edge_merges.reindex(columns=EDGE_MERGE_COLUMNS))
+        (tmp / EDGE_MERGES_FILE).write_text(csv_text(edge_merges), encoding="utf-8")
         load["timings"] = dict(timings)
         (tmp / LOAD_REPORT).write_text(
             json.dumps(load, ensure_ascii=False, indent=2, default=_json_default) + "\n",

@@ -14,6 +14,11 @@ Cells are read as text; typing and every check against the schema happen in
 :func:`innokg.graph.validate.validate_tables`, which names file, row and column.  Row
 numbers are those a spreadsheet shows: the header is row 1.
 
+Columns of a node table that match no property (a registration extract's 经营期限,
+say) are kept in the node's ``attributes``, one JSON object per row, with a warning
+naming them (``extra_columns="keep"``, the default); with ``"reject"`` they are left
+for validation to report as one problem naming the file and the columns.
+
 Examples
 --------
 >>> decode_text(b"\\xef\\xbb\\xbfid,name\\n", "x.csv")
@@ -33,6 +38,8 @@ import pandas as pd
 
 from innokg.graph.errors import SourceError
 from innokg.graph.headers import HEADER_ALIASES, canonical_header, header_key, suggest_column
+from innokg.graph.schema import NODE_LABELS
+from innokg.graph.validate import EXTRA_COLUMN_MODES, pack_attributes, unmatched_columns
 from innokg.loaders.base import SourceTables
 
 __all__ = [
@@ -127,14 +134,16 @@ def read_csv_table(path: Path, display: str) -> tuple[pd.DataFrame, str]:
     records, lines = _parse_csv(text, display)
     header = [c.strip() for c in records[0]]
     width = len(header)
-    body: list[list[str]] = []
+    body = records[1:]
     defects: list[str] = []
-    for cells, (start, end) in zip(records[1:], lines[1:], strict=True):
+    # only the rows of another width need a look (most files have none)
+    for k in [k for k, n in enumerate(map(len, body)) if n != width]:
+        cells = body[k]
         n = len(cells)
-        if n == width or n == 0 or not any(c.strip() for c in cells):
-            body.append(cells if n == width else [""] * width)
-            defects.append("")
+        if n == 0 or not any(c.strip() for c in cells):
+            body[k] = [""] * width  # a blank line: dropped below
             continue
+        start, end = lines[k + 1] if lines is not None else (k + 2, k + 2)
         where = f"line {start}" if start == end else f"lines {start}-{end}"
         if n > width:
             extra = [c for c in cells[width:] if c.strip()]
@@ -145,8 +154,10 @@ def read_csv_table(path: Path, display: str) -> tuple[pd.DataFrame, str]:
         else:
             what = f"has {n} cell(s) but the header has {width}"
             cells = cells + [""] * (width - n)
-        defects.append(f"not a well-formed CSV row ({where} {what}); check its quoting and commas")
-        body.append(cells)
+        if not defects:
+            defects = [""] * len(body)
+        defects[k] = f"not a well-formed CSV row ({where} {what}); check its quoting and commas"
+        body[k] = cells
     df = (
         pd.DataFrame(body, columns=header, dtype=str)
         if body
@@ -160,15 +171,20 @@ def read_csv_table(path: Path, display: str) -> tuple[pd.DataFrame, str]:
     return df[~blank].reset_index(drop=True), encoding
 
 
-def _parse_csv(text: str, display: str) -> tuple[list[list[str]], list[tuple[int, int]]]:
-    """Every record of a CSV text, with the lines each spans (a quoted cell may span more)."""
+def _parse_csv(text: str, display: str) -> tuple[list[list[str]], list[tuple[int, int]] | None]:
+    """Every record of a CSV text, with the lines each spans (a quoted cell may span more);
+    None for the lines when each record is one line (record k on line k + 1)."""
     if csv.field_size_limit() < _MAX_FIELD:
         csv.field_size_limit(_MAX_FIELD)  # longer cells are refused with a clear message
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[list[str]] = []
-    lines: list[tuple[int, int]] = []
-    start = 1
     try:
+        records = list(reader)
+        if records and reader.line_num == len(records):
+            return records, None
+        # a quoted cell spans lines: read again, noting the lines of each record
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        records, start = [], 1
+        lines: list[tuple[int, int]] = []
         for cells in reader:
             records.append(cells)
             lines.append((start, reader.line_num))
@@ -217,13 +233,18 @@ def _garbled_rows(df: pd.DataFrame) -> pd.Series:
     return hit
 
 
-def _prepare(df: pd.DataFrame, name: str, display: str, source: SourceTables) -> pd.DataFrame:
-    """Canonical headers and garbled-text warnings for one table read."""
+def _prepare(
+    df: pd.DataFrame, name: str, display: str, source: SourceTables, extra: str = "keep"
+) -> pd.DataFrame:
+    """Canonical headers, extra columns kept in ``attributes`` and garbled-text
+    warnings, for one table read."""
     df, renamed = canonical_header(df, name, display)
     if renamed:
         shown = ", ".join(f"{a!r} as {b!r}" for a, b in renamed)
         source.warnings.append(f"{display}: read the header {shown}")
         source.ledger.fix("header renamed to the schema's column", len(renamed))
+    if extra == "keep" and name in NODE_LABELS:
+        df = _keep_extra_columns(df, name, display, source)
     garbled = _garbled_rows(df)
     if garbled.any():
         rows = df.loc[garbled, "_row"].astype(int).tolist()
@@ -235,6 +256,39 @@ def _prepare(df: pd.DataFrame, name: str, display: str, source: SourceTables) ->
             GARBLED_WARNING, len(rows), where=[f"{display}, row {r}" for r in rows[:3]]
         )
     return df
+
+
+def _keep_extra_columns(
+    df: pd.DataFrame, name: str, display: str, source: SourceTables
+) -> pd.DataFrame:
+    """Fold the columns that match no property into ``attributes``, saying which.
+
+    The rows that keep a value are counted as a warning naming the columns (and the
+    property a misspelt one probably means).  Merging then treats ``attributes`` like
+    any property (the first source's value is kept where two sources give one node).
+    """
+    extra = unmatched_columns(df, name)
+    if not extra:
+        return df
+    packed = pack_attributes(df, name)
+    if packed is df:  # a required column is missing: validation reports the table
+        return df
+    guesses = [
+        f"{g!r} for {c!r}" for c in extra if (g := suggest_column(c, name)) and g not in df.columns
+    ]
+    hint = f"; did you mean {', '.join(guesses)}? rename to use the property" if guesses else ""
+    shown = ", ".join(repr(c) for c in extra)
+    message = (
+        f"{display}: kept column(s) {shown} in attributes (they match no property of {name}){hint}"
+    )
+    source.warnings.append(message)
+    kept = packed["attributes"].notna()
+    source.ledger.warn(
+        message,
+        int(kept.sum()),
+        where=[f"{display}, row {r}" for r in packed.loc[kept, "_row"].head(3).tolist()],
+    )
+    return packed
 
 
 def _check_cells(df: pd.DataFrame, display: str) -> None:
@@ -269,7 +323,7 @@ def _read_parquet(path: Path, display: str) -> pd.DataFrame:
     return _provenance(df, display, first_row=1)
 
 
-def _read_workbook(path: Path, source: SourceTables) -> None:
+def _read_workbook(path: Path, source: SourceTables, extra: str) -> None:
     try:
         import openpyxl
     except ImportError:
@@ -294,7 +348,7 @@ def _read_workbook(path: Path, source: SourceTables) -> None:
         body = [["" if v is None else str(v) for v in r] for r in rows[1:]]
         df = _provenance(pd.DataFrame(body, columns=header, dtype=str), display, first_row=2)
         df = df.loc[:, [c for c in df.columns if c != ""]]
-        df = _prepare(df, sheet.title, display, source)
+        df = _prepare(df, sheet.title, display, source, extra)
         target = source.nodes if sheet.title in NODE_LABELS else source.edges
         if sheet.title not in NODE_LABELS and sheet.title not in EDGE_TYPES:
             source.unknown.append(display)
@@ -328,14 +382,24 @@ def looks_like_tables(path: Path) -> bool:
     )
 
 
-def read_tables_source(path: str | Path) -> SourceTables:
+def read_tables_source(path: str | Path, *, extra_columns: str = "keep") -> SourceTables:
     """Read a folder of canonical tables or a workbook into raw tables.
+
+    Parameters
+    ----------
+    path : path
+        A folder with ``nodes/`` and ``edges/``, or an ``.xlsx`` workbook.
+    extra_columns : {"keep", "reject"}
+        Columns of a node table that match no property: kept in ``attributes`` (with
+        a warning naming them), or left for validation to reject.
 
     Raises
     ------
     SourceError
         When the path is missing, holds no tables, or a file cannot be read.
     """
+    if extra_columns not in EXTRA_COLUMN_MODES:
+        raise ValueError(f"extra_columns is one of {EXTRA_COLUMN_MODES}, not {extra_columns!r}")
     path = Path(path)
     source = SourceTables(kind="tables", path=str(path))
     if not path.exists():
@@ -345,7 +409,7 @@ def read_tables_source(path: str | Path) -> SourceTables:
             raise SourceError(
                 f"{path}: a table source is a folder with nodes/ and edges/, or one .xlsx workbook"
             )
-        _read_workbook(path, source)
+        _read_workbook(path, source, extra_columns)
         return source
     for kind, target in (("nodes", source.nodes), ("edges", source.edges)):
         folder = path / kind
@@ -363,7 +427,7 @@ def read_tables_source(path: str | Path) -> SourceTables:
             else:
                 source.warnings.append(f"{display}: skipped (not .csv or .parquet)")
                 continue
-            df = _prepare(df, file.stem, display, source)
+            df = _prepare(df, file.stem, display, source, extra_columns)
             if file.stem in target:
                 raise SourceError(
                     f"{display}: {file.stem} is given twice in {kind}/; keep one file"

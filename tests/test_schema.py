@@ -65,7 +65,15 @@ def test_every_endpoint_names_a_label_and_every_name_is_bilingual() -> None:
 
 
 def test_column_orders() -> None:
-    assert node_columns("Product") == ["id", "name", "name_en", "source", "since", "until"]
+    assert node_columns("Product") == [
+        "id",
+        "name",
+        "name_en",
+        "source",
+        "since",
+        "until",
+        "attributes",
+    ]
     assert edge_columns("SUPPLIES") == [
         "from_id",
         "to_id",

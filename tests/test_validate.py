@@ -38,9 +38,11 @@ EXPECTED: dict[str, list[str]] = {
         "this table"
     ],
     "required_value_empty": ["nodes/Product.csv, row 2, column 'name': is required but empty"],
+    # with --extra-columns reject (by default the column is kept in attributes)
     "unknown_column": [
-        "nodes/Product.csv, column 'colour': is not a property of the schema; rename or remove "
-        "it (known columns: id, name, name_en, source, since, until)"
+        "nodes/Product.csv: column 'colour' matches no property of Product; rename or remove "
+        "it, or keep it in the node's attributes with --extra-columns keep (known columns: id, "
+        "name, name_en, source, since, until, attributes)"
     ],
     "unknown_edge_type": [
         "edges/OWNS.csv: unknown edge type 'OWNS'; known: SUPPLIES, PRODUCES, UPSTREAM_OF, "
@@ -109,9 +111,11 @@ def bad_source(case: str, tmp_path: Path) -> Path:
     return folder
 
 
-def validate_folder(folder: Path, *, lenient: bool = False):  # type: ignore[no-untyped-def]
-    src = read_tables_source(folder)
-    return validate_tables(src.nodes, src.edges, lenient=lenient)
+def validate_folder(  # type: ignore[no-untyped-def]
+    folder: Path, *, lenient: bool = False, extra_columns: str = "keep"
+):
+    src = read_tables_source(folder, extra_columns=extra_columns)
+    return validate_tables(src.nodes, src.edges, lenient=lenient, extra_columns=extra_columns)
 
 
 def test_good_tables_are_valid_and_typed() -> None:
@@ -129,9 +133,23 @@ def test_good_tables_are_valid_and_typed() -> None:
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_bad_case_reports_every_problem(case: str, tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as info:
-        validate_folder(bad_source(case, tmp_path))
+        validate_folder(bad_source(case, tmp_path), extra_columns="reject")
     assert [str(p) for p in info.value.problems] == EXPECTED[case]
     assert "nothing was written" in str(info.value)
+
+
+def test_an_unknown_column_is_kept_in_attributes_by_default(tmp_path: Path) -> None:
+    folder = bad_source("unknown_column", tmp_path)
+    src = read_tables_source(folder)
+    assert src.warnings == [
+        "nodes/Product.csv: kept column(s) 'colour' in attributes (they match no property "
+        "of Product)"
+    ]
+    products = validate_tables(src.nodes, src.edges).nodes["Product"]
+    assert products[["id", "attributes"]].values.tolist() == [
+        ["prod:bearing", '{"colour": "red"}'],
+        ["prod:bus", '{"colour": "blue"}'],
+    ]
 
 
 @pytest.mark.parametrize("case", sorted(UNREADABLE))

@@ -143,6 +143,17 @@ def _load_report_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+_EXTRA_COLUMNS = click.option(
+    "--extra-columns",
+    type=click.Choice(["keep", "reject"]),
+    default="keep",
+    show_default=True,
+    help="Columns of a node table that match no property: keep them in the node's "
+    "attributes (a JSON object), or reject them (one problem naming the file and the "
+    "columns).",
+)
+
+
 @click.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option(
@@ -177,6 +188,7 @@ def _load_report_lines(report: dict[str, Any]) -> list[str]:
     help="Write the package even when a source yields no usable row (by default that "
     "stops the build, lenient or not).",
 )
+@_EXTRA_COLUMNS
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def build(
     sources: tuple[str, ...],
@@ -186,6 +198,7 @@ def build(
     mapping: Path | None,
     no_database: bool,
     allow_empty: bool,
+    extra_columns: str,
     quiet: bool,
 ) -> None:
     """Build a graph package from SOURCES, each written KIND:PATH or PATH.
@@ -212,6 +225,7 @@ def build(
             scope=scope,
             mapping=mapping,
             allow_empty=allow_empty,
+            extra_columns=extra_columns,
         )
     if quiet:
         return
@@ -345,6 +359,7 @@ def _problem_text(problems: list[Problem], rejected: int, show_all: bool) -> lis
     default=None,
     help="Write the list of problems to this file instead of the terminal.",
 )
+@_EXTRA_COLUMNS
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -353,6 +368,7 @@ def validate(
     show_all: bool,
     fmt: str,
     out: Path | None,
+    extra_columns: str,
 ) -> None:
     """Check SOURCES against the schema without building anything.
 
@@ -368,9 +384,9 @@ def validate(
             ctx.exit(code)
     if not sources:
         raise click.UsageError("give SOURCES to check, or --shacl FILE_OR_PACKAGE")
-    loaded = load_sources(list(sources))
+    loaded = load_sources(list(sources), extra_columns=extra_columns)
     merged = merge_sources(loaded)
-    tables = validate_tables(merged.nodes, merged.edges, lenient=True)
+    tables = validate_tables(merged.nodes, merged.edges, lenient=True, extra_columns=extra_columns)
     problems = tables.problems
     report = load_report(loaded, merged, tables, tables.rejects)
     rejected = _rows_rejected(report)
