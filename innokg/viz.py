@@ -773,6 +773,10 @@ def cluster_view(
     A = arrays(G)
     profiles, members = _cluster_tables(G, seed=seed)
     mine = members[members["cluster"] == cluster]
+    if mine.empty and profiles.empty:
+        from innokg.queries.clusters import no_clusters_reason
+
+        raise QueryError(f"no cluster {cluster}: {no_clusters_reason()}")
     if mine.empty:
         known = ", ".join(str(c) for c in profiles["cluster"].head(20))
         raise QueryError(f"no cluster {cluster}; known cluster ids: {known}")
@@ -1225,7 +1229,14 @@ def _aggregate(
             f"Aggregated: {A.n:,} "
             f"nodes shown as {k:,} groups by {group_by}; each circle's size is its member count, "
             "each line's width the links between two groups",
-            *([f"{folded:,} smaller groups folded into one"] if folded else []),
+            *(
+                [
+                    f"其余 {folded:,} 个较小的组合并为一组 · "
+                    f"{folded:,} smaller groups folded into one"
+                ]
+                if folded
+                else []
+            ),
             *_synthetic_note(G),
         ],
     )

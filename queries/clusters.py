@@ -94,6 +94,7 @@ __all__ = [
     "ROLES",
     "cluster_labels",
     "cluster_members",
+    "no_clusters_reason",
     "placed",
     "preferred_industry",
     "province_members",
@@ -307,6 +308,18 @@ def _match_previous(
     for n, o in mapping.items():
         lut[n] = o
     return np.where(cluster >= 0, lut[np.maximum(cluster, 0)], -1)
+
+
+def no_clusters_reason(min_size: int = 3) -> str:
+    """Why a graph has no supply-chain cluster, in one clause.
+
+    >>> no_clusters_reason(3).split(" (")[0]
+    'the graph has no supply-chain cluster of 3 or more firms'
+    """
+    return (
+        f"the graph has no supply-chain cluster of {min_size} or more firms (clusters come "
+        "from SUPPLIES links, or from products through PRODUCES / UPSTREAM_OF)"
+    )
 
 
 def cluster_labels(
@@ -1342,6 +1355,8 @@ def cluster_members(
     stats = _member_stats(A, res, labels, year, inferred_weight, inferred, province_members(G))
     if cluster is not None:
         known = np.unique(stats["cluster"].to_numpy())
+        if not len(known):
+            raise QueryError(f"no cluster {cluster}: {no_clusters_reason(min_size)}")
         if cluster not in known:
             shown = ", ".join(map(str, known[:20])) + (" ..." if len(known) > 20 else "")
             raise QueryError(

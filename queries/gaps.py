@@ -202,6 +202,48 @@ def _size_note(A: GraphArrays) -> pd.DataFrame | None:
     )
 
 
+def _lm_note(
+    A: GraphArrays, lm: np.ndarray, year: int | None, city: str | None, industry: str | None
+) -> pd.DataFrame | None:
+    """The note for questions about large and medium firms, when there are none to ask
+    about (an empty table would read as "none lacks it")."""
+    if lm.any():
+        return None
+    when, when_zh = (f" in {year}", f"{year} 年") if year is not None else ("", "")
+    where = " of this city or industry" if city is not None or industry is not None else ""
+    where_zh = "所选城市或行业" if where else "数据中"
+    return _note(
+        "large_medium",
+        "large and medium industrial firms",
+        "大中型工业企业",
+        f"no large or medium industrial firms{where}{when} in the data: no firm to ask about",
+        f"{when_zh}{where_zh}没有大中型工业企业，无从判断",
+    )
+
+
+def _cluster_count(labels_c: np.ndarray) -> int:
+    return len(np.unique(labels_c[labels_c >= 0]))
+
+
+def _clusters_note(k: int, wanted: int) -> pd.DataFrame | None:
+    """The note for questions about clusters (``wanted`` of them at least) when the
+    graph has fewer: an empty table would read as "no gap"."""
+    if k >= wanted:
+        return None
+    have = "no supply-chain cluster" if k == 0 else "one supply-chain cluster only"
+    have_zh = "没有供应链集群" if k == 0 else "只有一个供应链集群"
+    what, what_zh = ("cluster", "集群") if wanted == 1 else ("pair of clusters", "集群对")
+    return _note(
+        "clusters",
+        "supply-chain clusters" if wanted == 1 else "two or more supply-chain clusters",
+        "供应链集群" if wanted == 1 else "两个以上供应链集群",
+        f"{have} in the data (clusters come from SUPPLIES links, or from products through "
+        f"PRODUCES / UPSTREAM_OF): there is no {what} to assess",
+        f"数据中{have_zh}（集群由供货关系 SUPPLIES 或产品关系 PRODUCES / UPSTREAM_OF 得出），"
+        f"没有可评估的{what_zh}",
+    )
+
+
 def _city_names(A: GraphArrays, pos: np.ndarray) -> np.ndarray:
     city = A.city()[pos]
     return np.where(city >= 0, A.names[np.maximum(city, 0)], "").astype(object)
@@ -284,6 +326,9 @@ def research_gaps(
     share = peers[peers["ind"] >= 0].groupby("ind")["ok"].mean()
     pos = np.flatnonzero(lm & ~partner & _filtered(G, A, city, industry))
     notes = [n for n in [_size_note(A)] if n is not None]
+    if not notes:
+        scope = _lm_note(A, lm & _filtered(G, A, city, industry), year, city, industry)
+        notes += [scope] if scope is not None else []
     if not notes and lm.any() and not partner[A.mask("Enterprise")].any():
         n_ri = int(ri.sum())
         notes.append(
@@ -657,7 +702,14 @@ def cluster_support_gaps(
         affected = table["size"]
     kinds_en, kinds_zh = _platform_kinds(A, year)
     notes, rows = [], []
+    no_clusters = _clusters_note(
+        _cluster_count(cluster_labels(G, year=year, **(clusters or {}))), 1
+    )
+    if no_clusters is not None:  # what clusters would lack is beside the point
+        notes.append(no_clusters)
     for col, (en, zh, why, evidence, _) in _SUPPORT.items():
+        if no_clusters is not None:
+            break
         if not any(_any_edge(A, e, a, b, year) for e, a, b in evidence):
             notes.append(_support_note(A, col))
             continue
@@ -1169,6 +1221,19 @@ def structural_holes(
     ok &= _filtered(G, A, city, industry)[nodes]
     pos = _in_scope(G, nodes[ok])
     degree, constraint, esize = _burt(A, year, pos)
+    notes = []
+    if g.ecount() == 0:
+        notes.append(
+            _note(
+                "organisation_links",
+                "links among organisations",
+                "组织之间的联系",
+                "no links among organisations in the data (supply, collaboration, membership, "
+                "investment, platforms, teams): nobody's contacts can be assessed",
+                "数据中组织之间没有任何联系（供货、合作、联盟、投资、平台、团队），无法评估联系结构",
+            )
+        )
+    redundancy = [_redundancy(e, d) for e, d in zip(esize, degree, strict=True)]
     return _table(
         "structural_hole",
         {
@@ -1180,12 +1245,12 @@ def structural_holes(
             "severity": constraint.round(6),
             "city": _city_names(A, pos),
             "detail": [
-                f"constraint {c:.2f}; effective size {e:.1f} of {int(d)} contacts"
-                for c, e, d in zip(constraint, esize, degree, strict=True)
+                f"constraint {c:.2f}; effective size {e:.1f} of {int(d)} contacts; {r}"
+                for c, e, d, (r, _) in zip(constraint, esize, degree, redundancy, strict=True)
             ],
             "detail_zh": [
-                f"约束度 {c:.2f}；{int(d)} 个联系方中有效规模 {e:.1f}，联系方之间多已相连"
-                for c, e, d in zip(constraint, esize, degree, strict=True)
+                f"约束度 {c:.2f}；{int(d)} 个联系方中有效规模 {e:.1f}，{r}"
+                for c, e, d, (_, r) in zip(constraint, esize, degree, redundancy, strict=True)
             ],
         },
         {
@@ -1194,7 +1259,20 @@ def structural_holes(
             "effective_size": esize,
             "efficiency": esize / np.where(degree > 0, degree, np.nan),
         },
+        notes,
     )
+
+
+def _redundancy(esize: float, degree: float) -> tuple[str, str]:
+    """What the effective size says of the contacts, in English and Chinese."""
+    if esize >= degree - 1e-9:  # the constraint comes from having few contacts
+        return (
+            "no two contacts are linked: the constraint comes from having few contacts",
+            "联系方之间互不相连，约束来自联系方少",
+        )
+    if esize <= degree / 2:
+        return "most contacts are linked to each other", "联系方之间多已相连"
+    return "some contacts are linked to each other", "部分联系方之间已相连"
 
 
 def _touches(A: GraphArrays, labels_c: np.ndarray, year: int | None) -> tuple[sp.csr_array, int]:
@@ -1267,6 +1345,7 @@ def brokers(
     """
     A = arrays(G)
     labels_c = cluster_labels(G, year=year, **(clusters or {}))
+    few = _clusters_note(_cluster_count(labels_c), 2)
     T, _ = _touches(A, labels_c, year)
     pairs = _spanning(T)
     spanners = pairs.groupby(["a", "b"])["node"].transform("size")
@@ -1310,6 +1389,7 @@ def brokers(
             "constraint": constraint,
             "effective_size": esize,
         },
+        [few] if few is not None else [],
     )
 
 
@@ -1372,8 +1452,9 @@ def unspanned_cluster_pairs(
     A = arrays(G)
     labels_c = cluster_labels(G, year=year, **(clusters or {}))
     T, k = _touches(A, labels_c, year)
-    if k < 2:
-        return _table("unspanned_pair", {"entity": np.array([], dtype=object)})
+    few = _clusters_note(_cluster_count(labels_c), 2)
+    if few is not None:
+        return _table("unspanned_pair", {"entity": np.array([], dtype=object)}, notes=[few])
     firms = np.flatnonzero(labels_c >= 0)
     M = sp.csr_array((np.ones(len(firms)), (labels_c[firms], firms)), shape=(k, A.n))
     size = np.asarray(M.sum(axis=1)).ravel()

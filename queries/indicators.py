@@ -374,8 +374,73 @@ def _any_recognised(label: str, column: str, what: str) -> Need:
     return need
 
 
+def _linked(
+    etypes: Sequence[str],
+    src_label: str,
+    dst_label: str,
+    what: str,
+    kinds: Sequence[str] | None = None,
+) -> Need:
+    """A ``src_label`` must be linked to a ``dst_label`` (of ``kinds``) by one of
+    ``etypes`` somewhere in the graph, in any year.
+
+    Without a single such record a share of 0 would say that no firm has the link,
+    when the data only does not record it.
+    """
+
+    def need(c: _Ctx) -> str | None:
+        A = c.A
+        src_ok = A.mask(src_label)
+        dst_ok = A.mask(dst_label) if kinds is None else c.kind_in(dst_label, kinds)
+        for etype in etypes:
+            src, dst = A.edges(etype)
+            if (src_ok[src] & dst_ok[dst]).any():
+                return None
+        return f"no {what} in the data ({' / '.join(etypes)}): not measurable"
+
+    return need
+
+
+def _firm_links(outgoing: Sequence[str], incoming: Sequence[str], what: str) -> Need:
+    """The graph must record a link of a firm: one of ``outgoing`` from it or of
+    ``incoming`` to it, in any year.  Without one, every firm would score 0 for want
+    of records, not of partners."""
+
+    def need(c: _Ctx) -> str | None:
+        ent = c.A.mask("Enterprise")
+        for etypes, end in ((outgoing, 0), (incoming, 1)):
+            for etype in etypes:
+                if ent[c.A.edges(etype)[end]].any():
+                    return None
+        return f"no {what} in the data: not measurable"
+
+    return need
+
+
+# Ecosystem breadth counts six kinds of partner (SUPPLIES either way counts).
+_need_partner_links = _firm_links(
+    ("SUPPLIES", "COLLABORATES_WITH", "ESTABLISHED", "OPERATES", "MEMBER_OF"),
+    ("SUPPLIES", "COLLABORATES_WITH", "INVESTS_IN"),
+    "links between firms and their partners",
+)
+# The typical-case score adds up a firm's links (SCORE_WEIGHTS).
+_need_scored_links = _firm_links(
+    ("SUPPLIES", "COLLABORATES_WITH", "ESTABLISHED", "OPERATES", "MEMBER_OF", "HOSTS"),
+    ("SUPPLIES", "INVESTS_IN", "LEADS"),
+    "links of firms that the typical-case score counts",
+)
+
+
 def _need_year(c: _Ctx) -> str | None:
     return None if c.year is not None else "needs a year (the cases are chosen year by year)"
+
+
+def _need_candidates(c: _Ctx) -> str | None:
+    """The cases are chosen among L&M firms: with none, no count can fall short."""
+    if c.lm.any():
+        return None
+    when = f" in {c.year}" if c.year is not None else ""
+    return f"no {_LM}{when}: no candidates for typical cases"
 
 
 def _need_tech_centres(c: _Ctx) -> str | None:
@@ -552,6 +617,9 @@ _PLATFORMS = _any("Platform", "platforms")
 _TEAMS = _any("MakerTeam", "maker teams")
 _FUNDS = _any("Fund", "funds")
 _ALLIANCES = _any("Alliance", "alliances")
+_RUNS = ("ESTABLISHED", "OPERATES")  # a firm's platform: set up or operated by it
+_HAS_TEAM = ("HOSTS", "ESTABLISHED")  # a firm's maker team: hosted or set up by it
+_FIRM_PLATFORMS = _linked(_RUNS, "Enterprise", "Platform", "firm–platform links")
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -561,7 +629,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "拥有“双创”平台的大中型工业企业占比",
         "share of L&M firms that set up or operate a 双创 platform",
         _lm_share(_platform_of),
-        (_sizes, _PLATFORMS),
+        (_sizes, _PLATFORMS, _FIRM_PLATFORMS),
         3,
     ),
     Indicator(
@@ -606,7 +674,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "kinds of partner around each L&M firm (of six: suppliers, purchasers, partner "
         "firms, platforms, service providers, finance)",
         lambda c: _units(c.lm, _breadth(c)),
-        (_sizes,),
+        (_sizes, _need_partner_links),
         4,
     ),
     Indicator(
@@ -617,7 +685,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "share of L&M firms with a self-built (incl. an enterprise technology centre), "
         "co-built or third-party R&D platform",
         _lm_share(lambda c: _platform_of(c, _RND)),
-        (_sizes, _any("Platform", "R&D platforms", _RND)),
+        (
+            _sizes,
+            _any("Platform", "R&D platforms", _RND),
+            _linked(_RUNS, "Enterprise", "Platform", "firm–R&D platform links", _RND),
+        ),
         6,
     ),
     Indicator(
@@ -627,7 +699,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "与高校、科研院所合建创新平台的大中型工业企业占比",
         "share of L&M firms with an R&D platform built with universities or institutes",
         _lm_share(lambda c: _platform_of(c, ("co_built_rnd",))),
-        (_sizes, _any("Platform", "co-built R&D platforms", ("co_built_rnd",))),
+        (
+            _sizes,
+            _any("Platform", "co-built R&D platforms", ("co_built_rnd",)),
+            _linked(
+                _RUNS, "Enterprise", "Platform", "firm–co-built platform links", ("co_built_rnd",)
+            ),
+        ),
         6,
     ),
     Indicator(
@@ -637,7 +715,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "加入产业联盟、技术创新联盟的大中型工业企业占比",
         "share of L&M firms that belong to an alliance",
         _lm_share(lambda c: c.has("MEMBER_OF", c.A.mask("Alliance") & c.alive)),
-        (_sizes, _ALLIANCES),
+        (
+            _sizes,
+            _ALLIANCES,
+            _linked(("MEMBER_OF",), "Enterprise", "Alliance", "alliance memberships of firms"),
+        ),
         6,
     ),
     Indicator(
@@ -687,7 +769,17 @@ INDICATORS: tuple[Indicator, ...] = (
         "组建技术创客团队的大中型工业企业占比",
         "share of L&M firms with a technology maker team",
         _lm_share(lambda c: _team_of(c, ("technology",))),
-        (_sizes, _TEAMS),
+        (
+            _sizes,
+            _TEAMS,
+            _linked(
+                _HAS_TEAM,
+                "Enterprise",
+                "MakerTeam",
+                "firm–technology team links",
+                ("technology",),
+            ),
+        ),
         7,
     ),
     Indicator(
@@ -697,7 +789,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "建有职工创客工作室、首席员工创新工作站或劳模工作站的大中型工业企业占比",
         "share of L&M firms with an employee maker studio or model-worker station",
         _lm_share(lambda c: _team_of(c, _EMPLOYEE)),
-        (_sizes, _any("MakerTeam", "employee maker studios or stations", _EMPLOYEE)),
+        (
+            _sizes,
+            _any("MakerTeam", "employee maker studios or stations", _EMPLOYEE),
+            _linked(_HAS_TEAM, "Enterprise", "MakerTeam", "firm–employee studio links", _EMPLOYEE),
+        ),
         8,
     ),
     Indicator(
@@ -707,7 +803,17 @@ INDICATORS: tuple[Indicator, ...] = (
         "建有“大工匠”工作室的大中型工业企业占比",
         "share of L&M firms with a master craftsman's studio",
         _lm_share(lambda c: _team_of(c, ("master_craftsman_studio",))),
-        (_sizes, _any("MakerTeam", "大工匠 studios", ("master_craftsman_studio",))),
+        (
+            _sizes,
+            _any("MakerTeam", "大工匠 studios", ("master_craftsman_studio",)),
+            _linked(
+                _HAS_TEAM,
+                "Enterprise",
+                "MakerTeam",
+                "firm–大工匠 studio links",
+                ("master_craftsman_studio",),
+            ),
+        ),
         9,
     ),
     Indicator(
@@ -717,7 +823,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "搭建开放式“双创”平台（设计＋用户、营销＋社交、制造＋电商）的大中型工业企业占比",
         "share of L&M firms with an open innovation or e-commerce platform",
         _lm_share(lambda c: _platform_of(c, _OPEN)),
-        (_sizes, _any("Platform", "open-innovation or e-commerce platforms", _OPEN)),
+        (
+            _sizes,
+            _any("Platform", "open-innovation or e-commerce platforms", _OPEN),
+            _linked(_RUNS, "Enterprise", "Platform", "firm–open platform links", _OPEN),
+        ),
         10,
     ),
     Indicator(
@@ -795,7 +905,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "获得投资的创客团队占比",
         "share of maker teams with an investor",
         _teams_financed,
-        (_TEAMS, _FUNDS),
+        (
+            _TEAMS,
+            _FUNDS,
+            _linked(("INVESTS_IN",), "Fund", "MakerTeam", "investments in maker teams"),
+        ),
         14,
         base="maker teams",
     ),
@@ -806,7 +920,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "当年可推出的典型案例数（按生态得分遴选）",
         "typical cases the year can put forward (by ecosystem score; needs a year)",
         _typical,
-        (_sizes, _need_year),
+        (_sizes, _need_year, _need_candidates, _need_scored_links),
         17,
     ),
     Indicator(

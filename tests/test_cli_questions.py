@@ -12,8 +12,10 @@ from click.testing import CliRunner
 
 from innokg.cli import main
 from innokg.commands import questions
+from innokg.graph.package import write_package
 from innokg.queries.indicators import INDICATORS
 from tests.conftest import REPO
+from tests.factory import make_tables
 
 
 def run(*args: str) -> str:
@@ -124,6 +126,34 @@ def test_indicators_by_city_and_typical_cases(demo_package: Path, tmp_path: Path
     )
     cases = run("indicators", demo_package, "--typical-cases", "--year", "2018")
     assert "Typical cases 2018" in cases
+
+
+def test_empty_answers_say_why(tmp_path: Path) -> None:
+    """A table with no row says why, so that it never reads as "nothing to report"."""
+    package = tmp_path / "firms-only"
+    firms = [{"id": i, "name": i, "size": "large"} for i in "abc"]
+    write_package(make_tables({"Enterprise": firms}), package, sources=[])
+    result = CliRunner().invoke(main, ["indicators", str(package), "--by", "industry"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Policy indicators by industry, all years (the graph records none): no rows, no "
+        "enterprise of the graph has an industry (IN_INDUSTRY) to group by; try --by province\n"
+    )
+    result = CliRunner().invoke(main, ["clusters", str(package)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "no clusters: the graph has no supply-chain cluster of 3 or more firms (clusters come "
+        "from SUPPLIES links, or from products through PRODUCES / UPSTREAM_OF)"
+    )
+    result = CliRunner().invoke(main, ["clusters", str(package), "--members", "1"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no cluster 1: the graph has no supply-chain cluster")
+    result = CliRunner().invoke(main, ["indicators", str(package), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "Policy indicators by province, all years (the graph records none): no indicator is "
+        "measurable on this graph"
+    )
 
 
 def test_evaluate_partners_prints_auc_and_precision(demo_package: Path) -> None:

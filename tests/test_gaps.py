@@ -265,6 +265,19 @@ def test_constraint_and_effective_size_by_hand() -> None:
     assert df.loc["t2", "constraint"] == pytest.approx(9 / 16 + 4 / 9)
     assert df.loc["t2", "effective_size"] == 1.0
     assert df.index[0] == "t2" and "y" not in df.index  # one contact: left out
+    # The detail says what the effective size shows, not the same words for all.
+    assert df.loc["hub", "detail"] == (
+        "constraint 0.33; effective size 3.0 of 3 contacts; no two contacts are linked: "
+        "the constraint comes from having few contacts"
+    )
+    assert df.loc["hub", "detail_zh"] == (
+        "约束度 0.33；3 个联系方中有效规模 3.0，联系方之间互不相连，约束来自联系方少"
+    )
+    assert df.loc["t2", "detail_zh"] == "约束度 1.01；2 个联系方中有效规模 1.0，联系方之间多已相连"
+    # t1: contacts t2, t3 (tied) and x: 2 x (1/3 + 1/3 x 1/2)^2 + (1/3)^2, size 3 - 2/3.
+    assert df.loc["t1", "detail"] == (
+        "constraint 0.61; effective size 2.3 of 3 contacts; some contacts are linked to each other"
+    )
 
 
 def test_burt_measures_equal_networkx_on_a_random_network() -> None:
@@ -407,6 +420,72 @@ def test_a_graph_without_sizes_says_the_question_cannot_be_measured() -> None:
     # No maker teams: one note, not an empty table.
     teams = finance_gaps(G)
     assert teams["entity"].tolist() == ["not_measurable:maker_teams"]
+
+
+def test_no_large_or_medium_firm_is_a_note_not_an_empty_table() -> None:
+    nodes = {
+        "Enterprise": [
+            {"id": "a", "name": "甲", "size": "small"},
+            {"id": "b", "name": "乙", "size": "large"},
+        ],
+        "ResearchInstitute": [{"id": "r", "name": "郑州大学"}],
+        "Region": [
+            {"id": "region:4101", "name": "郑州市", "code": "4101"},
+            {"id": "region:4103", "name": "洛阳市", "code": "4103"},
+        ],
+    }
+    edges = {
+        "COLLABORATES_WITH": [("a", "r")],
+        "LOCATED_IN": [("a", "region:4101"), ("b", "region:4103")],
+    }
+    G = make_graph(nodes, edges)
+    df = research_gaps(G, city="郑州")
+    assert df[["entity", "measurable", "detail", "detail_zh"]].to_dict("records") == [
+        {
+            "entity": "not_measurable:large_medium",
+            "measurable": False,
+            "detail": "not measurable: no large or medium industrial firms of this city or "
+            "industry in the data: no firm to ask about",
+            "detail_zh": "无法测算：所选城市或行业没有大中型工业企业，无从判断",
+        }
+    ]
+    assert research_gaps(G, city="洛阳")["entity"].tolist() == ["b"]
+    small = make_graph(
+        {**nodes, "Enterprise": nodes["Enterprise"][:1]}, {"COLLABORATES_WITH": [("a", "r")]}
+    )
+    assert research_gaps(small, year=2018)["detail"].tolist() == [
+        "not measurable: no large or medium industrial firms in 2018 in the data: no firm to "
+        "ask about"
+    ]
+
+
+def test_too_few_clusters_or_links_is_a_note_not_an_empty_table() -> None:
+    firms = {"Enterprise": [{"id": i, "name": i} for i in "abc"]}
+    one = make_graph(firms, {"SUPPLIES": [("a", "b"), ("b", "c")]})
+    for func in (brokers, unspanned_cluster_pairs):
+        df = func(one)
+        assert df[["entity", "measurable", "missing"]].to_dict("records") == [
+            {
+                "entity": "not_measurable:clusters",
+                "measurable": False,
+                "missing": "two or more supply-chain clusters",
+            }
+        ]
+    assert brokers(one)["detail"].item() == (
+        "not measurable: one supply-chain cluster only in the data (clusters come from "
+        "SUPPLIES links, or from products through PRODUCES / UPSTREAM_OF): there is no pair "
+        "of clusters to assess"
+    )
+    unlinked = make_graph(firms)
+    support = cluster_support_gaps(unlinked)
+    assert support[["entity", "missing_zh"]].to_dict("records") == [
+        {"entity": "not_measurable:clusters", "missing_zh": "供应链集群"}
+    ]
+    holes = structural_holes(unlinked)
+    assert holes[["entity", "missing"]].to_dict("records") == [
+        {"entity": "not_measurable:organisation_links", "missing": "links among organisations"}
+    ]
+    assert "degree" in holes.columns  # the kind's columns stay
 
 
 def test_below_target_never_shows_nan() -> None:

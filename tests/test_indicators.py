@@ -442,6 +442,64 @@ def test_without_sizes_or_demonstrations_nothing_is_zero_or_met() -> None:
     assert (df["measurable"] == df["value"].notna()).all()
 
 
+def test_a_share_with_no_link_recorded_anywhere_is_not_measurable() -> None:
+    nodes = {
+        "Enterprise": [
+            {"id": "a", "name": "甲", "size": "large"},
+            {"id": "b", "name": "乙", "size": "medium"},
+        ],
+        "Platform": [{"id": "p", "name": "研发中心", "kind": "self_built_rnd"}],
+        "MakerTeam": [{"id": "t", "name": "技术团队", "kind": "technology"}],
+        "Fund": [{"id": "f", "name": "基金"}],
+        "Alliance": [{"id": "al", "name": "联盟"}],
+        "PolicyMeasure": MEASURES,
+    }
+    row = policy_indicators(make_graph(nodes), year=2018).set_index("indicator")
+    notes = {
+        "platform_coverage": "no firm–platform links in the data (ESTABLISHED / OPERATES): "
+        "not measurable (the policy's target: 80% by 2018)",
+        "ecosystem_breadth": "no links between firms and their partners in the data: "
+        "not measurable",
+        "rnd_platforms": "no firm–R&D platform links in the data (ESTABLISHED / OPERATES): "
+        "not measurable",
+        "alliance_membership": "no alliance memberships of firms in the data (MEMBER_OF): "
+        "not measurable",
+        "technology_teams": "no firm–technology team links in the data (HOSTS / ESTABLISHED): "
+        "not measurable",
+        "teams_financed": "no investments in maker teams in the data (INVESTS_IN): not measurable",
+        "typical_cases": "no links of firms that the typical-case score counts in the data: "
+        "not measurable (the policy's target: 10 a year)",
+    }
+    assert {k: row.loc[k, "note"] for k in notes} == notes
+    assert row.loc[list(notes), ["value", "target", "gap", "met"]].isna().all().all()
+    # One record of the link anywhere (here from 2019) and the share is measured: 0 in 2018.
+    linked = make_graph(nodes, {"OPERATES": [("a", "p", {"since": 2019})]})
+    row = policy_indicators(linked, year=2018).set_index("indicator")
+    assert (row.loc["platform_coverage", "value"], row.loc["platform_coverage", "met"]) == (
+        0.0,
+        False,
+    )
+    assert row.loc["ecosystem_breadth", "measurable"]
+
+
+def test_typical_cases_without_candidates_are_not_measurable() -> None:
+    G = make_graph(
+        {
+            "Enterprise": [{"id": "a", "name": "甲", "size": "small"}],
+            "Platform": [{"id": "p", "name": "众创空间", "kind": "maker_space"}],
+            "PolicyMeasure": MEASURES,
+        },
+        {"OPERATES": [("a", "p")]},
+    )
+    row = policy_indicators(G, year=2018).set_index("indicator").loc["typical_cases"]
+    assert (row["measurable"], row["note"]) == (
+        False,
+        "no large or medium industrial firms in 2018: no candidates for typical cases "
+        "(the policy's target: 10 a year)",
+    )
+    assert pd.isna(row["value"]) and pd.isna(row["met"])  # never "0 of 10, not met"
+
+
 def test_public_lists_by_province_city_and_industry() -> None:
     G = public_lists()
     province = policy_indicators(G, year=2019)
@@ -610,7 +668,7 @@ def test_cli_city_with_by_city_gives_that_citys_rows(demo_package: Path) -> None
     pd.testing.assert_frame_equal(one, mine)
     screen = run("indicators", demo_package, "--by", "city", "--city", "郑州市")
     assert "郑州市" in screen and "开封市" not in screen
-    assert "as of 2021 (the latest year in the graph)" in screen
+    assert "by city, as of 2021 (the latest year in the graph), only city 郑州市" in screen
     # without --year: the latest year, as the brief uses
     assert every["year"].unique().tolist() == [2021]
     latest = policy_indicators(demo_graph_of(demo_package), by="city", year=2021)

@@ -185,6 +185,17 @@ def test_whole_graph_other_groupings(chain: EcosystemGraph, group_by: str) -> No
 def test_too_many_groups_are_folded(chain: EcosystemGraph) -> None:
     net = viz.whole_graph(chain, max_nodes=1, group_by="label")
     assert len(net.nodes) == 1 and net.nodes[0]["members"] == 6
+    assert "其余 2 个较小的组合并为一组 · 2 smaller groups folded into one" in net.notes
+
+
+def test_a_cluster_view_without_clusters_says_why() -> None:
+    G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]})
+    with pytest.raises(QueryError) as caught:
+        viz.cluster_view(G, 1)
+    assert str(caught.value) == (
+        "no cluster 1: the graph has no supply-chain cluster of 3 or more firms (clusters come "
+        "from SUPPLIES links, or from products through PRODUCES / UPSTREAM_OF)"
+    )
 
 
 def test_whole_graph_sample_keeps_the_best_connected(demo_graph: EcosystemGraph) -> None:

@@ -48,6 +48,13 @@ PARTNER_KINDS = (
 #: Rows shown on screen at most (a terminal table of thousands of rows helps nobody).
 SCREEN_ROWS = 100
 
+#: Why an indicator table by city or industry can have no row at all.
+_NO_GROUPS = {
+    "city": "the graph has no city (a Region of level city) to group by; try --by province",
+    "industry": "no enterprise of the graph has an industry (IN_INDUSTRY) to group by; "
+    "try --by province",
+}
+
 
 def _output(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option(
@@ -200,7 +207,7 @@ def clusters(
       innokg clusters innokg-demo --members all --format csv --out members.csv
       innokg clusters rebuilt-demo --previous members.csv
     """
-    from innokg.queries.clusters import cluster_members, supply_clusters
+    from innokg.queries.clusters import cluster_members, no_clusters_reason, supply_clusters
 
     G = _open(package)
     options: dict[str, Any] = {
@@ -235,6 +242,12 @@ def clusters(
             df = df.assign(leader_name=df["leader_name"].replace("", "（无 none）"))
         title = "Supply-chain clusters"
     _synthetic_note(G)
+    if df.empty:  # say why, or an empty table reads as "nothing to worry about"
+        if (city or industry) and members is None:
+            why = "no cluster has a member in this city or industry"
+        else:
+            why = "no clusters: " + no_clusters_reason(min_size)
+        click.echo(why + (f" (as of {year})" if year else ""), err=True)
     _show(df.head(limit) if limit else df, fmt, out, title, screen)
 
 
@@ -295,12 +308,16 @@ def gaps(
     chosen = list(kinds) or list(GAP_KINDS)
     text = ["missing_zh", "detail_zh"] if lang == "zh" else ["missing", "detail"]
     screen = ["entity", "name", *text[:1], "severity", "city", *text[1:]]
+    if year is None:
+        when = "整个图，不限年份" if lang == "zh" else "the whole graph, any year"
+    else:
+        when = f"截至 {year} 年" if lang == "zh" else f"as of {year}"
     filters: dict[str, Any] = {"year": year, "city": city, "industry": industry}
     if fmt == "table" and out is None:
         for kind in chosen:
             func, zh, en = QUERY_KINDS[kind]
             df = func(G, **filters).head(limit or 10)
-            title = f"{kind}: {zh if lang == 'zh' else en}"
+            title = f"{kind}: {zh if lang == 'zh' else en} · {when}"
             write_table(
                 _rounded(df[[c for c in screen if c in df.columns]]), fmt, None, title=title
             )
@@ -484,6 +501,14 @@ def indicators(
         if year is None:
             raise InnokgError("--typical-cases needs --year (the year whose cases to list)")
         df = cases(G, year=year, city=city, industry=industry)
+        if df.empty:
+            click.echo(
+                f"no typical cases for {year}: the cases are large and medium industrial firms "
+                "with an ecosystem score above 0 not chosen in an earlier year, and "
+                + ("this selection has" if city or industry else "the graph has")
+                + " none",
+                err=True,
+            )
         screen = ["year", "rank", "id", "name", "city", "industry", "score"]
         _show(df, fmt, out, f"Typical cases {year}", screen)
         return
@@ -505,6 +530,11 @@ def indicators(
     title = f"Policy indicators by {by}, {when}"
     if by == "year":
         title = f"Policy indicators by year, to {as_of}"
+    chosen = [f"city {city}" if city else "", f"industry {industry}" if industry else ""]
+    if any(chosen):  # a table of one city reads like the whole province's otherwise
+        title += ", only " + " and ".join(c for c in chosen if c)
+    if df.empty:  # say why, or an empty table reads as "nothing to report"
+        click.echo(f"{title}: no rows, {_NO_GROUPS.get(by, 'nothing to measure')}", err=True)
     if fmt != "table" or out is not None:
         _show(df, fmt, out, title, [])
         return
@@ -512,10 +542,15 @@ def indicators(
     screen = ["group_name", "article", "indicator", text, "value", "target", "gap", "met"]
     if by == "province":
         screen = screen[1:]
+    if df.empty:
+        return
     measurable = df.groupby("indicator", sort=False)["measurable"].any()
-    shown = df[df["indicator"].map(measurable)]
+    shown = df[df["indicator"].map(measurable).astype(bool).to_numpy()]
     empty = [c for c in ("target", "gap", "met") if shown[c].isna().all()]
-    _show(shown, fmt, out, title, [c for c in [*screen, "detail"] if c not in empty])
+    if shown.empty:
+        click.echo(f"{title}: no indicator is measurable on this graph")
+    else:
+        _show(shown, fmt, out, title, [c for c in [*screen, "detail"] if c not in empty])
     notes = (
         df[df["note"].fillna("") != ""]
         .drop_duplicates(["indicator", "note"])
