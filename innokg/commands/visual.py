@@ -75,6 +75,11 @@ def export(package: Path, fmt: str, out: Path, verbatim: bool) -> None:
         )
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 node``, ``2 nodes``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def _types(values: tuple[str, ...]) -> list[str] | None:
     names = [t.strip() for v in values for t in v.split(",") if t.strip()]
     return names or None
@@ -198,8 +203,9 @@ def viz(
             physics_limit=limit,
         )
     views.write_page(net, out)
+    nodes, edges = net.stats.get("nodes", 0), net.stats.get("edges", 0)
     click.echo(
-        f"wrote {out} ({net.stats.get('nodes', 0):,} nodes, {net.stats.get('edges', 0):,} edges, "
+        f"wrote {out} ({_count(nodes, 'node')}, {_count(edges, 'edge')}, "
         f"{out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s"
     )
     for note in net.notes:
@@ -212,16 +218,27 @@ def viz(
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language."
 )
-@click.option("--city", help="A city (name, code or region id): its own brief.")
+@click.option(
+    "--city",
+    help="A city (name, code or region id): its own brief, with a profile against the "
+    "province and the other cities.",
+)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "md", "xlsx"]),
-    help="Default: from the --out suffix (.md, .xlsx), else html.",
+    type=click.Choice(["html", "md", "xlsx", "docx", "pdf"]),
+    help="Default: from the --out suffix (.md, .xlsx, .docx, .pdf), else html.",
 )
 @click.option("--year", type=int, help="As of this year (default: the latest in the graph).")
 @click.option(
     "--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Rows of each list."
+)
+@click.option(
+    "--browser",
+    metavar="PATH",
+    envvar="INNOKG_BROWSER",
+    help="Chromium or Chrome that prints the PDF and draws the Word file's charts "
+    "(default: chromium, chromium-browser or google-chrome on the PATH).",
 )
 def brief(
     package: Path,
@@ -231,29 +248,49 @@ def brief(
     fmt: str | None,
     year: int | None,
     top: int,
+    browser: str | None,
 ) -> None:
-    """Write a policy brief to read, print (A4) and forward.
+    """Write a policy brief to read, print (A4), edit and forward.
 
-    Headline indicators against the policy's targets, by city; supply-chain clusters
-    and their fragile points; the largest collaboration gaps; partnerships to broker
-    with their reasons; method and provenance.  The HTML file is self-contained
-    (charts inline, no scripts, no fonts or requests); md and xlsx hold the same
+    Page 1 is an executive summary: where the province (or --city) stands against
+    each target of the policy (met or not by the deadline, by how much, the trend
+    since 2016, or why it cannot be measured) and three to five recommendations
+    drawn from the analysis, each with its evidence and policy article.  Then the
+    key findings, a map and progress by city, how the cities compare, supply-chain
+    clusters and their fragile points, collaboration gaps, partnerships to broker,
+    and appendices (glossary, policy articles, method and provenance).
+
+    html is one self-contained file (charts inline, no scripts, fonts or requests);
+    pdf is that page printed by headless Chromium; docx is a Word document with real
+    headings and tables and the charts as pictures (drawn by Chromium: without one
+    the charts are left out and a note says so); md and xlsx hold the same text and
     tables.
 
     \b
     Examples:
       innokg brief innokg-demo --out brief.html
-      innokg brief innokg-demo --lang en --city Zhengzhou --out zhengzhou.html
-      innokg brief innokg-demo --out brief.xlsx
+      innokg brief innokg-demo --lang en --city Zhengzhou --out zhengzhou.pdf
+      innokg brief innokg-demo --out brief.docx
     """
     from innokg.brief import build_brief, write_brief
+    from innokg.brief.render_docx import charts_available
+    from innokg.brief.write import BRIEF_FORMATS, format_of
 
     start = time.perf_counter()
+    chosen = format_of(out, fmt)
+    if chosen not in BRIEF_FORMATS:
+        raise click.BadParameter(f"unknown format {chosen!r}", param_hint="--format")
     G = EcosystemGraph.open(package)
     result = build_brief(G, lang="en" if lang == "en" else "zh", city=city, year=year, top=top)
-    path = write_brief(result, out, fmt=fmt)
+    if chosen == "docx" and not charts_available(browser):
+        click.echo(
+            "note: no Chromium or Chrome found, so the Word file has its tables but no "
+            "charts or map; install Chromium or give --browser PATH to draw them"
+        )
+    path = write_brief(result, out, fmt=chosen, browser=browser)
     click.echo(
-        f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB, {len(result.findings)} findings, "
+        f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB, "
+        f"{len(result.recommendations)} recommendations, {len(result.findings)} findings, "
         f"{len(result.tables)} tables) in {time.perf_counter() - start:.1f} s"
     )
     if result.synthetic:

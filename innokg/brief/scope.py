@@ -1,0 +1,205 @@
+"""What one brief is about (graph, language, city, year) and the analyses it draws on,
+each computed once and shared by the sections and the recommendations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from innokg.brief.names import Names
+from innokg.brief.words import Lang
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.queries.clusters import supply_clusters
+from innokg.queries.gaps import collaboration_gaps
+from innokg.queries.indicators import policy_indicators, policy_measures
+
+__all__ = ["NO_SIZES", "Scope", "has", "lacks", "lm_known", "missing_line"]
+
+
+@dataclass
+class Scope:
+    G: EcosystemGraph
+    lang: Lang
+    city: str | None  # as the user gave it
+    city_id: str | None
+    city_name: str | None
+    year: int | None
+    top: int
+    names: Names = field(init=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.names = Names(self.G, self.lang)
+
+    @property
+    def zh(self) -> bool:
+        return self.lang == "zh"
+
+    def where(self) -> str:
+        """The city in the brief's language, or the province."""
+        if self.city_id is None:
+            return "全省" if self.zh else "the province"
+        return self.names(self.city_name, self.city_id)
+
+    def _cached(self, key: Any, make: Any) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def measures(self) -> pd.DataFrame:
+        return self._cached("measures", lambda: policy_measures(self.G))
+
+    def city_indicators(
+        self, year: int | None = None, indicators: tuple[str, ...] | None = None
+    ) -> pd.DataFrame:
+        """The indicators (default all) by city, as of ``year`` (default the brief's)."""
+        y = self.year if year is None else year
+        return self._cached(
+            ("city", y, indicators),
+            lambda: policy_indicators(self.G, by="city", year=y, indicators=indicators),
+        )
+
+    def clusters(self) -> pd.DataFrame:
+        return self._cached(
+            "clusters", lambda: supply_clusters(self.G, year=self.year, city=self.city)
+        )
+
+    def gaps(self, kind: str) -> pd.DataFrame:
+        """The gaps of one kind; a kind whose analysis fails leaves a note row, so that
+        one failing analysis does not take the whole brief with it."""
+
+        def make() -> pd.DataFrame:
+            try:
+                return collaboration_gaps(self.G, kinds=[kind], year=self.year, city=self.city)
+            except (KeyError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
+                text = f"analysis failed ({type(exc).__name__}: {exc})"
+                return pd.DataFrame(
+                    {"measurable": [False], "missing": [text], "missing_zh": [text], "name": [""]}
+                )
+
+        return self._cached(("gaps", kind), make)
+
+    def article_title(self, article: int, indicator: str | None = None) -> str:
+        """The title of a policy article in the brief's language (from the graph): of
+        the measure that carries ``indicator`` where given (article 3 has three)."""
+        from innokg.brief.words import pick
+
+        pm = self.measures()
+        rows = pm[pm["article"] == article]
+        if indicator is not None and (rows["indicator"] == indicator).any():
+            rows = rows[rows["indicator"] == indicator]
+        if not len(rows):
+            return ""
+        return pick(rows.iloc[0], "title", "title_en", self.lang)
+
+
+#: What each indicator needs from the graph beyond large and medium industrial firms:
+#: (label, property that must be filled somewhere, the missing data in words zh / en).
+_NEEDS: dict[str, tuple[str, str | None, str, str]] = {
+    "demonstration_platforms": (
+        "Platform",
+        "demonstration",
+        "示范平台认定名单",
+        "the list of recognised demonstration platforms",
+    ),
+    "demonstration_teams": ("MakerTeam", None, "创客团队", "maker teams"),
+    "entrepreneurs": ("Person", None, "创新型企业家", "recognised entrepreneurs"),
+    "social_teams": ("MakerTeam", None, "创客团队", "maker teams"),
+    "maker_chain": ("MakerTeam", None, "创客团队", "maker teams"),
+    "iur_alliances": ("Alliance", None, "联盟", "alliances"),
+    "investment_platforms": ("Fund", None, "基金", "funds"),
+    "maker_funds": ("Fund", None, "基金", "funds"),
+    "teams_financed": ("MakerTeam", None, "创客团队", "maker teams"),
+    "cluster_services": (
+        "Platform",
+        "demonstration",
+        "双创基地和公共技术服务平台名单",
+        "the lists of mass-innovation bases and public technology service platforms",
+    ),
+}
+NO_SIZES = (
+    "缺少企业规模数据（无法识别大中型工业企业）",
+    "no firm sizes (large and medium industrial firms cannot be identified)",
+)
+
+
+def has(G: EcosystemGraph, label: str, prop: str | None = None) -> bool:
+    """Whether the graph has nodes of ``label`` (with ``prop`` filled somewhere)."""
+    df = G.nodes.get(label)
+    if df is None or not len(df):
+        return False
+    if prop is None:
+        return True
+    return prop in df.columns and bool(df[prop].notna().any())
+
+
+def has_edges(G: EcosystemGraph, etype: str) -> bool:
+    df = G.edges.get(etype)
+    return df is not None and len(df) > 0
+
+
+def lm_known(G: EcosystemGraph) -> bool:
+    """Whether the graph tells large and medium firms apart (firm sizes)."""
+    df = G.nodes.get("Enterprise")
+    return (
+        df is not None and "size" in df.columns and bool(df["size"].isin(["large", "medium"]).any())
+    )
+
+
+def lacks(G: EcosystemGraph, row: Any, lang: Lang) -> str | None:
+    """What data an indicator row lacks (in words), or None when it is measurable.
+
+    Uses the indicator table's own ``measurable`` / ``note`` columns where it has them
+    (NA counts as not measurable); otherwise judges from the graph: shares need large
+    and medium firms (firm sizes), counts the nodes they count."""
+    from innokg.brief.words import plain_english
+
+    def get(k: str) -> Any:
+        return row.get(k) if isinstance(row, dict) else getattr(row, k, None)
+
+    zh = lang == "zh"
+    flag = get("measurable")
+    declared = flag is not None
+    if declared:
+        if not pd.isna(flag) and bool(flag):
+            return None
+        note = get("note")  # the indicator module's notes are in English
+        if not zh and note is not None and not pd.isna(note) and str(note):
+            return plain_english(str(note))
+    key = str(get("indicator") or "")
+    unit = str(get("unit") or "")
+    if key in _NEEDS:
+        label, prop, what_zh, what_en = _NEEDS[key]
+        if not has(G, label, prop):
+            return f"缺少{what_zh}" if zh else f"no {what_en}"
+    if unit in ("share", "mean") or key in ("typical_cases", "platform_coverage"):
+        if not lm_known(G):
+            return NO_SIZES[0 if zh else 1]
+        value = get("value")
+        if value is None or pd.isna(value):
+            return "缺少大中型工业企业" if zh else "no large and medium industrial firms"
+    if declared:
+        return "缺少所需数据" if zh else "the data it needs are missing"
+    return None
+
+
+def missing_line(items: list[tuple[str, str]], lang: Lang) -> str:
+    """One line: what cannot be measured, and for lack of what data."""
+    grouped: dict[str, list[str]] = {}
+    for name, lack in items:
+        grouped.setdefault(lack, []).append(name)
+    if lang == "zh":
+        return (
+            "无法计算（图中缺少数据）："
+            + "；".join(
+                f"{'、'.join(names)}——{lack.rstrip('。')}" for lack, names in grouped.items()
+            )
+            + "。"
+        )
+    return (
+        "Not measurable on this graph (data missing): "
+        + "; ".join(f"{', '.join(names)}: {lack.rstrip('.')}" for lack, names in grouped.items())
+        + "."
+    )

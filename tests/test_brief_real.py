@@ -1,0 +1,142 @@
+"""The brief on the real Henan build: it reads correctly, recommends only from the data
+that build has, is English in English, and opens as Word and PDF with every city on
+the map."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from innokg.brief import Brief, build_brief, render_html, render_markdown
+from innokg.cli import main
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.maps import HENAN_EN
+from innokg.queries.indicators import latest_year, policy_indicators
+from tests.test_brief import SECTIONS
+from tests.test_brief_formats import (
+    check_docx,
+    check_pdf,
+    cjk_share,
+    needs_chromium,
+    needs_poppler,
+    visible_text,
+)
+
+pytestmark = pytest.mark.realdata
+
+
+@pytest.fixture(scope="module")
+def henan_package(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from innokg.henan import build_henan
+
+    out = tmp_path_factory.mktemp("henan-brief") / "henan"
+    build_henan(out, data=shared_data, database=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def henan_graph(henan_package: Path) -> EcosystemGraph:
+    return EcosystemGraph.open(henan_package)
+
+
+@pytest.fixture(scope="module")
+def brief_en(henan_graph: EcosystemGraph) -> Brief:
+    return build_brief(henan_graph, lang="en")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_real_brief_reads_correctly(henan_graph: EcosystemGraph, lang: str) -> None:
+    brief = build_brief(henan_graph, lang=lang)  # type: ignore[arg-type]
+    page = render_html(brief)
+    assert not re.search(r"\bnan\b|NaN|<NA>", page)
+    assert "0 / 0" not in page and "是。" not in page and "behind: ." not in page
+    assert "no no" not in page and "缺少no" not in page
+    assert [s.key for s in brief.sections] == SECTIONS
+    for section in brief.sections:  # every question says something: rows or one line
+        assert section.paragraphs or section.tables or section.recommendations
+        for t in section.tables:
+            assert len(t.df) or t.note or t.key.startswith("gap_"), t.key
+    partners = {t.key: t for t in brief.tables if t.key.startswith("partners_")}
+    assert len(partners["partners_enterprise-institute"].df) == 5
+    assert partners["partners_fund-team"].note
+    if lang == "en":
+        assert "Zhengzhou" in page or "Luohe" in page
+
+
+def test_real_targets_say_why_they_cannot_be_measured(brief_en: Brief) -> None:
+    rows = next(t for t in brief_en.tables if t.key == "targets").df.to_dict("records")
+    assert [r["Article"] for r in rows] == ["3", "3", "3", "12", "17"]
+    assert all(r["By the deadline"].startswith("not measurable: no ") for r in rows)
+    assert rows[0]["By the deadline"] == "not measurable: no firm sizes"
+    assert {r["Latest"] for r in rows} == {r["Trend"] for r in rows} == {"—"}
+
+
+def test_real_recommendations_rest_on_the_data_the_build_has(
+    henan_graph: EcosystemGraph, brief_en: Brief
+) -> None:
+    recs = {r.key: r for r in brief_en.recommendations}
+    # no firm sizes, no demonstration lists, no funds or maker teams: nothing on them
+    assert list(recs) == ["research", "single_source", "tech_centres"]
+    research = recs["research"]
+    assert research.action.startswith("Broker these 5 enterprise–institute partnerships")
+    assert "records no research collaboration" in research.because
+    assert len(research.evidence) == 5
+    single = recs["single_source"]
+    assert "inferred, not observed" in single.because
+    centres = policy_indicators(
+        henan_graph, by="city", year=latest_year(henan_graph), indicators=["national_tech_centres"]
+    )
+    top = centres.sort_values("value", ascending=False, kind="stable").head(2)
+    total, two = int(centres["value"].sum()), int(top["value"].sum())
+    first, second = (HENAN_EN[g.removeprefix("region:")] for g in top["group"])
+    assert recs["tech_centres"].action == (
+        f"Spread national technology centres beyond {first} and {second}: the two hold "
+        f"{two} of the province's {total} ({two / total:.0%})."
+    )
+    assert {r.article for r in recs.values()} == {4, 6}
+    summary = render_markdown(brief_en).split("## Key findings")[0]
+    assert "coverage to" not in summary and "demonstrations:" not in summary
+
+
+def test_real_english_brief_is_english_outside_names(
+    henan_graph: EcosystemGraph, brief_en: Brief
+) -> None:
+    share, cjk = cjk_share(visible_text(render_html(brief_en)), henan_graph)
+    assert share < 0.02, cjk
+    share, cjk = cjk_share(render_markdown(brief_en), henan_graph)
+    assert share < 0.02, cjk
+
+
+def test_real_map_shows_every_city(brief_en: Brief) -> None:
+    svg = next(c for s in brief_en.sections for c in s.charts if c.key == "map")
+    cities = re.findall(
+        r'<(?:path|circle) class="city[^"]*" data-code="(\d+)"[^>]*? fill="([^"]+)"', svg
+    )
+    assert len({c for c, _ in cities}) == 18  # 17 outlines and 济源's dot
+    assert all(not f.startswith("url(") for _, f in cities)  # each with its value
+    labels = re.findall(r'<text class="label[^"]*"[^>]*>([^<]+)</text>', svg)
+    assert sorted(labels) == sorted(HENAN_EN[k] for k in HENAN_EN)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_real_brief_opens_as_word_and_pdf(
+    henan_package: Path, henan_graph: EcosystemGraph, tmp_path: Path, fmt: str
+) -> None:
+    needs_chromium()
+    if fmt == "pdf":
+        needs_poppler()
+    out = tmp_path / f"henan.{fmt}"
+    result = CliRunner().invoke(
+        main, ["brief", str(henan_package), "--lang", "en", "--format", fmt, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    brief = build_brief(henan_graph, lang="en")
+    if fmt == "docx":
+        check_docx(brief, out, pictures=True)
+    else:
+        text = check_pdf(brief, out, tmp_path)
+        for city in HENAN_EN.values():  # the map's labels are text in the PDF too
+            assert city in text
