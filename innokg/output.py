@@ -99,11 +99,9 @@ def write_table(
     if fmt == "xlsx":
         if out is None:
             raise InnokgError("--format xlsx needs --out FILE.xlsx")
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError:
-            raise InnokgError("Excel output needs the extra: pip install 'innokg[excel]'") from None
-        neutralise_formulas(df).to_excel(out, index=False, sheet_name=(title or "result")[:31])
+        from innokg.exports import write_sheets  # here: innokg.exports imports this module
+
+        write_sheets({title or "result": df}, out)  # header, filter, widths; neutralised
         return
     text = render(df, fmt, title=title)
     if out is None:

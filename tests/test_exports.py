@@ -182,7 +182,7 @@ def test_xlsx_export_neutralises_formulas(hostile: EcosystemGraph, tmp_path: Pat
     out = tmp_path / "g.xlsx"
     export_graph(hostile, "xlsx", out)
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["about", *NODE_LABELS, *EDGE_TYPES]
+    assert book.sheetnames == ["README", "about", *NODE_LABELS, *EDGE_TYPES]
     sheet = book["Enterprise"]
     header = [c.value for c in sheet[1]]
     names = {row[header.index("id")].value: row[header.index("name")] for row in sheet.iter_rows(2)}
@@ -192,6 +192,100 @@ def test_xlsx_export_neutralises_formulas(hostile: EcosystemGraph, tmp_path: Pat
         assert cell.value == (name if name.startswith("<") else "'" + name)
     about = {r[0].value: r[1].value for r in book["about"].iter_rows(2)}
     assert about["synthetic"] == "no"
+
+
+def _rows(sheet: Any) -> list[tuple[Any, ...]]:
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_xlsx_export_works_as_a_spreadsheet(tmp_path: Path) -> None:
+    import openpyxl  # a dependency of innokg
+
+    G = make_graph(
+        {
+            "Enterprise": [
+                {"id": "e1", "name": "宇通客车", "employees": 18000, "listed": True},
+                {"id": "e2", "name": "=供应商", "revenue": 12.5},
+                {"id": "e3", "name": "无地企业"},
+            ],
+            "Region": [
+                {"id": "region:4101", "name": "郑州市", "code": "410100"},
+                {"id": "region:410102", "name": "中原区", "code": "410102", "level": "county"},
+            ],
+            "Industry": [{"id": "C36", "name": "汽车制造业", "level": 2}],
+        },
+        {
+            "SUPPLIES": [("e2", "e1", {"product": "车身", "share": 0.5})],
+            "LOCATED_IN": [("e1", "region:410102"), ("region:410102", "region:4101")],
+            "IN_INDUSTRY": [("e1", "C36")],
+        },
+    )
+    out = tmp_path / "g.xlsx"
+    export_graph(G, "xlsx", out)
+    book = openpyxl.load_workbook(out)
+    for sheet in book.worksheets:
+        header = next(sheet.iter_rows(max_row=1))
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == f"A1:{header[-1].column_letter}{sheet.max_row}"
+        assert all(cell.font.b for cell in header), sheet.title
+        widths = [sheet.column_dimensions[c.column_letter].width for c in header]
+        assert all(6 <= w <= 60 for w in widths), (sheet.title, widths)
+    for etype in EDGE_TYPES:
+        header = _rows(book[etype])[0]
+        assert header[:4] == ("from_id", "from_name", "to_id", "to_name"), etype
+    assert _rows(book["SUPPLIES"])[1][:4] == ("e2", "'=供应商", "e1", "宇通客车")
+    assert _rows(book["LOCATED_IN"])[1:] == [
+        ("e1", "宇通客车", "region:410102", "中原区", "test", "observed", *[None] * 5),
+        ("region:410102", "中原区", "region:4101", "郑州市", "test", "observed", *[None] * 5),
+    ]
+    firms = book["Enterprise"]
+    header = _rows(firms)[0]
+    assert header[:4] == ("id", "name", "city", "industry")
+    assert [r[:4] for r in _rows(firms)[1:]] == [
+        ("e1", "宇通客车", "郑州市", "汽车制造业"),
+        ("e2", "'=供应商", None, None),
+        ("e3", "无地企业", None, None),
+    ]
+    employees = firms.cell(2, header.index("employees") + 1)
+    assert (employees.value, employees.data_type) == (18000, "n")
+    assert firms.cell(2, header.index("listed") + 1).value is True
+    assert firms.cell(3, header.index("revenue") + 1).value == 12.5
+    region = book["Region"]
+    code_col = _rows(region)[0].index("code") + 1
+    code = region.cell(2, code_col)
+    assert (code.value, code.data_type) == ("410100", "s")  # a code stays text
+    assert region.column_dimensions[code.column_letter].number_format == "@"
+    readme = {r[0]: r for r in _rows(book["README"])[1:] if r[0]}
+    assert set(readme) == set(book.sheetnames)
+    assert readme["Enterprise"][1:3] == ("企业", 3)
+    assert readme["SUPPLIES"][2] == 1 and "from_name" in readme["SUPPLIES"][4]
+    assert "city" in readme["Enterprise"][4]
+
+
+def test_question_sheets_work_as_spreadsheets(demo_package: Path, tmp_path: Path) -> None:
+    import openpyxl  # a dependency of innokg
+
+    out = tmp_path / "single.xlsx"
+    result = CliRunner().invoke(
+        main,
+        [
+            "gaps",
+            str(demo_package),
+            "--kind",
+            "single_source",
+            "--format",
+            "xlsx",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A1:")
+    assert all(c.font.b for c in next(sheet.iter_rows(max_row=1)))
+    assert {"entity", "name"} <= set(header)  # the name beside the id
 
 
 def test_synthetic_data_is_flagged_in_the_workbook(hostile: EcosystemGraph, tmp_path: Path) -> None:
