@@ -1,7 +1,8 @@
 """A small driver for headless Chromium, for tests of the pages innokg writes.
 
 Chromium is started with its network cut off (every request goes to a proxy on a
-closed local port, nothing bypasses it, QUIC and background services are off) and
+closed local port, nothing bypasses it except the loopback ``host:port`` of a local
+server under test named in ``allow``, QUIC and background services are off) and
 driven over the Chrome DevTools protocol on a pipe (``--remote-debugging-pipe``:
 JSON messages separated by NUL bytes on file descriptors 3 and 4), so no extra
 package and no debugging port are needed.  Every request a page makes is recorded,
@@ -51,7 +52,6 @@ _FLAGS = (
     "--mute-audio",
     "--hide-scrollbars",
     "--proxy-server=127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
     "--remote-debugging-pipe",
 )
 
@@ -178,12 +178,21 @@ class _Process:
 class Browser:
     """A headless Chromium with the network cut off, driven over a DevTools pipe."""
 
-    def __init__(self, executable: str, *, width: int = 1366, height: int = 900) -> None:
+    def __init__(
+        self,
+        executable: str,
+        *,
+        width: int = 1366,
+        height: int = 900,
+        allow: tuple[str, ...] = (),
+    ) -> None:
         self.profile = Path(tempfile.mkdtemp(prefix="innokg-chromium-"))
         to_r, self._to_w = os.pipe()
         self._from_r, from_w = os.pipe()
         self._log = (self.profile / "chromium.log").open("wb")
-        flags = [*_FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}"]
+        bypass = ";".join(["<-loopback>", *allow])  # loopback too goes to the proxy, but `allow`
+        flags = [*_FLAGS, f"--proxy-bypass-list={bypass}", f"--user-data-dir={self.profile}"]
+        flags.append(f"--window-size={width},{height}")
         self.process = _Process(
             [executable, *flags, "about:blank"],
             {
@@ -205,11 +214,12 @@ class Browser:
         self.width, self.height = width, height
 
     @classmethod
-    def launch(cls, executable: str | None = None) -> Browser:
+    def launch(cls, executable: str | None = None, *, allow: tuple[str, ...] = ()) -> Browser:
+        """Start Chromium; ``allow`` names loopback ``host:port`` addresses it may reach."""
         path = executable or find_chromium()
         if path is None:
             raise BrowserError("no chromium executable found")
-        browser = cls(path)
+        browser = cls(path, allow=allow)
         try:
             browser.send("Browser.getVersion", {}, timeout=60)
         except BaseException:
@@ -285,8 +295,8 @@ class Browser:
 
     # --- pages ---------------------------------------------------------------------------
 
-    def open(self, path: Path, *, timeout: float = 60.0) -> Page:
-        """Open a file in a new tab and wait for its load event."""
+    def open(self, path: Path | str, *, timeout: float = 60.0) -> Page:
+        """Open a file (or a URL given as text) in a new tab and wait for its load event."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
@@ -302,7 +312,8 @@ class Browser:
             deviceScaleFactor=1,
             mobile=False,
         )
-        page.send("Page.navigate", url=path.resolve().as_uri())
+        url = path if isinstance(path, str) else path.resolve().as_uri()
+        page.send("Page.navigate", url=url)
         page.wait_for("document.readyState === 'complete'", timeout=timeout)
         return page
 
