@@ -60,7 +60,18 @@ def _quiet_drivers() -> None:
 
 
 def _register() -> None:
-    from innokg.commands import build, cypher, data, evaluate, henan, questions, rdf, visual
+    from innokg.commands import (
+        build,
+        cypher,
+        data,
+        diff,
+        evaluate,
+        henan,
+        questions,
+        rdf,
+        serve,
+        visual,
+    )
 
     for command in [
         *build.COMMANDS,
@@ -70,6 +81,8 @@ def _register() -> None:
         *cypher.COMMANDS,
         *rdf.COMMANDS,
         *questions.COMMANDS,
+        *serve.COMMANDS,
+        *diff.COMMANDS,
     ]:
         main.add_command(command)
     evaluate.attach(questions.evaluate)  # `evaluate clusters` beside `evaluate partners`
