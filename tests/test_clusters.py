@@ -602,7 +602,14 @@ def test_real_leaders_buy_inside_and_the_bus_cluster_is_led_by_a_vehicle_maker(
         assert (members.loc[members["cluster"] == row.cluster, "suppliers"] == 0).all()
     yutong = members[members["id"] == "ent:stock:600066"]
     if yutong.empty:
-        pytest.skip("宇通客车 is in no cluster of this build")
+        # The chain data records no supply link of 宇通客车 either way, and none of its
+        # products is an input of another firm's (配件 and 材料, which grouped it with
+        # unrelated firms, are lines of business, not products): it joins no cluster, and
+        # no 链主 is invented for it.
+        supplies = henan.edges["SUPPLIES"]
+        ends = set(supplies["from_id"]) | set(supplies["to_id"])
+        assert "ent:stock:600066" not in ends
+        return
     c = yutong["cluster"].item()
     part = members[members["cluster"] == c]
     row = table[table["cluster"] == c].iloc[0]

@@ -520,13 +520,6 @@ def test_every_output_is_honest(case: Case, packages: dict[str, Path], tmp_path:
 SIZES_MISSING = {"zh": ("缺少企业规模数据", "没有企业规模数据"), "en": ("no firm sizes",)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="innokg/brief: on a graph whose firms all have sizes (small or micro), the brief "
-    "gives 'no firm sizes' / '缺少企业规模数据' as the reason platform coverage, typical cases "
-    "and the research-partner gap cannot be measured, and says firm sizes are missing in its "
-    "research recommendation; the reason is that no firm is large or medium",
-)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_brief_names_what_is_missing(
     lang: str, packages: dict[str, Path], tmp_path: Path

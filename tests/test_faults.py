@@ -132,5 +132,9 @@ def test_readers_see_the_old_graph_or_the_new_never_a_mix(tmp_path: Path) -> Non
     stop.set()
     for t in threads:
         t.join()
-    assert errors == []
+    # A reader overtaken by build after build may give up with the documented clear
+    # error (on a loaded machine the 30 back-to-back builds can outrun its retries);
+    # what must never happen is a mixed or half-read graph, or any other failure.
+    refused = [e for e in errors if isinstance(e, PackageError) and "kept changing" in str(e)]
+    assert [e for e in errors if e not in refused] == []
     assert set(seen) <= {3, 5} and len(seen) > 0

@@ -19,7 +19,7 @@ import math
 import pandas as pd
 
 from innokg.brief.model import Recommendation
-from innokg.brief.scope import Scope, has, has_edges, lm_known
+from innokg.brief.scope import Scope, has, has_edges, lm_known, sizes_missing
 from innokg.brief.targets import TargetStatus, pace, year_reached
 from innokg.brief.words import fmt_value, num, pick
 from innokg.queries.clusters import cluster_members, single_sourced_inputs
@@ -296,7 +296,7 @@ def _research(s: Scope) -> Recommendation | None:
                 else "the graph records no research collaboration"
             )
         if not lm_known(s.G):
-            why.append("没有企业规模数据" if zh else "it has no firm sizes")
+            why.append(sizes_missing(s.G, zh))
         if zh:
             action = f"撮合这 {n} 对企业与科研机构的合作：它们是图中最有依据的候选。"
             because = (

@@ -15,7 +15,16 @@ from innokg.queries.clusters import supply_clusters
 from innokg.queries.gaps import collaboration_gaps
 from innokg.queries.indicators import policy_indicators, policy_measures
 
-__all__ = ["NO_SIZES", "Scope", "has", "lacks", "lm_known", "missing_line"]
+__all__ = [
+    "NO_LARGE",
+    "NO_SIZES",
+    "Scope",
+    "has",
+    "lacks",
+    "lm_known",
+    "missing_line",
+    "sizes_missing",
+]
 
 
 @dataclass
@@ -123,6 +132,18 @@ NO_SIZES = (
     "缺少企业规模数据（无法识别大中型工业企业）",
     "no firm sizes (large and medium industrial firms cannot be identified)",
 )
+#: When firms have sizes but none is large or medium: the sizes are there, the firms not.
+NO_LARGE = (
+    "图中没有大中型企业（有规模的企业均为小型或微型）",
+    "no large or medium firm (every firm with a size is small or micro)",
+)
+
+
+def sizes_missing(G: EcosystemGraph, zh: bool) -> str:
+    """Why large and medium firms cannot be counted: no sizes at all, or none that large."""
+    df = G.nodes.get("Enterprise")
+    sized = df is not None and "size" in df.columns and bool(df["size"].notna().any())
+    return (NO_LARGE if sized else NO_SIZES)[0 if zh else 1]
 
 
 def has(G: EcosystemGraph, label: str, prop: str | None = None) -> bool:
@@ -176,7 +197,7 @@ def lacks(G: EcosystemGraph, row: Any, lang: Lang) -> str | None:
             return f"缺少{what_zh}" if zh else f"no {what_en}"
     if unit in ("share", "mean") or key in ("typical_cases", "platform_coverage"):
         if not lm_known(G):
-            return NO_SIZES[0 if zh else 1]
+            return sizes_missing(G, zh)
         value = get("value")
         if value is None or pd.isna(value):
             return "缺少大中型工业企业" if zh else "no large and medium industrial firms"

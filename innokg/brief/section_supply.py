@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from innokg.brief.model import BriefTable, Section
-from innokg.brief.scope import NO_SIZES, Scope, has, lm_known, missing_line
+from innokg.brief.scope import Scope, has, lm_known, missing_line, sizes_missing
 from innokg.brief.words import col, num, pick, txt
 from innokg.queries.partners import KINDS, candidate_partners
 
@@ -111,7 +111,7 @@ def clusters_section(s: Scope, findings: list[str]) -> Section:
 def _gap_lacks(s: Scope, kind: str) -> str | None:
     """The data a kind of gap needs that the graph lacks, in words, or None."""
     if kind == "no_research_partner" and not lm_known(s.G):
-        return NO_SIZES[0 if s.zh else 1]
+        return sizes_missing(s.G, s.zh)
     if kind == "team_no_finance" and not has(s.G, "MakerTeam"):
         return "缺少创客团队" if s.zh else "no maker teams"
     return None
