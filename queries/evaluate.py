@@ -26,7 +26,8 @@ seed, ``seeds`` of them), and ``temporal`` hides the links formed in the last
 as it was before: every edge of any type formed from then on is removed, and only
 pairs of nodes that existed before are tested (:func:`temporal_split`).
 
-Methods: ``innokg`` (typed meta-paths and complementarity,
+Methods: ``innokg`` (typed meta-paths and complementarity; for enterprise–institute
+also the place meta-paths and each side's partners of the kind,
 :mod:`innokg.queries.partners`) and the baselines, computed the same way on the
 untyped training graph (every edge type, undirected, simple):
 ``preferential_attachment`` (product of degrees), ``common_neighbours``,

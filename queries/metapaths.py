@@ -19,12 +19,15 @@ import scipy.sparse as sp
 from innokg.queries.arrays import ORG_EDGES, GraphArrays
 
 __all__ = [
+    "Capacity",
     "Kind",
     "MetaPath",
     "Method",
     "Opts",
     "degree_prior",
+    "evidence_floor",
     "intermediate_degree",
+    "kind_degree",
     "linked_pairs",
     "lookup_pairs",
     "path_tail",
@@ -60,6 +63,24 @@ class MetaPath:
 
 
 @dataclass(frozen=True)
+class Capacity:
+    """Typed preferential attachment for a kind, and how to say it.
+
+    A kind with a capacity multiplies its score by ``θ(u) · θ(v)``, with
+    ``θ(x) = 1 + log(1 + k(x))`` and ``k(x)`` the partners of the kind that ``x`` already
+    has (an institute's partner firms, a firm's research partners), and adds the
+    :func:`evidence_floor` to its meta-path evidence.  The templates name the count of
+    the source's (``*_source``) and the target's (``*_target``) partners: ``{k}`` the
+    count, ``{s}`` a plural "s", ``{t}`` the target's name.
+    """
+
+    zh_source: str
+    en_source: str
+    zh_target: str
+    en_target: str
+
+
+@dataclass(frozen=True)
 class Kind:
     """A kind of partnership: who proposes to whom, what counts as linked already."""
 
@@ -75,16 +96,23 @@ class Kind:
     chain: tuple[str, ...] = ()  # meta-paths that mean "same chain, different position"
     fund_kinds: tuple[str, ...] = ()  # fund kinds that suit the pair
     partnership: bool = True  # False: kinds that exist to measure the method
-    #: meta-paths of circumstantial evidence (place, specialisation, R&D centre), used
-    #: instead of ``paths`` on a graph that records no link of this kind at all
+    #: meta-paths of circumstantial evidence (place, specialisation, R&D centre): scored
+    #: beside ``paths``, and instead of them on a graph that records no link of this kind
     proxies: tuple[MetaPath, ...] = ()
+    #: typed preferential attachment (see :class:`Capacity`); None: none
+    capacity: Capacity | None = None
 
 
 #: Derived steps: ``IN_CITY`` joins an organisation to the city it lies in (following
-#: LOCATED_IN through counties and zones, see ``GraphArrays.city``).
-DERIVED = ("IN_CITY",)
+#: LOCATED_IN through counties and zones, see ``GraphArrays.city``); ``OPERATES_RND`` is
+#: OPERATES to an R&D platform only (a technology centre, a self-built, co-built or
+#: third-party R&D platform: not a maker space or a shop), what "a base for joint R&D"
+#: may name.
+DERIVED = ("IN_CITY", "OPERATES_RND")
 #: Labels that ``IN_CITY`` joins to their city (places themselves are not joined).
 _ORGS = ("Enterprise", "ResearchInstitute", "Alliance", "Fund", "MakerTeam", "Platform")
+#: Platform kinds that ``OPERATES_RND`` reaches.
+RND_PLATFORMS = ("self_built_rnd", "co_built_rnd", "third_party", "enterprise_tech_center")
 
 
 def _in_city(A: GraphArrays) -> sp.csr_array:
@@ -96,6 +124,16 @@ def _in_city(A: GraphArrays) -> sp.csr_array:
     return A.memo[key]
 
 
+def _operates_rnd(A: GraphArrays, year: int | None) -> sp.csr_array:
+    key = ("partners-operates-rnd", year)
+    if key not in A.memo:
+        platform = A.mask("Platform") if "Platform" in A.label_names else np.zeros(A.n, bool)
+        rnd = platform & np.isin(A.values("kind", dtype="object", fill=""), RND_PLATFORMS)
+        keep = sp.diags_array(rnd.astype(float))
+        A.memo[key] = sp.csr_array(A.matrix(("OPERATES",), year=year) @ keep)
+    return A.memo[key]
+
+
 def step_matrix(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
     plain = tuple(s for s in step if s.removesuffix("^-1") not in DERIVED)
     if len(plain) == len(step):
@@ -104,8 +142,10 @@ def step_matrix(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr
     if key not in A.memo:
         m = A.matrix(plain, year=year) if plain else sp.csr_array((A.n, A.n))
         for s in step:
-            if s.removesuffix("^-1") == "IN_CITY":
-                m = m + (_in_city(A).T if s.endswith("^-1") else _in_city(A))
+            name = s.removesuffix("^-1")
+            if name in DERIVED:
+                d = _in_city(A) if name == "IN_CITY" else _operates_rnd(A, year)
+                m = m + (d.T if s.endswith("^-1") else d)
         m = sp.csr_array(m)
         m.data[:] = 1.0
         A.memo[key] = m
@@ -212,6 +252,27 @@ def lookup_pairs(m: sp.csr_array, r: np.ndarray, c: np.ndarray) -> np.ndarray:
     want = r.astype(np.int64) * ncol + c
     at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
     return np.where(keys[at] == want, data[at], 0.0)
+
+
+def kind_degree(A: GraphArrays, kind: Kind, year: int | None) -> np.ndarray:
+    """How many distinct partners of ``kind`` every node has (as of ``year``): for a
+    source, the targets it is linked to; for a target, the sources linked to it."""
+    key = ("partners-kind-degree", kind.key, year)
+    if key not in A.memo:
+        keep_rows = sp.diags_array(A.mask(kind.source).astype(float))
+        keep_cols = sp.diags_array(A.mask(kind.target).astype(float))
+        m = sp.csr_array(keep_rows @ linked_pairs(A, kind, year) @ keep_cols)
+        m = sp.csr_array(m + m.T) if not kind.symmetric else m
+        m.eliminate_zeros()
+        A.memo[key] = np.diff(m.indptr)  # distinct partners: one entry per pair
+    return A.memo[key]
+
+
+def evidence_floor(o: Opts) -> float:
+    """The weight of the least telling intermediate a walk may pass (one with
+    ``hub_cap`` neighbours): what a kind with a capacity counts for a pair that no
+    meta-path joins, so that its preferential attachment can still order such pairs."""
+    return float(path_weights(np.array([float(o.hub_cap)]), o.method)[0])
 
 
 def degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:

@@ -14,6 +14,19 @@ A tiny degree prior (1e-6 x log(1 + deg u) x log(1 + deg v) over the organisatio
 network) breaks ties between pairs no meta-path joins; such pairs are never listed
 as candidates, as there is nothing to say about them.
 
+Enterprise–institute pairs are scored as ``θ(u) θ(v) (paths + floor + prior) x
+complementarity``.  Its *paths* include the circumstantial place evidence (an R&D
+platform of the firm in the institute's city; a city specialised in the firm's
+industry; the same city), since a firm and an institute of one city are the usual
+partners and no walk through other firms says so.  ``θ(x) = 1 + log(1 + k)``, with
+``k`` the partners of the kind each side already has (the institute's partner firms,
+the firm's research partners): preferential attachment over the kind's own links, the
+plainest sign that a side takes partners at all.  The *floor* (``1 / log hub_cap``,
+the weight of the least telling intermediate a walk may pass) lets it order pairs
+that no walk joins.  See :class:`~innokg.queries.metapaths.Capacity`.  On a graph that
+records no collaboration at all (the real build) there is nothing to count: the place
+meta-paths alone score the pairs, without ``θ`` or floor.
+
 Every listed pair carries an explanation in Chinese and in English naming the
 intermediate nodes of its strongest meta-paths (up to three of each) and its
 complementarity, e.g. ``两家都为甲（E1）供货；同在郑州市。``
@@ -68,11 +81,14 @@ from innokg.queries.arrays import (
 )
 from innokg.queries.clusters import cluster_labels
 from innokg.queries.metapaths import (
+    Capacity,
     Kind,
     MetaPath,
     Method,
     Opts,
     degree_prior,
+    evidence_floor,
+    kind_degree,
     linked_pairs,
     lookup_pairs,
     path_tail,
@@ -139,10 +155,16 @@ KINDS: dict[str, Kind] = {
             ),
             "企业—科研机构（联合研发）",
             "enterprise - research institute (joint R&D)",
+            capacity=Capacity(
+                "该企业已与{k}家高校或科研机构合作",
+                "the firm already works with {k} research institute{s}",
+                "{t}现有{k}家合作企业",
+                "{t} has {k} partner firm{s}",
+            ),
             proxies=(
                 MetaPath(
                     "rnd_centre_city",
-                    (("OPERATES",), ("IN_CITY",), ("IN_CITY^-1",)),
+                    (("OPERATES_RND",), ("IN_CITY",), ("IN_CITY^-1",)),
                     "其{mids}与{t}同在{mids2}，可作联合研发的承接平台",
                     "its {mids} {are} in {mids2}, as is {t}: a base for joint R&D",
                     place=True,
@@ -456,11 +478,30 @@ def _clusters(G: EcosystemGraph, kind: Kind, year: int | None) -> np.ndarray | N
 
 
 def _effective(A: GraphArrays, kind: Kind, year: int | None) -> Kind:
-    """``kind`` itself, or, on a graph that records no link of the kind at all and
-    where the kind has proxies, the kind scored by its proxy meta-paths."""
-    if not kind.proxies or linked_pairs(A, kind, year).nnz:
+    """The kind as scored on this graph: its meta-paths and its proxy meta-paths side
+    by side; or, on a graph that records no link of the kind at all, its proxy
+    meta-paths alone (and no capacity: there is no partner to count)."""
+    if not kind.proxies:
         return kind
-    return replace(kind, key=kind.key + "~proxies", paths=kind.proxies, proxies=())
+    if linked_pairs(A, kind, year).nnz:
+        return replace(kind, paths=kind.paths + kind.proxies, proxies=())
+    return replace(kind, key=kind.key + "~proxies", paths=kind.proxies, proxies=(), capacity=None)
+
+
+def _capacity(A: GraphArrays, kind: Kind, o: Opts) -> tuple[np.ndarray, float]:
+    """``θ`` of every node and the evidence floor of a kind with a capacity (ones and
+    0 otherwise): a pair scores ``θ(u) θ(v) (paths + floor + prior) × complementarity``.
+
+    Why: meta-paths say which institute suits a firm, not whether either takes on a
+    partner at all; the partners each already has are the plainest sign of that
+    (preferential attachment over the kind's own links, not over every edge as the
+    baseline does), on a log scale so that it weighs with the evidence rather than
+    drowning it.  The floor lets it order pairs that no meta-path joins.
+    """
+    if kind.capacity is None:
+        return np.ones(A.n), 0.0
+    theta = 1.0 + np.log1p(kind_degree(A, kind, o.year).astype(float))
+    return theta, evidence_floor(o)
 
 
 #: Bonus of a degree-granting university (本科) or a research institute on proxy
@@ -581,12 +622,15 @@ def path_scores(
         One row per pair, in the order given:
 
         - ``source``, ``target`` (str): the pair.
-        - one float column per meta-path of the kind (its key): the path's weighted
-          score.
-        - ``prior`` (float): the degree prior (a tie-breaker).
+        - one float column per meta-path of the kind (its key; for
+          enterprise-institute its proxy meta-paths too): the path's weighted score.
+        - ``prior`` (float): the degree prior (a tie-breaker), plus the evidence floor
+          of a kind with a capacity.
+        - ``capacity`` (float): ``θ(u) θ(v)`` of a kind with a capacity, else 1.
         - ``factor`` (float): the complementarity factor, 1 to 2.5.
-        - ``score`` (float): (sum of the paths + prior) x factor, as ranked by
-          :func:`candidate_partners`.  Pairs already linked score as if they were not.
+        - ``score`` (float): (sum of the paths + prior) x capacity x factor, as ranked
+          by :func:`candidate_partners`.  Pairs already linked score as if they were
+          not (their own link still counts in ``capacity``).
 
     Examples
     --------
@@ -606,6 +650,7 @@ def path_scores(
         raise QueryError(f"not in the graph: {', '.join(map(str, bad[:5]))}")
     clusters = _clusters(G, spec, year)
     prior = degree_prior(A, year)
+    theta, floor = _capacity(A, spec, o)
     parts = {path.key: np.zeros(len(u)) for path in spec.paths}
     factor = np.ones(len(u))
     unique, inverse = np.unique(u, return_inverse=True)
@@ -622,9 +667,10 @@ def path_scores(
                 chain |= value > 0
         factor[sel], *_ = _complementarity(A, spec, u[sel], v[sel], chain, clusters)
     out = pd.DataFrame({"source": A.ids[u].astype(str), "target": A.ids[v].astype(str), **parts})
-    out["prior"] = PRIOR * prior[u] * prior[v]
+    out["prior"] = floor + PRIOR * prior[u] * prior[v]
+    out["capacity"] = theta[u] * theta[v]
     out["factor"] = factor
-    out["score"] = (out[list(parts)].sum(axis=1) + out["prior"]) * factor
+    out["score"] = (out[list(parts)].sum(axis=1) + out["prior"]) * out["capacity"] * factor
     return out.astype({"source": "string", "target": "string"})
 
 
@@ -689,6 +735,7 @@ def _top(
     (``is_source``; default every node)."""
     clusters = _clusters(G, kind, o.year)
     prior = degree_prior(A, o.year)
+    theta, floor = _capacity(A, kind, o)
     heap: list[tuple[float, int, int]] = []
     frames = []
     for start in range(0, len(rows), batch_size):  # one sparse product per batch
@@ -707,12 +754,21 @@ def _top(
             r, c, s, u, src, dst = r[ok], c[ok], s[ok], u[ok], src[ok], dst[ok]
         chain = _chain_flag(batch, kind, r, c)
         factor, *_ = _complementarity(A, kind, src, dst, chain, clusters)
-        score = (s + PRIOR * prior[src] * prior[dst]) * factor
-        frame = pd.DataFrame({"src": src, "dst": dst, "score": score, "row": u})
+        base = s + floor + PRIOR * prior[src] * prior[dst]
+        score = base * (theta[src] * theta[dst]) * factor
         if per_source is not None:
-            frame = frame.sort_values(["row", "score", "dst"], ascending=[True, False, True])
-            frames.append(frame[frame.groupby("row").cumcount() < per_source])
+            # best first within each row, ties by target (numpy's lexsort: a pandas
+            # multi-column sort factorises every key and was most of the time here)
+            order = np.lexsort((dst, -score, u))
+            first = np.searchsorted(u[order], u[order], side="left")
+            order = order[np.arange(len(order)) - first < per_source]
+            frames.append(
+                pd.DataFrame(
+                    {"src": src[order], "dst": dst[order], "score": score[order], "row": u[order]}
+                )
+            )
             continue
+        frame = pd.DataFrame({"src": src, "dst": dst, "score": score, "row": u})
         best = frame.nlargest(k, "score", keep="all")
         for rec in best.itertuples(index=False):  # at most k (plus ties) per batch
             item = (float(rec.score), -int(rec.src), -int(rec.dst))
@@ -808,7 +864,8 @@ def candidate_partners(
           its kind (or of its source, with ``per_source``).
         - ``source`` (str), ``source_name`` (str): the proposing side (the enterprise;
           the maker team for fund-team); ``target`` (str), ``target_name`` (str).
-        - ``score`` (float): meta-path score times complementarity (see the module).
+        - ``score`` (float): meta-path score times complementarity (and, for
+          enterprise-institute, capacity; see the module).
         - ``paths`` (str): the meta-paths joining them, strongest first, with their
           weighted scores (``common_buyers=1.443``).
         - ``same_city`` (bool), ``same_cluster`` (bool), ``fund_fit`` (bool): the
@@ -831,10 +888,12 @@ def candidate_partners(
     ...     {"SUPPLIES": [("a", "b")], "COLLABORATES_WITH": [("b", "r")]},
     ... )
     >>> df = candidate_partners(G, kinds=["enterprise-institute"], node="a")
-    >>> df[["source", "target", "explanation"]].to_dict("records")
-    [{'source': 'a', 'target': 'r', 'explanation': '其供应链伙伴乙已与郑大合作。'}]
+    >>> df[["source", "target"]].to_dict("records")
+    [{'source': 'a', 'target': 'r'}]
+    >>> df["explanation"].iloc[0]
+    '其供应链伙伴乙已与郑大合作；郑大现有1家合作企业。'
     >>> df["explanation_en"].iloc[0]
-    'Its supply partner 乙 already works with ZZU.'
+    'Its supply partner 乙 already works with ZZU; ZZU has 1 partner firm.'
     """
     if k < 1 or (per_source is not None and per_source < 1):
         raise QueryError("k and per_source must be at least 1")

@@ -24,6 +24,7 @@ from innokg.queries.metapaths import (
     MetaPath,
     Opts,
     intermediate_degree,
+    kind_degree,
     path_tail,
     step_matrix,
     transposed_step,
@@ -91,6 +92,8 @@ def describe(
                 zh[sel], en[sel] = _phrases(A, path, src[sel], dst[sel], o.year)
         zh_parts.append((zh, valid))
         en_parts.append((en, valid))
+    zh_parts += _capacity_phrases(A, kind, src, dst, o, en=False)
+    en_parts += _capacity_phrases(A, kind, src, dst, o, en=True)
     city = A.city()
     city_u = np.maximum(city[src], 0)
     in_city = same_city & (city[src] >= 0)
@@ -116,25 +119,75 @@ def describe(
     }
 
 
+def _capacity_phrases(
+    A: GraphArrays, kind: Kind, src: np.ndarray, dst: np.ndarray, o: Opts, *, en: bool
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The target's and the source's partners of the kind, where a kind with a capacity
+    counts them in its score (and they have any): what ``θ`` stands for."""
+    if kind.capacity is None:
+        return []
+    k = kind_degree(A, kind, o.year)
+    names = _names_en(A) if en else _names_zh(A)
+    c = kind.capacity
+    out = []
+    for nodes, template in (
+        (dst, c.en_target if en else c.zh_target),
+        (src, c.en_source if en else c.zh_source),
+    ):
+        count = k[nodes]
+        text = _fill(
+            template,
+            t=names[dst],
+            k=count.astype(str).astype(object),
+            s=np.where(count > 1, "s", "").astype(object),
+        )
+        out.append((text, count > 0))
+    return out
+
+
 # --- scores ---------------------------------------------------------------------------
 
 
 def _path_values(
     A: GraphArrays, kind: Kind, path: MetaPath, o: Opts, u: np.ndarray, v: np.ndarray
 ) -> np.ndarray:
-    """``(first @ tail)[u, v]`` for every pair: row u of the first step times column v
-    of the tail, element-wise, without forming any product matrix."""
+    """``(first @ tail)[u, v]`` for every pair, without forming any product matrix: the
+    first-step neighbours ``z`` of each ``u`` (a firm's industries, partners, platforms:
+    few) are listed, and ``tail[z, v]`` is looked up by binary search.  Work per pair is
+    the source's first-step degree, not the size of the tail's column ``v`` (every
+    platform of a city, for a path through the city)."""
     first, rest = path_tail(A, kind, path, o, False)
-    key = ("partners-tail-t", kind.key, path.key, o)
-    if key not in A.memo:
-        A.memo[key] = sp.csr_array(rest.T)
-    rest_t = A.memo[key]
+    keys, data = _sorted_entries(A, ("reasons-tail-keys", kind.key, path.key, o), rest)
+    ncol = rest.shape[1]
     out = np.empty(len(u))
     for start in range(0, len(u), _CHUNK):
         part = slice(start, start + _CHUNK)
-        prod = sp.csr_array(first[u[part]]).multiply(sp.csr_array(rest_t[v[part]]))
-        out[part] = np.asarray(prod.sum(axis=1)).ravel()
+        f = sp.csr_array(first[u[part]])
+        n = len(u[part])
+        p = np.repeat(np.arange(n), np.diff(f.indptr))
+        want = f.indices.astype(np.int64) * ncol + v[part][p]
+        out[part] = np.bincount(p, weights=f.data * _lookup(keys, data, want), minlength=n)
     return out
+
+
+def _sorted_entries(
+    A: GraphArrays, key: tuple[object, ...], m: sp.csr_array
+) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of ``m`` as sorted linear keys ``row * ncol + col`` and their values."""
+    if key not in A.memo:
+        coo = sp.coo_array(m)
+        keys = coo.row.astype(np.int64) * m.shape[1] + coo.col
+        order = np.argsort(keys, kind="stable")
+        A.memo[key] = (keys[order], coo.data[order])
+    return A.memo[key]
+
+
+def _lookup(keys: np.ndarray, data: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """The values at linear keys ``want`` (0 where absent)."""
+    if len(keys) == 0:
+        return np.zeros(len(want))
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    return np.where(keys[at] == want, data[at], 0.0)
 
 
 def _listed(keys: list[str], order: np.ndarray, ranked: np.ndarray) -> np.ndarray:
@@ -204,11 +257,23 @@ def _pattern(m: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
     return coo.row[on].astype(np.int64), coo.col[on].astype(np.int64)
 
 
+_Entries = tuple[np.ndarray, np.ndarray]
+
+
 def _mids(
-    A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    A: GraphArrays,
+    path: MetaPath,
+    u: np.ndarray,
+    v: np.ndarray,
+    year: int | None,
+    walk: str | None = None,
+) -> tuple[_Entries, _Entries]:
     """The first and (for three steps) second intermediates joining each pair, as
-    (pair, node) entries."""
+    (pair, node) entries.  A three-step path's middle step is walked from whichever end
+    has fewer entries (``walk``: ``"back"`` or ``"ahead"`` to choose): back from the
+    target (an institute's few partners, each in one or two industries) or on from the
+    source (a firm's R&D platform lies in one city, which holds hundreds of platforms).
+    Both give the same entries."""
     first = sp.csr_array(step_matrix(A, path.steps[0], year)[u])
     into_v = sp.csr_array(transposed_step(A, path.steps[-1], year)[v])
     none = (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
@@ -218,10 +283,44 @@ def _mids(
     keep = w != u[p]  # the source itself is no second intermediate
     p, w = p[keep], w[keep]
     back = transposed_step(A, path.steps[1], year)  # second -> first intermediates
+    ahead = step_matrix(A, path.steps[1], year)  # first -> second intermediates
+    fp, fz = _pattern(first)
+    if walk is None:
+        walk = (
+            "ahead" if np.diff(ahead.indptr)[fz].sum() < np.diff(back.indptr)[w].sum() else "back"
+        )
+    if walk == "ahead":
+        return _mids_ahead(A, path, u, v, year, (fp, fz), ahead)
     into_v = sp.csr_array((np.ones(len(p)), (p, w)), shape=into_v.shape)
     m1 = _pattern(sp.csr_array(into_v @ back).multiply(first))
     hit = np.asarray(sp.csr_array(back[w]).multiply(first[p]).sum(axis=1)).ravel() > 0
     return m1, (p[hit], w[hit])
+
+
+def _mids_ahead(
+    A: GraphArrays,
+    path: MetaPath,
+    u: np.ndarray,
+    v: np.ndarray,
+    year: int | None,
+    first: _Entries,
+    ahead: sp.csr_array,
+) -> tuple[_Entries, _Entries]:
+    """:func:`_mids` of a three-step path walked on from the source's ``first``
+    intermediates (pair, node): each one's second intermediates, kept where the last
+    step reaches the target."""
+    fp, fz = first
+    rows = sp.csr_array(ahead[fz])
+    q = np.repeat(np.arange(len(fz)), np.diff(rows.indptr))
+    w = rows.indices.astype(np.int64)
+    p = fp[q]
+    last = step_matrix(A, path.steps[2], year)
+    keys, data = _sorted_entries(A, ("reasons-step-keys", path.steps[2], year), last)
+    ok = (w != u[p]) & (_lookup(keys, data, w * last.shape[1] + v[p]) != 0)
+    p, z, w = p[ok], fz[q[ok]], w[ok]
+    m1 = np.unique(p * A.n + z)
+    m2 = np.unique(p * A.n + w)
+    return (m1 // A.n, m1 % A.n), (m2 // A.n, m2 % A.n)
 
 
 def _top3(

@@ -7,6 +7,7 @@ from itertools import combinations
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
@@ -39,18 +40,28 @@ def supply_partners_and_a_university() -> EcosystemGraph:
     )
 
 
+#: The evidence floor of a kind with a capacity: a walk through an intermediate with
+#: hub_cap (500) neighbours.
+FLOOR = 1 / math.log(500)
+
+
 def test_an_adamic_adar_score_and_its_explanation_by_hand() -> None:
     df = candidate_partners(supply_partners_and_a_university(), kinds=["enterprise-institute"])
     # Intermediates b and c each have two neighbours on the path (a; r): 1/log 2 each.
-    # The prior: degrees 2 and 2 in the organisation network.
-    expected = 2 / math.log(2) + PRIOR * math.log(3) ** 2
+    # The prior: degrees 2 and 2 in the organisation network.  Capacity: a has no
+    # research partner yet (θ = 1), r has two partner firms (θ = 1 + log 3).
+    expected = (2 / math.log(2) + FLOOR + PRIOR * math.log(3) ** 2) * (1 + math.log(3))
     assert df[["source", "target", "rank"]].to_dict("records") == [
         {"source": "a", "target": "r", "rank": 1}
     ]
     assert df["score"].iloc[0] == pytest.approx(expected, abs=1e-6)
     assert df["paths"].iloc[0] == "partner_collaborates=2.885"
-    assert df["explanation"].iloc[0] == "其供应链伙伴丙、乙已与郑州大学合作。"
-    assert df["explanation_en"].iloc[0] == "Its supply partners C Co., B Co. already work with ZZU."
+    assert (
+        df["explanation"].iloc[0] == "其供应链伙伴丙、乙已与郑州大学合作；郑州大学现有2家合作企业。"
+    )
+    assert df["explanation_en"].iloc[0] == (
+        "Its supply partners C Co., B Co. already work with ZZU; ZZU has 2 partner firms."
+    )
 
 
 def test_resource_allocation_weights() -> None:
@@ -82,14 +93,21 @@ def test_industry_peers_of_a_three_step_path() -> None:
     )
     row = candidate_partners(G, kinds=["enterprise-institute"]).iloc[0]
     # The industry has three members (1/log 3); each peer has its industry and r (1/log 2).
-    paths = 2 / (math.log(3) * math.log(2))
-    assert row["score"] == pytest.approx((paths + PRIOR * math.log(2) * math.log(3)) * 1.5)
+    industry = 2 / (math.log(3) * math.log(2))
+    # Beside it the place proxy: Zhengzhou holds two organisations, a and r (1/log 2).
+    city = 1 / math.log(2)
+    prior = FLOOR + PRIOR * math.log(2) * math.log(3)
+    theta = 1 + math.log(3)  # r has two partner firms; a none
+    assert row["score"] == pytest.approx((industry + city + prior) * theta * 1.5)
+    assert row["paths"] == "industry_peers=2.626, same_city=1.443"
     assert bool(row["same_city"]) is True
-    assert (
-        row["explanation"] == "郑州大学已与同属汽车制造业的2家企业合作（东风、宇通）；同在郑州市。"
+    assert row["explanation"] == (
+        "郑州大学已与同属汽车制造业的2家企业合作（东风、宇通）；郑州大学与其同在郑州市；"
+        "郑州大学现有2家合作企业。"
     )
     assert row["explanation_en"] == (
-        "ZZU already works with 2 firms in Motor vehicles (东风, 宇通); both in Zhengzhou."
+        "ZZU already works with 2 firms in Motor vehicles (东风, 宇通); ZZU is in Zhengzhou "
+        "too; ZZU has 2 partner firms."
     )
 
 
@@ -128,6 +146,9 @@ def test_per_source_lists_the_best_of_every_source(demo_graph: EcosystemGraph) -
     assert set(df["rank"]) <= {1, 2}
 
 
+_NOT_PATHS = ("source", "target", "prior", "capacity", "factor", "score")
+
+
 def test_every_row_of_a_per_source_table_lists_its_own_path_scores(
     demo_graph: EcosystemGraph,
 ) -> None:
@@ -137,7 +158,9 @@ def test_every_row_of_a_per_source_table_lists_its_own_path_scores(
         df = candidate_partners(demo_graph, kinds=[kind], per_source=5)
         assert len(df) > 100
         parts = path_scores(demo_graph, kind, df["source"], df["target"])
-        keys = [path.key for path in KINDS[kind].paths]
+        # the kind's meta-paths, and for enterprise-institute its proxies beside them
+        keys = [c for c in parts.columns if c not in _NOT_PATHS]
+        assert keys[: len(KINDS[kind].paths)] == [path.key for path in KINDS[kind].paths]
         expected = [
             ", ".join(
                 f"{key}={value:.4g}"
@@ -395,3 +418,141 @@ def test_real_partner_sources_are_henan_firms(henan_graph):
     notes = df[df["rank"] == 0]
     assert set(notes["kind"]) == {"fund-team", "fund-enterprise", "enterprise-alliance"}
     assert not pd.isna(notes["explanation"]).any()
+
+
+# --- enterprise-institute: place evidence and capacity --------------------------------
+
+
+def firm_between_two_cities(*, second: bool = False) -> EcosystemGraph:
+    """Firm a (Zhengzhou) works with the institute r0 and, on a project, with the firm g.
+    Its technology centre tc lies in Luoyang, its online shop in Zhengzhou.  The
+    Luoyang institute far has three partner firms; the Zhengzhou institute near has none;
+    nowhere lies in no city and has no partner.  ``second``: one more Luoyang institute,
+    new, with no partner."""
+    G = make_graph(
+        {
+            "Region": [
+                {"id": "zz", "name": "郑州市", "name_en": "Zhengzhou", "level": "city"},
+                {"id": "ly", "name": "洛阳市", "name_en": "Luoyang", "level": "city"},
+            ],
+            "Enterprise": [
+                {"id": "a", "name": "甲", "name_en": "A Co."},
+                {"id": "g", "name": "乙", "name_en": "B Co."},
+                *[{"id": f, "name": f} for f in ("f1", "f2", "f3")],
+            ],
+            "ResearchInstitute": [
+                {"id": "near", "name": "郑大", "name_en": "ZZU"},
+                {"id": "far", "name": "洛阳研究院", "name_en": "LY Institute"},
+                {"id": "r0", "name": "河南大学", "name_en": "HENU"},
+                {"id": "nowhere", "name": "某研究所", "name_en": "Some Institute"},
+            ],
+            "Platform": [
+                {"id": "tc", "name": "甲技术中心", "name_en": "A Co. tech centre",
+                 "kind": "enterprise_tech_center"},
+                {"id": "shop", "name": "甲网店", "name_en": "A Co. shop", "kind": "ecommerce"},
+            ],
+        },
+        {
+            "LOCATED_IN": [
+                ("a", "zz"), ("near", "zz"), ("shop", "zz"), ("tc", "ly"), ("far", "ly"),
+                ("r0", "ly"), ("f1", "ly"), ("f2", "ly"), ("f3", "ly"),
+            ],
+            "OPERATES": [("a", "tc"), ("a", "shop")],
+            "COLLABORATES_WITH": [
+                ("a", "r0"), ("a", "g"), ("f1", "far"), ("f2", "far"), ("f3", "far"),
+                ("f1", "r0"),
+            ],
+        },
+    )  # fmt: skip
+    if not second:
+        return G
+    nodes = dict(G.nodes)
+    nodes["ResearchInstitute"] = pd.concat(
+        [nodes["ResearchInstitute"], pd.DataFrame([{"id": "new", "name": "新所"}])],
+        ignore_index=True,
+    )
+    edges = dict(G.edges)
+    edges["LOCATED_IN"] = pd.concat(
+        [edges["LOCATED_IN"], pd.DataFrame([{"from_id": "new", "to_id": "ly"}])],
+        ignore_index=True,
+    )
+    return EcosystemGraph(nodes, edges)
+
+
+def test_place_evidence_and_capacity_by_hand() -> None:
+    G = firm_between_two_cities()
+    df = candidate_partners(G, kinds=["enterprise-institute"], node="a")
+    theta_a = 1 + math.log(2)  # one research partner (r0): the project with g is no such
+    # far: a's technology centre (neighbours a, Luoyang: 1/log 2) lies in Luoyang, whose
+    # six organisations give 1/log 6; far has three partner firms (θ = 1 + log 4).
+    far = (1 / (math.log(2) * math.log(6)) + FLOOR + PRIOR * math.log(5) * math.log(4)) * (
+        theta_a * (1 + math.log(4))
+    )
+    # near: only the same city, Zhengzhou, with three organisations (a, near, the shop):
+    # 1/log 3, x 1.5 for the same city.  The shop is no R&D platform: no other path.
+    near = (1 / math.log(3) + FLOOR) * theta_a * 1.5
+    assert df[["target", "rank", "paths"]].to_dict("records") == [
+        {"target": "far", "rank": 1, "paths": "rnd_centre_city=0.8052"},
+        {"target": "near", "rank": 2, "paths": "same_city=0.9102"},
+    ]  # nowhere: nothing joins it, so nothing to say, so not listed
+    assert df["score"].tolist() == pytest.approx([far, near])
+    assert df["explanation"].tolist() == [
+        "其甲技术中心与洛阳研究院同在洛阳市，可作联合研发的承接平台；洛阳研究院现有3家合作企业；"
+        "该企业已与1家高校或科研机构合作。",
+        "郑大与其同在郑州市；该企业已与1家高校或科研机构合作。",
+    ]
+    assert df["explanation_en"].tolist() == [
+        "Its A Co. tech centre is in Luoyang, as is LY Institute: a base for joint R&D; "
+        "LY Institute has 3 partner firms; the firm already works with 1 research institute.",
+        "ZZU is in Zhengzhou too; the firm already works with 1 research institute.",
+    ]
+    parts = path_scores(G, "enterprise-institute", ["a"] * 3, ["far", "near", "nowhere"])
+    assert parts["capacity"].tolist() == pytest.approx(
+        [theta_a * (1 + math.log(4)), theta_a, theta_a]
+    )
+    # a pair no path joins still scores: the floor, ordered by capacity
+    assert parts["score"].tolist() == pytest.approx([far, near, FLOOR * theta_a])
+
+
+def test_capacity_phrases_agree_in_number() -> None:
+    G = firm_between_two_cities()
+    # f1 works with far and r0 (two institutes); far has three partner firms
+    row = candidate_partners(G, kinds=["enterprise-institute"], node="f2").iloc[0]
+    assert row["target"] == "r0"
+    assert "the firm already works with 1 research institute" in row["explanation_en"]
+    assert "HENU has 2 partner firms" in row["explanation_en"]
+    assert "河南大学现有2家合作企业" in row["explanation"]
+    more = candidate_partners(
+        firm_between_two_cities(second=True), kinds=["enterprise-institute"], node="f1"
+    )
+    assert more["target"].tolist() == ["new"]
+    assert "the firm already works with 2 research institutes" in more["explanation_en"].iloc[0]
+    assert "该企业已与2家高校或科研机构合作" in more["explanation"].iloc[0]
+
+
+def test_without_collaborations_there_is_no_capacity() -> None:
+    G = _province_graph()  # records no collaboration: the place meta-paths alone
+    parts = path_scores(G, "enterprise-institute", ["h1", "h2"], ["u", "u"])
+    assert parts["capacity"].tolist() == [1.0, 1.0]
+    assert parts["prior"].max() < 1e-5  # the tie-breaker alone, no floor
+    assert "partner_collaborates" not in parts.columns
+
+
+@pytest.mark.parametrize("kind", ["enterprise-institute", "enterprise-alliance", "fund-team"])
+def test_both_walks_of_a_three_step_path_find_the_same_intermediates(
+    demo_graph: EcosystemGraph, kind: str
+) -> None:
+    from innokg.queries.arrays import arrays
+
+    A = arrays(demo_graph)
+    spec = partners._effective(A, KINDS[kind], None)
+    listed = candidate_partners(demo_graph, kinds=[kind], per_source=5, notes=False)
+    u, v = A.index(listed["source"]), A.index(listed["target"])  # pairs a walk joins
+    walked = 0
+    for path in (p for p in spec.paths if len(p.steps) == 3):
+        back = reasons._mids(A, path, u, v, None, walk="back")
+        ahead = reasons._mids(A, path, u, v, None, walk="ahead")
+        for b, a in zip(back, ahead, strict=True):
+            assert sorted(zip(*b, strict=True)) == sorted(zip(*a, strict=True)), path.key
+        walked += len(back[0][0])
+    assert walked > 50
