@@ -260,3 +260,37 @@ def test_brief_opens_offline_and_prints_on_a4(
         abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes
     ), boxes  # A4 in points
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_since_an_earlier_year_lists_what_changed(demo_graph: EcosystemGraph, lang: str) -> None:
+    from innokg.queries.diff import as_of, since_section
+
+    old = as_of(demo_graph, 2018)
+    brief = build_brief(demo_graph, lang=lang, since=old)
+    section = brief.section("since")
+    assert brief.sections[1] is section  # right after page 1
+    expected = since_section(old, demo_graph, lang=lang, limit=10)
+    assert section.title == expected.title
+    assert len(section.paragraphs) == len(expected.findings) > 0
+    titles = [t.key for t in section.tables]
+    assert titles == [f"since_{k}" for k, df in expected.tables.items() if len(df)]
+    assert "since_demonstrations" in titles
+    years = next(t for t in section.tables if t.key == "since_demonstrations").df.iloc[:, -1]
+    assert set(years) <= {str(y) for y in range(2019, 2100)}  # years, not 2,019
+    text = " ".join(section.paragraphs) + " ".join(
+        " ".join(t.df.astype(str).to_numpy().ravel()) for t in section.tables
+    )
+    assert "nan" not in text.replace("Henan", "") and "None" not in text
+    if lang == "en":
+        assert "河南" not in text and "双创" not in text
+
+
+def test_since_option_of_the_command(demo_package: Path, tmp_path: Path) -> None:
+    out = tmp_path / "since.md"
+    args = ["brief", str(demo_package), "--since", str(demo_package), "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "以来的变化" in out.read_text(encoding="utf-8")
+    missing = CliRunner().invoke(main, [*args[:3], str(tmp_path / "nowhere"), *args[4:]])
+    assert missing.exit_code == 2 and "does not exist" in missing.output

@@ -9,6 +9,7 @@ from innokg.brief.model import Brief, Section
 from innokg.brief.scope import Scope
 from innokg.brief.section_cities import by_city_section, city_profile_section, compare_section
 from innokg.brief.section_headline import headline_sections
+from innokg.brief.section_since import since_brief_section
 from innokg.brief.section_supply import clusters_section, gaps_section, partners_section
 from innokg.brief.summary import summary_section
 from innokg.brief.targets import target_statuses
@@ -28,6 +29,7 @@ def build_brief(
     city: str | None = None,
     year: int | None = None,
     top: int = 5,
+    since: EcosystemGraph | None = None,
 ) -> Brief:
     """Gather everything the brief says, from the query modules.
 
@@ -47,6 +49,9 @@ def build_brief(
     top : int
         Rows of each list (gaps of each kind, candidates of each kind); clusters get
         twice as many.
+    since : EcosystemGraph, optional
+        An earlier build: a section after page 1 says what changed since (see
+        :func:`innokg.queries.diff.since_section`).
 
     Returns
     -------
@@ -76,6 +81,8 @@ def build_brief(
     summary = summary_section(s, statuses)
     head, context = headline_sections(s, findings)
     body: list[Section | None] = [head]
+    if since is not None:
+        body.insert(0, since_brief_section(s, since))
     if city_id is not None:
         province = policy_indicators(G, year=as_of)
         body.append(city_profile_section(s, province))

@@ -234,6 +234,13 @@ def viz(
     "--top", default=5, show_default=True, type=click.IntRange(1, 50), help="Rows of each list."
 )
 @click.option(
+    "--since",
+    "since",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="OLD",
+    help="An earlier graph package (e.g. last year's build): add what changed since.",
+)
+@click.option(
     "--browser",
     metavar="PATH",
     envvar="INNOKG_BROWSER",
@@ -248,6 +255,7 @@ def brief(
     fmt: str | None,
     year: int | None,
     top: int,
+    since: Path | None,
     browser: str | None,
 ) -> None:
     """Write a policy brief to read, print (A4), edit and forward.
@@ -271,6 +279,7 @@ def brief(
       innokg brief innokg-demo --out brief.html
       innokg brief innokg-demo --lang en --city Zhengzhou --out zhengzhou.pdf
       innokg brief innokg-demo --out brief.docx
+      innokg brief henan-2021 --since henan-2020 --out brief.html
     """
     from innokg.brief import build_brief, write_brief
     from innokg.brief.render_docx import charts_available
@@ -281,7 +290,10 @@ def brief(
     if chosen not in BRIEF_FORMATS:
         raise click.BadParameter(f"unknown format {chosen!r}", param_hint="--format")
     G = EcosystemGraph.open(package)
-    result = build_brief(G, lang="en" if lang == "en" else "zh", city=city, year=year, top=top)
+    old = EcosystemGraph.open(since) if since is not None else None
+    result = build_brief(
+        G, lang="en" if lang == "en" else "zh", city=city, year=year, top=top, since=old
+    )
     if chosen == "docx" and not charts_available(browser):
         click.echo(
             "note: no Chromium or Chrome found, so the Word file has its tables but no "
