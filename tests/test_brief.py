@@ -209,7 +209,8 @@ def test_hostile_names_are_inert_in_every_format(hostile: EcosystemGraph, tmp_pa
     assert "<img" not in md and "&lt;img src=x onerror=alert\\(1\\)&gt;" not in md
     assert "&lt;img src=x onerror=alert(1)&gt;" in md
     assert "\\[y\\](javascript:z)" in md and "\\| \\*x\\*" in md  # no link, no cell break
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
+
     out = write_brief(brief, tmp_path / "b.xlsx")
     book = openpyxl.load_workbook(out)
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
@@ -217,6 +218,9 @@ def test_hostile_names_are_inert_in_every_format(hostile: EcosystemGraph, tmp_pa
     values = [c.value for c in cells if isinstance(c.value, str)]
     assert "'" + FORMULA in values and FORMULA not in values
     assert book.sheetnames[:2] == ["about", "findings"]
+    for ws in book.worksheets:  # works as a spreadsheet: header in view, with a filter
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref, ws.title
+        assert ws["A1"].font.bold, ws.title
 
 
 def test_brief_command(demo_package: Path, tmp_path: Path) -> None:

@@ -372,6 +372,12 @@ def test_http_questions_and_table_files(server: Prepared) -> None:
     assert "indicator" in indicators["columns"] and indicators["total"] > 0
     xlsx = get(server, "/api/gaps?kind=single_source&format=xlsx")
     assert xlsx.status == 200 and xlsx.body[:2] == b"PK"
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.body)).worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref and sheet["A1"].font.bold
     questions = get(server, "/api/nodes/E000001/questions").json()
     assert questions["cluster"]["cluster"] >= 1
     assert all(row[1] == "E000001" for row in questions["gaps"]["rows"])

@@ -1,5 +1,6 @@
 """The brief as an Excel workbook: an ``about`` sheet, the findings, the
-recommendations and one sheet per table; text a spreadsheet would run is neutralised."""
+recommendations and one sheet per table, written by :func:`innokg.exports.write_sheets`
+(text a spreadsheet would run is neutralised)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pandas as pd
 from innokg.brief.model import Brief
 from innokg.brief.render_html import policy_line
 from innokg.brief.words import col, txt
+from innokg.exports import write_sheets
 from innokg.graph.errors import InnokgError
-from innokg.output import neutralise_formulas
 
 __all__ = ["write_brief_xlsx"]
 
@@ -31,7 +32,7 @@ def _sheet_name(key: str, used: set[str]) -> str:
 
 
 def _clean(df: pd.DataFrame) -> pd.DataFrame:
-    df = neutralise_formulas(df)
+    df = df.copy()
     for c in df.columns:
         df[c] = df[c].map(lambda v: _EXCEL_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v)
     return df
@@ -77,17 +78,10 @@ def write_brief_xlsx(brief: Brief, out: str | Path) -> Path:
         if df.empty and t.note:
             df = pd.DataFrame({t.title[:60] or "note": [t.note]})
         sheets.append((_sheet_name(t.key, used), df))
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, df in sheets:
-                frame = df if len(df.columns) else pd.DataFrame({"": []})
-                _clean(frame).to_excel(writer, sheet_name=name, index=False)
-        tmp.replace(out)
-    except OSError as exc:
-        raise InnokgError(f"cannot write {out}: {exc.strerror or exc}") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    # the same spreadsheet conventions as every other workbook innokg writes: bold frozen
+    # header with a filter, widths to fit, numbers as numbers, formulas neutralised
+    write_sheets(
+        {name: _clean(df if len(df.columns) else pd.DataFrame({"": []})) for name, df in sheets},
+        out,
+    )
     return out

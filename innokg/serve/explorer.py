@@ -25,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import threading
@@ -820,13 +819,20 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def table_file(df: pd.DataFrame, fmt: str, title: str) -> tuple[bytes, str]:
     """A table as a CSV or Excel file whose cells cannot run as formulas."""
-    from innokg.output import neutralise_formulas, render
+    from innokg.output import render
 
     if fmt == "csv":
         return ("\ufeff" + render(df, "csv")).encode("utf-8"), "text/csv; charset=utf-8"
     if fmt == "xlsx":
-        buf = io.BytesIO()
-        neutralise_formulas(df).to_excel(buf, index=False, sheet_name=title[:31] or "result")
-        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return buf.getvalue(), kind
+        import tempfile
+
+        from innokg.exports import write_sheets
+
+        # written like every other workbook innokg makes: bold frozen header, filter,
+        # widths to fit, ids as text, formulas neutralised
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "table.xlsx"
+            write_sheets({title[:31] or "result": df}, path)
+            data = path.read_bytes()
+        return data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     raise QueryError(f"format {fmt!r}? use csv or xlsx")
