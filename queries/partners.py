@@ -485,7 +485,20 @@ def _effective(A: GraphArrays, kind: Kind, year: int | None) -> Kind:
         return kind
     if linked_pairs(A, kind, year).nnz:
         return replace(kind, paths=kind.paths + kind.proxies, proxies=())
-    return replace(kind, key=kind.key + "~proxies", paths=kind.proxies, proxies=(), capacity=None)
+    # paths that need no link of the kind (the institute's field is the firm's industry)
+    # still tell a relevant institute from a merely nearby one
+    linkless = tuple(p for p in kind.paths if p.key in _LINKLESS)
+    return replace(
+        kind,
+        key=kind.key + "~proxies",
+        paths=kind.proxies + linkless,
+        proxies=(),
+        capacity=None,
+    )
+
+
+#: Meta-paths of a kind that go through no link of the kind itself.
+_LINKLESS = ("same_field",)
 
 
 def _capacity(A: GraphArrays, kind: Kind, o: Opts) -> tuple[np.ndarray, float]:

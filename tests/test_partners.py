@@ -556,3 +556,33 @@ def test_both_walks_of_a_three_step_path_find_the_same_intermediates(
             assert sorted(zip(*b, strict=True)) == sorted(zip(*a, strict=True)), path.key
         walked += len(back[0][0])
     assert walked > 50
+
+
+def test_without_collaborations_a_relevant_institute_beats_a_merely_nearby_one() -> None:
+    """No COLLABORATES_WITH anywhere (as on the real Henan build): the place paths score,
+    and so does the institute's field when it is the firm's industry."""
+    from innokg.graph.testing import make_graph
+
+    G = make_graph(
+        {
+            "Enterprise": [{"id": "firm", "name": "甲食品有限公司"}],
+            "ResearchInstitute": [
+                {"id": "food", "name": "乙食品工程职业学院", "kind": "university"},
+                {"id": "arts", "name": "丙艺术职业学院", "kind": "university"},
+            ],
+            "Region": [{"id": "region:4101", "name": "郑州市", "level": "city"}],
+            "Industry": [{"id": "industry:gbt4754:C14", "name": "食品制造业"}],
+        },
+        {
+            "LOCATED_IN": [
+                ("firm", "region:4101"),
+                ("food", "region:4101"),
+                ("arts", "region:4101"),
+            ],
+            "IN_INDUSTRY": [("firm", "industry:gbt4754:C14"), ("food", "industry:gbt4754:C14")],
+        },
+    )
+    out = candidate_partners(G, kinds=["enterprise-institute"], k=5)
+    assert out["target"].tolist() == ["food", "arts"]
+    assert "研究领域为食品制造业" in out["explanation"].iloc[0]
+    assert out["score"].iloc[0] > out["score"].iloc[1]
