@@ -20,7 +20,7 @@ import pandas as pd
 
 from innokg.graph.errors import InnokgError
 
-__all__ = ["FORMATS", "csv_text", "neutralise_formulas", "render", "write_table"]
+__all__ = ["FORMATS", "csv_text", "neutralise_formulas", "render", "rounded", "write_table"]
 
 FORMATS = ("table", "csv", "json", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -111,3 +111,12 @@ def write_table(
             Path(out).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InnokgError(f"cannot write {out}: {exc.strerror}") from exc
+
+
+def rounded(df: pd.DataFrame) -> pd.DataFrame:
+    """Floats to four significant figures, for reading on screen."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col].dtype):
+            out[col] = out[col].map(lambda x: x if pd.isna(x) else float(f"{x:.4g}"))
+    return out

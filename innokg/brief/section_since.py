@@ -37,13 +37,17 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+#: The year columns of the since tables (zh and en headings): written as years, 2019,
+#: where every other number gets thousands separators.
+_YEAR_COLUMNS = frozenset({"认定年份", "recognised"})
+
+
 def _years_as_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Whole-number columns that hold only years, as text (2019, not 2,019)."""
+    """The year columns as text (2019, not 2,019)."""
     out = df.copy()
     for c in df.columns:
-        v = pd.to_numeric(df[c], errors="coerce")
-        if v.notna().any() and v.dropna().between(1800, 2100).all() and (v.dropna() % 1 == 0).all():
-            out[c] = [str(int(x)) if pd.notna(x) else None for x in v]
+        if c in _YEAR_COLUMNS:
+            out[c] = [str(int(x)) if pd.notna(x) else None for x in df[c]]
     return out
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
-from innokg.output import FORMATS, render, write_table
+from innokg.output import FORMATS, render, rounded, write_table
 
 __all__ = ["COMMANDS", "SECTION_NAMES"]
 
@@ -61,14 +61,6 @@ SCREEN: dict[str, list[str]] = {
 }  # fmt: skip
 
 
-def _rounded(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col].dtype):
-            out[col] = out[col].map(lambda x: x if pd.isna(x) else float(f"{x:.4g}"))
-    return out
-
-
 def _screen_text(tables: dict[str, pd.DataFrame], titles: dict[str, tuple[str, str]]) -> str:
     parts = []
     for name, df in tables.items():
@@ -83,7 +75,7 @@ def _screen_text(tables: dict[str, pd.DataFrame], titles: dict[str, tuple[str, s
             if len(df) > SCREEN_ROWS
             else ""
         )
-        parts.append(head + "\n" + render(_rounded(shown), "table") + more)
+        parts.append(head + "\n" + render(rounded(shown), "table") + more)
     return "\n".join(parts)
 
 

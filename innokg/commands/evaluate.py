@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from innokg.commands.questions import clustering_options
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
 from innokg.output import render, write_table
@@ -56,28 +57,7 @@ def _rounded(df: pd.DataFrame) -> pd.DataFrame:
 
 @click.command("clusters")
 @click.argument("package", type=click.Path(path_type=Path))
-@click.option("--seed", default=2016, show_default=True, type=int, help="Seed of the Leiden run.")
-@click.option(
-    "--resolution",
-    default=1.0,
-    show_default=True,
-    type=click.FloatRange(min=0.0, min_open=True),
-    help="Above 1: more, smaller clusters.",
-)
-@click.option(
-    "--inferred",
-    type=click.Choice(["auto", "all", "none"]),
-    default="auto",
-    show_default=True,
-    help="Links through products, as for `innokg clusters`.",
-)
-@click.option(
-    "--min-size",
-    default=3,
-    show_default=True,
-    type=click.IntRange(1, None),
-    help="Smallest cluster.",
-)
+@clustering_options
 @click.option("--year", type=click.IntRange(1800, 2100), help="As of this year.")
 @click.option(
     "--permutations",

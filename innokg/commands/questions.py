@@ -18,7 +18,7 @@ import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
-from innokg.output import FORMATS, write_table
+from innokg.output import FORMATS, rounded, write_table
 
 __all__ = ["COMMANDS"]
 
@@ -107,19 +107,10 @@ def _show(df: pd.DataFrame, fmt: str, out: Path | None, title: str, screen: list
                 err=True,
             )
             df = df.head(SCREEN_ROWS)
-        df = _rounded(df[[c for c in screen if c in df.columns]])
+        df = rounded(df[[c for c in screen if c in df.columns]])
     write_table(df, fmt, out, title=title)
     if out is not None:
         click.echo(f"wrote {len(df)} row(s) to {out}", err=True)
-
-
-def _rounded(df: pd.DataFrame) -> pd.DataFrame:
-    """Floats to four significant figures, for reading on screen."""
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col].dtype):
-            out[col] = out[col].map(lambda x: x if pd.isna(x) else float(f"{x:.4g}"))
-    return out
 
 
 def _synthetic_note(G: EcosystemGraph) -> None:
@@ -141,6 +132,42 @@ def _read_previous(path: Path) -> pd.DataFrame:
         ) from None
 
 
+def clustering_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of a Leiden clustering run (--seed, --resolution, --inferred,
+    --min-size), shared by `innokg clusters` and `innokg evaluate clusters`."""
+    for option in reversed(
+        (
+            click.option(
+                "--seed", default=2016, show_default=True, type=int, help="Seed of the Leiden run."
+            ),
+            click.option(
+                "--resolution",
+                default=1.0,
+                show_default=True,
+                type=click.FloatRange(min=0.0, min_open=True),
+                help="Above 1: more, smaller clusters.",
+            ),
+            click.option(
+                "--inferred",
+                type=click.Choice(["auto", "all", "none"]),
+                default="auto",
+                show_default=True,
+                help="Links through products (PRODUCES, UPSTREAM_OF): for firms without "
+                "SUPPLIES edges, for all firms, or never.",
+            ),
+            click.option(
+                "--min-size",
+                default=3,
+                show_default=True,
+                type=click.IntRange(1, None),
+                help="Smallest cluster.",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @click.command()
 @click.argument("package", type=click.Path(path_type=Path))
 @click.option(
@@ -148,29 +175,7 @@ def _read_previous(path: Path) -> pd.DataFrame:
     metavar="ID|all",
     help="List the members of cluster ID (or of every cluster) with their roles.",
 )
-@click.option("--seed", default=2016, show_default=True, type=int, help="Seed of the Leiden run.")
-@click.option(
-    "--resolution",
-    default=1.0,
-    show_default=True,
-    type=click.FloatRange(min=0.0, min_open=True),
-    help="Above 1: more, smaller clusters.",
-)
-@click.option(
-    "--inferred",
-    type=click.Choice(["auto", "all", "none"]),
-    default="auto",
-    show_default=True,
-    help="Links through products (PRODUCES, UPSTREAM_OF): for firms without SUPPLIES "
-    "edges, for all firms, or never.",
-)
-@click.option(
-    "--min-size",
-    default=3,
-    show_default=True,
-    type=click.IntRange(1, None),
-    help="Smallest cluster.",
-)
+@clustering_options
 @click.option(
     "--previous",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -318,9 +323,7 @@ def gaps(
             func, zh, en = QUERY_KINDS[kind]
             df = func(G, **filters).head(limit or 10)
             title = f"{kind}: {zh if lang == 'zh' else en} · {when}"
-            write_table(
-                _rounded(df[[c for c in screen if c in df.columns]]), fmt, None, title=title
-            )
+            write_table(rounded(df[[c for c in screen if c in df.columns]]), fmt, None, title=title)
         return
     if len(chosen) == 1:
         df = QUERY_KINDS[chosen[0]][0](G, **filters)
