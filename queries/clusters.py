@@ -650,12 +650,15 @@ def _labels(G: EcosystemGraph, out: pd.DataFrame, ind: np.ndarray, groups: np.nd
     top_ind = counts.drop_duplicates("g").set_index("g")["name"].reindex(out.index, fill_value="")
     province = province_name(G) or "多城市"
     share = out["in_province"].fillna(0.0)
+    # on a province's graph, a cluster mostly of firms elsewhere says so first: its one
+    # member in 郑州 does not make it a 郑州 cluster
+    elsewhere = scoped(G) & (share < 0.5)
     place = np.where(
-        out["main_city"] != "",
-        out["main_city"],
+        elsewhere,
+        "省外为主",
         np.where(
-            scoped(G) & (share < 0.5),
-            "省外为主",
+            out["main_city"] != "",
+            out["main_city"],
             np.where(share >= 0.5, province, ""),
         ),
     )
@@ -1056,9 +1059,9 @@ def supply_clusters(
 
         - ``cluster`` (int): the cluster's id.
         - ``label`` (str): where and what, e.g. ``郑州市 · 汽车制造业``.  The place is
-          the ``main_city`` when there is one; otherwise ``省外为主`` (mostly firms of
-          other provinces, on a scoped graph), the province's name (mostly in the
-          province but in no one city), or nothing (no member placed).  The industry
+          ``省外为主`` when most members are firms of other provinces (on a scoped
+          graph); otherwise the ``main_city`` when there is one, the province's name
+          (mostly in the province but in no one city), or nothing (no member placed).  The industry
           is the most common of the members' (see ``industries``).
         - ``size`` (int): member enterprises.
         - ``leader`` (str), ``leader_name`` (str): the chain leader (链主), the lead
