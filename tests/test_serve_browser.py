@@ -83,9 +83,11 @@ def open_page(browser: Browser, server: Prepared) -> Page:
 
 
 def idle(page: Page, timeout: float = 120) -> None:
-    """Wait until no request is pending and no layout runs."""
+    """Wait until no request is pending, no layout runs and the camera is still."""
     page.wait_for(
-        "window.innokg.state.busy === 0 && !window.innokg.state.layoutRunning", timeout=timeout
+        "window.innokg.state.busy === 0 && !window.innokg.state.layoutRunning"
+        " && !(window.innokg.renderer && window.innokg.renderer.getCamera().isAnimated())",
+        timeout=timeout,
     )
 
 
@@ -155,14 +157,22 @@ def test_search_node_expand_cluster_cypher_export(
     assert text(page, "#node-more").startswith(f"{total - 30} more neighbours not drawn")
     shot(page, "expanded")
 
-    # a real click on a node of the canvas selects it
-    target = page.evaluate("window.innokg.graph.nodes().find(n => n !== 'region:4101')")
-    x, y = page.evaluate(
-        "(() => { const r = window.innokg.renderer;"
-        f" const a = window.innokg.graph.getNodeAttributes({json.dumps(target)});"
-        " const p = r.graphToViewport({x: a.x, y: a.y});"
+    # a real click on a node of the canvas selects it: the node farthest from any
+    # other on screen, once the camera has settled, so no neighbour covers it
+    idle(page)
+    target, x, y = page.evaluate(
+        "(() => { const r = window.innokg.renderer, g = window.innokg.graph;"
         " const box = document.getElementById('graph').getBoundingClientRect();"
-        " return [box.left + p.x, box.top + p.y]; })()"
+        " const at = g.nodes().map(n => { const a = g.getNodeAttributes(n);"
+        "   const p = r.graphToViewport({x: a.x, y: a.y}); return [n, p.x, p.y]; });"
+        " let best = null, gap = -1;"
+        " for (const [n, px, py] of at) {"
+        "   if (n === 'region:4101' || px < 20 || py < 20"
+        "       || px > box.width - 20 || py > box.height - 20) continue;"
+        "   const d = Math.min(...at.filter(o => o[0] !== n)"
+        "     .map(o => Math.hypot(o[1] - px, o[2] - py)));"
+        "   if (d > gap) { gap = d; best = [n, box.left + px, box.top + py]; } }"
+        " return best; })()"
     )
     for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
         page.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
