@@ -46,6 +46,25 @@ DType = Literal["string", "int", "float", "bool", "year"]
 #: The two columns that name an edge's endpoints, in every edge table.
 EDGE_ENDPOINT_COLUMNS = ("from_id", "to_id")
 
+# --- categories and formats every layer shares (declared here only) ------------
+
+#: The labels that act as organisations: they collaborate, join alliances, run
+#: platforms and take part in the collaboration questions.
+ORGANISATIONS = ("Enterprise", "ResearchInstitute", "Alliance", "Fund", "Platform", "MakerTeam")
+#: Labels matched by name when sources are merged: the organisations and the zones.
+NAMED_BY_ORGANISATION = (*ORGANISATIONS, "Zone")
+#: An enterprise's size classes (国家统计局 大中小微型企业划分), largest first.
+SIZES = ("large", "medium", "small", "micro")
+#: The policy addresses large and medium industrial enterprises (规模以上 大中型).
+LARGE_AND_MEDIUM = SIZES[:2]
+#: A unified social credit code (GB 32100-2015): 18 characters, no I, O, S, V or Z.
+USCC_PATTERN = "^[0-9A-HJ-NPQRTUWXY]{18}$"
+#: A statistical division code (统计用区划代码) at 2, 4, 6, 9 or 12 digits.
+NBS_CODE_PATTERN = "^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"
+#: A mainland stock code, bare or with its exchange as prefix or suffix; group 1 is the
+#: six digits (``600031``, ``SH600031``, ``600031.SH``, ``600031.SS``).
+STOCK_CODE_PATTERN = r"^(?:(?:SH|SZ|BJ)\.?)?(\d{6})(?:\.(?:SH|SZ|BJ|SS))?$"
+
 
 @dataclass(frozen=True)
 class Prop:
@@ -170,7 +189,7 @@ _LABELS = [
             "credit_code", "string", "统一社会信用代码", "unified social credit code", check="uscc"
         ),
         Prop("stock_code", "string", "股票代码", "stock code"),
-        Prop("size", "string", "规模", "size", values=("large", "medium", "small", "micro")),
+        Prop("size", "string", "规模", "size", values=SIZES),
         Prop("industrial", "bool", "工业企业", "industrial enterprise"),
         Prop("listed", "bool", "上市", "listed"),
         Prop("employees", "int", "从业人数", "employees", minimum=0),
@@ -372,8 +391,13 @@ _LABELS = [
                 "free_trade_zone",
             ),
         ),
-        Prop("code", "string", "区划代码", "NBS division code of a zone that has one",
-             check="nbs_code"),
+        Prop(
+            "code",
+            "string",
+            "区划代码",
+            "NBS division code of a zone that has one",
+            check="nbs_code",
+        ),
     ),
     _node(
         "Industry",
@@ -415,7 +439,6 @@ _LABELS = [
 
 NODE_LABELS: dict[str, NodeLabel] = {label.name: label for label in _LABELS}
 
-_ORGS = ["Enterprise", "ResearchInstitute", "Alliance", "Fund", "Platform", "MakerTeam"]
 
 # --- edge types -------------------------------------------------------------------
 
@@ -472,7 +495,12 @@ _TYPES = [
         "位于",
         "located in",
         "An organisation or zone -> its region or zone; a region -> the region containing it.",
-        [(org, place) for org in [*_ORGS, "Zone"] for place in ("Region", "Zone") if org != place]
+        [
+            (org, place)
+            for org in NAMED_BY_ORGANISATION
+            for place in ("Region", "Zone")
+            if org != place
+        ]
         + [("Region", "Region")],
     ),
     _edge(

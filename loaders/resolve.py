@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from innokg.graph.errors import SourceError
-from innokg.graph.schema import NODE_LABELS
+from innokg.graph.schema import NAMED_BY_ORGANISATION, NODE_LABELS, STOCK_CODE_PATTERN
 
 __all__ = [
     "CONFLICT_COLUMNS",
@@ -74,22 +74,14 @@ CONFLICT_COLUMNS = [
 ]
 KEPT_APART_COLUMNS = ["label", "id_a", "id_b", "rule", "key", "reason"]
 
-_ORG_LABELS = (
-    "Enterprise",
-    "ResearchInstitute",
-    "Alliance",
-    "Fund",
-    "Platform",
-    "MakerTeam",
-    "Zone",
-)
+_ORG_LABELS = NAMED_BY_ORGANISATION
 _BRACKETS = str.maketrans(
     {"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "{": "(", "}": ")"}
 )
 _LEGAL_FORM_RE = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|股份公司|公司|co\.?,?ltd\.?|co\.?,?limited|inc\.?|ltd\.?)$"
 )
-_STOCK_RE = re.compile(r"^(?:(?:SH|SZ|BJ)\.?)?(\d{6})(?:\.(?:SH|SZ|BJ|SS))?$", re.IGNORECASE)
+_STOCK_RE = re.compile(STOCK_CODE_PATTERN, re.IGNORECASE)
 #: identifiers that tell two nodes apart: a name match between rows whose values of
 #: any of these differ is refused.
 _STRONG = ("credit_code", "stock_code", "moe_code")

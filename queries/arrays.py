@@ -46,7 +46,7 @@ import scipy.sparse as sp
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
-from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, ORGANISATIONS
 
 __all__ = [
     "ORGANISATIONS",
@@ -59,9 +59,6 @@ __all__ = [
     "resolve_city",
     "resolve_industries",
 ]
-
-#: The labels that act as organisations in collaboration questions.
-ORGANISATIONS = ("Enterprise", "ResearchInstitute", "Alliance", "Fund", "Platform", "MakerTeam")
 
 #: Edge types of the organisation network (structural holes, brokers, partner baselines).
 ORG_EDGES = (

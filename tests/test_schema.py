@@ -148,3 +148,53 @@ def test_make_graph_names_the_table_row_and_column_of_a_bad_value() -> None:
         "edges/SUPPLIES, row 2, column 'to_id': no node with id 'nobody'; "
         "add the node or correct the id",
     ]
+
+
+def test_shared_categories_are_the_schemas_own() -> None:
+    """Every layer reads the organisation labels, sizes and code formats from here."""
+    from innokg.graph import schema
+    from innokg.graph.rdf import shapes
+    from innokg.loaders import resolve
+    from innokg.queries import arrays
+
+    assert set(schema.ORGANISATIONS) <= set(NODE_LABELS)
+    assert (*schema.ORGANISATIONS, "Zone") == schema.NAMED_BY_ORGANISATION
+    assert NODE_LABELS["Enterprise"].prop("size").values == schema.SIZES
+    assert schema.LARGE_AND_MEDIUM == ("large", "medium")
+    # organisations are the labels that may be located, run platforms and join alliances
+    located = EDGE_TYPES["LOCATED_IN"].from_labels
+    assert set(schema.NAMED_BY_ORGANISATION) <= set(located)
+    assert set(EDGE_TYPES["MEMBER_OF"].from_labels) <= set(schema.ORGANISATIONS)
+    assert arrays.ORGANISATIONS is schema.ORGANISATIONS
+    assert resolve._ORG_LABELS is schema.NAMED_BY_ORGANISATION
+    assert shapes._USCC_PATTERN == schema.USCC_PATTERN
+
+
+@pytest.mark.parametrize(
+    ("code", "digits"),
+    [
+        ("600031", "600031"),
+        ("SH600031", "600031"),
+        ("600031.SH", "600031"),
+        ("sz.000001", "000001"),
+        ("600031.SS", "600031"),
+        ("60003", None),
+        ("600031.HK", None),
+    ],
+)
+def test_stock_code_pattern(code: str, digits: str | None) -> None:
+    import re
+
+    from innokg.graph.schema import STOCK_CODE_PATTERN
+
+    m = re.match(STOCK_CODE_PATTERN, code, re.IGNORECASE)
+    assert (m.group(1) if m else None) == digits
+
+
+def test_credit_code_pattern_is_the_validators() -> None:
+    import re
+
+    from innokg.graph.schema import USCC_PATTERN
+
+    assert re.match(USCC_PATTERN, "91350100M000100Y43")
+    assert not re.match(USCC_PATTERN, "9135O100M000100Y43")  # O is not in the alphabet

@@ -24,7 +24,7 @@ from innokg.graph.ontology import (
     edge_terms,
     node_property,
 )
-from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, Prop
+from innokg.graph.schema import EDGE_TYPES, NBS_CODE_PATTERN, NODE_LABELS, USCC_PATTERN, Prop
 
 __all__ = ["SHAPES_NS", "ShapeInfo", "generated_shapes", "shapes_graph"]
 
@@ -32,8 +32,8 @@ __all__ = ["SHAPES_NS", "ShapeInfo", "generated_shapes", "shapes_graph"]
 #: Where the generated shapes are named.
 SHAPES_NS = BASE + "shapes#"
 
-_USCC_PATTERN = "^[0-9A-HJ-NPQRTUWXY]{18}$"
-_NBS_PATTERN = "^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"
+_USCC_PATTERN = USCC_PATTERN
+_NBS_PATTERN = NBS_CODE_PATTERN
 
 
 @dataclass(frozen=True)
