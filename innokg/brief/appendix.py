@@ -150,16 +150,54 @@ def _evidence(G: EcosystemGraph) -> dict[str, int]:
     return counts
 
 
-def _methods(G: EcosystemGraph) -> dict[str, int]:
-    """Inferred edges by method, the method's name without its particulars (a method
-    string may name the products or places behind one edge)."""
+#: Inference methods as a reader names them: (the start of the method text, zh, en).
+#: The rest of a method text is its particulars (the products, places or codes of one
+#: edge), which the provenance table leaves to the package.
+_METHOD_FAMILIES = (
+    (
+        "Shenwan 2021 ",
+        "申万行业（2021）对照国民经济行业分类",
+        "Shenwan 2021 to GB/T 4754-2017 crosswalk",
+    ),
+    ("product path", "产品上下游推断供货", "product path (A makes an input of a product B makes)"),
+    (
+        "company full name names the place",
+        "公司全称中的地名",
+        "place named in the company's full name",
+    ),
+    ("the name names the field", "名称中的领域词", "field named in the name"),
+    (
+        "registered place from innokg's table",
+        "innokg 河南上市公司注册地表",
+        "registered place (innokg's table of Henan listed companies)",
+    ),
+    ("address resolved", "地址解析", "address resolved"),
+    ("province column", "来源的省份栏", "the source's province column"),
+)
+
+
+_EVIDENCE_ZH = {"observed": "来源记载", "inferred": "推断", "synthetic": "合成"}
+
+
+def method_family(method: str) -> tuple[str, str]:
+    """The family of an inference ``method`` text, in Chinese and in English."""
+    for start, zh, en in _METHOD_FAMILIES:
+        if method.startswith(start):
+            return zh, en
+    plain = method.split(":")[0].split(" (")[0].strip() or "?"
+    return plain, plain
+
+
+def _methods(G: EcosystemGraph, lang: str) -> dict[str, int]:
+    """Inferred edges by the family of their method (see :func:`method_family`)."""
     counts: dict[str, int] = {}
     for df in G.edges.values():
         if len(df) and "method" in df.columns and "evidence" in df.columns:
-            inferred = df[df["evidence"] == "inferred"]
-            kinds = inferred["method"].astype("string").fillna("?").str.split(":").str[0]
-            for k, v in kinds.str.strip().value_counts().items():
-                counts[str(k)] = counts.get(str(k), 0) + int(v)
+            inferred = df.loc[df["evidence"] == "inferred", "method"].astype("string")
+            for method, n in inferred.fillna("?").value_counts().items():
+                zh, en = method_family(str(method))
+                key = zh if lang == "zh" else en
+                counts[key] = counts.get(key, 0) + int(n)
     return counts
 
 
@@ -203,7 +241,7 @@ def method_section(s: Scope, target_source: str) -> Section:
             "and partnership candidates.",
         ]
     ev = _evidence(s.G)
-    methods = _methods(s.G)
+    methods = _methods(s.G, lang)
     total_edges = sum(ev.values())
     rows: list[tuple[str, str]] = [
         ("数据包" if zh else "Package", str(s.G.path or "—")),
@@ -230,18 +268,23 @@ def method_section(s: Scope, target_source: str) -> Section:
     n_nodes = (
         sum(counts.get("nodes", {}).values()) if counts else sum(len(d) for d in s.G.nodes.values())
     )
-    rows.append(("规模" if zh else "Size", f"{n_nodes:,} nodes, {total_edges:,} edges"))
+    size = (
+        f"{n_nodes:,} 个节点，{total_edges:,} 条关系"
+        if zh
+        else f"{n_nodes:,} nodes, {total_edges:,} edges"
+    )
+    rows.append(("规模" if zh else "Size", size))
+    evidence = [(_EVIDENCE_ZH.get(k, k) if zh else k, v) for k, v in sorted(ev.items())]
+    sep = "；" if zh else "; "
     rows.append(
-        (
-            "关系证据" if zh else "Edge evidence",
-            ", ".join(f"{k} {v:,}" for k, v in sorted(ev.items())) or "—",
-        )
+        ("关系证据" if zh else "Edge evidence", sep.join(f"{k} {v:,}" for k, v in evidence) or "—")
     )
     if methods:
+        ranked = sorted(methods.items(), key=lambda kv: (-kv[1], kv[0]))
         rows.append(
             (
-                "推断方法" if zh else "Inference methods",
-                s.names.within("; ".join(f"{k} {v:,}" for k, v in sorted(methods.items()))),
+                "推断方法（推断的关系数）" if zh else "Inference methods (inferred edges)",
+                s.names.within(sep.join(f"{k} {v:,}" for k, v in ranked)),
             )
         )
     rows.append(("政策目标来源" if zh else "Targets from", target_source))
