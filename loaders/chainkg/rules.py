@@ -1,7 +1,5 @@
 """The loader's rules for the chain data's codes and names: ids, exchanges, product
-names as the graph keeps them, and the revenue lines that are not products.
-
-"""
+names as the graph keeps them, and the revenue lines that are not products."""
 
 from __future__ import annotations
 

@@ -38,6 +38,8 @@ class Firms:
 
 @dataclass
 class Zones:
+    """The zones, by position: id and city."""
+
     ids: np.ndarray
     city: np.ndarray
 

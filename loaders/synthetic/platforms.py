@@ -26,6 +26,8 @@ __all__ = ["Platforms", "Teams", "add_platforms", "add_teams"]
 
 @dataclass
 class Platforms:
+    """The platforms, by position: id, kind and city."""
+
     ids: np.ndarray
     kind: np.ndarray
     city: np.ndarray
@@ -33,6 +35,8 @@ class Platforms:
 
 @dataclass
 class Teams:
+    """The maker teams, by position: id, kind and city."""
+
     ids: np.ndarray
     kind: np.ndarray
     city: np.ndarray

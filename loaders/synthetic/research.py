@@ -17,6 +17,8 @@ __all__ = ["Institutes", "add_collaborations", "add_institutes"]
 
 @dataclass
 class Institutes:
+    """The universities and institutes, by position: id and city."""
+
     ids: np.ndarray
     city: np.ndarray
 
