@@ -125,6 +125,33 @@ def read_listed_source(
     )
     ledger = source.ledger
 
+    symbol, name, area, exchange, ok = _kept_rows(df, file, scope, ledger)
+    label = f"listed:{file}"
+    nodes = pd.DataFrame(
+        {
+            "id": ENT_PREFIX + symbol,
+            "name": name,
+            "source": label,
+            "stock_code": symbol + "." + exchange,
+            "listed": True,
+            "_file": df["_file"],
+            "_row": df["_row"],
+        }
+    )[ok]
+    source.nodes["Enterprise"] = nodes.reset_index(drop=True)
+
+    edges = _located_edges(df, ok, symbol, area, label, cities, source)
+    source.edges["LOCATED_IN"] = edges.reset_index(drop=True)
+    source.notes["companies"] = int(ok.sum())
+    source.notes["in a city"] = int(edges["to_id"].astype(str).str.len().gt(len("region:41")).sum())
+    return source
+
+
+def _kept_rows(
+    df: pd.DataFrame, file: str, scope: str, ledger: Ledger
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Each row's stock code, name, area and exchange, and the mask of rows kept: rows
+    without a stock code or name are rejected, repeats folded, others filtered by scope."""
     ts = df["ts_code"].str.strip().str.upper()
     m = ts.str.extract(_TS_RE)
     symbol = df["symbol"].str.strip()
@@ -159,26 +186,25 @@ def read_listed_source(
         outside = ok & (area != "河南")
         ledger.mark(file, df.loc[outside, "_row"], "filtered", "outside the Henan scope")
         ok &= ~outside
-
-    label = f"listed:{file}"
     exchange = m[1].fillna(
         symbol.str[0].map(
             {"6": "SH", "9": "SH", "0": "SZ", "2": "SZ", "3": "SZ", "4": "BJ", "8": "BJ"}
         )
     )
-    nodes = pd.DataFrame(
-        {
-            "id": ENT_PREFIX + symbol,
-            "name": name,
-            "source": label,
-            "stock_code": symbol + "." + exchange,
-            "listed": True,
-            "_file": df["_file"],
-            "_row": df["_row"],
-        }
-    )[ok]
-    source.nodes["Enterprise"] = nodes.reset_index(drop=True)
+    return symbol, name, area, exchange, ok
 
+
+def _located_edges(
+    df: pd.DataFrame,
+    ok: pd.Series,
+    symbol: pd.Series,
+    area: pd.Series,
+    label: str,
+    cities: pd.DataFrame | str | None,
+    source: SourceTables,
+) -> pd.DataFrame:
+    """LOCATED_IN to the province of ``area``, made specific where the registered-city
+    table knows the company's city; ``_place`` marks places left for merging."""
     placed = ok & (area != "")
     edges = pd.DataFrame(
         {
@@ -198,11 +224,8 @@ def read_listed_source(
     edges["_place"] = ~known  # anything else is left for the merging step to resolve
     table = henan_listed_cities() if isinstance(cities, str) else cities
     if table is not None and len(table):
-        _to_cities(edges, symbol[placed], table, source, ledger)
-    source.edges["LOCATED_IN"] = edges.reset_index(drop=True)
-    source.notes["companies"] = int(ok.sum())
-    source.notes["in a city"] = int(edges["to_id"].astype(str).str.len().gt(len("region:41")).sum())
-    return source
+        _to_cities(edges, symbol[placed], table, source, source.ledger)
+    return edges
 
 
 def _to_cities(

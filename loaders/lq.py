@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from innokg.graph.errors import SourceError
-from innokg.loaders.base import SourceTables
+from innokg.loaders.base import Ledger, SourceTables
 from innokg.loaders.regions import HENAN, SCOPES, RegionResolver
 
 __all__ = ["SHEET", "YEAR", "looks_like_lq", "read_lq_source"]
@@ -93,30 +93,11 @@ def read_lq_source(
     SourceError
         When the file is missing, is not a workbook, or lacks the sheet.
     """
-    from innokg.loaders.crosswalk import (
-        gbt4754_divisions,
-        gbt_industry_nodes,
-        gbt_subclass_edges,
-    )
+    from innokg.loaders.crosswalk import gbt_industry_nodes, gbt_subclass_edges
 
     path = Path(path)
-    if scope not in SCOPES:
-        raise SourceError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
-    if not path.is_file():
-        raise SourceError(f"{path}: no such file (an lq source is one .xlsx workbook)")
+    sheet = _read_sheet(path, scope)
     file = path.name
-    try:
-        sheet = pd.read_excel(path, sheet_name=SHEET, header=None, dtype=object)
-    except ImportError:
-        raise SourceError(
-            f"{file}: reading Excel needs openpyxl (pip install 'innokg[excel]')"
-        ) from None
-    except ValueError as exc:
-        raise SourceError(f"{file}: no sheet named {SHEET!r} ({exc})") from None
-    except Exception as exc:  # a damaged workbook
-        raise SourceError(f"{file}: not a readable Excel workbook ({exc})") from None
-    if sheet.shape[0] < 3 or sheet.shape[1] < 3:
-        raise SourceError(f"{file}: sheet {SHEET!r} has no industry rows or city columns")
     display = f"{file}[{SHEET}]"
     source = SourceTables(kind="lq", path=str(path), notes={"scope": scope, "year": year})
     ledger = source.ledger
@@ -124,43 +105,8 @@ def read_lq_source(
     rows = np.arange(3, len(body) + 3)  # spreadsheet rows: two header rows first
     ledger.open(display, len(body), first_row=3)
     source.rows_read = len(body)
-
-    provinces = sheet.iloc[0, 2:].astype(str).str.strip()
-    cities = sheet.iloc[1, 2:].astype(str).str.strip()
-    keep = provinces == "河南" if scope == "henan" else provinces != ""
-    columns = cities[keep]
-    resolver = RegionResolver.henan()
-    resolved = resolver.resolve_many(columns, within=HENAN)
-    henan = (provinces[keep] == "河南").to_numpy()
-    region = np.where(resolved["id"].notna() & henan, resolved["id"].astype(object), columns)
-    placed = resolved["id"].notna().to_numpy() & henan
-    bad_columns = henan & ~placed
-    if bad_columns.any():
-        source.warnings.append(
-            f"{display}: Henan column(s) {', '.join(columns[bad_columns])} name no Henan city"
-        )
-    source.notes["cities"] = len(columns)
-
-    divisions = gbt4754_divisions()
-    sections = divisions.loc[divisions["level"].astype(str) == "2"].set_index(
-        divisions.loc[divisions["level"].astype(str) == "2", "code"].str[1:]
-    )
-    code = body.iloc[:, 0].astype(str).str.strip().str.zfill(2)
-    known = code.isin(sections.index)
-    unknown = ~known.to_numpy()
-    ledger.mark(
-        display,
-        rows[unknown],
-        "rejected",
-        (
-            "行业代码 "
-            + code[unknown]
-            + " ("
-            + body.iloc[:, 1].astype(str)[unknown]
-            + ") is not a GB/T 4754-2017 division"
-        ).to_numpy(),
-        column="行业代码",
-    )
+    keep, region, placed = _city_columns(sheet, scope, display, source)
+    code, known, sections = _division_codes(body, rows, display, ledger)
     division = "industry:gbt4754:" + code.map(sections["code"])
     values = body.iloc[:, 2:].loc[:, keep.to_numpy()].apply(pd.to_numeric, errors="coerce")
     blank = values.isna().to_numpy()
@@ -192,3 +138,78 @@ def read_lq_source(
     source.edges["SUBCLASS_OF"] = gbt_subclass_edges(used).assign(_file=display, _row=0)
     source.notes["specialisations"] = len(edges)
     return source
+
+
+def _read_sheet(path: Path, scope: str) -> pd.DataFrame:
+    """The sheet 两位数行业集聚度 as cells, headers included."""
+    if scope not in SCOPES:
+        raise SourceError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
+    if not path.is_file():
+        raise SourceError(f"{path}: no such file (an lq source is one .xlsx workbook)")
+    file = path.name
+    try:
+        sheet = pd.read_excel(path, sheet_name=SHEET, header=None, dtype=object)
+    except ImportError:
+        raise SourceError(
+            f"{file}: reading Excel needs openpyxl (pip install 'innokg[excel]')"
+        ) from None
+    except ValueError as exc:
+        raise SourceError(f"{file}: no sheet named {SHEET!r} ({exc})") from None
+    except Exception as exc:  # a damaged workbook
+        raise SourceError(f"{file}: not a readable Excel workbook ({exc})") from None
+    if sheet.shape[0] < 3 or sheet.shape[1] < 3:
+        raise SourceError(f"{file}: sheet {SHEET!r} has no industry rows or city columns")
+    return sheet
+
+
+def _city_columns(
+    sheet: pd.DataFrame, scope: str, display: str, source: SourceTables
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Which city columns are in scope, each column's Region id (Henan's) or city name
+    (others, for the merging step), and whether it was placed."""
+    provinces = sheet.iloc[0, 2:].astype(str).str.strip()
+    cities = sheet.iloc[1, 2:].astype(str).str.strip()
+    keep = provinces == "河南" if scope == "henan" else provinces != ""
+    columns = cities[keep]
+    resolver = RegionResolver.henan()
+    resolved = resolver.resolve_many(columns, within=HENAN)
+    henan = (provinces[keep] == "河南").to_numpy()
+    region = np.where(resolved["id"].notna() & henan, resolved["id"].astype(object), columns)
+    placed = resolved["id"].notna().to_numpy() & henan
+    bad_columns = henan & ~placed
+    if bad_columns.any():
+        source.warnings.append(
+            f"{display}: Henan column(s) {', '.join(columns[bad_columns])} name no Henan city"
+        )
+    source.notes["cities"] = len(columns)
+    return keep, region, placed
+
+
+def _division_codes(
+    body: pd.DataFrame, rows: np.ndarray, display: str, ledger: Ledger
+) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """Each row's two-digit industry code, whether it is a GB/T 4754-2017 division (the
+    others are rejected), and the divisions by two-digit code."""
+    from innokg.loaders.crosswalk import gbt4754_divisions
+
+    divisions = gbt4754_divisions()
+    sections = divisions.loc[divisions["level"].astype(str) == "2"].set_index(
+        divisions.loc[divisions["level"].astype(str) == "2", "code"].str[1:]
+    )
+    code = body.iloc[:, 0].astype(str).str.strip().str.zfill(2)
+    known = code.isin(sections.index)
+    unknown = ~known.to_numpy()
+    ledger.mark(
+        display,
+        rows[unknown],
+        "rejected",
+        (
+            "行业代码 "
+            + code[unknown]
+            + " ("
+            + body.iloc[:, 1].astype(str)[unknown]
+            + ") is not a GB/T 4754-2017 division"
+        ).to_numpy(),
+        column="行业代码",
+    )
+    return code, known, sections

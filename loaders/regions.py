@@ -413,6 +413,42 @@ def read_regions_source(path: str | Path, *, scope: str = "all") -> SourceTables
         )
     source = SourceTables(kind="regions", path=str(path), notes={"scope": scope})
     ledger = source.ledger
+    d = _read_tables(path, source)
+    d, groups = _valid_divisions(d, ledger)
+    d = _with_parents(d, groups, ledger)
+
+    if scope == "henan":
+        outside = ~d["code"].str.startswith(HENAN)
+        for file, part in d[outside].groupby("_file"):
+            ledger.mark(str(file), part["_row"], "filtered", "outside the Henan scope")
+        d = d[~outside]
+
+    d["id"] = d["code"].map(division_id)
+    d["source"] = "regions:" + d["_file"]
+    zone = d["id"].str.startswith(ZONE_PREFIX)
+    source.nodes["Region"] = d.loc[
+        ~zone, ["id", "name", "level", "code", "source", "_file", "_row"]
+    ].reset_index(drop=True)
+    zones = d.loc[zone, ["id", "name", "code", "source", "_file", "_row"]]
+    source.nodes["Zone"] = zones.assign(kind=zones["name"].map(zone_kind)).reset_index(drop=True)
+    source.notes["development zones"] = int(zone.sum())
+    has_parent = d["parent"] != ""
+    source.edges["LOCATED_IN"] = pd.DataFrame(
+        {
+            "from_id": d.loc[has_parent, "id"],
+            "to_id": REGION_PREFIX + d.loc[has_parent, "parent"],
+            "source": d.loc[has_parent, "source"],
+            "evidence": "observed",
+            "_file": d.loc[has_parent, "_file"],
+            "_row": d.loc[has_parent, "_row"],
+        }
+    ).reset_index(drop=True)
+    return source
+
+
+def _read_tables(path: Path, source: SourceTables) -> pd.DataFrame:
+    """The three files as one frame of raw codes and names, each row with its level."""
+    ledger = source.ledger
     frames = []
     for file, (level, columns) in _FILES.items():
         df, encoding = read_csv_table(path / file, file)
@@ -438,8 +474,12 @@ def read_regions_source(path: str | Path, *, scope: str = "all") -> SourceTables
                 }
             )
         )
-    d = pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
 
+
+def _valid_divisions(d: pd.DataFrame, ledger: Ledger) -> tuple[pd.DataFrame, set[str]]:
+    """Rows with a code of their level's length and a name, each code once, grouping rows
+    (市辖区, 县…) set aside; returns the rows and the grouping rows' codes."""
     d["code"] = d["raw_code"].str.strip()
     d["name"] = d["raw_name"].map(_clean)
     changed = d["name"] != d["raw_name"]
@@ -469,7 +509,11 @@ def read_regions_source(path: str | Path, *, scope: str = "all") -> SourceTables
         )
     groups = set(d.loc[grouping, "code"])
     d = d[~grouping].copy()
+    return d, groups
 
+
+def _with_parents(d: pd.DataFrame, groups: set[str], ledger: Ledger) -> pd.DataFrame:
+    """Each division's parent code; rows whose parent is wrong or absent are rejected."""
     # Parents: a city's province; a county's city, or its province under a grouping.
     county = d["level"] == "county"
     d["parent"] = np.where(d["level"] == "city", d["province"], d["city"])
@@ -488,35 +532,7 @@ def read_regions_source(path: str | Path, *, scope: str = "all") -> SourceTables
     missing = (d["parent"] != "") & ~d["parent"].isin(known | groups)
     _reject(ledger, d[~prefix_ok], "provinceCode", "parent code does not match the code's province")
     _reject(ledger, d[prefix_ok & missing], "cityCode", "parent division is not in the files")
-    d = d[prefix_ok & ~missing]
-
-    if scope == "henan":
-        outside = ~d["code"].str.startswith(HENAN)
-        for file, part in d[outside].groupby("_file"):
-            ledger.mark(str(file), part["_row"], "filtered", "outside the Henan scope")
-        d = d[~outside]
-
-    d["id"] = d["code"].map(division_id)
-    d["source"] = "regions:" + d["_file"]
-    zone = d["id"].str.startswith(ZONE_PREFIX)
-    source.nodes["Region"] = d.loc[
-        ~zone, ["id", "name", "level", "code", "source", "_file", "_row"]
-    ].reset_index(drop=True)
-    zones = d.loc[zone, ["id", "name", "code", "source", "_file", "_row"]]
-    source.nodes["Zone"] = zones.assign(kind=zones["name"].map(zone_kind)).reset_index(drop=True)
-    source.notes["development zones"] = int(zone.sum())
-    has_parent = d["parent"] != ""
-    source.edges["LOCATED_IN"] = pd.DataFrame(
-        {
-            "from_id": d.loc[has_parent, "id"],
-            "to_id": REGION_PREFIX + d.loc[has_parent, "parent"],
-            "source": d.loc[has_parent, "source"],
-            "evidence": "observed",
-            "_file": d.loc[has_parent, "_file"],
-            "_row": d.loc[has_parent, "_row"],
-        }
-    ).reset_index(drop=True)
-    return source
+    return d[prefix_ok & ~missing]
 
 
 def _reject(ledger: Ledger, rows: pd.DataFrame, column: str, reason: str) -> None:

@@ -164,63 +164,10 @@ def read_techcentres_source(path: str | Path, *, scope: str = "all") -> SourceTa
     SourceError
         When the file is missing or unreadable, or lacks 企业技术中心名称 or 公司.
     """
-    path = Path(path)
-    if scope not in SCOPES:
-        raise SourceError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
-    if not path.is_file():
-        raise SourceError(f"{path}: no such file (a techcentres source is one .xlsx or .csv)")
-    file = path.name
-    df, encoding = _read(path)
-    source = start_table_source(
-        "techcentres",
-        path,
-        df,
-        encoding,
-        required=_REQUIRED,
-        header="序号,企业技术中心名称,公司,年份,发布机构,级别,类别信息,类型信息,产业,省份,地址",
-        notes={"scope": scope},
-    )
-    ledger = source.ledger
-    for col in ("年份", "级别", "类型信息", "省份", "地址"):
-        if col not in df.columns:
-            df[col] = ""
-            source.warnings.append(f"{file}: no column {col!r}; left empty")
-
-    centre = _text(df["企业技术中心名称"]).str.replace(r"\s+", "", regex=True)
-    company = _text(df["公司"]).str.replace(r"\s+", "", regex=True)
-    province = _text(df["省份"])
-    ok = pd.Series(True, index=df.index)
-
-    def reject(mask: pd.Series, column: str, reason: str) -> None:
-        hit = mask & ok
-        ledger.mark(file, df.loc[hit, "_row"], "rejected", reason, column=column)
-        ok.loc[hit] = False
-
-    reject(centre == "", "企业技术中心名称", "centre name is empty")
-    reject(company == "", "公司", "host company is empty")
-    if scope == "henan":
-        outside = ok & (province != "河南")
-        ledger.mark(file, df.loc[outside, "_row"], "filtered", "outside the Henan scope")
-        ok &= ~outside
-
-    branch = _text(df["类型信息"]).str.contains("分中心")
-    pid = PLATFORM_PREFIX + centre + np.where(branch, "/分中心", "")
-    year = pd.to_numeric(_text(df["年份"]), errors="coerce")
-    odd_year = ok & ~year.between(1990, 2100)
-    ledger.warn(
-        "年份 is not a year: list_year left empty",
-        int(odd_year.sum()),
-        where=[f"{file}, row {r}" for r in df.loc[odd_year, "_row"]],
-    )
-    year = year.where(~odd_year).astype("Int64")
-    level_raw = _text(df["级别"])
-    level = level_raw.map(_LEVELS)
-    unknown_level = ok & level.isna() & (level_raw != "")
-    ledger.warn("级别 not 国家级/省级/市级: level left empty", int(unknown_level.sum()))
-
-    later = ok & pid.duplicated(keep="first")
-    ledger.mark(file, df.loc[later, "_row"], "folded", "the same centre listed twice")
-    ok &= ~later
+    df, source = _open(Path(path), scope)
+    file, ledger = Path(path).name, source.ledger
+    centre, company, province, ok = _kept_rows(df, file, scope, ledger)
+    pid, branch, year, level, ok = _centre_facts(df, file, centre, ok, ledger)
 
     label = f"techcentres:{file}"
     rows = df.loc[ok, ["_file", "_row"]]
@@ -268,6 +215,80 @@ def read_techcentres_source(path: str | Path, *, scope: str = "all") -> SourceTa
         source.edges["LOCATED_IN"]["to_id"].str.len().gt(len(REGION_PREFIX + HENAN)).sum() // 2
     )
     return source
+
+
+def _open(path: Path, scope: str) -> tuple[pd.DataFrame, SourceTables]:
+    """The list's rows (missing optional columns empty) and its source, ledger opened."""
+    if scope not in SCOPES:
+        raise SourceError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
+    if not path.is_file():
+        raise SourceError(f"{path}: no such file (a techcentres source is one .xlsx or .csv)")
+    file = path.name
+    df, encoding = _read(path)
+    source = start_table_source(
+        "techcentres",
+        path,
+        df,
+        encoding,
+        required=_REQUIRED,
+        header="序号,企业技术中心名称,公司,年份,发布机构,级别,类别信息,类型信息,产业,省份,地址",
+        notes={"scope": scope},
+    )
+    for col in ("年份", "级别", "类型信息", "省份", "地址"):
+        if col not in df.columns:
+            df[col] = ""
+            source.warnings.append(f"{file}: no column {col!r}; left empty")
+    return df, source
+
+
+def _kept_rows(
+    df: pd.DataFrame, file: str, scope: str, ledger: Ledger
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Centre and host names (spaces removed), 省份, and the mask of rows kept: rows
+    without a centre or a host are rejected, others filtered by scope."""
+    centre = _text(df["企业技术中心名称"]).str.replace(r"\s+", "", regex=True)
+    company = _text(df["公司"]).str.replace(r"\s+", "", regex=True)
+    province = _text(df["省份"])
+    ok = pd.Series(True, index=df.index)
+
+    def reject(mask: pd.Series, column: str, reason: str) -> None:
+        hit = mask & ok
+        ledger.mark(file, df.loc[hit, "_row"], "rejected", reason, column=column)
+        ok.loc[hit] = False
+
+    reject(centre == "", "企业技术中心名称", "centre name is empty")
+    reject(company == "", "公司", "host company is empty")
+    if scope == "henan":
+        outside = ok & (province != "河南")
+        ledger.mark(file, df.loc[outside, "_row"], "filtered", "outside the Henan scope")
+        ok &= ~outside
+    return centre, company, province, ok
+
+
+def _centre_facts(
+    df: pd.DataFrame, file: str, centre: pd.Series, ok: pd.Series, ledger: Ledger
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Each centre's id, whether it is a branch (分中心), its list year and level; a centre
+    listed twice is folded, so the mask of rows kept comes back too."""
+    branch = _text(df["类型信息"]).str.contains("分中心")
+    pid = PLATFORM_PREFIX + centre + np.where(branch, "/分中心", "")
+    year = pd.to_numeric(_text(df["年份"]), errors="coerce")
+    odd_year = ok & ~year.between(1990, 2100)
+    ledger.warn(
+        "年份 is not a year: list_year left empty",
+        int(odd_year.sum()),
+        where=[f"{file}, row {r}" for r in df.loc[odd_year, "_row"]],
+    )
+    year = year.where(~odd_year).astype("Int64")
+    level_raw = _text(df["级别"])
+    level = level_raw.map(_LEVELS)
+    unknown_level = ok & level.isna() & (level_raw != "")
+    ledger.warn("级别 not 国家级/省级/市级: level left empty", int(unknown_level.sum()))
+
+    later = ok & pid.duplicated(keep="first")
+    ledger.mark(file, df.loc[later, "_row"], "folded", "the same centre listed twice")
+    ok &= ~later
+    return pid, branch, year, level, ok
 
 
 def _located(

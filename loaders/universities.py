@@ -95,7 +95,44 @@ def read_universities_source(
     SourceError
         When the file is missing, unreadable, or lacks 学校名称 or 学校标识码.
     """
-    path = Path(path)
+    df, source = _open(Path(path))
+    file, ledger = Path(path).name, source.ledger
+    name, code, ok = _names_and_codes(df, file, ledger)
+    level, ownership = _level_and_ownership(df, file, ok, ledger)
+
+    ids = ID_PREFIX + code
+    source_label = f"universities:{file}"
+    keep = ok.to_numpy()
+    nodes = pd.DataFrame(
+        {
+            "id": ids,
+            "name": name,
+            "source": source_label,
+            "kind": "university",
+            "level": level.where(level != "", None),
+            "moe_code": code,
+            "ownership": ownership,
+            "_file": df["_file"],
+            "_row": df["_row"],
+        }
+    )[keep]
+    source.nodes["ResearchInstitute"] = nodes.reset_index(drop=True)
+
+    edges = _located_edges(df, ok, ids, code, source_label, resolver, ledger)
+    unresolved = int(edges["_place"].sum())
+    ledger.warn("所在地 left for the merging step to resolve", unresolved)
+    source.edges["LOCATED_IN"] = edges.reset_index(drop=True)
+    source.notes["located"] = int(len(edges) - unresolved)
+    fields = name_industry_edges(nodes, university_fields(), source_label)
+    if len(fields):
+        source.edges["IN_INDUSTRY"] = fields
+        source.nodes["Industry"] = industry_nodes_for(fields)
+    source.notes["with_field"] = int(fields["from_id"].nunique()) if len(fields) else 0
+    return source
+
+
+def _open(path: Path) -> tuple[pd.DataFrame, SourceTables]:
+    """The file's rows (missing optional columns empty) and its source, ledger opened."""
     if not path.is_file():
         raise SourceError(f"{path}: no such file (a universities source is one CSV file)")
     file = path.name
@@ -109,15 +146,21 @@ def read_universities_source(
     source = SourceTables(kind="universities", path=str(path))
     if encoding == "gb18030":
         source.warnings.append(f"{file}: read as GB18030")
-    ledger = source.ledger
-    ledger.open(file, len(df), first_row=2)
+    source.ledger.open(file, len(df), first_row=2)
     source.rows_read = len(df)
     for col in _OPTIONAL:
         if col not in df.columns:
             df[col] = ""
             if col in ("所在地", "办学层次", "备注"):
                 source.warnings.append(f"{file}: no column {col!r}; left empty")
+    return df, source
 
+
+def _names_and_codes(
+    df: pd.DataFrame, file: str, ledger: Ledger
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Names and identification codes, spaces removed, and the mask of rows kept: rows
+    without a name or a 10-digit code are rejected, a repeated row is folded."""
     name = df["学校名称"].str.strip()
     spaced = name.str.contains(r"\s", regex=True)
     ledger.fix("name: spaces removed", int(spaced.sum()))
@@ -157,7 +200,13 @@ def read_universities_source(
         int(unusual.sum()),
         where=[f"{file}, row {r}" for r in df.loc[unusual, "_row"]],
     )
+    return name, code, ok
 
+
+def _level_and_ownership(
+    df: pd.DataFrame, file: str, ok: pd.Series, ledger: Ledger
+) -> tuple[pd.Series, pd.Series]:
+    """办学层次 as given, and ownership from 备注 (民办 is private; empty is public)."""
     level = df["办学层次"].str.strip()
     odd_level = ok & (level != "") & ~level.isin(_LEVELS)
     ledger.warn("办学层次 is neither 本科 nor 专科 (kept as given)", int(odd_level.sum()))
@@ -171,25 +220,20 @@ def read_universities_source(
         int(unclear.sum()),
         where=[f"{file}, row {r}" for r in df.loc[unclear, "_row"]],
     )
+    return level, ownership
 
-    ids = ID_PREFIX + code
-    source_label = f"universities:{file}"
-    keep = ok.to_numpy()
-    nodes = pd.DataFrame(
-        {
-            "id": ids,
-            "name": name,
-            "source": source_label,
-            "kind": "university",
-            "level": level.where(level != "", None),
-            "moe_code": code,
-            "ownership": ownership,
-            "_file": df["_file"],
-            "_row": df["_row"],
-        }
-    )[keep]
-    source.nodes["ResearchInstitute"] = nodes.reset_index(drop=True)
 
+def _located_edges(
+    df: pd.DataFrame,
+    ok: pd.Series,
+    ids: pd.Series,
+    code: pd.Series,
+    source_label: str,
+    resolver: RegionResolver | None,
+    ledger: Ledger,
+) -> pd.DataFrame:
+    """LOCATED_IN from 所在地, resolved where the resolver (or, for Henan's codes, the
+    shipped divisions) knows the place; ``_place`` marks those left for merging."""
     place = df["所在地"].str.strip()
     no_place = ok & (place == "")
     ledger.warn("所在地 is empty: no LOCATED_IN edge", int(no_place.sum()))
@@ -206,8 +250,7 @@ def read_universities_source(
             "_within": province[has],
         }
     )
-    resolver_used = resolver
-    if resolver_used is None:
+    if resolver is None:
         henan = edges["_within"] == HENAN
         resolved = RegionResolver.henan().resolve_many(edges.loc[henan, "to_id"], within=HENAN)
         hit = resolved["id"].notna()
@@ -215,20 +258,11 @@ def read_universities_source(
         edges["_place"] = True
         edges.loc[resolved.index[hit], "_place"] = False
     else:
-        resolved = resolver_used.resolve_many(edges["to_id"], within=edges["_within"])
+        resolved = resolver.resolve_many(edges["to_id"], within=edges["_within"])
         hit = resolved["id"].notna()
         edges.loc[hit, "to_id"] = resolved.loc[hit, "id"]
         edges["_place"] = ~hit
-    unresolved = int(edges["_place"].sum())
-    ledger.warn("所在地 left for the merging step to resolve", unresolved)
-    source.edges["LOCATED_IN"] = edges.reset_index(drop=True)
-    source.notes["located"] = int(len(edges) - unresolved)
-    fields = name_industry_edges(nodes, university_fields(), source_label)
-    if len(fields):
-        source.edges["IN_INDUSTRY"] = fields
-        source.nodes["Industry"] = industry_nodes_for(fields)
-    source.notes["with_field"] = int(fields["from_id"].nunique()) if len(fields) else 0
-    return source
+    return edges
 
 
 def _reject(
