@@ -413,7 +413,7 @@ def test_real_counts(real: SourceTables) -> None:
     assert {k: len(v) for k, v in real.edges.items()} == {
         "IN_INDUSTRY": 4327 + 5202,
         "SUBCLASS_OF": 53_413 + 79,
-        "PRODUCES": 49_693,
+        "PRODUCES": 49_499,
         "UPSTREAM_OF": 56_734,
         "SUPPLIES": 4485,
         "LOCATED_IN": 64,
@@ -422,10 +422,11 @@ def test_real_counts(real: SourceTables) -> None:
     totals = {
         o: sum(v[o] for v in summary.values()) for o in ("used", "folded", "rejected", "skipped")
     }
-    assert totals == {"used": 265_108, "folded": 977, "rejected": 3822, "skipped": 0}
+    assert totals == {"used": 264_914, "folded": 975, "rejected": 4018, "skipped": 0}
     assert real.ledger.reasons("rejected") == {
         "an accounting line (elimination or adjustment), not a product": 1993,
         "a line of business (配件, 材料, 服务…), not a product that joins two firms' chains": 1597,
+        "a fragment of a business-scope sentence (以自有资金, 其配套…), not a product": 196,
         "a product linked to itself": 108,
         "company not in company.json": 103,
         "duplicate stock code with a full name sharing no character with the short name "
@@ -440,7 +441,7 @@ def test_real_counts(real: SourceTables) -> None:
         "product name: full-width characters or spaces normalised": 308,
         "product name: stray quotes removed": 7,
         "product name: line breaks removed": 6,
-        "revenue share 0.001 is the placeholder of an unknown share (left empty)": 14_713,
+        "revenue share 0.001 is the placeholder of an unknown share (left empty)": 14_625,
     }
     assert dict(real.ledger.warnings) == {
         "listing date missing: time holds the exchange name": 81,
@@ -476,6 +477,9 @@ def test_real_spot_checks(real: SourceTables) -> None:
     products = set(made.loc[made["from_id"] == "ent:stock:600066", "to_id"])
     assert {"product:客车销售", "product:客车制造分部"} <= products
     assert "product:配件" not in products  # a line of business, not a product
+    fragments = made["to_id"].str.removeprefix("product:")
+    assert not fragments.str.match(r"以|其[^他它]|对[^外]").any()  # 以自有资金, 其配套
+    assert fragments.str.startswith("其他").any()  # "other …" categories are kept
     located = dict(
         zip(real.edges["LOCATED_IN"]["from_id"], real.edges["LOCATED_IN"]["to_id"], strict=True)
     )
@@ -497,7 +501,7 @@ def test_real_henan_scope(shared_data: Path) -> None:
     assert {k: len(v) for k, v in src.nodes.items()} == {
         "Enterprise": 225,
         "Industry": 608,
-        "Product": 4510,
+        "Product": 4495,
     }
     assert len(src.edges["SUPPLIES"]) == 990
     for v in src.ledger.summary().values():

@@ -12,6 +12,7 @@ from innokg.loaders.chainkg.rules import (
     _CODE_RE,
     _PLACEHOLDER_SHARE,
     ENT_PREFIX,
+    _FRAGMENT_RE,
     GENERIC_LINES,
     _name_fix_reason,
     clean_product_name,
@@ -89,6 +90,15 @@ def _company_products(df: pd.DataFrame, ent_ids: set[str], ledger: Ledger) -> pd
         "a line of business (配件, 材料, 服务…), not a product that joins two firms' chains",
     )
     d = d[~generic]
+    fragment = d["name"].str.contains(_FRAGMENT_RE, regex=True)
+    _reject(
+        ledger,
+        d,
+        fragment,
+        "product_name",
+        "a fragment of a business-scope sentence (以自有资金, 其配套…), not a product",
+    )
+    d = d[~fragment]
     share = pd.to_numeric(d["rel_weight"], errors="coerce")
     _warn(ledger, d, share.isna(), "revenue share missing or not a number (left empty)")
     placeholder = share == _PLACEHOLDER_SHARE

@@ -74,6 +74,10 @@ GENERIC_LINES = frozenset(
         "",
     )
 )
+#: Business-scope fragments cut out of a sentence, not products: "以自有资金（进行投资）",
+#: "（产品）及其配套", "对建筑业（投资）".  其他 / 其它 ("other …") are kept: they are
+#: categories the companies report.
+_FRAGMENT_RE = r"^(?:以|其(?![他它])|对(?!外))"
 #: ``rel_weight`` exactly 0.001 marks business-scope items whose share is not known.
 _PLACEHOLDER_SHARE = 0.001
 
