@@ -112,6 +112,9 @@ class Explorer:
         self.label_code = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
         name = self._column("name")
         self.names = name.fillna("").to_numpy(dtype=object)
+        #: each node's years (NaN where unknown), for the page's year filter
+        self.since = self._years("since")
+        self.until = self._years("until")
         self._adjacency()
         self.index = SearchIndex(
             name,
@@ -131,6 +134,7 @@ class Explorer:
         self._locks: dict[Any, threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self._city: np.ndarray | None = None
+        self._industry: np.ndarray | None = None
         self._cluster: np.ndarray | None = None
 
     # --- building -------------------------------------------------------------------
@@ -145,6 +149,15 @@ class Explorer:
             else:
                 parts.append(pd.Series([None] * len(df), dtype="str"))
         return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype="str")
+
+    def _years(self, name: str) -> np.ndarray:
+        parts = [
+            pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            if name in df.columns
+            else np.full(len(df), np.nan)
+            for df in (self.G.nodes[label] for label in self.labels)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0)
 
     def _adjacency(self) -> None:
         """Every edge twice (out from its source, in to its target), grouped by node."""
@@ -217,34 +230,49 @@ class Explorer:
         """Each node's supply cluster (-1 none), once the warm-up computed it."""
         return self._cluster
 
-    def warm_up(self) -> None:
-        """Compute what colours and node pages use (cities, supply clusters)."""
+    def places(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each node's city and industry (positions, -1 unknown), computed once."""
         from innokg.queries.arrays import arrays
-        from innokg.queries.clusters import cluster_labels
 
         with self._lock("arrays"):
-            self._city = arrays(self.G).city()
+            if self._city is None or self._industry is None:
+                found = arrays(self.G)
+                self._industry = found.industry()
+                self._city = found.city()
+        return self._city, self._industry
+
+    def warm_up(self) -> None:
+        """Compute what colours, filters and node pages use (cities, industries, clusters)."""
+        from innokg.queries.clusters import cluster_labels
+
+        self.places()
         with self._lock("cluster_labels"):
             self._cluster = cluster_labels(self.G)
 
     def summaries(self, positions: Iterable[int]) -> list[dict[str, Any]]:
-        """What the page draws of each node: id, label, name, city, cluster, degree."""
+        """What the page draws and filters of each node: id, label, name, city,
+        industry, cluster, degree, and its size class and years where known."""
         pos = np.fromiter(positions, dtype=np.int64)
-        city, cluster = self._city, self._cluster
+        city, industry, cluster = self._city, self._industry, self._cluster
         size = self._size_class()
         out = []
         for p in pos.tolist():
             c = int(city[p]) if city is not None else -1
+            i = int(industry[p]) if industry is not None else -1
             item: dict[str, Any] = {
                 "id": str(self.ids[p]),
                 "label": self.label(p),
                 "name": str(self.names[p]),
                 "degree": int(self.degree[p]),
                 "city": str(self.names[c]) if c >= 0 else None,
+                "industry": str(self.names[i]) if i >= 0 else None,
                 "cluster": int(cluster[p]) if cluster is not None and cluster[p] >= 0 else None,
             }
             if size[p]:
                 item["size"] = size[p]
+            for key, years in (("since", self.since), ("until", self.until)):
+                if not math.isnan(years[p]):
+                    item[key] = int(years[p])
             out.append(item)
         return out
 
@@ -309,7 +337,10 @@ class Explorer:
                 }
                 for etype, spec in EDGE_TYPES.items()
             ],
-            "ready": {"cities": self._city is not None, "clusters": self._cluster is not None},
+            "ready": {
+                "cities": self._city is not None and self._industry is not None,
+                "clusters": self._cluster is not None,
+            },
             "limits": LIMITS,
         }
 
@@ -439,6 +470,24 @@ class Explorer:
             # one chunk: a take from a table of many chunks cost 9 ms at 1M nodes
             self._cache[key] = pa.Table.from_pandas(df, preserve_index=False).combine_chunks()
         return self._cache[key]
+
+    def edge_records(self, eids: np.ndarray) -> list[dict[str, Any]]:
+        """Edges (by their number here) as the page draws them; see :meth:`_edges`."""
+        return self._edges(eids)
+
+    def facets(self) -> dict[str, Any]:
+        """What the canvas can be filtered by (:func:`innokg.serve.navigate.facets`)."""
+        from innokg.serve.navigate import facets
+
+        return self._cached("facets", lambda: facets(self))
+
+    def path(
+        self, source: str, target: str, *, max_hops: int = 6, types: list[str] | None = None
+    ) -> dict[str, Any]:
+        """A shortest path (:func:`innokg.serve.navigate.shortest_path`)."""
+        from innokg.serve.navigate import shortest_path
+
+        return shortest_path(self, source, target, max_hops=max_hops, types=types)
 
     def _edges(self, eids: np.ndarray) -> list[dict[str, Any]]:
         """Edges as the page draws them, with their properties (provenance included)."""
@@ -588,6 +637,21 @@ class Explorer:
         return self._cached(
             ("indicators", by),
             lambda: policy_indicators(self.G, by=by, year=latest_year(self.G)),  # type: ignore[arg-type]
+        )
+
+    def city_map(self, indicator: str, lang: str = "zh") -> str:
+        """A city indicator as a map of the province's cities (:mod:`innokg.maps`), SVG."""
+        from innokg.maps import indicator_map
+
+        if lang not in ("zh", "en"):
+            raise QueryError(f"lang is zh or en, not {lang!r}")
+        known = self.indicators("city")["indicator"].astype(str).unique().tolist()
+        if indicator not in known:
+            raise NotFound(
+                f"no city indicator {indicator!r}; the graph's are {', '.join(known) or 'none'}"
+            )
+        return self._cached(
+            ("map", indicator, lang), lambda: indicator_map(self.G, indicator, lang=lang).svg
         )
 
     def node_questions(self, node_id: str) -> dict[str, Any]:
