@@ -27,6 +27,7 @@ import pandas as pd
 
 from innokg.graph.errors import QueryError
 from innokg.graph.schema import EDGE_TYPES, EVIDENCE
+from innokg.serve.limits import NotFound
 
 if TYPE_CHECKING:
     from innokg.serve.explorer import Explorer
@@ -125,8 +126,6 @@ def shortest_path(
     QueryError
         ``max_hops`` out of range, an unknown edge type.
     """
-    from innokg.serve.explorer import NotFound
-
     if not 1 <= int(max_hops) <= MAX_HOPS:
         raise QueryError(f"max must be between 1 and {MAX_HOPS}, not {max_hops}")
     a, b = ex.position(source), ex.position(target)

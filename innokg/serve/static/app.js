@@ -822,7 +822,18 @@
       refresh();
       throw err;
     }
-    found.nodes.forEach((n, k) => addNodes([n], k ? found.nodes[k - 1].id : null));
+    // the path's new nodes in a row beneath what is drawn, in order, so it reads left to right
+    let minX = 0, maxX = 100, maxY = 0;
+    if (graph.order) {
+      const xs = graph.mapNodes((n, a) => a.x), ys = graph.mapNodes((n, a) => a.y);
+      minX = Math.min(...xs);
+      maxX = Math.max(...xs, minX + 1);
+      maxY = Math.max(...ys);
+    }
+    const step = (maxX - minX) / Math.max(found.nodes.length - 1, 1);
+    found.nodes.forEach((n, k) => {
+      if (!graph.hasNode(n.id)) addNodes([{ ...n, x: minX + k * step, y: maxY + step + 10 }]);
+    });
     addEdges(found.edges);
     state.path = { nodes: new Set(found.path), edges: new Set(found.edges.map((e) => e.key)) };
     found.nodes.forEach((n, k) => {
@@ -834,7 +845,7 @@
     });
     $("path-note").textContent = `${found.hops} links 条连接 from ${from} to ${to}`;
     refresh();
-    runLayout(1200);
+    if (renderer) renderer.getCamera().animatedReset({ duration: 300 });
     status(`path of ${found.hops} links: ${found.nodes.map((n) => n.name).join(" → ")}`);
     return found;
   }
@@ -880,6 +891,7 @@
     img.src = URL.createObjectURL(blob);
     figure.appendChild(img);
     figure.hidden = false;
+    showTab("questions");
     await loaded;
     state.map = { indicator: chosen, bytes: blob.size };
     status(`map of ${chosen}`);
