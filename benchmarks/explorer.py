@@ -10,7 +10,8 @@ to finish, then times, over HTTP from this process:
   and for 9 firms drawn from the package its id, the start of its name and a
   fragment from the middle of its name;
 - 50 neighbour pages (``/api/nodes/{id}/neighbours``, the default page of 50): 40
-  firms and 10 regions (the hubs, with thousands of neighbours each).
+  firms and 10 regions (the hubs, with thousands of neighbours each);
+- 10 shortest paths between two of those firms (``/api/path``, every edge type).
 
 Each kind is asked once before the timing (the first neighbour page converts the
 edge tables; it is reported on its own).
@@ -23,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -40,7 +42,11 @@ def _get(base: str, path: str) -> Any:
 
 def _timed_get(base: str, path: str) -> float:
     start = time.perf_counter()
-    _get(base, path)
+    try:
+        _get(base, path)
+    except urllib.error.HTTPError as exc:  # a path that is not there is an answer too
+        if exc.code != 404:
+            raise
     return (time.perf_counter() - start) * 1000
 
 
@@ -49,7 +55,7 @@ def _percentiles(times: list[float]) -> tuple[float, float]:
     return round(statistics.median(ordered), 2), round(ordered[int(0.95 * (len(ordered) - 1))], 2)
 
 
-def _requests(package: Path) -> tuple[list[str], list[str]]:
+def _requests(package: Path) -> tuple[list[str], list[str], list[str]]:
     """The searches and the neighbour pages to time, drawn from the package."""
     from innokg.graph.ecosystem import EcosystemGraph
 
@@ -66,12 +72,14 @@ def _requests(package: Path) -> tuple[list[str], list[str]]:
         f"/api/nodes/{urllib.parse.quote(str(i), safe='')}/neighbours" for i in regions
     ]
     searches = [f"/api/search?q={urllib.parse.quote(q)}" for q in searches[:50]]
-    return searches, pages
+    ids = [urllib.parse.quote(str(i), safe="") for i in firms["id"]]
+    paths = [f"/api/path?from={ids[k]}&to={ids[k + 20]}" for k in range(10)]
+    return searches, pages, paths
 
 
 def explorer_latency(package: Path, scale: int) -> dict[str, Any]:
     """Start ``innokg serve`` on the package, then time searches and neighbour pages."""
-    searches, pages = _requests(package)
+    searches, pages, paths = _requests(package)
     began = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "innokg", "serve", str(package), "--port", "0"],
@@ -97,6 +105,7 @@ def explorer_latency(package: Path, scale: int) -> dict[str, Any]:
         first_page = _timed_get(base, pages[0])
         search_ms = [_timed_get(base, p) for p in searches]
         page_ms = [_timed_get(base, p) for p in pages]
+        path_ms = [_timed_get(base, p) for p in paths]
         zhengzhou = [
             _timed_get(base, "/api/search?q=" + urllib.parse.quote("郑州")) for _ in range(20)
         ]
@@ -120,4 +129,6 @@ def explorer_latency(package: Path, scale: int) -> dict[str, Any]:
         "neighbours p50 ms": n50,
         "neighbours p95 ms": n95,
         "first neighbours ms": round(first_page, 1),
+        "path p50 ms": _percentiles(path_ms)[0],
+        "path max ms": round(max(path_ms), 1),
     }

@@ -822,7 +822,8 @@
       refresh();
       throw err;
     }
-    // the path's new nodes in a row beneath what is drawn, in order, so it reads left to right
+    // the path's new nodes in a row above what is drawn, in order, so it reads left to
+    // right; every other one a little higher, so that long names do not overlap
     let minX = 0, maxX = 100, maxY = 0;
     if (graph.order) {
       const xs = graph.mapNodes((n, a) => a.x), ys = graph.mapNodes((n, a) => a.y);
@@ -832,7 +833,8 @@
     }
     const step = (maxX - minX) / Math.max(found.nodes.length - 1, 1);
     found.nodes.forEach((n, k) => {
-      if (!graph.hasNode(n.id)) addNodes([{ ...n, x: minX + k * step, y: maxY + step + 10 }]);
+      const y = maxY + step + (k % 2) * step * 0.4;
+      if (!graph.hasNode(n.id)) addNodes([{ ...n, x: minX + k * step, y }]);
     });
     addEdges(found.edges);
     state.path = { nodes: new Set(found.path), edges: new Set(found.edges.map((e) => e.key)) };
