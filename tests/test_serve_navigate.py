@@ -11,15 +11,18 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
 from innokg.graph.testing import make_graph
+from innokg.maps import HENAN_EN
 from innokg.serve import Prepared, start
 from innokg.serve.app import CSP
 from innokg.serve.explorer import Explorer, NotFound
+from tests.test_injection import STORED
 from tests.test_serve import Reply, http
 
 
@@ -209,3 +212,27 @@ def test_http_city_map_is_an_inert_svg(demo_server: Prepared) -> None:
     assert bad.status == 404 and "no city indicator 'nonsense'" in bad.json()["error"]
     assert get(demo_server, "/api/map").status == 400
     assert get(demo_server, "/api/map?indicator=national_tech_centres&lang=fr").status == 400
+
+
+def test_city_map_keeps_hostile_names_as_text() -> None:
+    # the injection corpus as the names of Henan's 18 cities, one firm in each
+    codes = list(HENAN_EN)
+    G = make_graph(
+        {
+            "Enterprise": [{"id": f"E{i}", "name": f"企业{i}"} for i in range(len(codes))],
+            "Region": [
+                {"id": f"region:{code}", "name": name, "level": "city", "code": code}
+                for code, name in zip(codes, STORED, strict=True)
+            ],
+        },
+        {"LOCATED_IN": [(f"E{i}", f"region:{code}") for i, code in enumerate(codes)]},
+    )
+    ex = Explorer(G)
+    indicator = str(ex.indicators("city")["indicator"].iloc[0])
+    root = ElementTree.fromstring(ex.city_map(indicator))
+    tags = {element.tag.split("}")[-1] for element in root.iter()}
+    assert tags.isdisjoint({"script", "style", "foreignObject", "a", "image", "use"})
+    attributes = {name for element in root.iter() for name in element.attrib}
+    assert not [a for a in attributes if a.lower().startswith("on") or a.endswith("href")]
+    shown = "".join(root.itertext())
+    assert all(name in shown for name in STORED)
