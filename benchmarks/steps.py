@@ -409,6 +409,13 @@ def henan_build(package: Path, scale: int) -> dict[str, Any]:
     }
 
 
+def explorer_latency(package: Path, scale: int) -> dict[str, Any]:
+    """``innokg serve``: start to ready, p50 / p95 of searches and neighbour pages over HTTP."""
+    from benchmarks.explorer import explorer_latency as timed
+
+    return timed(package, scale)
+
+
 #: name -> the function that times it
 STEPS: dict[str, Step] = {
     "generate + build the package": generate_and_build,
@@ -429,6 +436,7 @@ STEPS: dict[str, Step] = {
     "address resolution (50k)": address_resolution,
     "innokg henan (real data)": henan_build,
     "validate + build 100k registration rows (1% bad)": registration_build,
+    "explorer: search / neighbours over HTTP (p95)": explorer_latency,
 }
 
 #: steps that run plain networkx, only up to this scale (beyond it they take too long)
@@ -445,6 +453,7 @@ TARGETS_1M: dict[str, float] = {
     "partners: top-20 for large + medium firms": 30,
     "indicators by city and year": 5,
     "innokg demo (end to end)": 180,
+    "explorer: search / neighbours over HTTP (p95)": 0.1,
 }
 
 #: targets in seconds whatever the scale (they do not depend on the demo package)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 import urllib.request
@@ -34,8 +35,12 @@ ARTIFACTS = REPO / "test-artifacts"
 DOCS = REPO / "docs"
 
 
-def api(server: Prepared, path: str) -> Any:
-    with urllib.request.urlopen(server.url + path.lstrip("/"), timeout=120) as r:
+def api(server: Prepared, path: str, body: Any = None) -> Any:
+    request = urllib.request.Request(server.url + path.lstrip("/"))
+    if body is not None:
+        request.data = json.dumps(body).encode()
+        request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=120) as r:
         return json.loads(r.read())
 
 
@@ -192,6 +197,57 @@ def test_search_node_expand_cluster_cypher_export(
     click(page, "#filter-label-Region")
     assert "hidden" not in text(page, "#status")
 
+    # filter by city, year and evidence: what the server says of each node decides
+    page.wait_for("window.innokg.state.facets !== null", timeout=60)
+    drawn = api(demo, "/api/nodes", {"ids": page.evaluate("window.innokg.graph.nodes()")})["nodes"]
+    away = sum(n["city"] != "郑州市" for n in drawn)
+    assert 0 < away < len(drawn)
+    choose(page, "#filter-city", "郑州市")
+    assert text(page, "#status").endswith(f"({away} hidden by filters)")
+    shown = page.evaluate(
+        "window.innokg.graph.filterNodes(n => !window.innokg.renderer.getNodeDisplayData(n).hidden)"
+    )
+    assert sorted(shown) == sorted(n["id"] for n in drawn if n["city"] == "郑州市")
+    choose(page, "#filter-city", "")
+    later = sum(n.get("since", 0) > 2010 or n.get("until", 9999) < 2010 for n in drawn)
+    assert later > 0
+    choose(page, "#filter-year", "2010")
+    assert text(page, "#status").endswith(f"({later} hidden by filters)")
+    choose(page, "#filter-year", "")
+    assert "hidden" not in text(page, "#status")
+    hidden_edges = (
+        "window.innokg.graph.filterEdges(e => window.innokg.renderer.getEdgeDisplayData(e).hidden)"
+        ".length"
+    )
+    assert page.evaluate(hidden_edges) == 0
+    click(page, "#filter-evidence-synthetic")  # every edge of the demo is synthetic
+    assert page.evaluate(hidden_edges) == canvas(page)[1] > 0
+    click(page, "#filter-evidence-synthetic")
+    assert page.evaluate(hidden_edges) == 0
+
+    # the shortest path between two firms, drawn and marked, on a clear canvas
+    path = api(demo, "/api/path?from=E000001&to=E000500")
+    assert path["hops"] >= 2
+    click(page, "#clear")
+    type_into(page, "#path-from", "E000001")
+    type_into(page, "#path-to", "E000500")
+    click(page, "#path-find")
+    page.wait_for("window.innokg.state.path !== null", timeout=60)
+    idle(page)
+    assert page.evaluate("[...document.querySelectorAll('#path-list > li')].length") == len(
+        path["path"]
+    )
+    assert text(page, "#path-note").startswith(f"{path['hops']} links")
+    marked = page.evaluate(
+        "[...window.innokg.state.path.edges].map(e =>"
+        " window.innokg.graph.hasEdge(e) && window.innokg.renderer.getEdgeDisplayData(e).color)"
+    )
+    assert marked == ["#d81b60"] * path["hops"]
+    assert sorted(page.evaluate("window.innokg.graph.nodes()")) == sorted(path["path"])
+    page.evaluate("document.getElementById('path-find').scrollIntoView()")
+    shot(page, "path", docs=True)
+    click(page, "#path-clear")
+
     # the clusters table, then one cluster drawn on its supply backbone
     click(page, "#tabs button[data-tab=questions]")
     click(page, "#q-clusters")
@@ -213,6 +269,20 @@ def test_search_node_expand_cluster_cypher_export(
     page.evaluate("void window.innokg.renderer.getCamera().setState({x: 0.5, y: 0.5, ratio: 1})")
     page.evaluate("void window.innokg.renderer.refresh()")
     shot(page, "cluster", docs=True)
+
+    # the indicators' city map, shown as a picture under the page's CSP
+    click(page, "#q-map")
+    page.wait_for("window.innokg.state.map !== undefined", timeout=300)
+    first = page.evaluate("document.getElementById('q-map-indicator').options[1].value")
+    assert page.evaluate("window.innokg.state.map.indicator") == first
+    with urllib.request.urlopen(f"{demo.url}api/map?indicator={first}", timeout=120) as r:
+        svg = r.read().decode("utf-8")
+    natural, shown_width = page.evaluate(
+        "(() => { const i = document.querySelector('#indicator-map img');"
+        " return [i.naturalWidth, i.getBoundingClientRect().width]; })()"
+    )
+    assert natural == int(re.search(r'<svg[^>]*\swidth="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+    assert shown_width > 0
 
     # colour by cluster: the legend names the clusters on the canvas
     click(page, "#node-expand")  # the leader's neighbours, some in other clusters

@@ -3,7 +3,11 @@
 - :mod:`innokg.serve.search`: the search index (names, pinyin initials, English
   names, ids, codes);
 - :mod:`innokg.serve.explorer`: what is served, as plain Python
-  (:class:`~innokg.serve.explorer.Explorer`);
+  (:class:`~innokg.serve.explorer.Explorer`),
+  with its parts :mod:`innokg.serve.questions`, :mod:`innokg.serve.cypher` and
+  :mod:`innokg.serve.navigate` (filters' facets, shortest paths), and
+  :mod:`innokg.serve.limits` (what one request may ask for);
+- :mod:`innokg.serve.routes`: the HTTP endpoints, one method each;
 - :mod:`innokg.serve.app`: the HTTP app and its guard (Host and token checks,
   Content-Security-Policy);
 - ``static/``: the page (one HTML file, one script, one style sheet) and the

@@ -20,8 +20,6 @@ order a request meets it (:class:`Guard`):
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import secrets
 import socket
@@ -30,19 +28,18 @@ from http.cookies import SimpleCookie
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
-import pandas as pd
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from innokg.graph.errors import InnokgError, NodeNotFound, QueryError
-from innokg.graph.stores.base import write_clauses
-from innokg.serve.explorer import Explorer, NotFound, NotReady, table_file
+from innokg.graph.errors import InnokgError, NodeNotFound
+from innokg.serve.explorer import Explorer, NotFound, NotReady
+from innokg.serve.routes import Endpoints
 
 __all__ = ["API", "CSP", "Guard", "create_app", "is_loopback", "loopback_hosts"]
 
@@ -68,7 +65,6 @@ _HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
 ]
-_MAX_BODY = 64 * 1024
 
 #: The API, as ``GET /api`` lists it (docs/explorer.md says more).
 API = [
@@ -88,12 +84,27 @@ API = [
         'short records (id, label, name, city, cluster) of nodes: {"ids": [...]}',
     ),
     ("POST", "/api/edges", 'the edges among nodes: {"ids": [...]}'),
+    (
+        "GET",
+        "/api/facets",
+        "what the canvas can be filtered by: cities, industries, years, evidence",
+    ),
+    (
+        "GET",
+        "/api/path?from=ID&to=ID[&max=6][&types=T,T]",
+        "a shortest path between two nodes (edges either way), at most max links",
+    ),
     ("GET", "/api/clusters[?format=csv|xlsx]", "supply-chain clusters"),
     ("GET", "/api/clusters/{n}/graph", "a cluster on its supply backbone, with positions"),
     ("GET", "/api/clusters/{n}/members[?format=csv|xlsx]", "a cluster's members and roles"),
     ("GET", "/api/gaps[?kind=K][&format=csv|xlsx]", "collaboration gaps"),
     ("GET", "/api/partners[?kind=K][&k=20][&format=csv|xlsx]", "candidate partnerships"),
     ("GET", "/api/indicators[?by=province|city|industry|year][&format=csv|xlsx]", "indicators"),
+    (
+        "GET",
+        "/api/map?indicator=NAME[&lang=zh|en]",
+        "a city indicator as a map of the province's cities (SVG)",
+    ),
     ("GET", "/api/queries", "the library's named Cypher queries, with example parameters"),
     (
         "POST",
@@ -206,55 +217,27 @@ class Guard:
         return morsel is not None and self._same(morsel.value)
 
 
-# --- request helpers --------------------------------------------------------------------
+# --- errors as JSON ---------------------------------------------------------------------
 
 
-def _int(request: Request, name: str, default: int, lo: int, hi: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise QueryError(f"{name} must be a whole number, not {raw!r}") from None
-    if not lo <= value <= hi:
-        raise QueryError(f"{name} must be between {lo} and {hi}, not {value}")
-    return value
+async def _innokg_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, NodeNotFound):
+        return _json_error(
+            404,
+            f"no node with id {exc.node_id!r} in this graph; GET /api/search?q=NAME finds ids",
+        )
+    status = 404 if isinstance(exc, NotFound) else 503 if isinstance(exc, NotReady) else 400
+    return _json_error(status, str(exc))
 
 
-def _opt(request: Request, name: str) -> str | None:
-    value = request.query_params.get(name)
-    return value if value else None
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return _json_error(exc.status_code, str(exc.detail))
 
 
-async def _body(request: Request) -> dict[str, Any]:
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind != "application/json":
-        raise HTTPException(415, "send the request body as JSON (Content-Type: application/json)")
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > _MAX_BODY:
-            raise HTTPException(413, f"the request body is over {_MAX_BODY // 1024} kB")
-    try:
-        body = json.loads(raw or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise QueryError(f"the request body is not valid JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise QueryError("the request body must be a JSON object")
-    return body
-
-
-def _table_response(
-    explorer: Explorer, request: Request, df: pd.DataFrame, title: str, extra: dict[str, Any]
-) -> Response:
-    fmt = request.query_params.get("format")
-    if fmt:
-        data, kind = table_file(df, fmt, title)
-        name = quote(f"{title}.{fmt}")
-        disposition = f"attachment; filename*=UTF-8''{name}"
-        return Response(data, media_type=kind, headers={"content-disposition": disposition})
-    return JSONResponse({**extra, "title": title, "table": explorer.table(df)})
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("error answering %s %s", request.method, request.url.path)
+    return _json_error(500, "the server failed on this request; its log says why")
 
 
 # --- the app ----------------------------------------------------------------------------
@@ -280,178 +263,34 @@ def create_app(
     cookie : str
         Name of the cookie that carries the token.
     """
-    ex = explorer
-    static = Path(str(resources.files("innokg.serve") / "static"))
-
-    def run(fn: Callable[[], Any]) -> Awaitable[Any]:
-        # the questions take seconds on large graphs: off the event loop
-        return asyncio.get_running_loop().run_in_executor(None, fn)
-
-    async def index(request: Request) -> Response:
-        return FileResponse(static / "index.html", media_type="text/html; charset=utf-8")
-
-    async def api_list(request: Request) -> Response:
-        return JSONResponse({"endpoints": [{"method": m, "path": p, "what": w} for m, p, w in API]})
-
-    async def info(request: Request) -> Response:
-        return JSONResponse(await run(ex.info))
-
-    async def search(request: Request) -> Response:
-        q = request.query_params.get("q", "")
-        if len(q) > 200:
-            raise QueryError("the search text is over 200 characters")
-        limit = _int(request, "limit", 20, 1, 50)
-        label = _opt(request, "label")
-        return JSONResponse(ex.search(q, limit=limit, label=label))
-
-    async def nodes(request: Request) -> Response:
-        path = request.path_params["rest"]
-        for suffix, handler in (("/neighbours", _neighbours), ("/questions", _questions)):
-            if path.endswith(suffix):
-                return await handler(request, path[: -len(suffix)])
-        return JSONResponse(await run(lambda: ex.node(path)))
-
-    async def _neighbours(request: Request, node_id: str) -> Response:
-        page = ex.neighbours(
-            node_id,
-            edge_type=_opt(request, "type"),
-            label=_opt(request, "label"),
-            direction=_opt(request, "direction"),
-            limit=_int(request, "limit", 50, 0, 500),
-            offset=_int(request, "offset", 0, 0, 10**9),
-        )
-        return JSONResponse(page)
-
-    async def _questions(request: Request, node_id: str) -> Response:
-        return JSONResponse(await run(lambda: ex.node_questions(node_id)))
-
-    async def _ids(request: Request) -> list[str]:
-        body = await _body(request)
-        ids = body.get("ids")
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise QueryError('give the node ids as {"ids": ["...", ...]}')
-        return ids
-
-    async def many_nodes(request: Request) -> Response:
-        ids = await _ids(request)
-        return JSONResponse({"nodes": ex.summaries_of(ids)})
-
-    async def edges(request: Request) -> Response:
-        ids = await _ids(request)
-        return JSONResponse(await run(lambda: ex.edges_among(ids)))
-
-    async def clusters(request: Request) -> Response:
-        df = await run(ex.cluster_table)
-        return _table_response(ex, request, df, "clusters", {})
-
-    def _cluster_id(request: Request) -> int:
-        raw = request.path_params["n"]
-        try:
-            return int(raw)
-        except ValueError:
-            raise QueryError(f"a cluster id is a number, not {raw!r}") from None
-
-    async def cluster_graph(request: Request) -> Response:
-        n = _cluster_id(request)
-        return JSONResponse(await run(lambda: ex.cluster_graph(n)))
-
-    async def cluster_members(request: Request) -> Response:
-        n = _cluster_id(request)
-        df = await run(lambda: ex.members(n))
-        return _table_response(ex, request, df, f"cluster {n} members", {"cluster": n})
-
-    async def gaps(request: Request) -> Response:
-        kind = _opt(request, "kind")
-        df = await run(lambda: ex.gaps(kind))
-        return _table_response(ex, request, df, f"gaps {kind or 'all'}", {"kind": kind})
-
-    async def partners(request: Request) -> Response:
-        kind = _opt(request, "kind")
-        k = _int(request, "k", 20, 1, 200)
-        df = await run(lambda: ex.partners(kind, k=k))
-        return _table_response(ex, request, df, f"partners {kind or 'all'}", {"kind": kind})
-
-    async def indicators(request: Request) -> Response:
-        by = request.query_params.get("by", "province")
-        df = await run(lambda: ex.indicators(by))
-        return _table_response(ex, request, df, f"indicators by {by}", {"by": by})
-
-    async def queries(request: Request) -> Response:
-        return JSONResponse({"queries": await run(ex.library)})
-
-    async def cypher(request: Request) -> Response:
-        body = await _body(request)
-        query, name = body.get("query"), body.get("name")
-        params = body.get("params") or {}
-        if not isinstance(params, dict):
-            raise QueryError('give the parameters as a JSON object: "params": {"id": "E1"}')
-        if query is not None and not isinstance(query, str):
-            raise QueryError('"query" must be text')
-        if name is not None and not isinstance(name, str):
-            raise QueryError('"name" must be text')
-        if isinstance(query, str):
-            found = write_clauses(query)
-            if found:
-                raise QueryError(
-                    f"refused: this query writes ({', '.join(found)}) and the explorer only "
-                    "reads; change a graph with `innokg cypher PACKAGE --write`"
-                )
-        fmt = body.get("format")
-        limit = body.get("limit")
-        if limit is not None and (not isinstance(limit, int) or limit < 1):
-            raise QueryError('"limit" must be a positive whole number')
-        df, more = await run(lambda: ex.cypher(query, params, name=name, limit=limit))
-        if fmt:
-            data, kind = table_file(df, str(fmt), "cypher")
-            return Response(
-                data,
-                media_type=kind,
-                headers={"content-disposition": f"attachment; filename=cypher.{fmt}"},
-            )
-        graph = await run(lambda: ex.cypher_graph(df))
-        return JSONResponse({"table": ex.table(df), "more": more, "graph": graph})
-
-    async def innokg_error(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, NodeNotFound):
-            return _json_error(
-                404,
-                f"no node with id {exc.node_id!r} in this graph; GET /api/search?q=NAME finds ids",
-            )
-        status = 404 if isinstance(exc, NotFound) else 503 if isinstance(exc, NotReady) else 400
-        return _json_error(status, str(exc))
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        return _json_error(exc.status_code, str(exc.detail))
-
-    async def server_error(request: Request, exc: Exception) -> Response:
-        log.exception("error answering %s %s", request.method, request.url.path)
-        return _json_error(500, "the server failed on this request; its log says why")
-
+    on = Endpoints(explorer, Path(str(resources.files("innokg.serve") / "static")), API)
     routes = [
-        Route("/", index),
-        Route("/api", api_list),
-        Route("/api/info", info),
-        Route("/api/search", search),
-        Route("/api/nodes", many_nodes, methods=["POST"]),
-        Route("/api/nodes/{rest:path}", nodes),
-        Route("/api/edges", edges, methods=["POST"]),
-        Route("/api/clusters", clusters),
-        Route("/api/clusters/{n}/graph", cluster_graph),
-        Route("/api/clusters/{n}/members", cluster_members),
-        Route("/api/gaps", gaps),
-        Route("/api/partners", partners),
-        Route("/api/indicators", indicators),
-        Route("/api/queries", queries),
-        Route("/api/cypher", cypher, methods=["POST"]),
-        Mount("/static", StaticFiles(directory=static), name="static"),
+        Route("/", on.index),
+        Route("/api", on.api_list),
+        Route("/api/info", on.info),
+        Route("/api/search", on.search),
+        Route("/api/nodes", on.many_nodes, methods=["POST"]),
+        Route("/api/nodes/{rest:path}", on.nodes),
+        Route("/api/edges", on.edges, methods=["POST"]),
+        Route("/api/facets", on.facets),
+        Route("/api/path", on.path),
+        Route("/api/clusters", on.clusters),
+        Route("/api/clusters/{n}/graph", on.cluster_graph),
+        Route("/api/clusters/{n}/members", on.cluster_members),
+        Route("/api/gaps", on.gaps),
+        Route("/api/partners", on.partners),
+        Route("/api/indicators", on.indicators),
+        Route("/api/map", on.city_map),
+        Route("/api/queries", on.queries),
+        Route("/api/cypher", on.cypher, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=on.static), name="static"),
     ]
     app = Starlette(
         routes=routes,
         exception_handlers={
-            InnokgError: innokg_error,
-            HTTPException: http_error,
-            Exception: server_error,
+            InnokgError: _innokg_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
         },
     )
     return Guard(app, token=token, hosts=hosts, cookie=cookie)

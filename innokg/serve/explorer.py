@@ -4,9 +4,12 @@
 (:class:`innokg.graph.ecosystem.EcosystemGraph`), an adjacency of every edge in both
 directions (integer arrays, built once from the edge tables), a
 :class:`innokg.serve.search.SearchIndex` and the package's embedded database for
-Cypher.  Its methods return JSON-ready dicts; :mod:`innokg.serve.app` puts them on
-HTTP.  The questions' tables (clusters, gaps, partners, indicators) are computed by
-the public functions of :mod:`innokg.queries` on first use and kept.
+Cypher.  Its methods return JSON-ready dicts; :mod:`innokg.serve.routes` puts them
+on HTTP.  It is made of parts: this module (the graph, search, nodes, neighbours,
+edges, tables), :class:`~innokg.serve.questions.Questions` (clusters, gaps,
+partners, indicators and the city map, computed by the public functions of
+:mod:`innokg.queries` on first use and kept), :class:`~innokg.serve.cypher.Cypher`
+and :mod:`innokg.serve.navigate` (facets, shortest paths).
 
 Examples
 --------
@@ -36,48 +39,18 @@ import numpy as np
 import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
-from innokg.graph.errors import InnokgError, NodeNotFound, QueryError
+from innokg.graph.errors import NodeNotFound, QueryError
 from innokg.graph.package import DATABASE_FILE
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
-from innokg.graph.stores.embedded import EmbeddedStore
+from innokg.serve.cypher import Cypher
+from innokg.serve.limits import CYPHER_SECONDS, LIMITS, NotFound, NotReady
+from innokg.serve.questions import Questions
 from innokg.serve.search import SearchIndex
 
 __all__ = ["CYPHER_SECONDS", "LIMITS", "Explorer", "NotFound", "NotReady", "table_file"]
 
-#: Caps on what one request returns.
-LIMITS = {
-    "search": 50,  # results of one search
-    "neighbours": 500,  # neighbours in one page
-    "edges_nodes": 3000,  # nodes whose edges among them one request may ask for
-    "edges": 20000,  # edges one request returns
-    "cluster_nodes": 400,  # members drawn in a cluster view
-    "table_rows": 5000,  # rows of a table as JSON (CSV and Excel carry all)
-    "cypher_rows": 5000,  # rows of a Cypher result
-    "cypher_graph": 1000,  # nodes of a Cypher result drawn as a graph
-}
 
-#: Seconds a Cypher query may run before the database stops it.
-CYPHER_SECONDS = 10.0
-
-_PARTNER_KINDS = (
-    "enterprise-institute",
-    "enterprise-enterprise",
-    "fund-team",
-    "fund-enterprise",
-    "enterprise-alliance",
-)
-_INDICATOR_BY = ("province", "city", "industry", "year")
-
-
-class NotReady(InnokgError):
-    """The package lacks what a request needs (its embedded database, for Cypher)."""
-
-
-class NotFound(InnokgError):
-    """A request names something the graph does not hold (a cluster id)."""
-
-
-class Explorer:
+class Explorer(Questions, Cypher):
     """One graph, read-only, as the explorer's API sees it.
 
     Parameters
@@ -112,6 +85,9 @@ class Explorer:
         self.label_code = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
         name = self._column("name")
         self.names = name.fillna("").to_numpy(dtype=object)
+        #: each node's years (NaN where unknown), for the page's year filter
+        self.since = self._years("since")
+        self.until = self._years("until")
         self._adjacency()
         self.index = SearchIndex(
             name,
@@ -131,6 +107,7 @@ class Explorer:
         self._locks: dict[Any, threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self._city: np.ndarray | None = None
+        self._industry: np.ndarray | None = None
         self._cluster: np.ndarray | None = None
 
     # --- building -------------------------------------------------------------------
@@ -145,6 +122,15 @@ class Explorer:
             else:
                 parts.append(pd.Series([None] * len(df), dtype="str"))
         return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype="str")
+
+    def _years(self, name: str) -> np.ndarray:
+        parts = [
+            pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            if name in df.columns
+            else np.full(len(df), np.nan)
+            for df in (self.G.nodes[label] for label in self.labels)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0)
 
     def _adjacency(self) -> None:
         """Every edge twice (out from its source, in to its target), grouped by node."""
@@ -217,34 +203,49 @@ class Explorer:
         """Each node's supply cluster (-1 none), once the warm-up computed it."""
         return self._cluster
 
-    def warm_up(self) -> None:
-        """Compute what colours and node pages use (cities, supply clusters)."""
+    def places(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each node's city and industry (positions, -1 unknown), computed once."""
         from innokg.queries.arrays import arrays
-        from innokg.queries.clusters import cluster_labels
 
         with self._lock("arrays"):
-            self._city = arrays(self.G).city()
+            if self._city is None or self._industry is None:
+                found = arrays(self.G)
+                self._industry = found.industry()
+                self._city = found.city()
+        return self._city, self._industry
+
+    def warm_up(self) -> None:
+        """Compute what colours, filters and node pages use (cities, industries, clusters)."""
+        from innokg.queries.clusters import cluster_labels
+
+        self.places()
         with self._lock("cluster_labels"):
             self._cluster = cluster_labels(self.G)
 
     def summaries(self, positions: Iterable[int]) -> list[dict[str, Any]]:
-        """What the page draws of each node: id, label, name, city, cluster, degree."""
+        """What the page draws and filters of each node: id, label, name, city,
+        industry, cluster, degree, and its size class and years where known."""
         pos = np.fromiter(positions, dtype=np.int64)
-        city, cluster = self._city, self._cluster
+        city, industry, cluster = self._city, self._industry, self._cluster
         size = self._size_class()
         out = []
         for p in pos.tolist():
             c = int(city[p]) if city is not None else -1
+            i = int(industry[p]) if industry is not None else -1
             item: dict[str, Any] = {
                 "id": str(self.ids[p]),
                 "label": self.label(p),
                 "name": str(self.names[p]),
                 "degree": int(self.degree[p]),
                 "city": str(self.names[c]) if c >= 0 else None,
+                "industry": str(self.names[i]) if i >= 0 else None,
                 "cluster": int(cluster[p]) if cluster is not None and cluster[p] >= 0 else None,
             }
             if size[p]:
                 item["size"] = size[p]
+            for key, years in (("since", self.since), ("until", self.until)):
+                if not math.isnan(years[p]):
+                    item[key] = int(years[p])
             out.append(item)
         return out
 
@@ -309,7 +310,10 @@ class Explorer:
                 }
                 for etype, spec in EDGE_TYPES.items()
             ],
-            "ready": {"cities": self._city is not None, "clusters": self._cluster is not None},
+            "ready": {
+                "cities": self._city is not None and self._industry is not None,
+                "clusters": self._cluster is not None,
+            },
             "limits": LIMITS,
         }
 
@@ -440,6 +444,24 @@ class Explorer:
             self._cache[key] = pa.Table.from_pandas(df, preserve_index=False).combine_chunks()
         return self._cache[key]
 
+    def edge_records(self, eids: np.ndarray) -> list[dict[str, Any]]:
+        """Edges (by their number here) as the page draws them; see :meth:`_edges`."""
+        return self._edges(eids)
+
+    def facets(self) -> dict[str, Any]:
+        """What the canvas can be filtered by (:func:`innokg.serve.navigate.facets`)."""
+        from innokg.serve.navigate import facets
+
+        return self._cached("facets", lambda: facets(self))
+
+    def path(
+        self, source: str, target: str, *, max_hops: int = 6, types: list[str] | None = None
+    ) -> dict[str, Any]:
+        """A shortest path (:func:`innokg.serve.navigate.shortest_path`)."""
+        from innokg.serve.navigate import shortest_path
+
+        return shortest_path(self, source, target, max_hops=max_hops, types=types)
+
     def _edges(self, eids: np.ndarray) -> list[dict[str, Any]]:
         """Edges as the page draws them, with their properties (provenance included)."""
         etypes = list(EDGE_TYPES)
@@ -481,145 +503,6 @@ class Explorer:
         cap = LIMITS["edges"]
         return {"edges": self._edges(eids[:cap]), "more": int(max(0, len(eids) - cap))}
 
-    # --- the questions -------------------------------------------------------------
-
-    def cluster_table(self) -> pd.DataFrame:
-        from innokg.queries.clusters import supply_clusters
-
-        return self._cached("clusters", lambda: supply_clusters(self.G))
-
-    def members(self, cluster: int) -> pd.DataFrame:
-        from innokg.queries.clusters import cluster_members
-
-        every = self._cached("members", lambda: cluster_members(self.G))
-        if cluster not in set(every["cluster"].tolist()):
-            known = sorted(set(every["cluster"].tolist()))
-            shown = ", ".join(map(str, known[:20])) + (" ..." if len(known) > 20 else "")
-            raise NotFound(f"no cluster {cluster}; the clusters are {shown or 'none'}")
-        return every[every["cluster"] == cluster].reset_index(drop=True)
-
-    def cluster_graph(self, cluster: int, *, max_nodes: int | None = None) -> dict[str, Any]:
-        """One cluster drawn on its supply backbone, with positions.
-
-        The members kept are, in order: the chain leader, its suppliers inside the
-        cluster (tier 1), their suppliers (tier 2), then the others by their number of
-        SUPPLIES links inside the cluster; every SUPPLIES edge among those drawn is
-        drawn, so the links survive the cut.
-        """
-        cap = min(int(max_nodes or LIMITS["cluster_nodes"]), LIMITS["cluster_nodes"])
-        members = self.members(cluster)
-        table = self.cluster_table()
-        row = table[table["cluster"] == cluster]
-        pos = self.lookup(members["id"].astype(str))
-        inside = np.zeros(self.n, dtype=bool)
-        inside[pos] = True
-        sup = list(EDGE_TYPES).index("SUPPLIES")
-        mask = (self.edge_type == sup) & inside[self.edge_src] & inside[self.edge_dst]
-        mask &= self.edge_src != self.edge_dst
-        e_in = np.flatnonzero(mask)
-        s, d = self.edge_src[e_in], self.edge_dst[e_in]
-        links = np.bincount(np.concatenate([s, d]), minlength=self.n)
-        roles = dict(zip(pos.tolist(), members["role"].astype(str).tolist(), strict=True))
-        leader = [p for p, r in roles.items() if r == "chain_leader"]
-        tier = np.full(self.n, 99, dtype=np.int64)
-        frontier = np.array(leader, dtype=np.int64)
-        if len(frontier):
-            tier[frontier] = 0
-        for depth in (1, 2):  # suppliers of the leader, then theirs
-            if not len(frontier):
-                break
-            up = s[np.isin(d, frontier)]
-            up = np.unique(up[tier[up] > depth])
-            tier[up] = depth
-            frontier = up
-        order = sorted(pos.tolist(), key=lambda p: (tier[p], -links[p], p))
-        drawn = np.array(order[:cap], dtype=np.int64)
-        keep = np.zeros(self.n, dtype=bool)
-        keep[drawn] = True
-        e_drawn = e_in[keep[s] & keep[d]]
-        xy = _layout(drawn, self.edge_src[e_drawn], self.edge_dst[e_drawn])
-        nodes = self.summaries(drawn.tolist())
-        for item, p, (x, y) in zip(nodes, drawn.tolist(), xy.tolist(), strict=True):
-            item.update(
-                x=x,
-                y=y,
-                role=roles.get(p, ""),
-                tier=int(tier[p]) if tier[p] < 99 else None,
-                inside_links=int(links[p]),
-            )
-        connected = np.unique(np.concatenate([self.edge_src[e_drawn], self.edge_dst[e_drawn]]))
-        return {
-            "cluster": int(cluster),
-            "profile": _records(row)[0] if len(row) else {},
-            "members": len(members),
-            "drawn": len(drawn),
-            "supplies_inside": len(e_in),
-            "supplies_drawn": len(e_drawn),
-            "connected_drawn": len(connected),
-            "nodes": nodes,
-            "edges": self._edges(e_drawn),
-        }
-
-    def gaps(self, kind: str | None = None) -> pd.DataFrame:
-        from innokg.queries.gaps import GAP_KINDS, collaboration_gaps
-
-        if kind is None:
-            return self._cached(("gaps", None), lambda: collaboration_gaps(self.G))
-        if kind not in GAP_KINDS:
-            raise QueryError(f"unknown gap kind {kind!r}; known: {', '.join(GAP_KINDS)}")
-        return self._cached(("gaps", kind), lambda: GAP_KINDS[kind][0](self.G))
-
-    def partners(self, kind: str | None = None, *, k: int = 20) -> pd.DataFrame:
-        from innokg.queries.partners import candidate_partners
-
-        if kind is not None and kind not in _PARTNER_KINDS:
-            raise QueryError(f"unknown partner kind {kind!r}; known: {', '.join(_PARTNER_KINDS)}")
-        k = max(1, min(int(k), 200))
-        kinds = [kind] if kind else None
-        return self._cached(
-            ("partners", kind, k), lambda: candidate_partners(self.G, kinds=kinds, k=k)
-        )
-
-    def indicators(self, by: str = "province") -> pd.DataFrame:
-        from innokg.queries.indicators import latest_year, policy_indicators
-
-        if by not in _INDICATOR_BY:
-            raise QueryError(f"indicators by {by!r}? use one of {', '.join(_INDICATOR_BY)}")
-        return self._cached(
-            ("indicators", by),
-            lambda: policy_indicators(self.G, by=by, year=latest_year(self.G)),  # type: ignore[arg-type]
-        )
-
-    def node_questions(self, node_id: str) -> dict[str, Any]:
-        """The questions about one node: its cluster and leader, its gaps, partners."""
-        from innokg.queries.clusters import cluster_members
-        from innokg.queries.partners import candidate_partners
-
-        pos = self.position(node_id)
-        out: dict[str, Any] = {"id": node_id, "cluster": None}
-        if self.label(pos) == "Enterprise":
-            every = self._cached("members", lambda: cluster_members(self.G))
-            mine = every[every["id"] == node_id]
-            if len(mine):
-                c = int(mine["cluster"].iloc[0])
-                table = self.cluster_table()
-                row = table[table["cluster"] == c]
-                profile = _records(row)[0] if len(row) else {}
-                out["cluster"] = {
-                    "cluster": c,
-                    "role": str(mine["role"].iloc[0]),
-                    "role_zh": str(mine["role_zh"].iloc[0]),
-                    "label": profile.get("label"),
-                    "size": profile.get("size"),
-                    "leader": profile.get("leader"),
-                    "leader_name": profile.get("leader_name"),
-                }
-        gaps = self.gaps()
-        out["gaps"] = self.table(gaps[gaps["entity"].astype(str) == node_id])
-        partners = candidate_partners(self.G, node=node_id, k=10)
-        out["partners"] = self.table(partners)
-        return out
-
     # --- tables -------------------------------------------------------------------
 
     def table(self, df: pd.DataFrame, *, limit: int | None = None) -> dict[str, Any]:
@@ -646,143 +529,8 @@ class Explorer:
             "links": links,
         }
 
-    # --- Cypher -------------------------------------------------------------------
-
-    def _open_store(self) -> Any:
-        if self.database is None:
-            raise NotReady(
-                "this package has no embedded database, so Cypher is unavailable; rebuild "
-                "it with `innokg build` (without --no-database) or `innokg demo`"
-            )
-        if self._store is None:
-            self._store = _TimedStore(self.database, self.cypher_seconds)
-        return self._store
-
-    def library(self) -> list[dict[str, Any]]:
-        """The library's named queries, with the example values that fit this graph."""
-        from innokg.queries.library import example_graph, load_library
-
-        which = example_graph(self.G.manifest)
-        out = []
-        for q in load_library().values():
-            out.append(
-                {
-                    "name": q.name,
-                    "title_zh": q.title_zh,
-                    "title_en": q.title_en,
-                    "description_en": q.description_en,
-                    "params": [
-                        {"name": p.name, "type": p.type, "required": p.required, "en": p.en}
-                        for p in q.params
-                    ],
-                    "example": _jsonable(q.examples(which)),
-                    "text": q.text_for("neo4j"),
-                }
-            )
-        return out
-
-    def cypher(
-        self,
-        query: str | None = None,
-        params: dict[str, Any] | None = None,
-        *,
-        name: str | None = None,
-        limit: int | None = None,
-    ) -> tuple[pd.DataFrame, bool]:
-        """Run a read-only query (its text, or a library query by ``name``).
-
-        Returns the rows (at most ``limit``) and whether there were more.
-        """
-        from innokg.queries.library import adapt, get_query, run_query
-
-        cap = min(int(limit or LIMITS["cypher_rows"]), LIMITS["cypher_rows"])
-        params = dict(params or {})
-        if (query is None) == (name is None):
-            raise QueryError("give a query's text or the name of a library query, not both")
-        with self._store_lock:  # one query at a time on the one connection
-            store = self._open_store()
-            try:
-                if name is not None:
-                    df = run_query(store, get_query(name), params, limit=cap + 1)
-                else:
-                    df = store.run(adapt(str(query), store.dialect), params, limit=cap + 1)
-            except QueryError as exc:
-                if "Interrupted" in str(exc):
-                    raise QueryError(
-                        f"the query ran for more than {self.cypher_seconds:g} s and was "
-                        "stopped; narrow its MATCH or add a LIMIT"
-                    ) from None
-                raise
-        return df.head(cap), len(df) > cap
-
-    def cypher_graph(self, df: pd.DataFrame) -> dict[str, Any]:
-        """The nodes a result returns (values with an ``id``) and the edges among them."""
-        found: dict[str, None] = {}
-
-        def walk(value: Any) -> None:
-            if len(found) >= LIMITS["cypher_graph"]:
-                return
-            if isinstance(value, dict):
-                if "_label" in value and "id" in value and value["_label"] in NODE_LABELS:
-                    found[str(value["id"])] = None
-                for v in value.values():
-                    if isinstance(v, dict | list):
-                        walk(v)
-            elif isinstance(value, list):
-                for v in value:
-                    walk(v)
-
-        for value in df.to_numpy().ravel().tolist():
-            walk(value)
-        if not found:
-            return {"nodes": [], "edges": []}
-        pos = self.lookup(list(found))
-        pos = pos[pos >= 0]
-        nodes = self.summaries(pos.tolist())
-        return {"nodes": nodes, "edges": self.edges_among([n["id"] for n in nodes])["edges"]}
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-
 
 # --- module helpers -------------------------------------------------------------------
-
-
-class _TimedStore(EmbeddedStore):
-    """The package's embedded database, read-only, with a time limit on every query.
-
-    :class:`~innokg.graph.stores.embedded.EmbeddedStore` has no time limit of its own,
-    so the limit is set on its connection, and again after each reconnection (the
-    store reconnects after a failed query).
-    """
-
-    def __init__(self, path: Path, seconds: float) -> None:
-        super().__init__(path, read_only=True)
-        self._ms = max(1, int(seconds * 1000))
-        self._conn.set_query_timeout(self._ms)
-
-    def _reconnect(self) -> None:
-        super()._reconnect()
-        self._conn.set_query_timeout(self._ms)
-
-
-def _layout(nodes: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """Positions of ``nodes`` (Fruchterman-Reingold from a circle: the same every time)."""
-    import igraph as ig
-
-    n = len(nodes)
-    if n == 0:
-        return np.zeros((0, 2))
-    local = {int(p): i for i, p in enumerate(nodes.tolist())}
-    g = ig.Graph(n=n, edges=[(local[int(a)], local[int(b)]) for a, b in zip(src, dst, strict=True)])
-    angle = 2 * math.pi * np.arange(n) / max(n, 1)
-    seed = np.column_stack([np.cos(angle), np.sin(angle)]) * math.sqrt(n)
-    xy = np.array(g.layout_fruchterman_reingold(seed=seed.tolist(), niter=300).coords)
-    span = np.ptp(xy, axis=0)
-    span[span == 0] = 1
-    return np.round((xy - xy.min(axis=0)) / span.max() * 100, 3)
 
 
 def _arrow(series: pd.Series) -> Any:
@@ -807,14 +555,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     return value
-
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return json.loads(df.to_json(orient="records", force_ascii=False, default_handler=str))
 
 
 def table_file(df: pd.DataFrame, fmt: str, title: str) -> tuple[bytes, str]:

@@ -15,6 +15,7 @@
     "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363",
   ];
   const NONE_COLOUR = "#c8c8c8";
+  const PATH_COLOUR = "#d81b60";
   const SIZE_CLASS = { large: 14, medium: 10, small: 7, micro: 5 };
   const EXPAND_LIMIT = 30;
   const TABLE_ROWS_SHOWN = 1000;
@@ -25,6 +26,10 @@
     sizeBy: "degree",
     hiddenLabels: new Set(),
     hiddenTypes: new Set(),
+    // facet filters of what is on the canvas: "" / null keeps everything
+    filter: { city: "", industry: "", year: null, hiddenEvidence: new Set() },
+    facets: null,
+    path: null, // {nodes: Set, edges: Set} of the path drawn last
     selected: null,
     more: new Map(), // node id -> neighbours not yet on the canvas
     table: null, // {title, columns, rows, links, download}
@@ -178,6 +183,9 @@
         label: n.name,
         nodeLabel: n.label,
         city: n.city,
+        industry: n.industry,
+        since: n.since === undefined ? null : n.since,
+        until: n.until === undefined ? null : n.until,
         cluster: n.cluster,
         degree: n.degree,
         sizeClass: n.size || null,
@@ -205,9 +213,32 @@
     }
   }
 
+  // --- filters ----------------------------------------------------------------------
+
+  function inYear(since, until) {
+    const y = state.filter.year;
+    if (y === null) return true;
+    return (since === null || since === undefined || since <= y) && (until === null || until === undefined || until >= y);
+  }
+
+  function nodeFiltered(data) {
+    const f = state.filter;
+    return (
+      state.hiddenLabels.has(data.nodeLabel) ||
+      (f.city !== "" && data.city !== f.city) ||
+      (f.industry !== "" && data.industry !== f.industry) ||
+      !inYear(data.since, data.until)
+    );
+  }
+
+  function edgeFiltered(data) {
+    const p = data.properties || {};
+    return state.hiddenTypes.has(data.edgeType) || state.filter.hiddenEvidence.has(p.evidence) || !inYear(p.since, p.until);
+  }
+
   function nodeReducer(node, data) {
     const out = { ...data, color: nodeColour(data), size: nodeSize(data) };
-    if (state.hiddenLabels.has(data.nodeLabel)) out.hidden = true;
+    if (nodeFiltered(data)) out.hidden = true;
     if (data.role === "chain_leader") {
       out.label = `★ 链主 ${data.label}`;
       out.forceLabel = true;
@@ -218,25 +249,30 @@
       out.highlighted = true;
       out.forceLabel = true;
     }
+    if (state.path && state.path.nodes.has(node)) {
+      out.highlighted = true;
+      out.forceLabel = true;
+    }
     return out;
   }
 
   function edgeReducer(edge, data) {
     const out = { ...data, color: typeColour(data.edgeType) };
     const [s, t] = graph.extremities(edge);
-    if (
-      state.hiddenTypes.has(data.edgeType) ||
-      state.hiddenLabels.has(graph.getNodeAttribute(s, "nodeLabel")) ||
-      state.hiddenLabels.has(graph.getNodeAttribute(t, "nodeLabel"))
-    ) {
+    if (edgeFiltered(data) || nodeFiltered(graph.getNodeAttributes(s)) || nodeFiltered(graph.getNodeAttributes(t))) {
       out.hidden = true;
+    }
+    if (state.path && state.path.edges.has(edge)) {
+      out.color = PATH_COLOUR;
+      out.size = 4;
+      out.zIndex = 1;
     }
     return out;
   }
 
   function refresh() {
     if (renderer) renderer.refresh();
-    const shown = graph.filterNodes((n, a) => !state.hiddenLabels.has(a.nodeLabel)).length;
+    const shown = graph.filterNodes((n, a) => !nodeFiltered(a)).length;
     $("status").classList.remove("error");
     $("status").textContent = `${graph.order} nodes, ${graph.size} edges on the canvas` +
       (shown < graph.order ? ` (${graph.order - shown} hidden by filters)` : "");
@@ -738,6 +774,131 @@
     return li;
   }
 
+  function option(value, text) {
+    const o = el("option", text);
+    o.value = value;
+    return o;
+  }
+
+  async function buildFacets() {
+    const f = await api("/api/facets");
+    state.facets = f;
+    for (const [key, list] of [["city", f.cities], ["industry", f.industries]]) {
+      const select = $(`filter-${key}`);
+      while (select.options.length > 1) select.remove(1);
+      for (const v of list) select.appendChild(option(v.name, `${v.name} (${v.count})`));
+    }
+    const year = $("filter-year");
+    if (f.years.min !== null) {
+      year.min = String(f.years.min);
+      year.max = String(f.years.max);
+      year.placeholder = `any year 任意 (${f.years.min}–${f.years.max})`;
+    }
+    const evidence = $("filter-evidence");
+    clear(evidence);
+    for (const e of f.evidence) {
+      evidence.appendChild(filterItem(`${e.name} (${e.count})`, NONE_COLOUR, true, (on) => {
+        if (on) state.filter.hiddenEvidence.delete(e.name); else state.filter.hiddenEvidence.add(e.name);
+      }, `evidence-${e.name}`));
+    }
+    $("facets-wait").hidden = true;
+  }
+
+  // --- shortest path -------------------------------------------------------------------
+
+  async function findPath(from, to, max) {
+    const params = new URLSearchParams({ from, to, max: String(max || 6) });
+    const types = state.info.edge_types.filter((t) => t.count && !state.hiddenTypes.has(t.name)).map((t) => t.name);
+    if (state.hiddenTypes.size) params.set("types", types.join(","));
+    const list = $("path-list");
+    clear(list);
+    $("path-note").textContent = "";
+    state.path = null;
+    let found;
+    try {
+      found = await api(`/api/path?${params}`);
+    } catch (err) {
+      $("path-note").textContent = String(err.message || err);
+      refresh();
+      throw err;
+    }
+    // the path's new nodes in a row above what is drawn, in order, so it reads left to
+    // right; every other one a little higher, so that long names do not overlap
+    let minX = 0, maxX = 100, maxY = 0;
+    if (graph.order) {
+      const xs = graph.mapNodes((n, a) => a.x), ys = graph.mapNodes((n, a) => a.y);
+      minX = Math.min(...xs);
+      maxX = Math.max(...xs, minX + 1);
+      maxY = Math.max(...ys);
+    }
+    const step = (maxX - minX) / Math.max(found.nodes.length - 1, 1);
+    found.nodes.forEach((n, k) => {
+      const y = maxY + step + (k % 2) * step * 0.4;
+      if (!graph.hasNode(n.id)) addNodes([{ ...n, x: minX + k * step, y }]);
+    });
+    addEdges(found.edges);
+    state.path = { nodes: new Set(found.path), edges: new Set(found.edges.map((e) => e.key)) };
+    found.nodes.forEach((n, k) => {
+      const li = el("li");
+      li.appendChild(nodeLink(n.id, n.name || n.id));
+      const e = found.edges[k];
+      if (e) li.appendChild(el("div", `${e.from === n.id ? "→" : "←"} ${e.type} (${e.properties.evidence || ""})`, "via"));
+      list.appendChild(li);
+    });
+    $("path-note").textContent = `${found.hops} links 条连接 from ${from} to ${to}`;
+    refresh();
+    if (renderer) renderer.getCamera().animatedReset({ duration: 300 });
+    status(`path of ${found.hops} links: ${found.nodes.map((n) => n.name).join(" → ")}`);
+    return found;
+  }
+
+  // --- the city map ------------------------------------------------------------------
+
+  async function mapIndicators() {
+    const select = $("q-map-indicator");
+    if (select.options.length > 1) return;
+    const body = await api("/api/indicators?by=city");
+    const cols = body.table.columns;
+    const iName = cols.indexOf("indicator"), iZh = cols.indexOf("indicator_zh");
+    const seen = new Set();
+    for (const row of body.table.rows) {
+      const name = row[iName];
+      if (name === null || seen.has(name)) continue;
+      seen.add(name);
+      select.appendChild(option(name, iZh >= 0 && row[iZh] ? `${row[iZh]} ${name}` : name));
+    }
+  }
+
+  async function showMap(indicator) {
+    await mapIndicators();
+    const select = $("q-map-indicator");
+    const chosen = indicator || select.value || (select.options[1] && select.options[1].value);
+    if (!chosen) throw new Error("this graph has no indicator by city 无城市指标");
+    select.value = chosen;
+    status("drawing the map… 绘制地图");
+    // fetched, then shown as a picture: an SVG in an <img> runs nothing and loads nothing
+    const response = await api(`/api/map?${new URLSearchParams({ indicator: chosen })}`);
+    const blob = await response.blob();
+    const figure = $("indicator-map");
+    const old = figure.querySelector("img");
+    if (old && old.src.startsWith("blob:")) URL.revokeObjectURL(old.src);
+    clear(figure);
+    const img = document.createElement("img");
+    img.alt = select.options[select.selectedIndex].textContent;
+    img.dataset.indicator = chosen;
+    const loaded = new Promise((resolve, reject) => {
+      img.addEventListener("load", resolve);
+      img.addEventListener("error", () => reject(new Error("the map could not be shown")));
+    });
+    img.src = URL.createObjectURL(blob);
+    figure.appendChild(img);
+    figure.hidden = false;
+    showTab("questions");
+    await loaded;
+    state.map = { indicator: chosen, bytes: blob.size };
+    status(`map of ${chosen}`);
+  }
+
   function buildLegend() {
     const legend = $("legend");
     clear(legend);
@@ -833,10 +994,33 @@
     $("layout").addEventListener("click", () => runLayout(3000));
     $("clear").addEventListener("click", () => {
       if (layout) layout.kill();
+      state.path = null;
       graph.clear();
       state.more.clear();
       refresh();
     });
+    for (const key of ["city", "industry"]) {
+      $(`filter-${key}`).addEventListener("change", () => {
+        state.filter[key] = $(`filter-${key}`).value;
+        refresh();
+      });
+    }
+    $("filter-year").addEventListener("change", () => {
+      const v = $("filter-year").value.trim();
+      state.filter.year = v === "" || Number.isNaN(Number(v)) ? null : Math.trunc(Number(v));
+      refresh();
+    });
+    $("path-from-selected").addEventListener("click", () => { if (state.selected) $("path-from").value = state.selected; });
+    $("path-to-selected").addEventListener("click", () => { if (state.selected) $("path-to").value = state.selected; });
+    $("path-find").addEventListener("click", guard(() => findPath($("path-from").value.trim(), $("path-to").value.trim(), Number($("path-max").value))));
+    $("path-clear").addEventListener("click", () => {
+      state.path = null;
+      clear($("path-list"));
+      $("path-note").textContent = "";
+      refresh();
+    });
+    $("q-map").addEventListener("click", guard(() => showMap()));
+    $("q-map-indicator").addEventListener("change", guard(() => showMap($("q-map-indicator").value)));
     $("export-png").addEventListener("click", guard(exportPNG));
     $("export-svg").addEventListener("click", guard(exportSVG));
     $("table-csv").addEventListener("click", guard(() => state.table.download("csv")));
@@ -882,9 +1066,10 @@
         for (let i = 0; i < ids.length; i += 500) {
           const body = await postJSON("/api/nodes", { ids: ids.slice(i, i + 500) });
           for (const n of body.nodes) {
-            if (graph.hasNode(n.id)) graph.mergeNodeAttributes(n.id, { city: n.city, cluster: n.cluster });
+            if (graph.hasNode(n.id)) graph.mergeNodeAttributes(n.id, { city: n.city, industry: n.industry, cluster: n.cluster });
           }
         }
+        await buildFacets();
         buildLegend();
         refresh();
       }
@@ -900,6 +1085,8 @@
     expand,
     focusNode,
     drawCluster,
+    findPath,
+    showMap,
     exportPNG,
     exportSVG,
   };
