@@ -140,3 +140,21 @@ def test_real_brief_opens_as_word_and_pdf(
         text = check_pdf(brief, out, tmp_path)
         for city in HENAN_EN.values():  # the map's labels are text in the PDF too
             assert city in text
+
+
+def test_real_key_findings_agree_with_the_province_figures(
+    henan_graph: EcosystemGraph, brief_en: Brief
+) -> None:
+    year = latest_year(henan_graph)
+    key = ["national_tech_centres"]
+    by_city = policy_indicators(henan_graph, by="city", year=year, indicators=key)
+    whole = policy_indicators(henan_graph, year=year, indicators=key)
+    placed, total = int(by_city["value"].sum()), int(whole["value"].sum())
+    assert total > placed  # some centres' hosts have no city in the real data
+    text = render_markdown(brief_en)
+    assert (
+        f"The cities hold {placed} national enterprise technology centres "
+        f"({total - placed} more whose city is not known)"
+    ) in text
+    # the clusters' single-sourced count covers members elsewhere, and says so
+    assert "counting its members outside the province)" in text

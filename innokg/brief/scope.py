@@ -70,6 +70,13 @@ class Scope:
             lambda: policy_indicators(self.G, by="city", year=y, indicators=indicators),
         )
 
+    def province_indicators(self, indicators: tuple[str, ...]) -> pd.DataFrame:
+        """The indicators for the whole graph, as of the brief's year."""
+        return self._cached(
+            ("province", self.year, indicators),
+            lambda: policy_indicators(self.G, year=self.year, indicators=indicators),
+        )
+
     def clusters(self) -> pd.DataFrame:
         return self._cached(
             "clusters", lambda: supply_clusters(self.G, year=self.year, city=self.city)

@@ -109,11 +109,21 @@ def _centres_finding(s: Scope, resources: pd.DataFrame) -> str | None:
         (s.names(n, g), int(v))
         for g, n, v in zip(top["group"], top["group_name"], top["value"], strict=True)
     ]
+    # the province's count also holds centres whose city is not known: say so, so that
+    # this figure and the province's table read as one
+    province = s.province_indicators(("national_tech_centres",))
+    whole = pd.to_numeric(province["value"], errors="coerce").sum() if len(province) else 0
+    unplaced = int(whole) - total if whole == whole else 0
     if s.zh:
         parts = "、".join(f"{c}（{v} 家）" for c, v in cities)
-        return f"各市共有国家企业技术中心 {total} 家，最多的是{parts}。"
+        rest = f"（另有 {unplaced} 家所在城市不详）" if unplaced > 0 else ""
+        return f"各市共有国家企业技术中心 {total} 家{rest}，最多的是{parts}。"
     parts = ", ".join(f"{c} ({v})" for c, v in cities)
-    return f"The cities hold {total} national enterprise technology centres; most are in {parts}."
+    rest = f" ({unplaced} more whose city is not known)" if unplaced > 0 else ""
+    return (
+        f"The cities hold {total} national enterprise technology centres{rest}; "
+        f"most are in {parts}."
+    )
 
 
 def _city_resources(s: Scope, ind: pd.DataFrame) -> BriefTable | None:

@@ -93,15 +93,21 @@ def clusters_section(s: Scope, findings: list[str]) -> Section:
     if len(table):
         fragile = table.sort_values(["single_sourced", "size"], ascending=False).iloc[0]
         biggest = table.iloc[0]
+        # a cluster's count covers all its members; on a province's graph some are firms
+        # elsewhere, which the recommendations (the province's firms only) leave out
+        share = pd.to_numeric(pd.Series([fragile.get("in_province")]), errors="coerce")[0]
+        outside = bool(share == share and share < 1)
         findings.append(
             f"识别出 {len(table)} 个供应链集群；"
             f"最大的是{biggest['label']}（{int(biggest['size'])} 家企业），"
-            f"单一来源投入最多的是{fragile['label']}（{int(fragile['single_sourced'])} 项）。"
+            f"单一来源投入最多的是{fragile['label']}（{int(fragile['single_sourced'])} 项"
+            + ("，含省外成员的投入" if outside else "")
+            + "）。"
             if lang == "zh"
             else f"{len(table)} supply-chain clusters; the largest is {n.within(biggest['label'])} "
             f"({int(biggest['size'])} firms), the most single-sourced "
             f"{n.within(fragile['label'])} ({int(fragile['single_sourced'])} inputs from one "
-            "supplier)."
+            "supplier" + (", counting its members outside the province" if outside else "") + ")."
         )
     for kind in ("single_source", "broker"):
         section.tables.append(gap_table(s, kind))
