@@ -248,6 +248,14 @@ def _member_stats(
             "home": here[firms],
         }
     )
+    _rank(stats)
+    return stats
+
+
+def _rank(stats: pd.DataFrame) -> None:
+    """Add to ``stats`` (of :func:`_member_stats`) each member's rank for 链主 in its
+    cluster (``leader_rank``, -1 for a member that buys nothing; ``leader``) and among
+    its key suppliers (``key_rank``, ``key_supplier``), in the order the package says."""
     stats["qualifies"] = stats["buyer"] & (stats["downstream"] > DOWNSTREAM_MIN)
     order = stats.sort_values(
         [
@@ -274,7 +282,6 @@ def _member_stats(
     key_rank = sellers.groupby("cluster").cumcount()
     stats["key_rank"] = key_rank.reindex(stats.index).fillna(-1).astype(np.int64)
     stats["key_supplier"] = (stats["key_rank"] >= 0) & (stats["key_rank"] < KEY_SUPPLIERS)
-    return stats
 
 
 def _role(stats: pd.DataFrame) -> np.ndarray:

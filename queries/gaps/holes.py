@@ -280,6 +280,33 @@ def brokers(
     )
 
 
+def _affinity(A: GraphArrays, labels_c: np.ndarray, k: int, year: int | None) -> pd.DataFrame:
+    """Every pair of clusters ``a < b`` with something in common: ``chain``, how much of
+    what one makes is an input of what the other makes, and ``ind``, how far their
+    industries overlap (both per member, from cluster labels ``labels_c``)."""
+    firms = np.flatnonzero(labels_c >= 0)
+    M = sp.csr_array((np.ones(len(firms)), (labels_c[firms], firms)), shape=(k, A.n))
+    size = np.asarray(M.sum(axis=1)).ravel()
+    inv = sp.diags_array(1.0 / np.maximum(size, 1))
+    makes = inv @ M @ A.matrix(["PRODUCES"], year=year)
+    chain = makes @ A.matrix(["UPSTREAM_OF"], year=year) @ makes.T
+    chain = (chain + chain.T).tocoo()
+    ind = A.industry()
+    has = ind[firms] >= 0
+    CI = sp.csr_array((np.ones(has.sum()), (labels_c[firms][has], ind[firms][has])), shape=(k, A.n))
+    CI = inv @ CI
+    overlap = (CI @ CI.T).tocoo()
+    aff = pd.concat(
+        [
+            pd.DataFrame({"a": chain.row, "b": chain.col, "chain": chain.data, "ind": 0.0}),
+            pd.DataFrame({"a": overlap.row, "b": overlap.col, "chain": 0.0, "ind": overlap.data}),
+        ]
+    )
+    aff = aff[(aff["a"] < aff["b"]) & (aff["a"] >= 1)]
+    aff = aff.groupby(["a", "b"], as_index=False)[["chain", "ind"]].sum()
+    return aff
+
+
 #: The least relatedness (chain + industry overlap / 2) that makes an unlinked pair of
 #: clusters a gap.
 MIN_RELATEDNESS = 0.05
@@ -342,26 +369,7 @@ def unspanned_cluster_pairs(
     few = _clusters_note(_cluster_count(labels_c), 2)
     if few is not None:
         return _table("unspanned_pair", {"entity": np.array([], dtype=object)}, notes=[few])
-    firms = np.flatnonzero(labels_c >= 0)
-    M = sp.csr_array((np.ones(len(firms)), (labels_c[firms], firms)), shape=(k, A.n))
-    size = np.asarray(M.sum(axis=1)).ravel()
-    inv = sp.diags_array(1.0 / np.maximum(size, 1))
-    makes = inv @ M @ A.matrix(["PRODUCES"], year=year)
-    chain = makes @ A.matrix(["UPSTREAM_OF"], year=year) @ makes.T
-    chain = (chain + chain.T).tocoo()
-    ind = A.industry()
-    has = ind[firms] >= 0
-    CI = sp.csr_array((np.ones(has.sum()), (labels_c[firms][has], ind[firms][has])), shape=(k, A.n))
-    CI = inv @ CI
-    overlap = (CI @ CI.T).tocoo()
-    aff = pd.concat(
-        [
-            pd.DataFrame({"a": chain.row, "b": chain.col, "chain": chain.data, "ind": 0.0}),
-            pd.DataFrame({"a": overlap.row, "b": overlap.col, "chain": 0.0, "ind": overlap.data}),
-        ]
-    )
-    aff = aff[(aff["a"] < aff["b"]) & (aff["a"] >= 1)]
-    aff = aff.groupby(["a", "b"], as_index=False)[["chain", "ind"]].sum()
+    aff = _affinity(A, labels_c, k, year)
     spanned = _spanning(T)[["a", "b"]].drop_duplicates()
     aff = aff.merge(spanned.assign(spanned=True), on=["a", "b"], how="left")
     # related enough to be worth linking: a pair with (almost) nothing in common is no gap

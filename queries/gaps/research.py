@@ -7,6 +7,7 @@ import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import (
+    GraphArrays,
     arrays,
 )
 from innokg.queries.clusters import (
@@ -84,28 +85,7 @@ def research_gaps(
     peers = pd.DataFrame({"ind": ind[lm], "ok": partner[lm]})
     share = peers[peers["ind"] >= 0].groupby("ind")["ok"].mean()
     pos = np.flatnonzero(lm & ~partner & _filtered(G, A, city, industry))
-    notes = [n for n in [_size_note(A)] if n is not None]
-    if not notes:
-        scope = _lm_note(A, lm & _filtered(G, A, city, industry), year, city, industry)
-        notes += [scope] if scope is not None else []
-    if not notes and lm.any() and not partner[A.mask("Enterprise")].any():
-        n_ri = int(ri.sum())
-        notes.append(
-            _note(
-                "research_links",
-                "firm-institute collaborations or co-built R&D platforms",
-                "企业与高校院所的合作关系或合建研发平台",
-                (
-                    f"{n_ri} research institutes in the data, none linked to a firm"
-                    if n_ri
-                    else "no research institutes in the data"
-                )
-                + " (no collaboration or co-built platform records): firms without a "
-                "research partner cannot be told from firms whose partners are not recorded",
-                (f"数据中有 {n_ri} 家高校院所，但均未与企业关联" if n_ri else "数据中没有高校院所")
-                + "（无合作或合建平台记录），无法区分没有研发合作伙伴的企业与合作未被记录的企业",
-            )
-        )
+    notes = _research_notes(G, A, lm, partner, int(ri.sum()), year, city, industry)
     if notes:
         pos = pos[:0]
     employees = A.values("employees")[pos]
@@ -152,3 +132,39 @@ def research_gaps(
         },
         notes,
     )
+
+
+def _research_notes(
+    G: EcosystemGraph,
+    A: GraphArrays,
+    lm: np.ndarray,
+    partner: np.ndarray,
+    n_ri: int,
+    year: int | None,
+    city: str | None,
+    industry: str | None,
+) -> list[pd.DataFrame]:
+    """Why the question cannot be answered here, if it cannot: no firm sizes, no large
+    or medium firm in scope, or no research link recorded at all."""
+    notes = [n for n in [_size_note(A)] if n is not None]
+    if not notes:
+        scope = _lm_note(A, lm & _filtered(G, A, city, industry), year, city, industry)
+        notes += [scope] if scope is not None else []
+    if not notes and lm.any() and not partner[A.mask("Enterprise")].any():
+        notes.append(
+            _note(
+                "research_links",
+                "firm-institute collaborations or co-built R&D platforms",
+                "企业与高校院所的合作关系或合建研发平台",
+                (
+                    f"{n_ri} research institutes in the data, none linked to a firm"
+                    if n_ri
+                    else "no research institutes in the data"
+                )
+                + " (no collaboration or co-built platform records): firms without a "
+                "research partner cannot be told from firms whose partners are not recorded",
+                (f"数据中有 {n_ri} 家高校院所，但均未与企业关联" if n_ri else "数据中没有高校院所")
+                + "（无合作或合建平台记录），无法区分没有研发合作伙伴的企业与合作未被记录的企业",
+            )
+        )
+    return notes

@@ -108,6 +108,44 @@ def _platform_kinds(A: GraphArrays, year: int | None) -> tuple[str, str]:
     return ", ".join(ordered), "、".join(_PLATFORM_ZH.get(k, k) for k in ordered)
 
 
+def _with_platform(A: GraphArrays, year: int | None) -> np.ndarray:
+    """Which nodes are firms that set up or operate a platform."""
+    with_platform = np.zeros(A.n, dtype=bool)
+    for etype in ("ESTABLISHED", "OPERATES"):
+        e_src, e_dst = A.edges(etype, year=year)
+        ok = A.mask("Enterprise")[e_src] & A.mask("Platform")[e_dst]
+        with_platform[e_src[ok]] = True
+    return with_platform
+
+
+def _industrial_in_scope(
+    G: EcosystemGraph,
+    A: GraphArrays,
+    src: np.ndarray,
+    dst: np.ndarray,
+    city: str | None,
+    industry: str | None,
+) -> np.ndarray:
+    """Which specialisations (``src`` city, ``dst`` industry) count: an industrial class
+    (GB/T 4754 sections B, C and D, or another scheme's) of a known city, in scope."""
+    scheme = A.values("scheme", dtype="object", fill="")
+    code = A.values("code", dtype="object", fill="")
+    industrial = np.array(
+        [
+            not str(sc).startswith("GB/T 4754") or str(c)[:1] in ("B", "C", "D")
+            for sc, c in zip(scheme[dst], code[dst], strict=True)
+        ],
+        dtype=bool,
+    )
+    cities = A.city()
+    keep = industrial & (cities[src] >= 0) & A.mask("Industry")[dst]
+    keep &= _filtered(G, A, city, None)[src]
+    chosen = resolve_industries(G, industry)
+    if chosen is not None:
+        keep &= np.isin(dst, chosen)
+    return keep
+
+
 def specialisation_gaps(
     G: EcosystemGraph,
     *,
@@ -154,28 +192,11 @@ def specialisation_gaps(
     A = arrays(G)
     src, dst = A.edges("SPECIALISES_IN", year=year)
     empty = {"entity": np.array([], dtype=object)}
-    with_platform = np.zeros(A.n, dtype=bool)
-    for etype in ("ESTABLISHED", "OPERATES"):
-        e_src, e_dst = A.edges(etype, year=year)
-        ok = A.mask("Enterprise")[e_src] & A.mask("Platform")[e_dst]
-        with_platform[e_src[ok]] = True
+    with_platform = _with_platform(A, year)
     if not len(src) or not with_platform.any():
         return _table("cluster_support", empty, _spec_extra(0))
-    scheme = A.values("scheme", dtype="object", fill="")
-    code = A.values("code", dtype="object", fill="")
-    industrial = np.array(
-        [
-            not str(sc).startswith("GB/T 4754") or str(c)[:1] in ("B", "C", "D")
-            for sc, c in zip(scheme[dst], code[dst], strict=True)
-        ],
-        dtype=bool,
-    )
     cities = A.city()
-    keep = industrial & (cities[src] >= 0) & A.mask("Industry")[dst]
-    keep &= _filtered(G, A, city, None)[src]
-    chosen = resolve_industries(G, industry)
-    if chosen is not None:
-        keep &= np.isin(dst, chosen)
+    keep = _industrial_in_scope(G, A, src, dst, city, industry)
     rows = A.edge_rows("SPECIALISES_IN", year=year)[keep]
     src, dst = src[keep], dst[keep]
     quotient = A.edge_values("SPECIALISES_IN", "quotient", year=year)[keep]
@@ -278,6 +299,52 @@ def _narrower(A: GraphArrays, year: int | None) -> dict[int, set[int]]:
     return A.memo[key]
 
 
+def _lacking(
+    table: pd.DataFrame,
+    affected: pd.Series,
+    col: str,
+    words: tuple[str, str, str],
+    kinds: tuple[str, str],
+    scoped: bool,
+) -> pd.DataFrame:
+    """The clusters of ``table`` without support ``col`` (a key of :data:`_SUPPORT`, in
+    ``words``: English, Chinese, why), with the members it leaves without (``affected``:
+    all members, or on a scoped graph the province's)."""
+    en, zh, why = words
+    kinds_en, kinds_zh = kinds
+    have = int((table[col] > 0).sum())
+    part = table[table[col] == 0]
+    n = affected[table[col] == 0]
+    what = f" ({kinds_en})" if col == "platforms" and kinds_en else ""
+    what_zh = f"（{kinds_zh}）" if col == "platforms" and kinds_zh else ""
+    whose = " in the province" if scoped else ""
+    whose_zh = "省内" if scoped else ""
+    return pd.DataFrame(
+        {
+            "entity": "cluster:" + part["cluster"].astype(str),
+            "name": part["label"].astype(str),
+            "label": "Cluster",
+            "missing": en,
+            "missing_zh": zh,
+            "severity": n.astype(float),
+            "city": part["main_city"].astype(str),
+            "detail": f"{why}{what}; "
+            + n.astype(str)
+            + f" firms{whose}"
+            + (" of " + part["size"].astype(str) if scoped else "")
+            + f"; {have} of {len(table)} clusters have one; leader "
+            + part["leader_name"].astype(str).replace("", "none identified"),
+            "detail_zh": "集群内 "
+            + n.astype(str)
+            + f" 家{whose_zh}企业均无{zh}{what_zh}支撑"
+            + f"（{have}/{len(table)} 个集群有）；链主 "
+            + part["leader_name"].astype(str).replace("", "未识别"),
+            "cluster": part["cluster"],
+            "size": part["size"],
+        }
+    )
+
+
 def cluster_support_gaps(
     G: EcosystemGraph,
     *,
@@ -351,37 +418,9 @@ def cluster_support_gaps(
         if not any(_any_edge(A, e, a, b, year) for e, a, b in evidence):
             notes.append(_support_note(A, col))
             continue
-        have = int((table[col] > 0).sum())
-        part = table[table[col] == 0]
-        n = affected[table[col] == 0]
-        what = f" ({kinds_en})" if col == "platforms" and kinds_en else ""
-        what_zh = f"（{kinds_zh}）" if col == "platforms" and kinds_zh else ""
-        whose = " in the province" if province is not None else ""
-        whose_zh = "省内" if province is not None else ""
         rows.append(
-            pd.DataFrame(
-                {
-                    "entity": "cluster:" + part["cluster"].astype(str),
-                    "name": part["label"].astype(str),
-                    "label": "Cluster",
-                    "missing": en,
-                    "missing_zh": zh,
-                    "severity": n.astype(float),
-                    "city": part["main_city"].astype(str),
-                    "detail": f"{why}{what}; "
-                    + n.astype(str)
-                    + f" firms{whose}"
-                    + (" of " + part["size"].astype(str) if province is not None else "")
-                    + f"; {have} of {len(table)} clusters have one; leader "
-                    + part["leader_name"].astype(str).replace("", "none identified"),
-                    "detail_zh": "集群内 "
-                    + n.astype(str)
-                    + f" 家{whose_zh}企业均无{zh}{what_zh}支撑"
-                    + f"（{have}/{len(table)} 个集群有）；链主 "
-                    + part["leader_name"].astype(str).replace("", "未识别"),
-                    "cluster": part["cluster"],
-                    "size": part["size"],
-                }
+            _lacking(
+                table, affected, col, (en, zh, why), (kinds_en, kinds_zh), province is not None
             )
         )
     df = (
