@@ -85,6 +85,15 @@ def _about(G: EcosystemGraph, year: int | None) -> dict[str, Any]:
     }
 
 
+#: The columns of the indicators table when it was not asked for.
+_NO_INDICATORS = ("by", "group", "indicator")
+
+
+def _empty(*columns: str) -> pd.DataFrame:
+    """A table of text ``columns`` and no rows: a section that was not asked for."""
+    return pd.DataFrame(columns=list(columns)).astype("string")
+
+
 def graph_diff(
     old: EcosystemGraph,
     new: EcosystemGraph,
@@ -186,14 +195,9 @@ def graph_diff(
     ignore = tuple(ignore)
     nodes = _diff_nodes(old, new, ignore)
     edges = _diff_edges(old, new, ignore, _names(old), _names(new))
-    empty_clusters = pd.DataFrame(columns=["event"]).astype("string")
     return GraphDiff(
         summary=_summary(old, new, nodes, edges),
-        indicators=(
-            _indicators(old, new, y_old, y_new)
-            if indicators
-            else pd.DataFrame(columns=["by", "group", "indicator"]).astype("string")
-        ),
+        indicators=_indicators(old, new, y_old, y_new) if indicators else _empty(*_NO_INDICATORS),
         platforms=_new_platforms(new, nodes),
         demonstrations=_demonstrations(old, new),
         alliances=_new_alliances(new, nodes),
@@ -202,7 +206,7 @@ def graph_diff(
         clusters=(
             _clusters(old, new, y_old, y_new, seed=seed, match=match, min_size=min_size)
             if clusters
-            else empty_clusters
+            else _empty("event")
         ),
         nodes=nodes,
         edges=edges,

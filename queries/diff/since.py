@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -229,7 +229,48 @@ def since_section(
             )
         )
 
-    ind = d.indicators.copy()
+    _indicator_findings(d.indicators, lang, say, names, limit, findings, tables)
+    _new_organisations(d, new, lang, say, names, findings, tables)
+    _supply_findings(d, say, names, findings, tables)
+    events = d.clusters[d.clusters["event"] != "continued"] if len(d.clusters) else d.clusters
+    if len(events):
+        counts = events["event"].value_counts()
+        sep = "，" if lang == "zh" else ", "
+        parts = sep.join(
+            f"{CLUSTER_EVENTS[e][k]} {int(counts[e])}" for e in CLUSTER_EVENTS if e in counts
+        )
+        findings.append(say("clusters", parts=parts))
+        tables["clusters"] = events.assign(
+            event_text=[CLUSTER_EVENTS[e][k] for e in events["event"]]
+        )
+    if not findings:
+        findings.append(say("nothing"))
+    findings = [f[:1].upper() + f[1:] for f in findings]  # an English indicator starts lower
+    laid_out = {
+        name: df[list(_HEADINGS[name])]
+        .head(limit)
+        .rename(columns={c: h[k] for c, h in _HEADINGS[name].items()})
+        .reset_index(drop=True)
+        for name, df in tables.items()
+    }
+    return SinceSection(say("title", since=since), findings, laid_out, d, lang)
+
+
+def _indicator_findings(
+    indicators: pd.DataFrame,
+    lang: Lang,
+    say: Callable[..., str],
+    names: pd.Series,
+    limit: int,
+    findings: list[str],
+    tables: dict[str, pd.DataFrame],
+) -> None:
+    """The province's indicators then and now, and the cities that newly met one.
+
+    ``say`` words a finding in ``lang``; each found is added to ``findings``, its table
+    (if any) to ``tables``."""
+    k = 0 if lang == "zh" else 1
+    ind = indicators.copy()
     if len(ind):
         what_col = "indicator_zh" if lang == "zh" else "indicator_en"
         ind["indicator_name"] = ind[what_col].fillna(ind["indicator"])
@@ -259,6 +300,21 @@ def since_section(
         moved = ind[(ind["by"] == "city") & ind["status"].isin(["newly met", "no longer met"])]
         tables["indicators"] = pd.concat([province, moved]).head(limit)
 
+
+def _new_organisations(
+    d: GraphDiff,
+    new: EcosystemGraph,
+    lang: Lang,
+    say: Callable[..., str],
+    names: pd.Series,
+    findings: list[str],
+    tables: dict[str, pd.DataFrame],
+) -> None:
+    """New platforms (and where), new demonstration platforms and teams, new alliances.
+
+    ``say`` words a finding in ``lang``; each found is added to ``findings``, its table
+    (if any) to ``tables``."""
+    k = 0 if lang == "zh" else 1
     cities = _city_names(new, lang)
     if len(d.platforms):
         platforms = d.platforms.assign(
@@ -291,6 +347,19 @@ def since_section(
         )
     if len(d.alliances):
         findings.append(say("alliances", n=len(d.alliances)))
+
+
+def _supply_findings(
+    d: GraphDiff,
+    say: Callable[..., str],
+    names: pd.Series,
+    findings: list[str],
+    tables: dict[str, pd.DataFrame],
+) -> None:
+    """Supply links that ended, and inputs that became (or stopped being) single-sourced.
+
+    ``say`` words a finding in ``lang``; each found is added to ``findings``, its table
+    (if any) to ``tables``."""
     lost = d.lost_suppliers
     if len(lost):
         none_left = lost[lost["suppliers_left"] == 0][["buyer", "input"]].drop_duplicates()
@@ -316,28 +385,6 @@ def since_section(
                 buyer_display=fresh["buyer"].map(names).fillna(fresh["buyer_name"]),
                 supplier_display=fresh["supplier"].map(names).fillna(fresh["supplier_name"]),
             )
-    events = d.clusters[d.clusters["event"] != "continued"] if len(d.clusters) else d.clusters
-    if len(events):
-        counts = events["event"].value_counts()
-        sep = "，" if lang == "zh" else ", "
-        parts = sep.join(
-            f"{CLUSTER_EVENTS[e][k]} {int(counts[e])}" for e in CLUSTER_EVENTS if e in counts
-        )
-        findings.append(say("clusters", parts=parts))
-        tables["clusters"] = events.assign(
-            event_text=[CLUSTER_EVENTS[e][k] for e in events["event"]]
-        )
-    if not findings:
-        findings.append(say("nothing"))
-    findings = [f[:1].upper() + f[1:] for f in findings]  # an English indicator starts lower
-    laid_out = {
-        name: df[list(_HEADINGS[name])]
-        .head(limit)
-        .rename(columns={c: h[k] for c, h in _HEADINGS[name].items()})
-        .reset_index(drop=True)
-        for name, df in tables.items()
-    }
-    return SinceSection(say("title", since=since), findings, laid_out, d, lang)
 
 
 def _city_names(G: EcosystemGraph, lang: Lang) -> dict[str, str]:
