@@ -10,6 +10,7 @@ import pandas as pd
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.arrays import (
+    GraphArrays,
     arrays,
     resolve_city,
     resolve_industries,
@@ -84,6 +85,120 @@ def _filter_clusters(
         & A.in_industries(resolve_industries(G, industry))
     )
     return np.unique(cluster[ok])
+
+
+def _clustered(
+    G: EcosystemGraph,
+    seed: int,
+    resolution: float,
+    inferred: Inferred,
+    inferred_weight: float,
+    min_size: int,
+    year: int | None,
+    previous: pd.DataFrame | Mapping[str, int] | None,
+    match: float,
+) -> tuple[GraphArrays, _Assignment, np.ndarray, pd.DataFrame]:
+    """The clusters (ids matched to ``previous`` when given) and their members' stats:
+    what both public tables start from (their parameters)."""
+    A = arrays(G)
+    res = _assign(
+        G,
+        seed=seed,
+        resolution=resolution,
+        inferred=inferred,
+        inferred_weight=inferred_weight,
+        min_size=min_size,
+        year=year,
+    )
+    cluster = res.cluster if previous is None else _match_previous(A, res.cluster, previous, match)
+    stats = _member_stats(A, res, cluster, year, inferred_weight, inferred, province_members(G))
+    return A, res, cluster, stats
+
+
+def _kept(
+    G: EcosystemGraph,
+    out: pd.DataFrame,
+    cluster: np.ndarray,
+    city: str | None,
+    industry: str | None,
+) -> pd.DataFrame:
+    """The profiles ``out`` of the clusters with a member in ``city`` / ``industry``,
+    largest first."""
+    keep = _filter_clusters(G, cluster, city, industry)
+    if keep is not None:
+        out = out[out.index.isin(keep)]
+    out = out.reset_index().sort_values(["size", "cluster"], ascending=[False, True])
+    return out.reset_index(drop=True)
+
+
+def _profile(
+    G: EcosystemGraph,
+    A: GraphArrays,
+    res: _Assignment,
+    cluster: np.ndarray,
+    stats: pd.DataFrame,
+    year: int | None,
+    label_share: float,
+) -> pd.DataFrame:
+    """The profile of every cluster (indexed by cluster id), from its members' ``stats``
+    (see :func:`supply_clusters` for the columns)."""
+    ids = np.unique(stats["cluster"].to_numpy())
+    firm_c = stats["cluster"].to_numpy()
+    firm_pos = stats["pos"].to_numpy()
+    names = A.names
+    out = pd.DataFrame(index=pd.Index(ids, name="cluster"))
+    out["size"] = stats.groupby("cluster").size()
+    _profile_leaders(G, out, stats)
+    _profile_places(G, out, firm_pos, firm_c, label_share)
+    ind = preferred_industry(G)
+    out["industries"] = _top_shares(ind[firm_pos], firm_c, names)
+    out["industry_scheme"] = _schemes(A, ind[firm_pos], firm_c).reindex(ids, fill_value="")
+    p_src, p_dst = A.edges("PRODUCES", year=year)
+    in_c = cluster[p_src] >= 0
+    made = pd.DataFrame({"f": p_src[in_c], "p": p_dst[in_c]}).drop_duplicates()
+    out["products"] = _top_shares(
+        made["p"].to_numpy(), cluster[made["f"].to_numpy()], names, total=out["size"]
+    ).reindex(ids, fill_value="")
+    out.insert(0, "label", _labels(G, out, ind[firm_pos], firm_c))
+    single = single_sourced_inputs(G, year=year)
+    buyer_c = cluster[A.index(single["buyer"].to_numpy())]
+    out["single_sourced"] = pd.Series(buyer_c[buyer_c >= 0]).value_counts()
+    bridges = stats[stats["external_links"] >= BRIDGE_LINKS].sort_values(
+        ["cluster", "external_links", "pos"], ascending=[True, False, True]
+    )
+    out["bridging_firms"] = bridges.groupby("cluster").size()
+    top = bridges[bridges.groupby("cluster").cumcount() < 3]
+    out["bridges"] = (
+        (
+            pd.Series(names[top["pos"].to_numpy()], index=top.index).astype(str)
+            + "("
+            + top["external_links"].astype(str)
+            + ")"
+        )
+        .groupby(top["cluster"].to_numpy())
+        .agg("; ".join)
+    )
+    links = {
+        "institutes": [("COLLABORATES_WITH", True, "ResearchInstitute")],
+        "alliances": [("MEMBER_OF", True, "Alliance")],
+        "funds": [("INVESTS_IN", False, "Fund"), ("ESTABLISHED", True, "Fund")],
+        "platforms": [("ESTABLISHED", True, "Platform"), ("OPERATES", True, "Platform")],
+    }
+    for col, specs in links.items():
+        out[col] = _linked_count(A, cluster, specs, year)
+    count_cols = ["single_sourced", "bridging_firms", *links]
+    out[count_cols] = out[count_cols].fillna(0).astype(np.int64)
+    out["bridges"] = out["bridges"].fillna("")
+    out["modularity"] = _modularity(res, cluster)
+    net = res.network
+    comm = _community_ids(res, cluster)
+    cu = comm[res.membership[net.u]]
+    same = (cu >= 0) & (res.membership[net.u] == res.membership[net.v])
+    w_in = pd.Series(net.weight[same]).groupby(cu[same]).sum()
+    inf_in = pd.Series(net.inferred[same]).groupby(cu[same]).sum()
+    out["inferred_share"] = (inf_in / w_in).reindex(ids).fillna(0.0).round(4)
+    out["modularity"] = out["modularity"].fillna(0.0).round(6)
+    return out
 
 
 def supply_clusters(
@@ -200,82 +315,11 @@ def supply_clusters(
     >>> int(row["size"]), row["leader"], row["key_suppliers"], int(row["single_sourced"])
     (3, 'c', 'a; b', 2)
     """
-    A = arrays(G)
-    res = _assign(
-        G,
-        seed=seed,
-        resolution=resolution,
-        inferred=inferred,
-        inferred_weight=inferred_weight,
-        min_size=min_size,
-        year=year,
+    A, res, cluster, stats = _clustered(
+        G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match
     )
-    cluster = res.cluster
-    if previous is not None:
-        cluster = _match_previous(A, cluster, previous, match)
-    inside = province_members(G)
-    stats = _member_stats(A, res, cluster, year, inferred_weight, inferred, inside)
-    ids = np.unique(stats["cluster"].to_numpy())
-    firm_c = stats["cluster"].to_numpy()
-    firm_pos = stats["pos"].to_numpy()
-    names = A.names
-    out = pd.DataFrame(index=pd.Index(ids, name="cluster"))
-    out["size"] = stats.groupby("cluster").size()
-    _profile_leaders(G, out, stats)
-    _profile_places(G, out, firm_pos, firm_c, label_share)
-    ind = preferred_industry(G)
-    out["industries"] = _top_shares(ind[firm_pos], firm_c, names)
-    out["industry_scheme"] = _schemes(A, ind[firm_pos], firm_c).reindex(ids, fill_value="")
-    p_src, p_dst = A.edges("PRODUCES", year=year)
-    in_c = cluster[p_src] >= 0
-    made = pd.DataFrame({"f": p_src[in_c], "p": p_dst[in_c]}).drop_duplicates()
-    out["products"] = _top_shares(
-        made["p"].to_numpy(), cluster[made["f"].to_numpy()], names, total=out["size"]
-    ).reindex(ids, fill_value="")
-    out.insert(0, "label", _labels(G, out, ind[firm_pos], firm_c))
-    single = single_sourced_inputs(G, year=year)
-    buyer_c = cluster[A.index(single["buyer"].to_numpy())]
-    out["single_sourced"] = pd.Series(buyer_c[buyer_c >= 0]).value_counts()
-    bridges = stats[stats["external_links"] >= BRIDGE_LINKS].sort_values(
-        ["cluster", "external_links", "pos"], ascending=[True, False, True]
-    )
-    out["bridging_firms"] = bridges.groupby("cluster").size()
-    top = bridges[bridges.groupby("cluster").cumcount() < 3]
-    out["bridges"] = (
-        (
-            pd.Series(names[top["pos"].to_numpy()], index=top.index).astype(str)
-            + "("
-            + top["external_links"].astype(str)
-            + ")"
-        )
-        .groupby(top["cluster"].to_numpy())
-        .agg("; ".join)
-    )
-    links = {
-        "institutes": [("COLLABORATES_WITH", True, "ResearchInstitute")],
-        "alliances": [("MEMBER_OF", True, "Alliance")],
-        "funds": [("INVESTS_IN", False, "Fund"), ("ESTABLISHED", True, "Fund")],
-        "platforms": [("ESTABLISHED", True, "Platform"), ("OPERATES", True, "Platform")],
-    }
-    for col, specs in links.items():
-        out[col] = _linked_count(A, cluster, specs, year)
-    count_cols = ["single_sourced", "bridging_firms", *links]
-    out[count_cols] = out[count_cols].fillna(0).astype(np.int64)
-    out["bridges"] = out["bridges"].fillna("")
-    out["modularity"] = _modularity(res, cluster)
-    net = res.network
-    comm = _community_ids(res, cluster)
-    cu = comm[res.membership[net.u]]
-    same = (cu >= 0) & (res.membership[net.u] == res.membership[net.v])
-    w_in = pd.Series(net.weight[same]).groupby(cu[same]).sum()
-    inf_in = pd.Series(net.inferred[same]).groupby(cu[same]).sum()
-    out["inferred_share"] = (inf_in / w_in).reindex(ids).fillna(0.0).round(4)
-    out["modularity"] = out["modularity"].fillna(0.0).round(6)
-    keep = _filter_clusters(G, cluster, city, industry)
-    if keep is not None:
-        out = out[out.index.isin(keep)]
-    out = out.reset_index().sort_values(["size", "cluster"], ascending=[False, True])
-    return _typed(out.reset_index(drop=True))
+    out = _profile(G, A, res, cluster, stats, year, label_share)
+    return _typed(_kept(G, out, cluster, city, industry))
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
@@ -290,6 +334,51 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
         else:
             types[col] = "string"
     return df.astype(types)
+
+
+def _only(stats: pd.DataFrame, cluster: int, min_size: int) -> pd.DataFrame:
+    """The members of ``cluster`` in ``stats``; a clear error when there is no such cluster."""
+    known = np.unique(stats["cluster"].to_numpy())
+    if not len(known):
+        raise QueryError(f"no cluster {cluster}: {no_clusters_reason(min_size)}")
+    if cluster not in known:
+        shown = ", ".join(map(str, known[:20])) + (" ..." if len(known) > 20 else "")
+        raise QueryError(
+            f"no cluster {cluster}; `innokg clusters PACKAGE` lists them (ids: {shown})"
+        )
+    return stats[stats["cluster"] == cluster]
+
+
+def _member_rows(G: EcosystemGraph, A: GraphArrays, stats: pd.DataFrame) -> pd.DataFrame:
+    """One row per member of ``stats`` (ordered), with its place, industry and standing."""
+    pos = stats["pos"].to_numpy()
+    names = A.names
+    city, ind = A.city()[pos], preferred_industry(G)[pos]
+    size = A.values("size", dtype="object", fill="")
+    out = pd.DataFrame(
+        {
+            "cluster": stats["cluster"].to_numpy(),
+            "id": A.ids[pos].astype(str),
+            "name": names[pos],
+            "role": stats["role"].to_numpy(),
+            "role_zh": stats["role"].map(lambda r: ROLES[r][0]).to_numpy(),
+            "city": np.where(city >= 0, names[np.maximum(city, 0)], ""),
+            "industry": np.where(ind >= 0, names[np.maximum(ind, 0)], ""),
+            "size": size[pos],
+            "in_province": _province_or_placed(G)[pos],
+            "leader_score": stats["leader_score"].to_numpy(),
+            "purchases": stats["purchases"].to_numpy(),
+            "suppliers": stats["suppliers"].to_numpy(),
+            "tier2_suppliers": stats["tier2_suppliers"].to_numpy(),
+            "downstream": stats["downstream"].to_numpy(),
+            "size_score": stats["size_score"].to_numpy(),
+            "supply_strength": stats["supply_strength"].to_numpy(),
+            "buyers": stats["buyers"].to_numpy(),
+            "external_links": stats["external_links"].to_numpy(),
+            "other_clusters": stats["other_clusters"].to_numpy(),
+        }
+    )
+    return out
 
 
 def cluster_members(
@@ -367,28 +456,11 @@ def cluster_members(
     >>> list(zip(members["id"], members["role"]))
     [('c', 'chain_leader'), ('a', 'key_supplier'), ('b', 'key_supplier')]
     """
-    A = arrays(G)
-    res = _assign(
-        G,
-        seed=seed,
-        resolution=resolution,
-        inferred=inferred,
-        inferred_weight=inferred_weight,
-        min_size=min_size,
-        year=year,
+    A, _, _, stats = _clustered(
+        G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match
     )
-    labels = res.cluster if previous is None else _match_previous(A, res.cluster, previous, match)
-    stats = _member_stats(A, res, labels, year, inferred_weight, inferred, province_members(G))
     if cluster is not None:
-        known = np.unique(stats["cluster"].to_numpy())
-        if not len(known):
-            raise QueryError(f"no cluster {cluster}: {no_clusters_reason(min_size)}")
-        if cluster not in known:
-            shown = ", ".join(map(str, known[:20])) + (" ..." if len(known) > 20 else "")
-            raise QueryError(
-                f"no cluster {cluster}; `innokg clusters PACKAGE` lists them (ids: {shown})"
-            )
-        stats = stats[stats["cluster"] == cluster]
+        stats = _only(stats, cluster, min_size)
     role = _role(stats)
     stats = stats.assign(
         role=role,
@@ -398,31 +470,5 @@ def cluster_members(
         ["cluster", "order", "key_order", "leader_score", "pos"],
         ascending=[True, True, True, False, True],
     )
-    pos = stats["pos"].to_numpy()
-    names = A.names
-    city, ind = A.city()[pos], preferred_industry(G)[pos]
-    size = A.values("size", dtype="object", fill="")
-    out = pd.DataFrame(
-        {
-            "cluster": stats["cluster"].to_numpy(),
-            "id": A.ids[pos].astype(str),
-            "name": names[pos],
-            "role": stats["role"].to_numpy(),
-            "role_zh": stats["role"].map(lambda r: ROLES[r][0]).to_numpy(),
-            "city": np.where(city >= 0, names[np.maximum(city, 0)], ""),
-            "industry": np.where(ind >= 0, names[np.maximum(ind, 0)], ""),
-            "size": size[pos],
-            "in_province": _province_or_placed(G)[pos],
-            "leader_score": stats["leader_score"].to_numpy(),
-            "purchases": stats["purchases"].to_numpy(),
-            "suppliers": stats["suppliers"].to_numpy(),
-            "tier2_suppliers": stats["tier2_suppliers"].to_numpy(),
-            "downstream": stats["downstream"].to_numpy(),
-            "size_score": stats["size_score"].to_numpy(),
-            "supply_strength": stats["supply_strength"].to_numpy(),
-            "buyers": stats["buyers"].to_numpy(),
-            "external_links": stats["external_links"].to_numpy(),
-            "other_clusters": stats["other_clusters"].to_numpy(),
-        }
-    )
+    out = _member_rows(G, A, stats)
     return _typed(out.reset_index(drop=True))
