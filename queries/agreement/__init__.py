@@ -32,6 +32,11 @@ Where the graph lacks the evidence (no Shenwan industries, no quotients, no memb
 city with quotients) the result has no row for it and one line in
 :attr:`ClusterAgreement.notes` saying what is missing, never a 0.
 
+The package's modules: ``scores`` (NMI and ARI), ``evidence`` (the industry and
+location-quotient comparisons with their random baselines) and ``report``
+(:func:`cluster_agreement`, :class:`ClusterAgreement`, :func:`agreement_markdown`).
+Import from ``innokg.queries.agreement`` itself.
+
 Examples
 --------
 >>> normalized_mutual_information([0, 0, 1, 1], [5, 5, 7, 7])

@@ -15,6 +15,12 @@ Cluster ids are 1, 2, ... by decreasing size; given the members of an earlier re
 (``previous``), each new cluster takes the id of the old cluster it overlaps most
 (Jaccard at least ``match``), so ids survive small rebuilds.
 
+The package's modules: ``detection`` (the supply network and its Leiden communities),
+``leaders`` (members' standing, the 链主 and roles), ``profile`` (places, labels, top
+industries and products, linked support), ``scope`` (the province of a scoped graph),
+``sourcing`` (single-sourced inputs) and ``tables`` (:func:`supply_clusters` and
+:func:`cluster_members`).  Import from ``innokg.queries.clusters`` itself.
+
 Examples
 --------
 Two triangles of suppliers joined by one edge split into two clusters:

@@ -45,6 +45,11 @@ Clusters across builds
     ``merged``; several of each ``regrouped``; an old cluster matching none
     ``dissolved``; a new one matching none is ``new``.
 
+The package's modules: ``records`` (nodes and edges added, removed, changed),
+``themes`` (the themed tables), ``cluster_changes`` (clusters matched across the two
+graphs), ``compare`` (:func:`graph_diff`), ``since`` (:func:`since_section`) and
+``years`` (:func:`as_of`).  Import from ``innokg.queries.diff`` itself.
+
 Examples
 --------
 >>> from tests.factory import make_graph

@@ -1,4 +1,5 @@
-"""Supply-chain clusters matched across two graphs: continued, split, merged, new, gone."""
+"""Supply-chain clusters matched across two graphs: continued, split, merged, regrouped,
+new or dissolved."""
 
 from __future__ import annotations
 

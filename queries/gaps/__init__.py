@@ -33,6 +33,12 @@ COLLABORATES_WITH, MEMBER_OF, INVESTS_IN, ESTABLISHED, OPERATES and HOSTS edges,
 a simple undirected graph (Burt's measures are computed by igraph on it; they equal
 networkx's ``constraint`` and ``effective_size``).
 
+The package keeps one module per kind of gap: ``research`` (no_research_partner),
+``support`` (cluster_support), ``finance`` (team_no_finance), ``targets``
+(below_target), ``sourcing`` (single_source) and ``holes`` (structural_hole, broker,
+unspanned_pair); ``table`` holds the shared columns and note rows, ``kinds`` the table of
+kinds and :func:`collaboration_gaps`.  Import from ``innokg.queries.gaps`` itself.
+
 Examples
 --------
 >>> from tests.factory import make_graph
