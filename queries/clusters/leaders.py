@@ -1,0 +1,366 @@
+"""Members' standing inside their cluster: purchases, downstream position, size, and from
+them the chain leader (链主), key suppliers and every member's role."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.queries.arrays import (
+    GraphArrays,
+    arrays,
+)
+from innokg.queries.clusters.detection import Inferred, _Assignment, _supply_weights
+from innokg.queries.clusters.scope import placed, province_members
+
+__all__ = ["ROLES"]
+
+#: Member roles: key -> (Chinese, English).
+ROLES = {
+    "chain_leader": ("链主", "chain leader"),
+    "bridge": ("桥接企业", "bridging firm"),
+    "intermediary": ("中间环节", "intermediary (buys and sells)"),
+    "key_supplier": ("核心供应商", "key supplier"),
+    "supplier": ("供应商", "supplier"),
+    "buyer": ("采购商", "buyer"),
+    "product_linked": ("产品关联（推断）", "linked through products only (inferred)"),
+}
+
+
+#: A member with at least this many supply links to other clusters is a bridging firm.
+BRIDGE_LINKS = 2
+
+
+#: Size on a 0-1 scale by size class (the national classification of enterprises).
+SIZE_CLASS = {"large": 1.0, "medium": 2 / 3, "small": 1 / 3, "micro": 0.0}
+
+
+#: A tier-2 supplier (two supply steps upstream) counts this much of a direct one.
+TIER2_WEIGHT = 0.5
+
+
+#: A buyer is a downstream maker, and qualifies as 链主, above this downstream position
+#: (a firm buying exactly as much as it sells is a link in the chain, not its head).
+DOWNSTREAM_MIN = 0.5
+
+
+#: How many key suppliers (核心供应商) a cluster's profile names.
+KEY_SUPPLIERS = 3
+
+
+def _size_score(A: GraphArrays) -> np.ndarray:
+    """Each node's size on a 0-1 scale (see :data:`SIZE_CLASS`); 0 where nothing is known.
+
+    The size class where recorded; else the class its employees, else its revenue
+    (10k CNY), would have under the national thresholds for industry; at least the
+    proxies' score: listed (0.5) and running a national enterprise technology centre
+    (0.5), which on the real data, with no size figures, stand in for size.
+    """
+    if "size_score" in A.memo:
+        return A.memo["size_score"]
+    size = A.values("size", dtype="object", fill="")
+    by_class = pd.Series(size).map(SIZE_CLASS).to_numpy(dtype=float)
+    for name, limits in (("employees", (20, 300, 1000)), ("revenue", (300, 2000, 40000))):
+        x = A.values(name)
+        step = np.searchsorted(np.asarray(limits, dtype=float), x, side="right") / 3.0
+        by_class = np.where(np.isnan(by_class) & ~np.isnan(x), step, by_class)
+    listed = A.values("listed", dtype="object", fill=False)
+    listed = np.asarray(pd.Series(listed).fillna(False).astype(bool), dtype=bool)
+    centre = np.zeros(A.n, dtype=bool)
+    kind = A.values("kind", dtype="object", fill="")
+    level = A.values("level", dtype="object", fill="")
+    national = A.mask("Platform") & (kind == "enterprise_tech_center") & (level == "national")
+    for etype in ("OPERATES", "ESTABLISHED"):
+        src, dst = A.edges(etype)
+        centre[src[national[dst]]] = True
+    proxy = 0.5 * listed + 0.5 * centre
+    out = np.fmax(np.nan_to_num(by_class, nan=0.0), proxy)
+    A.memo["size_score"] = out
+    return out
+
+
+def _product_position(A: GraphArrays, year: int | None) -> np.ndarray:
+    """Each firm's position in the product graph, 0 (raw) to 1 (final); NaN: unknown.
+
+    A product with inputs (UPSTREAM_OF predecessors) and no use as an input is final
+    (1), one with both is intermediate (0.5), one only used as an input raw (0); a
+    product in no UPSTREAM_OF edge says nothing.  A firm's position is the mean over
+    the products it makes whose position is known.
+    """
+    u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
+    keep = u_src != u_dst
+    has_in = np.bincount(u_dst[keep], minlength=A.n) > 0
+    has_out = np.bincount(u_src[keep], minlength=A.n) > 0
+    pos = np.where(has_in & ~has_out, 1.0, np.where(has_in, 0.5, 0.0))
+    known = has_in | has_out
+    p_src, p_dst = A.edges("PRODUCES", year=year)
+    ok = known[p_dst]
+    total = np.bincount(p_src[ok], pos[p_dst[ok]], A.n)
+    count = np.bincount(p_src[ok], minlength=A.n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _product_links(
+    A: GraphArrays, cluster: np.ndarray, year: int | None, inferred: Inferred
+) -> tuple[np.ndarray, np.ndarray]:
+    """Supply links inside clusters inferred through products, counted per firm.
+
+    A member that makes an input (UPSTREAM_OF) of a product another member makes is
+    taken to supply it.  Only the PRODUCES edges the clustering uses count (``auto``:
+    of firms with no SUPPLIES edge).  Returns, per node: supplier links in (one per
+    input and member making it) and buyer links out (one per product and member
+    needing it), counted per (cluster, product) and never expanded into firm pairs,
+    so it stays linear in the edges.
+    """
+    n = A.n
+    zero = np.zeros(n)
+    if inferred == "none":
+        return zero, zero
+    p_src, p_dst = A.edges("PRODUCES", year=year)
+    if inferred == "auto":
+        s_src, s_dst = A.edges("SUPPLIES", year=year)
+        linked = np.zeros(n, dtype=bool)
+        linked[s_src] = linked[s_dst] = True
+        keep = ~linked[p_src]
+        p_src, p_dst = p_src[keep], p_dst[keep]
+    keep = cluster[p_src] >= 0
+    makes = pd.DataFrame({"f": p_src[keep], "p": p_dst[keep]}).drop_duplicates()
+    u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
+    ok = u_src != u_dst
+    up = pd.DataFrame({"i": u_src[ok], "p": u_dst[ok]}).drop_duplicates()
+    if makes.empty or up.empty:
+        return zero, zero
+    makes["c"] = cluster[makes["f"].to_numpy()]
+    needs = makes.merge(up, on="p")[["f", "c", "i"]].drop_duplicates()
+    if needs.empty:
+        return zero, zero
+    n_makers = makes.groupby(["c", "p"]).size().rename("m")
+    n_users = needs.groupby(["c", "i"]).size().rename("u")
+    own = pd.Series(1, index=pd.MultiIndex.from_frame(makes[["f", "p"]]))
+    # links in: for each input, the members making it (not counting itself)
+    key_in = pd.MultiIndex.from_arrays([needs["c"], needs["i"]])
+    self_in = own.reindex(pd.MultiIndex.from_arrays([needs["f"], needs["i"]])).fillna(0)
+    got = n_makers.reindex(key_in).fillna(0).to_numpy() - self_in.to_numpy()
+    links_in = np.bincount(needs["f"].to_numpy(), got, n)
+    # links out: for each product it makes, the members needing it (not itself)
+    key_out = pd.MultiIndex.from_arrays([makes["c"], makes["p"]])
+    needs_self = pd.Series(1, index=pd.MultiIndex.from_frame(needs[["f", "i"]]))
+    self_out = needs_self.reindex(pd.MultiIndex.from_arrays([makes["f"], makes["p"]])).fillna(0)
+    sold = n_users.reindex(key_out).fillna(0).to_numpy() - self_out.to_numpy()
+    links_out = np.bincount(makes["f"].to_numpy(), sold, n)
+    return links_in, links_out
+
+
+def _member_stats(
+    A: GraphArrays,
+    res: _Assignment,
+    cluster: np.ndarray,
+    year: int | None,
+    weight: float,
+    inferred: Inferred,
+    inside_province: np.ndarray | None,
+) -> pd.DataFrame:
+    """Per enterprise member: purchases, sales, position, size, the 链主 and key suppliers."""
+    firms = np.flatnonzero(cluster >= 0)
+    n = A.n
+    src, dst = A.edges("SUPPLIES", year=year)
+    w = _supply_weights(A, year, weight)
+    evidence = A.G.edges["SUPPLIES"]["evidence"].to_numpy(dtype=object, na_value="")[
+        A.edge_rows("SUPPLIES", year=year)
+    ]
+    conf = np.where(evidence == "inferred", weight, 1.0)
+    keep = src != dst
+    src, dst, w, conf = src[keep], dst[keep], w[keep], conf[keep]
+    cs, cd = cluster[src], cluster[dst]
+    inside = (cs >= 0) & (cs == cd)
+    # distinct supplier -> buyer pairs inside, each weighted by its surest link
+    pairs = (
+        pd.DataFrame({"s": src[inside], "b": dst[inside], "c": conf[inside]})
+        .groupby(["s", "b"], sort=False)["c"]
+        .max()
+        .reset_index()
+    )
+    ps, pb, pc = (pairs[k].to_numpy() for k in ("s", "b", "c"))
+    links_in, links_out = _product_links(A, cluster, year, inferred)
+    suppliers = np.bincount(pb, minlength=n) + links_in
+    buyers = np.bincount(ps, minlength=n) + links_out
+    direct_in = np.bincount(pb, pc, n) + weight * links_in
+    direct_out = np.bincount(ps, pc, n) + weight * links_out
+    # tier 2: members two supply steps upstream, not also direct suppliers
+    D = sp.csr_array((pc, (ps, pb)), shape=(n, n))
+    T = (D @ D).tocoo()
+    is_direct = np.isin(T.row.astype(np.int64) * n + T.col, ps.astype(np.int64) * n + pb)
+    t2 = (T.row != T.col) & ~is_direct
+    tier2 = np.bincount(T.col[t2], minlength=n)
+    tier2_w = np.bincount(T.col[t2], np.minimum(T.data[t2], 1.0), n)
+    purchases = direct_in + TIER2_WEIGHT * tier2_w
+    strength = np.bincount(src[inside], w[inside], n) + weight * links_out
+    with np.errstate(invalid="ignore", divide="ignore"):
+        buy_share = np.where(
+            direct_in + direct_out > 0, direct_in / (direct_in + direct_out), np.nan
+        )
+    signals = np.vstack([buy_share, _product_position(A, year)])
+    known = ~np.isnan(signals)
+    downstream = np.nansum(signals, axis=0) / np.maximum(known.sum(axis=0), 1)
+    size = _size_score(A)
+    score = purchases * downstream * (1.0 + size)
+    # bridges and links to other clusters (observed and inferred SUPPLIES alike)
+    cross = (cs != cd) & ((cs >= 0) | (cd >= 0))
+    ext = np.bincount(src[cross & (cs >= 0)], minlength=n) + np.bincount(
+        dst[cross & (cd >= 0)], minlength=n
+    )
+    other = pd.DataFrame(
+        {
+            "pos": np.concatenate([src[cross], dst[cross]]),
+            "other": np.concatenate([cd[cross], cs[cross]]),
+        }
+    )
+    other = other[(other["other"] >= 0) & (cluster[other["pos"].to_numpy()] >= 0)]
+    other_clusters = other.drop_duplicates().groupby("pos").size()
+    net = res.network
+    loc = np.full(n, -1, dtype=np.int64)
+    loc[net.vertices] = np.arange(len(net.vertices))
+    observed_w = np.bincount(net.u, net.weight - net.inferred, len(net.vertices)) + np.bincount(
+        net.v, net.weight - net.inferred, len(net.vertices)
+    )
+    here = inside_province if inside_province is not None else np.ones(n, dtype=bool)
+    stats = pd.DataFrame(
+        {
+            "pos": firms,
+            "cluster": cluster[firms],
+            "purchases": purchases[firms].round(6),
+            "suppliers": np.rint(suppliers[firms]).astype(np.int64),
+            "tier2_suppliers": tier2[firms].astype(np.int64),
+            "supply_strength": strength[firms].round(6),
+            "buyers": np.rint(buyers[firms]).astype(np.int64),
+            "downstream": downstream[firms].round(4),
+            "size_score": size[firms].round(4),
+            "leader_score": score[firms].round(6),
+            "external_links": ext[firms].astype(np.int64),
+            "other_clusters": other_clusters.reindex(firms, fill_value=0).to_numpy(np.int64),
+            "inferred_only": observed_w[loc[firms]] <= 0,
+            "revenue": np.nan_to_num(A.values("revenue")[firms], nan=-1.0),
+            "employees": np.nan_to_num(A.values("employees")[firms], nan=-1.0),
+            "buyer": purchases[firms] > 0,
+            "home": here[firms],
+        }
+    )
+    _rank(stats)
+    return stats
+
+
+def _rank(stats: pd.DataFrame) -> None:
+    """Add to ``stats`` (of :func:`_member_stats`) each member's rank for 链主 in its
+    cluster (``leader_rank``, -1 for a member that buys nothing; ``leader``) and among
+    its key suppliers (``key_rank``, ``key_supplier``), in the order the package says."""
+    stats["qualifies"] = stats["buyer"] & (stats["downstream"] > DOWNSTREAM_MIN)
+    order = stats.sort_values(
+        [
+            "cluster",
+            "qualifies",
+            "buyer",
+            "home",
+            "leader_score",
+            "size_score",
+            "revenue",
+            "employees",
+            "pos",
+        ],
+        ascending=[True, False, False, False, False, False, False, False, True],
+    )
+    ranked = order[order["buyer"]]
+    rank = ranked.groupby("cluster").cumcount()
+    stats["leader_rank"] = rank.reindex(stats.index).fillna(-1).astype(np.int64)
+    stats["leader"] = stats["leader_rank"] == 0
+    sellers = stats[(stats["supply_strength"] > 0) & ~stats["leader"]].sort_values(
+        ["cluster", "supply_strength", "buyers", "size_score", "pos"],
+        ascending=[True, False, False, False, True],
+    )
+    key_rank = sellers.groupby("cluster").cumcount()
+    stats["key_rank"] = key_rank.reindex(stats.index).fillna(-1).astype(np.int64)
+    stats["key_supplier"] = (stats["key_rank"] >= 0) & (stats["key_rank"] < KEY_SUPPLIERS)
+
+
+def _role(stats: pd.DataFrame) -> np.ndarray:
+    return np.select(
+        [
+            stats["leader"],
+            stats["key_supplier"],
+            stats["external_links"] >= BRIDGE_LINKS,
+            stats["inferred_only"],
+            (stats["suppliers"] > 0) & (stats["buyers"] > 0),
+            stats["buyers"] > 0,
+            stats["suppliers"] > 0,
+        ],
+        [
+            "chain_leader",
+            "key_supplier",
+            "bridge",
+            "product_linked",
+            "intermediary",
+            "supplier",
+            "buyer",
+        ],
+        "intermediary",
+    )
+
+
+def _profile_leaders(G: EcosystemGraph, out: pd.DataFrame, stats: pd.DataFrame) -> None:
+    """Add the 链主, why, the runner-up and the key suppliers to ``out`` (by cluster)."""
+    A = arrays(G)
+    ids = out.index
+    names = A.names
+    inside = province_members(G)
+    here = inside if inside is not None else placed(G)
+    lead = stats[stats["leader"]].set_index("cluster").reindex(ids)
+    pos = lead["pos"].fillna(-1).to_numpy(np.int64)
+    has = pos >= 0
+    at = np.maximum(pos, 0)
+    out["leader"] = np.where(has, A.ids[at].astype(str), "")
+    out["leader_name"] = np.where(has, names[at], "")
+    out["leader_score"] = lead["leader_score"].fillna(0.0).to_numpy(float)
+    out["leader_in_province"] = has & here[at]
+    city = A.city()[at]
+    outside = "省外" if inside is not None else ""
+    out["leader_city"] = np.where(
+        ~has,
+        "",
+        np.where(city >= 0, names[np.maximum(city, 0)], np.where(here[at], "", outside)),
+    )
+
+    def text(values: np.ndarray) -> np.ndarray:
+        return np.asarray(values, dtype=str).astype(object)
+
+    n_sup = text(lead["suppliers"].fillna(0).to_numpy(float).astype(np.int64))
+    tier2 = lead["tier2_suppliers"].fillna(0).to_numpy(float).astype(np.int64)
+    down = lead["downstream"].fillna(0.0).to_numpy(float)
+    size = lead["size_score"].fillna(0.0).to_numpy(float)
+    qualifies = lead["qualifies"].fillna(False).to_numpy(bool)
+    basis = (
+        "从"
+        + n_sup
+        + "家成员采购"
+        + np.where(tier2 > 0, "（二级供应商" + text(tier2) + "家）", "")
+        + "；下游位置"
+        + text(np.char.mod("%.2f", down))
+        + "；规模"
+        + text(np.char.mod("%.2f", size))
+        + np.where(qualifies, "", "；无以下游为主的买方")
+        + np.where((inside is not None) & has & ~here[at], "；省外企业（省内无合格买方）", "")
+    )
+    out["leader_basis"] = np.where(has, basis, "成员间无采购关系，无法认定链主")
+    second = stats[stats["leader_rank"] == 1].set_index("cluster")["pos"].reindex(ids)
+    p2 = second.fillna(-1).to_numpy(np.int64)
+    out["runner_up"] = np.where(p2 >= 0, A.ids[np.maximum(p2, 0)].astype(str), "")
+    out["runner_up_name"] = np.where(p2 >= 0, names[np.maximum(p2, 0)], "")
+    key = stats[stats["key_supplier"]].sort_values(["cluster", "key_rank"])
+    out["key_suppliers"] = (
+        pd.Series(names[key["pos"].to_numpy()], index=key["cluster"].to_numpy())
+        .astype(str)
+        .groupby(level=0)
+        .agg("; ".join)
+        .reindex(ids, fill_value="")
+    )

@@ -1,0 +1,418 @@
+"""Gaps in the organisation network: structural holes (``structural_hole``), the brokers
+linking clusters (``broker``), and related clusters no organisation links
+(``unspanned_pair``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.queries.arrays import (
+    ORG_EDGES,
+    ORGANISATIONS,
+    GraphArrays,
+    arrays,
+)
+from innokg.queries.clusters import (
+    cluster_labels,
+    supply_clusters,
+)
+from innokg.queries.gaps.table import (
+    ClusterOptions,
+    _city_names,
+    _cluster_count,
+    _clusters_note,
+    _filtered,
+    _in_scope,
+    _note,
+    _table,
+)
+
+__all__ = ["MIN_RELATEDNESS", "brokers", "structural_holes", "unspanned_cluster_pairs"]
+
+
+def _burt(
+    A: GraphArrays, year: int | None, pos: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Degree, Burt's constraint and effective size of ``pos`` in the organisation graph."""
+    g, nodes = A.igraph(ORG_EDGES, ORGANISATIONS, year=year)
+    local = np.searchsorted(nodes, pos)
+    key = ("gaps-burt", year)
+    if key not in A.memo:  # once for every organisation: structural holes and brokers share it
+        degree = np.asarray(g.degree(), dtype=float)
+        constraint = np.asarray(g.constraint(), dtype=float)
+        trans = np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float)
+        esize = np.where(degree > 0, degree - (degree - 1) * trans, np.nan)
+        A.memo[key] = (degree, constraint, esize)
+    degree, constraint, esize = A.memo[key]
+    return degree[local], constraint[local], esize[local]
+
+
+def structural_holes(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+    labels: Sequence[str] = ORGANISATIONS,
+    min_degree: int = 2,
+) -> pd.DataFrame:
+    """Burt's constraint and effective size of organisations.
+
+    High constraint means an organisation's contacts are tied to each other: it spans
+    no structural hole and hears little that its contacts do not.  Organisations with
+    fewer than ``min_degree`` contacts are left out (one contact gives constraint 1 by
+    definition).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only organisations in this city / industry.
+    labels : sequence of str
+        Labels to report (all organisations are in the network regardless).
+    min_degree : int
+        Fewest contacts to be reported.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The core columns (see the module) with ``severity`` = Burt's constraint (0 to
+        1, above 1 is possible with very few contacts), then ``degree`` (int:
+        contacts), ``constraint`` (float), ``effective_size`` (float: contacts minus
+        redundancy, n - 2t/n with t ties among the n contacts) and ``efficiency``
+        (float: effective size / contacts).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
+    ...                {"SUPPLIES": [("a", "b"), ("b", "c"), ("a", "c")]})
+    >>> structural_holes(G)[["entity", "constraint", "effective_size"]].to_dict("records")[0]
+    {'entity': 'a', 'constraint': 1.125, 'effective_size': 1.0}
+    """
+    A = arrays(G)
+    unknown = [x for x in labels if x not in ORGANISATIONS]
+    if unknown:
+        raise QueryError(f"labels must be organisations ({', '.join(ORGANISATIONS)})")
+    g, nodes = A.igraph(ORG_EDGES, ORGANISATIONS, year=year)
+    degree_all = np.asarray(g.degree(), dtype=np.int64)
+    ok = (degree_all >= min_degree) & A.mask(*labels)[nodes] & A.alive(year)[nodes]
+    ok &= _filtered(G, A, city, industry)[nodes]
+    pos = _in_scope(G, nodes[ok])
+    degree, constraint, esize = _burt(A, year, pos)
+    notes = []
+    if g.ecount() == 0:
+        notes.append(
+            _note(
+                "organisation_links",
+                "links among organisations",
+                "组织之间的联系",
+                "no links among organisations in the data (supply, collaboration, membership, "
+                "investment, platforms, teams): nobody's contacts can be assessed",
+                "数据中组织之间没有任何联系（供货、合作、联盟、投资、平台、团队），无法评估联系结构",
+            )
+        )
+    redundancy = [_redundancy(e, d) for e, d in zip(esize, degree, strict=True)]
+    return _table(
+        "structural_hole",
+        {
+            "entity": A.ids[pos].astype(str),
+            "name": A.names[pos],
+            "label": np.array(A.label_names, dtype=object)[A.label_code[pos]],
+            "missing": np.full(len(pos), "non-redundant contacts (structural holes to span)"),
+            "missing_zh": np.full(len(pos), "非冗余联系（可跨越的结构洞）"),
+            "severity": constraint.round(6),
+            "city": _city_names(A, pos),
+            "detail": [
+                f"constraint {c:.2f}; effective size {e:.1f} of {int(d)} contacts; {r}"
+                for c, e, d, (r, _) in zip(constraint, esize, degree, redundancy, strict=True)
+            ],
+            "detail_zh": [
+                f"约束度 {c:.2f}；{int(d)} 个联系方中有效规模 {e:.1f}，{r}"
+                for c, e, d, (_, r) in zip(constraint, esize, degree, redundancy, strict=True)
+            ],
+        },
+        {
+            "degree": degree.astype(np.int64),
+            "constraint": constraint,
+            "effective_size": esize,
+            "efficiency": esize / np.where(degree > 0, degree, np.nan),
+        },
+        notes,
+    )
+
+
+def _redundancy(esize: float, degree: float) -> tuple[str, str]:
+    """What the effective size says of the contacts, in English and Chinese."""
+    if esize >= degree - 1e-9:  # the constraint comes from having few contacts
+        return (
+            "no two contacts are linked: the constraint comes from having few contacts",
+            "联系方之间互不相连，约束来自联系方少",
+        )
+    if esize <= degree / 2:
+        return "most contacts are linked to each other", "联系方之间多已相连"
+    return "some contacts are linked to each other", "部分联系方之间已相连"
+
+
+def _touches(A: GraphArrays, labels_c: np.ndarray, year: int | None) -> tuple[sp.csr_array, int]:
+    """Node x cluster matrix: 1 where the node is in or next to a member of the cluster."""
+    k = int(labels_c.max()) + 1 if len(labels_c) and labels_c.max() >= 0 else 0
+    firms = np.flatnonzero(labels_c >= 0)
+    M = sp.csr_array((np.ones(len(firms)), (firms, labels_c[firms])), shape=(A.n, max(k, 1)))
+    S = A.adjacency(ORG_EDGES, year=year)
+    T = (S @ M + M).tocsr()
+    T.data[:] = 1.0
+    return T, k
+
+
+def _spanning(T: sp.csr_array) -> pd.DataFrame:
+    """(node, cluster a, cluster b) for every pair of clusters a < b a node touches."""
+    coo = T.tocoo()
+    df = pd.DataFrame({"node": coo.row, "c": coo.col})
+    count = df.groupby("node")["c"].transform("size")
+    df = df[count.to_numpy() >= 2]
+    pairs = df.merge(df, on="node")
+    pairs = pairs[pairs["c_x"] < pairs["c_y"]]
+    return pairs.rename(columns={"c_x": "a", "c_y": "b"}).reset_index(drop=True)
+
+
+def brokers(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+    clusters: ClusterOptions = None,
+) -> pd.DataFrame:
+    """Organisations that span supply clusters, and the pairs they alone hold together.
+
+    An organisation spans clusters A and B when it is a member of one and linked to a
+    member of the other, or linked to members of both (organisation network, see the
+    module).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only organisations in this city / industry.
+    clusters : mapping, optional
+        Options of :func:`innokg.queries.clusters.supply_clusters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per organisation spanning at least two clusters; the core columns (see
+        the module) with ``severity`` = the cluster pairs that only it spans (the
+        ties that would go with it; the missing thing is a second broker), then
+        ``clusters_spanned`` (int), ``pairs_spanned`` (int), ``sole_pairs`` (int),
+        ``clusters`` (str: up to ten cluster ids), ``constraint`` (float) and
+        ``effective_size`` (float).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> firms = [{"id": i, "name": i} for i in "abcdef"]
+    >>> G = make_graph(
+    ...     {"Enterprise": firms, "Fund": [{"id": "fund", "name": "基金"}]},
+    ...     {"SUPPLIES": [("a", "b"), ("b", "c"), ("d", "e"), ("e", "f")],
+    ...      "INVESTS_IN": [("fund", "a"), ("fund", "d")]},
+    ... )
+    >>> brokers(G)[["entity", "sole_pairs"]].to_dict("records")
+    [{'entity': 'fund', 'sole_pairs': 1}]
+    """
+    A = arrays(G)
+    labels_c = cluster_labels(G, year=year, **(clusters or {}))
+    few = _clusters_note(_cluster_count(labels_c), 2)
+    T, _ = _touches(A, labels_c, year)
+    pairs = _spanning(T)
+    spanners = pairs.groupby(["a", "b"])["node"].transform("size")
+    sole = pairs[spanners.to_numpy() == 1].groupby("node").size()
+    per_node = pairs.groupby("node").size()
+    spanned = np.diff(T.indptr)
+    pos = np.flatnonzero((spanned >= 2) & A.mask(*ORGANISATIONS) & A.alive(year))
+    pos = _in_scope(G, pos[_filtered(G, A, city, industry)[pos]])
+    n_sole = sole.reindex(pos, fill_value=0).to_numpy(np.int64)
+    n_pairs = per_node.reindex(pos, fill_value=0).to_numpy(np.int64)
+    listed = [
+        ", ".join(str(c) for c in T.indices[T.indptr[p] : T.indptr[p + 1]][:10]) for p in pos
+    ]  # only brokers, a small share of the nodes
+    _, constraint, esize = _burt(A, year, pos)
+    label = np.array(A.label_names, dtype=object)[A.label_code[pos]]
+    return _table(
+        "broker",
+        {
+            "entity": A.ids[pos].astype(str),
+            "name": A.names[pos],
+            "label": label,
+            "missing": np.full(len(pos), "a second broker for the cluster pairs it alone links"),
+            "missing_zh": np.full(len(pos), "其独自连接的集群对缺少第二个桥梁"),
+            "severity": n_sole.astype(float),
+            "city": _city_names(A, pos),
+            "detail": [
+                f"links {int(s)} clusters ({c}); the only link of {int(o)} of its "
+                f"{int(q)} cluster pairs"
+                for s, c, o, q in zip(spanned[pos], listed, n_sole, n_pairs, strict=True)
+            ],
+            "detail_zh": [
+                f"连接 {int(s)} 个集群（{c}），其中 {int(o)} 对集群仅靠其连接"
+                for s, c, o in zip(spanned[pos], listed, n_sole, strict=True)
+            ],
+        },
+        {
+            "clusters_spanned": spanned[pos].astype(np.int64),
+            "pairs_spanned": n_pairs,
+            "sole_pairs": n_sole,
+            "clusters": pd.array(listed, dtype="string"),
+            "constraint": constraint,
+            "effective_size": esize,
+        },
+        [few] if few is not None else [],
+    )
+
+
+def _affinity(A: GraphArrays, labels_c: np.ndarray, k: int, year: int | None) -> pd.DataFrame:
+    """Every pair of clusters ``a < b`` with something in common: ``chain``, how much of
+    what one makes is an input of what the other makes, and ``ind``, how far their
+    industries overlap (both per member, from cluster labels ``labels_c``)."""
+    firms = np.flatnonzero(labels_c >= 0)
+    M = sp.csr_array((np.ones(len(firms)), (labels_c[firms], firms)), shape=(k, A.n))
+    size = np.asarray(M.sum(axis=1)).ravel()
+    inv = sp.diags_array(1.0 / np.maximum(size, 1))
+    makes = inv @ M @ A.matrix(["PRODUCES"], year=year)
+    chain = makes @ A.matrix(["UPSTREAM_OF"], year=year) @ makes.T
+    chain = (chain + chain.T).tocoo()
+    ind = A.industry()
+    has = ind[firms] >= 0
+    CI = sp.csr_array((np.ones(has.sum()), (labels_c[firms][has], ind[firms][has])), shape=(k, A.n))
+    CI = inv @ CI
+    overlap = (CI @ CI.T).tocoo()
+    aff = pd.concat(
+        [
+            pd.DataFrame({"a": chain.row, "b": chain.col, "chain": chain.data, "ind": 0.0}),
+            pd.DataFrame({"a": overlap.row, "b": overlap.col, "chain": 0.0, "ind": overlap.data}),
+        ]
+    )
+    aff = aff[(aff["a"] < aff["b"]) & (aff["a"] >= 1)]
+    aff = aff.groupby(["a", "b"], as_index=False)[["chain", "ind"]].sum()
+    return aff
+
+
+#: The least relatedness (chain + industry overlap / 2) that makes an unlinked pair of
+#: clusters a gap.
+MIN_RELATEDNESS = 0.05
+
+
+def unspanned_cluster_pairs(
+    G: EcosystemGraph,
+    *,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+    clusters: ClusterOptions = None,
+) -> pd.DataFrame:
+    """Pairs of supply clusters with a reason to work together that nobody links.
+
+    The reason is their relatedness, ``chain + industry_overlap / 2``: ``chain`` = the
+    products of one are inputs (UPSTREAM_OF) of the other's, sum over product pairs of
+    the shares of members making them, both directions; ``industry_overlap`` = the
+    overlap of their industry mixes (sum over industries of the product of member
+    shares).  Only pairs related at least :data:`MIN_RELATEDNESS` are gaps (0.05: e.g.
+    a third of each cluster's members in one shared industry, or one in twenty product
+    links); below it the pair has too little in common for a link to matter.  A pair is
+    unspanned when no organisation touches both (see :func:`brokers`).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only pairs with a member of either cluster in this city / industry.
+    clusters : mapping, optional
+        Options of :func:`innokg.queries.clusters.supply_clusters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unspanned pair with positive affinity; the core columns (see the
+        module) with ``entity`` = ``cluster:A|cluster:B``, ``name`` = their labels and
+        ``severity`` = the relatedness ``chain + industry_overlap / 2`` (pairs ranked by
+        it), then ``cluster_a``, ``cluster_b``,
+        ``size_a``, ``size_b`` (int), ``chain`` and ``industry_overlap`` (float).
+
+    Examples
+    --------
+    >>> from tests.factory import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": i, "name": i} for i in "abcdef"],
+    ...      "Product": [{"id": "steel", "name": "钢材"}, {"id": "car", "name": "汽车"}]},
+    ...     {"SUPPLIES": [("a", "b"), ("b", "c"), ("d", "e"), ("e", "f")],
+    ...      "PRODUCES": [("a", "steel"), ("d", "car")],
+    ...      "UPSTREAM_OF": [("steel", "car")]},
+    ... )
+    >>> unspanned_cluster_pairs(G)[["entity", "severity"]].to_dict("records")
+    [{'entity': 'cluster:1|cluster:2', 'severity': 0.1111}]
+    """
+    A = arrays(G)
+    labels_c = cluster_labels(G, year=year, **(clusters or {}))
+    T, k = _touches(A, labels_c, year)
+    few = _clusters_note(_cluster_count(labels_c), 2)
+    if few is not None:
+        return _table("unspanned_pair", {"entity": np.array([], dtype=object)}, notes=[few])
+    aff = _affinity(A, labels_c, k, year)
+    spanned = _spanning(T)[["a", "b"]].drop_duplicates()
+    aff = aff.merge(spanned.assign(spanned=True), on=["a", "b"], how="left")
+    # related enough to be worth linking: a pair with (almost) nothing in common is no gap
+    aff = aff[aff["spanned"].isna() & (aff["chain"] + aff["ind"] / 2 >= MIN_RELATEDNESS)]
+    if city is not None or industry is not None:
+        ok = np.unique(labels_c[(labels_c >= 0) & _filtered(G, A, city, industry)])
+        aff = aff[aff["a"].isin(ok) | aff["b"].isin(ok)]
+    table = supply_clusters(G, year=year, **(clusters or {})).set_index("cluster")
+    a, b = aff["a"].to_numpy(np.int64), aff["b"].to_numpy(np.int64)
+    la = table["label"].reindex(a).astype(str).to_numpy(object)
+    lb = table["label"].reindex(b).astype(str).to_numpy(object)
+    pa = table["products"].reindex(a).astype(str).to_numpy(object)
+    pb = table["products"].reindex(b).astype(str).to_numpy(object)
+    size_a = table["size"].reindex(a).to_numpy(float)
+    size_b = table["size"].reindex(b).to_numpy(float)
+    sev = (aff["chain"] + aff["ind"] / 2).to_numpy(float).round(4)
+    return _table(
+        "unspanned_pair",
+        {
+            "entity": [f"cluster:{x}|cluster:{y}" for x, y in zip(a, b, strict=True)],
+            "name": la + " | " + lb,
+            "label": np.full(len(a), "ClusterPair", dtype=object),
+            "missing": np.full(len(a), "an organisation linking the two clusters"),
+            "missing_zh": np.full(len(a), "连接两个集群的企业或机构"),
+            "severity": sev,
+            "city": table["main_city"].reindex(a).astype(str).to_numpy(object),
+            "detail": [
+                f"cluster {x} ({p or 'no products'}) and cluster {y} ({q or 'no products'}): "
+                f"chain affinity {c:.2f}, industry overlap {i:.2f}; no organisation links them"
+                for x, y, p, q, c, i in zip(a, b, pa, pb, aff["chain"], aff["ind"], strict=True)
+            ],
+            "detail_zh": [
+                f"集群 {x}（{p}）与集群 {y}（{q}）产业链关联 {c:.2f}、行业重合 {i:.2f}，"
+                "但没有任何企业或机构同时连接两者"
+                for x, y, p, q, c, i in zip(a, b, pa, pb, aff["chain"], aff["ind"], strict=True)
+            ],
+        },
+        {
+            "cluster_a": a,
+            "cluster_b": b,
+            "size_a": size_a.astype(np.int64),
+            "size_b": size_b.astype(np.int64),
+            "chain": aff["chain"].round(6).to_numpy(float),
+            "industry_overlap": aff["ind"].round(6).to_numpy(float),
+        },
+    )

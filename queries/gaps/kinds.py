@@ -1,0 +1,112 @@
+"""Every kind of gap by name, and all of them (or some) stacked in one table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
+from innokg.queries.gaps.finance import finance_gaps
+from innokg.queries.gaps.holes import brokers, structural_holes, unspanned_cluster_pairs
+from innokg.queries.gaps.research import research_gaps
+from innokg.queries.gaps.sourcing import single_source_gaps
+from innokg.queries.gaps.support import cluster_support_gaps
+from innokg.queries.gaps.table import CORE_COLUMNS, ClusterOptions
+from innokg.queries.gaps.targets import target_gaps
+
+__all__ = ["GAP_KINDS", "collaboration_gaps"]
+
+#: Every kind of gap: key -> (function, Chinese, English description).
+GAP_KINDS: dict[str, tuple[Callable[..., pd.DataFrame], str, str]] = {
+    "no_research_partner": (
+        research_gaps,
+        "无研发合作伙伴的大中型工业企业",
+        "large and medium industrial firms with no research partner",
+    ),
+    "cluster_support": (
+        cluster_support_gaps,
+        "缺少科研机构、联盟、基金或平台的集群（供应链集群、城市专业化产业）",
+        "clusters (supply clusters, cities' specialised industries) without an institute, "
+        "alliance, fund or platform",
+    ),
+    "team_no_finance": (finance_gaps, "未获投资的创客团队", "maker teams with no investor"),
+    "below_target": (
+        target_gaps,
+        "未达政策目标的城市和行业",
+        "cities and industries below a policy target",
+    ),
+    "single_source": (
+        single_source_gaps,
+        "单一来源的投入品",
+        "inputs a buyer gets from one supplier",
+    ),
+    "structural_hole": (
+        structural_holes,
+        "联系冗余、缺少结构洞的组织（Burt 约束度）",
+        "organisations with redundant contacts (Burt's constraint)",
+    ),
+    "broker": (brokers, "跨集群的桥梁组织", "organisations spanning clusters"),
+    "unspanned_pair": (
+        unspanned_cluster_pairs,
+        "无人连接的集群对",
+        "pairs of related clusters that no one links",
+    ),
+}
+
+
+_USES_CLUSTERS = {"cluster_support", "broker", "unspanned_pair"}
+
+
+def collaboration_gaps(
+    G: EcosystemGraph,
+    *,
+    kinds: Sequence[str] | None = None,
+    year: int | None = None,
+    city: str | None = None,
+    industry: str | None = None,
+    limit: int | None = None,
+    clusters: ClusterOptions = None,
+) -> pd.DataFrame:
+    """Every kind of gap, stacked: the core columns of each kind's table.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    kinds : sequence of str, optional
+        Keys of :data:`GAP_KINDS` (default all).
+    year : int, optional
+        As of this year.
+    city, industry : str, optional
+        Only gaps in this city / industry.
+    limit : int, optional
+        Keep the most severe ``limit`` rows of each kind.
+    clusters : mapping, optional
+        Options of :func:`innokg.queries.clusters.supply_clusters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The core columns (see the module), kind by kind in the order of
+        :data:`GAP_KINDS`, most severe first within a kind.
+
+    Raises
+    ------
+    QueryError
+        For an unknown kind.
+    """
+    chosen = list(kinds) if kinds else list(GAP_KINDS)
+    unknown = [k for k in chosen if k not in GAP_KINDS]
+    if unknown:
+        raise QueryError(f"unknown gap kind(s) {', '.join(unknown)}; known: {', '.join(GAP_KINDS)}")
+    frames = []
+    for kind in chosen:
+        func = GAP_KINDS[kind][0]
+        options: dict[str, Any] = {"year": year, "city": city, "industry": industry}
+        if kind in _USES_CLUSTERS:
+            options["clusters"] = clusters
+        df = func(G, **options)[list(CORE_COLUMNS)]
+        frames.append(df.head(limit) if limit is not None else df)
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,189 @@
+"""The shape every gap table shares, its note rows, and the selections the kinds of gap share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.queries.arrays import (
+    GraphArrays,
+    resolve_city,
+    resolve_industries,
+)
+from innokg.queries.clusters import (
+    province_members,
+)
+
+__all__ = ["CORE_COLUMNS", "NOT_MEASURABLE"]
+
+#: The columns every gap table starts with.
+CORE_COLUMNS = (
+    "gap",
+    "entity",
+    "name",
+    "label",
+    "missing",
+    "missing_zh",
+    "severity",
+    "city",
+    "detail",
+    "detail_zh",
+    "measurable",
+)
+
+
+#: ``name`` of a note row (see the module).
+NOT_MEASURABLE = "无法测算 (not measurable)"
+
+
+ClusterOptions = Mapping[str, Any] | None
+
+
+def _table(
+    gap: str,
+    core: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+    notes: Sequence[pd.DataFrame] = (),
+) -> pd.DataFrame:
+    """A gap table: the core columns (typed) then ``extra``; note rows (``notes``,
+    from :func:`_note`) first, then by decreasing severity."""
+    n = len(core["entity"])
+    cols: dict[str, Any] = {"gap": np.full(n, gap, dtype=object)}
+    for name in CORE_COLUMNS[1:]:
+        default = np.ones(n, dtype=bool) if name == "measurable" else np.full(n, "", dtype=object)
+        cols[name] = core.get(name, default)
+    df = pd.DataFrame(cols)
+    for name, values in (extra or {}).items():
+        df[name] = values
+    types = {c: "string" for c in CORE_COLUMNS if c not in ("severity", "measurable")}
+    df = df.astype({**types, "severity": "float64", "measurable": "bool"})
+    if notes:
+        ints = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype)]
+        cols_types = {
+            c: ("Int64" if c in ints else "boolean" if t is np.dtype(bool) else t)
+            for c, t in df.dtypes.items()
+        }
+        parts = [note.assign(gap=gap) for note in notes]
+        if len(df):
+            df = pd.concat([*parts, df], ignore_index=True)
+        else:  # keep the kind's columns (and their types) on a table of notes only
+            df = pd.concat(parts, ignore_index=True).reindex(columns=df.columns)
+            df = df.astype({c: t for c, t in cols_types.items() if c not in CORE_COLUMNS})
+        df = df.astype({c: "Int64" for c in ints})
+        df = df.astype({**types, "severity": "float64", "measurable": "bool"})
+    return df.sort_values(
+        ["measurable", "severity", "entity"], ascending=[True, False, True], ignore_index=True
+    )
+
+
+def _note(topic: str, missing: str, missing_zh: str, why: str, why_zh: str) -> pd.DataFrame:
+    """One note row: ``topic`` cannot be measured on this graph, for want of ``missing``."""
+    return pd.DataFrame(
+        {
+            "entity": [f"not_measurable:{topic}"],
+            "name": [NOT_MEASURABLE],
+            "label": ["Note"],
+            "missing": [missing],
+            "missing_zh": [missing_zh],
+            "severity": [np.nan],
+            "city": [""],
+            "detail": [f"not measurable: {why}"],
+            "detail_zh": [f"无法测算：{why_zh}"],
+            "measurable": [False],
+        }
+    )
+
+
+def _any_edge(A: GraphArrays, etype: str, src_label: str, dst_label: str, year: int | None) -> bool:
+    """Whether the graph has an edge of ``etype`` from a ``src_label`` to a ``dst_label``."""
+    src, dst = A.edges(etype, year=year)
+    return bool((A.mask(src_label)[src] & A.mask(dst_label)[dst]).any())
+
+
+def _in_scope(G: EcosystemGraph, pos: np.ndarray) -> np.ndarray:
+    """``pos`` kept to the province's nodes on a scoped graph (all of them otherwise)."""
+    province = province_members(G)
+    return pos if province is None else pos[province[pos]]
+
+
+def _size_note(A: GraphArrays) -> pd.DataFrame | None:
+    """The note for questions about large and medium firms, when sizes are missing."""
+    size = A.values("size", dtype="object", fill="")[A.mask("Enterprise")]
+    if (size != "").any():
+        return None
+    return _note(
+        "size",
+        "firm sizes (large / medium)",
+        "企业规模（大型、中型）",
+        "no firm sizes in the data: large and medium enterprises cannot be identified "
+        "(a registration extract with size classes would give them)",
+        "数据中没有企业规模，无法识别大中型企业（需企业登记或统计数据中的规模划分）",
+    )
+
+
+def _lm_note(
+    A: GraphArrays, lm: np.ndarray, year: int | None, city: str | None, industry: str | None
+) -> pd.DataFrame | None:
+    """The note for questions about large and medium firms, when there are none to ask
+    about (an empty table would read as "none lacks it")."""
+    if lm.any():
+        return None
+    when, when_zh = (f" in {year}", f"{year} 年") if year is not None else ("", "")
+    where = " of this city or industry" if city is not None or industry is not None else ""
+    where_zh = "所选城市或行业" if where else "数据中"
+    return _note(
+        "large_medium",
+        "large and medium industrial firms",
+        "大中型工业企业",
+        f"no large or medium industrial firms{where}{when} in the data: no firm to ask about",
+        f"{when_zh}{where_zh}没有大中型工业企业，无从判断",
+    )
+
+
+def _cluster_count(labels_c: np.ndarray) -> int:
+    return len(np.unique(labels_c[labels_c >= 0]))
+
+
+def _clusters_note(k: int, wanted: int) -> pd.DataFrame | None:
+    """The note for questions about clusters (``wanted`` of them at least) when the
+    graph has fewer: an empty table would read as "no gap"."""
+    if k >= wanted:
+        return None
+    have = "no supply-chain cluster" if k == 0 else "one supply-chain cluster only"
+    have_zh = "没有供应链集群" if k == 0 else "只有一个供应链集群"
+    what, what_zh = ("cluster", "集群") if wanted == 1 else ("pair of clusters", "集群对")
+    return _note(
+        "clusters",
+        "supply-chain clusters" if wanted == 1 else "two or more supply-chain clusters",
+        "供应链集群" if wanted == 1 else "两个以上供应链集群",
+        f"{have} in the data (clusters come from SUPPLIES links, or from products through "
+        f"PRODUCES / UPSTREAM_OF): there is no {what} to assess",
+        f"数据中{have_zh}（集群由供货关系 SUPPLIES 或产品关系 PRODUCES / UPSTREAM_OF 得出），"
+        f"没有可评估的{what_zh}",
+    )
+
+
+def _city_names(A: GraphArrays, pos: np.ndarray) -> np.ndarray:
+    city = A.city()[pos]
+    return np.where(city >= 0, A.names[np.maximum(city, 0)], "").astype(object)
+
+
+def _filtered(
+    G: EcosystemGraph, A: GraphArrays, city: str | None, industry: str | None
+) -> np.ndarray:
+    return A.in_city(resolve_city(G, city)) & A.in_industries(resolve_industries(G, industry))
+
+
+def _lm(A: GraphArrays, year: int | None) -> np.ndarray:
+    size = A.values("size", dtype="object", fill="")
+    industrial = A.values("industrial")
+    return (
+        A.mask("Enterprise")
+        & A.alive(year)
+        & np.isin(size, ["large", "medium"])
+        & ~(industrial == 0)
+    )
