@@ -11,6 +11,7 @@ import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
+from innokg.queries.clusters import supply_clusters
 from innokg.queries.gaps import (
     CORE_COLUMNS,
     GAP_KINDS,
@@ -377,6 +378,29 @@ def test_unrelated_cluster_pairs_are_not_gaps(demo_graph: EcosystemGraph) -> Non
     assert (pairs["severity"] == related.round(4)).all()
 
 
+def test_an_industry_one_member_brings_does_not_relate_two_clusters() -> None:
+    def chains(shared: int) -> EcosystemGraph:
+        a, b = [f"a{i}" for i in range(3)], [f"b{i}" for i in range(3)]
+        return make_graph(
+            {
+                "Enterprise": [{"id": i, "name": i} for i in a + b],
+                "Industry": [{"id": "C21", "name": "家具制造业"}],
+            },
+            {
+                "SUPPLIES": [*itertools.pairwise(a), *itertools.pairwise(b)],
+                "IN_INDUSTRY": [(f, "C21") for f in a[:shared] + b[:shared]],
+            },
+        )
+
+    # one firm of each 3-firm cluster in furniture: (1/3)^2 = 0.11 would pass the
+    # threshold, but that is two firms' industry, not the clusters'
+    assert unspanned_cluster_pairs(chains(1)).empty
+    df = unspanned_cluster_pairs(chains(2))  # two of three on each side: (2/3)^2
+    assert df[["chain", "industry_overlap", "severity"]].to_dict("records") == [
+        {"chain": 0.0, "industry_overlap": round(4 / 9, 6), "severity": round(2 / 9, 4)}
+    ]
+
+
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(QueryError, match="unknown gap kind"):
         collaboration_gaps(two_clusters(), kinds=["nonsense"])
@@ -589,6 +613,11 @@ def test_real_gaps_answer_or_say_what_they_lack(henan: EcosystemGraph) -> None:
         text = df[["name", "missing", "missing_zh", "city", "detail", "detail_zh"]]
         flat = " ".join(text.astype(str).to_numpy().ravel()).lower()
         assert "nan" not in flat and "<na>" not in flat, kind
+        if kind == "unspanned_pair" and df.empty:
+            # measured, and none found: every pair of clusters that shares a chain or an
+            # industry (two firms or more on each side) is linked by someone
+            assert supply_clusters(henan)["cluster"].nunique() >= 2
+            continue
         assert len(df), f"{kind} is empty: a gap or a note row is expected"
     notes = {
         kind: df.loc[~df["measurable"]].set_index("entity")["detail"].to_dict()

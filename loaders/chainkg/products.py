@@ -10,9 +10,9 @@ from innokg.loaders.chainkg.frames import _isin, _map, _mark, _reject, _text, _w
 from innokg.loaders.chainkg.rules import (
     _ACCOUNTING_RE,
     _CODE_RE,
+    _FRAGMENT_RE,
     _PLACEHOLDER_SHARE,
     ENT_PREFIX,
-    _FRAGMENT_RE,
     GENERIC_LINES,
     _name_fix_reason,
     clean_product_name,

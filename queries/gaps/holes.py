@@ -254,8 +254,16 @@ def brokers(
             "entity": A.ids[pos].astype(str),
             "name": A.names[pos],
             "label": label,
-            "missing": np.full(len(pos), "a second broker for the cluster pairs it alone links"),
-            "missing_zh": np.full(len(pos), "其独自连接的集群对缺少第二个桥梁"),
+            # a broker whose every pair has another broker lacks nothing: it is listed
+            # (it links clusters) but with severity 0 and says so
+            "missing": np.where(
+                n_sole > 0,
+                "a second broker for the cluster pairs it alone links",
+                "nothing: every cluster pair it links has another broker",
+            ),
+            "missing_zh": np.where(
+                n_sole > 0, "其独自连接的集群对缺少第二个桥梁", "无：其连接的每对集群另有桥梁"
+            ),
             "severity": n_sole.astype(float),
             "city": _city_names(A, pos),
             "detail": [
@@ -283,7 +291,8 @@ def brokers(
 def _affinity(A: GraphArrays, labels_c: np.ndarray, k: int, year: int | None) -> pd.DataFrame:
     """Every pair of clusters ``a < b`` with something in common: ``chain``, how much of
     what one makes is an input of what the other makes, and ``ind``, how far their
-    industries overlap (both per member, from cluster labels ``labels_c``)."""
+    industries overlap (both per member, from cluster labels ``labels_c``; an industry
+    counts for a cluster when at least two of its members are in it)."""
     firms = np.flatnonzero(labels_c >= 0)
     M = sp.csr_array((np.ones(len(firms)), (labels_c[firms], firms)), shape=(k, A.n))
     size = np.asarray(M.sum(axis=1)).ravel()
@@ -294,6 +303,10 @@ def _affinity(A: GraphArrays, labels_c: np.ndarray, k: int, year: int | None) ->
     ind = A.industry()
     has = ind[firms] >= 0
     CI = sp.csr_array((np.ones(has.sum()), (labels_c[firms][has], ind[firms][has])), shape=(k, A.n))
+    # an industry that one member alone brings is that firm's, not the cluster's: on
+    # small clusters one firm each would make furniture and road transport "related"
+    CI.data[CI.data < 2] = 0
+    CI.eliminate_zeros()
     CI = inv @ CI
     overlap = (CI @ CI.T).tocoo()
     aff = pd.concat(
