@@ -21,6 +21,7 @@ from innokg.graph.errors import InnokgError, NodeNotFound, QueryError
 from innokg.queries.arrays import arrays
 from innokg.queries.clusters import cluster_members, supply_clusters
 from innokg.queries.partners import candidate_partners
+from innokg.viz.facts import _short
 from tests.browser import Browser, Page, find_chromium
 from tests.conftest import REPO
 from tests.factory import make_graph
@@ -262,7 +263,7 @@ def test_page_is_self_contained_and_escaped(hostile: EcosystemGraph, tmp_path: P
     data = re.search(r'<script id="innokg-data" type="application/json">(.*?)</script>', page)
     assert data is not None
     payload = json.loads(data.group(1))
-    assert sorted(n["label"] for n in payload["nodes"]) == sorted(viz._short(n) for n in HOSTILE)
+    assert sorted(n["label"] for n in payload["nodes"]) == sorted(_short(n) for n in HOSTILE)
     heading = re.search(r"<h1>(.*?)</h1>", page)
     assert heading and "&lt;img src=x onerror=" in heading.group(1)
 
