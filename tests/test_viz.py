@@ -18,10 +18,13 @@ from innokg.cli import main
 from innokg.commands import visual
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError, NodeNotFound, QueryError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.queries.arrays import arrays
 from innokg.queries.clusters import cluster_members, supply_clusters
 from innokg.queries.partners import candidate_partners
 from innokg.viz.facts import _short
+from innokg.viz.page import _legend_icon
+from innokg.viz.styles import _EDGE_DETAIL
 from tests.browser import Browser, Page, find_chromium
 from tests.conftest import REPO
 from tests.factory import make_graph
@@ -242,6 +245,33 @@ def test_layout_is_deterministic(demo_graph: EcosystemGraph) -> None:
     a = viz.cluster_view(demo_graph, 5)
     b = viz.cluster_view(demo_graph, 5)
     assert [(n["x"], n["y"]) for n in a.nodes] == [(n["x"], n["y"]) for n in b.nodes]
+
+
+# --- the style tables ----------------------------------------------------------------------
+
+
+def test_every_label_and_edge_type_has_a_style() -> None:
+    # A label without a style would fail every view that meets it (KeyError); an edge
+    # type without a colour would be drawn grey and missing from the legend.
+    assert set(viz.LABEL_STYLE) == set(NODE_LABELS)
+    assert set(viz.EDGE_COLOURS) == set(EDGE_TYPES)
+    fallback = _legend_icon(viz.LegendItem("dot", "#000000", ""))
+    for label, (colour, shape) in viz.LABEL_STYLE.items():
+        assert re.fullmatch(r"#[0-9a-f]{6}", colour), label
+        icon = _legend_icon(viz.LegendItem(shape, "#000000", ""))
+        assert shape == "dot" or icon != fallback, f"{label}: no legend icon for {shape}"
+    for etype, column in _EDGE_DETAIL.items():
+        assert column in {p.name for p in EDGE_TYPES[etype].props}, etype
+
+
+def test_every_node_and_edge_of_the_demo_is_styled(demo_graph: EcosystemGraph) -> None:
+    net = viz.whole_graph(demo_graph, max_nodes=10_000, physics_limit=0)
+    present = {str(lb) for lb in NODE_LABELS if len(demo_graph.nodes[lb])}
+    assert {n["group"] for n in net.nodes} == present
+    colours = {c.lower() for c in viz.EDGE_COLOURS.values()}
+    assert {e["color"] for e in net.edges} <= colours
+    legend = {item.text for item in net.legend}
+    assert {f"{NODE_LABELS[lb].zh} {NODE_LABELS[lb].en}" for lb in present} <= legend
 
 
 # --- the page ----------------------------------------------------------------------------

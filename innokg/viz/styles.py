@@ -55,6 +55,7 @@ EDGE_COLOURS: dict[str, str] = {
     "UPSTREAM_OF": "#e377c2",
     "SUBCLASS_OF": "#a5a82b",
     "IN_INDUSTRY": "#c7c98a",
+    "SPECIALISES_IN": "#9a8f2e",  # a city and its specialised industry
     "LOCATED_IN": "#bdbdbd",
     "COLLABORATES_WITH": "#2e9e5b",
     "MEMBER_OF": "#17a2b8",
