@@ -25,6 +25,7 @@ from innokg.queries.partners import candidate_partners
 from innokg.viz.facts import _short
 from innokg.viz.page import _legend_icon
 from innokg.viz.styles import _EDGE_DETAIL
+from innokg.viz.views import _backbone
 from tests.browser import Browser, Page, find_chromium
 from tests.conftest import REPO
 from tests.factory import make_graph
@@ -239,6 +240,39 @@ def test_cluster_view_marks_roles(demo_graph: EcosystemGraph) -> None:
     assert ids(bare) == set(members["id"])
     with pytest.raises(QueryError, match="no cluster 999"):
         viz.cluster_view(demo_graph, 999)
+
+
+def test_a_cut_keeps_the_supply_backbone_in_order() -> None:
+    # 12 is the leader; 11 and 13 supply it (11 has more links), 14 supplies 11, 12
+    # supplies 15; 10 and 16 have no supply link inside; 99 is outside the cluster.
+    src = np.array([11, 13, 14, 12, 99, 11])
+    dst = np.array([12, 12, 11, 15, 12, 11])
+    members = np.array([10, 11, 12, 13, 14, 15, 16])
+    assert _backbone(members, 12, src, dst).tolist() == [12, 11, 13, 14, 15, 10, 16]
+    # a leader with one supplier: that supplier, then its own suppliers, then the rest
+    assert _backbone(members, 15, src, dst).tolist() == [15, 12, 11, 13, 14, 10, 16]
+    # without a leader: the member with the most supply links inside (12) comes first
+    assert _backbone(members, -1, src, dst).tolist() == [12, 11, 13, 14, 15, 10, 16]
+
+
+@pytest.mark.parametrize("cluster", [1, 2, 3])
+def test_a_cut_cluster_view_draws_connected_members(
+    demo_graph: EcosystemGraph, cluster: int
+) -> None:
+    members = cluster_members(demo_graph, cluster)
+    leader = members.loc[members["role"] == "chain_leader", "id"].item()
+    net = viz.cluster_view(demo_graph, cluster, max_nodes=10, context=False)
+    shown = ids(net)
+    assert len(shown) == 10 and leader in shown
+    supplies = demo_graph.edges["SUPPLIES"]
+    inside = supplies[
+        supplies["from_id"].isin(members["id"]) & supplies["to_id"].isin(members["id"])
+    ]
+    tier1 = set(inside.loc[inside["to_id"] == leader, "from_id"])
+    assert tier1 <= shown or shown - {leader} <= tier1  # the leader's suppliers come first
+    drawn = inside[inside["from_id"].isin(shown) & inside["to_id"].isin(shown)]
+    assert set(drawn["from_id"]) | set(drawn["to_id"]) == shown  # no member left alone
+    assert any("its suppliers and theirs first" in note for note in net.notes)
 
 
 def test_layout_is_deterministic(demo_graph: EcosystemGraph) -> None:

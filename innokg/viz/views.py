@@ -12,7 +12,7 @@ import pandas as pd
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError, QueryError
 from innokg.graph.schema import EDGE_TYPES
-from innokg.queries.arrays import arrays
+from innokg.queries.arrays import GraphArrays, arrays
 from innokg.viz.facts import _degree
 from innokg.viz.network import InnoNetwork, _check_types, _detail_network, _resolve
 from innokg.viz.styles import (
@@ -178,32 +178,15 @@ def cluster_view(
         extra[pos] = [f"集群角色 role: {rec.role_zh} {rec.role.replace('_', ' ')}"]
         if rec.role in _ROLE_BORDER:
             borders[pos] = _ROLE_BORDER[rec.role]
-    shown = list(member_pos)
-    if context:
-        in_member = np.zeros(A.n, dtype=bool)
-        in_member[member_pos] = True
-        linked: list[np.ndarray] = []
-        for etype, member_is_source in (
-            ("COLLABORATES_WITH", True),
-            ("MEMBER_OF", True),
-            ("ESTABLISHED", True),
-            ("OPERATES", True),
-            ("INVESTS_IN", False),
-        ):
-            src, dst = A.edges(etype)
-            if member_is_source:
-                linked.append(dst[in_member[src]])
-            else:
-                linked.append(src[in_member[dst]])
-        others = np.unique(np.concatenate(linked)) if linked else np.array([], np.int64)
-        others = others[~in_member[others]]
-        keep_labels = [
-            A.label_names.index(x) for x in ("ResearchInstitute", "Alliance", "Fund", "Platform")
-        ]
-        others = others[np.isin(A.label_code[others], keep_labels)]
-        shown += others.tolist()
-    total = len(shown)
-    shown_arr = np.asarray(shown[:max_nodes], dtype=np.int64)
+    others = _cluster_context(A, member_pos) if context else np.array([], np.int64)
+    total = len(member_pos) + len(others)
+    if total > max_nodes:  # keep the supply backbone, so that edges survive the cut
+        leader = profile["leader"]
+        src, dst = A.edges("SUPPLIES")
+        member_pos = _backbone(
+            member_pos, int(A.index([leader])[0]) if isinstance(leader, str) else -1, src, dst
+        )
+    shown_arr = np.asarray([*member_pos.tolist(), *others.tolist()][:max_nodes], dtype=np.int64)
     notes = [
         f"链主 chain leader: {profile['leader_name'] or '未识别 none identified'}"
         f" · {int(profile['size'])} 家成员企业 member firms"
@@ -213,7 +196,8 @@ def cluster_view(
     if total > max_nodes:
         notes.append(
             f"显示 {max_nodes:,} / {total:,} 个节点 · Showing {max_nodes:,} of {total:,} nodes "
-            "(members by leader score first)"
+            "(the chain leader, its suppliers and theirs first, then members linked to them "
+            "by supply, most supply links inside the cluster first)"
         )
     net = _detail_network(
         G,
@@ -232,6 +216,83 @@ def cluster_view(
     ]
     net.stats.update(view="cluster", total_nodes=total, sampled=total > max_nodes)
     return net
+
+
+def _cluster_context(A: GraphArrays, member_pos: np.ndarray) -> np.ndarray:
+    """The research institutes, alliances, funds and platforms linked to members."""
+    in_member = np.zeros(A.n, dtype=bool)
+    in_member[member_pos] = True
+    linked: list[np.ndarray] = []
+    for etype, member_is_source in (
+        ("COLLABORATES_WITH", True),
+        ("MEMBER_OF", True),
+        ("ESTABLISHED", True),
+        ("OPERATES", True),
+        ("INVESTS_IN", False),
+    ):
+        src, dst = A.edges(etype)
+        if member_is_source:
+            linked.append(dst[in_member[src]])
+        else:
+            linked.append(src[in_member[dst]])
+    others = np.unique(np.concatenate(linked)) if linked else np.array([], np.int64)
+    others = others[~in_member[others]]
+    keep_labels = [
+        A.label_names.index(x) for x in ("ResearchInstitute", "Alliance", "Fund", "Platform")
+    ]
+    others = others[np.isin(A.label_code[others], keep_labels)]
+    return others
+
+
+def _backbone(members: np.ndarray, leader: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Members in the order a cut keeps them: the chain leader (else the member with most
+    supply links inside the cluster), its tier-1 suppliers, their suppliers (tier 2),
+    then ring by ring the members linked by supply to those already kept, then the rest;
+    within each step, most supply links inside the cluster first, then table order.
+
+    A cut of the members by leader score kept buyers that never supply each other (a
+    grid of dots); this keeps members whose supply links are drawn.
+
+    >>> _backbone(np.array([10, 11, 12, 13]), 12, np.array([11, 13]), np.array([12, 12]))
+    array([12, 11, 13, 10])
+    """
+    members = np.asarray(members, dtype=np.int64)
+    k = len(members)
+    if k == 0:
+        return members
+    size = int(max(members.max(), src.max(initial=0), dst.max(initial=0))) + 1
+    lut = np.full(size, -1, dtype=np.int64)
+    lut[members] = np.arange(k)
+    a, b = lut[src], lut[dst]
+    ok = (a >= 0) & (b >= 0) & (a != b)
+    a, b = a[ok].tolist(), b[ok].tolist()
+    degree = (np.bincount(a, minlength=k) + np.bincount(b, minlength=k)).tolist()
+    suppliers: list[list[int]] = [[] for _ in range(k)]
+    linked: list[list[int]] = [[] for _ in range(k)]
+    for x, y in zip(a, b, strict=True):
+        suppliers[y].append(x)
+        linked[x].append(y)
+        linked[y].append(x)
+    order: list[int] = []
+    kept: set[int] = set()
+
+    def keep(candidates: list[int]) -> list[int]:
+        step = sorted(set(candidates) - kept, key=lambda i: (-degree[i], i))
+        kept.update(step)
+        order.extend(step)
+        return step
+
+    start = int(lut[leader]) if 0 <= leader < size and lut[leader] >= 0 else -1
+    if start < 0:
+        start = min(range(k), key=lambda i: (-degree[i], i))
+    keep([start])
+    tier1 = keep(suppliers[start])
+    keep([s for t in tier1 for s in suppliers[t]])
+    ring = list(order)
+    while ring:
+        ring = keep([y for x in ring for y in linked[x]])
+    keep(list(range(k)))
+    return members[np.asarray(order, dtype=np.int64)]
 
 
 def partner_view(
