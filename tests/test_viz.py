@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.queries.arrays import arrays
 from innokg.queries.clusters import cluster_members, supply_clusters
 from innokg.queries.partners import candidate_partners
+from innokg.viz import size
 from innokg.viz.facts import _short
 from innokg.viz.page import _legend_icon
+from innokg.viz.size import estimated_bytes
 from innokg.viz.styles import _EDGE_DETAIL
 from innokg.viz.views import _backbone
 from tests.browser import Browser, Page, find_chromium
@@ -382,6 +385,57 @@ def test_viz_command(demo_package: Path, tmp_path: Path) -> None:
     assert both.exit_code == 2
     wrong = runner.invoke(main, ["viz", str(demo_package), "--out", str(tmp_path / "x.png")])
     assert wrong.exit_code == 1 and ".html" in wrong.output
+
+
+# --- pages too large to open ----------------------------------------------------------------
+
+
+def test_the_size_estimate_matches_real_pages(demo_graph: EcosystemGraph) -> None:
+    for max_nodes in (300, 1000, 3000):
+        net = viz.whole_graph(demo_graph, max_nodes=max_nodes, overflow="sample")
+        real = len(viz.page_html(net).encode("utf-8"))
+        guess = estimated_bytes(len(net.nodes), len(net.edges))
+        assert 0.8 < guess / real < 1.25, (max_nodes, guess, real)
+
+
+def test_a_page_over_the_limit_warns_shows_progress_and_suggests_what_fits(
+    demo_graph: EcosystemGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(size, "PAGE_SIZE_LIMIT", 1_000_000)
+    with pytest.warns(viz.PageSizeWarning, match=r"--cluster ID.*--around ID") as caught:
+        net = viz.whole_graph(demo_graph, max_nodes=1000, overflow="sample")
+    assert len(net.nodes) == 1000  # drawn all the same
+    viz.write_page(net, tmp_path / "big.html")
+    err = capsys.readouterr().err
+    for step in ("merge", "lay out 1,000 nodes", "describe 1,000 nodes", "build the page"):
+        assert step in err, err
+    assert f"write {tmp_path / 'big.html'}" in err
+    message = str(caught[0].message)
+    assert "1,000 nodes" in message and "limit 1 MB" in message
+    fit = int(re.search(r"--max-nodes (\d+)", message).group(1))  # type: ignore[union-attr]
+    assert 10 < fit < 1000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # what the warning suggests fits
+        small = viz.whole_graph(demo_graph, max_nodes=fit, overflow="sample")
+        viz.write_page(small, tmp_path / "small.html")
+    assert (tmp_path / "small.html").stat().st_size <= 1_000_000
+    assert capsys.readouterr().err == ""  # no progress for a page that fits
+
+
+def test_the_viz_command_warns_before_a_large_page(
+    demo_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(size, "PAGE_SIZE_LIMIT", 1_000_000)
+    out = tmp_path / "big.html"
+    args = ["viz", str(demo_package), "--overflow", "sample", "--out", str(out)]
+    with pytest.warns(viz.PageSizeWarning, match="Views that fit"):
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "lay out 1,000 nodes" in result.stderr and f"write {out}" in result.stderr
+    assert out.is_file() and "1,000 nodes" in result.stdout
 
 
 # --- in a real browser ------------------------------------------------------------------

@@ -44,7 +44,9 @@ The parts of the package:
   :func:`partner_view`;
 - :mod:`~innokg.viz.overview`: :func:`whole_graph` and its groups;
 - :mod:`~innokg.viz.page`: the self-contained page, :func:`page_html` and
-  :func:`write_page`.
+  :func:`write_page`;
+- :mod:`~innokg.viz.size`: the warning, and progress on stderr, for a page over
+  :data:`PAGE_SIZE_LIMIT`.
 
 Examples
 --------
@@ -66,6 +68,7 @@ from __future__ import annotations
 from innokg.viz.network import InnoNetwork
 from innokg.viz.overview import whole_graph
 from innokg.viz.page import page_html, write_page
+from innokg.viz.size import PAGE_SIZE_LIMIT, PageSizeWarning
 from innokg.viz.styles import (
     DEFAULT_MAX_NODES,
     DEFAULT_PHYSICS_LIMIT,
@@ -82,8 +85,10 @@ __all__ = [
     "EDGE_COLOURS",
     "GROUPINGS",
     "LABEL_STYLE",
+    "PAGE_SIZE_LIMIT",
     "InnoNetwork",
     "LegendItem",
+    "PageSizeWarning",
     "cluster_view",
     "neighbourhood",
     "page_html",

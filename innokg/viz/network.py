@@ -4,9 +4,10 @@ a small or sampled whole graph) share."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from innokg.queries.arrays import GraphArrays, arrays
 from innokg.viz.facts import _fmt, _missing, _rows, _short, _sizes, _tooltip
 from innokg.viz.layout import _layout, _options
 from innokg.viz.page import page_html, write_page
+from innokg.viz.size import _guard
 from innokg.viz.styles import (
     _EDGE_DETAIL,
     _FOCUS,
@@ -204,10 +206,50 @@ def _detail_network(
     local = np.full(A.n, -1, dtype=np.int64)
     local[positions] = np.arange(n)
     edges = _edge_table(G, A, local, list(edge_types or EDGE_TYPES))
-    merged = _merged_edges(edges, positions, edge_filter)
+    progress = _guard(n, len(edges))
+    with progress or contextlib.nullcontext():
+        step = progress or (lambda _: None)
+        step(f"merge {len(edges):,} edges")
+        merged = _merged_edges(edges, positions, edge_filter)
+        step(f"lay out {n:,} nodes")
+        net = _drawn(
+            G,
+            A,
+            positions,
+            merged,
+            heading=heading,
+            notes=notes,
+            size_by=size_by,
+            physics_limit=physics_limit,
+            focus=focus,
+            borders=borders,
+            extra=extra,
+            step=step,
+        )
+    return net
+
+
+def _drawn(
+    G: EcosystemGraph,
+    A: GraphArrays,
+    positions: np.ndarray,
+    merged: list[tuple[int, int, str, int, str]],
+    *,
+    heading: str,
+    notes: Sequence[str],
+    size_by: str | None,
+    physics_limit: int,
+    focus: Sequence[int],
+    borders: dict[int, tuple[str, int]] | None,
+    extra: dict[int, list[str]] | None,
+    step: Callable[[str], None],
+) -> InnoNetwork:
+    """The network of :func:`_detail_network`: laid out, each node with its facts."""
+    n = len(positions)
     u = np.array([m[0] for m in merged], dtype=np.int64)
     v = np.array([m[1] for m in merged], dtype=np.int64)
     xy = _layout(n, u, v)
+    step(f"describe {n:,} nodes")
     facts = _rows(A, positions)
     sizes = _sizes(A, positions, size_by)
     labels_present = sorted({A.label(p) for p in positions.tolist()}, key=list(NODE_LABELS).index)

@@ -13,6 +13,9 @@ from typing import Any
 from pyvis.network import Network
 
 from innokg.graph.errors import InnokgError
+from innokg.progress import StepProgress
+from innokg.viz import size
+from innokg.viz.size import estimated_bytes
 from innokg.viz.styles import LegendItem
 
 __all__ = ["page_html", "write_page"]
@@ -200,12 +203,16 @@ def write_page(net: Network, out: str | Path) -> Path:
         When the file cannot be written.
     """
     out = Path(out)
-    text = page_html(net)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-    except OSError as exc:
-        raise InnokgError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    large = estimated_bytes(len(net.nodes), len(net.edges)) > size.PAGE_SIZE_LIMIT
+    with StepProgress(quiet=not large) as progress:
+        progress(f"build the page of {len(net.nodes):,} nodes")
+        text = page_html(net)
+        progress(f"write {out} ({len(text.encode('utf-8')) / 1e6:,.0f} MB)")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_name(f".{out.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(out)
+        except OSError as exc:
+            raise InnokgError(f"cannot write {out}: {exc.strerror or exc}") from exc
     return out
