@@ -196,6 +196,32 @@ def test_too_many_groups_are_folded(chain: EcosystemGraph) -> None:
     assert "其余 2 个较小的组合并为一组 · 2 smaller groups folded into one" in net.notes
 
 
+def test_many_clusters_are_grouped_by_place(demo_graph: EcosystemGraph) -> None:
+    profiles = supply_clusters(demo_graph)
+    place = [
+        m or str(lb).split(" · ")[0]
+        for m, lb in zip(profiles["main_city"], profiles["label"], strict=True)
+    ]
+    by_place = profiles.assign(place=place).groupby("place")
+    flat = viz.whole_graph(demo_graph)  # 18 clusters: within the default of 60
+    assert sum(n["group"] == "cluster" for n in flat.nodes) == len(profiles)
+    net = viz.whole_graph(demo_graph, max_groups=5)
+    groups = {n["label"].split("\n")[0]: n for n in net.nodes if n["group"] == "place"}
+    assert set(groups) == {f"{p} · {len(df)} 个集群" for p, df in by_place}
+    for p, df in by_place:
+        node = groups[f"{p} · {len(df)} 个集群"]
+        assert node["members"] == df["size"].sum()
+        listed = re.findall(r"^集群 (\d+) · ", node["title"], re.M)
+        assert listed == [
+            str(c) for c in df.sort_values("size", ascending=False, kind="stable")["cluster"][:8]
+        ]
+    others = [n for n in net.nodes if n["group"] != "place"]
+    assert {n["group"] for n in others} == {"label"}  # the rest, by label, as before
+    assert sum(n["members"] for n in net.nodes) == arrays(demo_graph).n
+    assert any("Grouped hierarchically" in note for note in net.notes)
+    assert "a place's supply-chain clusters" in {item.text.split(" ", 1)[1] for item in net.legend}
+
+
 def test_a_cluster_view_without_clusters_says_why() -> None:
     G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]})
     with pytest.raises(QueryError) as caught:

@@ -18,6 +18,7 @@ from innokg.viz.facts import _degree, _short
 from innokg.viz.layout import _geo_positions, _layout, _options
 from innokg.viz.network import InnoNetwork, _detail_network, _synthetic_note
 from innokg.viz.styles import (
+    DEFAULT_MAX_GROUPS,
     DEFAULT_MAX_NODES,
     DEFAULT_PHYSICS_LIMIT,
     EDGE_COLOURS,
@@ -50,6 +51,8 @@ def _groups(G: EcosystemGraph, grouping: str, seed: int) -> tuple[np.ndarray, li
                 {
                     "name": f"集群 {rec.cluster} · {rec.label}",
                     "kind": "cluster",
+                    "place": rec.main_city or str(rec.label).split(" · ")[0],
+                    "members": int(rec.size),
                     "lines": [
                         f"供应链集群 supply-chain cluster {rec.cluster}",
                         f"链主 chain leader: {rec.leader_name or '未识别 none identified'}",
@@ -106,6 +109,7 @@ def whole_graph(
     size_by: str | None = "degree",
     physics_limit: int = DEFAULT_PHYSICS_LIMIT,
     seed: int = 2016,
+    max_groups: int = DEFAULT_MAX_GROUPS,
 ) -> InnoNetwork:
     """The whole graph; above ``max_nodes``, rolled up into groups or sampled.
 
@@ -126,6 +130,12 @@ def whole_graph(
         As for :func:`neighbourhood` (an aggregate view sizes groups by members).
     seed : int
         Seed of the clustering.
+    max_groups : int
+        Grouped by cluster, more clusters than this are grouped hierarchically: by
+        the place their label names (a city, or the province when no city holds
+        most of a cluster), each place's clusters listed in its tooltip (draw one
+        with :func:`cluster_view`, then its firms), so that a large graph opens as
+        tens of groups rather than hundreds of small clusters.
 
     Returns
     -------
@@ -173,7 +183,47 @@ def whole_graph(
         max_nodes=max_nodes,
         physics_limit=physics_limit,
         seed=seed,
+        max_groups=max_groups,
     )
+
+
+_PLACES_NOTE = (
+    "分层汇总：供应链集群按其所在地（城市，或无主导城市时的全省）归组，"
+    "悬停查看各组的集群 · Grouped hierarchically: supply-chain clusters by the place "
+    "their label names (a city, or the province when no city leads); hover a group for "
+    "its clusters, draw one with innokg viz --cluster ID"
+)
+
+
+def _clusters_by_place(
+    group: np.ndarray, info: list[dict[str, Any]]
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """One group per place holding the clusters of that place (largest place first);
+    the groups that are not clusters (other nodes by label) stay as they are."""
+    places: dict[str, list[int]] = {}
+    for i, item in enumerate(info):
+        if item["kind"] == "cluster":
+            places.setdefault(str(item["place"]), []).append(i)
+    order = sorted(places, key=lambda p: -sum(info[i]["members"] for i in places[p]))
+    lut = np.zeros(len(info), dtype=np.int64)
+    rolled: list[dict[str, Any]] = []
+    for place in order:
+        mine = sorted(places[place], key=lambda i: -info[i]["members"])
+        lut[mine] = len(rolled)
+        rolled.append(
+            {
+                "name": f"{place} · {len(mine)} 个集群",
+                "kind": "place",
+                "lines": [f"{len(mine)} 个供应链集群 supply-chain clusters, largest first:"]
+                + [f"{info[i]['name']}: {info[i]['members']:,}" for i in mine[:8]]
+                + ([f"… {len(mine) - 8} more"] if len(mine) > 8 else []),
+            }
+        )
+    for i, item in enumerate(info):
+        if item["kind"] != "cluster":
+            lut[i] = len(rolled)
+            rolled.append(item)
+    return lut[group], rolled
 
 
 def _fold(
@@ -272,9 +322,9 @@ def _group_node(
         "size": float(round(10.0 + 40.0 * math.sqrt(members / top), 2)),
         "color": {
             "background": colour,
-            "border": "#333333" if item["kind"] == "cluster" else colour,
+            "border": "#333333" if item["kind"] in ("cluster", "place") else colour,
         },
-        "borderWidth": 2 if item["kind"] == "cluster" else 1,
+        "borderWidth": 2 if item["kind"] in ("cluster", "place") else 1,
         "x": float(round(xy[i, 0], 1)),
         "y": float(round(xy[i, 1], 1)),
         "group": item["kind"],
@@ -326,6 +376,15 @@ def _aggregate_legend(info: list[dict[str, Any]]) -> list[LegendItem]:
                 border="#333333",
             )
         )
+    if "place" in kinds:
+        legend.append(
+            LegendItem(
+                "dot",
+                LABEL_STYLE["Enterprise"][0],
+                "一地的供应链集群 a place's supply-chain clusters",
+                border="#333333",
+            )
+        )
     labels_present = sorted(
         {str(item["label"]) for item in info if "label" in item}, key=list(NODE_LABELS).index
     )
@@ -333,10 +392,20 @@ def _aggregate_legend(info: list[dict[str, Any]]) -> list[LegendItem]:
 
 
 def _aggregate(
-    G: EcosystemGraph, *, heading: str, group_by: str, max_nodes: int, physics_limit: int, seed: int
+    G: EcosystemGraph,
+    *,
+    heading: str,
+    group_by: str,
+    max_nodes: int,
+    physics_limit: int,
+    seed: int,
+    max_groups: int = DEFAULT_MAX_GROUPS,
 ) -> InnoNetwork:
     A = arrays(G)
     group, info = _groups(G, group_by, seed)
+    places = sum(item["kind"] == "cluster" for item in info) > max_groups
+    if places:
+        group, info = _clusters_by_place(group, info)
     group, info, folded = _fold(group, info, max_nodes)
     k = len(info)
     members = np.bincount(group, minlength=k)
@@ -347,7 +416,10 @@ def _aggregate(
     total = pairs["total"].to_numpy(float)
     xy = _layout(k, u, v, weights=np.log1p(total))
     fixed = _geo_positions(A, info, xy) if group_by == "city" else np.zeros(k, dtype=bool)
-    net = InnoNetwork(heading, notes=_aggregate_notes(G, A, k, group_by, folded))
+    notes = _aggregate_notes(G, A, k, group_by, folded)
+    if places:
+        notes.insert(1, _PLACES_NOTE)
+    net = InnoNetwork(heading, notes=notes)
     top = members.max() if k else 1
     for i, item in enumerate(info):
         node = _group_node(

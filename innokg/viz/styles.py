@@ -15,6 +15,7 @@ from typing import Literal
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 
 __all__ = [
+    "DEFAULT_MAX_GROUPS",
     "DEFAULT_MAX_NODES",
     "DEFAULT_PHYSICS_LIMIT",
     "EDGE_COLOURS",
@@ -27,6 +28,10 @@ __all__ = [
 #: Views larger than this are aggregated or sampled (pyvis pages become unusable
 #: past roughly 1,500 nodes; a 1k-node page with physics took 99 s to settle).
 DEFAULT_MAX_NODES = 1000
+
+#: An overview by cluster with more clusters than this groups them by place first: tens
+#: of groups are a picture, hundreds (most of a few firms) are not.
+DEFAULT_MAX_GROUPS = 60
 
 #: Up to this many nodes the browser's physics refines the layout; above it the
 #: positions computed in Python are final.
