@@ -17,7 +17,8 @@ import pytest
 from innokg.brief import build_brief, render_html, render_markdown, write_brief
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
-from innokg.maps import PALETTES, Map, _width, city_map, indicator_map, load_outlines
+from innokg.maps import PALETTES, Map, city_map, indicator_map, load_outlines
+from innokg.maps.words import _width
 from innokg.queries.indicators import latest_year, policy_indicators
 from tests.browser import Browser, find_chromium
 from tests.conftest import REPO

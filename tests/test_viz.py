@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,16 @@ from innokg.cli import main
 from innokg.commands import visual
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError, NodeNotFound, QueryError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.queries.arrays import arrays
 from innokg.queries.clusters import cluster_members, supply_clusters
 from innokg.queries.partners import candidate_partners
+from innokg.viz import size
+from innokg.viz.facts import _short
+from innokg.viz.page import _legend_icon
+from innokg.viz.size import estimated_bytes
+from innokg.viz.styles import _EDGE_DETAIL
+from innokg.viz.views import _backbone
 from tests.browser import Browser, Page, find_chromium
 from tests.conftest import REPO
 from tests.factory import make_graph
@@ -188,6 +196,32 @@ def test_too_many_groups_are_folded(chain: EcosystemGraph) -> None:
     assert "其余 2 个较小的组合并为一组 · 2 smaller groups folded into one" in net.notes
 
 
+def test_many_clusters_are_grouped_by_place(demo_graph: EcosystemGraph) -> None:
+    profiles = supply_clusters(demo_graph)
+    place = [
+        m or str(lb).split(" · ")[0]
+        for m, lb in zip(profiles["main_city"], profiles["label"], strict=True)
+    ]
+    by_place = profiles.assign(place=place).groupby("place")
+    flat = viz.whole_graph(demo_graph)  # 18 clusters: within the default of 60
+    assert sum(n["group"] == "cluster" for n in flat.nodes) == len(profiles)
+    net = viz.whole_graph(demo_graph, max_groups=5)
+    groups = {n["label"].split("\n")[0]: n for n in net.nodes if n["group"] == "place"}
+    assert set(groups) == {f"{p} · {len(df)} 个集群" for p, df in by_place}
+    for p, df in by_place:
+        node = groups[f"{p} · {len(df)} 个集群"]
+        assert node["members"] == df["size"].sum()
+        listed = re.findall(r"^集群 (\d+) · ", node["title"], re.M)
+        assert listed == [
+            str(c) for c in df.sort_values("size", ascending=False, kind="stable")["cluster"][:8]
+        ]
+    others = [n for n in net.nodes if n["group"] != "place"]
+    assert {n["group"] for n in others} == {"label"}  # the rest, by label, as before
+    assert sum(n["members"] for n in net.nodes) == arrays(demo_graph).n
+    assert any("Grouped hierarchically" in note for note in net.notes)
+    assert "a place's supply-chain clusters" in {item.text.split(" ", 1)[1] for item in net.legend}
+
+
 def test_a_cluster_view_without_clusters_says_why() -> None:
     G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]})
     with pytest.raises(QueryError) as caught:
@@ -237,10 +271,70 @@ def test_cluster_view_marks_roles(demo_graph: EcosystemGraph) -> None:
         viz.cluster_view(demo_graph, 999)
 
 
+def test_a_cut_keeps_the_supply_backbone_in_order() -> None:
+    # 12 is the leader; 11 and 13 supply it (11 has more links), 14 supplies 11, 12
+    # supplies 15; 10 and 16 have no supply link inside; 99 is outside the cluster.
+    src = np.array([11, 13, 14, 12, 99, 11])
+    dst = np.array([12, 12, 11, 15, 12, 11])
+    members = np.array([10, 11, 12, 13, 14, 15, 16])
+    assert _backbone(members, 12, src, dst).tolist() == [12, 11, 13, 14, 15, 10, 16]
+    # a leader with one supplier: that supplier, then its own suppliers, then the rest
+    assert _backbone(members, 15, src, dst).tolist() == [15, 12, 11, 13, 14, 10, 16]
+    # without a leader: the member with the most supply links inside (12) comes first
+    assert _backbone(members, -1, src, dst).tolist() == [12, 11, 13, 14, 15, 10, 16]
+
+
+@pytest.mark.parametrize("cluster", [1, 2, 3])
+def test_a_cut_cluster_view_draws_connected_members(
+    demo_graph: EcosystemGraph, cluster: int
+) -> None:
+    members = cluster_members(demo_graph, cluster)
+    leader = members.loc[members["role"] == "chain_leader", "id"].item()
+    net = viz.cluster_view(demo_graph, cluster, max_nodes=10, context=False)
+    shown = ids(net)
+    assert len(shown) == 10 and leader in shown
+    supplies = demo_graph.edges["SUPPLIES"]
+    inside = supplies[
+        supplies["from_id"].isin(members["id"]) & supplies["to_id"].isin(members["id"])
+    ]
+    tier1 = set(inside.loc[inside["to_id"] == leader, "from_id"])
+    assert tier1 <= shown or shown - {leader} <= tier1  # the leader's suppliers come first
+    drawn = inside[inside["from_id"].isin(shown) & inside["to_id"].isin(shown)]
+    assert set(drawn["from_id"]) | set(drawn["to_id"]) == shown  # no member left alone
+    assert any("its suppliers and theirs first" in note for note in net.notes)
+
+
 def test_layout_is_deterministic(demo_graph: EcosystemGraph) -> None:
     a = viz.cluster_view(demo_graph, 5)
     b = viz.cluster_view(demo_graph, 5)
     assert [(n["x"], n["y"]) for n in a.nodes] == [(n["x"], n["y"]) for n in b.nodes]
+
+
+# --- the style tables ----------------------------------------------------------------------
+
+
+def test_every_label_and_edge_type_has_a_style() -> None:
+    # A label without a style would fail every view that meets it (KeyError); an edge
+    # type without a colour would be drawn grey and missing from the legend.
+    assert set(viz.LABEL_STYLE) == set(NODE_LABELS)
+    assert set(viz.EDGE_COLOURS) == set(EDGE_TYPES)
+    fallback = _legend_icon(viz.LegendItem("dot", "#000000", ""))
+    for label, (colour, shape) in viz.LABEL_STYLE.items():
+        assert re.fullmatch(r"#[0-9a-f]{6}", colour), label
+        icon = _legend_icon(viz.LegendItem(shape, "#000000", ""))
+        assert shape == "dot" or icon != fallback, f"{label}: no legend icon for {shape}"
+    for etype, column in _EDGE_DETAIL.items():
+        assert column in {p.name for p in EDGE_TYPES[etype].props}, etype
+
+
+def test_every_node_and_edge_of_the_demo_is_styled(demo_graph: EcosystemGraph) -> None:
+    net = viz.whole_graph(demo_graph, max_nodes=10_000, physics_limit=0)
+    present = {str(lb) for lb in NODE_LABELS if len(demo_graph.nodes[lb])}
+    assert {n["group"] for n in net.nodes} == present
+    colours = {c.lower() for c in viz.EDGE_COLOURS.values()}
+    assert {e["color"] for e in net.edges} <= colours
+    legend = {item.text for item in net.legend}
+    assert {f"{NODE_LABELS[lb].zh} {NODE_LABELS[lb].en}" for lb in present} <= legend
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -262,7 +356,7 @@ def test_page_is_self_contained_and_escaped(hostile: EcosystemGraph, tmp_path: P
     data = re.search(r'<script id="innokg-data" type="application/json">(.*?)</script>', page)
     assert data is not None
     payload = json.loads(data.group(1))
-    assert sorted(n["label"] for n in payload["nodes"]) == sorted(viz._short(n) for n in HOSTILE)
+    assert sorted(n["label"] for n in payload["nodes"]) == sorted(_short(n) for n in HOSTILE)
     heading = re.search(r"<h1>(.*?)</h1>", page)
     assert heading and "&lt;img src=x onerror=" in heading.group(1)
 
@@ -317,6 +411,57 @@ def test_viz_command(demo_package: Path, tmp_path: Path) -> None:
     assert both.exit_code == 2
     wrong = runner.invoke(main, ["viz", str(demo_package), "--out", str(tmp_path / "x.png")])
     assert wrong.exit_code == 1 and ".html" in wrong.output
+
+
+# --- pages too large to open ----------------------------------------------------------------
+
+
+def test_the_size_estimate_matches_real_pages(demo_graph: EcosystemGraph) -> None:
+    for max_nodes in (300, 1000, 3000):
+        net = viz.whole_graph(demo_graph, max_nodes=max_nodes, overflow="sample")
+        real = len(viz.page_html(net).encode("utf-8"))
+        guess = estimated_bytes(len(net.nodes), len(net.edges))
+        assert 0.8 < guess / real < 1.25, (max_nodes, guess, real)
+
+
+def test_a_page_over_the_limit_warns_shows_progress_and_suggests_what_fits(
+    demo_graph: EcosystemGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(size, "PAGE_SIZE_LIMIT", 1_000_000)
+    with pytest.warns(viz.PageSizeWarning, match=r"--cluster ID.*--around ID") as caught:
+        net = viz.whole_graph(demo_graph, max_nodes=1000, overflow="sample")
+    assert len(net.nodes) == 1000  # drawn all the same
+    viz.write_page(net, tmp_path / "big.html")
+    err = capsys.readouterr().err
+    for step in ("merge", "lay out 1,000 nodes", "describe 1,000 nodes", "build the page"):
+        assert step in err, err
+    assert f"write {tmp_path / 'big.html'}" in err
+    message = str(caught[0].message)
+    assert "1,000 nodes" in message and "limit 1 MB" in message
+    fit = int(re.search(r"--max-nodes (\d+)", message).group(1))  # type: ignore[union-attr]
+    assert 10 < fit < 1000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # what the warning suggests fits
+        small = viz.whole_graph(demo_graph, max_nodes=fit, overflow="sample")
+        viz.write_page(small, tmp_path / "small.html")
+    assert (tmp_path / "small.html").stat().st_size <= 1_000_000
+    assert capsys.readouterr().err == ""  # no progress for a page that fits
+
+
+def test_the_viz_command_warns_before_a_large_page(
+    demo_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(size, "PAGE_SIZE_LIMIT", 1_000_000)
+    out = tmp_path / "big.html"
+    args = ["viz", str(demo_package), "--overflow", "sample", "--out", str(out)]
+    with pytest.warns(viz.PageSizeWarning, match="Views that fit"):
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "lay out 1,000 nodes" in result.stderr and f"write {out}" in result.stderr
+    assert out.is_file() and "1,000 nodes" in result.stdout
 
 
 # --- in a real browser ------------------------------------------------------------------
