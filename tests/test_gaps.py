@@ -530,6 +530,29 @@ def test_below_target_never_shows_nan() -> None:
     assert "nan" not in text.lower() and "80%" in text and "无法识别大中型企业" in text
 
 
+def test_typical_cases_lack_firm_sizes_once_a_year_is_given() -> None:
+    from innokg.queries.gaps.targets import _indicator_notes
+
+    G = cities_with_targets()
+    G.nodes["Enterprise"]["size"] = pd.array([pd.NA] * 3, dtype="string")
+    blind = pd.DataFrame(
+        {
+            "indicator": ["typical_cases"],
+            "indicator_en": ["typical cases"],
+            "indicator_zh": ["典型案例"],
+            "article": [17],
+            "target": [10.0],
+            "unit": ["count"],
+            "deadline": [pd.NA],
+            "target_basis": ["province"],
+            "note": [""],
+        }
+    )
+    without, with_year = _indicator_notes(G, blind)[0], _indicator_notes(G, blind, 2018)[0]
+    assert without["missing_zh"].tolist() == ["指定年份（--year）"]
+    assert with_year["missing_zh"].tolist() == ["企业规模（大型、中型）"]
+
+
 def test_specialised_cities_without_a_technology_centre() -> None:
     G = make_graph(
         {

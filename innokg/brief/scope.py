@@ -218,6 +218,13 @@ def missing_line(items: list[tuple[str, str]], lang: Lang) -> str:
     grouped: dict[str, list[str]] = {}
     for name, lack in items:
         grouped.setdefault(lack, []).append(name)
+    names = {n for n, _ in items}
+    if len(names) == 1 and len(grouped) > 1:  # one question lacking several things
+        (name,) = names
+        lacks = [lack.rstrip("。.") for lack in grouped]
+        if lang == "zh":
+            return f"无法计算（图中缺少数据）：{name}——{'、'.join(lacks)}。"
+        return f"Not measurable on this graph (data missing): {name}: {'; '.join(lacks)}."
     if lang == "zh":
         return (
             "无法计算（图中缺少数据）："

@@ -106,7 +106,7 @@ def target_gaps(
             "shortfall": df["gap"].to_numpy(float),
             "target_basis": df["target_basis"].astype("string").to_numpy(),
         },
-        _indicator_notes(G, pd.concat(blind, ignore_index=True)),
+        _indicator_notes(G, pd.concat(blind, ignore_index=True), year),
     )
 
 
@@ -130,7 +130,9 @@ _LM_INDICATORS = {
 }
 
 
-def _indicator_notes(G: EcosystemGraph, blind: pd.DataFrame) -> list[pd.DataFrame]:
+def _indicator_notes(
+    G: EcosystemGraph, blind: pd.DataFrame, year: int | None = None
+) -> list[pd.DataFrame]:
     """One note row per targeted indicator that has no value in any group.
 
     The reason is the indicator's own ``note`` (from
@@ -143,11 +145,14 @@ def _indicator_notes(G: EcosystemGraph, blind: pd.DataFrame) -> list[pd.DataFram
     notes = []
     for row in blind.drop_duplicates("indicator").itertuples(index=False):
         key = str(row.indicator)
-        if key in _LM_INDICATORS and not has_size:
+        # typical cases are chosen among the large and medium firms year by year: with
+        # a year given, what is missing is what the other shares of those firms lack
+        lm = key in _LM_INDICATORS or (key == "typical_cases" and year is not None)
+        if lm and not has_size:
             why = "no firm sizes in the data: large and medium enterprises cannot be identified"
             why_zh = "数据中没有企业规模，无法识别大中型企业"
             needs, needs_zh = "firm sizes (large / medium)", "企业规模（大型、中型）"
-        elif key in _LM_INDICATORS:
+        elif lm:
             why = "no large or medium industrial enterprise in any group"
             why_zh = "各组均无大中型工业企业"
             needs, needs_zh = "large and medium industrial enterprises", "大中型工业企业"
