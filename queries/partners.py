@@ -381,6 +381,12 @@ KINDS: dict[str, Kind] = {
                     "其供应链伙伴{mids}属于{t}",
                     "its supply partner{s} {mids} {are} in {t}",
                 ),
+                MetaPath(
+                    "industry_peers",
+                    (("IN_INDUSTRY",), ("IN_INDUSTRY^-1",), ("IN_INDUSTRY",)),
+                    "同属{mids}的{n2}家企业（{mids2}）也属于{t}",
+                    "{n2} firm{s2} in {mids} ({mids2}) {are2} in {t} too",
+                ),
             ),
             "企业—行业（用于检验方法）",
             "enterprise - industry (to measure the method)",
@@ -515,6 +521,34 @@ def _capacity(A: GraphArrays, kind: Kind, o: Opts) -> tuple[np.ndarray, float]:
         return np.ones(A.n), 0.0
     theta = 1.0 + np.log1p(kind_degree(A, kind, o.year).astype(float))
     return theta, evidence_floor(o)
+
+
+#: Targets that a firm belongs to rather than partners with, whose commonness the
+#: tie-breaker weighs (see :func:`_tie_break`).
+_CLASSES = ("Industry",)
+
+
+def _tie_break(A: GraphArrays, kind: Kind, year: int | None) -> np.ndarray:
+    """Every node's part of the degree prior, the tie-breaker of pairs the evidence
+    leaves level: ``log(1 + deg)`` over the organisation network; for a kind whose
+    target is an industry, ``θ = 1 + log(1 + k)`` over the kind's own links (a firm's
+    industries; an industry's firms).
+
+    Why: an industry has no organisation links, so the plain prior leaves every
+    industry no meta-path reaches tied with the others; yet industries differ most in
+    how common they are, and a firm is likelier to be in a division of thirty listed
+    firms than in one of none (all that preferential attachment exploits on the real
+    build).  Weighted by :data:`PRIOR`, it orders the pairs no meta-path joins.  Products
+    are left out: most are made by one firm, so a hidden product looks unmade and
+    commonness ranks it lower still (docs/partner_quality.md).
+    """
+    if kind.target not in _CLASSES:
+        return degree_prior(A, year)
+    key = ("partners-class-prior", kind.key, year)
+    if key not in A.memo:
+        A.memo[key] = 1.0 + np.log1p(kind_degree(A, kind, year).astype(float))
+    result: np.ndarray = A.memo[key]
+    return result
 
 
 #: Bonus of a degree-granting university (本科) or a research institute on proxy
@@ -662,7 +696,7 @@ def path_scores(
         bad = np.asarray(sources)[u < 0].tolist() + np.asarray(targets)[v < 0].tolist()
         raise QueryError(f"not in the graph: {', '.join(map(str, bad[:5]))}")
     clusters = _clusters(G, spec, year)
-    prior = degree_prior(A, year)
+    prior = _tie_break(A, spec, year)
     theta, floor = _capacity(A, spec, o)
     parts = {path.key: np.zeros(len(u)) for path in spec.paths}
     factor = np.ones(len(u))
@@ -747,7 +781,7 @@ def _top(
     ``dedupe`` keeps one orientation of a pair both of whose ends are sources
     (``is_source``; default every node)."""
     clusters = _clusters(G, kind, o.year)
-    prior = degree_prior(A, o.year)
+    prior = _tie_break(A, kind, o.year)
     theta, floor = _capacity(A, kind, o)
     heap: list[tuple[float, int, int]] = []
     frames = []

@@ -586,3 +586,57 @@ def test_without_collaborations_a_relevant_institute_beats_a_merely_nearby_one()
     assert out["target"].tolist() == ["food", "arts"]
     assert "研究领域为食品制造业" in out["explanation"].iloc[0]
     assert out["score"].iloc[0] > out["score"].iloc[1]
+
+
+def firms_in_two_classifications() -> EcosystemGraph:
+    """a is classified in one scheme only (Shenwan sw); p1, p2 share sw and are in
+    the division C36 too; q1..q3 are in C38; nobody is in C13."""
+    firms = ["a", "p1", "p2", "q1", "q2", "q3"]
+    return make_graph(
+        {
+            "Enterprise": [{"id": f, "name": f} for f in firms],
+            "Industry": [
+                {"id": "sw", "name": "汽车零部件", "name_en": "Auto parts"},
+                {"id": "C36", "name": "汽车制造业", "name_en": "Motor vehicles"},
+                {"id": "C38", "name": "电气机械和器材制造业", "name_en": "Electrical machinery"},
+                {"id": "C13", "name": "农副食品加工业", "name_en": "Agri-food processing"},
+            ],
+        },
+        {
+            "IN_INDUSTRY": [
+                *[(f, "sw") for f in ("a", "p1", "p2")],
+                *[(f, "C36") for f in ("p1", "p2")],
+                *[(f, "C38") for f in ("q1", "q2", "q3")],
+            ]
+        },
+    )
+
+
+def test_an_industry_is_proposed_from_the_firms_classified_with_it() -> None:
+    G = firms_in_two_classifications()
+    parts = path_scores(G, "enterprise-industry", ["a"] * 3, ["C36", "C38", "C13"])
+    # sw has three members (1/log 3); p1 and p2 each have sw and C36 (1/log 2)
+    peers = 2 / (math.log(3) * math.log(2))
+    assert parts["industry_peers"].tolist() == pytest.approx([peers, 0, 0])
+    row = candidate_partners(G, kinds=["enterprise-industry"], node="a").iloc[0]
+    assert (row["target"], row["paths"]) == ("C36", "industry_peers=2.626")
+    assert row["explanation"] == "同属汽车零部件的2家企业（p1、p2）也属于汽车制造业。"
+    assert row["explanation_en"] == "2 firms in Auto parts (p1, p2) are in Motor vehicles too."
+
+
+def test_industries_no_path_reaches_are_ordered_by_how_common_they_are() -> None:
+    G = firms_in_two_classifications()
+    parts = path_scores(G, "enterprise-industry", ["a"] * 3, ["C36", "C38", "C13"])
+    # The tie-breaker θ(u) θ(v), θ = 1 + log(1 + k) over the firm-industry links: a is
+    # in one industry; C36 has two firms, C38 three, C13 none.
+    theta_a = 1 + math.log(2)
+    prior = [PRIOR * theta_a * (1 + math.log(1 + k)) for k in (2, 3, 0)]
+    assert parts["prior"].tolist() == pytest.approx(prior, rel=1e-12)
+    assert parts["score"].tolist() == pytest.approx(
+        [2 / (math.log(3) * math.log(2)) + prior[0], prior[1], prior[2]], rel=1e-12
+    )
+    # the evidence first, then the common division before the empty one
+    assert parts["score"].rank(ascending=False).tolist() == [1.0, 2.0, 3.0]
+    # the organisation network's prior is unchanged for a kind with an organisation target
+    inst = path_scores(supply_partners_and_a_university(), "enterprise-institute", ["a"], ["r"])
+    assert inst["prior"].iloc[0] == pytest.approx(FLOOR + PRIOR * math.log(3) ** 2)
