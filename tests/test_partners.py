@@ -12,7 +12,7 @@ import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
-from innokg.queries import partners, reasons
+from innokg.queries import reasons
 from innokg.queries.partners import (
     KINDS,
     PRIOR,
@@ -21,7 +21,9 @@ from innokg.queries.partners import (
     candidate_partners,
     path_scores,
     score_pairs,
+    scoring,
 )
+from innokg.queries.partners import table as partner_table
 from tests.factory import make_graph
 
 
@@ -179,7 +181,7 @@ def test_explanations_do_not_depend_on_how_the_pairs_are_chunked(
     whole = candidate_partners(demo_graph, kinds=kinds, per_source=3)
     monkeypatch.setattr(reasons, "_ENTRIES", 37)
     monkeypatch.setattr(reasons, "_CHUNK", 101)
-    monkeypatch.setattr(partners, "_DESCRIBE_CHUNK", 97)
+    monkeypatch.setattr(partner_table, "_DESCRIBE_CHUNK", 97)
     chunked = candidate_partners(demo_graph, kinds=kinds, per_source=3)
     assert len(whole) > 500
     assert whole.equals(chunked)
@@ -545,7 +547,7 @@ def test_both_walks_of_a_three_step_path_find_the_same_intermediates(
     from innokg.queries.arrays import arrays
 
     A = arrays(demo_graph)
-    spec = partners._effective(A, KINDS[kind], None)
+    spec = scoring._effective(A, KINDS[kind], None)
     listed = candidate_partners(demo_graph, kinds=[kind], per_source=5, notes=False)
     u, v = A.index(listed["source"]), A.index(listed["target"])  # pairs a walk joins
     walked = 0
