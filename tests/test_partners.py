@@ -12,7 +12,7 @@ import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
-from innokg.queries import partners, reasons
+from innokg.queries import reasons
 from innokg.queries.partners import (
     KINDS,
     PRIOR,
@@ -21,7 +21,9 @@ from innokg.queries.partners import (
     candidate_partners,
     path_scores,
     score_pairs,
+    scoring,
 )
+from innokg.queries.partners import table as partner_table
 from tests.factory import make_graph
 
 
@@ -179,7 +181,7 @@ def test_explanations_do_not_depend_on_how_the_pairs_are_chunked(
     whole = candidate_partners(demo_graph, kinds=kinds, per_source=3)
     monkeypatch.setattr(reasons, "_ENTRIES", 37)
     monkeypatch.setattr(reasons, "_CHUNK", 101)
-    monkeypatch.setattr(partners, "_DESCRIBE_CHUNK", 97)
+    monkeypatch.setattr(partner_table, "_DESCRIBE_CHUNK", 97)
     chunked = candidate_partners(demo_graph, kinds=kinds, per_source=3)
     assert len(whole) > 500
     assert whole.equals(chunked)
@@ -545,7 +547,7 @@ def test_both_walks_of_a_three_step_path_find_the_same_intermediates(
     from innokg.queries.arrays import arrays
 
     A = arrays(demo_graph)
-    spec = partners._effective(A, KINDS[kind], None)
+    spec = scoring._effective(A, KINDS[kind], None)
     listed = candidate_partners(demo_graph, kinds=[kind], per_source=5, notes=False)
     u, v = A.index(listed["source"]), A.index(listed["target"])  # pairs a walk joins
     walked = 0
@@ -586,3 +588,57 @@ def test_without_collaborations_a_relevant_institute_beats_a_merely_nearby_one()
     assert out["target"].tolist() == ["food", "arts"]
     assert "研究领域为食品制造业" in out["explanation"].iloc[0]
     assert out["score"].iloc[0] > out["score"].iloc[1]
+
+
+def firms_in_two_classifications() -> EcosystemGraph:
+    """a is classified in one scheme only (Shenwan sw); p1, p2 share sw and are in
+    the division C36 too; q1..q3 are in C38; nobody is in C13."""
+    firms = ["a", "p1", "p2", "q1", "q2", "q3"]
+    return make_graph(
+        {
+            "Enterprise": [{"id": f, "name": f} for f in firms],
+            "Industry": [
+                {"id": "sw", "name": "汽车零部件", "name_en": "Auto parts"},
+                {"id": "C36", "name": "汽车制造业", "name_en": "Motor vehicles"},
+                {"id": "C38", "name": "电气机械和器材制造业", "name_en": "Electrical machinery"},
+                {"id": "C13", "name": "农副食品加工业", "name_en": "Agri-food processing"},
+            ],
+        },
+        {
+            "IN_INDUSTRY": [
+                *[(f, "sw") for f in ("a", "p1", "p2")],
+                *[(f, "C36") for f in ("p1", "p2")],
+                *[(f, "C38") for f in ("q1", "q2", "q3")],
+            ]
+        },
+    )
+
+
+def test_an_industry_is_proposed_from_the_firms_classified_with_it() -> None:
+    G = firms_in_two_classifications()
+    parts = path_scores(G, "enterprise-industry", ["a"] * 3, ["C36", "C38", "C13"])
+    # sw has three members (1/log 3); p1 and p2 each have sw and C36 (1/log 2)
+    peers = 2 / (math.log(3) * math.log(2))
+    assert parts["industry_peers"].tolist() == pytest.approx([peers, 0, 0])
+    row = candidate_partners(G, kinds=["enterprise-industry"], node="a").iloc[0]
+    assert (row["target"], row["paths"]) == ("C36", "industry_peers=2.626")
+    assert row["explanation"] == "同属汽车零部件的2家企业（p1、p2）也属于汽车制造业。"
+    assert row["explanation_en"] == "2 firms in Auto parts (p1, p2) are in Motor vehicles too."
+
+
+def test_industries_no_path_reaches_are_ordered_by_how_common_they_are() -> None:
+    G = firms_in_two_classifications()
+    parts = path_scores(G, "enterprise-industry", ["a"] * 3, ["C36", "C38", "C13"])
+    # The tie-breaker θ(u) θ(v), θ = 1 + log(1 + k) over the firm-industry links: a is
+    # in one industry; C36 has two firms, C38 three, C13 none.
+    theta_a = 1 + math.log(2)
+    prior = [PRIOR * theta_a * (1 + math.log(1 + k)) for k in (2, 3, 0)]
+    assert parts["prior"].tolist() == pytest.approx(prior, rel=1e-12)
+    assert parts["score"].tolist() == pytest.approx(
+        [2 / (math.log(3) * math.log(2)) + prior[0], prior[1], prior[2]], rel=1e-12
+    )
+    # the evidence first, then the common division before the empty one
+    assert parts["score"].rank(ascending=False).tolist() == [1.0, 2.0, 3.0]
+    # the organisation network's prior is unchanged for a kind with an organisation target
+    inst = path_scores(supply_partners_and_a_university(), "enterprise-institute", ["a"], ["r"])
+    assert inst["prior"].iloc[0] == pytest.approx(FLOOR + PRIOR * math.log(3) ** 2)

@@ -1,0 +1,185 @@
+"""The partner table: its columns, the explanation of every pair, and the one-line
+notes of a kind that cannot be computed on a graph."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.queries.arrays import GraphArrays, Scope
+from innokg.queries.metapaths import Kind, Opts, step_matrix
+from innokg.queries.partners.scoring import _clusters, _complementarity, _effective, _research_fit
+from innokg.queries.reasons import describe
+
+#: How the kinds' data are named in a "not computable" line.
+_LABEL_WORDS = {
+    "Enterprise": ("企业", "enterprises"),
+    "ResearchInstitute": ("高校和科研机构", "universities or research institutes"),
+    "Fund": ("基金", "funds"),
+    "MakerTeam": ("创客团队", "maker teams"),
+    "Alliance": ("联盟", "alliances"),
+    "Product": ("产品", "products"),
+    "Industry": ("行业", "industries"),
+}
+
+
+def _not_computable(
+    A: GraphArrays, kind: Kind, sources: np.ndarray, year: int | None, scope: Scope | None
+) -> tuple[str, str] | None:
+    """One plain line (zh, en) saying what data the kind lacks on this graph, or None."""
+    missing: list[tuple[str, str, str]] = []
+    for label, present in (
+        (kind.source, len(sources) > 0),
+        (kind.target, bool((A.mask(kind.target) & A.alive(year)).any())),
+    ):
+        if not present and label not in [m[0] for m in missing]:
+            missing.append((label, *_LABEL_WORDS.get(label, (label, label))))
+    if missing:
+        zh = "和".join(m[1] for m in missing)
+        en = " or ".join(m[2] for m in missing)
+        where_zh = f"（{scope.name}内）" if scope is not None and len(sources) == 0 else ""
+        where_en = f" in {scope.name_en}" if scope is not None and len(sources) == 0 else ""
+        if kind.source in [m[0] for m in missing] and kind.target not in [m[0] for m in missing]:
+            return (
+                f"无法计算：图中没有{zh}{where_zh}数据。",
+                f"Not computable: the graph has no {en}{where_en}.",
+            )
+        return (f"无法计算：图中没有{zh}数据。", f"Not computable: the graph has no {en}.")
+    usable = [
+        p
+        for p in _effective(A, kind, year).paths
+        if all(step_matrix(A, step, year).nnz for step in p.steps)
+    ]
+    if not usable:
+        types = sorted(
+            {t.removesuffix("^-1") for p in kind.paths for st in p.steps for t in st}
+            - {"IN_INDUSTRY", "PRODUCES", "SUPPLIES"}
+        ) or sorted({t.removesuffix("^-1") for p in kind.paths for st in p.steps for t in st})
+        return (
+            f"无法计算：图中没有可用的关系（{'、'.join(types)}）。",
+            f"Not computable: the graph has none of the links it needs ({', '.join(types)}).",
+        )
+    return None
+
+
+def _note_row(kind: Kind, zh: str, en: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "kind": [kind.key],
+            "rank": [0],
+            "source": [""],
+            "source_name": [""],
+            "target": [""],
+            "target_name": [""],
+            "score": [np.nan],
+            "paths": [""],
+            "same_city": [False],
+            "same_cluster": [False],
+            "fund_fit": [False],
+            "explanation": [zh],
+            "explanation_en": [en],
+        }
+    ).astype(_COLUMNS)
+
+
+#: The columns of a partner table and their types.
+_COLUMNS = {
+    "kind": "string",
+    "rank": "int64",
+    "source": "string",
+    "source_name": "string",
+    "target": "string",
+    "target_name": "string",
+    "score": "float64",
+    "paths": "string",
+    "same_city": "bool",
+    "same_cluster": "bool",
+    "fund_fit": "bool",
+    "explanation": "string",
+    "explanation_en": "string",
+}
+#: Rows described at a time: each chunk's text columns become compact Arrow strings
+#: before the next is built (a table for every firm of a province has millions).
+_DESCRIBE_CHUNK = 250_000
+
+
+def _describe(
+    A: GraphArrays,
+    G: EcosystemGraph,
+    kind: Kind,
+    top: pd.DataFrame,
+    o: Opts,
+    *,
+    key: str | None = None,
+    place: Scope | None = None,
+) -> pd.DataFrame:
+    """The output columns of the chosen pairs, explanations included."""
+    src = top["src"].to_numpy(np.int64)
+    dst = top["dst"].to_numpy(np.int64)
+    clusters = _clusters(G, kind, o.year)
+
+    def complementarity(
+        u: np.ndarray, v: np.ndarray, chain: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return _complementarity(A, kind, u, v, chain, clusters)
+
+    rank = top["rank"].to_numpy(np.int64)
+    score = top["score"].to_numpy(float).round(6)
+    chunks = []
+    for start in range(0, max(len(src), 1), _DESCRIBE_CHUNK):
+        part = slice(start, start + _DESCRIBE_CHUNK)
+        u, v = src[part], dst[part]
+        why = describe(A, kind, u, v, o, complementarity)
+        _add_notes(A, kind, u, v, why, place)
+        frame = pd.DataFrame(
+            {
+                "kind": key or kind.key,
+                "rank": rank[part],
+                "source": A.ids[u].astype(str),
+                "source_name": A.names[u],
+                "target": A.ids[v].astype(str),
+                "target_name": A.names[v],
+                "score": score[part],
+                **why,
+            }
+        )
+        chunks.append(frame.astype(_COLUMNS))
+    return pd.concat(chunks, ignore_index=True)
+
+
+def _add_notes(
+    A: GraphArrays,
+    kind: Kind,
+    u: np.ndarray,
+    v: np.ndarray,
+    why: dict[str, np.ndarray],
+    place: Scope | None,
+) -> None:
+    """Append to the explanations what the score cannot say by itself: a side that
+    lies outside the province, a research university (proxy meta-paths)."""
+    zh = np.asarray(why["explanation"], dtype=object)
+    en = np.asarray(why["explanation_en"], dtype=object)
+    extra_zh = np.full(len(u), "", dtype=object)
+    extra_en = np.full(len(u), "", dtype=object)
+    fit = _research_fit(A, kind, v)
+    if fit.any():
+        extra_zh[fit] += "；该校为本科院校"
+        extra_en[fit] += "; it is a degree-granting (本科) university"
+    if place is not None:
+        for side, mask, who_zh, who_en in (
+            (u, kind.source == "Enterprise", "前者", "the first"),
+            (v, kind.target == "Enterprise", "后者", "the second"),
+        ):
+            if not mask:
+                continue
+            out = ~place.inside[side]
+            if kind.source != kind.target:
+                who_zh, who_en = "该企业", "the firm"
+            extra_zh[out] += f"；{who_zh}在{place.name}外"
+            extra_en[out] += f"; {who_en} is outside {place.name_en}"
+    on = extra_zh != ""
+    if on.any():
+        zh[on] = np.char.rstrip(zh[on].astype(str), "。").astype(object) + extra_zh[on] + "。"
+        en[on] = np.char.rstrip(en[on].astype(str), ".").astype(object) + extra_en[on] + "."
+    why["explanation"], why["explanation_en"] = zh, en
