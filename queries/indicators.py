@@ -124,6 +124,106 @@ _NO_SIZES = "no firm sizes in the data: which enterprises are large or medium is
 _LM = "large or medium industrial firms"
 
 
+def _lm_sized(A: GraphArrays) -> np.ndarray:
+    """Enterprises of size large or medium not flagged as non-industrial (any year)."""
+    key = ("indicators", "lm")
+    if key not in A.memo:
+        size = A.values("size", dtype="object", fill="")
+        industrial = A.values("industrial", dtype="float64", fill=np.nan)
+        A.memo[key] = np.isin(size, ["large", "medium"]) & ~(industrial == 0)
+    return A.memo[key]
+
+
+class _Timeline:
+    """When every node and edge existed, read once for all the years asked about.
+
+    A node exists from its ``since`` to its ``until`` (either open when missing); an
+    edge while it and both its ends do.  A year's view is then a filter over these
+    windows, so a series of years costs one pass over the edges a year, with no
+    matrix rebuilt and no table re-read per year.  Counts of distinct neighbours are
+    taken over (source, target) pairs grouped once per set of edge types.
+    """
+
+    def __init__(self, A: GraphArrays) -> None:
+        self.A = A
+        self.lo = np.nan_to_num(A.values("since"), nan=-np.inf)
+        self.hi = np.nan_to_num(A.values("until"), nan=np.inf)
+        self._windows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._pairs: dict[tuple[str, ...], _Pairs] = {}
+        self._alive: dict[int, np.ndarray] = {}
+        self._alive_pairs: dict[tuple[tuple[str, ...], int], np.ndarray] = {}
+
+    def alive(self, year: int) -> np.ndarray:
+        if year not in self._alive:
+            self._alive[year] = (self.lo <= year) & (year <= self.hi)
+        return self._alive[year]
+
+    def window(self, etype: str) -> tuple[np.ndarray, np.ndarray]:
+        """First and last year of each edge of :meth:`GraphArrays.edges` (``year=None``)."""
+        if etype not in self._windows:
+            A = self.A
+            src, dst = A.edges(etype)
+            lo = np.nan_to_num(A.edge_values(etype, "since"), nan=-np.inf)
+            hi = np.nan_to_num(A.edge_values(etype, "until"), nan=np.inf)
+            lo = np.maximum(lo, np.maximum(self.lo[src], self.lo[dst]))
+            hi = np.minimum(hi, np.minimum(self.hi[src], self.hi[dst]))
+            self._windows[etype] = (lo, hi)
+        return self._windows[etype]
+
+    def edges(self, etype: str, year: int) -> tuple[np.ndarray, np.ndarray]:
+        src, dst = self.A.edges(etype)
+        lo, hi = self.window(etype)
+        keep = (lo <= year) & (year <= hi)
+        return src[keep], dst[keep]
+
+    def pairs(self, names: tuple[str, ...]) -> _Pairs:
+        if names not in self._pairs:
+            n = self.A.n
+            ids, los, his = [], [], []
+            for spec in names:
+                etype = spec.removesuffix("^-1")
+                src, dst = self.A.edges(etype)
+                if spec.endswith("^-1"):
+                    src, dst = dst, src
+                lo, hi = self.window(etype)
+                ids.append(src * n + dst)
+                los.append(lo)
+                his.append(hi)
+            uniq, inverse = np.unique(np.concatenate(ids), return_inverse=True)
+            self._pairs[names] = _Pairs(
+                uniq // n, uniq % n, inverse, np.concatenate(los), np.concatenate(his)
+            )
+        return self._pairs[names]
+
+    def alive_pairs(self, names: tuple[str, ...], year: int) -> np.ndarray:
+        """Which pairs of :meth:`pairs` are linked by an edge that existed in ``year``."""
+        key = (names, year)
+        if key not in self._alive_pairs:
+            p = self.pairs(names)
+            alive = (p.lo <= year) & (year <= p.hi)
+            self._alive_pairs[key] = np.bincount(p.inverse[alive], minlength=len(p.src)) > 0
+        return self._alive_pairs[key]
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """The distinct (source, target) pairs of some edge types, with ``inverse`` mapping
+    each edge to its pair and ``lo``/``hi`` each edge's window."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    inverse: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+
+def _timeline(A: GraphArrays) -> _Timeline:
+    key = ("indicators", "timeline")
+    if key not in A.memo:
+        A.memo[key] = _Timeline(A)
+    return A.memo[key]
+
+
 class _Ctx:
     """What existed in one year, as arrays."""
 
@@ -131,18 +231,27 @@ class _Ctx:
         self.A = A
         self.year = year
         self.by = by
-        self.alive = A.alive(year)
+        self.time = _timeline(A)
+        self.alive = A.alive(None) if year is None else self.time.alive(year)
         size = A.values("size", dtype="object", fill="")
         industrial = A.values("industrial", dtype="float64", fill=np.nan)
         ent = A.mask("Enterprise")
         self.has_sizes = bool((ent & (size != "") & ~(industrial == 0)).any())
-        self.lm = ent & self.alive & np.isin(size, ["large", "medium"]) & ~(industrial == 0)
+        self.lm = ent & self.alive & _lm_sized(A)
 
     def edges(self, etype: str) -> tuple[np.ndarray, np.ndarray]:
-        return self.A.edges(etype, year=self.year)
+        if self.year is None:
+            return self.A.edges(etype)
+        return self.time.edges(etype, self.year)
 
     def kind_in(self, label: str, kinds: Sequence[str]) -> np.ndarray:
-        return self.A.mask(label) & np.isin(self.A.values("kind", dtype="object", fill=""), kinds)
+        key = ("indicators", "kind", label, tuple(kinds))
+        A = self.A
+        if key not in A.memo:
+            out = A.mask(label) & np.isin(A.values("kind", dtype="object", fill=""), kinds)
+            out.flags.writeable = False
+            A.memo[key] = out
+        return A.memo[key]
 
     def recognised(self, column: str) -> np.ndarray:
         years = self.A.values(column)
@@ -159,8 +268,11 @@ class _Ctx:
         names = [etypes] if isinstance(etypes, str) else list(etypes)
         if reverse:
             names = [f"{t}^-1" for t in names]
-        m = self.A.matrix(names, year=self.year)
-        return (m @ target.astype(float)).round().astype(np.int64)
+        pairs = self.time.pairs(tuple(names))
+        keep = target[pairs.dst]
+        if self.year is not None:
+            keep = keep & self.time.alive_pairs(tuple(names), self.year)
+        return np.bincount(pairs.src[keep], minlength=self.A.n).astype(np.int64)
 
     def has(
         self, etypes: str | Sequence[str], target: np.ndarray, *, reverse: bool = False
@@ -314,14 +426,23 @@ def _specialisation_edges(c: _Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     """City -> industry edges with a quotient above 1 (or none given), each city's latest
     year not after the as-of year: (city, industry, quotient, year)."""
     A = c.A
-    src, dst = A.edges("SPECIALISES_IN", year=c.year)
-    q = A.edge_values("SPECIALISES_IN", "quotient", year=c.year)
-    y = A.edge_values("SPECIALISES_IN", "year", year=c.year)
+    key = ("indicators", "specialisations", c.year)
+    if key not in A.memo:
+        A.memo[key] = _find_specialisations(A, c.year)
+    return A.memo[key]
+
+
+def _find_specialisations(
+    A: GraphArrays, year: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    src, dst = A.edges("SPECIALISES_IN", year=year)
+    q = A.edge_values("SPECIALISES_IN", "quotient", year=year)
+    y = A.edge_values("SPECIALISES_IN", "year", year=year)
     code = A.values("code", dtype="object", fill="")
     industrial = np.array([str(x)[:1] in _INDUSTRIAL for x in code[dst]], dtype=bool)
     keep = (np.isnan(q) | (q > 1)) & A.mask("Region")[src] & (A.city()[src] >= 0) & industrial
-    if c.year is not None:
-        keep &= ~(y > c.year)
+    if year is not None:
+        keep &= ~(y > year)
     src, dst, q, y = src[keep], dst[keep], q[keep], y[keep]
     if len(src):
         city = A.city()[src]
@@ -1144,11 +1265,11 @@ def _evaluate(
     lm_g = lm_group[lm]
     lm_count = np.bincount(lm_g[lm_g >= 0], minlength=k).astype(float)
     lm_total = float(c.lm.sum())
-    m = measures.set_index("indicator")
+    m = measures.set_index("indicator").to_dict("index")
     where = {"city": "cities", "industry": "industries"}.get(by, "")
-    frames = []
+    frames: list[dict[str, np.ndarray]] = []
     for ind in chosen:
-        mrow = m.loc[ind.measure] if ind.measure is not None and ind.measure in m.index else None
+        mrow = m.get(ind.measure) if ind.measure is not None else None
         headline = mrow is not None and ind.key == ind.measure
         target = float(mrow["target"]) if mrow is not None and headline else np.nan
         unit_t = (
@@ -1163,7 +1284,8 @@ def _evaluate(
             if mrow is not None and not np.isnan(target):
                 reason += f" (the policy's target: {_fmt_target(target, unit_t, mrow['deadline'])})"
             frames.append(
-                table.assign(
+                _rows(
+                    k,
                     indicator=ind.key,
                     value=np.nan,
                     numerator=np.nan,
@@ -1246,7 +1368,8 @@ def _evaluate(
         target_col = np.where(measurable, target_col, np.nan)
         details = ind.detail(c, units, g, k) if ind.detail is not None else [""] * k
         frames.append(
-            table.assign(
+            _rows(
+                k,
                 indicator=ind.key,
                 value=value,
                 numerator=numerator,
@@ -1258,8 +1381,26 @@ def _evaluate(
                 detail=details,
             )
         )
-    out = pd.concat(frames, ignore_index=True)
+    # One frame at the end: a frame per indicator costs more than the counting itself.
+    columns = {
+        "group": np.tile(table["group"].to_numpy(object), len(frames)),
+        "group_name": np.tile(table["group_name"].to_numpy(object), len(frames)),
+    }
+    for name in frames[0] if frames else ():
+        columns[name] = np.concatenate([f[name] for f in frames])
+    out = pd.DataFrame(columns)
     out["year"] = year
+    return out
+
+
+def _rows(k: int, **columns: object) -> dict[str, np.ndarray]:
+    """``k`` rows of ``columns``, a single value repeated or one value per row."""
+    out = {}
+    for name, value in columns.items():
+        if isinstance(value, np.ndarray | list):
+            out[name] = np.asarray(value, dtype=object if name in ("note", "detail") else None)
+        else:
+            out[name] = np.full(k, value, dtype=object if isinstance(value, str) else None)
     return out
 
 
