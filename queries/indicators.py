@@ -120,8 +120,16 @@ _SERVICE = ("shuangchuang_base", "public_tech_service")
 # GB/T 4754 sections of 工业 (industry in Chinese statistics): mining, manufacturing, utilities.
 _INDUSTRIAL = ("B", "C", "D")
 
-_NO_SIZES = "no firm sizes in the data: which enterprises are large or medium is unknown"
+_NO_SIZES = (
+    "no firm sizes in the data: which enterprises are large or medium is unknown",
+    "数据中没有企业规模：无法判断哪些企业是大中型企业",
+)
 _LM = "large or medium industrial firms"
+#: What a share or mean is taken over (``Indicator.base``), in Chinese.
+_BASE_ZH = {_LM: "大中型工业企业", "industrial clusters": "产业集聚区", "maker teams": "创客团队"}
+
+#: A sentence in English and in Chinese.
+Words = tuple[str, str]
 
 
 def _lm_sized(A: GraphArrays) -> np.ndarray:
@@ -468,29 +476,40 @@ def _quotient_cities(c: _Ctx) -> np.ndarray:
 
 # --- when an indicator can be measured -------------------------------------------------
 
-Need = Callable[[_Ctx], "str | None"]
+Need = Callable[[_Ctx], "Words | None"]
 
 
-def _sizes(c: _Ctx) -> str | None:
+def _sizes(c: _Ctx) -> Words | None:
     return None if c.has_sizes else _NO_SIZES
 
 
-def _any(label: str, what: str, kinds: Sequence[str] | None = None) -> Need:
+def _absent(what: Words, etypes: Sequence[str] = ()) -> Words:
+    how = f" ({' / '.join(etypes)})" if etypes else ""
+    how_zh = f"（{' / '.join(etypes)}）" if etypes else ""
+    return (
+        f"no {what[0]} in the data{how}: not measurable",
+        f"数据中没有{what[1]}{how_zh}：无法测算",
+    )
+
+
+def _any(label: str, what: Words, kinds: Sequence[str] | None = None) -> Need:
     """Data of ``label`` (of ``kinds``) must be in the graph at all."""
 
-    def need(c: _Ctx) -> str | None:
+    def need(c: _Ctx) -> Words | None:
         mask = c.A.mask(label) if kinds is None else c.kind_in(label, kinds)
-        return None if mask.any() else f"no {what} in the data: not measurable"
+        return None if mask.any() else _absent(what)
 
     return need
 
 
-def _any_recognised(label: str, column: str, what: str) -> Need:
-    def need(c: _Ctx) -> str | None:
+def _any_recognised(label: str, column: str, what: Words) -> Need:
+    def need(c: _Ctx) -> Words | None:
         mask = c.A.mask(label) & ~np.isnan(c.A.values(column))
         if label == "Person":
             mask &= c.A.values("role", dtype="object", fill="") == "entrepreneur"
-        return None if mask.any() else f"no {what} data: not measurable"
+        if mask.any():
+            return None
+        return f"no {what[0]} data: not measurable", f"数据中没有{what[1]}的认定数据：无法测算"
 
     return need
 
@@ -499,7 +518,7 @@ def _linked(
     etypes: Sequence[str],
     src_label: str,
     dst_label: str,
-    what: str,
+    what: Words,
     kinds: Sequence[str] | None = None,
 ) -> Need:
     """A ``src_label`` must be linked to a ``dst_label`` (of ``kinds``) by one of
@@ -509,7 +528,7 @@ def _linked(
     when the data only does not record it.
     """
 
-    def need(c: _Ctx) -> str | None:
+    def need(c: _Ctx) -> Words | None:
         A = c.A
         src_ok = A.mask(src_label)
         dst_ok = A.mask(dst_label) if kinds is None else c.kind_in(dst_label, kinds)
@@ -517,23 +536,23 @@ def _linked(
             src, dst = A.edges(etype)
             if (src_ok[src] & dst_ok[dst]).any():
                 return None
-        return f"no {what} in the data ({' / '.join(etypes)}): not measurable"
+        return _absent(what, etypes)
 
     return need
 
 
-def _firm_links(outgoing: Sequence[str], incoming: Sequence[str], what: str) -> Need:
+def _firm_links(outgoing: Sequence[str], incoming: Sequence[str], what: Words) -> Need:
     """The graph must record a link of a firm: one of ``outgoing`` from it or of
     ``incoming`` to it, in any year.  Without one, every firm would score 0 for want
     of records, not of partners."""
 
-    def need(c: _Ctx) -> str | None:
+    def need(c: _Ctx) -> Words | None:
         ent = c.A.mask("Enterprise")
         for etypes, end in ((outgoing, 0), (incoming, 1)):
             for etype in etypes:
                 if ent[c.A.edges(etype)[end]].any():
                     return None
-        return f"no {what} in the data: not measurable"
+        return _absent(what)
 
     return need
 
@@ -542,55 +561,74 @@ def _firm_links(outgoing: Sequence[str], incoming: Sequence[str], what: str) -> 
 _need_partner_links = _firm_links(
     ("SUPPLIES", "COLLABORATES_WITH", "ESTABLISHED", "OPERATES", "MEMBER_OF"),
     ("SUPPLIES", "COLLABORATES_WITH", "INVESTS_IN"),
-    "links between firms and their partners",
+    ("links between firms and their partners", "企业与其伙伴之间的关联"),
 )
 # The typical-case score adds up a firm's links (SCORE_WEIGHTS).
 _need_scored_links = _firm_links(
     ("SUPPLIES", "COLLABORATES_WITH", "ESTABLISHED", "OPERATES", "MEMBER_OF", "HOSTS"),
     ("SUPPLIES", "INVESTS_IN", "LEADS"),
-    "links of firms that the typical-case score counts",
+    ("links of firms that the typical-case score counts", "典型案例得分所计的企业关联"),
 )
 
 
-def _need_year(c: _Ctx) -> str | None:
-    return None if c.year is not None else "needs a year (the cases are chosen year by year)"
+def _need_year(c: _Ctx) -> Words | None:
+    if c.year is not None:
+        return None
+    return "needs a year (the cases are chosen year by year)", "需要指定年份（典型案例逐年遴选）"
 
 
-def _need_candidates(c: _Ctx) -> str | None:
+def _need_candidates(c: _Ctx) -> Words | None:
     """The cases are chosen among L&M firms: with none, no count can fall short."""
     if c.lm.any():
         return None
     when = f" in {c.year}" if c.year is not None else ""
-    return f"no {_LM}{when}: no candidates for typical cases"
+    when_zh = f"{c.year} 年" if c.year is not None else ""
+    return (
+        f"no {_LM}{when}: no candidates for typical cases",
+        f"{when_zh}没有大中型工业企业：典型案例无候选企业",
+    )
 
 
-def _need_tech_centres(c: _Ctx) -> str | None:
+def _need_tech_centres(c: _Ctx) -> Words | None:
     A = c.A
     level = A.values("level", dtype="object", fill="")
     plat = c.kind_in("Platform", ("enterprise_tech_center",)) & (level == "national")
     if not plat.any():
-        return "no national enterprise technology centre data: not measurable"
+        return (
+            "no national enterprise technology centre data: not measurable",
+            "数据中没有国家企业技术中心：无法测算",
+        )
     years = A.values("list_year")[plat]
     if c.year is not None and (~np.isnan(years)).any() and c.year < np.nanmin(years):
         return (
             f"the national list in the data is of {_span(years)}: which centres were in force "
-            f"in {c.year} is unknown"
+            f"in {c.year} is unknown",
+            f"数据中的国家名单为 {_span(years)} 年：{c.year} 年有哪些中心不得而知",
         )
     return None
 
 
-def _need_listed(c: _Ctx) -> str | None:
+def _need_listed(c: _Ctx) -> Words | None:
     if _listed(c).any():
         return None
-    return "no listed firms placed in the province's regions: not measurable"
+    return (
+        "no listed firms placed in the province's regions: not measurable",
+        "省内各地区没有可定位的上市公司：无法测算",
+    )
 
 
-def _need_specialisations(c: _Ctx) -> str | None:
+def _need_specialisations(c: _Ctx) -> Words | None:
     if not len(c.A.edges("SPECIALISES_IN")[0]):
-        return "no location quotients (SPECIALISES_IN) in the data: not measurable"
+        return (
+            "no location quotients (SPECIALISES_IN) in the data: not measurable",
+            "数据中没有区位熵（SPECIALISES_IN）：无法测算",
+        )
     years = c.A.edge_values("SPECIALISES_IN", "year")
     if c.year is not None and (~np.isnan(years)).any() and c.year < np.nanmin(years):
-        return f"location quotients in the data are for {_span(years)} only"
+        return (
+            f"location quotients in the data are for {_span(years)} only",
+            f"数据中的区位熵仅有 {_span(years)} 年",
+        )
     return None
 
 
@@ -603,106 +641,142 @@ def _span(years: np.ndarray) -> str:
 # --- what to say about a measurable indicator ------------------------------------------
 
 
-def _info_tech(c: _Ctx) -> str:
+def _info_tech(c: _Ctx) -> Words:
     years = c.A.values("list_year")[_tech_centres(c)]
-    when = f"the NDRC list of {_span(years)}" if (~np.isnan(years)).any() else "the NDRC list"
+    dated = bool((~np.isnan(years)).any())
+    when = f"the NDRC list of {_span(years)}" if dated else "the NDRC list"
+    when_zh = f"国家发展改革委 {_span(years)} 年名单" if dated else "国家发展改革委名单"
     return (
         f"national enterprise technology centres on {when} (the year of the list, not of "
-        "recognition; as of a year, the lists up to it); branch centres (分中心) count"
+        "recognition; as of a year, the lists up to it); branch centres (分中心) count",
+        f"{when_zh}上的国家企业技术中心（名单年份而非认定年份；截至某年计该年及以前的名单）；"
+        "分中心计入",
     )
 
 
-def _info_listed(c: _Ctx) -> str:
+def _info_host_firms(c: _Ctx) -> Words:
+    return (
+        "host enterprises of the centres, placed by the firm's own address",
+        "技术中心的依托企业，按企业自身地址定位",
+    )
+
+
+def _info_listed(c: _Ctx) -> Words:
     text = (
         "listed firms placed in the province's regions (chain partners elsewhere are not "
         "counted); a city's row counts those placed in a city"
     )
+    text_zh = "可定位到省内各地区的上市公司（省外的产业链伙伴不计）；城市一行计定位到该市的公司"
     if c.year is not None and np.isnan(c.A.values("since")[_listed(c)]).all():
         text += f"; listing dates are not in the graph, so firms listed after {c.year} count too"
-    return text
+        text_zh += f"；图中没有上市日期，{c.year} 年以后上市的公司也计入"
+    return text, text_zh
 
 
-def _info_universities(c: _Ctx) -> str:
+def _info_universities(c: _Ctx) -> Words:
     text = "universities and colleges (本科 and 专科) placed in the province's regions"
+    text_zh = "可定位到省内各地区的高等学校（本科和专科）"
     if c.year is not None and np.isnan(c.A.values("since")[_universities(c)]).all():
         text += "; founding years are not in the graph: the list as it stands"
-    return text
+        text_zh += "；图中没有建校年份：按现有名单计"
+    return text, text_zh
 
 
-def _info_specialisations(c: _Ctx) -> str:
+def _info_specialisations(c: _Ctx) -> Words:
     _, _, _, y = _specialisation_edges(c)
-    when = f"of {_span(y)} " if len(y) and (~np.isnan(y)).any() else ""
+    dated = len(y) and (~np.isnan(y)).any()
+    when = f"of {_span(y)} " if dated else ""
+    when_zh = f" {_span(y)} 年" if dated else ""
     return (
         f"location quotients {when}as published (method not documented by the source): a "
         "city–division pair of sections B-D (工业) counts when its quotient is above 1; "
-        "a city's row counts its divisions, an industry's row its cities"
+        "a city's row counts its divisions, an industry's row its cities",
+        f"区位熵{when_zh}按来源公布值（来源未说明计算方法）：B-D 门类（工业）中区位熵大于 1 的"
+        "城市—行业大类计入；城市一行计其行业大类数，行业一行计其城市数",
     )
 
 
 # --- row details -----------------------------------------------------------------------
 
-Detail = Callable[[_Ctx, _Units, np.ndarray, int], list[str]]
+Detail = Callable[[_Ctx, _Units, np.ndarray, int], list[Words]]
 
 
-def _detail_unplaced(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[str]:
+def _detail_unplaced(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[Words]:
     """Province rows: how many units have no city."""
     if c.by not in ("province", "year"):
-        return [""] * k
+        return [("", "")] * k
     out = []
     city = c.A.city()
     for i in range(k):
         where = units.where[g == i]
         lost = int((city[where] < 0).sum())
-        out.append(f"{lost} of {len(where)} not placed in a city" if lost else "")
+        if lost:
+            out.append(
+                (
+                    f"{lost} of {len(where)} not placed in a city",
+                    f"{len(where)} 个中有 {lost} 个未定位到城市",
+                )
+            )
+        else:
+            out.append(("", ""))
     return out
 
 
-def _detail_tech(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[str]:
+def _detail_tech(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[Words]:
     branch = c.A.values("branch", dtype="float64", fill=np.nan) == 1
     unplaced = _detail_unplaced(c, units, g, k)
     out = []
     for i in range(k):
         n = int(branch[units.unit[g == i]].sum())
-        parts = [f"incl. {n} branch centre{'s' if n > 1 else ''}" if n else "", unplaced[i]]
-        out.append("; ".join(p for p in parts if p))
+        parts = [f"incl. {n} branch centre{'s' if n > 1 else ''}" if n else "", unplaced[i][0]]
+        parts_zh = [f"含分中心 {n} 个" if n else "", unplaced[i][1]]
+        out.append((_join(*parts), _join_zh(*parts_zh)))
     return out
 
 
-def _detail_universities(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[str]:
+def _detail_universities(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[Words]:
     level = c.A.values("level", dtype="object", fill="")
     out = []
     for i in range(k):
         counts = pd.Series(level[units.unit[g == i]]).replace("", "other").value_counts()
-        out.append(", ".join(f"{lv} {n}" for lv, n in sorted(counts.items())))
+        items = sorted(counts.items())
+        out.append(
+            (
+                ", ".join(f"{lv} {n}" for lv, n in items),
+                "、".join(f"{'其他' if lv == 'other' else lv} {n} 所" for lv, n in items),
+            )
+        )
     return out
 
 
-def _detail_specialisations(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[str]:
+def _detail_specialisations(c: _Ctx, units: _Units, g: np.ndarray, k: int) -> list[Words]:
     A = c.A
     city, ind, q, _ = _specialisation_edges(c)
     pairs = pd.DataFrame({"unit": city * A.n + ind, "city": city, "ind": ind, "q": q})
     pairs = pairs.drop_duplicates("unit").set_index("unit")
     code = A.values("code", dtype="object", fill="")
     names = A.names
-    out = []
+    out: list[Words] = []
     for i in range(k):
         p = pairs.loc[np.intersect1d(units.unit[g == i], pairs.index)]
         if p.empty:
-            out.append("")
-        elif c.by == "city":
+            out.append(("", ""))
+        elif c.by in ("city", "industry"):
             top = p.sort_values("q", ascending=False).head(3)
-            out.append(
-                "top: "
-                + ", ".join(f"{code[r.ind]} {names[r.ind]} {r.q:.2f}" for r in top.itertuples())
-            )
-        elif c.by == "industry":
-            top = p.sort_values("q", ascending=False).head(3)
-            out.append("top: " + ", ".join(f"{names[r.city]} {r.q:.2f}" for r in top.itertuples()))
+            if c.by == "city":
+                items = [f"{code[r.ind]} {names[r.ind]} {r.q:.2f}" for r in top.itertuples()]
+            else:
+                items = [f"{names[r.city]} {r.q:.2f}" for r in top.itertuples()]
+            out.append(("top: " + ", ".join(items), "区位熵最高：" + "、".join(items)))
         else:
             top = p.groupby("ind").size().sort_values(ascending=False, kind="stable").head(3)
             out.append(
-                "most widespread: "
-                + ", ".join(f"{code[j]} {names[j]} ({n} cities)" for j, n in top.items())
+                (
+                    "most widespread: "
+                    + ", ".join(f"{code[j]} {names[j]} ({n} cities)" for j, n in top.items()),
+                    "分布最广："
+                    + "、".join(f"{code[j]} {names[j]}（{n} 个城市）" for j, n in top.items()),
+                )
             )
     return out
 
@@ -729,18 +803,20 @@ class Indicator:
     needs: tuple[Need, ...] = ()
     article: int | None = None
     base: str = _LM
-    info: Callable[[_Ctx], str] | None = None
+    info: Callable[[_Ctx], Words] | None = None
     detail: Detail | None = field(default=None, compare=False)
     by_industry: bool = True
 
 
-_PLATFORMS = _any("Platform", "platforms")
-_TEAMS = _any("MakerTeam", "maker teams")
-_FUNDS = _any("Fund", "funds")
-_ALLIANCES = _any("Alliance", "alliances")
+_PLATFORMS = _any("Platform", ("platforms", "平台"))
+_TEAMS = _any("MakerTeam", ("maker teams", "创客团队"))
+_FUNDS = _any("Fund", ("funds", "基金"))
+_ALLIANCES = _any("Alliance", ("alliances", "联盟"))
 _RUNS = ("ESTABLISHED", "OPERATES")  # a firm's platform: set up or operated by it
 _HAS_TEAM = ("HOSTS", "ESTABLISHED")  # a firm's maker team: hosted or set up by it
-_FIRM_PLATFORMS = _linked(_RUNS, "Enterprise", "Platform", "firm–platform links")
+_FIRM_PLATFORMS = _linked(
+    _RUNS, "Enterprise", "Platform", ("firm–platform links", "企业与平台的关联")
+)
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -760,7 +836,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "“双创”示范平台数",
         "platforms recognised as demonstration platforms",
         lambda c: _units(c.A.mask("Platform") & c.recognised("demonstration")),
-        (_any_recognised("Platform", "demonstration", "demonstration platform"),),
+        (_any_recognised("Platform", "demonstration", ("demonstration platform", "示范平台")),),
         3,
     ),
     Indicator(
@@ -770,7 +846,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "创客示范团队数",
         "maker teams recognised as demonstration teams",
         lambda c: _units(c.A.mask("MakerTeam") & c.recognised("demonstration")),
-        (_any_recognised("MakerTeam", "demonstration", "demonstration maker team"),),
+        (
+            _any_recognised(
+                "MakerTeam", "demonstration", ("demonstration maker team", "创客示范团队")
+            ),
+        ),
         3,
     ),
     Indicator(
@@ -784,7 +864,7 @@ INDICATORS: tuple[Indicator, ...] = (
             & c.recognised("recognised")
             & (c.A.values("role", dtype="object", fill="") == "entrepreneur")
         ),
-        (_any_recognised("Person", "recognised", "recognised entrepreneur"),),
+        (_any_recognised("Person", "recognised", ("recognised entrepreneur", "创新型企业家")),),
         12,
     ),
     Indicator(
@@ -808,8 +888,14 @@ INDICATORS: tuple[Indicator, ...] = (
         _lm_share(lambda c: _platform_of(c, _RND)),
         (
             _sizes,
-            _any("Platform", "R&D platforms", _RND),
-            _linked(_RUNS, "Enterprise", "Platform", "firm–R&D platform links", _RND),
+            _any("Platform", ("R&D platforms", "研发平台"), _RND),
+            _linked(
+                _RUNS,
+                "Enterprise",
+                "Platform",
+                ("firm–R&D platform links", "企业与研发平台的关联"),
+                _RND,
+            ),
         ),
         6,
     ),
@@ -822,9 +908,13 @@ INDICATORS: tuple[Indicator, ...] = (
         _lm_share(lambda c: _platform_of(c, ("co_built_rnd",))),
         (
             _sizes,
-            _any("Platform", "co-built R&D platforms", ("co_built_rnd",)),
+            _any("Platform", ("co-built R&D platforms", "合建研发平台"), ("co_built_rnd",)),
             _linked(
-                _RUNS, "Enterprise", "Platform", "firm–co-built platform links", ("co_built_rnd",)
+                _RUNS,
+                "Enterprise",
+                "Platform",
+                ("firm–co-built platform links", "企业与合建平台的关联"),
+                ("co_built_rnd",),
             ),
         ),
         6,
@@ -839,7 +929,12 @@ INDICATORS: tuple[Indicator, ...] = (
         (
             _sizes,
             _ALLIANCES,
-            _linked(("MEMBER_OF",), "Enterprise", "Alliance", "alliance memberships of firms"),
+            _linked(
+                ("MEMBER_OF",),
+                "Enterprise",
+                "Alliance",
+                ("alliance memberships of firms", "企业加入联盟的记录"),
+            ),
         ),
         6,
     ),
@@ -866,7 +961,7 @@ INDICATORS: tuple[Indicator, ...] = (
         (_need_tech_centres,),
         6,
         base="",
-        info=lambda c: "host enterprises of the centres, placed by the firm's own address",
+        info=_info_host_firms,
         detail=_detail_unplaced,
     ),
     Indicator(
@@ -876,7 +971,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "高等学校数（可合作的高校）",
         "universities and colleges (research partners at hand, articles 6 and 13)",
         lambda c: _units(_universities(c)),
-        (_any("ResearchInstitute", "universities", ("university",)),),
+        (_any("ResearchInstitute", ("universities", "高等学校"), ("university",)),),
         6,
         base="",
         info=_info_universities,
@@ -897,7 +992,7 @@ INDICATORS: tuple[Indicator, ...] = (
                 _HAS_TEAM,
                 "Enterprise",
                 "MakerTeam",
-                "firm–technology team links",
+                ("firm–technology team links", "企业与技术创客团队的关联"),
                 ("technology",),
             ),
         ),
@@ -912,8 +1007,18 @@ INDICATORS: tuple[Indicator, ...] = (
         _lm_share(lambda c: _team_of(c, _EMPLOYEE)),
         (
             _sizes,
-            _any("MakerTeam", "employee maker studios or stations", _EMPLOYEE),
-            _linked(_HAS_TEAM, "Enterprise", "MakerTeam", "firm–employee studio links", _EMPLOYEE),
+            _any(
+                "MakerTeam",
+                ("employee maker studios or stations", "职工创客工作室或工作站"),
+                _EMPLOYEE,
+            ),
+            _linked(
+                _HAS_TEAM,
+                "Enterprise",
+                "MakerTeam",
+                ("firm–employee studio links", "企业与职工创客工作室的关联"),
+                _EMPLOYEE,
+            ),
         ),
         8,
     ),
@@ -926,12 +1031,12 @@ INDICATORS: tuple[Indicator, ...] = (
         _lm_share(lambda c: _team_of(c, ("master_craftsman_studio",))),
         (
             _sizes,
-            _any("MakerTeam", "大工匠 studios", ("master_craftsman_studio",)),
+            _any("MakerTeam", ("大工匠 studios", "“大工匠”工作室"), ("master_craftsman_studio",)),
             _linked(
                 _HAS_TEAM,
                 "Enterprise",
                 "MakerTeam",
-                "firm–大工匠 studio links",
+                ("firm–大工匠 studio links", "企业与“大工匠”工作室的关联"),
                 ("master_craftsman_studio",),
             ),
         ),
@@ -946,8 +1051,18 @@ INDICATORS: tuple[Indicator, ...] = (
         _lm_share(lambda c: _platform_of(c, _OPEN)),
         (
             _sizes,
-            _any("Platform", "open-innovation or e-commerce platforms", _OPEN),
-            _linked(_RUNS, "Enterprise", "Platform", "firm–open platform links", _OPEN),
+            _any(
+                "Platform",
+                ("open-innovation or e-commerce platforms", "开放式创新或电商平台"),
+                _OPEN,
+            ),
+            _linked(
+                _RUNS,
+                "Enterprise",
+                "Platform",
+                ("firm–open platform links", "企业与开放式平台的关联"),
+                _OPEN,
+            ),
         ),
         10,
     ),
@@ -981,8 +1096,17 @@ INDICATORS: tuple[Indicator, ...] = (
         "service platform",
         _cluster_services,
         (
-            _any("Zone", "industrial clusters (产业集聚区)", ("industrial_cluster",)),
-            _any("Platform", "双创 bases or public technology service platforms", _SERVICE),
+            _any(
+                "Zone", ("industrial clusters (产业集聚区)", "产业集聚区"), ("industrial_cluster",)
+            ),
+            _any(
+                "Platform",
+                (
+                    "双创 bases or public technology service platforms",
+                    "“双创”基地或公共技术服务平台",
+                ),
+                _SERVICE,
+            ),
         ),
         13,
         base="industrial clusters",
@@ -1029,7 +1153,12 @@ INDICATORS: tuple[Indicator, ...] = (
         (
             _TEAMS,
             _FUNDS,
-            _linked(("INVESTS_IN",), "Fund", "MakerTeam", "investments in maker teams"),
+            _linked(
+                ("INVESTS_IN",),
+                "Fund",
+                "MakerTeam",
+                ("investments in maker teams", "对创客团队的投资记录"),
+            ),
         ),
         14,
         base="maker teams",
@@ -1239,13 +1368,56 @@ def _whole(quotas: np.ndarray) -> np.ndarray:
     return base
 
 
-def _fmt_target(target: float, unit: str, deadline: object) -> str:
+def _fmt_target(target: float, unit: str, deadline: object) -> Words:
     text = f"{target:.0%}" if unit == "share" else f"{target:g}"
+    text_zh = f"每年 {text}" if unit == "per_year" else text
     if unit == "per_year":
         text += " a year"
     if deadline is not None and not pd.isna(deadline):
         text += f" by {int(deadline)}"  # type: ignore[call-overload]
-    return text
+        text_zh = f"{int(deadline)} 年前达到 {text_zh}"  # type: ignore[call-overload]
+    return text, text_zh
+
+
+@dataclass
+class _Table:
+    """One table being filled: its groups and what every indicator's rows share."""
+
+    c: _Ctx
+    by: By
+    filtered: bool
+    group_of: Callable[[_Units], np.ndarray]
+    lm_group: np.ndarray
+    groups: pd.DataFrame
+    lm_count: np.ndarray
+    lm_total: float
+
+    @property
+    def k(self) -> int:
+        return len(self.groups)
+
+    @property
+    def where(self) -> Words:
+        """The groups, in words ("" for the province and years)."""
+        return {"city": ("cities", "各城市"), "industry": ("industries", "各行业")}.get(
+            self.by, ("", "")
+        )
+
+
+def _table(
+    A: GraphArrays,
+    year: int | None,
+    by: By,
+    city_mask: np.ndarray,
+    industry_mask: np.ndarray,
+    filtered: bool,
+) -> _Table:
+    c = _Ctx(A, year, by)
+    group_of, lm_group, groups = _groups(c, by)
+    lm = np.flatnonzero(c.lm & city_mask & industry_mask)
+    lm_g = lm_group[lm]
+    lm_count = np.bincount(lm_g[lm_g >= 0], minlength=len(groups)).astype(float)
+    return _Table(c, by, filtered, group_of, lm_group, groups, lm_count, float(c.lm.sum()))
 
 
 def _evaluate(
@@ -1258,15 +1430,8 @@ def _evaluate(
     industry_mask: np.ndarray,
     filtered: bool,
 ) -> pd.DataFrame:
-    c = _Ctx(A, year, by)
-    group_of, lm_group, table = _groups(c, by)
-    k = len(table)
-    lm = np.flatnonzero(c.lm & city_mask & industry_mask)
-    lm_g = lm_group[lm]
-    lm_count = np.bincount(lm_g[lm_g >= 0], minlength=k).astype(float)
-    lm_total = float(c.lm.sum())
+    t = _table(A, year, by, city_mask, industry_mask, filtered)
     m = measures.set_index("indicator").to_dict("index")
-    where = {"city": "cities", "industry": "industries"}.get(by, "")
     frames: list[dict[str, np.ndarray]] = []
     for ind in chosen:
         mrow = m.get(ind.measure) if ind.measure is not None else None
@@ -1277,114 +1442,41 @@ def _evaluate(
             if mrow is not None and headline and not pd.isna(mrow["target_unit"])
             else ""
         )
-        reason = next((r for need in ind.needs if (r := need(c)) is not None), None)
+        reason = next((r for need in ind.needs if (r := need(t.c)) is not None), None)
         if reason is None and by == "industry" and not ind.by_industry:
-            reason = "not by industry: universities have no industry in the data"
-        if reason is not None:
-            if mrow is not None and not np.isnan(target):
-                reason += f" (the policy's target: {_fmt_target(target, unit_t, mrow['deadline'])})"
-            frames.append(
-                _rows(
-                    k,
-                    indicator=ind.key,
-                    value=np.nan,
-                    numerator=np.nan,
-                    denominator=np.nan,
-                    target=np.nan,
-                    target_basis="",
-                    measurable=False,
-                    note=reason,
-                    detail="",
-                )
+            reason = (
+                "not by industry: universities have no industry in the data",
+                "不按行业细分：数据中的高校没有行业",
             )
+        if reason is None:
+            frames.append(_measured(t, ind, target, city_mask, industry_mask))
             continue
-        units = ind.compute(c)
-        units = units.select(city_mask[units.where] & industry_mask[units.industry_where])
-        g = group_of(units)
-        ok = g >= 0
-        lost = len(np.unique(units.unit[~ok]))
-        if lost and where:
-            total = len(np.unique(units.unit))
-            place = "city" if by == "city" else "industry"
-            lost_note = f"{lost} of {total} have no {place} in the data and are in no row"
-        else:
-            lost_note = ""
-        units, g = units.select(ok), g[ok]
-        g_d, v_d = g, units.value
-        if units.unit is not units.where:  # (unit, place) pairs: count a unit once a group
-            span = int(units.unit.max()) + 1 if len(units.unit) else 1
-            _, first = np.unique(g * span + units.unit, return_index=True)
-            g_d, v_d = g[first], v_d[first]
-        numerator = np.bincount(g_d, v_d, minlength=k).astype(float)
-        size = np.bincount(g_d, minlength=k).astype(float)
-        if ind.unit == "count":
-            value, denominator = numerator, np.full(k, np.nan)
-        else:
-            denominator = size
-            value = np.where(size > 0, numerator / np.where(size > 0, size, 1), np.nan)
-        measurable = ~np.isnan(value)
-        info = ind.info(c) if ind.info is not None else ""
-        notes = np.array([info] * k, dtype=object)
-        what = "share" if ind.unit == "share" else "mean"
-        notes[~measurable] = f"no {ind.base} here: the {what} is undefined"
-        if ind.key == "specialisations" and by == "city":  # a city the source lacks
-            gi = lm_group[np.flatnonzero(_quotient_cities(c))]
-            lacking = np.ones(k, dtype=bool)
-            lacking[gi[gi >= 0]] = False
-            value[lacking], measurable[lacking] = np.nan, False
-            notes[lacking] = "no location quotients for this city in the data"
-        numerator[~measurable] = np.nan
-        target_col, basis = np.full(k, target), "" if np.isnan(target) else "seed"
-        extra = ""
-        if basis and ind.unit == "count" and (by in ("city", "industry") or filtered):
-            if ind.key == "typical_cases":  # a province-wide list, not apportioned
-                target_col, basis = np.full(k, np.nan), ""
-                extra = f"the province's list of {target:g} a year is not allocated" + (
-                    f" to {where}" if where else ""
-                )
-            elif lm_total == 0:
-                target_col, basis = np.full(k, np.nan), ""
-                extra = (
-                    f"the province's target of {target:g} cannot be allocated: no large or "
-                    "medium industrial firms are known"
-                )
-            else:
-                target_col = _whole(target * lm_count / lm_total)
-                basis = "pro_rata"
-                extra = (
-                    f"target: the province's {target:g} allocated "
-                    + (f"to {where} " if where else "to this selection ")
-                    + "in proportion to their large and medium industrial firms, in whole "
-                    "numbers (largest remainder)"
-                )
-                target_col = np.where(target_col > 0, target_col, np.nan)
-                none = measurable & (lm_count == 0)
-                notes[none] = [
-                    _join(n, "no large or medium industrial firms here: no share of the target")
-                    for n in notes[none]
-                ]
-        if extra or lost_note:
-            notes[measurable] = [_join(n, lost_note, extra) for n in notes[measurable]]
-        target_col = np.where(measurable, target_col, np.nan)
-        details = ind.detail(c, units, g, k) if ind.detail is not None else [""] * k
+        if mrow is not None and not np.isnan(target):
+            shown = _fmt_target(target, unit_t, mrow["deadline"])
+            reason = (
+                reason[0] + f" (the policy's target: {shown[0]})",
+                reason[1] + f"（政策目标：{shown[1]}）",
+            )
         frames.append(
             _rows(
-                k,
+                t.k,
                 indicator=ind.key,
-                value=value,
-                numerator=numerator,
-                denominator=denominator,
-                target=target_col,
-                target_basis=np.where(np.isnan(target_col), "", basis),
-                measurable=measurable,
-                note=notes,
-                detail=details,
+                value=np.nan,
+                numerator=np.nan,
+                denominator=np.nan,
+                target=np.nan,
+                target_basis="",
+                measurable=False,
+                note=reason[0],
+                note_zh=reason[1],
+                detail="",
+                detail_zh="",
             )
         )
     # One frame at the end: a frame per indicator costs more than the counting itself.
     columns = {
-        "group": np.tile(table["group"].to_numpy(object), len(frames)),
-        "group_name": np.tile(table["group_name"].to_numpy(object), len(frames)),
+        "group": np.tile(t.groups["group"].to_numpy(object), len(frames)),
+        "group_name": np.tile(t.groups["group_name"].to_numpy(object), len(frames)),
     }
     for name in frames[0] if frames else ():
         columns[name] = np.concatenate([f[name] for f in frames])
@@ -1393,12 +1485,133 @@ def _evaluate(
     return out
 
 
+def _measured(
+    t: _Table,
+    ind: Indicator,
+    target: float,
+    city_mask: np.ndarray,
+    industry_mask: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The rows of a measurable indicator: value, numerator, target, notes, details."""
+    c, k, by = t.c, t.k, t.by
+    units = ind.compute(c)
+    units = units.select(city_mask[units.where] & industry_mask[units.industry_where])
+    g = t.group_of(units)
+    ok = g >= 0
+    lost = len(np.unique(units.unit[~ok]))
+    lost_note: Words = ("", "")
+    if lost and t.where[0]:
+        total = len(np.unique(units.unit))
+        place = ("city", "城市") if by == "city" else ("industry", "行业")
+        lost_note = (
+            f"{lost} of {total} have no {place[0]} in the data and are in no row",
+            f"{total} 个中有 {lost} 个在数据中没有{place[1]}，不在任何一行",
+        )
+    units, g = units.select(ok), g[ok]
+    g_d, v_d = g, units.value
+    if units.unit is not units.where:  # (unit, place) pairs: count a unit once a group
+        span = int(units.unit.max()) + 1 if len(units.unit) else 1
+        _, first = np.unique(g * span + units.unit, return_index=True)
+        g_d, v_d = g[first], v_d[first]
+    numerator = np.bincount(g_d, v_d, minlength=k).astype(float)
+    size = np.bincount(g_d, minlength=k).astype(float)
+    if ind.unit == "count":
+        value, denominator = numerator, np.full(k, np.nan)
+    else:
+        denominator = size
+        value = np.where(size > 0, numerator / np.where(size > 0, size, 1), np.nan)
+    measurable = ~np.isnan(value)
+    info = ind.info(c) if ind.info is not None else ("", "")
+    notes = np.array([info[0]] * k, dtype=object)
+    notes_zh = np.array([info[1]] * k, dtype=object)
+    what = ("share", "占比") if ind.unit == "share" else ("mean", "均值")
+    notes[~measurable] = f"no {ind.base} here: the {what[0]} is undefined"
+    notes_zh[~measurable] = f"此处没有{_BASE_ZH.get(ind.base, ind.base)}：{what[1]}无从计算"
+    if ind.key == "specialisations" and by == "city":  # a city the source lacks
+        gi = t.lm_group[np.flatnonzero(_quotient_cities(c))]
+        lacking = np.ones(k, dtype=bool)
+        lacking[gi[gi >= 0]] = False
+        value[lacking], measurable[lacking] = np.nan, False
+        notes[lacking] = "no location quotients for this city in the data"
+        notes_zh[lacking] = "数据中没有该市的区位熵"
+    numerator[~measurable] = np.nan
+    target_col, basis, extra = _allocated(t, ind, target)
+    if basis == "pro_rata":
+        none = measurable & (t.lm_count == 0)
+        none_note = "no large or medium industrial firms here: no share of the target"
+        notes[none] = [_join(n, none_note) for n in notes[none]]
+        notes_zh[none] = [_join_zh(n, "此处没有大中型工业企业：不分配目标") for n in notes_zh[none]]
+    if extra[0] or lost_note[0]:
+        notes[measurable] = [_join(n, lost_note[0], extra[0]) for n in notes[measurable]]
+        notes_zh[measurable] = [_join_zh(n, lost_note[1], extra[1]) for n in notes_zh[measurable]]
+    target_col = np.where(measurable, target_col, np.nan)
+    details = ind.detail(c, units, g, k) if ind.detail is not None else [("", "")] * k
+    return _rows(
+        k,
+        indicator=ind.key,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        target=target_col,
+        target_basis=np.where(np.isnan(target_col), "", basis),
+        measurable=measurable,
+        note=notes,
+        note_zh=notes_zh,
+        detail=[d[0] for d in details],
+        detail_zh=[d[1] for d in details],
+    )
+
+
+def _allocated(t: _Table, ind: Indicator, target: float) -> tuple[np.ndarray, str, Words]:
+    """Each group's target, its basis and a note on how it was set.
+
+    A count target is the province's: a city's or industry's (or a filtered
+    selection's) share of it is allocated pro rata to its L&M firms."""
+    k, where = t.k, t.where
+    if np.isnan(target):
+        return np.full(k, target), "", ("", "")
+    if ind.unit != "count" or not (t.by in ("city", "industry") or t.filtered):
+        return np.full(k, target), "seed", ("", "")
+    if ind.key == "typical_cases":  # a province-wide list, not apportioned
+        return (
+            np.full(k, np.nan),
+            "",
+            (
+                f"the province's list of {target:g} a year is not allocated"
+                + (f" to {where[0]}" if where[0] else ""),
+                f"全省每年 {target:g} 个的名单不分配" + (f"到{where[1]}" if where[1] else ""),
+            ),
+        )
+    if t.lm_total == 0:
+        return (
+            np.full(k, np.nan),
+            "",
+            (
+                f"the province's target of {target:g} cannot be allocated: no large or "
+                "medium industrial firms are known",
+                f"全省目标 {target:g} 无法分配：没有已知的大中型工业企业",
+            ),
+        )
+    target_col = _whole(target * t.lm_count / t.lm_total)
+    note = (
+        f"target: the province's {target:g} allocated "
+        + (f"to {where[0]} " if where[0] else "to this selection ")
+        + "in proportion to their large and medium industrial firms, in whole "
+        "numbers (largest remainder)",
+        f"目标：全省 {target:g} 按大中型工业企业数量比例分配到"
+        + (where[1] or "本范围")
+        + "，取整数（最大余数法）",
+    )
+    return np.where(target_col > 0, target_col, np.nan), "pro_rata", note
+
+
 def _rows(k: int, **columns: object) -> dict[str, np.ndarray]:
     """``k`` rows of ``columns``, a single value repeated or one value per row."""
     out = {}
     for name, value in columns.items():
         if isinstance(value, np.ndarray | list):
-            out[name] = np.asarray(value, dtype=object if name in ("note", "detail") else None)
+            text = name in ("note", "note_zh", "detail", "detail_zh")
+            out[name] = np.asarray(value, dtype=object if text else None)
         else:
             out[name] = np.full(k, value, dtype=object if isinstance(value, str) else None)
     return out
@@ -1406,6 +1619,10 @@ def _rows(k: int, **columns: object) -> dict[str, np.ndarray]:
 
 def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
+
+
+def _join_zh(*parts: str) -> str:
+    return "；".join(p for p in parts if p)
 
 
 def policy_indicators(
@@ -1470,10 +1687,11 @@ def policy_indicators(
         - ``gap`` (float): how far the value is below the target (0 when met; NA
           without a target).
         - ``met`` (boolean): value at or above target (NA without a target).
-        - ``note`` (str): one line: why the row is not measurable, or what to bear in
-          mind (data year, how a target was allocated).
-        - ``detail`` (str): what stands behind the row (top specialisations, branch
-          centres, units not placed in a city), or empty.
+        - ``note`` (str), ``note_zh`` (str): one line, in English and in Chinese: why
+          the row is not measurable, or what to bear in mind (data year, how a target
+          was allocated).
+        - ``detail`` (str), ``detail_zh`` (str): what stands behind the row (top
+          specialisations, branch centres, units not placed in a city), or empty.
         - ``target_source`` (str): ``graph`` (PolicyMeasure nodes; NA where none).
 
     Raises
@@ -1546,6 +1764,7 @@ def policy_indicators(
         out["note"] = out["note"].map(
             lambda n: _join(n, "no policy measures in the graph: targets unknown")
         )
+        out["note_zh"] = out["note_zh"].map(lambda n: _join_zh(n, "图中没有政策措施：目标未知"))
     has_target = out["target"].notna() & out["value"].notna()
     out["gap"] = (out["target"] - out["value"]).clip(lower=0).where(has_target)
     out["met"] = pd.array(
@@ -1579,7 +1798,9 @@ def policy_indicators(
         "gap": "float64",
         "met": "boolean",
         "note": "string",
+        "note_zh": "string",
         "detail": "string",
+        "detail_zh": "string",
         "target_source": "string",
     }
     return out[list(cols)].astype(cols)
