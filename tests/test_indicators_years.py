@@ -9,8 +9,8 @@ import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import arrays
-from innokg.queries.indicators import _Ctx as Context
 from innokg.queries.indicators import latest_year, policy_indicators, typical_cases
+from innokg.queries.indicators.context import Context
 from tests.factory import make_graph
 
 
