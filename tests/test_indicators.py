@@ -743,3 +743,68 @@ def test_real_graph_indicators(henan: Path, shared_data: Path) -> None:
         for fmt in (["--format", "csv"], []):
             out = run("indicators", henan, *args, *fmt)
             assert not re.search(r"(?<![a-z])nan(?![a-z])", out.lower()), args + fmt
+
+
+# --- notes in Chinese -------------------------------------------------------------------
+
+# English words in a Chinese note: three lower-case letters in a row (edge type names such
+# as SPECIALISES_IN, codes such as C36 and data values are upper-case or digits).
+ENGLISH = re.compile(r"[a-z]{3,}")
+
+
+def test_every_note_and_detail_has_its_chinese_and_no_english(
+    demo_graph: EcosystemGraph,
+) -> None:
+    graphs = {
+        "small": small_province(),
+        "no measures": small_province(with_measures=False),
+        "no sizes": make_graph({"Enterprise": [{"id": "e1", "name": "甲"}]}),
+        "public lists": public_lists(),
+        "demo": demo_graph,
+    }
+    seen = 0
+    for name, G in graphs.items():
+        for by in ("province", "city", "industry", "year"):
+            df = policy_indicators(G, by=by, year=2018)  # type: ignore[arg-type]
+            for en_col in ("note", "detail"):
+                en, zh = df[en_col].fillna(""), df[f"{en_col}_zh"].fillna("")
+                assert ((en != "") == (zh != "")).all(), (name, by, en_col)
+                english = zh[zh.str.contains(ENGLISH)]
+                assert english.empty, (name, by, english.tolist()[:3])
+                seen += int((zh != "").sum())
+    assert seen > 100
+
+
+def test_chinese_notes_say_what_the_english_ones_say() -> None:
+    no_sizes = make_graph({"Enterprise": [{"id": "e1", "name": "甲"}]})
+    row = policy_indicators(no_sizes, indicators=["platform_coverage"]).iloc[0]
+    assert row["note_zh"] == (
+        "数据中没有企业规模：无法判断哪些企业是大中型企业；图中没有政策措施：目标未知"
+    )
+    df = policy_indicators(small_province(), by="city", year=2018).set_index(
+        ["indicator", "group_name"]
+    )
+    demo = df.loc[("demonstration_platforms", "郑州市")]
+    assert demo["note_zh"] == (
+        "目标：全省 100 按大中型工业企业数量比例分配到各城市，取整数（最大余数法）"
+    )
+    targeted = make_graph({"Enterprise": [{"id": "e1", "name": "甲"}], "PolicyMeasure": MEASURES})
+    row = policy_indicators(targeted, indicators=["platform_coverage"]).iloc[0]
+    assert row["note_zh"] == (
+        "数据中没有企业规模：无法判断哪些企业是大中型企业（政策目标：2018 年前达到 80%）"
+    )
+    assert row["note"] == (
+        "no firm sizes in the data: which enterprises are large or medium is unknown "
+        "(the policy's target: 80% by 2018)"
+    )
+    assert df.loc[("typical_cases", "郑州市"), "note_zh"] == "全省每年 10 个的名单不分配到各城市"
+
+
+def test_cli_in_chinese_shows_chinese_notes(demo_package: Path) -> None:
+    for lang, want in (("zh", "数据中没有国家企业技术中心：无法测算"), ("en", "not measurable")):
+        screen = run("indicators", demo_package, "--by", "city", "--lang", lang)
+        notes = screen[screen.index("Notes:") :].splitlines()[1:]
+        reasons = [line.split(": ", 1)[1] for line in notes if line.startswith("  ")]
+        assert any(want in r for r in reasons), (lang, reasons)
+        if lang == "zh":
+            assert not [r for r in reasons if ENGLISH.search(r)]

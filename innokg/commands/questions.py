@@ -542,6 +542,7 @@ def indicators(
         _show(df, fmt, out, title, [])
         return
     text = "indicator_zh" if lang == "zh" else "indicator_en"
+    note, detail = ("note_zh", "detail_zh") if lang == "zh" else ("note", "detail")
     screen = ["group_name", "article", "indicator", text, "value", "target", "gap", "met"]
     if by == "province":
         screen = screen[1:]
@@ -553,11 +554,12 @@ def indicators(
     if shown.empty:
         click.echo(f"{title}: no indicator is measurable on this graph")
     else:
+        shown = shown.assign(detail=shown[detail])  # the column keeps its name on screen
         _show(shown, fmt, out, title, [c for c in [*screen, "detail"] if c not in empty])
     notes = (
-        df[df["note"].fillna("") != ""]
-        .drop_duplicates(["indicator", "note"])
-        .groupby("indicator", sort=False)["note"]
+        df[df[note].fillna("") != ""]
+        .drop_duplicates(["indicator", note])
+        .groupby("indicator", sort=False)[note]
         .agg(" | ".join)
     )
     lines = [
