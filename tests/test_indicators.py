@@ -415,6 +415,20 @@ def public_lists() -> EcosystemGraph:
     return make_graph(nodes, edges)
 
 
+def test_firms_placed_in_other_provinces_are_not_the_provinces_own() -> None:
+    """The real build places chain partners in other provinces' Region nodes."""
+    G = public_lists()
+    nodes = {k: v.copy() for k, v in G.nodes.items()}
+    edges = {k: v.copy() for k, v in G.edges.items()}
+    shanghai = {"id": "region:31", "name": "上海市", "code": "31", "level": "province"}
+    nodes["Region"] = pd.concat([nodes["Region"], pd.DataFrame([shanghai])], ignore_index=True)
+    located = edges["LOCATED_IN"].iloc[[0]].assign(from_id="sh", to_id="region:31")
+    edges["LOCATED_IN"] = pd.concat([edges["LOCATED_IN"], located], ignore_index=True)
+    scoped = EcosystemGraph(nodes, edges, manifest={"scope_region": "region:41"})
+    got = table(policy_indicators(scoped, year=2019), "value", "detail")
+    assert got[("河南省", "listed_firms")] == (3.0, "1 of 3 not placed in a city")
+
+
 def table(df: pd.DataFrame, *cols: str) -> dict[tuple[str, str], tuple]:
     out = {}
     for r in df.itertuples(index=False):

@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 
-from innokg.queries.arrays import GraphArrays
+from innokg.queries.arrays import GraphArrays, graph_scope
 
 By = Literal["province", "city", "industry", "year"]
 
@@ -187,7 +187,11 @@ class Context:
                 if not more.any():
                     break
                 out[src[more]] = True
-            A.memo[key] = out & ~A.mask("Region")
+            out &= ~A.mask("Region")
+            # the graph's regions include other provinces when chain partners are placed
+            # there; on a province's graph only the province's own count
+            scope = graph_scope(A.G)
+            A.memo[key] = out & scope.inside if scope is not None else out
         return A.memo[key]
 
 

@@ -11,7 +11,13 @@ import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
-from innokg.queries.arrays import GraphArrays, arrays, resolve_city, resolve_industries
+from innokg.queries.arrays import (
+    GraphArrays,
+    arrays,
+    graph_scope,
+    resolve_city,
+    resolve_industries,
+)
 from innokg.queries.indicators.catalogue import _BY_KEY, INDICATORS, Indicator
 from innokg.queries.indicators.context import By, Context, Units
 from innokg.queries.indicators.counts import _quotient_cities, _specialisation_edges
@@ -141,6 +147,9 @@ def _groups(c: Context, by: By) -> tuple[Callable[[Units], np.ndarray], np.ndarr
     level = A.values("level", dtype="object", fill="")
     if by in ("province", "year"):
         prov = np.flatnonzero(A.mask("Region") & (level == "province"))
+        scope = graph_scope(A.G) if len(prov) > 1 else None  # chain partners' provinces
+        if scope is not None:
+            prov = np.array([scope.region])
         gid, gname = (
             (str(A.ids[prov[0]]), str(names[prov[0]])) if len(prov) == 1 else ("all", "全部")
         )
