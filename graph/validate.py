@@ -85,12 +85,15 @@ ATTRIBUTES = "attributes"
 _EXCEL_NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)$|^\d{6,}\.0*$")
 _QUOTED_RE = re.compile(r"'[^']*'")
 _DATE_RE = re.compile(
-    r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))(?:[ T]0?0:00(?::00)?)?$"
+    r"^(?P<year>\d{4})(?:[-/.年](?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?"
+    r"|(?P<month8>\d{2})(?P<day8>\d{2}))(?:[ T]0?0:00(?::00)?)?$"
 )
 _AMOUNT_RE = re.compile(
     r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万|亿)?\s*(元|人民币|美元|港元|港币|欧元|日元|英镑)?"
     r"(?:人民币)?$"
 )
+#: an amount written with more than digits, separators and signs (a unit, a word)
+_UNITS_RE = re.compile(r"[^0-9.,\s+-]")
 _CURRENCY = {
     "元": "CNY",
     "人民币": "CNY",
@@ -419,24 +422,26 @@ def _extra_columns_problem(
 # --- coercion ---------------------------------------------------------------------
 
 
-def _blank(series: pd.Series) -> pd.Series:
-    """True where a cell holds no value (NA, or text that is only white space)."""
-    if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
-        text = series.astype("string")
-        return text.isna() | (text.str.strip() == "")
-    return series.isna()
+def _is_text(series: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(series.dtype) or series.dtype == object
+
+
+def _blank_text(stripped: pd.Series) -> pd.Series:
+    """True where stripped text holds no value (NA or empty)."""
+    return stripped.isna() | (stripped == "")
 
 
 def _coerce(series: pd.Series, prop: Prop) -> tuple[pd.Series, pd.Series, str]:
     """Return (typed values, mask of cells that failed, what was expected)."""
-    blank = _blank(series)
+    stripped = series.astype("string").str.strip() if _is_text(series) else None
+    blank = series.isna() if stripped is None else _blank_text(stripped)
     if prop.dtype == "string":
-        text = series.astype("string").str.strip()
+        text = series.astype("string").str.strip() if stripped is None else stripped
         return text.mask(blank), pd.Series(False, index=series.index), "text"
     if prop.dtype == "bool":
         if pd.api.types.is_bool_dtype(series.dtype):
             return series.astype("boolean"), pd.Series(False, index=series.index), "true/false"
-        low = series.astype("string").str.strip().str.lower()
+        low = (series.astype("string").str.strip() if stripped is None else stripped).str.lower()
         out = pd.Series(pd.NA, index=series.index, dtype="boolean")
         out[low.isin(_TRUE).fillna(False).astype(bool)] = True
         out[low.isin(_FALSE).fillna(False).astype(bool)] = False
@@ -463,7 +468,10 @@ def _split_amounts(df: pd.DataFrame) -> pd.DataFrame:
     if not (pd.api.types.is_string_dtype(raw.dtype) or raw.dtype == object):
         return df
     text = raw.astype("string").fillna("")
-    units = text.str.contains(r"[^0-9.,\s+-]", regex=True).fillna(False)
+    # an extract repeats a few amounts many times: look at each distinct text once
+    codes, distinct = pd.factorize(text.to_numpy(dtype=object))
+    with_units = np.array([_UNITS_RE.search(t) is not None for t in distinct], dtype=bool)
+    units = with_units[codes] if len(distinct) else np.zeros(len(text), dtype=bool)
     if not units.any():
         return df
     df = df.copy()
@@ -472,17 +480,15 @@ def _split_amounts(df: pd.DataFrame) -> pd.DataFrame:
         if "capital_currency" in df.columns
         else pd.Series("", index=df.index, dtype="string")
     )
-    written = text[units]
-    # an extract repeats a few amounts many times: parse each distinct text once
-    parsed = {t: parse_amount(t) for t in pd.unique(written.to_numpy(dtype=object))}
-    found = [parsed[t] for t in written.to_numpy(dtype=object).tolist()]
-    ok = np.array([f is not None for f in found], dtype=bool)
+    parsed = [parse_amount(t) if u else None for t, u in zip(distinct, with_units, strict=True)]
+    ok = np.array([f is not None for f in parsed], dtype=bool)[codes]
     if not ok.any():
         return df
-    rows = written.index[ok]
-    amounts = [f for f in found if f is not None]
-    df.loc[rows, "registered_capital"] = [repr(v) for v, _ in amounts]
-    unit = pd.Series([c for _, c in amounts], index=rows, dtype=object)
+    rows = text.index[ok]
+    amounts = [parsed[c] for c in codes[ok].tolist()]
+    values = {i: repr(f[0]) for i, f in enumerate(parsed) if f is not None}
+    df.loc[rows, "registered_capital"] = [values[c] for c in codes[ok].tolist()]
+    unit = pd.Series([f[1] for f in amounts if f is not None], index=rows, dtype=object)
     fill = unit.notna() & (currency[rows].str.strip().fillna("") == "").to_numpy(dtype=bool)
     currency[unit.index[fill.to_numpy(dtype=bool)]] = unit[fill].astype(str).to_numpy()
     df["capital_currency"] = currency
@@ -507,16 +513,28 @@ def _describe(prop: Prop) -> str:
 
 
 def _check_column(
-    df: pd.DataFrame, prop: Prop, problems: list[Problem], bad_rows: set[int]
+    df: pd.DataFrame,
+    prop: Prop,
+    problems: list[Problem],
+    bad_rows: set[int],
+    skip: np.ndarray | None = None,
 ) -> pd.Series:
-    """Coerce one column, recording problems; return the typed column."""
+    """Coerce one column, recording problems; return the typed column.
+
+    Rows where ``skip`` is true (rows that could not be read as rows, already reported)
+    are typed as NA and none of their cells is reported.
+    """
+
+    where: list[np.ndarray] = []  # the files and row numbers, read once when needed
 
     def report(mask: pd.Series, make_message) -> None:  # type: ignore[no-untyped-def]
-        for idx in np.flatnonzero(mask.to_numpy(dtype=bool, na_value=False)):
+        hit = mask.to_numpy(dtype=bool, na_value=False)
+        hits = np.flatnonzero(hit if skip is None else hit & ~skip)
+        if len(hits) and not where:
+            where.extend((df["_file"].to_numpy(dtype=object), df["_row"].to_numpy()))
+        for idx in hits:
             i = df.index[idx]
-            problems.append(
-                Problem(df.at[i, "_file"], int(df.at[i, "_row"]), prop.name, make_message(i))
-            )
+            problems.append(Problem(where[0][idx], int(where[1][idx]), prop.name, make_message(i)))
             bad_rows.add(i)
 
     if prop.name not in df.columns:
@@ -554,9 +572,10 @@ def _check_column(
         )
     if prop.check == "date":
         written = typed[present]
-        iso_of = _iso_dates(pd.unique(written.to_numpy(dtype=object)))
+        codes, distinct = pd.factorize(written.to_numpy(dtype=object))
+        iso_of = _iso_dates(distinct)
         iso = pd.Series(
-            [iso_of[t] for t in written.to_numpy(dtype=object).tolist()],
+            np.array([iso_of[t] for t in distinct.tolist()], dtype=object)[codes],
             index=written.index,
             dtype=object,
         )
@@ -585,7 +604,8 @@ def _check_column(
             ),
         )
         bad = bad | wrong
-    return typed.mask(bad.to_numpy(dtype=bool))
+    bad_cells = bad.to_numpy(dtype=bool)
+    return typed.mask(bad_cells if skip is None else bad_cells | skip)
 
 
 def _iso_dates(texts: np.ndarray) -> dict[str, str | None]:
@@ -595,14 +615,8 @@ def _iso_dates(texts: np.ndarray) -> dict[str, str | None]:
     {'1998/3/2': '1998-03-02', '19980302': '1998-03-02', '1998年3月2日': '1998-03-02', \
 '2019-13-45': None}
     """
-    iso: dict[str, str | None] = {}
-    for text in texts:
-        m = _DATE_RE.match(str(text))
-        if m is None:
-            iso[text] = None
-            continue
-        month, day = m.group(2) or m.group(4), m.group(3) or m.group(5)
-        iso[text] = f"{m.group(1)}-{month.zfill(2)}-{day.zfill(2)}"
+    strings = [str(t) for t in texts.tolist()]
+    iso = dict(zip(strings, _iso_written(strings), strict=True))
     candidates = [t for t, v in iso.items() if v is not None]
     # pandas decides what a real day is (no 2019-02-30), as before
     real = (
@@ -618,6 +632,37 @@ def _iso_dates(texts: np.ndarray) -> dict[str, str | None]:
         if not ok:
             iso[t] = None
     return iso
+
+
+def _iso_written(strings: list[str]) -> list[str | None]:
+    """Each text :data:`_DATE_RE` matches rewritten as YYYY-MM-DD (None: no match).
+
+    The expression runs in Arrow over all texts at once (one Python match per text took
+    a second at 100,000 dates); a text it rejects is tried again with Python's engine,
+    whose ``\\d`` also takes the digits of other scripts.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.extract_regex(pa.array(strings, type=pa.large_string()), _DATE_RE.pattern)
+
+    def part(long: str, short: str) -> pa.Array:
+        both = pc.if_else(pc.equal(found.field(long), ""), found.field(short), found.field(long))
+        return pc.utf8_lpad(both, width=2, padding="0")
+
+    iso = pc.binary_join_element_wise(
+        found.field("year"),
+        part("month", "month8"),
+        part("day", "day8"),
+        pa.scalar("-", pa.large_string()),
+    )
+    out: list[str | None] = iso.to_pylist()
+    for k in np.flatnonzero(found.is_null().to_numpy(zero_copy_only=False)).tolist():
+        m = _DATE_RE.match(strings[k])
+        if m is not None:
+            month, day = m.group("month") or m.group("month8"), m.group("day") or m.group("day8")
+            out[k] = f"{m.group('year')}-{month.zfill(2)}-{day.zfill(2)}"
+    return out
 
 
 def _is_json_object(text: str) -> bool:
@@ -706,21 +751,22 @@ def _typed_table(
         typed["_row"] = df["_row"]
         typed.attrs["withdrawn"] = True
         return typed, set(df.index)
-    check = df
+    # Rows that are not well-formed rows are one problem each; their cells are typed
+    # as NA, not checked (masking them is much cheaper than copying the other rows).
+    skip = None
     if DEFECT_COLUMN in df.columns:
         defect = df[DEFECT_COLUMN].fillna("").astype(str)
         for i in df.index[(defect != "").to_numpy()]:
             problems.append(Problem(file, int(df.at[i, "_row"]), None, defect[i]))
             bad_rows.add(i)
-        check = df[(defect == "").to_numpy()]
-    if "registered_capital" in check.columns:
-        check = _split_amounts(check)
+        skip = (defect != "").to_numpy(dtype=bool)
+    check = _split_amounts(df) if "registered_capital" in df.columns else df
     out = {}
     for col in columns:
         prop = next((p for p in props if p.name == col), None)
         if prop is None:  # an endpoint column
             prop = Prop(col, "string", "", "", required=True)
-        out[col] = _check_column(check, prop, problems, bad_rows).reindex(df.index)
+        out[col] = _check_column(check, prop, problems, bad_rows, skip)
     typed = pd.DataFrame(out, index=df.index)
     typed["_file"] = df["_file"]
     typed["_row"] = df["_row"]
@@ -797,7 +843,7 @@ def validate_tables(
             df, spec.props, node_columns(label), problems, knock_on, label, extra_columns
         )
         if typed.attrs.get("withdrawn") and "id" in df.columns:
-            withdrawn |= set(df["id"].astype("string").str.strip().dropna())
+            withdrawn |= _id_texts(df["id"])
         if typed.attrs.get("withdrawn"):
             nodes[label] = typed.iloc[0:0]
             continue
@@ -806,11 +852,7 @@ def validate_tables(
     _check_duplicate_ids(nodes, problems, lenient=lenient)
     _check_unique_identifiers(nodes, problems, lenient=lenient)
     id_columns = [raw["id"] for raw in raw_nodes.values() if "id" in raw.columns]
-    rejected_ids = (
-        set(pd.concat(id_columns).astype("string").str.strip().dropna())
-        if lenient and id_columns
-        else set()
-    )
+    rejected_ids = _id_texts(pd.concat(id_columns)) if lenient and id_columns else set()
 
     # Nodes are final now: type every edge table, then resolve all endpoints at once.
     nodes = {k: _finish(v) for k, v in nodes.items()}
@@ -888,6 +930,12 @@ def validate_tables(
     )
     reject_frame["row"] = reject_frame["row"].astype("Int64")
     return Tables(nodes=nodes, edges=edges, rejects=reject_frame, problems=problems)
+
+
+def _id_texts(ids: pd.Series) -> set[str]:
+    """The distinct ids of a column, stripped (through numpy: Arrow strings one by one
+    are slow)."""
+    return set(ids.astype("string").str.strip().dropna().to_numpy(dtype=object).tolist())
 
 
 def _endpoint_positions(
@@ -994,21 +1042,27 @@ def _check_unique_identifiers(
             if not dup.any():
                 continue
             repeated = values[dup].unique()
-            first = df[present & ~values.duplicated(keep="first") & values.isin(repeated)]
+            # only the columns the messages name: taking every column of 100,000 rows
+            # for a few repeats was most of the cost
+            first = (present & ~values.duplicated(keep="first") & values.isin(repeated)).to_numpy(
+                dtype=bool
+            )
+            text = values.to_numpy(dtype=object)
+            files, rows, ids = (df[c].to_numpy(dtype=object) for c in ("_file", "_row", "id"))
             where = {
                 v: (f, r, i)
                 for v, f, r, i in zip(
-                    values[first.index], first["_file"], first["_row"], first["id"], strict=True
+                    text[first], files[first], rows[first], ids[first], strict=True
                 )
             }
-            for i in df.index[dup.to_numpy(dtype=bool)]:
-                f0, r0, id0 = where[values[i]]
+            for k in np.flatnonzero(dup.to_numpy(dtype=bool)):
+                f0, r0, id0 = where[text[k]]
                 problems.append(
                     Problem(
-                        str(df.at[i, "_file"]),
-                        int(df.at[i, "_row"]),
+                        str(files[k]),
+                        int(rows[k]),
                         col,
-                        f"duplicate {col} {values[i]!r} (first at {f0}, row {r0}, id {id0}); "
+                        f"duplicate {col} {text[k]!r} (first at {f0}, row {r0}, id {id0}); "
                         "one code is one organisation: keep one row, or list the other in a "
                         "mapping file as the same",
                     )
