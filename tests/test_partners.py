@@ -377,7 +377,7 @@ def test_institutes_without_collaborations_fall_back_to_place():
     df = candidate_partners(G, kinds=["enterprise-institute"])
     assert df[["source", "target"]].to_records(index=False).tolist() == [("h1", "u"), ("h2", "u")]
     assert df["explanation"].iloc[0] == (
-        "其郑甲技术中心与郑大同在郑州市，可作联合研发的承接平台；该校为本科院校。"
+        "该企业的郑甲技术中心与郑大同在郑州市，可作联合研发的承接平台；该校为本科院校。"
     )
     assert df["explanation"].iloc[1] == "郑大与其同在郑州市；该校为本科院校。"
     assert "firm" not in df["explanation_en"].iloc[0]
@@ -499,7 +499,7 @@ def test_place_evidence_and_capacity_by_hand() -> None:
     ]  # nowhere: nothing joins it, so nothing to say, so not listed
     assert df["score"].tolist() == pytest.approx([far, near])
     assert df["explanation"].tolist() == [
-        "其甲技术中心与洛阳研究院同在洛阳市，可作联合研发的承接平台；洛阳研究院现有3家合作企业；"
+        "该企业的甲技术中心与洛阳研究院同在洛阳市，可作联合研发的承接平台；洛阳研究院现有3家合作企业；"
         "该企业已与1家高校或科研机构合作。",
         "郑大与其同在郑州市；该企业已与1家高校或科研机构合作。",
     ]

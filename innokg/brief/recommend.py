@@ -237,6 +237,9 @@ def _pairs(s: Scope, kind: str, city: str | None, k: int) -> pd.DataFrame:
 def _reason(s: Scope, row: pd.Series) -> str:
     text = pick(row, "explanation", "explanation_en", s.lang)
     text = text.split("；" if s.zh else "; ")[0].rstrip("。.")
+    # quoted without the row it explains, "the firm's"/"its" has nothing to refer to; the
+    # centre's name carries the firm's
+    text = text.removeprefix("该企业的").removeprefix("its ")
     return s.names.within(text)
 
 

@@ -61,7 +61,7 @@ KINDS: dict[str, Kind] = {
                 MetaPath(
                     "rnd_centre_city",
                     (("OPERATES_RND",), ("IN_CITY",), ("IN_CITY^-1",)),
-                    "其{mids}与{t}同在{mids2}，可作联合研发的承接平台",
+                    "该企业的{mids}与{t}同在{mids2}，可作联合研发的承接平台",
                     "its {mids} {are} in {mids2}, as is {t}: a base for joint R&D",
                     place=True,
                 ),
