@@ -22,10 +22,11 @@ __all__ = ["page_html", "write_page"]
 
 
 def _vis_assets() -> tuple[str, str]:
-    base = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    """vis-network's script and style, vendored with their licence (static/LICENSES.md)."""
+    base = resources.files("innokg.viz") / "static"
     return (
         (base / "vis-network.min.js").read_text(encoding="utf-8"),
-        (base / "vis-network.css").read_text(encoding="utf-8"),
+        (base / "vis-network.min.css").read_text(encoding="utf-8"),
     )
 
 
