@@ -378,3 +378,73 @@ def test_hostile_names_stay_text(browser: Browser, hostile: Prepared) -> None:
     assert page.evaluate("document.querySelectorAll('script').length") == 4  # the page's own
     assert page.exceptions == [] and page.console_errors == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepared]:
+    """A 100,000-node demo package (with its database, for the Cypher box), served."""
+    from innokg.pipeline import build_demo
+
+    out = tmp_path_factory.mktemp("serve-100k") / "innokg-100k"
+    build_demo(out, scale=100_000, seed=2016)
+    running = start(out, port=0)
+    deadline = time.monotonic() + 600
+    while not all(api(running, "/api/info")["ready"].values()):
+        assert time.monotonic() < deadline, "the warm-up did not finish"
+        time.sleep(1)
+    yield running
+    running.stop()
+
+
+def test_the_walk_on_a_100k_graph(big: Prepared, tmp_path: Path) -> None:
+    """Search, open, expand, draw a cluster, run a library query and export, at 100k."""
+    if find_chromium() is None:
+        unavailable("chromium is not installed (apt-get install chromium); browser tests skipped")
+    assert api(big, "/api/info")["nodes"] > 100_000
+    with Browser.launch(allow=(host(big),)) as b:
+        b.send("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+        page = open_page(b, big)
+        type_into(page, "#search", "郑州")
+        page.wait_for("document.querySelectorAll('#search-results li[data-id]').length > 0")
+        first = page.evaluate("document.querySelector('#search-results li[data-id]').dataset.id")
+        click(page, "#search-results li[data-id]")
+        page.wait_for(f"document.getElementById('node-id').textContent === {json.dumps(first)}")
+        total = api(big, f"/api/nodes/{first}/neighbours?limit=0")["total"]
+        click(page, "#node-expand")
+        page.wait_for("window.innokg.graph.order > 1")
+        idle(page)
+        assert canvas(page)[0] == 1 + min(total, 30)
+
+        click(page, "#tabs button[data-tab=questions]")
+        click(page, "#q-clusters")
+        page.wait_for("document.querySelectorAll('#table tbody tr').length > 0", timeout=300)
+        table = api(big, "/api/clusters")["table"]
+        assert (
+            page.evaluate("document.querySelectorAll('#table tbody tr').length") == table["total"]
+        )
+        view = api(big, f"/api/clusters/{table['rows'][0][0]}/graph")
+        click(page, "#table tbody tr td button")
+        page.wait_for("window.innokg.state.cluster !== undefined", timeout=120)
+        idle(page)
+        assert canvas(page) == (view["drawn"], view["supplies_drawn"])
+        # the cut keeps the supply backbone: most drawn members have a drawn SUPPLIES edge
+        assert view["supplies_drawn"] >= view["drawn"] / 2
+        assert view["nodes"][0]["role"] == "chain_leader"
+        shot(page, "cluster-100k")
+
+        # the library's suppliers query, asked of the cluster's leader (it buys in-cluster)
+        click(page, "#tabs button[data-tab=cypher]")
+        choose(page, "#cypher-library", "suppliers_of")
+        leader = json.dumps({"enterprise": view["nodes"][0]["id"]})
+        page.evaluate(f"document.getElementById('cypher-params').value = {json.dumps(leader)}")
+        click(page, "#cypher-run")
+        page.wait_for("window.innokg.state.table && window.innokg.state.table.title === 'Cypher'")
+        idle(page)
+        assert page.evaluate("document.querySelectorAll('#table tbody tr').length") > 0
+
+        click(page, "#export-png")
+        assert downloaded(tmp_path, "innokg-view.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        origin = big.url.rstrip("/")
+        assert all(r["url"].startswith((origin, "data:", "blob:")) for r in page.requests)
+        assert page.exceptions == [] and page.console_errors == []
+        page.close()
