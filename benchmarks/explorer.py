@@ -110,6 +110,7 @@ def explorer_latency(package: Path, scale: int) -> dict[str, Any]:
             _timed_get(base, "/api/search?q=" + urllib.parse.quote("郑州")) for _ in range(20)
         ]
         nodes = _get(base, "/api/info")["nodes"]
+        paint = _first_paint(base)
     finally:
         proc.terminate()
         try:
@@ -131,4 +132,30 @@ def explorer_latency(package: Path, scale: int) -> dict[str, Any]:
         "first neighbours ms": round(first_page, 1),
         "path p50 ms": _percentiles(path_ms)[0],
         "path max ms": round(max(path_ms), 1),
+        "page first paint ms": paint,
     }
+
+
+def _first_paint(base: str) -> float | None:
+    """Milliseconds from asking headless Chromium for the page to its first drawn frame
+    with the page ready (search box and canvas live); None without a Chromium."""
+    from innokg.chromium import ChromiumError, DevToolsPipe, find_browser
+
+    if find_browser() is None:
+        return None
+    host = base.split("//", 1)[1]
+    try:
+        with DevToolsPipe(allow=(host,), window=(1366, 900)) as browser:
+            _, tab = browser.new_tab()
+            browser.send("Page.enable", {}, session=tab)
+            start = time.perf_counter()
+            browser.send("Page.navigate", {"url": base + "/"}, session=tab)
+            ready = "window.innokg && window.innokg.state && window.innokg.state.ready"
+            while not browser.evaluate(tab, f"!!({ready})"):
+                if time.perf_counter() - start > 120:
+                    return None
+                time.sleep(0.01)
+            browser.evaluate(tab, "new Promise(r => requestAnimationFrame(() => r(true)))")
+            return round((time.perf_counter() - start) * 1000, 1)
+    except ChromiumError:
+        return None
