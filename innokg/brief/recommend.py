@@ -239,7 +239,7 @@ def _reason(s: Scope, row: pd.Series) -> str:
     text = text.split("；" if s.zh else "; ")[0].rstrip("。.")
     # quoted without the row it explains, "the firm's"/"its" has nothing to refer to; the
     # centre's name carries the firm's
-    text = text.removeprefix("该企业的").removeprefix("its ")
+    text = text.removeprefix("该企业的").removeprefix("its ").removeprefix("Its ")
     return s.names.within(text)
 
 
@@ -480,16 +480,24 @@ def _tech_centres(s: Scope) -> Recommendation | None:
             weak["group"], weak["group_name"], weak["other"], weak["value"], strict=True
         )
     ]
+    # the province's figure also counts centres whose city is unknown; say which total
+    whole = pd.to_numeric(
+        s.province_indicators(("national_tech_centres",))["value"], errors="coerce"
+    ).sum()
+    placed = int(whole) > total if whole == whole else False
     if zh:
+        of = f"各市已知所在城市的 {total} 家" if placed else f"全省 {total} 家"
         action = (
-            f"推动国家企业技术中心向{names[0]}、{names[1]}以外布局：两市占全省 {total} 家中的 "
+            f"推动国家企业技术中心向{names[0]}、{names[1]}以外布局：两市占{of}中的 "
             f"{top_n} 家（{share:.0%}）。"
         )
         because = f"{'、'.join(listing)}优势产业多，但技术中心少。"
     else:
         action = (
             f"Spread national technology centres beyond {names[0]} and {names[1]}: the two "
-            f"hold {top_n} of the province's {total} ({share:.0%})."
+            f"hold {top_n} of the "
+            + (f"{total} whose city is known" if placed else f"province's {total}")
+            + f" ({share:.0%})."
         )
         because = (
             f"{_join(listing, zh)} have many {en_word} but few centres: their strengths have "
