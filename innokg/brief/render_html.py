@@ -7,12 +7,12 @@ executive summary alone on page 1.  Every name from the data is escaped.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from innokg.brief.appendix import package_version
 from innokg.brief.model import Brief, BriefTable, Recommendation, Section
 from innokg.brief.words import Lang, txt
+from innokg.templates import render
 
 __all__ = ["CSS", "render_html"]
 
@@ -81,30 +81,30 @@ def total_text(t: BriefTable, lang: Lang) -> str:
     return f"{t.total:,} {txt('in_all', lang)}; {txt('shown', lang)} {len(t.df)}"
 
 
-def _table(t: BriefTable, lang: Lang) -> str:
-    esc = html.escape
+def _table(t: BriefTable, lang: Lang) -> dict[str, Any]:
+    """What the template draws of one table: its header, rows and cells, or its note."""
     if t.df.empty:
-        text = t.note or txt("none", lang)
-        return f'<h3>{esc(t.title)}</h3><p class="total">{esc(text)}</p>'
+        return {"title": t.title, "rows": None, "note": t.note or txt("none", lang)}
     cols = list(t.df.columns)
 
-    def cls(c: Any) -> str:
+    def attr(c: Any) -> str:
         return ' class="num"' if c in t.numeric else ' class="nw"' if c in t.nowrap else ""
 
-    head = "".join(f'<th{cls(c)} scope="col">{esc(str(c))}</th>' for c in cols)
-    body = []
-    for i, row in enumerate(t.df.itertuples(index=False)):
-        mark = ' class="highlight"' if i in t.highlight else ""
-        anchor = f' id="{esc(t.row_ids[i])}"' if i < len(t.row_ids) else ""
-        cells = "".join(f"<td{cls(c)}>{esc(str(v))}</td>" for c, v in zip(cols, row, strict=True))
-        body.append(f"<tr{anchor}{mark}>{cells}</tr>")
-    total = ""
-    if t.total is not None and t.total > len(t.df):
-        total = f'<p class="total">{total_text(t, lang)}</p>'
-    return (
-        f"<h3>{esc(t.title)}</h3>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{total}"
-    )
+    rows = [
+        {
+            "anchor": t.row_ids[i] if i < len(t.row_ids) else None,
+            "highlight": i in t.highlight,
+            "cells": [{"attr": attr(c), "text": str(v)} for c, v in zip(cols, row, strict=True)],
+        }
+        for i, row in enumerate(t.df.itertuples(index=False))
+    ]
+    more = t.total is not None and t.total > len(t.df)
+    return {
+        "title": t.title,
+        "columns": [{"attr": attr(c), "name": str(c)} for c in cols],
+        "rows": rows,
+        "total": total_text(t, lang) if more else "",
+    }
 
 
 def policy_line(r: Recommendation, lang: Lang) -> str:
@@ -118,90 +118,66 @@ def policy_line(r: Recommendation, lang: Lang) -> str:
     )
 
 
-def _recommendations(recs: list[Recommendation], lang: Lang) -> str:
-    esc = html.escape
-    items = []
-    for r in recs:
-        evidence = "".join(f"<li>{esc(e)}</li>" for e in r.evidence)
-        head = f"{txt('policy_link', lang)}{'：' if lang == 'zh' else ': '}"
-        link = f'<a href="#article-{r.article}">{esc(txt("article", lang, n=r.article))}</a>'
-        title = (("　" if lang == "zh" else ", ") + esc(r.article_title)) if r.article_title else ""
-        items.append(
-            f'<li><span class="action">{esc(r.action)}</span> {esc(r.because)}'
-            + (f"<ul>{evidence}</ul>" if evidence else "")
-            + f'<div class="policy">{esc(head)}{link}{title}</div></li>'
-        )
-    return (
-        f"<h3>{esc(txt('recommendations', lang))}</h3>"
-        f'<ol class="recommendations">{"".join(items)}</ol>'
-    )
+def _recommendations(recs: list[Recommendation], lang: Lang) -> list[dict[str, Any]]:
+    return [
+        {
+            "action": r.action,
+            "because": r.because,
+            "evidence": list(r.evidence),
+            "head": f"{txt('policy_link', lang)}{'：' if lang == 'zh' else ': '}",
+            "article": r.article,
+            "article_text": txt("article", lang, n=r.article),
+            "title": r.article_title or "",
+            "title_sep": "　" if lang == "zh" else ", ",
+        }
+        for r in recs
+    ]
 
 
-def _section(sec: Section, lang: Lang) -> list[str]:
-    esc = html.escape
+def _section(sec: Section, lang: Lang) -> dict[str, Any]:
     classes = [
         c for c in ("appendix" if sec.appendix else "", "page-break" if sec.page_break else "") if c
     ]
-    cls = f' class="{" ".join(classes)}"' if classes else ""
-    parts = [f'<section id="{esc(sec.key)}"{cls}><h2>{esc(sec.title)}</h2>']
-    parts += [f"<p>{esc(p)}</p>" for p in sec.paragraphs]
-    if sec.key == "summary":  # the targets first, then the trend, then what to do
-        parts += [_table(t, lang) for t in sec.tables]
-        parts += [f"<figure>{svg}</figure>" for svg in sec.charts]
-        if sec.recommendations:
-            parts.append(_recommendations(sec.recommendations, lang))
-    else:
-        parts += [f"<figure>{svg}</figure>" for svg in sec.charts]
-        parts += [_table(t, lang) for t in sec.tables]
-        if sec.recommendations:
-            parts.append(_recommendations(sec.recommendations, lang))
-    parts.append("</section>")
-    return parts
+    return {
+        "key": sec.key,
+        "classes": " ".join(classes),
+        "title": sec.title,
+        "paragraphs": list(sec.paragraphs),
+        # the summary: the targets first, then the trend, then what to do
+        "summary": sec.key == "summary",
+        "tables": [_table(t, lang) for t in sec.tables],
+        "charts": list(sec.charts),
+        "recommendations": _recommendations(sec.recommendations, lang),
+    }
 
 
 def render_html(brief: Brief) -> str:
-    """The brief as one self-contained, printable HTML page.
+    """The brief as one self-contained, printable HTML page
+    (``innokg/brief/templates/brief.html``, every value autoescaped).
 
     No script, no external font or stylesheet, no image but inline SVG; a
     Content-Security-Policy forbids any request.  ``@page`` sets A4 for printing, and
     the executive summary fills page 1.
     """
     lang = brief.lang
-    esc = html.escape
-    sep = "：" if lang == "zh" else ": "
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">",
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(brief.title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body><article>",
-        f"<header><h1>{esc(brief.title)}</h1>",
-        '<p class="meta">'
-        + "".join(f"<span>{esc(k)}{sep}{esc(v)}</span>" for k, v in brief.meta)
-        + "</p>",
-    ]
-    if brief.synthetic:
-        parts.append(f'<div class="banner" role="note">{esc(txt("synthetic", lang))}</div>')
-    parts.append("</header>")
-    sections = brief.sections
+    sections = list(brief.sections)
+    summary = None
     if sections and sections[0].key == "summary":
-        parts += _section(sections[0], lang)
+        summary = _section(sections[0], lang)
         sections = sections[1:]
-    parts.append(
-        f'<section id="findings"><h2>{esc(txt("findings", lang))}</h2><ul class="findings">'
+    return render(
+        "innokg.brief",
+        "brief.html",
+        html_lang="zh-CN" if lang == "zh" else "en",
+        title=brief.title,
+        css=CSS,
+        meta=list(brief.meta),
+        sep="：" if lang == "zh" else ": ",
+        synthetic=brief.synthetic,
+        words={k: txt(k, lang) for k in ("synthetic", "findings", "recommendations")},
+        summary=summary,
+        findings=list(brief.findings),
+        sections=[_section(sec, lang) for sec in sections],
+        version=package_version(),
+        generated=brief.meta[-1][1],
     )
-    parts += [f"<li>{esc(f)}</li>" for f in brief.findings]
-    parts.append("</ul></section>")
-    for sec in sections:
-        parts += _section(sec, lang)
-    if brief.synthetic:
-        parts.append(f'<div class="banner" role="note">{esc(txt("synthetic", lang))}</div>')
-    parts.append(f"<footer>innokg {esc(package_version())} · {esc(brief.meta[-1][1])}</footer>")
-    parts.append("</article></body></html>\n")
-    return "\n".join(parts)

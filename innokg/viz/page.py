@@ -14,6 +14,7 @@ from pyvis.network import Network
 
 from innokg.graph.errors import InnokgError
 from innokg.progress import StepProgress
+from innokg.templates import render
 from innokg.viz import size
 from innokg.viz.size import estimated_bytes
 from innokg.viz.styles import LegendItem
@@ -164,29 +165,18 @@ def page_html(net: Network) -> str:
         "style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'; "
         "base-uri 'none'; form-action 'none'"
     )
-    items = "".join(
-        f"<li>{_legend_icon(item)}<span>{html.escape(item.text)}</span></li>" for item in legend
-    )
-    note_html = "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=True)}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(heading)}</title>\n"
-        f"<style>{vis_css}</style>\n"
-        f"<style>{_PAGE_CSS % {'height': height}}</style>\n"
-        "</head>\n<body>\n"
-        f"<header><h1>{html.escape(heading)}</h1>{note_html}</header>\n"
-        '<main><div id="innokg-network"></div>\n'
-        '<aside><input id="innokg-search" type="search" placeholder="查找 find a name" '
-        'aria-label="find a name">'
-        f"<h2>图例 Legend</h2><ul>{items}</ul>"
-        '<p id="innokg-status"></p></aside></main>\n'
-        f'<script id="innokg-data" type="application/json">{_json_for_html(payload)}</script>\n'
-        f"<script>{vis_js}</script>\n"
-        f"<script>{_BOOT}</script>\n"
-        "</body>\n</html>\n"
+    return render(
+        "innokg.viz",
+        "page.html",
+        csp=csp,
+        heading=heading,
+        vis_css=vis_css,
+        page_css=_PAGE_CSS % {"height": height},
+        notes=notes,
+        legend=[{"icon": _legend_icon(item), "text": item.text} for item in legend],
+        data=_json_for_html(payload),
+        vis_js=vis_js,
+        boot=_BOOT,
     )
 
 
