@@ -32,7 +32,7 @@ RESULTS = Path(__file__).resolve().parent
 REPO = RESULTS.parents[1]
 
 #: The docs holding generated blocks.
-DOCS = ("docs/queries.md", "docs/performance.md")
+DOCS = ("docs/queries.md", "docs/performance.md", "docs/explorer.md", "docs/scaling.md")
 
 _BLOCK = re.compile(
     r"(<!-- BEGIN generated: (?P<name>[\w-]+) \(python docs/results/render\.py; do not "
@@ -109,7 +109,10 @@ STEP_LABELS = {
 }
 
 #: Memory targets beside the time targets of benchmarks/steps.py (the issue's).
-MEMORY_TARGETS = {"generate + build the package": "6 GB"}
+MEMORY_TARGETS = {
+    "generate + build the package": "6 GB",
+    "validate + build 100k registration rows (1% bad)": "2 GB",
+}
 
 #: The comparisons with plain networkx: how they read and the issue's targets at 100k.
 NETWORKX = {
@@ -129,7 +132,11 @@ NETWORKX = {
 }
 
 #: Steps timed once against targets of their own (benchmarks/steps.py: TARGETS_FIXED).
-FIXED = ("address resolution (50k)", "innokg henan (real data)")
+FIXED = (
+    "address resolution (50k)",
+    "innokg henan (real data)",
+    "validate + build 100k registration rows (1% bad)",
+)
 
 _CYPHER = "Cypher point / 2-hop (p95)"
 
@@ -306,6 +313,28 @@ def performance_real(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def performance_latest(report: dict[str, Any]) -> str:
+    """Steps measured again after a change, each at its scale, against its target."""
+    lines = [
+        f"| step | scale | median of {report.get('repeat', 1)} | peak RSS | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in report["rows"]:
+        time = seconds(r["median_s"]) if "median_s" in r else "failed"
+        rss = memory(r["peak_rss_mb"]) if "peak_rss_mb" in r else ""
+        lines.append(
+            f"| {r['step']} | {'—' if r['step'] in FIXED else _scale(int(r['scale']))} "
+            f"| {time} | {rss} "
+            f"| {_target(r, r['step'])} | {_met(r)} |"
+        )
+    when = str(report.get("when", "")).split(" ")[0]
+    lines.append(
+        f"\nMachine: {_machine(report)}. Measured on {when} {report.get('conditions', '')}, "
+        f"with:\n\n```bash\n{report.get('command', '')}\n```"
+    )
+    return "\n".join(lines) + "\n"
+
+
 def performance_earlier(report: dict[str, Any]) -> str:
     """An earlier whole-command measurement, kept for comparison."""
     lines = [
@@ -372,6 +401,78 @@ def cluster_agreement(report: dict[str, Any]) -> str:
     return head + ".\n\n" + agreement_markdown(report)
 
 
+def explorer_latency(report: dict[str, Any]) -> str:
+    """The explorer's start, search, neighbour, path and first-paint times by scale."""
+    lines = [
+        f"Machine: {_machine(report)}. Measured on {report['when']} with "
+        f"{report['conditions']}, with:",
+        "",
+        "```bash",
+        report["command"],
+        "```",
+        "",
+        f"Packages: `{report['packages']}`.",
+        "",
+        "| demo scale | nodes | start to ready | warm-up done | search p50 / p95 | 郑州 p95 "
+        "| neighbours p50 / p95 | path p50 / max | page first paint | memory |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["runs"]:
+        paint = r.get("page first paint ms")
+        lines.append(
+            f"| {r['scale']:,} | {r['nodes']:,} | {seconds(r['start to ready s'])} "
+            f"| {seconds(r['warm-up done s'])} "
+            f"| {r['search p50 ms']:.1f} / {r['search p95 ms']:.1f} ms "
+            f"| {r['search 郑州 p95 ms']:.1f} ms "
+            f"| {r['neighbours p50 ms']:.1f} / {r['neighbours p95 ms']:.1f} ms "
+            f"| {r['path p50 ms']:.1f} / {r['path max ms']:.1f} ms "
+            f"| {seconds(paint / 1000) if paint is not None else '—'} "
+            f"| {memory(r['peak_rss_mb'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def footprint(report: dict[str, Any]) -> str:
+    """Bytes per node and per edge, and what they come to at 1M and 10M nodes."""
+    scales = ((1_000_000, 5_000_000), (10_000_000, 50_000_000))
+
+    def size(b: float) -> str:
+        return f"{b / 1e9:.1f} GB" if b >= 1e9 else f"{b / 1e6:,.0f} MB"
+
+    def row(what: str, per_node: float | None, per_edge: float | None) -> str:
+        at = [size((per_node or 0) * n + (per_edge or 0) * m) for n, m in scales]
+        node = f"{per_node:,.0f} B" if per_node is not None else ""
+        edge = f"{per_edge:,.1f} B" if per_edge is not None else ""
+        return f"| {what} | {node} | {edge} | {at[0]} | {at[1]} |"
+
+    r = report
+    lines = [
+        f"Measured on {r['when']} on a demo package of {r['nodes']:,} nodes and "
+        f"{r['edges']:,} edges (`python -m benchmarks.footprint PACKAGE`); the last two "
+        "columns multiply the bytes by 1M nodes / 5M edges and 10M / 50M.",
+        "",
+        "| structure | per node | per edge | at 1M / 5M | at 10M / 50M |",
+        "|---|---|---|---|---|",
+        row("package on disk (Parquet)", r["parquet_per_node"], r["parquet_per_edge"]),
+        row(
+            "node and edge tables in memory (pandas, every property)",
+            r["tables_per_node"],
+            r["tables_per_edge"],
+        ),
+        row("the id index (`G.node_ids`)", r["id_index_per_node"], None),
+        row(
+            "one symmetric adjacency over every edge (`arrays(G).adjacency`: CSR, float64 "
+            "values, int64 indices, two entries per edge)",
+            r["csr_per_node"],
+            r["csr_per_edge"],
+        ),
+    ]
+    if r.get("database_per_element") is not None:
+        d = r["database_per_element"]
+        lines.append(row("embedded Cypher database on disk (per node or edge)", d, d))
+    return "\n".join(lines) + "\n"
+
+
 #: block name -> (result file, renderer)
 BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-scales": ("performance_scales.json", performance_scales),
@@ -382,6 +483,9 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "query-functions": ("query_times.json", query_functions),
     "cluster-agreement-henan": ("cluster_agreement_henan.json", cluster_agreement),
     "cluster-agreement-chainkg": ("cluster_agreement_chainkg.json", cluster_agreement),
+    "performance-latest": ("performance_latest.json", performance_latest),
+    "explorer-latency": ("explorer_latency.json", explorer_latency),
+    "footprint": ("footprint_100k.json", footprint),
 }
 
 

@@ -481,12 +481,9 @@ def _tech_centres(s: Scope) -> Recommendation | None:
         )
     ]
     # the province's figure also counts centres whose city is unknown; say which total
-    whole = pd.to_numeric(
-        s.province_indicators(("national_tech_centres",))["value"], errors="coerce"
-    ).sum()
-    placed = int(whole) > total if whole == whole else False
+    some_unplaced = s.unplaced("national_tech_centres", total) > 0
     if zh:
-        of = f"各市已知所在城市的 {total} 家" if placed else f"全省 {total} 家"
+        of = f"各市已知所在城市的 {total} 家" if some_unplaced else f"全省 {total} 家"
         action = (
             f"推动国家企业技术中心向{names[0]}、{names[1]}以外布局：两市占{of}中的 "
             f"{top_n} 家（{share:.0%}）。"
@@ -496,7 +493,7 @@ def _tech_centres(s: Scope) -> Recommendation | None:
         action = (
             f"Spread national technology centres beyond {names[0]} and {names[1]}: the two "
             f"hold {top_n} of the "
-            + (f"{total} whose city is known" if placed else f"province's {total}")
+            + (f"{total} whose city is known" if some_unplaced else f"province's {total}")
             + f" ({share:.0%})."
         )
         because = (

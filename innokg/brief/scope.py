@@ -70,12 +70,15 @@ class Scope:
             lambda: policy_indicators(self.G, by="city", year=y, indicators=indicators),
         )
 
-    def province_indicators(self, indicators: tuple[str, ...]) -> pd.DataFrame:
-        """The indicators for the whole graph, as of the brief's year."""
-        return self._cached(
-            ("province", self.year, indicators),
-            lambda: policy_indicators(self.G, year=self.year, indicators=indicators),
+    def unplaced(self, indicator: str, by_city: int) -> int:
+        """How much more of ``indicator`` the whole graph counts than the cities'
+        ``by_city`` (units whose city is not known), as of the brief's year."""
+        df = self._cached(
+            ("province", self.year, indicator),
+            lambda: policy_indicators(self.G, year=self.year, indicators=(indicator,)),
         )
+        whole = pd.to_numeric(df["value"], errors="coerce").sum() if len(df) else 0.0
+        return max(int(whole) - by_city, 0)
 
     def clusters(self) -> pd.DataFrame:
         return self._cached(

@@ -111,9 +111,7 @@ def _centres_finding(s: Scope, resources: pd.DataFrame) -> str | None:
     ]
     # the province's count also holds centres whose city is not known: say so, so that
     # this figure and the province's table read as one
-    province = s.province_indicators(("national_tech_centres",))
-    whole = pd.to_numeric(province["value"], errors="coerce").sum() if len(province) else 0
-    unplaced = int(whole) - total if whole == whole else 0
+    unplaced = s.unplaced("national_tech_centres", total)
     if s.zh:
         parts = "、".join(f"{c}（{v} 家）" for c, v in cities)
         rest = f"（另有 {unplaced} 家所在城市不详）" if unplaced > 0 else ""

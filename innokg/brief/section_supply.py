@@ -95,8 +95,8 @@ def clusters_section(s: Scope, findings: list[str]) -> Section:
         biggest = table.iloc[0]
         # a cluster's count covers all its members; on a province's graph some are firms
         # elsewhere, which the recommendations (the province's firms only) leave out
-        share = pd.to_numeric(pd.Series([fragile.get("in_province")]), errors="coerce")[0]
-        outside = bool(share == share and share < 1)
+        share = fragile.get("in_province")
+        outside = bool(pd.notna(share) and float(share) < 1)
         findings.append(
             f"识别出 {len(table)} 个供应链集群；"
             f"最大的是{biggest['label']}（{int(biggest['size'])} 家企业），"
