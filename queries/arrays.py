@@ -20,7 +20,7 @@ tables of one that has been queried, or call :func:`clear_cache`.
 
 Examples
 --------
->>> from tests.factory import make_graph
+>>> from innokg.graph.testing import make_graph
 >>> G = make_graph(
 ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
 ...     {"SUPPLIES": [("a", "b")]},
@@ -419,7 +419,7 @@ def resolve_city(G: EcosystemGraph, city: str | None) -> int | None:
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"}]})
     >>> resolve_city(G, "郑州") == resolve_city(G, "region:4101") == 0
     True

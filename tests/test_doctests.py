@@ -51,3 +51,14 @@ def test_doctests(name: str) -> None:
     for test in tests:
         runner.run(test, out=out.write)
     assert runner.failures == 0, out.getvalue()
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_examples_use_only_the_installed_package(name: str) -> None:
+    # A user runs these examples from an installed innokg, where tests/ does not exist.
+    module = importlib.import_module(name)
+    for test in doctest.DocTestFinder().find(module):
+        for example in test.examples:
+            assert not example.source.lstrip().startswith(("from tests", "import tests")), (
+                f"{test.name} imports the test suite; use innokg.graph.testing"
+            )

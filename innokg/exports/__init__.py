@@ -34,7 +34,7 @@ file export replaces its target in one step.
 
 Examples
 --------
->>> from tests.factory import make_graph
+>>> from innokg.graph.testing import make_graph
 >>> G = make_graph({"Enterprise": [{"id": "e1", "name": "=HYPERLINK(1)"}]})
 >>> import tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "tables"

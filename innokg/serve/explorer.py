@@ -13,7 +13,7 @@ and :mod:`innokg.serve.navigate` (facets, shortest paths).
 
 Examples
 --------
->>> from tests.factory import make_graph
+>>> from innokg.graph.testing import make_graph
 >>> G = make_graph(
 ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
 ...     {"SUPPLIES": [("a", "b", {"product": "钢材"})]},

@@ -136,7 +136,7 @@ def cluster_agreement(
     --------
     Two supply chains, each in one Shenwan industry: the clusters are the industries.
 
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> firms = [{"id": f"e{i}", "name": f"企业{i}"} for i in range(6)]
     >>> sw = [{"id": s, "name": s, "scheme": "Shenwan 2021", "level": 1} for s in "AB"]
     >>> G = make_graph(

@@ -25,7 +25,7 @@ Examples
 --------
 Two triangles of suppliers joined by one edge split into two clusters:
 
->>> from tests.factory import make_graph
+>>> from innokg.graph.testing import make_graph
 >>> firms = [{"id": f"e{i}", "name": f"企业{i}"} for i in range(6)]
 >>> links = [("e0", "e1"), ("e1", "e2"), ("e0", "e2"), ("e3", "e4"), ("e4", "e5"),
 ...          ("e3", "e5"), ("e2", "e3")]

@@ -226,7 +226,7 @@ def cluster_labels(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
     ...                {"SUPPLIES": [("a", "b")]})
     >>> cluster_labels(G, min_size=2).tolist()

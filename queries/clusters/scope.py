@@ -35,7 +35,7 @@ def placed(G: EcosystemGraph) -> np.ndarray:
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph(
     ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
     ...      "Region": [{"id": "region:41", "name": "河南省", "level": "province"}]},

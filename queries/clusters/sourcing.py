@@ -43,7 +43,7 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph(
     ...     {"Enterprise": [{"id": i, "name": i} for i in ("s1", "s2", "b")]},
     ...     {"SUPPLIES": [("s1", "b", {"product": "钢材", "share": 1.0}),

@@ -306,7 +306,7 @@ def supply_clusters(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph(
     ...     {"Enterprise": [{"id": i, "name": i} for i in ("a", "b", "c")]},
     ...     {"SUPPLIES": [("a", "b"), ("b", "c")]},
@@ -447,7 +447,7 @@ def cluster_members(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph(
     ...     {"Enterprise": [{"id": i, "name": i} for i in ("a", "b", "c")]},
     ...     {"SUPPLIES": [("a", "b"), ("b", "c")]},

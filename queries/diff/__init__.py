@@ -52,7 +52,7 @@ graphs), ``compare`` (:func:`graph_diff`), ``since`` (:func:`since_section`) and
 
 Examples
 --------
->>> from tests.factory import make_graph
+>>> from innokg.graph.testing import make_graph
 >>> old = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
 ...                  {"SUPPLIES": [("a", "b", {"product": "钢材"})]})
 >>> new = make_graph({"Enterprise": [{"id": "a", "name": "甲", "size": "large"},

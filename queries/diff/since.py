@@ -191,7 +191,7 @@ def since_section(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> old = make_graph({"Platform": [{"id": "p1", "name": "甲平台"}]})
     >>> new = make_graph({"Platform": [{"id": "p1", "name": "甲平台"},
     ...                               {"id": "p2", "name": "乙平台", "name_en": "Yi"}]})

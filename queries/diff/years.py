@@ -42,7 +42,7 @@ def as_of(G: EcosystemGraph, year: int) -> EcosystemGraph:
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Platform": [{"id": "p1", "name": "甲", "since": 2015,
     ...                               "demonstration": 2018},
     ...                              {"id": "p2", "name": "乙", "since": 2019}]})

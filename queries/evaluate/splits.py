@@ -112,7 +112,7 @@ def hide_edges(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
     ...                {"SUPPLIES": [("a", "b"), ("b", "c")]})
     >>> train, hidden = hide_edges(G, "enterprise-enterprise", fraction=0.5)
@@ -191,7 +191,7 @@ def temporal_split(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abcd"]},
     ...                {"SUPPLIES": [("a", "b", {"since": 2018}), ("b", "c", {"since": 2019}),
     ...                              ("c", "d", {"since": 2020})]})

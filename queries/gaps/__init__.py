@@ -41,7 +41,7 @@ kinds and :func:`collaboration_gaps`.  Import from ``innokg.queries.gaps`` itsel
 
 Examples
 --------
->>> from tests.factory import make_graph
+>>> from innokg.graph.testing import make_graph
 >>> G = make_graph(
 ...     {"Enterprise": [{"id": "e1", "name": "甲", "size": "large", "employees": 999},
 ...                     {"id": "e2", "name": "乙", "size": "large"}],

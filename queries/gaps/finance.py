@@ -42,7 +42,7 @@ def finance_gaps(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"MakerTeam": [{"id": "t", "name": "团队", "since": 2015},
     ...                               {"id": "u", "name": "乙队"}],
     ...                 "Fund": [{"id": "f", "name": "基金"}]},

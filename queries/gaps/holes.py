@@ -92,7 +92,7 @@ def structural_holes(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
     ...                {"SUPPLIES": [("a", "b"), ("b", "c"), ("a", "c")]})
     >>> structural_holes(G)[["entity", "constraint", "effective_size"]].to_dict("records")[0]
@@ -220,7 +220,7 @@ def brokers(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> firms = [{"id": i, "name": i} for i in "abcdef"]
     >>> G = make_graph(
     ...     {"Enterprise": firms, "Fund": [{"id": "fund", "name": "基金"}]},
@@ -365,7 +365,7 @@ def unspanned_cluster_pairs(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph(
     ...     {"Enterprise": [{"id": i, "name": i} for i in "abcdef"],
     ...      "Product": [{"id": "steel", "name": "钢材"}, {"id": "car", "name": "汽车"}]},

@@ -61,7 +61,7 @@ def research_gaps(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph(
     ...     {"Enterprise": [{"id": "a", "name": "甲", "size": "medium"},
     ...                     {"id": "b", "name": "乙", "size": "large"}],

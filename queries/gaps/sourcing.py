@@ -46,7 +46,7 @@ def single_source_gaps(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Enterprise": [{"id": "s", "name": "供"}, {"id": "b", "name": "买"}]},
     ...                {"SUPPLIES": [("s", "b", {"product": "钢材", "share": 0.9})]})
     >>> single_source_gaps(G)[["entity", "missing", "severity"]].to_dict("records")

@@ -175,7 +175,7 @@ def specialisation_gaps(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph(
     ...     {"Enterprise": [{"id": "e", "name": "甲"}, {"id": "h", "name": "乙"}],
     ...      "Platform": [{"id": "p", "name": "技术中心"}],
@@ -388,7 +388,7 @@ def cluster_support_gaps(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abcd"],
     ...                 "Platform": [{"id": "p", "name": "平台"}]},
     ...                {"SUPPLIES": [("a", "b"), ("b", "c")], "OPERATES": [("d", "p")]})

@@ -44,7 +44,7 @@ indicators), :mod:`.table` (the table by province, city, industry or year) and
 Examples
 --------
 >>> import pandas as pd
->>> from tests.factory import make_graph
+>>> from innokg.graph.testing import make_graph
 >>> G = make_graph(
 ...     {"Enterprise": [{"id": "e1", "name": "甲", "size": "large"},
 ...                     {"id": "e2", "name": "乙", "size": "medium"}],

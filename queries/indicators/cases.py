@@ -139,7 +139,7 @@ def typical_cases(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph(
     ...     {"Enterprise": [{"id": "e1", "name": "甲", "size": "large", "since": 2000},
     ...                     {"id": "e2", "name": "乙", "size": "medium", "since": 2000}],

@@ -46,7 +46,7 @@ def policy_measures(G: EcosystemGraph) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> measure = {"id": "m3", "name": "平台", "article": 3, "indicator": "platform_coverage",
     ...            "target": 0.8, "target_unit": "share", "deadline": 2018}
     >>> G = make_graph({"PolicyMeasure": [measure]})

@@ -43,7 +43,7 @@ Examples
 Two suppliers of the same buyer: one shared buyer of degree 2 gives 1 / log 2, and
 the three firms form one supply cluster (factor 1.5):
 
->>> from tests.factory import make_graph
+>>> from innokg.graph.testing import make_graph
 >>> G = make_graph(
 ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
 ...                     {"id": "c", "name": "丙"}]},

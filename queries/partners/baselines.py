@@ -48,7 +48,7 @@ def adamic_adar(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
     ...                {"SUPPLIES": [("a", "c"), ("b", "c")]})
     >>> round(float(adamic_adar(G, [("a", "b")])[0]), 6)  # 1 / log 2
@@ -87,7 +87,7 @@ def adamic_adar_candidates(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abcd"]},
     ...                {"SUPPLIES": [("a", "c"), ("b", "c"), ("d", "c"), ("a", "d")]})
     >>> adamic_adar_candidates(G, ["a"]).round(4).to_dict("records")

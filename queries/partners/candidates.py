@@ -141,7 +141,7 @@ def candidate_partners(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph(
     ...     {"Enterprise": [{"id": "a", "name": "甲", "name_en": "A Co."},
     ...                     {"id": "b", "name": "乙"}],

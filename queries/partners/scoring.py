@@ -244,7 +244,7 @@ def path_scores(
 
     Examples
     --------
-    >>> from tests.factory import make_graph
+    >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
     ...                {"SUPPLIES": [("a", "c"), ("b", "c")]})
     >>> row = path_scores(G, "enterprise-enterprise", ["a"], ["b"]).iloc[0]
