@@ -70,8 +70,23 @@ def header_key(header: object) -> str:
     """A header as it is compared: NFKC (full-width to half-width), case folded, spaces
     and hyphens inside turned to ``_``, surrounding spaces and quotes dropped.
 
+    Parameters
+    ----------
+    header : object
+        A header as read from a file; anything that is not text (a number a
+        spreadsheet made of a header) is compared as its ``str``.
+
+    Returns
+    -------
+    str
+        The key the header is looked up by.
+
+    Examples
+    --------
     >>> header_key("  ＩＤ "), header_key("Credit Code"), header_key("名称")
     ('id', 'credit_code', '名称')
+    >>> header_key('"From-ID"'), header_key(2016)
+    ('from_id', '2016')
     """
     text = unicodedata.normalize("NFKC", str(header)).strip().strip("\"'").strip()
     return re.sub(r"[\s\-]+", "_", text.casefold())
@@ -112,10 +127,41 @@ def canonical_header(
     are accepted.  Returns the table and the ``(header, column)`` pairs renamed;
     headers that match nothing are left for validation to report (with a guess).
 
+    Parameters
+    ----------
+    df : DataFrame
+        The table as read, headers as written.  Headers starting with ``_`` (a
+        reader's provenance columns, ``_file`` and ``_row``) are left alone.
+    name : str
+        The node label or edge type of the table (``"Enterprise"``, ``"SUPPLIES"``).
+        A name the schema does not know renames nothing (validation reports it).
+    display : str
+        How the table is named in messages (its file, usually).
+
+    Returns
+    -------
+    tuple of (DataFrame, list of (str, str))
+        The table with its headers renamed (``df`` itself when nothing was), and each
+        ``(header, column)`` pair renamed, in the table's column order.
+
     Raises
     ------
     SourceError
         When two headers of the file name the same column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame(columns=["ID", "企业名称", "统一社会信用代码", "经营期限"])
+    >>> table, renamed = canonical_header(raw, "Enterprise", "firms.csv")
+    >>> table.columns.tolist()
+    ['id', 'name', 'credit_code', '经营期限']
+    >>> renamed
+    [('ID', 'id'), ('企业名称', 'name'), ('统一社会信用代码', 'credit_code')]
+    >>> canonical_header(pd.DataFrame(columns=["name", "名称"]), "Enterprise", "firms.csv")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.SourceError: firms.csv: columns 'name' and '名称' both mean 'name'; keep one
     """
     known = _table_columns(name)
     if known is None:
@@ -145,8 +191,28 @@ def canonical_header(
 def suggest_column(header: str, name: str) -> str | None:
     """The column of table ``name`` a misspelt ``header`` most likely means, if any.
 
+    Parameters
+    ----------
+    header : str
+        A header that matched no column.
+    name : str
+        The node label or edge type of the table.
+
+    Returns
+    -------
+    str or None
+        The closest column (by its name, its Chinese or English title or an alias in
+        :data:`HEADER_ALIASES`), or None when nothing is close or ``name`` is not in
+        the schema.
+
+    Examples
+    --------
     >>> suggest_column("nmae", "Product")
     'name'
+    >>> suggest_column("credt code", "Enterprise")
+    'credit_code'
+    >>> print(suggest_column("经营期限", "Enterprise"))
+    None
     """
     known = _table_columns(name)
     if known is None:

@@ -148,6 +148,35 @@ def write_package(
     -------
     dict
         The manifest written.
+
+    Raises
+    ------
+    PackageError
+        When ``out`` is a file or a folder that is not a package, or the package
+        cannot be written (nothing is changed at ``out`` then).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from innokg.graph.testing import make_tables
+    >>> tables = make_tables(
+    ...     {"Enterprise": [{"id": "E1", "name": "宇通客车"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市"}]},
+    ...     {"LOCATED_IN": [("E1", "region:4101")]},
+    ... )
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> out = os.path.join(tmp.name, "pkg")
+    >>> manifest = write_package(
+    ...     tables, out, sources=[{"kind": "tables", "path": "firms.csv", "sha256": "..."}],
+    ...     info={"title": "two nodes"},
+    ... )
+    >>> manifest["title"], manifest["counts"]["edges"]["LOCATED_IN"]
+    ('two nodes', 1)
+    >>> manifest["files"]["nodes/Enterprise.parquet"]["rows"]
+    1
+    >>> sorted(os.listdir(out))
+    ['edges', 'manifest.json', 'nodes']
+    >>> tmp.cleanup()
     """
     out = Path(out)
     _check_replaceable(out)
@@ -208,11 +237,38 @@ def _major(version: str) -> int:
 def read_manifest(path: str | Path) -> dict[str, Any]:
     """Read and check a package's manifest.
 
+    Parameters
+    ----------
+    path : path
+        The package folder.
+
+    Returns
+    -------
+    dict
+        The manifest, as :func:`write_package` wrote it.
+
     Raises
     ------
     PackageError
         When the folder is not a package, the manifest is damaged, it names files
         outside the package, or it was written with a newer schema.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from innokg.graph.testing import make_tables
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> out = os.path.join(tmp.name, "pkg")
+    >>> _ = write_package(make_tables({"Region": [{"id": "r1", "name": "郑州市"}]}), out,
+    ...                   sources=[], info={"title": "one region"})
+    >>> manifest = read_manifest(out)
+    >>> manifest["format"], manifest["title"], manifest["counts"]["nodes"]["Region"]
+    ('innokg-graph-package', 'one region', 1)
+    >>> read_manifest(tmp.name)
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.PackageError: /... is not an innokg graph package: no manifest.json
+    >>> tmp.cleanup()
     """
     path = Path(path)
     file = path / MANIFEST
@@ -249,6 +305,54 @@ def read_tables(
     races a rebuild (the package was swapped between reading the manifest and a
     table) is detected by the same checksums and done again on the new package, so a
     reader gets the old graph or the new one, never a mix.
+
+    Parameters
+    ----------
+    path : path
+        The package folder.
+    verify : bool
+        Compare each table's SHA-256 with the manifest's (the default); False skips
+        the check (and the retry on a rebuild), for speed on a trusted package.
+
+    Returns
+    -------
+    tuple of (dict, dict, dict)
+        The node tables by label and the edge tables by type, every one of the
+        schema (empty and typed where the package has none), and the manifest.
+
+    Raises
+    ------
+    PackageError
+        When the package is not one (see :func:`read_manifest`), or a table is
+        missing, unreadable or does not match its checksum.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from innokg.graph.testing import make_tables
+    >>> tables = make_tables(
+    ...     {"Enterprise": [{"id": "E1", "name": "宇通客车"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市"}]},
+    ...     {"LOCATED_IN": [("E1", "region:4101")]},
+    ... )
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> out = os.path.join(tmp.name, "pkg")
+    >>> _ = write_package(tables, out, sources=[])
+    >>> nodes, edges, manifest = read_tables(out)
+    >>> nodes["Enterprise"][["id", "name"]].values.tolist()
+    [['E1', '宇通客车']]
+    >>> edges["LOCATED_IN"][["from_id", "to_id"]].values.tolist()
+    [['E1', 'region:4101']]
+    >>> len(nodes["Fund"]), str(nodes["Fund"]["amount"].dtype)
+    (0, 'Float64')
+    >>> with open(os.path.join(out, "nodes", "Enterprise.parquet"), "wb") as f:
+    ...     _ = f.write(b"edited")
+    >>> read_tables(out)
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.PackageError: /...: nodes/Enterprise.parquet does not match its checksum; \
+rebuild the package
+    >>> tmp.cleanup()
     """
     path = Path(path)
     for attempt in range(10):

@@ -588,8 +588,29 @@ EDGE_TYPES: dict[str, EdgeType] = {edge.name: edge for edge in _TYPES}
 def node_columns(label: str) -> list[str]:
     """The canonical column order of a node table.
 
+    Parameters
+    ----------
+    label : str
+        A node label of :data:`NODE_LABELS`.
+
+    Returns
+    -------
+    list of str
+        The label's properties in declaration order: those of every node first
+        (:data:`NODE_COMMON`), ``attributes`` last.  The header of a canonical
+        ``nodes/<Label>.csv``.
+
+    Raises
+    ------
+    KeyError
+        When the schema has no such label.
+
+    Examples
+    --------
     >>> node_columns("Fund")
     ['id', 'name', 'name_en', 'source', 'since', 'until', 'kind', 'amount', 'attributes']
+    >>> ",".join(node_columns("Product"))
+    'id,name,name_en,source,since,until,attributes'
     """
     return [p.name for p in NODE_LABELS[label].props]
 
@@ -597,7 +618,28 @@ def node_columns(label: str) -> list[str]:
 def edge_columns(edge_type: str) -> list[str]:
     """The canonical column order of an edge table: endpoints first.
 
+    Parameters
+    ----------
+    edge_type : str
+        An edge type of :data:`EDGE_TYPES`.
+
+    Returns
+    -------
+    list of str
+        ``from_id`` and ``to_id``, then the type's properties in declaration order
+        (those of every edge, :data:`EDGE_COMMON`, first).  The header of a canonical
+        ``edges/<TYPE>.csv``.
+
+    Raises
+    ------
+    KeyError
+        When the schema has no such edge type.
+
+    Examples
+    --------
     >>> edge_columns("MEMBER_OF")[:4]
     ['from_id', 'to_id', 'source', 'evidence']
+    >>> edge_columns("SUPPLIES")[-3:]
+    ['weight', 'product', 'share']
     """
     return [*EDGE_ENDPOINT_COLUMNS, *(p.name for p in EDGE_TYPES[edge_type].props)]

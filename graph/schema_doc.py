@@ -57,7 +57,35 @@ def _props_table(props: tuple[Prop, ...], skip: set[str]) -> list[str]:
 
 
 def render_schema_markdown() -> str:
-    """The Markdown text of ``docs/schema.md``."""
+    """The Markdown text of ``docs/schema.md``.
+
+    Returns
+    -------
+    str
+        The properties of every node and of every edge, then one section per node
+        label and per edge type: its description, its CSV header and a table of its
+        own properties (type, whether required, titles, allowed values).
+
+    Examples
+    --------
+    >>> text = render_schema_markdown()
+    >>> text.splitlines()[0]
+    '# Schema'
+    >>> start = text.index("### Fund ")
+    >>> print(text[start : text.index("### MakerTeam ")])
+    ### Fund (基金, Fund)
+    <BLANKLINE>
+    An investment fund, maker fund or maker bank.
+    <BLANKLINE>
+    CSV header: `id,name,name_en,source,since,until,kind,amount,attributes`
+    <BLANKLINE>
+    | property | type | required | 中文 | English | allowed |
+    |---|---|---|---|---|---|
+    | `kind` | string | yes | 类型 | kind | one of `industry_investment`, `venture`, ... |
+    | `amount` | float |  | 规模（万元） | size (10k CNY) | >= 0 |
+    <BLANKLINE>
+    <BLANKLINE>
+    """
     common_n = {p.name for p in NODE_COMMON}
     common_e = {p.name for p in EDGE_COMMON}
     out = [

@@ -69,6 +69,25 @@ def mask(query: str) -> str:
 
     The result has the same length and line breaks, so positions found in it are
     positions in ``query``.
+
+    Parameters
+    ----------
+    query : str
+        Cypher text.  An unclosed string or block comment is blanked to the end.
+
+    Returns
+    -------
+    str
+        ``query`` with every character inside ``'...'``, ``"..."`` and ```...```
+        turned into a space (the quotes themselves kept), and every ``// ...`` and
+        ``/* ... */`` comment into spaces; line breaks are kept.
+
+    Examples
+    --------
+    >>> mask('RETURN "a // b" /* SET */, `d e`')
+    'RETURN "      "          , `   `'
+    >>> mask("MATCH (n) // first\\nRETURN n")
+    'MATCH (n)         \\nRETURN n'
     """
     out = list(query)
     i, n = 0, len(query)
@@ -98,7 +117,26 @@ def mask(query: str) -> str:
 
 
 def parameter_names(query: str) -> list[str]:
-    """The ``$parameters`` a query names, in order of first use."""
+    """The ``$parameters`` a query names, in order of first use.
+
+    Parameters
+    ----------
+    query : str
+        Cypher text.  A ``$name`` inside a string or a comment is not a parameter.
+
+    Returns
+    -------
+    list of str
+        Each name once: ``$id`` gives ``id``, ``$1`` gives ``1`` and a backticked
+        ``$`odd name``` gives ``odd name``.
+
+    Examples
+    --------
+    >>> parameter_names("MATCH (n) WHERE n.id = $id OR n.name = $`名 称` RETURN $1, $id")
+    ['id', '名 称', '1']
+    >>> parameter_names("MATCH (n {name: 'costs $5'}) RETURN n  // $unused")
+    []
+    """
     masked = mask(query)
     names: list[str] = []
     for m in _PARAM_RE.finditer(masked):
@@ -112,13 +150,55 @@ def parameter_names(query: str) -> list[str]:
 
 
 def write_clauses(query: str) -> list[str]:
-    """The write clauses in a query's text (outside strings and comments)."""
+    """The write clauses in a query's text (outside strings and comments).
+
+    Parameters
+    ----------
+    query : str
+        Cypher text.
+
+    Returns
+    -------
+    list of str
+        The clauses found (``CREATE``, ``SET``, ``DETACH``, ``LOAD EXTENSION``, ...),
+        upper case, each once, in order of first use.  A property or a variable that
+        merely looks like one (``n.set``, ``created``) is not a clause.
+
+    Examples
+    --------
+    >>> write_clauses("MATCH (n) DETACH DELETE n")
+    ['DETACH', 'DELETE']
+    >>> write_clauses("MATCH (n) RETURN n.created, 'SET' // CREATE")
+    []
+    """
     found = [" ".join(m.group(1).upper().split()) for m in _WRITE_RE.finditer(mask(query))]
     return list(dict.fromkeys(found))
 
 
 def check_parameters(query: str, params: dict[str, Any]) -> None:
-    """Raise :class:`QueryError` naming every ``$parameter`` not in ``params``."""
+    """Raise :class:`QueryError` naming every ``$parameter`` not in ``params``.
+
+    Parameters
+    ----------
+    query : str
+        Cypher text.
+    params : dict
+        The parameters given, by name.  Extra ones are not an error.
+
+    Raises
+    ------
+    QueryError
+        Naming the missing parameters and how to give them on the command line.
+
+    Examples
+    --------
+    >>> check_parameters("MATCH (n {id: $id}) RETURN n", {"id": "E1", "unused": 1})
+    >>> check_parameters("MATCH (n {id: $id}) WHERE n.size = $size RETURN n", {})
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.QueryError: the query needs parameter(s) $id, $size; give them with \
+--param id=VALUE --param size=VALUE
+    """
     missing = [p for p in parameter_names(query) if p not in params]
     if missing:
         names = ", ".join(f"${p}" for p in missing)
@@ -127,7 +207,27 @@ def check_parameters(query: str, params: dict[str, Any]) -> None:
 
 
 def refuse_writes(query: str) -> None:
-    """Raise :class:`QueryError` when the query's text holds a write clause."""
+    """Raise :class:`QueryError` when the query's text holds a write clause.
+
+    Parameters
+    ----------
+    query : str
+        Cypher text (checked with :func:`write_clauses`).
+
+    Raises
+    ------
+    QueryError
+        Naming the write clauses found.
+
+    Examples
+    --------
+    >>> refuse_writes("MATCH (n) RETURN n.set AS flag")
+    >>> refuse_writes("MATCH (n:Enterprise) SET n.size = 'large'")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.QueryError: refused: this query writes (SET) and the store is open \
+read-only; add --write to change the data
+    """
     found = write_clauses(query)
     if found:
         raise QueryError(
@@ -143,6 +243,33 @@ def engine_error(
 
     When the engine names a line and column, the line of the query is shown with a
     caret under the column.
+
+    Parameters
+    ----------
+    query : str
+        The query the engine refused.
+    message : str
+        The engine's message; only its first non-blank line is kept, and the
+        position is read in the forms the embedded engine, ArcadeDB and Neo4j write.
+    prefix : str
+        What the message starts with.
+
+    Returns
+    -------
+    QueryError
+        The error to raise (it is returned, not raised, so that the caller can
+        raise it ``from`` the engine's exception).
+
+    Examples
+    --------
+    >>> query = "MATCH (e:Enterprise RETURN e"
+    >>> print(engine_error(query, "Parser exception: Invalid input (line: 1, offset: 20)"))
+    the database refused the query: Parser exception: Invalid input (line: 1, offset: 20)
+    at line 1, column 21:
+      MATCH (e:Enterprise RETURN e
+                          ^
+    >>> print(engine_error("RETURN x", "Variable `x` not defined\\nmore detail", prefix="refused"))
+    refused: Variable `x` not defined
     """
     lines = [ln.strip() for ln in str(message).strip().splitlines() if ln.strip()]
     first = lines[0] if lines else "unknown error"
@@ -167,6 +294,30 @@ def plain(value: Any) -> Any:
     and drops the engine's internal ids and its unset (null) properties, so that it
     reads the same as one from a Bolt server; a path becomes ``{"nodes": [...],
     "relationships": [...]}``; a 128-bit integer (ladybug's sums) becomes an int.
+
+    Parameters
+    ----------
+    value : object
+        One cell of an engine's result: a scalar, a list, a dict, a node, an edge or
+        a path, nested to any depth.
+
+    Returns
+    -------
+    object
+        The same value with every node, edge and path made plain (tuples become
+        lists); anything else is returned as it is.
+
+    Examples
+    --------
+    >>> node = {"_ID": {"offset": 0, "table": 0}, "_LABEL": "Enterprise",
+    ...         "id": "E1", "name": "宇通客车", "size": None}
+    >>> plain(node)
+    {'_label': 'Enterprise', 'id': 'E1', 'name': '宇通客车'}
+    >>> from decimal import Decimal
+    >>> plain([Decimal("12"), Decimal("2.5"), ("a", 1)])
+    [12, 2.5, ['a', 1]]
+    >>> plain({"_NODES": [{"_LABEL": "Region", "id": "r1"}], "_RELS": []})
+    {'nodes': [{'_label': 'Region', 'id': 'r1'}], 'relationships': []}
     """
     if isinstance(value, dict):
         if "_NODES" in value and "_RELS" in value:  # an embedded path
@@ -219,6 +370,49 @@ class QueryRunner(ABC):
         ------
         QueryError
             A missing parameter, a write on a read-only store, or the engine's error.
+
+        Examples
+        --------
+        A store of two enterprises in a temporary folder (the embedded database;
+        a :class:`~innokg.graph.stores.neo4j.Neo4jStore` answers the same):
+
+        >>> import os, tempfile
+        >>> from innokg.graph.stores.embedded import EmbeddedStore, create_database
+        >>> from innokg.graph.testing import make_tables
+        >>> tables = make_tables(
+        ...     {"Enterprise": [{"id": "E1", "name": "宇通客车", "size": "large"},
+        ...                     {"id": "E2", "name": "郑煤机"}],
+        ...      "Region": [{"id": "region:4101", "name": "郑州市"}]},
+        ...     {"LOCATED_IN": [("E1", "region:4101"), ("E2", "region:4101")]},
+        ... )
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(tmp.name, "graph.lbdb")
+        >>> _ = create_database(path, tables)
+        >>> store = EmbeddedStore(path)
+        >>> store.run(
+        ...     "MATCH (e:Enterprise)-[:LOCATED_IN]->(:Region {id: $region}) "
+        ...     "RETURN e.id AS id, e.size AS size ORDER BY id",
+        ...     {"region": "region:4101"},
+        ... )
+           id   size
+        0  E1  large
+        1  E2   None
+        >>> store.run("MATCH (e:Enterprise {id: 'E1'}) RETURN e").loc[0, "e"]
+        {'_label': 'Enterprise', 'id': 'E1', 'name': '宇通客车', 'source': 'test', 'size': 'large'}
+        >>> len(store.run("MATCH (e:Enterprise) RETURN e.id", limit=1))
+        1
+        >>> store.run("MATCH (e:Enterprise {id: $id}) RETURN e")
+        Traceback (most recent call last):
+        ...
+        innokg.graph.errors.QueryError: the query needs parameter(s) $id; give them with \
+--param id=VALUE
+        >>> store.run("MATCH (e:Enterprise) DETACH DELETE e")
+        Traceback (most recent call last):
+        ...
+        innokg.graph.errors.QueryError: refused: this query writes (DETACH, DELETE) and the \
+store is open read-only; add --write to change the data
+        >>> store.close()
+        >>> tmp.cleanup()
         """
         params = dict(params or {})
         if not query.strip():
@@ -237,11 +431,49 @@ class QueryRunner(ABC):
 
     @abstractmethod
     def describe(self) -> str:
-        """Where this store is, for messages (never with credentials)."""
+        """Where this store is, for messages (never with credentials).
+
+        Returns
+        -------
+        str
+            The kind of store, its file or redacted server address, and whether it
+            is open read-only.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from innokg.graph.stores.embedded import EmbeddedStore, create_database
+        >>> from innokg.graph.testing import make_tables
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(tmp.name, "graph.lbdb")
+        >>> _ = create_database(path, make_tables({"Region": [{"id": "r1", "name": "郑州市"}]}))
+        >>> with EmbeddedStore(path) as store:
+        ...     print(store.describe())
+        embedded database /.../graph.lbdb (read-only)
+        >>> tmp.cleanup()
+        """
 
     @abstractmethod
     def close(self) -> None:
-        """Release the database or the connection."""
+        """Release the database or the connection.
+
+        A store is also a context manager, which closes it on leaving the block.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from innokg.graph.stores.embedded import EmbeddedStore, create_database
+        >>> from innokg.graph.testing import make_tables
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(tmp.name, "graph.lbdb")
+        >>> _ = create_database(path, make_tables({"Region": [{"id": "r1", "name": "郑州市"}]}))
+        >>> store = EmbeddedStore(path)
+        >>> store.run("MATCH (r:Region) RETURN r.name AS name")
+          name
+        0  郑州市
+        >>> store.close()
+        >>> tmp.cleanup()
+        """
 
     def __enter__(self) -> Self:
         return self
@@ -261,6 +493,34 @@ def edges_by_endpoints(
     with one pair of labels needs no look-up; otherwise each side's ids are looked up
     among its smaller labels only and the rest take the largest, which keeps the hash
     tables small.
+
+    Parameters
+    ----------
+    nodes : mapping of str to DataFrame
+        The node tables by label, each with an ``id`` column.
+    edges : mapping of str to DataFrame
+        The edge tables by type, each with ``from_id`` and ``to_id``.
+
+    Yields
+    ------
+    tuple of (str, str, str, DataFrame)
+        The edge type, the label of the rows' start, the label of their end, and
+        those rows (a slice of the edge table, its index kept).
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_tables
+    >>> tables = make_tables(
+    ...     {"Enterprise": [{"id": "E1", "name": "宇通客车"}, {"id": "E2", "name": "郑煤机"}],
+    ...      "ResearchInstitute": [{"id": "R1", "name": "郑州大学"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市"}]},
+    ...     {"LOCATED_IN": [("E1", "region:4101"), ("R1", "region:4101"),
+    ...                     ("E2", "region:4101")]},
+    ... )
+    >>> for etype, a, b, rows in edges_by_endpoints(tables.nodes, tables.edges):
+    ...     print(etype, a, b, rows["from_id"].tolist())
+    LOCATED_IN Enterprise Region ['E1', 'E2']
+    LOCATED_IN ResearchInstitute Region ['R1']
     """
     from innokg.graph.schema import EDGE_TYPES
 

@@ -37,8 +37,24 @@ _TYPES: dict[DType, str] = {
 def ddl() -> list[str]:
     """The CREATE statements for every node label and edge type.
 
+    Returns
+    -------
+    list of str
+        One ``CREATE NODE TABLE`` per label (``id`` its primary key), then one
+        ``CREATE REL TABLE`` per edge type with every pair of endpoint labels, in
+        schema order; columns typed from the schema's dtypes.
+
+    Examples
+    --------
     >>> ddl()[0].startswith("CREATE NODE TABLE Enterprise(id STRING")
     True
+    >>> print(next(s for s in ddl() if s.startswith("CREATE NODE TABLE Product(")))
+    CREATE NODE TABLE Product(id STRING, name STRING, name_en STRING, source STRING, \
+since INT64, until INT64, attributes STRING, PRIMARY KEY(id))
+    >>> print(next(s for s in ddl() if s.startswith("CREATE REL TABLE SUPPLIES(")))
+    CREATE REL TABLE SUPPLIES(FROM Enterprise TO Enterprise, source STRING, evidence STRING, \
+method STRING, confidence DOUBLE, since INT64, until INT64, weight DOUBLE, product STRING, \
+share DOUBLE)
     """
     out = []
     for label in NODE_LABELS.values():
@@ -52,7 +68,20 @@ def ddl() -> list[str]:
 
 
 def engine_version() -> str:
-    """The installed embedded engine's version (recorded in every package's manifest)."""
+    """The installed embedded engine's version (recorded in every package's manifest).
+
+    Returns
+    -------
+    str
+        The version of the installed ``ladybug`` distribution.  Its 0.x releases
+        change the database's file format, so a package records the version that
+        built it and :class:`EmbeddedStore` names both when they differ.
+
+    Examples
+    --------
+    >>> engine_version()  # the installed ladybug's: a 0.x release
+    '0...'
+    """
     from importlib.metadata import version
 
     return version("ladybug")
@@ -95,6 +124,30 @@ def create_database(db_path: str | Path, tables: Tables) -> dict[str, str]:
     -------
     dict
         The manifest fields that describe the database.
+
+    Raises
+    ------
+    StoreError
+        When the engine refuses the DDL or a load (a database already at
+        ``db_path``, for one).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from innokg.graph.testing import make_tables
+    >>> tables = make_tables(
+    ...     {"Enterprise": [{"id": "E1", "name": "宇通客车"}, {"id": "E2", "name": "郑煤机"}]},
+    ...     {"SUPPLIES": [("E2", "E1", {"product": "液压支架"})]},
+    ... )
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(tmp.name, "graph.lbdb")
+    >>> create_database(path, tables)
+    {'database': 'graph.lbdb'}
+    >>> with EmbeddedStore(path) as db:
+    ...     db.run("MATCH (a)-[s:SUPPLIES]->(b) RETURN a.name, s.product, b.name")
+      a.name s.product b.name
+    0    郑煤机      液压支架   宇通客车
+    >>> tmp.cleanup()
     """
     import pyarrow as pa
     import pyarrow.parquet as pq

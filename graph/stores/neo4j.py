@@ -59,6 +59,18 @@ def redact_uri(uri: str) -> str:
     Everything up to the last ``@`` goes, however the URI is written: a password
     may hold ``#``, ``?`` or ``/``, which end a URL's host part early.
 
+    Parameters
+    ----------
+    uri : str
+        A Bolt or Neo4j URI as a user gave it, credentials and all.
+
+    Returns
+    -------
+    str
+        ``scheme://host:port/path``: no user, password, query or fragment.
+
+    Examples
+    --------
     >>> redact_uri("bolt://me:secret@db.example:7687")
     'bolt://db.example:7687'
     >>> redact_uri("bolt://me:se#cr?et@db.example:7687/x?q=1")

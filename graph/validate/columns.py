@@ -35,8 +35,25 @@ def unmatched_columns(df: pd.DataFrame, name: str) -> list[str]:
     The provenance columns a reader adds (``_file``, ``_row``, ``_defect``) are not
     counted.
 
+    Parameters
+    ----------
+    df : DataFrame
+        A table whose headers are already the schema's names (see
+        :func:`innokg.graph.headers.canonical_header`).
+    name : str
+        Its node label or edge type; a name the schema does not know has none.
+
+    Returns
+    -------
+    list of str
+        The other columns, in the table's order.
+
+    Examples
+    --------
     >>> unmatched_columns(pd.DataFrame(columns=["id", "name", "经营期限", "_row"]), "Product")
     ['经营期限']
+    >>> unmatched_columns(pd.DataFrame(columns=["from_id", "to_id", "product", "价格"]), "SUPPLIES")
+    ['价格']
     """
     known = _table_columns(name)
     if known is None:
@@ -84,10 +101,34 @@ def pack_attributes(df: pd.DataFrame, label: str) -> pd.DataFrame:
     kept.  A table that lacks a required column is returned as it is: it will not be
     read, and validation names its unknown headers as guesses for the missing one.
 
+    Parameters
+    ----------
+    df : DataFrame
+        A raw node table, headers already the schema's names.
+    label : str
+        Its node label; any other name (an edge type) returns ``df`` unchanged.
+
+    Returns
+    -------
+    DataFrame
+        ``df`` without the unmatched columns and with an ``attributes`` column of
+        JSON text (None for a row with nothing to keep); ``df`` itself when there is
+        nothing to fold.
+
+    Examples
+    --------
     >>> raw = pd.DataFrame({"id": ["p1", "p2"], "name": ["轴承", "齿轮"], "source": "t",
     ...                     "产地": ["洛阳", ""], "Grade": ["A", None]})
     >>> pack_attributes(raw, "Product")["attributes"].tolist()
     ['{"产地": "洛阳", "Grade": "A"}', None]
+
+    A key the ``attributes`` cell already holds keeps its value:
+
+    >>> raw = pd.DataFrame({"id": ["p1"], "name": ["轴承"], "source": "t", "产地": ["洛阳"],
+    ...                     "attributes": ['{"产地": "郑州", "等级": "A"}']})
+    >>> packed = pack_attributes(raw, "Product")
+    >>> packed.columns.tolist(), packed.loc[0, "attributes"]
+    (['id', 'name', 'source', 'attributes'], '{"产地": "郑州", "等级": "A"}')
     """
     if label not in NODE_LABELS:
         return df

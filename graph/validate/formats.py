@@ -46,8 +46,29 @@ def parse_amount(text: str) -> tuple[float, str | None] | None:
     A bare number is taken to be in 10,000 already (the column's unit); ``元`` alone
     is one yuan.  None when the text is not an amount.
 
+    Parameters
+    ----------
+    text : str
+        A cell as written: digits with optional thousands separators, then
+        optionally ``万`` or ``亿`` and a currency (``元``, ``人民币``, ``美元``,
+        ``港元``, ``欧元``, ``日元``, ``英镑``).  Full-width characters and spaces
+        are accepted.
+
+    Returns
+    -------
+    tuple of (float, str or None) or None
+        The amount in units of 10,000 (rounded to 6 decimals) and its ISO 4217
+        currency code, None when the text names no currency; None when the text
+        is not an amount.
+
+    Examples
+    --------
     >>> parse_amount("1.2亿元"), parse_amount("100万美元"), parse_amount("5,000,000元")
     ((12000.0, 'CNY'), (100.0, 'USD'), (500.0, 'CNY'))
+    >>> parse_amount("500"), parse_amount("３亿"), parse_amount("1,000 万 人民币")
+    ((500.0, None), (30000.0, None), (1000.0, 'CNY'))
+    >>> print(parse_amount("约500万"))
+    None
     """
     m = _AMOUNT_RE.match(unicodedata.normalize("NFKC", text).strip().replace(" ", ""))
     if not m:
@@ -69,13 +90,58 @@ _NBS_RE = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
 
 
 def uscc_check_char(first17: str) -> str:
-    """The check character of a unified social credit code (GB 32100-2015)."""
+    """The check character of a unified social credit code (GB 32100-2015).
+
+    Parameters
+    ----------
+    first17 : str
+        The code's first 17 characters, each one of ``0-9`` and ``A-Y`` without
+        ``I``, ``O``, ``S``, ``V`` and ``Z`` (upper case).
+
+    Returns
+    -------
+    str
+        The 18th character a valid code has.
+
+    Raises
+    ------
+    ValueError
+        When ``first17`` is not 17 characters or holds one outside that set.
+
+    Examples
+    --------
+    >>> uscc_check_char("91350100M000100Y4")
+    '3'
+    >>> first17 = "91410100MA3X4K2B1"
+    >>> first17 + uscc_check_char(first17)
+    '91410100MA3X4K2B1A'
+    """
     total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return _USCC_CHARS[(31 - total % 31) % 31]
 
 
 def is_valid_uscc(code: str) -> bool:
-    """True when ``code`` is 18 valid characters with a correct check character."""
+    """True when ``code`` is 18 valid characters with a correct check character.
+
+    Parameters
+    ----------
+    code : str
+        A unified social credit code as given (no spaces, upper case: it is not
+        normalised here).
+
+    Returns
+    -------
+    bool
+        False for a wrong length, a character outside ``0-9`` and ``A-Y`` without
+        ``I``, ``O``, ``S``, ``V`` and ``Z``, or a wrong check character.
+
+    Examples
+    --------
+    >>> is_valid_uscc("91350100M000100Y43")
+    True
+    >>> is_valid_uscc("91350100M000100Y44"), is_valid_uscc("91350100m000100y43")
+    (False, False)
+    """
     return bool(_USCC_RE.match(code)) and uscc_check_char(code[:17]) == code[17]
 
 

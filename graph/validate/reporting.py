@@ -15,8 +15,24 @@ _QUOTED_RE = re.compile(r"'[^']*'")
 def problem_kind(problem: Problem) -> str:
     """A problem without the row's own values, to count problems of a kind together.
 
+    Parameters
+    ----------
+    problem : Problem
+        One problem found by validation.
+
+    Returns
+    -------
+    str
+        Its message with every quoted value turned into ``'…'`` and its row
+        numbers, cell counts and ids dropped (:func:`row_generic`), after the
+        column it names, if any.
+
+    Examples
+    --------
     >>> problem_kind(Problem("f", 3, "size", "'huge' is not allowed; use one of a, b"))
     "size: '…' is not allowed; use one of a, b"
+    >>> problem_kind(Problem("firms.csv", None, None, "unknown node label 'Firm'"))
+    "unknown node label '…'"
     """
     text = _QUOTED_RE.sub("'…'", problem.message)
     text = row_generic(text)
@@ -30,10 +46,26 @@ _ID_RE = re.compile(r"\bid (?!')[^\s;),]+\)")
 def row_generic(text: str) -> str:
     """``text`` without the row numbers, line numbers, cell counts and ids it names.
 
+    Parameters
+    ----------
+    text : str
+        A problem's message.
+
+    Returns
+    -------
+    str
+        The message with each number after ``row``, ``rows``, ``line``, ``lines`` and
+        ``has`` (a range such as ``3-17`` too) and each unquoted id before a closing
+        parenthesis turned into ``…``.
+
+    Examples
+    --------
     >>> row_generic("not a well-formed CSV row (line 9 has 5 cell(s) but the header has 12)")
     'not a well-formed CSV row (line … has … cell(s) but the header has …)'
     >>> row_generic("duplicate (first at f.csv, row 2, id reg:1)")
     'duplicate (first at f.csv, row …, id …)'
+    >>> row_generic("rows 3-17 have 5 cells")
+    'rows … have 5 cells'
     """
     return _ID_RE.sub("id …)", _NUMBERS_RE.sub(lambda m: f"{m.group(1)} …", text))
 
@@ -45,6 +77,38 @@ def order_problems(
 
     Within a file, problems naming a column (a required one missing) come before those
     naming none (columns that match no property).
+
+    Parameters
+    ----------
+    problems : list of Problem
+        The problems, in any order.
+    file_kinds : dict of str to int, optional
+        Each file named in the input: 0 for a node table, 1 for an edge table.  A
+        file not listed counts as a node table when its name starts with
+        ``nodes/``, else as an edge table.
+
+    Returns
+    -------
+    list of Problem
+        A new list in report order: problems without a row first, then by kind of
+        table, file, row, column and message.
+
+    Examples
+    --------
+    >>> problems = [
+    ...     Problem("edges/SUPPLIES", 2, "to_id", "no node with id 'E9'"),
+    ...     Problem("nodes/Region", 5, "code", "'41x' is not a code"),
+    ...     Problem("nodes/Region", None, None, "column 'x' matches no property"),
+    ...     Problem("nodes/Region", None, "level", "required column is missing"),
+    ...     Problem("nodes/Enterprise", 3, "size", "'huge' is not allowed"),
+    ... ]
+    >>> for p in order_problems(problems):
+    ...     print(p)
+    nodes/Region, column 'level': required column is missing
+    nodes/Region: column 'x' matches no property
+    nodes/Enterprise, row 3, column 'size': 'huge' is not allowed
+    nodes/Region, row 5, column 'code': '41x' is not a code
+    edges/SUPPLIES, row 2, column 'to_id': no node with id 'E9'
     """
     kinds = file_kinds or {}
 
