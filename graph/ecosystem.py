@@ -58,12 +58,66 @@ class EcosystemGraph:
 
     @classmethod
     def open(cls, path: str | Path, *, verify: bool = True) -> EcosystemGraph:
-        """Read a graph package (see :mod:`innokg.graph.package`)."""
+        """Read a graph package (see :mod:`innokg.graph.package`).
+
+        Parameters
+        ----------
+        path : path
+            The package folder (``innokg build --out`` or ``innokg demo --out``).
+        verify : bool
+            Check every table against the manifest's checksum (the default).
+
+        Returns
+        -------
+        EcosystemGraph
+            The graph, with the package's manifest and folder.
+
+        Raises
+        ------
+        PackageError
+            When the folder is not a package, is damaged, or was built with a newer
+            schema (see :func:`innokg.graph.package.read_tables`).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from innokg.graph.package import write_package
+        >>> from innokg.graph.testing import make_tables
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> out = os.path.join(tmp.name, "pkg")
+        >>> tables = make_tables({"Region": [{"id": "region:4101", "name": "郑州市"}]})
+        >>> _ = write_package(tables, out, sources=[], info={"title": "one city"})
+        >>> G = EcosystemGraph.open(out)
+        >>> G
+        <EcosystemGraph at /.../pkg: 1 nodes, 0 edges>
+        >>> G.manifest["title"], G.node("region:4101")["name"]
+        ('one city', '郑州市')
+        >>> tmp.cleanup()
+        """
         nodes, edges, manifest = read_tables(path, verify=verify)
         return cls(nodes, edges, manifest=manifest, path=Path(path))
 
     @classmethod
     def from_tables(cls, tables: Tables) -> EcosystemGraph:
+        """The graph of tables validated in memory (no package, no manifest).
+
+        Parameters
+        ----------
+        tables : Tables
+            Validated tables (see :func:`innokg.graph.validate.validate_tables`).
+
+        Returns
+        -------
+        EcosystemGraph
+            A graph sharing the tables' DataFrames (they are not copied).
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_tables
+        >>> tables = make_tables({"Region": [{"id": "region:4101", "name": "郑州市"}]})
+        >>> EcosystemGraph.from_tables(tables)
+        <EcosystemGraph: 1 nodes, 0 edges>
+        """
         return cls(tables.nodes, tables.edges)
 
     def __repr__(self) -> str:
@@ -75,6 +129,29 @@ class EcosystemGraph:
     # --- lookups ------------------------------------------------------------------
 
     def counts(self) -> dict[str, dict[str, int]]:
+        """How many nodes of each label and edges of each type the graph holds.
+
+        Returns
+        -------
+        dict
+            ``{"nodes": {label: n}, "edges": {type: n}}``, every label and type of
+            the schema (0 where there are none).
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     nodes={"Enterprise": [{"id": "E1", "name": "宇通客车", "size": "large"},
+        ...                           {"id": "E2", "name": "郑煤机"}],
+        ...            "Region": [{"id": "region:4101", "name": "郑州市"}]},
+        ...     edges={"LOCATED_IN": [("E1", "region:4101"), ("E2", "region:4101")],
+        ...            "SUPPLIES": [("E2", "E1", {"product": "液压支架"}),
+        ...                         ("E2", "E1", {"product": "钢材"})]},
+        ... )
+        >>> counts = G.counts()
+        >>> counts["nodes"]["Enterprise"], counts["edges"]["SUPPLIES"], counts["nodes"]["Fund"]
+        (2, 2, 0)
+        """
         return {
             "nodes": {k: len(v) for k, v in self.nodes.items()},
             "edges": {k: len(v) for k, v in self.edges.items()},
@@ -97,9 +174,31 @@ class EcosystemGraph:
     def label_of(self, node_id: str) -> str:
         """The label of one node.
 
+        Parameters
+        ----------
+        node_id : str
+            The node's id.
+
+        Returns
+        -------
+        str
+            Its label (``"Enterprise"``).
+
         Raises
         ------
         NodeNotFound
+            When no node has that id.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(nodes={"Region": [{"id": "region:4101", "name": "郑州市"}]})
+        >>> G.label_of("region:4101")
+        'Region'
+        >>> G.label_of("region:9999")
+        Traceback (most recent call last):
+        ...
+        innokg.graph.errors.NodeNotFound: no node with id 'region:9999' in this graph; ...
         """
         pos = self.node_ids.get_indexer([node_id])[0]
         if pos < 0:
@@ -107,14 +206,73 @@ class EcosystemGraph:
         return str(self.node_labels[pos])
 
     def node(self, node_id: str) -> dict[str, Any]:
-        """One node's properties as a dict, with its ``label``."""
+        """One node's properties as a dict, with its ``label``.
+
+        Parameters
+        ----------
+        node_id : str
+            The node's id.
+
+        Returns
+        -------
+        dict
+            ``label`` first, then every property of the label in schema order;
+            a missing value is None.
+
+        Raises
+        ------
+        NodeNotFound
+            When no node has that id.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     nodes={"Enterprise": [{"id": "E1", "name": "宇通客车", "size": "large"}]}
+        ... )
+        >>> node = G.node("E1")
+        >>> node["label"], node["name"], node["size"], node["credit_code"]
+        ('Enterprise', '宇通客车', 'large', None)
+        """
         label = self.label_of(node_id)
         df = self.nodes[label]
         row = df[df["id"] == node_id].iloc[0]
         return {"label": label, **{k: (None if pd.isna(v) else v) for k, v in row.items()}}
 
     def edge_list(self, edge_types: list[str] | None = None) -> pd.DataFrame:
-        """All edges of the given types (default: all) with a ``type`` column."""
+        """All edges of the given types (default: all) with a ``type`` column.
+
+        Parameters
+        ----------
+        edge_types : list of str, optional
+            The edge types to list; every type of the schema by default.
+
+        Returns
+        -------
+        DataFrame
+            ``from_id``, ``to_id`` and ``type``, one row per edge (parallel edges
+            too), type by type in the order given.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     nodes={"Enterprise": [{"id": "E1", "name": "宇通客车", "size": "large"},
+        ...                           {"id": "E2", "name": "郑煤机"}],
+        ...            "Region": [{"id": "region:4101", "name": "郑州市"}]},
+        ...     edges={"LOCATED_IN": [("E1", "region:4101"), ("E2", "region:4101")],
+        ...            "SUPPLIES": [("E2", "E1", {"product": "液压支架"}),
+        ...                         ("E2", "E1", {"product": "钢材"})]},
+        ... )
+        >>> G.edge_list()
+          from_id        to_id        type
+        0      E2           E1    SUPPLIES
+        1      E2           E1    SUPPLIES
+        2      E1  region:4101  LOCATED_IN
+        3      E2  region:4101  LOCATED_IN
+        >>> len(G.edge_list(["INVESTS_IN"]))
+        0
+        """
         names = edge_types or list(EDGE_TYPES)
         frames = [
             self.edges[t][["from_id", "to_id"]].assign(type=t) for t in names if len(self.edges[t])
@@ -147,6 +305,35 @@ class EcosystemGraph:
             Keep only edges of these types.
         nodes : list of str, optional
             Keep only these node ids (and the edges among them).
+
+        Returns
+        -------
+        networkx.MultiDiGraph
+            A new graph; changing it changes nothing in the tables.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     nodes={"Enterprise": [{"id": "E1", "name": "宇通客车", "size": "large"},
+        ...                           {"id": "E2", "name": "郑煤机"}],
+        ...            "Region": [{"id": "region:4101", "name": "郑州市"}]},
+        ...     edges={"LOCATED_IN": [("E1", "region:4101"), ("E2", "region:4101")],
+        ...            "SUPPLIES": [("E2", "E1", {"product": "液压支架"}),
+        ...                         ("E2", "E1", {"product": "钢材"})]},
+        ... )
+        >>> H = G.to_networkx()
+        >>> H.nodes["E1"]
+        {'label': 'Enterprise', 'name': '宇通客车', 'source': 'test', 'size': 'large'}
+        >>> sorted(H.edges(keys=True))
+        [('E1', 'region:4101', 'LOCATED_IN'), ('E2', 'E1', 'SUPPLIES'), \
+('E2', 'E1', 'SUPPLIES#2'), ('E2', 'region:4101', 'LOCATED_IN')]
+        >>> H.edges["E2", "E1", "SUPPLIES#2"]["product"]
+        '钢材'
+        >>> list(G.to_networkx(nodes=["E1", "region:4101"]).edges(keys=True))
+        [('E1', 'region:4101', 'LOCATED_IN')]
+        >>> sorted(G.to_networkx(labels=["Enterprise"], edge_types=["SUPPLIES"]).nodes)
+        ['E1', 'E2']
         """
         G = nx.MultiDiGraph()
         keep = set(nodes) if nodes is not None else None

@@ -35,6 +35,25 @@ class Problem:
     message: str
 
     def sort_key(self) -> tuple[str, int, str, str]:
+        """The order problems are listed in: by file, row, column and message.
+
+        Returns
+        -------
+        tuple of (str, int, str, str)
+            The file, the row (0 for none), the column (``""`` for none) and the
+            message.
+
+        Examples
+        --------
+        >>> problems = [Problem("nodes/Region", 7, "code", "bad code"),
+        ...             Problem("nodes/Region", None, None, "no id column"),
+        ...             Problem("nodes/Enterprise", 2, "size", "'huge' is not allowed")]
+        >>> for p in sorted(problems, key=Problem.sort_key):
+        ...     print(p)
+        nodes/Enterprise, row 2, column 'size': 'huge' is not allowed
+        nodes/Region: no id column
+        nodes/Region, row 7, column 'code': bad code
+        """
         return (self.file, self.row or 0, self.column or "", self.message)
 
     def __str__(self) -> str:

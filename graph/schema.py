@@ -97,6 +97,29 @@ class NodeLabel:
     props: tuple[Prop, ...]
 
     def prop(self, name: str) -> Prop:
+        """The property ``name`` of this label.
+
+        Parameters
+        ----------
+        name : str
+            A property of the label (one of :func:`node_columns`).
+
+        Returns
+        -------
+        Prop
+            Its declaration: dtype, titles, whether required, allowed values, range.
+
+        Raises
+        ------
+        StopIteration
+            When the label has no such property.
+
+        Examples
+        --------
+        >>> size = NODE_LABELS["Enterprise"].prop("size")
+        >>> size.dtype, size.zh, size.values
+        ('string', '规模', ('large', 'medium', 'small', 'micro'))
+        """
         return next(p for p in self.props if p.name == name)
 
 
@@ -118,6 +141,29 @@ class EdgeType:
         return tuple(dict.fromkeys(b for _, b in self.endpoints))
 
     def prop(self, name: str) -> Prop:
+        """The property ``name`` of this edge type.
+
+        Parameters
+        ----------
+        name : str
+            A property of the type (one of :func:`edge_columns` after the endpoints).
+
+        Returns
+        -------
+        Prop
+            Its declaration: dtype, titles, whether required, allowed values, range.
+
+        Raises
+        ------
+        StopIteration
+            When the type has no such property.
+
+        Examples
+        --------
+        >>> share = EDGE_TYPES["SUPPLIES"].prop("share")
+        >>> share.dtype, share.en, share.minimum, share.maximum
+        ('float', "share of the buyer's input", 0, 1)
+        """
         return next(p for p in self.props if p.name == name)
 
 

@@ -271,6 +271,27 @@ class EmbeddedStore(QueryRunner):
         return columns, [[plain(v) for v in row] for row in rows]
 
     def close(self) -> None:
-        """Close the connection and the database file."""
+        """Close the connection and the database file.
+
+        A store is also a context manager, which closes it on leaving the block.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from innokg.graph.testing import make_tables
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(tmp.name, "graph.lbdb")
+        >>> _ = create_database(path, make_tables({"Region": [{"id": "r1", "name": "Zhengzhou"}]}))
+        >>> db = EmbeddedStore(path, read_only=False)
+        >>> db.run("MATCH (r:Region {id: 'r1'}) SET r.name = '郑州市' RETURN r.name AS name")
+          name
+        0  郑州市
+        >>> db.close()
+        >>> with EmbeddedStore(path) as db:
+        ...     db.run("MATCH (r:Region) RETURN r.id AS id, r.name AS name")
+           id name
+        0  r1  郑州市
+        >>> tmp.cleanup()
+        """
         self._conn.close()
         self._db.close()

@@ -367,6 +367,37 @@ class Neo4jStore(QueryRunner):
         Returns
         -------
         PushReport
+            Rows written and created, batches, seconds, and the constraint or index
+            used for each label.
+
+        Raises
+        ------
+        QueryError
+            When the store is read-only.
+        StoreError
+            When the server goes away or refuses a batch; the batches already
+            written are kept, and pushing again completes the graph.
+
+        Examples
+        --------
+        The lines that talk to a server are skipped when the examples run as tests
+        (they need a Neo4j server and its password):
+
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     nodes={"Enterprise": [{"id": "E1", "name": "宇通客车"},
+        ...                           {"id": "E2", "name": "郑煤机"}]},
+        ...     edges={"SUPPLIES": [("E2", "E1", {"product": "液压支架"})]},
+        ... )
+        >>> db = Neo4jStore("bolt://localhost:7687", user="neo4j", password="...",
+        ...                 read_only=False)  # doctest: +SKIP
+        >>> report = db.push(G.nodes, G.edges)  # doctest: +SKIP
+        >>> report.nodes, report.nodes_created, report.edges, report.edges_created  # doctest: +SKIP
+        (2, 2, 1, 1)
+        >>> again = db.push(G.nodes, G.edges)  # doctest: +SKIP
+        >>> again.nodes_created, again.edges_created  # MERGE: nothing new  # doctest: +SKIP
+        (0, 0)
+        >>> db.close()  # doctest: +SKIP
         """
         if self.read_only:
             raise QueryError("refused: the store is read-only; open it with read_only=False")
@@ -453,6 +484,22 @@ class Neo4jStore(QueryRunner):
             :func:`innokg.graph.validate.validate_tables`.
         warnings : list of str
             Labels and edge types on the server that the schema does not know.
+
+        Examples
+        --------
+        Reading back the two enterprises and one SUPPLIES edge pushed in the example
+        of :meth:`push` (skipped when the examples run as tests: they need a server):
+
+        >>> from innokg.graph.validate import validate_tables
+        >>> with Neo4jStore("bolt://localhost:7687", user="neo4j",
+        ...                 password="...") as db:  # doctest: +SKIP
+        ...     nodes, edges, warnings = db.pull()
+        >>> sorted(nodes), sorted(edges), warnings  # doctest: +SKIP
+        (['Enterprise'], ['SUPPLIES'], [])
+        >>> tables = validate_tables(nodes, edges)  # doctest: +SKIP
+        >>> supplies = tables.edges["SUPPLIES"]  # doctest: +SKIP
+        >>> supplies[["from_id", "to_id", "product"]].values.tolist()  # doctest: +SKIP
+        [['E2', 'E1', '液压支架']]
         """
         nodes: dict[str, pd.DataFrame] = {}
         for label, spec in NODE_LABELS.items():
@@ -495,5 +542,19 @@ class Neo4jStore(QueryRunner):
         return pd.DataFrame(rows, columns=columns, dtype=object)
 
     def close(self) -> None:
-        """Close the driver and its connections."""
+        """Close the driver and its connections.
+
+        A store is also a context manager, which closes it on leaving the block.
+
+        Examples
+        --------
+        Skipped when the examples run as tests (they need a Neo4j server):
+
+        >>> db = Neo4jStore("bolt://localhost:7687", user="neo4j",
+        ...                 password="...")  # doctest: +SKIP
+        >>> db.run("RETURN 1 AS one")  # doctest: +SKIP
+           one
+        0    1
+        >>> db.close()  # doctest: +SKIP
+        """
         self._driver.close()
