@@ -111,16 +111,20 @@ class NodeLabel:
 
         Raises
         ------
-        StopIteration
-            When the label has no such property.
+        KeyError
+            When the label has no such property (the message names those it has).
 
         Examples
         --------
         >>> size = NODE_LABELS["Enterprise"].prop("size")
         >>> size.dtype, size.zh, size.values
         ('string', '规模', ('large', 'medium', 'small', 'micro'))
+    >>> NODE_LABELS["Enterprise"].prop("turnover")
+    Traceback (most recent call last):
+    ...
+    KeyError: "Enterprise has no property 'turnover'; it has ..."
         """
-        return next(p for p in self.props if p.name == name)
+        return _named_prop(self.props, name, self.name)
 
 
 @dataclass(frozen=True)
@@ -155,8 +159,8 @@ class EdgeType:
 
         Raises
         ------
-        StopIteration
-            When the type has no such property.
+        KeyError
+            When the type has no such property (the message names those it has).
 
         Examples
         --------
@@ -164,7 +168,15 @@ class EdgeType:
         >>> share.dtype, share.en, share.minimum, share.maximum
         ('float', "share of the buyer's input", 0, 1)
         """
-        return next(p for p in self.props if p.name == name)
+        return _named_prop(self.props, name, self.name)
+
+
+def _named_prop(props: tuple[Prop, ...], name: str, owner: str) -> Prop:
+    for p in props:
+        if p.name == name:
+            return p
+    known = ", ".join(p.name for p in props)
+    raise KeyError(f"{owner} has no property {name!r}; it has {known}")
 
 
 def _year(name: str, zh: str, en: str) -> Prop:

@@ -329,6 +329,8 @@ def test_parameter_names_and_checks() -> None:
         ("LOAD EXTENSION json", ["LOAD EXTENSION"]),
         ("FOREACH (x IN [1] | CREATE (:X))", ["FOREACH", "CREATE"]),
         ("DROP TABLE Enterprise", ["DROP"]),
+        ("MATCH (n) RETURN n.set AS set, count(*) AS create", []),
+        ("MATCH (n) WITH n AS merge SET merge.x = 1", ["SET"]),
     ],
 )
 def test_write_clauses_are_found_outside_strings(query: str, found: list[str]) -> None:

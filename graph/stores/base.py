@@ -51,9 +51,10 @@ _WRITE_RE = re.compile(
     r"(?<![\w.$:|`])"
     r"(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|ALTER|COPY|FOREACH|INSTALL|UNINSTALL"
     r"|ATTACH|EXPORT|IMPORT|CHECKPOINT|BEGIN|COMMIT|ROLLBACK|LOAD\s+EXTENSION)"
-    r"(?![\w])(?!\s*:)",
+    r"(?![\w.])(?!\s*:)",
     re.IGNORECASE,
 )
+_ALIAS_BEFORE_RE = re.compile(r"\bAS\s+$", re.IGNORECASE)
 _PARAM_RE = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|(\d+)|(`[^`]*`))")
 # Where engines put the position of an error: ladybug "(line: 1, offset: 20)",
 # ArcadeDB "line 1:20", Neo4j "(line 1, column 21 (offset: 20))".
@@ -170,8 +171,15 @@ def write_clauses(query: str) -> list[str]:
     ['DETACH', 'DELETE']
     >>> write_clauses("MATCH (n) RETURN n.created, 'SET' // CREATE")
     []
+    >>> write_clauses("MATCH (n) RETURN n.set AS set")
+    []
     """
-    found = [" ".join(m.group(1).upper().split()) for m in _WRITE_RE.finditer(mask(query))]
+    masked = mask(query)
+    found = [
+        " ".join(m.group(1).upper().split())
+        for m in _WRITE_RE.finditer(masked)
+        if not _ALIAS_BEFORE_RE.search(masked, 0, m.start())  # "... AS set" names a column
+    ]
     return list(dict.fromkeys(found))
 
 

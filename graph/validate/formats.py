@@ -115,7 +115,15 @@ def uscc_check_char(first17: str) -> str:
     >>> first17 = "91410100MA3X4K2B1"
     >>> first17 + uscc_check_char(first17)
     '91410100MA3X4K2B1A'
+    >>> uscc_check_char("91410100MA3X4K2BI")
+    Traceback (most recent call last):
+    ...
+    ValueError: '91410100MA3X4K2BI' is not the start of a credit code: it holds 'I'
     """
+    bad = [c for c in first17 if c not in _USCC_CHARS]
+    if len(first17) != 17 or bad:
+        why = f"holds {''.join(bad)!r}" if bad else f"has {len(first17)} characters"
+        raise ValueError(f"{first17!r} is not the start of a credit code: it {why}")
     total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return _USCC_CHARS[(31 - total % 31) % 31]
 
