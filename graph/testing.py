@@ -84,9 +84,13 @@ def make_tables(
     >>> t = make_tables({"Region": [{"id": "r1", "name": "郑州市", "code": "4101"}]})
     >>> t.nodes["Region"][["id", "level", "code"]].values.tolist()
     [['r1', 'city', '4101']]
+    >>> len(make_tables({"Enterprise": []}, {"SUPPLIES": []}).edges["SUPPLIES"])
+    0
     """
     raw_nodes = {}
     for label, rows in nodes.items():
+        if not rows:  # an empty list is a table with no rows, as for a label not given
+            continue
         filled = [{"source": source, **DEFAULTS.get(label, {}), **row} for row in rows]
         if label == "Industry":
             for row in filled:
@@ -94,6 +98,8 @@ def make_tables(
         raw_nodes[label] = pd.DataFrame(filled)
     raw_edges = {}
     for etype, pairs in (edges or {}).items():
+        if not pairs:
+            continue
         records = []
         for edge in pairs:
             props = edge[2] if len(edge) > 2 else {}  # type: ignore[misc]
