@@ -197,10 +197,46 @@ def start_table_source(
     row 1) has the ``required`` columns, naming ``header`` (the published header) when
     it does not, notes a GB18030 file, and opens the ledger on every row.
 
+    Parameters
+    ----------
+    kind : str
+        The source kind (``cities``).
+    path : Path
+        The file read; the ledger and messages name it by ``path.name``.
+    df : DataFrame
+        Its rows, as :func:`innokg.loaders.tables.read_csv_table` returns them.
+    encoding : str
+        The encoding it was read with; ``gb18030`` adds a warning.
+    required : tuple of str
+        The columns a reader cannot do without.
+    header : str
+        The published header, shown to the user when a required column is missing.
+    notes : dict, optional
+        Facts for the load report (``{"scope": "henan"}``); copied.
+
+    Returns
+    -------
+    SourceTables
+        Empty tables, ``rows_read`` set and every row of the file ``used``.
+
     Raises
     ------
     SourceError
         When a required column is missing.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> df = pd.DataFrame({"name": ["郑州", "开封"], "_file": "cities.csv", "_row": [2, 3]})
+    >>> s = start_table_source("cities", Path("data/cities.csv"), df, "gb18030",
+    ...                        required=("name",), header="name,code")
+    >>> s.rows_read, s.warnings, s.ledger.summary()["cities.csv"]["used"]
+    (2, ['cities.csv: read as GB18030'], 2)
+    >>> start_table_source("cities", Path("data/cities.csv"), df, "utf-8",
+    ...                    required=("name", "code"), header="name,code")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.SourceError: cities.csv: column(s) code missing; ...
     """
     file = path.name
     missing = [c for c in required if c not in df.columns]

@@ -57,7 +57,26 @@ FIGURES_AREA = "urban_districts"
 
 
 def looks_like_cities(path: Path) -> bool:
-    """True for a CSV file whose header names cityId and cityName_CN."""
+    """True for a CSV file whose header names cityId and cityName_CN.
+
+    Parameters
+    ----------
+    path : Path
+        The file given as a source; only its first line is read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "figures.csv"
+    >>> _ = path.write_text("cityId,cityName_CN,GDP\\n410100,郑州,1\\n", encoding="utf-8")
+    >>> looks_like_cities(path)
+    True
+    >>> _ = path.write_text("id,name\\nr1,郑州\\n", encoding="utf-8")
+    >>> looks_like_cities(path)
+    False
+    >>> tmp.cleanup()
+    """
     if not (path.is_file() and path.suffix.lower() == ".csv"):
         return False
     with path.open("rb") as f:
@@ -92,6 +111,27 @@ def read_cities_source(path: str | Path, *, scope: str = "all") -> SourceTables:
     ------
     SourceError
         When the file is missing or lacks cityId or cityName_CN.
+
+    Examples
+    --------
+    Columns the file leaves out stay empty; the Henan scope drops 武汉:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "CN_Public.csv"
+    >>> _ = path.write_text(
+    ...     "cityId,cityName_CN,cityName_EN,Lon,Lat,Res_pop,GDP,Patent\\n"
+    ...     "410100,郑州,Zhengzhou,113.472,34.626,7483000,460970770000,21153\\n"
+    ...     "420100,武汉,Wuhan,114.3,30.6,,,\\n", encoding="utf-8")
+    >>> src = read_cities_source(path, scope="henan")
+    >>> city = src.nodes["Region"].to_dict("records")[0]
+    >>> [city[k] for k in ("id", "name", "lon", "lat", "figures_area")]
+    ['region:4101', '郑州', 113.472, 34.626, 'urban_districts']
+    >>> [city[k] for k in ("population_resident", "gdp", "gdp_year", "patents")]
+    [7483000, 4609.7077, 2016, 21153]
+    >>> src.ledger.reasons("filtered")
+    {'outside the Henan scope': 1}
+    >>> tmp.cleanup()
     """
     path = Path(path)
     if scope not in SCOPES:

@@ -149,6 +149,24 @@ def shenwan_crosswalk() -> pd.DataFrame:
 def relation_confidence(relation: str, n: int = 1) -> float:
     """The confidence of an inferred edge to one of ``n`` divisions of a ``relation``.
 
+    Parameters
+    ----------
+    relation : str
+        How a Shenwan class maps to GB/T 4754 divisions, one of :data:`RELATIONS`.
+    n : int, default 1
+        How many divisions a ``one_to_many`` class maps to; each gets ``1/n``
+        (rounded to two places).  Ignored for the other relations.
+
+    Returns
+    -------
+    float
+        :data:`CONFIDENCE` of the relation, or ``1/n`` for ``one_to_many``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown relation, or ``one_to_many`` with ``n`` below 1.
+
     Examples
     --------
     >>> relation_confidence("narrower"), relation_confidence("one_to_many", 3)

@@ -57,6 +57,35 @@ def name_industry_edges(orgs: pd.DataFrame, table: pd.DataFrame, source: str) ->
     Returns one row per (organisation, division), sorted, with ``method`` naming the
     terms read ("the name names the field: 汽车"); empty (with the columns) when no
     name holds a term.
+
+    Parameters
+    ----------
+    orgs : DataFrame
+        Organisations with ``id`` and ``name``; other columns are ignored.
+    table : DataFrame
+        Terms and the divisions they name: :func:`university_fields` or
+        :func:`enterprise_name_industries` (columns ``keyword``, ``divisions``
+        space-separated, ``scope`` ``specific`` or ``general``).
+    source : str
+        The ``source`` of every edge (the source the organisations were read from).
+
+    Returns
+    -------
+    DataFrame
+        ``from_id``, ``to_id`` (``industry:gbt4754:<division>``), ``source``,
+        ``evidence`` (``inferred``), ``method`` and ``confidence``
+        (:data:`NAME_CONFIDENCE`).
+
+    Examples
+    --------
+    >>> orgs = pd.DataFrame({"id": ["e1", "e2", "e3"],
+    ...                      "name": ["平顶山煤业集团有限公司", "河南羚锐制药股份有限公司",
+    ...                               "郑州中原科技有限公司"]})
+    >>> out = name_industry_edges(orgs, enterprise_name_industries(), "tables:Enterprise.csv")
+    >>> for row in out[["from_id", "to_id", "method", "confidence"]].itertuples(index=False):
+    ...     print(*row)
+    e1 industry:gbt4754:B06 the name names the field: 煤业 0.5
+    e2 industry:gbt4754:C27 the name names the field: 制药 0.5
     """
     rows: list[tuple[str, str, str]] = []
     for oid, name in zip(orgs["id"], orgs["name"], strict=True):
@@ -80,5 +109,28 @@ def name_industry_edges(orgs: pd.DataFrame, table: pd.DataFrame, source: str) ->
 
 
 def industry_nodes_for(edges: pd.DataFrame) -> pd.DataFrame:
-    """The Industry node rows (divisions and their sections) that ``edges`` point to."""
+    """The Industry node rows (divisions and their sections) that ``edges`` point to.
+
+    Parameters
+    ----------
+    edges : DataFrame
+        Edges whose ``to_id`` is ``industry:gbt4754:<division>``, as
+        :func:`name_industry_edges` returns them.
+
+    Returns
+    -------
+    DataFrame
+        One row per division and section, as
+        :func:`innokg.loaders.crosswalk.gbt_industry_nodes` gives them.
+
+    Examples
+    --------
+    >>> edges = pd.DataFrame({"to_id": ["industry:gbt4754:C27", "industry:gbt4754:B06"]})
+    >>> for row in industry_nodes_for(edges)[["id", "name", "level"]].itertuples(index=False):
+    ...     print(*row)
+    industry:gbt4754:B 采矿业 1
+    industry:gbt4754:B06 煤炭开采和洗选业 2
+    industry:gbt4754:C 制造业 1
+    industry:gbt4754:C27 医药制造业 2
+    """
     return gbt_industry_nodes(sorted({t.removeprefix(GBT_PREFIX) for t in edges["to_id"]}))

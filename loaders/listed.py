@@ -67,7 +67,26 @@ def _province_codes() -> dict[str, str]:
 
 
 def looks_like_listed(path: Path) -> bool:
-    """True for a CSV file whose header starts ``ts_code,symbol,name,area``."""
+    """True for a CSV file whose header starts ``ts_code,symbol,name,area``.
+
+    Parameters
+    ----------
+    path : Path
+        The file given as a source; only its beginning is read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "stock_basic.csv"
+    >>> _ = path.write_text("ts_code,symbol,name,area,industry\\n", encoding="utf-8")
+    >>> looks_like_listed(path)
+    True
+    >>> _ = path.write_text("symbol,name,area\\n", encoding="utf-8")
+    >>> looks_like_listed(path)
+    False
+    >>> tmp.cleanup()
+    """
     if not (path.is_file() and path.suffix.lower() == ".csv"):
         return False
     with path.open("rb") as f:
@@ -106,6 +125,36 @@ def read_listed_source(
     ------
     SourceError
         When the file is missing or lacks one of ts_code, symbol, name, area.
+
+    Examples
+    --------
+    Shenzhen's area is a place in 广东; a table of registered cities places 宇通客车
+    in 郑州 (4101), the others stay in their province:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "stock_basic.csv"
+    >>> _ = path.write_text(
+    ...     "ts_code,symbol,name,area,industry,list_date\\n"
+    ...     "600066.SH,600066,宇通客车,河南,汽车整车,1997-05-08\\n"
+    ...     "000400.SZ,000400,许继电气,河南,电气设备,1997-04-18\\n"
+    ...     "000001.SZ,000001,平安银行,深圳,银行,1991-04-03\\n", encoding="utf-8")
+    >>> registered = pd.DataFrame({"symbol": ["600066"], "city": ["郑州市"], "county": [""],
+    ...                            "basis": ["annual report"],
+    ...                            "source_url": ["https://example.org/600066"]})
+    >>> src = read_listed_source(path, cities=registered)
+    >>> for row in src.nodes["Enterprise"][["id", "name", "stock_code"]].itertuples(index=False):
+    ...     print(*row)
+    ent:stock:600066 宇通客车 600066.SH
+    ent:stock:000400 许继电气 000400.SZ
+    ent:stock:000001 平安银行 000001.SZ
+    >>> located = src.edges["LOCATED_IN"]
+    >>> for row in located[["from_id", "to_id", "method"]].itertuples(index=False):
+    ...     print(*row)
+    ent:stock:600066 region:4101 registered place from innokg's table ... (annual report: ...)
+    ent:stock:000400 region:41 None
+    ent:stock:000001 region:44 area 深圳 (Shenzhen) lies in 广东
+    >>> tmp.cleanup()
     """
     path = Path(path)
     if scope not in SCOPES:
@@ -278,6 +327,37 @@ def keep_companies(source: SourceTables, ids: set[str], reason: str) -> SourceTa
 
     ``innokg henan`` reads the whole table (to know which companies are Henan's and
     where the others are) and keeps Henan's and their chain neighbourhood.
+
+    Parameters
+    ----------
+    source : SourceTables
+        What :func:`read_listed_source` returned; changed in place.
+    ids : set of str
+        The Enterprise ids to keep (``ent:stock:600066``).
+    reason : str
+        Why the others were dropped, as the load report names it.
+
+    Returns
+    -------
+    SourceTables
+        ``source``, its Enterprise nodes and LOCATED_IN edges cut to ``ids`` and
+        ``notes["companies"]`` counting what is left.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "stock_basic.csv"
+    >>> _ = path.write_text(
+    ...     "ts_code,symbol,name,area\\n600066.SH,600066,宇通客车,河南\\n"
+    ...     "000001.SZ,000001,平安银行,深圳\\n", encoding="utf-8")
+    >>> src = keep_companies(read_listed_source(path, cities=None), {"ent:stock:600066"},
+    ...                      "not in the chain")
+    >>> src.nodes["Enterprise"]["id"].tolist(), src.edges["LOCATED_IN"]["to_id"].tolist()
+    (['ent:stock:600066'], ['region:41'])
+    >>> src.ledger.reasons("filtered"), src.notes["companies"]
+    ({'not in the chain': 1}, 1)
+    >>> tmp.cleanup()
     """
     ent = source.nodes["Enterprise"]
     drop = ~ent["id"].isin(ids)

@@ -49,7 +49,27 @@ _METHOD = "location quotient as published (method not documented by the source)"
 
 
 def looks_like_lq(path: Path) -> bool:
-    """True for an .xlsx workbook with a sheet named 两位数行业集聚度."""
+    """True for an .xlsx workbook with a sheet named 两位数行业集聚度.
+
+    Parameters
+    ----------
+    path : Path
+        The file given as a source; a file that is not a readable workbook (or
+        openpyxl missing) gives False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "lq.xlsx"
+    >>> looks_like_lq(path)
+    False
+    >>> with pd.ExcelWriter(path) as w:
+    ...     pd.DataFrame([["行业代码", "两位数行业"]]).to_excel(w, sheet_name=SHEET)
+    >>> looks_like_lq(path)
+    True
+    >>> tmp.cleanup()
+    """
     if not (path.is_file() and path.suffix.lower() == ".xlsx"):
         return False
     try:
@@ -92,6 +112,38 @@ def read_lq_source(
     ------
     SourceError
         When the file is missing, is not a workbook, or lacks the sheet.
+
+    Examples
+    --------
+    Two Henan cities and 武汉 (left by name for the merging step to place), an empty
+    cell and a code that is no division:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "lq.xlsx"
+    >>> sheet = pd.DataFrame([
+    ...     ["注", None, "河南", "河南", "湖北"],
+    ...     ["行业代码", "两位数行业", "郑州", "洛阳", "武汉"],
+    ...     ["36", "汽车制造业", 1.8, 0.9, 1.2],
+    ...     ["34", "通用设备制造业", 1.1, 1.4, None],
+    ...     ["99", "未知", 2.0, 2.0, 2.0]])
+    >>> with pd.ExcelWriter(path) as w:
+    ...     sheet.to_excel(w, sheet_name=SHEET, header=False, index=False)
+    >>> src = read_lq_source(path)
+    >>> edges = src.edges["SPECIALISES_IN"]
+    >>> for row in edges[["from_id", "to_id", "quotient", "year"]].itertuples(index=False):
+    ...     print(*row)
+    region:4101 industry:gbt4754:C36 1.8 2017
+    武汉 industry:gbt4754:C36 1.2 2017
+    region:4101 industry:gbt4754:C34 1.1 2017
+    region:4103 industry:gbt4754:C34 1.4 2017
+    >>> src.nodes["Industry"]["id"].tolist()
+    ['industry:gbt4754:C', 'industry:gbt4754:C34', 'industry:gbt4754:C36']
+    >>> src.ledger.reasons("rejected")
+    {'行业代码 99 (未知) is not a GB/T 4754-2017 division': 1}
+    >>> read_lq_source(path, scope="henan", threshold=1.5).edges["SPECIALISES_IN"]["to_id"].tolist()
+    ['industry:gbt4754:C36']
+    >>> tmp.cleanup()
     """
     from innokg.loaders.crosswalk import gbt_industry_nodes, gbt_subclass_edges
 

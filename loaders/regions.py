@@ -106,6 +106,18 @@ _SUFFIX_RE = re.compile(
 def region_id(code: str) -> str:
     """The node id of the division with NBS code ``code``.
 
+    Parameters
+    ----------
+    code : str
+        The division's NBS code in its short form (``41``, ``4101``, ``410105``).
+
+    Returns
+    -------
+    str
+        ``region:<code>``.
+
+    Examples
+    --------
     >>> region_id("4101")
     'region:4101'
     """
@@ -118,6 +130,13 @@ def is_zone_code(code: str) -> bool:
     NBS gives the zones that a city administers like counties a code of their own:
     410171 is 郑州经济技术开发区.  They are not divisions but Zone nodes.
 
+    Parameters
+    ----------
+    code : str
+        An NBS code in its short form; only a 6-digit code can be a zone's.
+
+    Examples
+    --------
     >>> is_zone_code("410171"), is_zone_code("410105"), is_zone_code("4101")
     (True, False, False)
     """
@@ -127,6 +146,18 @@ def is_zone_code(code: str) -> bool:
 def division_id(code: str) -> str:
     """The node id of an NBS code: a Zone for a development zone's code, else a Region.
 
+    Parameters
+    ----------
+    code : str
+        An NBS code in its short form (see :func:`is_zone_code`).
+
+    Returns
+    -------
+    str
+        ``zone:<code>`` or ``region:<code>``.
+
+    Examples
+    --------
     >>> division_id("410171"), division_id("4101")
     ('zone:410171', 'region:4101')
     """
@@ -136,6 +167,20 @@ def division_id(code: str) -> str:
 def zone_kind(name: str) -> str:
     """The schema's Zone kind that a zone's name states.
 
+    Parameters
+    ----------
+    name : str
+        The zone's name as published (``洛阳高新技术产业开发区``).
+
+    Returns
+    -------
+    str
+        A Zone ``kind`` of the schema: the first whose words the name contains (高新区
+        is ``high_tech_zone``, 产业集聚区 ``industrial_cluster``, ...), else
+        ``economic_development_zone``.
+
+    Examples
+    --------
     >>> zone_kind("郑州航空港经济综合实验区"), zone_kind("洛阳高新技术产业开发区")
     ('comprehensive_pilot_zone', 'high_tech_zone')
     """
@@ -152,6 +197,19 @@ def _clean(text: str) -> str:
 def short_name(name: str) -> str | None:
     """A division's name without its administrative suffix, or None when too short.
 
+    Parameters
+    ----------
+    name : str
+        A division's full name; width and spaces are normalised first.
+
+    Returns
+    -------
+    str or None
+        The name without 省, 市, 区, 县, 自治区 and the like, or None where fewer than
+        two characters would be left or no suffix is found.
+
+    Examples
+    --------
     >>> short_name("郑州市"), short_name("内蒙古自治区"), short_name("延边朝鲜族自治州")
     ('郑州', '内蒙古', '延边')
     >>> short_name("赵县") is None
@@ -167,6 +225,14 @@ def normalise_code(text: str) -> str | None:
     Trailing zero pairs of the 6- and 12-digit forms are dropped to the level they
     name: ``410000`` is the province ``41``, ``410100`` the city ``4101``.
 
+    Parameters
+    ----------
+    text : str
+        A code of 2, 4, 6, 9 or 12 digits, maybe with the ``region:`` prefix and
+        surrounding spaces.
+
+    Examples
+    --------
     >>> normalise_code("410100"), normalise_code("410105000000"), normalise_code("4101")
     ('4101', '410105', '4101')
     >>> normalise_code("4101x") is None
@@ -374,7 +440,27 @@ def _henan_resolver() -> RegionResolver:
 
 
 def looks_like_regions(path: Path) -> bool:
-    """True for a folder holding provinces.csv, cities.csv and areas.csv."""
+    """True for a folder holding provinces.csv, cities.csv and areas.csv.
+
+    Parameters
+    ----------
+    path : Path
+        The file or folder given as a source.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
+    >>> looks_like_regions(folder)
+    False
+    >>> for name in ("provinces.csv", "cities.csv", "areas.csv"):
+    ...     _ = (folder / name).write_text("code,name\\n", encoding="utf-8")
+    >>> looks_like_regions(folder)
+    True
+    >>> tmp.cleanup()
+    """
     return path.is_dir() and all((path / f).is_file() for f in _FILES)
 
 
@@ -401,6 +487,39 @@ def read_regions_source(path: str | Path, *, scope: str = "all") -> SourceTables
     ------
     SourceError
         When a file is missing or lacks a column.
+
+    Examples
+    --------
+    Two provinces with a city each, a county and a development zone with a
+    county-level code; the Henan scope keeps province 41 and what lies in it:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
+    >>> _ = (folder / "provinces.csv").write_text(
+    ...     "code,name\\n41,河南省\\n42,湖北省\\n", encoding="utf-8")
+    >>> _ = (folder / "cities.csv").write_text(
+    ...     "code,name,provinceCode\\n4101,郑州市,41\\n4201,武汉市,42\\n", encoding="utf-8")
+    >>> _ = (folder / "areas.csv").write_text(
+    ...     "code,name,cityCode,provinceCode\\n"
+    ...     "410105,金水区,4101,41\\n410171,郑州经济技术开发区,4101,41\\n", encoding="utf-8")
+    >>> src = read_regions_source(folder, scope="henan")
+    >>> for row in src.nodes["Region"][["id", "name", "level"]].itertuples(index=False):
+    ...     print(*row)
+    region:41 河南省 province
+    region:4101 郑州市 city
+    region:410105 金水区 county
+    >>> src.nodes["Zone"][["id", "kind"]].values.tolist()
+    [['zone:410171', 'economic_development_zone']]
+    >>> for row in src.edges["LOCATED_IN"][["from_id", "to_id"]].itertuples(index=False):
+    ...     print(*row)
+    region:4101 region:41
+    region:410105 region:4101
+    zone:410171 region:4101
+    >>> src.ledger.summary()["cities.csv"]
+    {'rows': 2, 'used': 1, 'folded': 0, 'rejected': 0, 'filtered': 1, 'skipped': 0}
+    >>> tmp.cleanup()
     """
     path = Path(path)
     if scope not in SCOPES:

@@ -81,6 +81,32 @@ def register(kind: str, reader: Reader, detector: Detector) -> None:
     ``reader(path, **options)`` may take keyword options (``scope``, ...);
     :func:`read_source` passes it only those it declares.  ``detector(path)`` says
     whether a bare path (no ``kind:``) is a source of this kind.
+
+    Parameters
+    ----------
+    kind : str
+        The name written before the colon (``mine:folder/``); a Python identifier.
+        A kind already known (built-in or plug-in) is replaced.
+    reader : callable
+        ``reader(path, **options) -> SourceTables``.
+    detector : callable
+        ``detector(path) -> bool``; it should be quick and never raise.
+
+    Raises
+    ------
+    ValueError
+        When ``kind`` is not an identifier.
+
+    Examples
+    --------
+    >>> register("mine", lambda path: SourceTables("mine", str(path)), lambda path: False)
+    >>> read_source("mine:folder").kind
+    'mine'
+    >>> unregister("mine")
+    >>> register("my kind", lambda path: SourceTables("x", str(path)), lambda path: False)
+    Traceback (most recent call last):
+    ...
+    ValueError: source kind 'my kind' must be a name such as 'tables'
     """
     if not kind.isidentifier():
         raise ValueError(f"source kind {kind!r} must be a name such as 'tables'")
@@ -89,7 +115,22 @@ def register(kind: str, reader: Reader, detector: Detector) -> None:
 
 
 def unregister(kind: str) -> None:
-    """Forget a source kind (no-op when it is not known)."""
+    """Forget a source kind (no-op when it is not known).
+
+    Parameters
+    ----------
+    kind : str
+        The kind to forget; a built-in comes back only when this module is
+        imported again.
+
+    Examples
+    --------
+    >>> register("mine", lambda path: SourceTables("mine", str(path)), lambda path: False)
+    >>> unregister("mine")
+    >>> "mine" in known_kinds()
+    False
+    >>> unregister("mine")
+    """
     _KINDS.pop(kind, None)
 
 
@@ -113,13 +154,50 @@ def _load_plugins() -> None:
 
 
 def known_kinds() -> list[str]:
-    """Every source kind, built-ins first."""
+    """Every source kind, built-ins first.
+
+    Examples
+    --------
+    >>> known_kinds()[:3]
+    ['tables', 'chainkg', 'regions']
+    """
     _load_plugins()
     return list(_KINDS)
 
 
 def detect_kind(path: Path) -> str:
-    """The kind of source at ``path``, when exactly one kind recognises it."""
+    """The kind of source at ``path``, when exactly one kind recognises it.
+
+    Parameters
+    ----------
+    path : Path
+        A file or folder given without ``kind:``.  Where ``tables`` (any workbook)
+        and a kind that knows its header both claim it, the other kind wins.
+
+    Returns
+    -------
+    str
+        The kind's name.
+
+    Raises
+    ------
+    SourceError
+        When the path does not exist, no kind recognises it, or several do.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
+    >>> (folder / "nodes").mkdir()
+    >>> detect_kind(folder)
+    'tables'
+    >>> detect_kind(folder / "nodes")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.SourceError: ...: cannot tell what kind of source this is; ...
+    >>> tmp.cleanup()
+    """
     _load_plugins()
     hits = [k for k, (_, detect) in _KINDS.items() if detect(path)]
     if len(hits) > 1 and "tables" in hits:
@@ -138,7 +216,34 @@ def detect_kind(path: Path) -> str:
 
 
 def parse_source(text: str) -> tuple[str, Path]:
-    """Split ``kind:path`` (or a bare path, kind detected) into its parts."""
+    """Split ``kind:path`` (or a bare path, kind detected) into its parts.
+
+    Parameters
+    ----------
+    text : str
+        A source as written on the command line.  A one-letter prefix is a Windows
+        drive, not a kind.
+
+    Returns
+    -------
+    tuple of (str, Path)
+        The kind and the path.
+
+    Raises
+    ------
+    SourceError
+        When the kind is unknown, or a bare path's kind cannot be detected (see
+        :func:`detect_kind`).
+
+    Examples
+    --------
+    >>> parse_source("regions:data/nbs")
+    ('regions', PosixPath('data/nbs'))
+    >>> parse_source("csv:my_tables/")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.SourceError: csv:my_tables/: unknown source kind 'csv'; ...
+    """
     _load_plugins()
     kind, sep, rest = text.partition(":")
     if sep and kind in _KINDS:
@@ -156,6 +261,39 @@ def read_source(text: str, **options: Any) -> SourceTables:
 
     ``options`` (``scope="henan"``, ...) reach the readers that accept them; a
     reader that does not is called without them.
+
+    Parameters
+    ----------
+    text : str
+        The source, as for :func:`parse_source`.
+    **options
+        Keyword options for the reader; those it does not declare, and those that
+        are None, are left out.
+
+    Returns
+    -------
+    SourceTables
+        What the kind's reader returns.
+
+    Raises
+    ------
+    SourceError
+        When the source cannot be named (see :func:`parse_source`) or read.
+
+    Examples
+    --------
+    A folder of canonical tables, with an option the ``tables`` reader does not take:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
+    >>> (folder / "nodes").mkdir()
+    >>> _ = (folder / "nodes" / "Region.csv").write_text(
+    ...     "id,name,level\\nr1,郑州市,city\\n", encoding="utf-8")
+    >>> src = read_source(str(folder), scope="henan")
+    >>> src.kind, src.nodes["Region"][["id", "name", "level"]].values.tolist()
+    ('tables', [['r1', '郑州市', 'city']])
+    >>> tmp.cleanup()
     """
     kind, path = parse_source(text)
     reader, _ = _KINDS[kind]

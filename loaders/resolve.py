@@ -95,6 +95,18 @@ def normalise_org_name(name: Any) -> str | None:
     form at the end (股份有限公司, 有限责任公司, 有限公司, 股份公司, 公司, Co., Ltd.)
     is dropped.
 
+    Parameters
+    ----------
+    name : object
+        A name as read (any value; None and NaN count as empty).
+
+    Returns
+    -------
+    str or None
+        The normalised name, or None when nothing is left.
+
+    Examples
+    --------
     >>> normalise_org_name(" 河南 省 力量钻石 股份有限公司 ")
     '河南省力量钻石'
     >>> normalise_org_name("濮阳濮耐高温材料（集团）股份有限公司")
@@ -118,7 +130,21 @@ def _normalise_plain(name: Any) -> str | None:
 
 
 def normalise_stock_code(code: Any) -> str | None:
-    """The six digits of a Chinese stock code, or None when ``code`` is not one."""
+    """The six digits of a Chinese stock code, or None when ``code`` is not one.
+
+    Parameters
+    ----------
+    code : object
+        A code as read: six digits, maybe with an exchange before or after
+        (``sh600066``, ``600066.SH``); None and NaN give None.
+
+    Examples
+    --------
+    >>> normalise_stock_code("sh600066"), normalise_stock_code("000001.SZ")
+    ('600066', '000001')
+    >>> normalise_stock_code("60006") is None, normalise_stock_code(None) is None
+    (True, True)
+    """
     if code is None or (isinstance(code, float) and np.isnan(code)):
         return None
     m = _STOCK_RE.match(str(code).strip())
@@ -131,11 +157,39 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     ``decision`` is ``same`` (merge these two nodes) or ``different`` (never merge
     them); an optional ``note`` column is kept for people.
 
+    Parameters
+    ----------
+    path : str or Path
+        A CSV file (UTF-8 or GB18030) with the header ``id_a,id_b,decision``.
+
+    Returns
+    -------
+    DataFrame
+        ``id_a``, ``id_b`` (trimmed), ``decision`` (``same`` or ``different``, lower
+        case), ``_file`` and ``_row`` (the spreadsheet row, the header being row 1).
+
     Raises
     ------
     SourceError
         When the file is missing, lacks a column, or a decision is unknown (the
         message names the row).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "decisions.csv"
+    >>> _ = path.write_text(
+    ...     "id_a,id_b,decision\\nent:stock:600066,my:yutong, Different\\n", encoding="utf-8")
+    >>> read_overrides(path).values.tolist()
+    [['ent:stock:600066', 'my:yutong', 'different', 'decisions.csv', 2]]
+    >>> _ = path.write_text("id_a,id_b,decision\\na,b,maybe\\n", encoding="utf-8")
+    >>> read_overrides(path)
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.SourceError: decisions.csv, row 2, column 'decision': 'maybe' is neither ...
+    >>> tmp.cleanup()
     """
     from innokg.loaders.tables import read_csv_table
 
@@ -335,6 +389,36 @@ def resolve_entities(
     Resolution
         The merged frames (``source`` joined, ``_aliases`` dropped), the id map, and
         the merges, conflicts and pairs kept apart.
+
+    Examples
+    --------
+    A listed firm and the same firm in a user's table, under another legal form:
+
+    >>> nodes = {"Enterprise": pd.DataFrame({
+    ...     "id": ["ent:stock:600066", "my:yutong", "my:zk"],
+    ...     "name": ["郑州宇通客车股份有限公司", "郑州宇通客车有限公司", "中原科技"],
+    ...     "source": ["listed", "tables", "tables"],
+    ...     "_src": [0, 1, 1],
+    ...     "_source": ["listed", "tables", "tables"]})}
+    >>> r = resolve_entities(nodes)
+    >>> r.nodes["Enterprise"][["id", "source"]].values.tolist()
+    [['ent:stock:600066', 'listed; tables'], ['my:zk', 'tables']]
+    >>> r.id_map
+    {'my:yutong': 'ent:stock:600066'}
+    >>> r.merges[["kept_id", "id_b", "rule", "key"]].values.tolist()
+    [['ent:stock:600066', 'my:yutong', 'name', '郑州宇通客车']]
+    >>> r.conflicts[["property", "kept", "dropped"]].values.tolist()
+    [['name', '郑州宇通客车股份有限公司', '郑州宇通客车有限公司']]
+
+    A mapping file's ``different`` keeps them apart:
+
+    >>> no = pd.DataFrame({"id_a": ["ent:stock:600066"], "id_b": ["my:yutong"],
+    ...                    "decision": ["different"]})
+    >>> r = resolve_entities(nodes, overrides=no)
+    >>> r.id_map, len(r.nodes["Enterprise"])
+    ({}, 3)
+    >>> r.kept_apart["reason"].tolist()
+    ['the mapping file says they are different']
     """
     different: set[frozenset[str]] = set()
     same: list[tuple[str, str]] = []

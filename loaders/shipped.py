@@ -45,12 +45,52 @@ SHIPPED = {
 
 
 def shipped_path(file: str) -> Path:
-    """The path of a file in ``loaders/data/`` as installed."""
+    """The path of a file in ``loaders/data/`` as installed.
+
+    Parameters
+    ----------
+    file : str
+        The file's name in ``loaders/data/`` (see :data:`SHIPPED`); it is not
+        checked to exist.
+
+    Returns
+    -------
+    Path
+        Where the installed package keeps it.
+
+    Examples
+    --------
+    >>> kind, file = SHIPPED["universities"]
+    >>> path = shipped_path(file)
+    >>> path.name, path.is_file()
+    ('moe_henan_universities_2025.csv', True)
+    >>> from innokg.loaders.registry import read_source
+    >>> len(read_source(f"{kind}:{path}").nodes["ResearchInstitute"])
+    178
+    """
     return Path(str(resources.files("innokg.loaders").joinpath(f"data/{file}")))
 
 
 def henan_regions_source() -> SourceTables:
-    """Henan's divisions and development zones from the shipped NBS table."""
+    """Henan's divisions and development zones from the shipped NBS table.
+
+    Returns
+    -------
+    SourceTables
+        ``Region`` nodes (the province, its cities and counties), ``Zone`` nodes
+        (development zones NBS codes like counties) and ``LOCATED_IN`` edges to the
+        division above, rows numbered from 1 in ``henan_regions.csv``.
+
+    Examples
+    --------
+    >>> src = henan_regions_source()
+    >>> src.nodes["Region"]["level"].value_counts().to_dict()
+    {'county': 156, 'city': 18, 'province': 1}
+    >>> src.rows_read, src.notes["development zones"]
+    (199, 24)
+    >>> src.edges["LOCATED_IN"].set_index("from_id").loc["region:4101", "to_id"]
+    'region:41'
+    """
     file = "henan_regions.csv"
     ref = henan_regions().reset_index(drop=True)
     source = SourceTables(kind="regions", path=str(shipped_path(file)), notes={"scope": "henan"})
@@ -79,7 +119,26 @@ def henan_regions_source() -> SourceTables:
 
 
 def policy_source() -> SourceTables:
-    """The seed policy's measures (PolicyMeasure nodes) from the shipped table."""
+    """The seed policy's measures (PolicyMeasure nodes) from the shipped table.
+
+    Returns
+    -------
+    SourceTables
+        ``PolicyMeasure`` nodes: ``id``, ``name``, ``name_en``, ``article`` (int),
+        and, for the measures that set a target, ``indicator``, ``target``,
+        ``target_unit`` and ``deadline`` (a year; Int64); None where not set.
+
+    Examples
+    --------
+    >>> measures = policy_source().nodes["PolicyMeasure"]
+    >>> len(measures)
+    19
+    >>> columns = ["id", "indicator", "target", "target_unit", "deadline"]
+    >>> for row in measures.dropna(subset=["target"])[columns].head(2).itertuples(index=False):
+    ...     print(*row)
+    policy:henan2016:3a platform_coverage 0.8 share 2018
+    policy:henan2016:3b demonstration_platforms 100.0 count 2018
+    """
     file = "henan_2016_policy.csv"
     ref = henan_policy_measures().reset_index(drop=True)
     source = SourceTables(kind="policy", path=str(shipped_path(file)))

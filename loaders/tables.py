@@ -71,6 +71,34 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     A file that is mostly valid UTF-8 with a few bad bytes (cut short, or lines pasted
     from a GBK file) is an error at the first bad line, never re-read as GB18030:
     that would turn every Chinese character in it into the wrong one.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    name : str
+        The file as messages name it (``nodes/Enterprise.csv``).
+
+    Returns
+    -------
+    tuple of (str, str)
+        The text and the encoding used: ``utf-8``, ``utf-8-sig`` (with a BOM) or
+        ``gb18030``.
+
+    Raises
+    ------
+    SourceError
+        For UTF-16, NUL bytes, a UTF-8 file with bad bytes (naming the line) or text
+        in neither encoding.
+
+    Examples
+    --------
+    >>> decode_text("id,name\\n1,郑州\\n".encode("gb18030"), "x.csv")
+    ('id,name\\n1,郑州\\n', 'gb18030')
+    >>> decode_text("名称,郑州".encode("utf-8")[:-1], "x.csv")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.SourceError: x.csv: line 1: the file ends in the middle of a character; ...
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceError(
@@ -115,6 +143,42 @@ def read_csv_table(path: Path, display: str) -> tuple[pd.DataFrame, str]:
     A row with more or fewer cells than the header is not a stop: it is kept with the
     reason in a ``_defect`` column (its cells cut or padded to the header), so that
     validation reports every such row at once and a lenient build rejects just it.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file, UTF-8 or GB18030 (see :func:`decode_text`).
+    display : str
+        The file as messages and the ``_file`` column name it.
+
+    Returns
+    -------
+    tuple of (DataFrame, str)
+        Every cell as text (blank rows dropped), ``_defect`` when some row is not
+        well formed, ``_file`` and ``_row`` (the spreadsheet row: the header is row
+        1); and the encoding used.
+
+    Raises
+    ------
+    SourceError
+        When the file is empty, cannot be decoded, repeats a column or has a cell
+        too long to be data.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "Region.csv"
+    >>> _ = path.write_text("id,name\\nr1,郑州市,city\\n\\nr2,开封市\\n", encoding="gb18030")
+    >>> df, encoding = read_csv_table(path, "nodes/Region.csv")
+    >>> encoding
+    'gb18030'
+    >>> df[["id", "name", "_row"]].values.tolist()
+    [['r1', '郑州市', 2], ['r2', '开封市', 4]]
+    >>> df["_defect"].tolist()
+    ['not a well-formed CSV row (line 2 has 3 cells but the header has 2); ...', '']
+    >>> tmp.cleanup()
     """
     text, encoding = decode_text(path.read_bytes(), display)
     if "\ufeff" in text:
@@ -376,7 +440,26 @@ def _check_zip(path: Path) -> None:
 
 
 def looks_like_tables(path: Path) -> bool:
-    """True for a folder with nodes/ or edges/, or an .xlsx workbook."""
+    """True for a folder with nodes/ or edges/, or an .xlsx workbook.
+
+    Parameters
+    ----------
+    path : Path
+        The file or folder given as a source.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
+    >>> looks_like_tables(folder), looks_like_tables(folder / "graph.xlsx")
+    (False, False)
+    >>> (folder / "nodes").mkdir()
+    >>> looks_like_tables(folder)
+    True
+    >>> tmp.cleanup()
+    """
     return (path.is_dir() and ((path / "nodes").is_dir() or (path / "edges").is_dir())) or (
         path.is_file() and path.suffix.lower() == ".xlsx"
     )
@@ -393,10 +476,39 @@ def read_tables_source(path: str | Path, *, extra_columns: str = "keep") -> Sour
         Columns of a node table that match no property: kept in ``attributes`` (with
         a warning naming them), or left for validation to reject.
 
+    Returns
+    -------
+    SourceTables
+        One raw table per file or sheet, named by its label or type, with every cell
+        as text and ``_file`` and ``_row`` columns.
+
     Raises
     ------
     SourceError
         When the path is missing, holds no tables, or a file cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
+    >>> (folder / "nodes").mkdir()
+    >>> (folder / "edges").mkdir()
+    >>> _ = (folder / "nodes" / "Region.csv").write_text(
+    ...     "id,name,level\\nr1,郑州市,city\\nr2,河南省,province\\n", encoding="gb18030")
+    >>> _ = (folder / "edges" / "LOCATED_IN.csv").write_text(
+    ...     "from_id,to_id\\nr1,r2\\n", encoding="utf-8")
+    >>> src = read_tables_source(folder)
+    >>> for row in src.nodes["Region"].itertuples(index=False):
+    ...     print(*row)
+    r1 郑州市 city nodes/Region.csv 2
+    r2 河南省 province nodes/Region.csv 3
+    >>> src.edges["LOCATED_IN"].values.tolist()
+    [['r1', 'r2', 'edges/LOCATED_IN.csv', 2]]
+    >>> src.rows_read, src.warnings
+    (3, ['nodes/Region.csv: read as GB18030'])
+    >>> tmp.cleanup()
     """
     if extra_columns not in EXTRA_COLUMN_MODES:
         raise ValueError(f"extra_columns is one of {EXTRA_COLUMN_MODES}, not {extra_columns!r}")

@@ -79,7 +79,26 @@ _PROVINCE_CODES = {"河南": HENAN}
 
 
 def looks_like_techcentres(path: Path) -> bool:
-    """True for an .xlsx or .csv file whose header names 企业技术中心名称 and 公司."""
+    """True for an .xlsx or .csv file whose header names 企业技术中心名称 and 公司.
+
+    Parameters
+    ----------
+    path : Path
+        The file given as a source; only its header is read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "etc.csv"
+    >>> _ = path.write_text("序号,企业技术中心名称,公司,省份\\n", encoding="utf-8")
+    >>> looks_like_techcentres(path)
+    True
+    >>> _ = path.write_text("序号,名称,省份\\n", encoding="utf-8")
+    >>> looks_like_techcentres(path)
+    False
+    >>> tmp.cleanup()
+    """
     if not path.is_file():
         return False
     suffix = path.suffix.lower()
@@ -163,6 +182,36 @@ def read_techcentres_source(path: str | Path, *, scope: str = "all") -> SourceTa
     ------
     SourceError
         When the file is missing or unreadable, or lacks 企业技术中心名称 or 公司.
+
+    Examples
+    --------
+    A centre with a branch in 洛阳, and a centre outside Henan:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "etc.csv"
+    >>> _ = path.write_text(
+    ...     "序号,企业技术中心名称,公司,年份,发布机构,级别,类别信息,类型信息,产业,省份,地址\\n"
+    ...     "1,郑州宇通客车股份有限公司技术中心,郑州宇通客车股份有限公司,2018,发改委,国家级,"
+    ...     "国家级技术中心,,汽车,河南,郑州市管城区宇通路\\n"
+    ...     "2,郑州宇通客车股份有限公司技术中心,郑州宇通客车股份有限公司,2018,发改委,国家级,"
+    ...     "国家级技术中心,分中心,汽车,河南,洛阳市涧西区\\n"
+    ...     "3,武汉钢铁有限公司技术中心,武汉钢铁有限公司,2018,发改委,国家级,"
+    ...     "国家级技术中心,,钢铁,湖北,武汉市青山区\\n", encoding="utf-8")
+    >>> src = read_techcentres_source(path, scope="henan")
+    >>> for row in src.nodes["Platform"][["id", "branch"]].itertuples(index=False):
+    ...     print(*row)
+    platform:etc:郑州宇通客车股份有限公司技术中心 False
+    platform:etc:郑州宇通客车股份有限公司技术中心/分中心 True
+    >>> src.nodes["Enterprise"]["id"].tolist()
+    ['ent:etc:郑州宇通客车股份有限公司']
+    >>> src.edges["LOCATED_IN"]["to_id"].tolist()
+    ['region:410104', 'region:410305', 'region:410104', 'region:410305']
+    >>> src.edges["IN_INDUSTRY"][["to_id", "method"]].values.tolist()
+    [['industry:gbt4754:C36', 'the name names the field: 客车']]
+    >>> src.ledger.reasons("filtered")
+    {'outside the Henan scope': 1}
+    >>> tmp.cleanup()
     """
     df, source = _open(Path(path), scope)
     file, ledger = Path(path).name, source.ledger

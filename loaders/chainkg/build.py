@@ -1,4 +1,51 @@
-"""The chainkg source: its steps in order, the tables they make, and the Henan scope."""
+"""The chainkg source: its steps in order, the tables they make, and the Henan scope.
+
+Examples
+--------
+Three companies, their main products and one product link (a bus is made from
+traction batteries); the files the example leaves out are noted as missing:
+
+>>> import json, tempfile
+>>> tmp = tempfile.TemporaryDirectory()
+>>> folder = Path(tmp.name)
+>>> def write(file, rows):
+...     lines = [json.dumps(row, ensure_ascii=False) + "\\n" for row in rows]
+...     _ = (folder / file).write_text("".join(lines), encoding="utf-8")
+>>> write("company.json", [
+...     {"name": "宇通客车", "fullname": "郑州宇通客车股份有限公司", "code": "600066",
+...      "location": "上海证券交易所"},
+...     {"name": "宁德时代", "fullname": "宁德时代新能源科技股份有限公司", "code": "300750",
+...      "location": "深圳证券交易所"},
+...     {"name": "贵州茅台", "fullname": "贵州茅台酒股份有限公司", "code": "600519",
+...      "location": "上海证券交易所"}])
+>>> write("company_product.json", [
+...     {"company_code": "600066", "product_name": "客车", "rel_weight": 0.9},
+...     {"company_code": "300750", "product_name": "动力电池", "rel_weight": 0.8},
+...     {"company_code": "600519", "product_name": "白酒", "rel_weight": 0.95}])
+>>> write("product_product.json",
+...       [{"from_entity": "客车", "to_entity": "动力电池", "rel": "上游材料"}])
+>>> src = read_chainkg_source(folder)
+>>> src.nodes["Enterprise"]["stock_code"].tolist()
+['600066.SH', '300750.SZ', '600519.SH']
+>>> src.edges["UPSTREAM_OF"][["from_id", "to_id"]].values.tolist()
+[['product:动力电池', 'product:客车']]
+>>> supplies = src.edges["SUPPLIES"].iloc[0]
+>>> supplies["from_id"], supplies["to_id"], supplies["evidence"]
+('ent:stock:300750', 'ent:stock:600066', 'inferred')
+>>> supplies["method"]
+'product path (A makes an input of a product B makes): 动力电池 -> 客车'
+>>> src.edges["LOCATED_IN"][["from_id", "to_id", "method"]].values.tolist()
+[['ent:stock:600066', 'region:4101', 'company full name names the place: 郑州 -> 郑州市']]
+>>> src.warnings[0]
+'industry.json: not found; what it holds is left out'
+
+The Henan scope keeps 宇通客车 and its supplier, not 贵州茅台 and its product:
+
+>>> henan = read_chainkg_source(folder, scope="henan")
+>>> henan.nodes["Enterprise"]["id"].tolist(), henan.ledger.reasons("filtered")
+(['ent:stock:600066', 'ent:stock:300750'], {'outside the Henan scope': 2})
+>>> tmp.cleanup()
+"""
 
 from __future__ import annotations
 
@@ -75,6 +122,23 @@ def read_chainkg_source(
     ------
     SourceError
         When the folder or company.json is missing, or a file is not UTF-8.
+
+    Examples
+    --------
+    One company (this module's examples infer a supply link):
+
+    >>> import json, tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> company = {"name": "宇通客车", "fullname": "郑州宇通客车股份有限公司",
+    ...            "code": "600066", "location": "上海证券交易所"}
+    >>> _ = (Path(tmp.name) / "company.json").write_text(
+    ...     json.dumps(company, ensure_ascii=False) + "\\n", encoding="utf-8")
+    >>> src = read_chainkg_source(tmp.name)
+    >>> src.nodes["Enterprise"][["id", "stock_code"]].values.tolist()
+    [['ent:stock:600066', '600066.SH']]
+    >>> src.edges["LOCATED_IN"][["to_id", "method"]].values.tolist()
+    [['region:4101', 'company full name names the place: 郑州 -> 郑州市']]
+    >>> tmp.cleanup()
     """
     path = _checked_folder(path, scope)
     source = SourceTables(kind="chainkg", path=str(path), notes={"scope": scope, "fanout": fanout})

@@ -28,6 +28,17 @@ def henan_places() -> pd.DataFrame:
     DataFrame
         ``prefix`` (text a full name may start with), ``region`` (Region id),
         ``place`` (the division's name), ``level``; longest prefixes first.
+
+    Examples
+    --------
+    >>> places = henan_places().set_index("prefix")
+    >>> for row in places.loc[["河南", "郑州", "巩义"]].itertuples():
+    ...     print(*row)
+    河南 region:41 河南省 province
+    郑州 region:4101 郑州市 city
+    巩义 region:410181 巩义市 county
+    >>> "金水" in places.index
+    False
     """
     resolver = RegionResolver.henan()
     t = resolver.table

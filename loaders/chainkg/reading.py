@@ -35,7 +35,26 @@ _REQUIRED_FILES = ("company.json",)
 
 
 def looks_like_chainkg(path: Path) -> bool:
-    """True for a folder holding company.json and product_product.json or industry.json."""
+    """True for a folder holding company.json and product_product.json or industry.json.
+
+    Parameters
+    ----------
+    path : Path
+        The file or folder given as a source.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
+    >>> _ = (folder / "company.json").write_text("", encoding="utf-8")
+    >>> looks_like_chainkg(folder)
+    False
+    >>> _ = (folder / "industry.json").write_text("", encoding="utf-8")
+    >>> looks_like_chainkg(folder)
+    True
+    >>> tmp.cleanup()
+    """
     return (
         path.is_dir()
         and (path / "company.json").is_file()
@@ -208,7 +227,47 @@ def _read_jsonl(path: Path, file: str, fields: tuple[str, ...], ledger: Ledger) 
 
 
 def read_files(path: Path, source: SourceTables) -> dict[str, pd.DataFrame]:
-    """Every file of the folder as a frame (an empty one, with a warning, when absent)."""
+    """Every file of the folder as a frame (an empty one, with a warning, when absent).
+
+    Parameters
+    ----------
+    path : Path
+        The ChainKnowledgeGraph folder.
+    source : SourceTables
+        Where the rows read are counted (``rows_read``), each file's ledger opened
+        and its bad lines marked, and missing files warned of.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        By file name (``company.json``, ...): the file's fields as objects, ``_file``
+        and ``_row`` (the line).  A line that is not one JSON object of text and
+        numbers is rejected in the ledger, a blank line skipped.
+
+    Raises
+    ------
+    SourceError
+        When a file is not UTF-8 (naming the line).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
+    >>> _ = (folder / "company.json").write_text(
+    ...     '{"name": "宇通客车", "code": "600066"}\\n'
+    ...     'not json\\n'
+    ...     '{"name": "许继电气", "code": 400}\\n', encoding="utf-8")
+    >>> source = SourceTables("chainkg", str(folder))
+    >>> raw = read_files(folder, source)
+    >>> raw["company.json"][["name", "code", "_row"]].values.tolist()
+    [['宇通客车', '600066', 1], ['许继电气', 400, 3]]
+    >>> source.ledger.reasons("rejected"), source.rows_read
+    ({'not a JSON object on one line': 1}, 3)
+    >>> len(raw["industry.json"]), source.warnings[0]
+    (0, 'industry.json: not found; what it holds is left out')
+    >>> tmp.cleanup()
+    """
     raw: dict[str, pd.DataFrame] = {}
     for file, fields in _FILES.items():
         if not (path / file).is_file():

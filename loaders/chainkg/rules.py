@@ -94,6 +94,18 @@ PRODUCT_PREFIX = "product:"
 def stock_id(code: str) -> str:
     """The Enterprise id of a listed company by its 6-digit stock code.
 
+    Parameters
+    ----------
+    code : str
+        The six digits, without the exchange.
+
+    Returns
+    -------
+    str
+        ``ent:stock:<code>``.
+
+    Examples
+    --------
     >>> stock_id("600066")
     'ent:stock:600066'
     """
@@ -106,6 +118,18 @@ def product_id(name: str) -> str:
     Names longer than 40 characters are cut to 32 and given 8 hex digits of their
     SHA-1, so two long names that share a beginning keep different ids.
 
+    Parameters
+    ----------
+    name : str
+        A product name as :func:`clean_product_name` leaves it.
+
+    Returns
+    -------
+    str
+        ``product:<name>``, or ``product:<first 32 characters>~<8 hex digits>``.
+
+    Examples
+    --------
     >>> product_id("钢材")
     'product:钢材'
     >>> len(product_id("很" * 60))
@@ -126,6 +150,18 @@ def clean_product_name(name: str) -> str:
     backslash, and quotes at either end are dropped when the name holds an odd
     number of them (a quote left over from the export).
 
+    Parameters
+    ----------
+    name : str
+        A product name as the chain data gives it.
+
+    Returns
+    -------
+    str
+        The cleaned name (``name`` itself when there is nothing to clean).
+
+    Examples
+    --------
     >>> clean_product_name("ＰＶＣ材料"), clean_product_name("绿化工 程施工")
     ('PVC材料', '绿化工程施工')
     >>> clean_product_name('防伪"碘盐标志"')

@@ -67,6 +67,31 @@ def generate(
     -------
     nodes, edges : dict of str to DataFrame
         Raw tables for :func:`innokg.graph.validate.validate_tables`.
+
+    Raises
+    ------
+    ValueError
+        When ``scale`` is below :data:`MIN_SCALE`.
+
+    Examples
+    --------
+    >>> nodes, edges = generate(500, seed=7)
+    >>> {label: len(frame) for label, frame in nodes.items()}  # doctest: +NORMALIZE_WHITESPACE
+    {'Region': 199, 'Industry': 32, 'Product': 53, 'PolicyMeasure': 19, 'Enterprise': 174,
+     'Zone': 18, 'ResearchInstitute': 20, 'Platform': 29, 'MakerTeam': 31, 'Fund': 10,
+     'Alliance': 8, 'Person': 21}
+    >>> sum(map(len, edges.values()))
+    1643
+    >>> again, _ = generate(500, seed=7)
+    >>> all(again[label].equals(frame) for label, frame in nodes.items())
+    True
+    >>> from innokg.graph.validate import validate_tables
+    >>> len(validate_tables(nodes, edges).nodes["Enterprise"])
+    174
+    >>> generate(100)
+    Traceback (most recent call last):
+    ...
+    ValueError: scale must be at least 500 (got 100)
     """
     if scale < MIN_SCALE:
         raise ValueError(f"scale must be at least {MIN_SCALE} (got {scale})")

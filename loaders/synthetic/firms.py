@@ -45,7 +45,39 @@ class Zones:
 
 
 def add_enterprises(demo: Demo, ref: Reference, cities: Cities, rest: int) -> Firms:
-    """Firms in cities by economic weight, making products their city specialises in."""
+    """Firms in cities by economic weight, making products their city specialises in.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets the Enterprise nodes, their LOCATED_IN (a county),
+        IN_INDUSTRY and PRODUCES edges, and SPECIALISES_IN edges of the cities.
+    ref : Reference
+        What :func:`~innokg.loaders.synthetic.fixed.add_reference` returned.
+    cities : Cities
+        What :func:`~innokg.loaders.synthetic.fixed.draw_cities` returned.
+    rest : int
+        The number of invented nodes the demo aims at; 58% of them are firms.
+
+    Returns
+    -------
+    Firms
+        The firms by position, for the steps that follow.
+
+    Examples
+    --------
+    >>> from innokg.loaders.synthetic.fixed import add_reference, draw_cities
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> firms = add_enterprises(demo, ref, draw_cities(demo, ref), 300)
+    >>> len(firms.ids), firms.ids[0]
+    (174, 'E000001')
+    >>> nodes, edges = demo.tables()
+    >>> nodes["Enterprise"].loc[0, ["name", "size", "source"]].tolist()
+    ['开封正阳客车有限公司（示例E000001）', 'small', 'synthetic']
+    >>> nodes["Enterprise"]["size"].value_counts().to_dict()
+    {'small': 88, 'micro': 67, 'medium': 15, 'large': 4}
+    """
     rng = demo.rng
     n_ent = int(rest * 0.58)
     ent = ids("E", n_ent)
@@ -152,7 +184,35 @@ def _add_products(demo: Demo, ref: Reference, firms: Firms) -> None:
 
 
 def add_supplies(demo: Demo, ref: Reference, firms: Firms) -> None:
-    """Buyers draw suppliers among the makers of their inputs, by fitness, mostly local."""
+    """Buyers draw suppliers among the makers of their inputs, by fitness, mostly local.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets the SUPPLIES edges (supplier -> buyer, with
+        ``product``, ``share``, ``weight`` and ``since``).
+    ref : Reference
+        The products and their inputs.
+    firms : Firms
+        What :func:`add_enterprises` returned.
+
+    Examples
+    --------
+    Every supplier makes an input of its buyer's main product:
+
+    >>> from innokg.loaders.synthetic.fixed import add_reference, draw_cities
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> firms = add_enterprises(demo, ref, draw_cities(demo, ref), 300)
+    >>> add_supplies(demo, ref, firms)
+    >>> supplies = demo.tables()[1]["SUPPLIES"]
+    >>> len(supplies), supplies.loc[0, ["from_id", "to_id", "product"]].tolist()
+    (263, ['E000098', 'E000001', '车身结构件'])
+    >>> makes = dict(zip(firms.ids, ref.products["key"].to_numpy()[firms.product]))
+    >>> inputs = dict(zip(ref.products["key"], ref.products["inputs"].str.split(";")))
+    >>> all(makes[s] in inputs[makes[b]] for s, b in zip(supplies["from_id"], supplies["to_id"]))
+    True
+    """
     rng, ent, e_prod, e_size, e_city = demo.rng, firms.ids, firms.product, firms.size, firms.city
     n_ent = len(ent)
     n_inputs = np.array([len(i) for i in ref.inputs])
@@ -190,7 +250,44 @@ def add_supplies(demo: Demo, ref: Reference, firms: Firms) -> None:
 
 def add_zones(demo: Demo, cities: Cities, firms: Firms, rest: int) -> Zones:
     """An industrial cluster zone in every city, more zones by economic weight, and
-    nearly half the firms in a zone of their city."""
+    nearly half the firms in a zone of their city.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets the Zone nodes, their LOCATED_IN (a county) and
+        IN_INDUSTRY edges, and LOCATED_IN edges of the firms in a zone.
+    cities : Cities
+        The cities the zones are drawn in.
+    firms : Firms
+        What :func:`add_enterprises` returned.
+    rest : int
+        The number of invented nodes the demo aims at; 2% of them are zones, and at
+        least one per city.
+
+    Returns
+    -------
+    Zones
+        The zones by position, for the steps that follow.
+
+    Examples
+    --------
+    >>> from innokg.loaders.synthetic.fixed import add_reference, draw_cities
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> cities = draw_cities(demo, ref)
+    >>> firms = add_enterprises(demo, ref, cities, 2000)
+    >>> zones = add_zones(demo, cities, firms, 2000)
+    >>> nodes, edges = demo.tables()
+    >>> len(zones.ids), nodes["Zone"].loc[0, "name"]
+    (40, '郑州产业集聚区（示例Z000001）')
+    >>> nodes["Zone"]["kind"].value_counts().to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'industrial_cluster': 32, 'new_industrialization_base': 3, 'high_tech_zone': 3,
+     'shuangchuang_base': 2}
+    >>> in_zone = edges["LOCATED_IN"][edges["LOCATED_IN"]["to_id"].str.startswith("Z")]
+    >>> len(in_zone), len(firms.ids)
+    (548, 1160)
+    """
     rng, n_city = demo.rng, len(cities.codes)
     n_zone = max(n_city, int(rest * 0.02))
     z_city = np.concatenate(

@@ -70,7 +70,34 @@ class Cities:
 
 
 def add_reference(demo: Demo) -> Reference:
-    """Regions, industries, products and policy measures, from the real reference tables."""
+    """Regions, industries, products and policy measures, from the real reference tables.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets the Region, Industry, Product and PolicyMeasure
+        nodes with their LOCATED_IN, SUBCLASS_OF and UPSTREAM_OF edges.  No random
+        draw is made.
+
+    Returns
+    -------
+    Reference
+        The tables read and what the invented part draws from them (each product's
+        inputs, industry and division; each policy indicator's measure).
+
+    Examples
+    --------
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> {label: sum(map(len, frames)) for label, frames in demo.nodes.items()}
+    {'Region': 199, 'Industry': 32, 'Product': 53, 'PolicyMeasure': 19}
+    >>> ref.count
+    303
+    >>> ref.products.set_index("key").loc["steel", ["name", "inputs"]].tolist()
+    ['钢材', 'coke;refractory']
+    >>> ref.measure["platform_coverage"]
+    'policy:henan2016:3a'
+    """
     regions = henan_regions()
     region_id = "region:" + regions["code"]
     demo.node(
@@ -152,7 +179,31 @@ def add_reference(demo: Demo) -> Reference:
 
 
 def draw_cities(demo: Demo, ref: Reference) -> Cities:
-    """The cities' weights and names, and each city's draw of policy propensity."""
+    """The cities' weights and names, and each city's draw of policy propensity.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; one draw of 18 propensities from its stream.
+    ref : Reference
+        What :func:`add_reference` returned (the counties of each city).
+
+    Returns
+    -------
+    Cities
+        Henan's 18 cities in the order of ``CITY_PROFILES``.
+
+    Examples
+    --------
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> cities = draw_cities(demo, add_reference(demo))
+    >>> cities.short[:3].tolist(), cities.en[:3].tolist()
+    (['郑州', '开封', '洛阳'], ['Zhengzhou', 'Kaifeng', 'Luoyang'])
+    >>> cities.share().round(3)[:3].tolist()
+    [0.167, 0.05, 0.1]
+    >>> bool(((cities.propensity >= 0.55) & (cities.propensity < 1.35)).all())
+    True
+    """
     codes = np.array(list(CITY_PROFILES), dtype=object)
     propensity = demo.rng.uniform(0.55, 1.35, len(codes))
     resolver = RegionResolver.from_divisions(ref.regions)  # the resolver every source uses

@@ -33,7 +33,53 @@ def add_funds(
     rest: int,
 ) -> np.ndarray:
     """Funds set up by large firms or by government, investing in firms, teams and
-    platforms of their city; returns the funds' ids."""
+    platforms of their city; returns the funds' ids.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets the Fund nodes and their ESTABLISHED, LOCATED_IN
+        (a city), INVESTS_IN and SUPPORTED_BY edges.
+    ref : Reference
+        The policy's measures (maker finance).
+    cities : Cities
+        The cities, weighed by economy, for the government's funds.
+    firms : Firms
+        The firms: the large ones set up funds, the others receive investments.
+    platforms : Platforms
+        Platforms that a few funds back.
+    teams : Teams
+        Maker teams that maker funds and angels back.
+    rest : int
+        The number of invented nodes the demo aims at; 2% of them are funds, and at
+        least 10.
+
+    Returns
+    -------
+    ndarray of object
+        The funds' ids.
+
+    Examples
+    --------
+    >>> from innokg.loaders.synthetic.firms import add_enterprises, add_zones
+    >>> from innokg.loaders.synthetic.fixed import add_reference, draw_cities
+    >>> from innokg.loaders.synthetic.platforms import add_platforms, add_teams
+    >>> from innokg.loaders.synthetic.research import add_institutes
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> cities = draw_cities(demo, ref)
+    >>> firms = add_enterprises(demo, ref, cities, 300)
+    >>> zones = add_zones(demo, cities, firms, 300)
+    >>> institutes = add_institutes(demo, ref, cities, 300)
+    >>> platforms = add_platforms(demo, ref, cities, firms, zones, institutes)
+    >>> teams = add_teams(demo, ref, cities, firms, platforms)
+    >>> funds = add_funds(demo, ref, cities, firms, platforms, teams, 300)
+    >>> nodes, edges = demo.tables()
+    >>> funds[:2].tolist(), nodes["Fund"].loc[0, ["name", "kind"]].tolist()
+    (['F000001', 'F000002'], ['洛阳产业投资基金（示例F000001）', 'industry_investment'])
+    >>> edges["INVESTS_IN"]["to_id"].str[0].value_counts().to_dict()  # firms, teams, platforms
+    {'E': 47, 'M': 17, 'P': 9}
+    """
     rng, ent, e_city = demo.rng, firms.ids, firms.city
     n_fund = max(10, int(rest * 0.02))
     fund = ids("F", n_fund)
@@ -136,7 +182,47 @@ def add_alliances(
     demo: Demo, ref: Reference, firms: Firms, inst: Institutes, fund: np.ndarray, rest: int
 ) -> None:
     """Province-wide alliances of one division each: its firms (the big ones most often,
-    the first member chairs), institutes (more in research alliances) and some funds."""
+    the first member chairs), institutes (more in research alliances) and some funds.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets the Alliance nodes and MEMBER_OF edges (with
+        ``role`` chair or member).
+    ref : Reference
+        The divisions an alliance may be of.
+    firms : Firms
+        The firms that join.
+    inst : Institutes
+        The institutes that join.
+    fund : ndarray
+        The funds' ids, as :func:`add_funds` returns them; a fifth of them join.
+    rest : int
+        The number of invented nodes the demo aims at; the number of alliances
+        follows it.
+
+    Examples
+    --------
+    >>> from innokg.loaders.synthetic.firms import add_enterprises, add_zones
+    >>> from innokg.loaders.synthetic.fixed import add_reference, draw_cities
+    >>> from innokg.loaders.synthetic.platforms import add_platforms, add_teams
+    >>> from innokg.loaders.synthetic.research import add_institutes
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> cities = draw_cities(demo, ref)
+    >>> firms = add_enterprises(demo, ref, cities, 300)
+    >>> zones = add_zones(demo, cities, firms, 300)
+    >>> institutes = add_institutes(demo, ref, cities, 300)
+    >>> platforms = add_platforms(demo, ref, cities, firms, zones, institutes)
+    >>> teams = add_teams(demo, ref, cities, firms, platforms)
+    >>> funds = add_funds(demo, ref, cities, firms, platforms, teams, 300)
+    >>> add_alliances(demo, ref, firms, institutes, funds, 300)
+    >>> nodes, edges = demo.tables()
+    >>> len(nodes["Alliance"]), nodes["Alliance"].loc[0, ["name", "kind"]].tolist()
+    (8, ['河南省造纸技术创新联盟（示例AL000001）', 'technology_innovation'])
+    >>> edges["MEMBER_OF"]["role"].value_counts().to_dict()
+    {'member': 58, 'chair': 6}
+    """
     rng, ent = demo.rng, firms.ids
     n_al = max(8, int(rest * 0.01))
     al = ids("AL", n_al)
@@ -196,7 +282,41 @@ def add_alliances(
 
 def add_people(demo: Demo, cities: Cities, firms: Firms, teams: Teams) -> None:
     """The heads of large (and some medium) firms and the leaders of technology teams,
-    studios and stations; some recognised by the province, more in eager cities."""
+    studios and stations; some recognised by the province, more in eager cities.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets the Person nodes (``role``, and ``recognised``:
+        the year the province recognised them, or missing) and LEADS edges.
+    cities : Cities
+        The cities' policy propensity.
+    firms : Firms
+        The firms whose heads are drawn.
+    teams : Teams
+        The maker teams whose leaders are drawn.
+
+    Examples
+    --------
+    >>> from innokg.loaders.synthetic.firms import add_enterprises, add_zones
+    >>> from innokg.loaders.synthetic.fixed import add_reference, draw_cities
+    >>> from innokg.loaders.synthetic.platforms import add_platforms, add_teams
+    >>> from innokg.loaders.synthetic.research import add_institutes
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> cities = draw_cities(demo, ref)
+    >>> firms = add_enterprises(demo, ref, cities, 300)
+    >>> zones = add_zones(demo, cities, firms, 300)
+    >>> institutes = add_institutes(demo, ref, cities, 300)
+    >>> platforms = add_platforms(demo, ref, cities, firms, zones, institutes)
+    >>> teams = add_teams(demo, ref, cities, firms, platforms)
+    >>> add_people(demo, cities, firms, teams)
+    >>> nodes, edges = demo.tables()
+    >>> len(nodes["Person"]), nodes["Person"].loc[0, ["name", "role"]].tolist()
+    (19, ['示例创新型企业家P000001', 'entrepreneur'])
+    >>> edges["LEADS"].loc[0, ["from_id", "to_id", "role"]].tolist()
+    ['P000001', 'E000049', 'chair']
+    """
     rng, ent, e_size = demo.rng, firms.ids, firms.size
     boss = np.flatnonzero((e_size == 0) | ((e_size == 1) & (rng.random(len(ent)) < 0.3)))
     led = np.flatnonzero(np.isin(teams.kind, list(TEAM_LEADER)))

@@ -45,7 +45,50 @@ class Teams:
 def add_platforms(
     demo: Demo, ref: Reference, cities: Cities, firms: Firms, zones: Zones, inst: Institutes
 ) -> Platforms:
-    """Platforms established by firms at city-specific rates, and run by zones."""
+    """Platforms established by firms at city-specific rates, and run by zones.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets the Platform nodes and their ESTABLISHED,
+        OPERATES, LOCATED_IN, COLLABORATES_WITH (co-built platforms) and SUPPORTED_BY
+        (the policy's measures) edges.
+    ref : Reference
+        The policy's measures.
+    cities : Cities
+        The cities' policy propensity.
+    firms : Firms
+        The firms that may establish a platform (large and medium ones mostly).
+    zones : Zones
+        The zones that may run one.
+    inst : Institutes
+        The institutes that co-build some firms' platforms.
+
+    Returns
+    -------
+    Platforms
+        The platforms by position, for the steps that follow.
+
+    Examples
+    --------
+    >>> from innokg.loaders.synthetic.firms import add_enterprises, add_zones
+    >>> from innokg.loaders.synthetic.fixed import add_reference, draw_cities
+    >>> from innokg.loaders.synthetic.research import add_institutes
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> cities = draw_cities(demo, ref)
+    >>> firms = add_enterprises(demo, ref, cities, 300)
+    >>> zones = add_zones(demo, cities, firms, 300)
+    >>> platforms = add_platforms(demo, ref, cities, firms, zones,
+    ...                           add_institutes(demo, ref, cities, 300))
+    >>> nodes, edges = demo.tables()
+    >>> len(platforms.ids), nodes["Platform"].loc[0, ["name", "kind"]].tolist()
+    (35, ['南阳众创空间（示例PL000001）', 'maker_space'])
+    >>> edges["OPERATES"]["from_id"].str[0].value_counts().to_dict()  # firms, zones, institutes
+    {'E': 24, 'Z': 11, 'R': 2}
+    >>> edges["SUPPORTED_BY"]["to_id"].value_counts().head(2).to_dict()
+    {'policy:henan2016:3b': 7, 'policy:henan2016:10': 6}
+    """
     rng, ent, e_city = demo.rng, firms.ids, firms.city
     p_plat = np.array([0.85, 0.62, 0.02, 0.0])[firms.size] * cities.propensity[e_city]
     owner = np.flatnonzero(rng.random(len(ent)) < p_plat)
@@ -121,7 +164,47 @@ def add_platforms(
 def add_teams(
     demo: Demo, ref: Reference, cities: Cities, firms: Firms, platforms: Platforms
 ) -> Teams:
-    """Maker teams hosted by firms and by maker spaces and incubators."""
+    """Maker teams hosted by firms and by maker spaces and incubators.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets the MakerTeam nodes and their HOSTS,
+        ESTABLISHED and SUPPORTED_BY edges.
+    ref : Reference
+        The policy's measures.
+    cities : Cities
+        The cities' policy propensity.
+    firms : Firms
+        The firms that host employee teams.
+    platforms : Platforms
+        What :func:`add_platforms` returned (maker spaces and incubators host
+        social teams).
+
+    Returns
+    -------
+    Teams
+        The teams by position, for the steps that follow.
+
+    Examples
+    --------
+    >>> from innokg.loaders.synthetic.firms import add_enterprises, add_zones
+    >>> from innokg.loaders.synthetic.fixed import add_reference, draw_cities
+    >>> from innokg.loaders.synthetic.research import add_institutes
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> cities = draw_cities(demo, ref)
+    >>> firms = add_enterprises(demo, ref, cities, 300)
+    >>> zones = add_zones(demo, cities, firms, 300)
+    >>> platforms = add_platforms(demo, ref, cities, firms, zones,
+    ...                           add_institutes(demo, ref, cities, 300))
+    >>> teams = add_teams(demo, ref, cities, firms, platforms)
+    >>> nodes, edges = demo.tables()
+    >>> len(teams.ids), nodes["MakerTeam"].loc[0, ["name", "kind"]].tolist()
+    (31, ['洛阳首席员工创新工作站（示例MT000001）', 'chief_employee_station'])
+    >>> edges["HOSTS"]["from_id"].str[0].value_counts().to_dict()  # firms and platforms
+    {'E': 17, 'P': 14}
+    """
     rng, ent, e_city = demo.rng, firms.ids, firms.city
     p_team = np.array([0.7, 0.45, 0.03, 0.0])[firms.size] * cities.propensity[e_city]
     host = np.flatnonzero(rng.random(len(ent)) < p_team)

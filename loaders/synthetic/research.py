@@ -24,7 +24,39 @@ class Institutes:
 
 
 def add_institutes(demo: Demo, ref: Reference, cities: Cities, rest: int) -> Institutes:
-    """Universities, institutes and labs in cities by research weight, one division each."""
+    """Universities, institutes and labs in cities by research weight, one division each.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets the ResearchInstitute nodes, their LOCATED_IN (a
+        city) and IN_INDUSTRY edges.
+    ref : Reference
+        The divisions an institute may serve.
+    cities : Cities
+        The cities, weighed by research.
+    rest : int
+        The number of invented nodes the demo aims at; 3% of them are institutes,
+        and at least 20.
+
+    Returns
+    -------
+    Institutes
+        The institutes by position, for the steps that follow.
+
+    Examples
+    --------
+    >>> from innokg.loaders.synthetic.fixed import add_reference, draw_cities
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> institutes = add_institutes(demo, ref, draw_cities(demo, ref), 300)
+    >>> nodes, edges = demo.tables()
+    >>> len(institutes.ids), nodes["ResearchInstitute"].loc[0, ["name", "kind"]].tolist()
+    (20, ['郑州研究院（示例RI000001）', 'research_institute'])
+    >>> located = edges["LOCATED_IN"][edges["LOCATED_IN"]["from_id"].str.startswith("RI")]
+    >>> located["to_id"].value_counts().head(3).to_dict()
+    {'region:4101': 7, 'region:4107': 3, 'region:4102': 3}
+    """
     rng = demo.rng
     n_ri = max(20, int(rest * 0.03))
     ri = ids("RI", n_ri)
@@ -65,7 +97,37 @@ def add_collaborations(
     demo: Demo, ref: Reference, cities: Cities, firms: Firms, institutes: Institutes
 ) -> None:
     """Firms work with research partners (big firms and eager cities more often, mostly in
-    their own city), and some large firms run projects with peers of their division."""
+    their own city), and some large firms run projects with peers of their division.
+
+    Parameters
+    ----------
+    demo : Demo
+        The demo being built; gets COLLABORATES_WITH edges (firm -> institute or
+        firm, with ``kind`` and ``since``).
+    ref : Reference
+        The products, to find peers of a division.
+    cities : Cities
+        The cities' policy propensity.
+    firms : Firms
+        What :func:`~innokg.loaders.synthetic.firms.add_enterprises` returned.
+    institutes : Institutes
+        What :func:`add_institutes` returned.
+
+    Examples
+    --------
+    >>> from innokg.loaders.synthetic.firms import add_enterprises
+    >>> from innokg.loaders.synthetic.fixed import add_reference, draw_cities
+    >>> demo = Demo(np.random.default_rng(1))
+    >>> ref = add_reference(demo)
+    >>> cities = draw_cities(demo, ref)
+    >>> firms = add_enterprises(demo, ref, cities, 300)
+    >>> add_collaborations(demo, ref, cities, firms, add_institutes(demo, ref, cities, 300))
+    >>> work = demo.tables()[1]["COLLABORATES_WITH"]
+    >>> work.loc[0, ["from_id", "to_id", "kind"]].tolist()
+    ['E000021', 'RI000001', 'project']
+    >>> work["kind"].value_counts().to_dict()
+    {'project': 8, 'joint_rnd': 7, 'co_built_platform': 2, 'patent': 2}
+    """
     rng, ent, e_size, e_city = demo.rng, firms.ids, firms.size, firms.city
     n_ri = len(institutes.ids)
     p_collab = np.array([0.75, 0.45, 0.08, 0.02])[e_size] * cities.propensity[e_city]

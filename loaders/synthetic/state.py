@@ -47,13 +47,51 @@ class Demo:
 
 
 def ids(prefix: str, n: int) -> np.ndarray:
-    """``n`` ids ``prefix000001``, ``prefix000002``, ... (wider when ``n`` needs it)."""
+    """``n`` ids ``prefix000001``, ``prefix000002``, ... (wider when ``n`` needs it).
+
+    Parameters
+    ----------
+    prefix : str
+        What every id starts with (``ent:demo:``).
+    n : int
+        How many ids; numbers have six digits, or as many as ``n`` has.
+
+    Returns
+    -------
+    ndarray of object
+        The ids, numbered from 1.
+
+    Examples
+    --------
+    >>> ids("ent:demo:", 3).tolist()
+    ['ent:demo:000001', 'ent:demo:000002', 'ent:demo:000003']
+    >>> ids("x", 1234567)[-1]
+    'x1234567'
+    """
     width = max(6, len(str(n)))
     return np.char.mod(f"{prefix}%0{width}d", np.arange(1, n + 1)).astype(object)
 
 
 def year_or_na(flag: np.ndarray, years: np.ndarray) -> pd.Series:
-    """``years`` where ``flag`` holds, missing elsewhere."""
+    """``years`` where ``flag`` holds, missing elsewhere.
+
+    Parameters
+    ----------
+    flag : ndarray of bool
+        Which entries have a year.
+    years : ndarray of int
+        A year for every entry, as long as ``flag``.
+
+    Returns
+    -------
+    Series of Int64
+        ``years``, with ``<NA>`` where ``flag`` is false.
+
+    Examples
+    --------
+    >>> year_or_na(np.array([True, False, True]), np.array([2016, 2017, 2018])).tolist()
+    [2016, <NA>, 2018]
+    """
     return pd.Series(years, dtype="Int64").where(pd.Series(flag, dtype=bool))
 
 
@@ -68,6 +106,33 @@ def pick(
 
     ``groups`` gives each member's group; ``weights`` its draw weight.  Entries whose
     group is empty get -1.  Vectorised per group, so cost is linear.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The random stream drawn from (one ``rng.random`` call per group wanted).
+    groups : ndarray
+        The group key of every member.
+    members : ndarray of int
+        The members (positions or numbers), as long as ``groups``.
+    want : ndarray
+        A group key per draw.
+    weights : ndarray of float, optional
+        Each member's draw weight; equal weights by default.
+
+    Returns
+    -------
+    ndarray of int64
+        One member per entry of ``want``, -1 where that group has no member.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> groups, members = np.array(["郑州", "郑州", "洛阳"]), np.array([10, 11, 12])
+    >>> pick(rng, groups, members, np.array(["洛阳", "郑州", "开封"])).tolist()
+    [12, 10, -1]
+    >>> pick(rng, groups, members, np.array(["郑州"] * 4), weights=np.array([0.0, 1.0, 1.0]))
+    array([11, 11, 11, 11])
     """
     out = np.full(len(want), -1, dtype=np.int64)
     if len(members) == 0 or len(want) == 0:
