@@ -1,4 +1,4 @@
-"""The shared Cypher query library, and the one adapter between dialects.
+"""The shared Cypher query library, and how to run its queries on a store.
 
 Each file ``queries/cypher/NAME.cypher`` is one named question.  It starts with a
 header of ``// key: value`` comment lines, then the query::
@@ -35,8 +35,9 @@ raises :class:`MissingData` whose message is the plain line saying what is missi
 example.
 
 The queries are written in the Cypher that Neo4j (and ArcadeDB) accept.  For the
-embedded engine, :func:`adapt` rewrites the few constructs ladybug spells
-differently; this is the only place such differences are handled.
+embedded engine, :func:`adapt` (from :mod:`innokg.queries.dialect`, re-exported here)
+rewrites the few constructs ladybug spells differently; that module is the only place
+such differences are handled.
 
 Examples
 --------
@@ -61,7 +62,8 @@ import pandas as pd
 
 from innokg.graph.errors import QueryError
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
-from innokg.graph.stores.base import QueryRunner, mask, parameter_names
+from innokg.graph.stores.base import QueryRunner, parameter_names
+from innokg.queries.dialect import adapt
 
 __all__ = [
     "GRAPHS",
@@ -97,6 +99,19 @@ _NO_DEFAULT = object()
 def infer_value(text: str) -> Any:
     """A ``--param`` value typed from its text: number, boolean, null, JSON, else text.
 
+    Parameters
+    ----------
+    text : str
+        The value as typed after ``NAME=`` on the command line.
+
+    Returns
+    -------
+    object
+        What ``text`` reads as in JSON (int, float, bool, None, list, dict, or a quoted
+        string unquoted); ``text`` itself when it is not JSON.
+
+    Examples
+    --------
     >>> [infer_value(v) for v in ["12", "1.5", "true", "null", '["a", 2]', "郑州市"]]
     [12, 1.5, True, None, ['a', 2], '郑州市']
     >>> infer_value('"4101"')  # quote a number to keep it text
@@ -223,10 +238,34 @@ class LibraryQuery:
 
         Defaults fill parameters left out.
 
+        Parameters
+        ----------
+        values : dict
+            Values by parameter name: text as typed after ``--param NAME=`` (a list
+            may be ``a,b`` or JSON) or Python values of the declared types.
+
+        Returns
+        -------
+        dict
+            Every parameter of the query, typed, in header order.
+
         Raises
         ------
         QueryError
             For an unknown parameter, a missing one or a value of the wrong type.
+
+        Examples
+        --------
+        >>> q = get_query("platforms_in_city")
+        >>> q.bind({"city": "郑州市"})
+        {'city': '郑州市', 'kinds': []}
+        >>> q.bind({"city": "郑州市", "kinds": "incubator,maker_space"})
+        {'city': '郑州市', 'kinds': ['incubator', 'maker_space']}
+        >>> q.bind({"kinds": []})
+        Traceback (most recent call last):
+        ...
+        innokg.graph.errors.QueryError: query 'platforms_in_city' needs --param \
+city=VALUE (string, e.g. "郑州市": the city, by name or id)
         """
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
@@ -254,6 +293,30 @@ class LibraryQuery:
         On ``"henan"`` the header's ``example.henan:`` values replace the demo's;
         parameters it leaves out (all of them, in a query that ``needs:`` data the
         real build lacks) keep their demo example.
+
+        Parameters
+        ----------
+        graph : {"demo", "henan"}
+            Which graph the values should name (see :func:`example_graph`); default
+            the synthetic demo.
+
+        Returns
+        -------
+        dict
+            A value for every parameter, by name.
+
+        Raises
+        ------
+        QueryError
+            For a graph not in :data:`GRAPHS`.
+
+        Examples
+        --------
+        >>> q = get_query("platforms_in_city")
+        >>> q.examples()
+        {'city': '郑州市', 'kinds': ['self_built_rnd', 'incubator']}
+        >>> q.examples("henan")
+        {'city': '郑州市', 'kinds': ['enterprise_tech_center']}
         """
         if graph not in GRAPHS:
             raise QueryError(f"no examples for graph {graph!r}; there are: {', '.join(GRAPHS)}")
@@ -268,7 +331,29 @@ class LibraryQuery:
         return _needs_line(self.needs) if self.needs else ""
 
     def text_for(self, dialect: str) -> str:
-        """The query as the store of ``dialect`` should run it."""
+        """The query as the store of ``dialect`` should run it.
+
+        Parameters
+        ----------
+        dialect : str
+            The store's ``dialect``: ``"embedded"`` gets the query through
+            :func:`adapt`, any other the query as written.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> q = get_query("shortest_chain")
+        >>> [line.strip() for line in q.text.splitlines() if "AS relations" in line]
+        ['[r IN relationships(p) | type(r)] AS relations']
+        >>> [line.strip() for line in q.text_for("embedded").splitlines()
+        ...  if "AS relations" in line]
+        ['list_transform(relationships(p), r -> label(r)) AS relations']
+        >>> q.text_for("neo4j") == q.text
+        True
+        """
         return adapt(self.text, dialect)
 
 
@@ -284,13 +369,15 @@ def run_query(
     Parameters
     ----------
     store : QueryRunner
-        The embedded database or a Bolt server.
+        The embedded database (:class:`~innokg.graph.stores.embedded.EmbeddedStore`) or
+        a Bolt server; the query is adapted to its ``dialect``.
     query : LibraryQuery or str
         The query or its name.
     values : dict, optional
-        Parameter values (text is converted to the declared types).
+        Parameter values (text is converted to the declared types); parameters left
+        out take their defaults.  Default: none.
     limit : int, optional
-        Fetch at most this many rows.
+        Fetch at most this many rows.  Default: all.
 
     Returns
     -------
@@ -304,6 +391,41 @@ def run_query(
         plain line saying what); the query is then not run.
     QueryError
         For a bad parameter, or when the store refuses the query.
+
+    Examples
+    --------
+    A small graph in an embedded database of a temporary folder (``innokg build``
+    writes the same ``graph.lbdb`` into a package):
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from innokg.graph.stores.embedded import EmbeddedStore, create_database
+    >>> from innokg.graph.testing import make_tables
+    >>> tables = make_tables(
+    ...     {"Enterprise": [{"id": "E1", "name": "宇通客车"}, {"id": "E2", "name": "中原内配"},
+    ...                     {"id": "E3", "name": "多氟多"}]},
+    ...     {"SUPPLIES": [("E2", "E1", {"product": "气缸套"}),
+    ...                   ("E3", "E2", {"product": "氟化盐"})]},
+    ... )
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> db = Path(folder.name) / "graph.lbdb"
+    >>> create_database(db, tables)
+    {'database': 'graph.lbdb'}
+    >>> with EmbeddedStore(db) as store:
+    ...     run_query(store, "suppliers_of", {"enterprise": "E1"})
+      supplier  name tier
+    0       E2  中原内配    1
+    1       E3   多氟多    2
+
+    A query whose data the graph lacks says so instead of answering with no rows:
+
+    >>> with EmbeddedStore(db) as store:
+    ...     run_query(store, "alliance_members", {"alliance": "AL1"})
+    Traceback (most recent call last):
+    ...
+    innokg.queries.library.MissingData: alliance_members has no answer on this graph: \
+it needs alliance membership (MEMBER_OF), which the public sources lack. ...
+    >>> folder.cleanup()
     """
     q = get_query(query) if isinstance(query, str) else query
     bound = q.bind(values or {})
@@ -333,6 +455,37 @@ def lacking(store: QueryRunner, query: LibraryQuery | str) -> tuple[Need, ...]:
 
     Each item is checked with a one-row probe; a probe the store refuses (a label
     or property its schema does not have) counts as missing.
+
+    Parameters
+    ----------
+    store : QueryRunner
+        The embedded database or a Bolt server holding the graph.
+    query : LibraryQuery or str
+        The query or its name.
+
+    Returns
+    -------
+    tuple of Need
+        The query's ``needs:`` lines that the graph does not satisfy, in header order;
+        empty when it can answer (always, for a query without ``needs:``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from innokg.graph.stores.embedded import EmbeddedStore, create_database
+    >>> from innokg.graph.testing import make_tables
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> db = Path(folder.name) / "graph.lbdb"
+    >>> tables = make_tables({"Enterprise": [{"id": "E1", "name": "宇通客车"}],
+    ...                       "Alliance": [{"id": "AL1", "name": "新能源客车产业联盟"}]})
+    >>> _ = create_database(db, tables)
+    >>> with EmbeddedStore(db) as store:
+    ...     [need.en for need in lacking(store, "alliance_members")]
+    ...     lacking(store, "suppliers_of")
+    ['alliance membership (MEMBER_OF), which the public sources lack']
+    ()
+    >>> folder.cleanup()
     """
     q = get_query(query) if isinstance(query, str) else query
     found: dict[str, bool] = {}
@@ -356,10 +509,24 @@ def example_graph(package: str | Path | Mapping[str, Any] | None) -> str:
     one whose manifest says ``scope: henan`` and is not ``synthetic``; every other
     graph (the demo, your own tables, no package at all) gets the demo's examples.
 
+    Parameters
+    ----------
+    package : path, mapping or None
+        A package folder, its manifest, or None when there is no package.
+
+    Returns
+    -------
+    str
+        One of :data:`GRAPHS`, for :meth:`LibraryQuery.examples`.
+
+    Examples
+    --------
     >>> example_graph({"scope": "henan", "synthetic": False})
     'henan'
     >>> example_graph({"title": "Henan-shaped demo ecosystem", "synthetic": True})
     'demo'
+    >>> get_query("suppliers_of").examples(example_graph({"scope": "henan"}))
+    {'enterprise': 'ent:stock:600569'}
     """
     if package is None:
         return "demo"
@@ -415,10 +582,51 @@ def _needs(spec: str) -> Need:
 def parse_query(source: str, name: str) -> LibraryQuery:
     """Parse the text of a library file named ``name``.
 
+    Parameters
+    ----------
+    source : str
+        The file's text: the ``// key: value`` header, then the query (see the
+        module's documentation for the header's lines).
+    name : str
+        The file's name without ``.cypher``; the header's ``name:`` must say it.
+
+    Returns
+    -------
+    LibraryQuery
+        The query with its titles, descriptions, parameters, columns, real-build
+        example and needs.
+
     Raises
     ------
     QueryError
-        When the header is malformed or disagrees with the query.
+        When the header is malformed or disagrees with the query, naming the file
+        ``queries/cypher/NAME.cypher`` and what is wrong.
+
+    Examples
+    --------
+    >>> text = '''// name: large_firms
+    ... // title.zh: 城市的大型企业
+    ... // title.en: Large enterprises of a city
+    ... // description.zh: 位于该市的大型企业。
+    ... // description.en: The large enterprises located in the city.
+    ... // param: city string example="郑州市" | 城市 | name of the city
+    ... // param: limit int example=5 default=20 | 行数上限 | at most this many rows
+    ... // column: enterprise string | 企业标识 | id of the enterprise
+    ... MATCH (e:Enterprise {size: 'large'})-[:LOCATED_IN]->(:Region {name: $city})
+    ... RETURN e.id AS enterprise ORDER BY enterprise LIMIT $limit'''
+    >>> q = parse_query(text, "large_firms")
+    >>> q.title_en, [(p.name, p.type, p.required) for p in q.params]
+    ('Large enterprises of a city', [('city', 'string', True), ('limit', 'int', False)])
+    >>> q.bind({"city": "洛阳市"})
+    {'city': '洛阳市', 'limit': 20}
+
+    A header that disagrees with the query names the file and the difference:
+
+    >>> parse_query(text.replace(" LIMIT $limit", ""), "large_firms")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.QueryError: queries/cypher/large_firms.cypher: the header declares \
+parameters ['city', 'limit'], the query uses ['city']
     """
     fields: dict[str, list[str]] = {}
     lines = source.splitlines()
@@ -511,17 +719,67 @@ def _load(folder: Path) -> dict[str, LibraryQuery]:
 
 
 def load_library(folder: str | Path | None = None) -> dict[str, LibraryQuery]:
-    """Every query of the library, by name, in name order."""
+    """Every query of the library, by name, in name order.
+
+    Parameters
+    ----------
+    folder : path, optional
+        A folder of ``NAME.cypher`` files.  Default: the shared library shipped with
+        innokg (:data:`LIBRARY`).  Each folder is read once per process.
+
+    Returns
+    -------
+    dict of str to LibraryQuery
+
+    Raises
+    ------
+    QueryError
+        When a file's header is malformed (see :func:`parse_query`).
+
+    Examples
+    --------
+    >>> library = load_library()
+    >>> library["city_enterprises"].title_en
+    'Enterprises of a city'
+    >>> [name for name in library if name.startswith("platform")]
+    ['platform_share_by_city', 'platforms_by_city_year', 'platforms_in_city']
+    """
     return dict(_load(Path(folder) if folder else LIBRARY))
 
 
 def get_query(name: str) -> LibraryQuery:
     """One library query by name.
 
+    Parameters
+    ----------
+    name : str
+        The query's name (its file's name in ``queries/cypher/`` without ``.cypher``).
+
+    Returns
+    -------
+    LibraryQuery
+
     Raises
     ------
     QueryError
         Naming the queries there are, when ``name`` is not one of them.
+
+    Examples
+    --------
+    >>> q = get_query("suppliers_of")
+    >>> q.title_en, [p.name for p in q.params], [c.name for c in q.columns]
+    ('Suppliers and suppliers-of-suppliers of an enterprise', ['enterprise'], \
+['supplier', 'name', 'tier'])
+    >>> print(q.text)
+    MATCH p = (s:Enterprise)-[:SUPPLIES*1..2]->(e:Enterprise {id: $enterprise})
+    WHERE s.id <> e.id
+    RETURN s.id AS supplier, s.name AS name, min(length(p)) AS tier
+    ORDER BY tier, supplier
+    >>> get_query("supplier_of")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.QueryError: no library query named 'supplier_of'; \
+`innokg queries list` shows them: alliance_members, alliances_by_industry, ...
     """
     library = load_library()
     if name not in library:
@@ -530,120 +788,3 @@ def get_query(name: str) -> LibraryQuery:
             + ", ".join(library)
         )
     return library[name]
-
-
-# --- the dialect adapter --------------------------------------------------------------------
-#
-# ladybug (the embedded engine) spells four Neo4j constructs differently.  Each rule
-# below rewrites one of them; text in strings and comments is never touched.
-#
-#   Neo4j                                  ladybug
-#   type(r)                                label(r)
-#   labels(n)[0]                           label(n)          (its lists count from 1)
-#   shortestPath((a)-[:T*..6]-(b))         (a)-[:T* SHORTEST 1..6]-(b)
-#   [x IN list WHERE p | e]                list_transform(list_filter(list, x -> p), x -> e)
-
-_TYPE_RE = re.compile(r"(?<![\w.$`])type(\s*\()", re.IGNORECASE)
-_LABELS0_RE = re.compile(r"(?<![\w.$`])labels\s*\(\s*(\w+)\s*\)\s*\[\s*0\s*\]", re.IGNORECASE)
-_SHORTEST_RE = re.compile(r"(?<![\w.$`])shortestPath\s*\(", re.IGNORECASE)
-_STAR_RE = re.compile(r"\*\s*(\d*)\s*(?:\.\.\s*(\d+))?\s*(?=[\]{])")
-_COMPREHENSION_RE = re.compile(r"\[\s*([A-Za-z_]\w*)\s+IN\s+", re.IGNORECASE)
-
-
-def _closing(masked: str, start: int, open_: str, close: str) -> int:
-    """The index of the bracket closing the one at ``start``."""
-    depth = 0
-    for i in range(start, len(masked)):
-        if masked[i] in "([{":
-            depth += 1
-        elif masked[i] in ")]}":
-            depth -= 1
-            if depth == 0:
-                if masked[i] != close:
-                    break
-                return i
-    raise QueryError(f"unbalanced {open_!r} at offset {start} of the query")
-
-
-def _top_level(masked: str, lo: int, hi: int, pattern: re.Pattern[str]) -> re.Match[str] | None:
-    depth = 0
-    for i in range(lo, hi):
-        c = masked[i]
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif depth == 0:
-            m = pattern.match(masked, i, hi)
-            if m and (i == lo or not (masked[i - 1].isalnum() or masked[i - 1] == "_")):
-                return m
-    return None
-
-
-def _rewrite_shortest(query: str, masked: str) -> str | None:
-    m = _SHORTEST_RE.search(masked)
-    if not m:
-        return None
-    open_at = m.end() - 1
-    close_at = _closing(masked, open_at, "(", ")")
-    inner = query[open_at + 1 : close_at]
-
-    def star(s: re.Match[str]) -> str:
-        lo = s.group(1) or "1"
-        hi = s.group(2) or (s.group(1) or "30")
-        return f"* SHORTEST {lo}..{hi}"
-
-    return query[: m.start()] + _STAR_RE.sub(star, inner, count=1) + query[close_at + 1 :]
-
-
-def _rewrite_comprehension(query: str, masked: str) -> str | None:
-    m = _COMPREHENSION_RE.search(masked)
-    if not m:
-        return None
-    var = m.group(1)
-    end = _closing(masked, m.start(), "[", "]")
-    bar = _top_level(masked, m.end(), end, re.compile(r"\|"))
-    stop = bar.start() if bar else end
-    where = _top_level(masked, m.end(), stop, re.compile(r"WHERE\b", re.IGNORECASE))
-    source = query[m.end() : where.start() if where else stop].strip()
-    if where:
-        pred = query[where.end() : stop].strip()
-        source = f"list_filter({source}, {var} -> {pred})"
-    out = f"list_transform({source}, {var} -> {query[bar.end() : end].strip()})" if bar else source
-    return query[: m.start()] + out + query[end + 1 :]
-
-
-def adapt(query: str, dialect: str) -> str:
-    """``query`` (Neo4j's Cypher) as the store of ``dialect`` should run it.
-
-    Only ``"embedded"`` needs changes (see the table above); any other dialect
-    gets the query unchanged.  Pattern comprehensions (``[(a)-->(b) | b.id]``),
-    ``COUNT { (a)-->(b) }`` without ``MATCH``, and functions ladybug lacks
-    (``toString``, ``toInteger``) are not rewritten: the library avoids them.
-
-    >>> adapt("RETURN [x IN nodes(p) WHERE x.size = 'large' | x.id] AS ids", "embedded")
-    "RETURN list_transform(list_filter(nodes(p), x -> x.size = 'large'), x -> x.id) AS ids"
-    >>> adapt("MATCH p = shortestPath((a)-[:SUPPLIES*..6]-(b)) RETURN p", "embedded")
-    'MATCH p = (a)-[:SUPPLIES* SHORTEST 1..6]-(b) RETURN p'
-    """
-    if dialect != "embedded":
-        return query
-    query = _sub_masked(query, _LABELS0_RE, lambda m: f"label({m.group(1)})")
-    for rule in (_rewrite_shortest, _rewrite_comprehension):
-        for _ in range(1000):
-            new = rule(query, mask(query))
-            if new is None:
-                break
-            query = new
-    return _sub_masked(query, _TYPE_RE, lambda m: "label" + m.group(1))
-
-
-def _sub_masked(query: str, pattern: re.Pattern[str], repl: Any) -> str:
-    """``pattern.sub`` on the query, skipping strings and comments."""
-    out, last = [], 0
-    for m in pattern.finditer(mask(query)):
-        out.append(query[last : m.start()])
-        out.append(repl(m))
-        last = m.end()
-    out.append(query[last:])
-    return "".join(out)

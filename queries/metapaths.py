@@ -135,6 +135,50 @@ def _operates_rnd(A: GraphArrays, year: int | None) -> sp.csr_array:
 
 
 def step_matrix(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
+    """The n x n 0/1 matrix of one step of a meta-path (row: from, column: to).
+
+    Parameters
+    ----------
+    A : GraphArrays
+        The graph's arrays (:func:`innokg.queries.arrays.arrays`).
+    step : sequence of str
+        Alternative edge types walked in the step: a type of the schema, ``"TYPE^-1"``
+        to walk it backwards, or a derived step of :data:`DERIVED`.
+    year : int, optional
+        Only edges (and nodes) that existed in this year; None: all.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        1 where the step leads from the row's node to the column's, memoised on ``A``.
+
+    Examples
+    --------
+    Firms a and b both supply c; a lies in a county of Zhengzhou, b in the city:
+
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"},
+    ...                 {"id": "region:410122", "name": "中牟县", "code": "410122",
+    ...                  "level": "county"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c")],
+    ...      "LOCATED_IN": [("a", "region:410122"), ("b", "region:4101"),
+    ...                     ("region:410122", "region:4101")]},
+    ... )
+    >>> A = arrays(G)
+    >>> A.ids.tolist()
+    ['a', 'b', 'c', 'region:4101', 'region:410122']
+    >>> step_matrix(A, ("SUPPLIES^-1",), None).toarray()[:3, :3].tolist()
+    [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1.0, 1.0, 0.0]]
+
+    ``IN_CITY`` leads both firms to the city, through the county for a:
+
+    >>> step_matrix(A, ("IN_CITY",), None).toarray()[:3].tolist()
+    [[0.0, 0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]]
+    """
     plain = tuple(s for s in step if s.removesuffix("^-1") not in DERIVED)
     if len(plain) == len(step):
         return A.matrix(plain, year=year)
@@ -153,6 +197,31 @@ def step_matrix(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr
 
 
 def path_weights(deg: np.ndarray, method: Method) -> np.ndarray:
+    """The weight of a walk through an intermediate of each degree.
+
+    Parameters
+    ----------
+    deg : numpy.ndarray
+        Degrees of intermediates (their distinct neighbours over the two steps around
+        them, see :func:`intermediate_degree`).
+    method : {"aa", "ra"}
+        ``"aa"`` (Adamic-Adar): ``1 / log(deg)``; ``"ra"`` (resource allocation):
+        ``1 / deg``.  An intermediate of degree 0 weighs 0, and so does one of degree 1
+        under ``"aa"`` (it joins nothing to anything else).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Same shape as ``deg``: the busier the intermediate, the less a walk through
+        it tells.
+
+    Examples
+    --------
+    >>> path_weights(np.array([0.0, 1.0, 2.0, 4.0]), "aa").round(4).tolist()
+    [0.0, 0.0, 1.4427, 0.7213]
+    >>> path_weights(np.array([0.0, 1.0, 2.0, 4.0]), "ra").tolist()
+    [0.0, 1.0, 0.5, 0.25]
+    """
     with np.errstate(divide="ignore"):
         if method == "ra":
             return np.where(deg > 0, 1.0 / np.maximum(deg, 1), 0.0)
@@ -161,7 +230,13 @@ def path_weights(deg: np.ndarray, method: Method) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Opts:
-    """The scoring options, as one hashable value."""
+    """The scoring options, as one hashable value.
+
+    ``year``: as of this year (None: all); ``method``: ``"aa"`` or ``"ra"`` (see
+    :func:`path_weights`); ``hub_cap``: an intermediate with more neighbours than this
+    on the last step counts for nothing; ``tail_cap``: candidates kept per row of a
+    path's tail (see :func:`path_tail`).
+    """
 
     year: int | None = None
     method: Method = "aa"
@@ -178,6 +253,59 @@ def path_tail(
     of the product keeps its ``tail_cap`` largest entries (ties: the more connected
     candidate first), so a source reached through a busy intermediate (an industry of
     thousands of firms) gets that intermediate's strongest candidates, not all.
+
+    Parameters
+    ----------
+    A : GraphArrays
+        The graph's arrays.
+    kind : Kind
+        The kind of partnership (whose ``target``, or ``source`` if reversed, ends the
+        walk).
+    path : MetaPath
+        One of the kind's meta-paths (of two or more steps).
+    o : Opts
+        The scoring options (year, method, hub_cap, tail_cap).
+    reverse : bool
+        Walk from the target side.
+
+    Returns
+    -------
+    first : scipy.sparse.csr_array
+        The first step's matrix (n x n).
+    tail : scipy.sparse.csr_array
+        The rest, weighted by :func:`path_weights` of every intermediate: row ``x`` of
+        ``first @ tail`` is the evidence of the path from ``x`` to every target.
+        Memoised on ``A`` by kind, path, options and direction.
+
+    Examples
+    --------
+    Firms a and b both supply c, whose two buyers make each walk a-c-b weigh
+    ``1 / log 2``:
+
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"},
+    ...                 {"id": "region:410122", "name": "中牟县", "code": "410122",
+    ...                  "level": "county"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c")],
+    ...      "LOCATED_IN": [("a", "region:410122"), ("b", "region:4101"),
+    ...                     ("region:410122", "region:4101")]},
+    ... )
+    >>> A = arrays(G)
+    >>> from innokg.queries.partners import KINDS
+    >>> kind = KINDS["enterprise-enterprise"]
+    >>> path = next(p for p in kind.paths if p.key == "common_buyers")
+    >>> path.steps
+    (('SUPPLIES',), ('SUPPLIES^-1',))
+    >>> first, tail = path_tail(A, kind, path, Opts(), False)
+    >>> (first @ tail).toarray()[:3, :3].round(4).tolist()
+    [[1.4427, 1.4427, 0.0], [1.4427, 1.4427, 0.0], [0.0, 0.0, 0.0]]
+
+    (A pair of a node with itself, or of nodes already linked, is dropped when the
+    pairs are scored.)
     """
     key = ("partners-tail", kind.key, path.key, o, reverse)
     if key in A.memo:
@@ -204,7 +332,32 @@ def path_tail(
 
 
 def prune_rows(m: sp.csr_array, cap: int, prior: np.ndarray) -> sp.csr_array:
-    """Keep the ``cap`` largest entries of each row (ties: higher ``prior``, then column)."""
+    """Keep the ``cap`` largest entries of each row (ties: higher ``prior``, then column).
+
+    Parameters
+    ----------
+    m : scipy.sparse.csr_array
+        Scores, one row per source.
+    cap : int
+        Entries kept per row.
+    prior : numpy.ndarray of float
+        One value per column: among equal entries, the column with the higher prior
+        is kept (:func:`degree_prior`: the better connected candidate).
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        ``m`` itself when no row has more than ``cap`` entries, else a pruned copy.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> m = sp.csr_array(np.array([[3.0, 1.0, 3.0], [0.0, 5.0, 0.0]]))
+    >>> prune_rows(m, 1, np.array([0.0, 0.0, 1.0])).toarray().tolist()
+    [[0.0, 0.0, 3.0], [0.0, 5.0, 0.0]]
+    >>> prune_rows(m, 1, np.zeros(3)).toarray().tolist()
+    [[3.0, 0.0, 0.0], [0.0, 5.0, 0.0]]
+    """
     counts = np.diff(m.indptr)
     if counts.max(initial=0) <= cap:
         return m
@@ -219,7 +372,49 @@ def intermediate_degree(
     A: GraphArrays, path: MetaPath, i: int, year: int | None, reverse: bool
 ) -> np.ndarray:
     """Distinct neighbours of every node over the edge types of steps ``i - 1`` and ``i``
-    (the two steps around the ``i``-th intermediate; counted from the end if reversed)."""
+    (the two steps around the ``i``-th intermediate; counted from the end if reversed).
+
+    Parameters
+    ----------
+    A : GraphArrays
+        The graph's arrays.
+    path : MetaPath
+        The meta-path walked.
+    i : int
+        Which intermediate: 1 for the node reached by the first step, up to
+        ``len(path.steps) - 1``.
+    year : int, optional
+        Only edges that existed in this year; None: all.
+    reverse : bool
+        Count ``i`` from the path's end (the walk from the target side).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        One count per node (the degree given to :func:`path_weights`), memoised.
+
+    Examples
+    --------
+    The buyer c has two neighbours over SUPPLIES, in and out:
+
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"},
+    ...                 {"id": "region:410122", "name": "中牟县", "code": "410122",
+    ...                  "level": "county"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c")],
+    ...      "LOCATED_IN": [("a", "region:410122"), ("b", "region:4101"),
+    ...                     ("region:410122", "region:4101")]},
+    ... )
+    >>> A = arrays(G)
+    >>> from innokg.queries.partners import KINDS
+    >>> path = next(p for p in KINDS["enterprise-enterprise"].paths if p.key == "common_buyers")
+    >>> intermediate_degree(A, path, 1, None, False).tolist()
+    [0, 0, 2, 0, 0]
+    """
     if reverse:
         i = len(path.steps) - i
     key = ("partners-degree", path.steps[i - 1], path.steps[i], year)
@@ -233,6 +428,43 @@ def intermediate_degree(
 
 
 def linked_pairs(A: GraphArrays, kind: Kind, year: int | None) -> sp.csr_array:
+    """The pairs already linked as ``kind`` says (its ``linked`` edge types).
+
+    Parameters
+    ----------
+    A : GraphArrays
+        The graph's arrays.
+    kind : Kind
+        The kind of partnership.
+    year : int, optional
+        Only links that existed in this year; None: all.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        Non-zero where the row's node is linked to the column's (both ways for a
+        symmetric kind); these pairs are never proposed.  Memoised on ``A``.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"},
+    ...                 {"id": "region:410122", "name": "中牟县", "code": "410122",
+    ...                  "level": "county"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c")],
+    ...      "LOCATED_IN": [("a", "region:410122"), ("b", "region:4101"),
+    ...                     ("region:410122", "region:4101")]},
+    ... )
+    >>> A = arrays(G)
+    >>> from innokg.queries.partners import KINDS
+    >>> rows, cols = linked_pairs(A, KINDS["enterprise-enterprise"], None).nonzero()
+    >>> [(A.ids[r], A.ids[c]) for r, c in zip(rows, cols)]
+    [('a', 'c'), ('b', 'c'), ('c', 'a'), ('c', 'b')]
+    """
     key = ("partners-linked", kind.key, year)
     if key not in A.memo:
         m = A.matrix(kind.linked, year=year)
@@ -241,7 +473,27 @@ def linked_pairs(A: GraphArrays, kind: Kind, year: int | None) -> sp.csr_array:
 
 
 def lookup_pairs(m: sp.csr_array, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """``m[r, c]`` for many pairs at once (0 where absent), by sorted linear keys."""
+    """``m[r, c]`` for many pairs at once (0 where absent), by sorted linear keys.
+
+    Parameters
+    ----------
+    m : scipy.sparse.csr_array
+        The matrix to read.
+    r, c : numpy.ndarray of int
+        Row and column of each pair (same length).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One value per pair.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> m = sp.csr_array(np.array([[3.0, 1.0, 3.0], [0.0, 5.0, 0.0]]))
+    >>> lookup_pairs(m, np.array([0, 1, 1]), np.array([2, 1, 0])).tolist()
+    [3.0, 5.0, 0.0]
+    """
     coo = sp.coo_array(m)
     ncol = m.shape[1]
     keys = coo.row.astype(np.int64) * ncol + coo.col
@@ -256,7 +508,41 @@ def lookup_pairs(m: sp.csr_array, r: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 def kind_degree(A: GraphArrays, kind: Kind, year: int | None) -> np.ndarray:
     """How many distinct partners of ``kind`` every node has (as of ``year``): for a
-    source, the targets it is linked to; for a target, the sources linked to it."""
+    source, the targets it is linked to; for a target, the sources linked to it.
+
+    Parameters
+    ----------
+    A : GraphArrays
+        The graph's arrays.
+    kind : Kind
+        The kind of partnership (what a :class:`Capacity` counts).
+    year : int, optional
+        Only links that existed in this year; None: all.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        One count per node (0 for nodes of neither side), memoised on ``A``.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"},
+    ...                 {"id": "region:410122", "name": "中牟县", "code": "410122",
+    ...                  "level": "county"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c")],
+    ...      "LOCATED_IN": [("a", "region:410122"), ("b", "region:4101"),
+    ...                     ("region:410122", "region:4101")]},
+    ... )
+    >>> A = arrays(G)
+    >>> from innokg.queries.partners import KINDS
+    >>> kind_degree(A, KINDS["enterprise-enterprise"], None).tolist()
+    [1, 1, 2, 0, 0]
+    """
     key = ("partners-kind-degree", kind.key, year)
     if key not in A.memo:
         keep_rows = sp.diags_array(A.mask(kind.source).astype(float))
@@ -271,11 +557,64 @@ def kind_degree(A: GraphArrays, kind: Kind, year: int | None) -> np.ndarray:
 def evidence_floor(o: Opts) -> float:
     """The weight of the least telling intermediate a walk may pass (one with
     ``hub_cap`` neighbours): what a kind with a capacity counts for a pair that no
-    meta-path joins, so that its preferential attachment can still order such pairs."""
+    meta-path joins, so that its preferential attachment can still order such pairs.
+
+    Parameters
+    ----------
+    o : Opts
+        The scoring options (its ``hub_cap`` and ``method``).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(evidence_floor(Opts()), 4)  # 1 / log(500)
+    0.1609
+    >>> evidence_floor(Opts(method="ra", hub_cap=100))
+    0.01
+    """
     return float(path_weights(np.array([float(o.hub_cap)]), o.method)[0])
 
 
 def degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
+    """``log(1 + degree)`` of every node in the organisation network.
+
+    The degree counts distinct neighbours over :data:`~innokg.queries.arrays.ORG_EDGES`
+    (undirected, simple); it orders candidates of equal evidence, the better
+    connected first.
+
+    Parameters
+    ----------
+    A : GraphArrays
+        The graph's arrays.
+    year : int, optional
+        Only edges that existed in this year; None: all.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One value per node, memoised on ``A``.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"},
+    ...                 {"id": "region:410122", "name": "中牟县", "code": "410122",
+    ...                  "level": "county"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c")],
+    ...      "LOCATED_IN": [("a", "region:410122"), ("b", "region:4101"),
+    ...                     ("region:410122", "region:4101")]},
+    ... )
+    >>> A = arrays(G)
+    >>> degree_prior(A, None).round(4).tolist()  # c has two neighbours, a and b one
+    [0.6931, 0.6931, 1.0986, 0.0, 0.0]
+    """
     key = ("partners-prior", year)
     if key not in A.memo:
         deg = np.diff(A.adjacency(ORG_EDGES, year=year).indptr).astype(float)
@@ -284,6 +623,41 @@ def degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
 
 
 def transposed_step(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
+    """The transpose of :func:`step_matrix`, in CSR form and memoised (the step walked
+    backwards, rows by the step's target).
+
+    Parameters
+    ----------
+    A : GraphArrays
+        The graph's arrays.
+    step : sequence of str
+        Alternative edge types of the step, as for :func:`step_matrix`.
+    year : int, optional
+        Only what existed in this year; None: all.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"},
+    ...                 {"id": "region:410122", "name": "中牟县", "code": "410122",
+    ...                  "level": "county"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c")],
+    ...      "LOCATED_IN": [("a", "region:410122"), ("b", "region:4101"),
+    ...                     ("region:410122", "region:4101")]},
+    ... )
+    >>> A = arrays(G)
+    >>> (transposed_step(A, ("SUPPLIES",), None)
+    ...  != step_matrix(A, ("SUPPLIES^-1",), None)).nnz
+    0
+    """
     key = ("partners-transposed", tuple(step), year)
     if key not in A.memo:
         A.memo[key] = sp.csr_array(step_matrix(A, step, year).T)

@@ -54,7 +54,64 @@ def describe(
     o: Opts,
     complementarity: Complementarity,
 ) -> dict[str, np.ndarray]:
-    """The ``paths``, flag and explanation columns of pairs ``(src[i], dst[i])``."""
+    """The ``paths``, flag and explanation columns of pairs ``(src[i], dst[i])``.
+
+    Parameters
+    ----------
+    A : GraphArrays
+        The graph's arrays (:func:`innokg.queries.arrays.arrays`).
+    kind : Kind
+        The kind of partnership the pairs are proposed as; its meta-paths are
+        explained, strongest first, with their phrases.
+    src, dst : numpy.ndarray of int
+        Positions (in ``A``) of each pair's source and target.
+    o : Opts
+        The scoring options the pairs were scored with.
+    complementarity : callable
+        ``complementarity(src, dst, chain)`` gives the factor and the same-city,
+        same-cluster and fund-fit flags of the pairs (``chain``: the pair is joined by
+        one of the kind's ``chain`` meta-paths); see :data:`Complementarity`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One array per column, a value per pair: ``paths`` (``key=evidence`` of every
+        meta-path that joins the pair, comma-separated, strongest first),
+        ``same_city``, ``same_cluster``, ``fund_fit`` (bool), ``explanation`` and
+        ``explanation_en`` (one sentence each, naming up to three intermediates of the
+        two strongest meta-paths and the complementarity that holds).
+
+    Examples
+    --------
+    Firms a and b both supply c, and both are in Zhengzhou (a through its county):
+
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> from innokg.queries.metapaths import Opts
+    >>> from innokg.queries.partners import KINDS
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙", "name_en": "Bing"}],
+    ...      "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"},
+    ...                 {"id": "region:410122", "name": "中牟县", "code": "410122",
+    ...                  "level": "county"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c")],
+    ...      "LOCATED_IN": [("a", "region:410122"), ("b", "region:4101"),
+    ...                     ("region:410122", "region:4101")]},
+    ... )
+    >>> A = arrays(G)
+    >>> def complementarity(u, v, chain):
+    ...     city = A.city()
+    ...     same_city = (city[u] >= 0) & (city[u] == city[v])
+    ...     no = np.zeros(len(u), dtype=bool)
+    ...     return 1 + 0.5 * same_city, same_city, no, no
+    >>> why = describe(A, KINDS["enterprise-enterprise"], np.array([0]), np.array([1]),
+    ...                Opts(), complementarity)
+    >>> {column: values.tolist() for column, values in why.items()}
+    {'paths': ['common_buyers=1.443'], 'same_city': [True], 'same_cluster': [False], \
+'fund_fit': [False], 'explanation': ['两家都为丙供货；同在郑州市。'], \
+'explanation_en': ['Both supply Bing; both in 郑州市.']}
+    """
     contrib = (
         np.column_stack(
             [_path_values(A, kind, path, o, src, dst) * path.weight for path in kind.paths]

@@ -55,6 +55,37 @@ class ClusterAgreement:
         The clustering options and ``permutations``.
     graph : dict
         ``title``, ``built_at``, ``scope``, ``nodes``, ``edges`` of the graph.
+
+    Examples
+    --------
+    Two supply chains, each in one Shenwan industry; :meth:`to_dict` is what
+    ``innokg evaluate clusters --format json`` writes, :meth:`markdown` the report:
+
+    >>> from innokg.graph.testing import make_graph
+    >>> firms = [{"id": f"e{i}", "name": f"企业{i}"} for i in range(6)]
+    >>> sw = [{"id": s, "name": s, "scheme": "Shenwan 2021", "level": 1} for s in "AB"]
+    >>> G = make_graph(
+    ...     {"Enterprise": firms, "Industry": sw},
+    ...     {"SUPPLIES": [("e0", "e1"), ("e1", "e2"), ("e0", "e2"), ("e3", "e4"),
+    ...                   ("e4", "e5"), ("e3", "e5"), ("e2", "e3")],
+    ...      "IN_INDUSTRY": [(f"e{i}", "A" if i < 3 else "B") for i in range(6)]},
+    ... )
+    >>> result = cluster_agreement(G, permutations=20)
+    >>> result.to_dict()["summary"][0]
+    {'measure': 'nmi', 'evidence': 'Shenwan 2021 level 1', 'firms': 6, 'clusters': 2, \
+'value': 1.0, 'random': 0.265363, 'random_sd': 0.376861, 'p_value': 0.238095}
+    >>> print(result.markdown())
+    6 firms in 2 supply-chain clusters of at least 3 (seed 2016, resolution 1.0, ...
+    <BLANKLINE>
+    **Shenwan 2021 industries of the members**
+    <BLANKLINE>
+    | level | firms | clusters | industries | NMI | NMI, random clusters | p | ARI | ...
+    |---|---|---|---|---|---|---|---|---|
+    | 1 | 6 | 2 | 2 | 1.000 | 0.265 ± 0.377 | 0.238 | 1.000 | 0.111 ± 0.456 |
+    <BLANKLINE>
+    Notes:
+    <BLANKLINE>
+    - no location quotients: the graph has no SPECIALISES_IN edges from a city to ...
     """
 
     industries: pd.DataFrame
@@ -117,6 +148,8 @@ def cluster_agreement(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph: its supply links, its firms' Shenwan industries and its cities'
+        location quotients (SPECIALISES_IN).
     seed, resolution, inferred, inferred_weight, min_size, year
         The clustering, as for :func:`innokg.queries.clusters.supply_clusters` (the same
         values give the same clusters).  ``seed`` also seeds the shuffles.

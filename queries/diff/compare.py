@@ -60,12 +60,37 @@ class GraphDiff:
     new: dict[str, Any] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name, in the order of :data:`SECTIONS`."""
+        """Every table by name, in the order of :data:`SECTIONS`.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> old = make_graph({"Platform": [{"id": "p1", "name": "甲平台"}]})
+        >>> new = make_graph({"Platform": [{"id": "p1", "name": "甲平台", "demonstration": 2018},
+        ...                                {"id": "p2", "name": "乙平台"}]})
+        >>> d = graph_diff(old, new, indicators=False, clusters=False)
+        >>> {name: len(table) for name, table in d.tables().items()}
+        {'summary': 1, 'indicators': 0, 'platforms': 1, 'demonstrations': 1, 'alliances': 0, \
+'lost_suppliers': 0, 'single_sourced': 0, 'clusters': 0, 'nodes': 2, 'edges': 0}
+        """
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name in SECTIONS}
 
     def counts(self) -> dict[str, int]:
         """Headline numbers: rows of each table, and nodes and edges added, removed,
-        changed."""
+        changed.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> old = make_graph({"Platform": [{"id": "p1", "name": "甲平台"}]})
+        >>> new = make_graph({"Platform": [{"id": "p1", "name": "甲平台", "demonstration": 2018},
+        ...                                {"id": "p2", "name": "乙平台"}]})
+        >>> d = graph_diff(old, new, indicators=False, clusters=False)
+        >>> {k: v for k, v in d.counts().items() if k.startswith("nodes_")}
+        {'nodes_added': 1, 'nodes_removed': 0, 'nodes_changed': 1}
+        >>> d.counts()["demonstrations"]
+        1
+        """
         out = {name: len(df) for name, df in self.tables().items()}
         for what, df in (("nodes", self.nodes), ("edges", self.edges)):
             for change in ("added", "removed", "changed"):
@@ -187,6 +212,38 @@ def graph_diff(
     ------
     QueryError
         For ``match`` outside (0, 1].
+
+    Examples
+    --------
+    A year on: 宇通客车's technology centre became a demonstration platform, 中原内配
+    set up a research institute, and its supply of cylinder liners is no longer
+    recorded:
+
+    >>> from innokg.graph.testing import make_graph
+    >>> firms = [{"id": "e1", "name": "宇通客车"}, {"id": "e2", "name": "中原内配"}]
+    >>> old = make_graph({"Enterprise": firms, "Platform": [{"id": "p1", "name": "客车技术中心"}]},
+    ...                  {"OPERATES": [("e1", "p1")],
+    ...                   "SUPPLIES": [("e2", "e1", {"product": "气缸套"})]})
+    >>> new = make_graph(
+    ...     {"Enterprise": firms,
+    ...      "Platform": [{"id": "p1", "name": "客车技术中心", "demonstration": 2018},
+    ...                   {"id": "p2", "name": "缸套研究院", "kind": "co_built_rnd"}]},
+    ...     {"OPERATES": [("e1", "p1"), ("e2", "p2")]},
+    ... )
+    >>> d = graph_diff(old, new, indicators=False, clusters=False)
+    >>> d.summary
+       kind        name  old  new  added  removed  changed
+    0  node  Enterprise    2    2      0        0        0
+    1  node    Platform    1    2      1        0        1
+    2  edge    SUPPLIES    1    0      0        1        0
+    3  edge    OPERATES    1    2      1        0        0
+    >>> d.platforms[["id", "name", "kind", "run_by"]].to_dict("records")
+    [{'id': 'p2', 'name': '缸套研究院', 'kind': 'co_built_rnd', 'run_by': '中原内配'}]
+    >>> d.demonstrations[["id", "name", "demonstration", "new_node"]].to_dict("records")
+    [{'id': 'p1', 'name': '客车技术中心', 'demonstration': 2018, 'new_node': False}]
+    >>> d.lost_suppliers[["buyer_name", "input", "supplier_name", "suppliers_left"]]
+      buyer_name input supplier_name  suppliers_left
+    0       宇通客车   气缸套          中原内配               0
     """
     if not 0 < match <= 1:
         raise QueryError(f"match must be above 0 and at most 1 (got {match})")

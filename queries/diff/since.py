@@ -167,6 +167,7 @@ def since_section(
     Parameters
     ----------
     old, new : EcosystemGraph
+        The earlier build (e.g. last year's package) and the one the brief is about.
     lang : {"zh", "en"}
         Language of the title, findings and headings; in English, names come from
         ``name_en`` where a node has one (the Chinese name otherwise).

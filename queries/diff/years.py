@@ -33,7 +33,10 @@ def as_of(G: EcosystemGraph, year: int) -> EcosystemGraph:
     Parameters
     ----------
     G : EcosystemGraph
+        The graph, typically a whole build whose nodes and edges carry ``since`` and
+        ``until`` years.
     year : int
+        The year to cut back to; what began later or had ended earlier is left out.
 
     Returns
     -------

@@ -18,8 +18,27 @@ _EULER = 0.5772156649015329
 def auc(positives: np.ndarray, negatives: np.ndarray) -> float:
     """Area under the ROC curve: P(positive > negative), ties counting half.
 
+    Parameters
+    ----------
+    positives : numpy.ndarray of float
+        Scores of the pairs that should rank high (the hidden partners).
+    negatives : numpy.ndarray of float
+        Scores of the pairs they are compared with (sampled non-partners).
+
+    Returns
+    -------
+    float
+        The share of (positive, negative) pairs in which the positive scores higher,
+        a tie counting half; NaN when either side is empty.
+
+    Examples
+    --------
+    Of the four pairs, three are won and the 2.0 against 2.0 is a tie:
+
     >>> auc(np.array([3.0, 2.0]), np.array([1.0, 2.0]))
     0.875
+    >>> auc(np.array([1.0]), np.array([]))
+    nan
     """
     if len(positives) == 0 or len(negatives) == 0:
         return float("nan")

@@ -59,10 +59,13 @@ def evaluate_partners(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph whose links are held out (it is not changed).
     kinds : sequence of str, optional
         Keys of :data:`innokg.queries.partners.KINDS`; default every kind (those with
         nothing to hold out get one line in ``notes``).
     splits : sequence of {"random", "temporal"}
+        Which splits to run (default both, :data:`SPLITS`): ``random`` hides a seeded
+        share of the linked pairs, ``temporal`` the last years' links.
     seeds : int
         Random splits, seeded ``seed``, ``seed + 1``, ...  The temporal split is one.
     seed : int
@@ -92,6 +95,39 @@ def evaluate_partners(
     ------
     QueryError
         For an unknown kind or split, or options out of range.
+
+    Examples
+    --------
+    Buyer b0 gains supplier s4 in 2020 and b1 gains s2; the temporal split hides those
+    two links and, for each of their four ends, ranks every candidate on the graph as
+    it was before 2020:
+
+    >>> from innokg.graph.testing import make_graph
+    >>> firms = [{"id": i, "name": i} for i in ("b0", "b1", "b2", "s1", "s2", "s3", "s4")]
+    >>> G = make_graph({"Enterprise": firms}, {"SUPPLIES": [
+    ...     ("s1", "b0", {"since": 2018}), ("s2", "b0", {"since": 2018}),
+    ...     ("s3", "b0", {"since": 2019}), ("s4", "b0", {"since": 2020}),
+    ...     ("s1", "b1", {"since": 2019}), ("s2", "b1", {"since": 2020}),
+    ...     ("s3", "b2", {"since": 2019})]})
+    >>> ev = evaluate_partners(G, kinds=["enterprise-enterprise", "enterprise-institute"],
+    ...                        splits=["temporal"])
+    >>> ev.summary[["method", "sources", "hidden", "hits_at_10", "mrr", "mean_rank"]].round(3)
+                        method  sources  hidden  hits_at_10    mrr  mean_rank
+    0                   innokg      4.0     2.0         1.0  0.331      3.375
+    1  preferential_attachment      4.0     2.0         1.0  0.479      2.750
+    2        common_neighbours      4.0     2.0         1.0  0.331      3.500
+    3              adamic_adar      4.0     2.0         1.0  0.331      3.500
+    4         same_city_random      4.0     2.0         1.0  0.483      2.875
+
+    On so small a graph of supply links alone the busiest firm is the best guess, and
+    the result says so; a kind with nothing to hold out gets a note, not a figure:
+
+    >>> print(ev.wins[0])
+    enterprise-enterprise, temporal split: preferential_attachment beats innokg on MRR \
+0.479 vs 0.331
+    >>> ev.notes["note"].tolist()
+    ['enterprise-institute: cannot be evaluated, no held-out real edges (0 linked \
+COLLABORATES_WITH pair(s) to hide).']
     """
     _check_options(splits, seeds, fraction, test_years, top, negatives, ks)
     o = _Options(method, hub_cap, tail_cap, tuple(ks), negatives, top)

@@ -96,8 +96,9 @@ def hide_edges(
     Parameters
     ----------
     G : EcosystemGraph
+        The whole graph (left unchanged).
     kind : str
-        A key of :data:`innokg.queries.partners.KINDS`.
+        A key of :data:`innokg.queries.partners.KINDS`: whose linked pairs are hidden.
     fraction : float
         Share of the linked pairs to hide (at least one pair).
     seed : int
@@ -176,6 +177,15 @@ def temporal_split(
     two nodes existed before the first test year (a node with a later ``since`` could
     not have been proposed).
 
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The whole graph.
+    kind : str
+        A key of :data:`innokg.queries.partners.KINDS`: whose links are hidden.
+    test_years : int
+        How many of the last years of the kind's links to hide (at least 1; default 1).
+
     Returns
     -------
     train : EcosystemGraph
@@ -187,7 +197,8 @@ def temporal_split(
     Raises
     ------
     QueryError
-        When no link of the kind carries a year.
+        When no link of the kind carries a year, for an unknown kind, or for
+        ``test_years`` below 1.
 
     Examples
     --------

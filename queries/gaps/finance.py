@@ -27,6 +27,8 @@ def finance_gaps(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph: maker teams, their hosts and the funds investing in them
+        (INVESTS_IN).
     year : int, optional
         As of this year (default: the latest year in the graph).
     city, industry : str, optional

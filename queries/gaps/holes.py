@@ -72,6 +72,7 @@ def structural_holes(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph: its organisation network (see the module).
     year : int, optional
         As of this year.
     city, industry : str, optional
@@ -201,6 +202,7 @@ def brokers(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph: its organisation network and its supply clusters.
     year : int, optional
         As of this year.
     city, industry : str, optional
@@ -347,6 +349,8 @@ def unspanned_cluster_pairs(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph: its supply clusters, their members' products and industries, and
+        the organisation network.
     year : int, optional
         As of this year.
     city, industry : str, optional

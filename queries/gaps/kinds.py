@@ -75,6 +75,8 @@ def collaboration_gaps(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph; each kind of gap reads what it needs and gives a note row
+        when the graph lacks it.
     kinds : sequence of str, optional
         Keys of :data:`GAP_KINDS` (default all).
     year : int, optional
@@ -96,6 +98,39 @@ def collaboration_gaps(
     ------
     QueryError
         For an unknown kind.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "e1", "name": "宇通客车", "size": "large"},
+    ...                     {"id": "e2", "name": "中原内配", "size": "large"},
+    ...                     {"id": "s", "name": "安钢"}],
+    ...      "ResearchInstitute": [{"id": "r", "name": "郑州大学"}],
+    ...      "MakerTeam": [{"id": "t1", "name": "智造团队", "since": 2016},
+    ...                    {"id": "t2", "name": "芯片团队"}],
+    ...      "Fund": [{"id": "f", "name": "中原科创基金"}]},
+    ...     {"COLLABORATES_WITH": [("e2", "r")], "INVESTS_IN": [("f", "t2")],
+    ...      "SUPPLIES": [("s", "e1", {"product": "钢材"})]},
+    ... )
+    >>> gaps = collaboration_gaps(
+    ...     G, kinds=["no_research_partner", "team_no_finance", "single_source"], year=2018)
+    >>> gaps[["gap", "name", "severity"]]
+                       gap  name  severity
+    0  no_research_partner  宇通客车       3.0
+    1      team_no_finance  智造团队       2.0
+    2        single_source  宇通客车       1.0
+    >>> gaps["detail"].tolist()
+    ['large firm, headcount unknown', 'technology team, 2 years without an investor', \
+'only 安钢 supplies it']
+
+    A kind of gap this graph holds no evidence for is one note row, never "no gap":
+
+    >>> collaboration_gaps(G, kinds=["cluster_support", "single_source"])[
+    ...     ["gap", "entity", "measurable"]]
+                   gap                   entity  measurable
+    0  cluster_support  not_measurable:clusters       False
+    1    single_source                       e1        True
     """
     chosen = list(kinds) if kinds else list(GAP_KINDS)
     unknown = [k for k in chosen if k not in GAP_KINDS]

@@ -41,6 +41,8 @@ def research_gaps(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph: firms' ``size``, their research collaborations
+        (COLLABORATES_WITH) and the co-built R&D platforms they set up or operate.
     year : int, optional
         As of this year.
     city, industry : str, optional

@@ -30,6 +30,8 @@ def single_source_gaps(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph: supply links with their ``product`` (SUPPLIES), or what
+        firms make and its inputs (PRODUCES, UPSTREAM_OF).
     year : int, optional
         As of this year.
     city, industry : str, optional

@@ -163,6 +163,16 @@ def specialisation_gaps(
     :func:`cluster_support_gaps` (label ``Specialisation``); nothing when the graph
     has no specialisations or no platform is linked to any firm.
 
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph (SPECIALISES_IN edges from cities to industries, with a ``quotient``).
+    year : int, optional
+        As of this year (specialisations, firms and platforms that existed then).
+    city, industry : str, optional
+        Only this city's / industry's rows, by name or id (an industry includes its
+        narrower classes).
+
     Returns
     -------
     pandas.DataFrame
@@ -369,6 +379,8 @@ def cluster_support_gaps(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph: supply links (for the clusters), specialisations, and the
+        institutes, alliances, funds and platforms linked to members.
     year : int, optional
         As of this year.
     city, industry : str, optional

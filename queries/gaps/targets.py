@@ -29,6 +29,8 @@ def target_gaps(
     Parameters
     ----------
     G : EcosystemGraph
+        The graph; its PolicyMeasure nodes carry the targets (an ``indicator``, a
+        ``target`` and usually a ``deadline``).
     year : int, optional
         As of this year (e.g. the targets' deadline, 2018).
     city, industry : str, optional
@@ -43,6 +45,39 @@ def target_gaps(
         ``article`` (Int64), ``value``, ``target``, ``shortfall`` (float: the
         indicator's ``gap``) and ``target_basis`` (str), as in
         :func:`innokg.queries.indicators.policy_indicators`.
+
+    Examples
+    --------
+    The seed policy's measure asks that 80% of large and medium firms set up or run a
+    platform by 2018; in Zhengzhou one of two has, in Luoyang none:
+
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "z1", "name": "郑一", "size": "large"},
+    ...                     {"id": "z2", "name": "郑二", "size": "medium"},
+    ...                     {"id": "l1", "name": "洛一", "size": "large"}],
+    ...      "Platform": [{"id": "p", "name": "郑一技术中心", "since": 2017}],
+    ...      "Region": [{"id": "region:41", "name": "河南省", "code": "41", "level": "province"},
+    ...                 {"id": "region:4101", "name": "郑州市", "code": "4101"},
+    ...                 {"id": "region:4103", "name": "洛阳市", "code": "4103"}],
+    ...      "PolicyMeasure": [{"id": "m3", "name": "平台普及率", "article": 3,
+    ...                         "indicator": "platform_coverage", "target": 0.8,
+    ...                         "target_unit": "share", "deadline": 2018}]},
+    ...     {"ESTABLISHED": [("z1", "p")],
+    ...      "LOCATED_IN": [("z1", "region:4101"), ("z2", "region:4101"),
+    ...                     ("l1", "region:4103"), ("region:4101", "region:41"),
+    ...                     ("region:4103", "region:41")]},
+    ... )
+    >>> gaps = target_gaps(G, year=2018)
+    >>> gaps[["entity", "name", "severity", "value", "target"]]
+            entity name  severity  value  target
+    0  region:4103  洛阳市     1.000    0.0     0.8
+    1  region:4101  郑州市     0.375    0.5     0.8
+    >>> gaps["detail"].tolist()
+    ['article 3: 0% against 80% by 2018 (seed target)', \
+'article 3: 50% against 80% by 2018 (seed target)']
+    >>> target_gaps(G, year=2018, city="洛阳")["name"].tolist()
+    ['洛阳市']
     """
     frames, blind = [], []
     for by, label in (("city", "Region"), ("industry", "Industry")):
