@@ -228,3 +228,12 @@ def test_real_enterprise_industry_beats_preferential_attachment(
         assert ours[metric] - pa[metric] > spread, metric
     assert ours["mean_rank"] < pa["mean_rank"]
     assert not ev.wins
+
+
+def test_the_parameters_line_speaks_only_of_the_splits_run() -> None:
+    G = star_of_suppliers()
+    temporal = evaluate_partners(G, kinds=["enterprise-enterprise"], splits=["temporal"])
+    random = evaluate_partners(G, kinds=["enterprise-enterprise"], splits=["random"], seeds=2)
+    t_line, r_line = temporal.markdown().splitlines()[0], random.markdown().splitlines()[0]
+    assert "temporal split: the last 1 year(s)" in t_line and "seeds" not in t_line
+    assert "random split" in r_line and "temporal split" not in r_line

@@ -138,15 +138,22 @@ class PartnerEvaluation:
         """The summary as Markdown tables (one per split), with the notes and wins."""
         p = self.parameters
         top = p.get("top", 10)
-        lines = [
-            f"Parameters: seeds {', '.join(map(str, p.get('seeds', [])))} (random split, "
-            f"{p.get('fraction')} of the pairs hidden); temporal split: the last "
-            f"{p.get('test_years')} year(s) of each kind's links hidden; "
-            f"{p.get('negatives')} negatives per hidden pair for AUC; method "
-            f"{p.get('method')}.  Mean ± sample standard deviation over the seeds.",
-            "",
-        ]
         shown = self.display()
+        splits = set(shown["split"].dropna()) if len(shown) else set()
+        said = []  # describe only the splits that were run
+        if "random" in splits:
+            said.append(
+                f"seeds {', '.join(map(str, p.get('seeds', [])))} (random split, "
+                f"{p.get('fraction')} of the pairs hidden)"
+            )
+        if "temporal" in splits:
+            said.append(
+                f"temporal split: the last {p.get('test_years')} year(s) of each kind's "
+                "links hidden"
+            )
+        said.append(f"{p.get('negatives')} negatives per hidden pair for AUC")
+        spread = "  Mean ± sample standard deviation over the seeds." if "random" in splits else ""
+        lines = [f"Parameters: {'; '.join(said)}; method {p.get('method')}.{spread}", ""]
         for split in SPLITS:
             part = shown[shown["split"] == split]
             if not len(part):
