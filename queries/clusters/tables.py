@@ -34,6 +34,7 @@ from innokg.queries.clusters.profile import (
     LABEL_CITY_SHARE,
     _labels,
     _linked_count,
+    _main_names,
     _profile_places,
     _schemes,
     _top_shares,
@@ -153,6 +154,7 @@ def _profile(
     ind = preferred_industry(G)
     out["industries"] = _top_shares(ind[firm_pos], firm_c, names)
     out["industry_scheme"] = _schemes(A, ind[firm_pos], firm_c).reindex(ids, fill_value="")
+    out["main_industries"] = _main_names(G, out.index, ind[firm_pos], firm_c)
     p_src, p_dst = A.edges("PRODUCES", year=year)
     in_c = cluster[p_src] >= 0
     made = pd.DataFrame({"f": p_src[in_c], "p": p_dst[in_c]}).drop_duplicates()
@@ -198,7 +200,34 @@ def _profile(
     inf_in = pd.Series(net.inferred[same]).groupby(cu[same]).sum()
     out["inferred_share"] = (inf_in / w_in).reindex(ids).fillna(0.0).round(4)
     out["modularity"] = out["modularity"].fillna(0.0).round(6)
+    out["split_with"], out["split_link"] = _split_record(A, res, cluster, out.index)
     return out
+
+
+def _split_record(
+    A: GraphArrays, res: _Assignment, cluster: np.ndarray, ids: pd.Index
+) -> tuple[pd.Series, pd.Series]:
+    """Per cluster, the clusters its community was split from (``split_with``: ids,
+    ``; `` between) and the links cut (``split_link``: ``甲 — 乙``), '' for none."""
+    empty = pd.Series("", index=ids, dtype=object)
+    if not len(res.splits):
+        return empty, empty.copy()
+    comm = _community_ids(res, cluster)
+    u, v = res.splits["u"].to_numpy(), res.splits["v"].to_numpy()
+    cu, cv = comm[res.membership[u]], comm[res.membership[v]]
+    names = A.names[res.network.vertices]
+    link = pd.Series(names[u]).astype(str) + " — " + pd.Series(names[v]).astype(str)
+    both = pd.DataFrame(
+        {"c": np.concatenate([cu, cv]), "other": np.concatenate([cv, cu]), "link": [*link, *link]}
+    )
+    both = both[(both["c"] >= 0) & (both["other"] >= 0)].sort_values(["c", "other"])
+    grouped = both.groupby("c")
+    split_with = grouped["other"].agg(lambda x: "; ".join(map(str, x.drop_duplicates())))
+    split_link = grouped["link"].agg(lambda x: "; ".join(x.drop_duplicates()))
+    return (
+        split_with.reindex(ids, fill_value="").astype(object),
+        split_link.reindex(ids, fill_value="").astype(object),
+    )
 
 
 def supply_clusters(
