@@ -14,7 +14,8 @@ from innokg.queries.arrays import (
     GraphArrays,
     arrays,
 )
-from innokg.queries.clusters.network import Inferred, _Assignment, _leiden, _Network, _network
+from innokg.queries.clusters.network import Inferred as Inferred
+from innokg.queries.clusters.network import _Assignment, _leiden, _Network, _network
 from innokg.queries.clusters.split import _split_chains
 
 __all__ = ["cluster_labels", "no_clusters_reason"]
@@ -113,6 +114,17 @@ def _match_previous(
 def no_clusters_reason(min_size: int = 3) -> str:
     """Why a graph has no supply-chain cluster, in one clause.
 
+    Parameters
+    ----------
+    min_size : int
+        The least cluster size asked for (``min_size`` of :func:`supply_clusters`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> no_clusters_reason(3).split(" (")[0]
     'the graph has no supply-chain cluster of 3 or more firms'
     """
@@ -133,6 +145,7 @@ def cluster_labels(
     year: int | None = None,
     previous: pd.DataFrame | Mapping[str, int] | None = None,
     match: float = 0.3,
+    split: bool = True,
 ) -> np.ndarray:
     """The cluster of every node position (-1: none), for other questions to use.
 
@@ -154,6 +167,7 @@ def cluster_labels(
         inferred_weight=inferred_weight,
         min_size=min_size,
         year=year,
+        split=split,
     )
     if previous is None:
         return res.cluster

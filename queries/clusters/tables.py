@@ -16,9 +16,7 @@ from innokg.queries.arrays import (
     resolve_industries,
 )
 from innokg.queries.clusters.detection import (
-    Inferred,
     _assign,
-    _Assignment,
     _match_previous,
     no_clusters_reason,
 )
@@ -30,6 +28,7 @@ from innokg.queries.clusters.leaders import (
     _profile_leaders,
     _role,
 )
+from innokg.queries.clusters.network import Inferred, _Assignment
 from innokg.queries.clusters.profile import (
     LABEL_CITY_SHARE,
     _labels,
@@ -98,6 +97,7 @@ def _clustered(
     year: int | None,
     previous: pd.DataFrame | Mapping[str, int] | None,
     match: float,
+    split: bool,
 ) -> tuple[GraphArrays, _Assignment, np.ndarray, pd.DataFrame]:
     """The clusters (ids matched to ``previous`` when given) and their members' stats:
     what both public tables start from (their parameters)."""
@@ -110,6 +110,7 @@ def _clustered(
         inferred_weight=inferred_weight,
         min_size=min_size,
         year=year,
+        split=split,
     )
     cluster = res.cluster if previous is None else _match_previous(A, res.cluster, previous, match)
     stats = _member_stats(A, res, cluster, year, inferred_weight, inferred, province_members(G))
@@ -244,6 +245,7 @@ def supply_clusters(
     previous: pd.DataFrame | Mapping[str, int] | None = None,
     match: float = 0.3,
     label_share: float = LABEL_CITY_SHARE,
+    split: bool = True,
 ) -> pd.DataFrame:
     """Communities of the supply network, one profiled row per cluster.
 
@@ -276,6 +278,10 @@ def supply_clusters(
     label_share : float
         Least share of the members a city must hold to name the cluster
         (:data:`LABEL_CITY_SHARE`).
+    split : bool
+        Cut a community that is two chains joined by one link into two clusters (see
+        "Two chains joined by one link" in the package's documentation); False gives
+        Leiden's communities as they are.
 
     Returns
     -------
@@ -287,11 +293,14 @@ def supply_clusters(
           ``省外为主`` when most members are firms of other provinces (on a scoped
           graph); otherwise the ``main_city`` when there is one, the province's name
           (mostly in the province but in no one city), or nothing (no member placed).  The industry
-          is the most common of the members' (see ``industries``).
+          is the most common of the members' (see ``industries``), or
+          ``混合：A + B 等n个行业`` when members are in two or more industries and none is
+          a main one (``main_industries``).
         - ``size`` (int): member enterprises.
         - ``leader`` (str), ``leader_name`` (str): the chain leader (链主), the lead
-          downstream maker (see "The chain leader" in the module's documentation);
-          empty when no member buys from another.
+          downstream maker on the cluster's main chain (see "The chain leader" and
+          "Main industries" in the module's documentation); empty when no member buys
+          from another, when no buyer is on the main chain, or in a mixed cluster.
         - ``leader_score`` (float): its score (0 without a leader).
         - ``leader_in_province`` (bool): the leader is in the province (scoped graph) or
           placed in the graph's regions (otherwise); False without a leader.
@@ -320,6 +329,9 @@ def supply_clusters(
           industry (e.g. Shenwan 2021) otherwise (:func:`preferred_industry`).
         - ``industry_scheme`` (str): the classification those industries come from
           (``GB/T 4754-2017``; with counts when members mix schemes).
+        - ``main_industries`` (str): the industries holding two or more members and at
+          least ``MAIN_SHARE`` (a fifth) of them, most members first, ``; `` between;
+          empty when none does.
         - ``single_sourced`` (int): inputs of members that come from a single supplier
           (see :func:`single_sourced_inputs`).
         - ``bridging_firms`` (int): members with at least two supply links to other
@@ -332,6 +344,9 @@ def supply_clusters(
           terms of all communities add up to the modularity).
         - ``inferred_share`` (float): share of the link weight inside the cluster that
           is inferred (product links, inferred SUPPLIES), 0 to 1.
+        - ``split_with`` (str), ``split_link`` (str): for a cluster cut from the same
+          Leiden community as others (two chains joined by one link), the other parts'
+          ids and the link cut (``甲 — 乙``), ``; `` between; empty otherwise.
 
     Examples
     --------
@@ -345,7 +360,7 @@ def supply_clusters(
     (3, 'c', 'a; b', 2)
     """
     A, res, cluster, stats = _clustered(
-        G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match
+        G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match, split
     )
     out = _profile(G, A, res, cluster, stats, year, label_share)
     return _typed(_kept(G, out, cluster, city, industry))
@@ -422,6 +437,7 @@ def cluster_members(
     year: int | None = None,
     previous: pd.DataFrame | Mapping[str, int] | None = None,
     match: float = 0.3,
+    split: bool = True,
 ) -> pd.DataFrame:
     """The member enterprises of one cluster (or of all) with their roles.
 
@@ -431,7 +447,7 @@ def cluster_members(
     cluster : int, optional
         A cluster id from :func:`supply_clusters`; None lists the members of every
         cluster (save it to pass as ``previous`` after a rebuild).
-    seed, resolution, inferred, inferred_weight, min_size, year, previous, match
+    seed, resolution, inferred, inferred_weight, min_size, year, previous, match, split
         As for :func:`supply_clusters` (use the same values to get the same clusters).
 
     Returns
@@ -486,7 +502,7 @@ def cluster_members(
     [('c', 'chain_leader'), ('a', 'key_supplier'), ('b', 'key_supplier')]
     """
     A, _, _, stats = _clustered(
-        G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match
+        G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match, split
     )
     if cluster is not None:
         stats = _only(stats, cluster, min_size)
