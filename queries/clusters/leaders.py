@@ -163,8 +163,13 @@ def _member_stats(
     weight: float,
     inferred: Inferred,
     inside_province: np.ndarray | None,
+    *,
+    chain: bool = True,
 ) -> pd.DataFrame:
-    """Per enterprise member: purchases, sales, position, size, the 链主 and key suppliers."""
+    """Per enterprise member: purchases, sales, position, size, the 链主 and key suppliers.
+
+    ``chain=False`` skips the main-chain test (every member on it, no cluster mixed):
+    the split's probes ask only who could head a part."""
     firms = np.flatnonzero(cluster >= 0)
     n = A.n
     src, dst = A.edges("SUPPLIES", year=year)
@@ -208,7 +213,10 @@ def _member_stats(
     downstream = np.nansum(signals, axis=0) / np.maximum(known.sum(axis=0), 1)
     size = _size_score(A)
     score = purchases * downstream * (1.0 + size)
-    in_chain, mixed = _chain_status(A, cluster, year, inferred)
+    if chain:
+        in_chain, mixed = _chain_status(A, cluster, year, inferred)
+    else:
+        in_chain, mixed = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     # bridges and links to other clusters (observed and inferred SUPPLIES alike)
     cross = (cs != cd) & ((cs >= 0) | (cd >= 0))
     ext = np.bincount(src[cross & (cs >= 0)], minlength=n) + np.bincount(

@@ -40,11 +40,12 @@ def _bridge_cuts(
     weight: np.ndarray,
     is_firm: np.ndarray,
     industry: np.ndarray,
+    heads: np.ndarray,
     min_size: int,
 ) -> list[_Cut]:
     """The links of one part (local ``vertices``, edges ``eu``-``ev``) that alone join
-    two groups of at least ``min_size`` firms with no industry in common, most
-    balanced first.
+    two groups of at least ``min_size`` firms with no industry in common, each with one
+    of the possible ``heads`` (local mask), most balanced first.
 
     The bridges are found once; with them removed the part falls into blocks, the
     bridges join the blocks into a tree, and each bridge's sides are a subtree (a
@@ -80,6 +81,8 @@ def _bridge_cuts(
     firm_v = vertices[is_firm[vertices]]
     firm_pre = pre[block[loc[firm_v].to_numpy()]]
     firm_ind = industry[firm_v]
+    head_v = vertices[heads[vertices]]
+    head_pre = pre[block[loc[head_v].to_numpy()]]
     cuts: list[tuple[int, float, int, _Cut]] = []
     for e in bridges.tolist():
         x, y = block[a[e]], block[b[e]]
@@ -88,6 +91,9 @@ def _bridge_cuts(
         if min(inside, total - inside) < min_size:
             continue
         lo, hi = pre[child], pre[child] + sub_blocks[child]
+        head_in = (head_pre >= lo) & (head_pre < hi)
+        if head_in.all() or not head_in.any():
+            continue
         mask = (firm_pre >= lo) & (firm_pre < hi)
         ind_in = np.unique(firm_ind[mask & (firm_ind >= 0)])
         ind_out = np.unique(firm_ind[~mask & (firm_ind >= 0)])
@@ -142,16 +148,35 @@ def _split_chains(
         vertices = local[membership == part]
         if int(is_firm_local[vertices].sum()) >= 2 * min_size and len(e):
             found = _bridge_cuts(
-                vertices, net.u[e], net.v[e], net.weight[e], is_firm_local, industry, min_size
+                vertices,
+                net.u[e],
+                net.v[e],
+                net.weight[e],
+                is_firm_local,
+                industry,
+                heads,
+                min_size,
             )
             if found:
                 pending[part] = found
 
-    for k in np.flatnonzero(n_firms >= 2 * min_size).tolist():
+    inside = province_members(G)
+    # a side's head buys from at least SPLIT_SUPPLIERS of its side's members, so from as
+    # many of its community's: one count over the communities rules most links out
+    big = np.flatnonzero(n_firms >= 2 * min_size)
+    community = np.full(A.n, -1, dtype=np.int64)
+    in_big = np.isin(membership, big) & is_firm_local
+    community[net.vertices[in_big]] = membership[in_big]
+    probe = _Assignment(net, membership, community)
+    whole = _member_stats(A, probe, community, year, inferred_weight, inferred, inside, chain=False)
+    heads = np.zeros(len(net.vertices), dtype=bool)
+    loc_of = np.full(A.n, -1, dtype=np.int64)
+    loc_of[net.vertices] = local
+    heads[loc_of[whole.loc[whole["suppliers"] >= SPLIT_SUPPLIERS, "pos"].to_numpy()]] = True
+    for k in big.tolist():
         look(k, k)
     cuts: list[tuple[int, int]] = []
     next_id = int(membership.max(initial=-1)) + 1
-    inside = province_members(G)
     while pending:
         trial = {part: found[0] for part, found in pending.items()}
         tentative = np.full(A.n, -1, dtype=np.int64)
@@ -159,9 +184,11 @@ def _split_chains(
             tentative[net.vertices[(membership == part) & is_firm_local]] = 2 * j
             tentative[net.vertices[cut.side][is_firm_local[cut.side]]] = 2 * j + 1
         probe = _Assignment(net, membership, tentative)
-        stats = _member_stats(A, probe, tentative, year, inferred_weight, inferred, inside)
-        heads = stats.loc[stats["qualifies"] & (stats["suppliers"] >= SPLIT_SUPPLIERS), "cluster"]
-        led = set(heads.tolist())
+        stats = _member_stats(
+            A, probe, tentative, year, inferred_weight, inferred, inside, chain=False
+        )
+        headed = stats["qualifies"] & (stats["suppliers"] >= SPLIT_SUPPLIERS)
+        led = set(stats.loc[headed, "cluster"].tolist())
         for j, (part, cut) in enumerate(trial.items()):
             pending[part].pop(0)
             if 2 * j in led and 2 * j + 1 in led:
