@@ -262,13 +262,12 @@ def supply_clusters(
     inferred_weight : float
         Weight of an inferred link relative to an observed one of weight 1.
     min_size : int
-        Communities with fewer enterprises are not reported (their members have no
-        cluster).
+        Communities with fewer enterprises are not reported (nor clustered).
     year : int, optional
         As of this year: only nodes and edges that existed then.
     city, industry : str, optional
-        Keep clusters with at least one member in this city (name, code or region id) /
-        industry (id, code or name; narrower classes included).
+        Keep clusters with a member in this city (name, code or region id) / industry
+        (id, code or name; narrower classes included).
     previous : DataFrame or mapping, optional
         An earlier result's members (columns ``id`` and ``cluster``, e.g. from
         :func:`cluster_members`) or a mapping id -> cluster: matched clusters keep their
@@ -276,12 +275,10 @@ def supply_clusters(
     match : float
         Minimum Jaccard overlap for a new cluster to inherit an old id.
     label_share : float
-        Least share of the members a city must hold to name the cluster
-        (:data:`LABEL_CITY_SHARE`).
+        Least share of members a city must hold to name the cluster (0.25).
     split : bool
-        Cut a community that is two chains joined by one link into two clusters (see
-        "Two chains joined by one link" in the package's documentation); False gives
-        Leiden's communities as they are.
+        Cut a community that is two chains joined by one link (see the package's
+        documentation); False keeps Leiden's communities.
 
     Returns
     -------
@@ -290,37 +287,30 @@ def supply_clusters(
 
         - ``cluster`` (int): the cluster's id.
         - ``label`` (str): where and what, e.g. ``郑州市 · 汽车制造业``.  The place is
-          ``省外为主`` when most members are firms of other provinces (on a scoped
-          graph); otherwise the ``main_city`` when there is one, the province's name
-          (mostly in the province but in no one city), or nothing (no member placed).  The industry
-          is the most common of the members' (see ``industries``), or
-          ``混合：A + B 等n个行业`` when members are in two or more industries and none is
-          a main one (``main_industries``).
+          ``省外为主`` when most members are of other provinces (scoped graph); else the
+          ``main_city``, the province (mostly in it, in no one city) or nothing.  Then
+          the most common industry, or ``混合：A + B 等n个行业`` when no industry of
+          two or more is a main one (``main_industries``).
         - ``size`` (int): member enterprises.
         - ``leader`` (str), ``leader_name`` (str): the chain leader (链主), the lead
-          downstream maker on the cluster's main chain (see "The chain leader" and
-          "Main industries" in the module's documentation); empty when no member buys
-          from another, when no buyer is on the main chain, or in a mixed cluster.
+          downstream maker on the main chain (see the package's documentation); empty
+          when no member buys from another, none on the main chain does, or it is mixed.
         - ``leader_score`` (float): its score (0 without a leader).
         - ``leader_in_province`` (bool): the leader is in the province (scoped graph) or
           placed in the graph's regions (otherwise); False without a leader.
         - ``leader_city`` (str): its city; ``省外`` for a firm of another province on a
           scoped graph; empty when unknown.
         - ``leader_basis`` (str): why, in words: members it buys from (tier 2 apart),
-          its downstream position and size, and a note when it is not a downstream
-          buyer or is out of the province.
+          position, size, notes (not downstream, out of the province, one passed over).
         - ``runner_up`` (str), ``runner_up_name`` (str): the next buyer by the same order.
-        - ``key_suppliers`` (str): the key suppliers (核心供应商): up to
-          ``KEY_SUPPLIERS`` (3) members other than the leader with the highest
-          ``supply_strength`` (what they sell inside), names separated by ``; ``.
-        - ``cities`` (str): the three cities with most members, with their counts, then
-          the rest by kind: ``郑州市 12; 开封市 3; 其他城市 2; 城市不详 1; 省外 40``
-          (``城市不详``: placed in the province but not in a city; ``省外``: firms of
-          other provinces on a scoped graph, see :func:`scoped`; ``地点不详`` instead
-          on a graph without a scope).
-        - ``province_firms`` (int): members located in the graph's regions;
-          ``in_province`` (float): their share of the members, 0 to 1 (NaN when no
-          enterprise of the graph has a place).
+        - ``key_suppliers`` (str): the key suppliers (核心供应商): up to three members
+          but the leader selling most inside (``supply_strength``), ``; `` between.
+        - ``cities`` (str): the three cities with most members, then the rest by kind:
+          ``郑州市 12; 开封市 3; 其他城市 2; 城市不详 1; 省外 40`` (``城市不详``: in the
+          province, no city; ``省外``: other provinces on a scoped graph, see
+          :func:`scoped`; ``地点不详`` without a scope).
+        - ``province_firms`` (int): members placed in the graph's regions;
+          ``in_province`` (float): their share, 0 to 1 (NaN when no firm is placed).
         - ``main_city`` (str): the city that holds at least ``label_share`` of the
           members and more than any other city; empty when none does.
         - ``industries`` (str), ``products`` (str): the three most common among
@@ -329,24 +319,21 @@ def supply_clusters(
           industry (e.g. Shenwan 2021) otherwise (:func:`preferred_industry`).
         - ``industry_scheme`` (str): the classification those industries come from
           (``GB/T 4754-2017``; with counts when members mix schemes).
-        - ``main_industries`` (str): the industries holding two or more members and at
-          least ``MAIN_SHARE`` (a fifth) of them, most members first, ``; `` between;
-          empty when none does.
-        - ``single_sourced`` (int): inputs of members that come from a single supplier
-          (see :func:`single_sourced_inputs`).
+        - ``main_industries`` (str): industries of two or more members and at least
+          ``MAIN_SHARE`` (a fifth) of them, ``; `` between; empty when none is.
+        - ``single_sourced`` (int): members' inputs from one supplier only
+          (:func:`single_sourced_inputs`).
         - ``bridging_firms`` (int): members with at least two supply links to other
           clusters; ``bridges`` (str): up to three of them, most links first.
         - ``institutes``, ``alliances``, ``funds``, ``platforms`` (int): distinct research
           institutes working with members (COLLABORATES_WITH), alliances they belong to
           (MEMBER_OF), funds investing in or set up by them (INVESTS_IN, ESTABLISHED),
           platforms they set up or operate (ESTABLISHED, OPERATES).
-        - ``modularity`` (float): the cluster's term of the network's modularity (the
-          terms of all communities add up to the modularity).
+        - ``modularity`` (float): the cluster's term of the network's modularity.
         - ``inferred_share`` (float): share of the link weight inside the cluster that
           is inferred (product links, inferred SUPPLIES), 0 to 1.
-        - ``split_with`` (str), ``split_link`` (str): for a cluster cut from the same
-          Leiden community as others (two chains joined by one link), the other parts'
-          ids and the link cut (``甲 — 乙``), ``; `` between; empty otherwise.
+        - ``split_with`` (str), ``split_link`` (str): for a cluster cut from a community
+          with others, their ids and the link cut (``甲 — 乙``); empty otherwise.
 
     Examples
     --------
