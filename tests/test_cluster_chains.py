@@ -27,26 +27,35 @@ def firm(i: str, size: str = "small") -> dict[str, str]:
     return {"id": i, "name": i, "size": size}
 
 
-def dairy_and_electronics() -> EcosystemGraph:
+def dairy_and_electronics(textiles: bool = False) -> EcosystemGraph:
     """A dairy chain (D buys milk from three farms) and a security-electronics chain (E
     buys parts from four makers), joined by one inferred link from a farm to a parts
-    maker.  The dairy maker is large, so it outscores the electronics maker."""
+    maker.  The dairy maker is large, so it outscores the electronics maker.  With
+    ``textiles``, a third chain (T buys yarn from three spinners) hangs off a parts
+    maker by one more inferred link."""
     dairy = ["d1", "d2", "d3"]
     parts = ["e1", "e2", "e3", "e4"]
+    spinners = ["t1", "t2", "t3"] if textiles else []
     supplies: list[tuple[str, str] | tuple[str, str, dict[str, object]]] = [
         *[(s, "D", {"product": "乳制品"}) for s in dairy],
         *[(s, "E", {"product": "传输设备"}) for s in parts],
         ("d1", "e1", {"product": "茶叶", "evidence": "inferred"}),
+        *[(s, "T") for s in spinners],
     ]
+    if textiles:
+        supplies.append(("e2", "t1", {"evidence": "inferred"}))
+    head = [firm("T")] if textiles else []
     return make_graph(
         {
-            "Enterprise": [firm("D", "large"), firm("E"), *map(firm, dairy + parts)],
-            "Industry": industries("食品制造业", "电子设备制造业"),
+            "Enterprise": [firm("D", "large"), firm("E"), *head, *map(firm, dairy + parts)]
+            + [firm(s) for s in spinners],
+            "Industry": industries("食品制造业", "电子设备制造业", "纺织业"),
         },
         {
             "SUPPLIES": supplies,
             "IN_INDUSTRY": [(f, "食品制造业") for f in ["D", *dairy]]
-            + [(f, "电子设备制造业") for f in ["E", *parts]],
+            + [(f, "电子设备制造业") for f in ["E", *parts]]
+            + [(f, "纺织业") for f in [*(["T"] if textiles else []), *spinners]],
         },
     )
 
@@ -81,6 +90,16 @@ def test_two_chains_joined_by_one_link_are_split_and_each_led_from_its_own_chain
         "E": 1, "e1": 1, "e2": 1, "e3": 1, "e4": 1, "D": 2, "d1": 2, "d2": 2, "d3": 2,
     }  # fmt: skip
     assert sorted(labels[labels >= 0].tolist()) == [1] * 5 + [2] * 4
+
+
+def test_three_chains_in_a_row_become_three_clusters() -> None:
+    G = dairy_and_electronics(textiles=True)
+    table = supply_clusters(G, resolution=MERGE)
+    assert table[["size", "leader", "split_with", "split_link"]].to_dict("records") == [
+        {"size": 5, "leader": "E", "split_with": "2; 3", "split_link": "d1 — e1; e2 — t1"},
+        {"size": 4, "leader": "D", "split_with": "1", "split_link": "d1 — e1"},
+        {"size": 4, "leader": "T", "split_with": "1", "split_link": "e2 — t1"},
+    ]
 
 
 def test_without_the_split_the_merged_cluster_is_led_by_the_larger_dairy_maker() -> None:

@@ -160,10 +160,12 @@ def _split_chains(
             if found:
                 pending[part] = found
 
+    big = np.flatnonzero(n_firms >= 2 * min_size)
+    if not len(big):
+        return membership, pd.DataFrame({"u": [], "v": []}, dtype=np.int64)
     inside = province_members(G)
     # a side's head buys from at least SPLIT_SUPPLIERS of its side's members, so from as
     # many of its community's: one count over the communities rules most links out
-    big = np.flatnonzero(n_firms >= 2 * min_size)
     community = np.full(A.n, -1, dtype=np.int64)
     in_big = np.isin(membership, big) & is_firm_local
     community[net.vertices[in_big]] = membership[in_big]
