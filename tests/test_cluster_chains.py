@@ -183,7 +183,7 @@ def test_a_leader_off_the_main_chain_is_passed_over_and_named() -> None:
     row = supply_clusters(off_chain_buyer(), resolution=MERGE).iloc[0]
     assert (row["size"], row["main_industries"], row["leader"]) == (7, "电子设备制造业", "E")
     assert row["leader_basis"] == (
-        "从3家成员采购；下游位置1.00；规模0.33；得分更高的P及其供应商都不在集群主要行业内，未认定"
+        "从3家成员采购；下游位置1.00；规模0.33；按规则排在前面的P及其供应商都不在集群主要行业内，未认定"
     )
     # P scores higher: the rule, not the score, decides
     members = cluster_members(off_chain_buyer(), resolution=MERGE).set_index("id")
@@ -312,12 +312,12 @@ def test_real_henan_dairy_and_electronics_are_two_clusters(henan: EcosystemGraph
 def test_real_henan_before_the_split_the_dairy_maker_led_electronics(
     henan: EcosystemGraph,
 ) -> None:
-    # Leiden's community as it was: the dairy maker outscores every buyer but is off the
-    # electronics chain, so even unsplit it is passed over and named
+    # Leiden's community as it was: the dairy maker ranks first (the one Henan firm that
+    # qualifies) but is off the electronics chain, so even unsplit it is passed over
     table = supply_clusters(henan, split=False)
     assert table["size"].tolist() == [134, 35, 3, 3, 3, 3, 3, 3]
     row = table.iloc[1]
     assert row["main_industries"] == "计算机、通信和其他电子设备制造业"
     assert row["leader_name"] != "河南科迪乳业股份有限公司"
-    assert "得分更高的河南科迪乳业股份有限公司" in row["leader_basis"]
+    assert "按规则排在前面的河南科迪乳业股份有限公司" in row["leader_basis"]
     assert leaders_off_chain(henan, table) == []

@@ -371,7 +371,9 @@ def _profile_leaders(G: EcosystemGraph, out: pd.DataFrame, stats: pd.DataFrame) 
     p0 = passed.fillna(-1).to_numpy(np.int64)
     basis = basis + np.where(
         p0 >= 0,
-        "；得分更高的" + text(names[np.maximum(p0, 0)]) + "及其供应商都不在集群主要行业内，未认定",
+        "；按规则排在前面的"
+        + text(names[np.maximum(p0, 0)])
+        + "及其供应商都不在集群主要行业内，未认定",
         "",
     )
     by_cluster = stats.groupby("cluster")
