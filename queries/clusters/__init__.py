@@ -15,11 +15,33 @@ Cluster ids are 1, 2, ... by decreasing size; given the members of an earlier re
 (``previous``), each new cluster takes the id of the old cluster it overlaps most
 (Jaccard at least ``match``), so ids survive small rebuilds.
 
-The package's modules: ``detection`` (the supply network and its Leiden communities),
-``leaders`` (members' standing, the 链主 and roles), ``profile`` (places, labels, top
-industries and products, linked support), ``scope`` (the province of a scoped graph),
-``sourcing`` (single-sourced inputs) and ``tables`` (:func:`supply_clusters` and
-:func:`cluster_members`).  Import from ``innokg.queries.clusters`` itself.
+The package's modules: ``network`` (the supply network and its Leiden run),
+``detection`` (the clusters and their ids), ``split`` (communities that are two chains),
+``industries`` (main industries and the main chain), ``leaders`` (members' standing, the
+链主 and roles), ``profile`` (places, labels, top industries and products, linked
+support), ``scope`` (the province of a scoped graph), ``sourcing`` (single-sourced
+inputs) and ``tables`` (:func:`supply_clusters` and :func:`cluster_members`).  Import
+from ``innokg.queries.clusters`` itself.
+
+Two chains joined by one link
+-----------------------------
+Modularity's resolution limit merges two small groups joined by one link in a large
+network, whatever they make.  So each Leiden community is cut at a link when: the link
+is a bridge of the community's network (without it the community falls in two); each
+side holds at least ``min_size`` firms; the sides have no industry in common
+(:func:`preferred_industry`); and each side has a 链主 of its own by the rule below,
+drawing on at least ``SPLIT_SUPPLIERS`` (3) of its side's members.  Parts are cut again
+while they qualify.  Bridges, sides of different industries and small heads are each
+common inside one chain (supply chains are often trees, and a chain joins industries);
+together they mark two chains.  ``split=False`` keeps Leiden's communities.
+
+Main industries
+---------------
+A cluster's main industries hold at least two members and ``MAIN_SHARE`` (a fifth) of
+them.  A cluster with none, where some industry holds two members, is mixed: it has no
+main chain and no 链主, and its label says ``混合：A + B 等n个行业``.  Otherwise a 链主
+must be on the main chain: its industry is a main one, or it buys inside the cluster
+(SUPPLIES, or an input of its products) from a member whose industry is.
 
 Examples
 --------
@@ -60,8 +82,9 @@ cluster:
 
 ``leader_score = purchases * downstream * (1 + size_score)``: zero for a firm that buys
 nothing; a final maker gets its full purchases, a firm that buys as much as it sells
-half; size can double it, so between equal buyers the larger leads.  The 链主 is
-chosen by, in order: being a downstream buyer (buys something and ``downstream`` above
+half; size can double it, so between equal buyers the larger leads.  Only buyers on
+the cluster's main chain are ranked (see "Main industries" above).  The 链主 is chosen
+by, in order: being a downstream buyer (buys something and ``downstream`` above
 ``DOWNSTREAM_MIN``, 0.5: more buyer than seller) -- this is what qualifies; buying at
 all (a pure supplier never leads while any member buys); on a scoped graph, being in
 the province (a Henan cluster's 链主 is a Henan firm when one qualifies;
@@ -75,14 +98,15 @@ lists (product links are counted per cluster and product, never expanded into pa
 
 from __future__ import annotations
 
-from innokg.queries.clusters.detection import Inferred as Inferred
 from innokg.queries.clusters.detection import cluster_labels, no_clusters_reason
+from innokg.queries.clusters.industries import MAIN_SHARE
 from innokg.queries.clusters.leaders import BRIDGE_LINKS as BRIDGE_LINKS
 from innokg.queries.clusters.leaders import DOWNSTREAM_MIN as DOWNSTREAM_MIN
 from innokg.queries.clusters.leaders import KEY_SUPPLIERS as KEY_SUPPLIERS
 from innokg.queries.clusters.leaders import ROLES
 from innokg.queries.clusters.leaders import SIZE_CLASS as SIZE_CLASS
 from innokg.queries.clusters.leaders import TIER2_WEIGHT as TIER2_WEIGHT
+from innokg.queries.clusters.network import Inferred as Inferred
 from innokg.queries.clusters.profile import LABEL_CITY_SHARE
 from innokg.queries.clusters.scope import (
     placed,
@@ -92,11 +116,14 @@ from innokg.queries.clusters.scope import (
     scoped,
 )
 from innokg.queries.clusters.sourcing import single_sourced_inputs
+from innokg.queries.clusters.split import SPLIT_SUPPLIERS
 from innokg.queries.clusters.tables import cluster_members, supply_clusters
 
 __all__ = [
     "LABEL_CITY_SHARE",
+    "MAIN_SHARE",
     "ROLES",
+    "SPLIT_SUPPLIERS",
     "cluster_labels",
     "cluster_members",
     "no_clusters_reason",

@@ -3,12 +3,8 @@ across rebuilds (see the package for the method)."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 
@@ -18,103 +14,25 @@ from innokg.queries.arrays import (
     GraphArrays,
     arrays,
 )
+from innokg.queries.clusters.network import Inferred as Inferred
+from innokg.queries.clusters.network import _Assignment, _leiden, _Network, _network
+from innokg.queries.clusters.split import _split_chains
 
 __all__ = ["cluster_labels", "no_clusters_reason"]
 
-Inferred = Literal["auto", "all", "none"]
 
-
-@dataclass(frozen=True)
-class _Network:
-    """The supply network as local vertices and aggregated undirected edges."""
-
-    vertices: np.ndarray  # positions of the local vertices
-    u: np.ndarray  # local endpoints, u < v
-    v: np.ndarray
-    weight: np.ndarray
-    inferred: np.ndarray  # part of ``weight`` that is inferred
-
-
-@dataclass(frozen=True)
-class _Assignment:
-    network: _Network
-    membership: np.ndarray  # raw community of each local vertex
-    cluster: np.ndarray  # over all positions: cluster id (>= 1) or -1
-
-
-def _supply_weights(A: GraphArrays, year: int | None, inferred_weight: float) -> np.ndarray:
-    rows = A.edge_rows("SUPPLIES", year=year)
-    df = A.G.edges["SUPPLIES"]
-    w = A.edge_values("SUPPLIES", "weight", year=year)
-    share = A.edge_values("SUPPLIES", "share", year=year)
-    w = np.where(np.isnan(w), share, w)
-    w = np.where(np.isnan(w) | (w <= 0), 1.0, w)
-    evidence = df["evidence"].to_numpy(dtype=object, na_value="")[rows]
-    return np.where(evidence == "inferred", w * inferred_weight, w)
-
-
-def _network(
-    A: GraphArrays, year: int | None, inferred: Inferred, inferred_weight: float
-) -> _Network:
-    src, dst = A.edges("SUPPLIES", year=year)
-    w = _supply_weights(A, year, inferred_weight)
-    supply_inferred = np.where(
-        A.G.edges["SUPPLIES"]["evidence"].to_numpy(dtype=object, na_value="")[
-            A.edge_rows("SUPPLIES", year=year)
-        ]
-        == "inferred",
-        w,
-        0.0,
-    )
-    us, vs, ws, infs = [src], [dst], [w], [supply_inferred]
-    if inferred != "none":
-        p_src, p_dst = A.edges("PRODUCES", year=year)
-        if inferred == "auto":
-            linked = np.zeros(A.n, dtype=bool)
-            linked[src] = linked[dst] = True
-            keep = ~linked[p_src]
-            p_src, p_dst = p_src[keep], p_dst[keep]
-        if len(p_src):
-            u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
-            for a, b in ((p_src, p_dst), (u_src, u_dst)):
-                us.append(a)
-                vs.append(b)
-                ws.append(np.full(len(a), inferred_weight))
-                infs.append(np.full(len(a), inferred_weight))
-    u, v = np.concatenate(us), np.concatenate(vs)
-    w, inf = np.concatenate(ws), np.concatenate(infs)
-    keep = u != v
-    u, v, w, inf = u[keep], v[keep], w[keep], inf[keep]
-    vertices = np.flatnonzero(A.mask("Enterprise", "Product") & A.alive(year))
-    local = np.full(A.n, -1, dtype=np.int64)
-    local[vertices] = np.arange(len(vertices))
-    lu, lv = local[np.minimum(u, v)], local[np.maximum(u, v)]
-    ok = (lu >= 0) & (lv >= 0)
-    frame = pd.DataFrame({"u": lu[ok], "v": lv[ok], "w": w[ok], "inf": inf[ok]})
-    agg = frame.groupby(["u", "v"], sort=True).sum()
-    return _Network(
-        vertices=vertices,
-        u=agg.index.get_level_values("u").to_numpy(np.int64),
-        v=agg.index.get_level_values("v").to_numpy(np.int64),
-        weight=agg["w"].to_numpy(float),
-        inferred=agg["inf"].to_numpy(float),
-    )
-
-
-def _leiden(net: _Network, *, seed: int, resolution: float) -> np.ndarray:
-    g = ig.Graph(n=len(net.vertices), directed=False)
-    g.add_edges(np.column_stack([net.u, net.v]))
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        part = g.community_leiden(
-            objective_function="modularity",
-            weights=net.weight,
-            resolution=resolution,
-            n_iterations=2,
-        )
-    finally:
-        ig.set_random_number_generator(random)
-    return np.asarray(part.membership, dtype=np.int64)
+def _numbered(A: GraphArrays, net: _Network, membership: np.ndarray, min_size: int) -> np.ndarray:
+    """The cluster id of every node position (-1: none): communities of at least
+    ``min_size`` enterprises numbered 1, 2, ... by decreasing size."""
+    is_firm = A.mask("Enterprise")[net.vertices]
+    firms = pd.DataFrame({"c": membership[is_firm], "pos": net.vertices[is_firm]})
+    stats = firms.groupby("c")["pos"].agg(["size", "min"])
+    stats = stats[stats["size"] >= min_size].sort_values(["size", "min"], ascending=[False, True])
+    new_id = np.full(membership.max() + 1 if len(membership) else 0, -1, dtype=np.int64)
+    new_id[stats.index.to_numpy()] = np.arange(1, len(stats) + 1)
+    cluster = np.full(A.n, -1, dtype=np.int64)
+    cluster[net.vertices[is_firm]] = new_id[membership[is_firm]] if len(membership) else -1
+    return cluster
 
 
 def _assign(
@@ -126,26 +44,23 @@ def _assign(
     inferred_weight: float,
     min_size: int,
     year: int | None,
+    split: bool = True,
 ) -> _Assignment:
     if inferred not in ("auto", "all", "none"):
         raise QueryError(f"inferred must be auto, all or none (got {inferred!r})")
     if not inferred_weight > 0:
         raise QueryError("inferred_weight must be positive")
     A = arrays(G)
-    key = ("clusters", seed, resolution, inferred, inferred_weight, min_size, year)
+    key = ("clusters", seed, resolution, inferred, inferred_weight, min_size, year, split)
     if key in A.memo:
         return A.memo[key]
     net = _network(A, year, inferred, inferred_weight)
     membership = _leiden(net, seed=seed, resolution=resolution)
-    is_firm = A.mask("Enterprise")[net.vertices]
-    firms = pd.DataFrame({"c": membership[is_firm], "pos": net.vertices[is_firm]})
-    stats = firms.groupby("c")["pos"].agg(["size", "min"])
-    stats = stats[stats["size"] >= min_size].sort_values(["size", "min"], ascending=[False, True])
-    new_id = np.full(membership.max() + 1 if len(membership) else 0, -1, dtype=np.int64)
-    new_id[stats.index.to_numpy()] = np.arange(1, len(stats) + 1)
-    cluster = np.full(A.n, -1, dtype=np.int64)
-    cluster[net.vertices[is_firm]] = new_id[membership[is_firm]] if len(membership) else -1
-    result = _Assignment(net, membership, cluster)
+    result = _Assignment(net, membership, _numbered(A, net, membership, min_size))
+    if split:
+        membership, cuts = _split_chains(G, result, min_size, year, inferred, inferred_weight)
+        if len(cuts):
+            result = _Assignment(net, membership, _numbered(A, net, membership, min_size), cuts)
     A.memo[key] = result
     return result
 
@@ -199,6 +114,17 @@ def _match_previous(
 def no_clusters_reason(min_size: int = 3) -> str:
     """Why a graph has no supply-chain cluster, in one clause.
 
+    Parameters
+    ----------
+    min_size : int
+        The least cluster size asked for (``min_size`` of :func:`supply_clusters`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> no_clusters_reason(3).split(" (")[0]
     'the graph has no supply-chain cluster of 3 or more firms'
     """
@@ -219,6 +145,7 @@ def cluster_labels(
     year: int | None = None,
     previous: pd.DataFrame | Mapping[str, int] | None = None,
     match: float = 0.3,
+    split: bool = True,
 ) -> np.ndarray:
     """The cluster of every node position (-1: none), for other questions to use.
 
@@ -240,6 +167,7 @@ def cluster_labels(
         inferred_weight=inferred_weight,
         min_size=min_size,
         year=year,
+        split=split,
     )
     if previous is None:
         return res.cluster

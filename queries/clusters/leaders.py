@@ -12,7 +12,8 @@ from innokg.queries.arrays import (
     GraphArrays,
     arrays,
 )
-from innokg.queries.clusters.detection import Inferred, _Assignment, _supply_weights
+from innokg.queries.clusters.industries import _chain_status
+from innokg.queries.clusters.network import Inferred, _Assignment, _supply_weights
 from innokg.queries.clusters.scope import placed, province_members
 
 __all__ = ["ROLES"]
@@ -162,8 +163,13 @@ def _member_stats(
     weight: float,
     inferred: Inferred,
     inside_province: np.ndarray | None,
+    *,
+    chain: bool = True,
 ) -> pd.DataFrame:
-    """Per enterprise member: purchases, sales, position, size, the 链主 and key suppliers."""
+    """Per enterprise member: purchases, sales, position, size, the 链主 and key suppliers.
+
+    ``chain=False`` skips the main-chain test (every member on it, no cluster mixed):
+    the split's probes ask only who could head a part."""
     firms = np.flatnonzero(cluster >= 0)
     n = A.n
     src, dst = A.edges("SUPPLIES", year=year)
@@ -207,6 +213,10 @@ def _member_stats(
     downstream = np.nansum(signals, axis=0) / np.maximum(known.sum(axis=0), 1)
     size = _size_score(A)
     score = purchases * downstream * (1.0 + size)
+    if chain:
+        in_chain, mixed = _chain_status(A, cluster, year, inferred)
+    else:
+        in_chain, mixed = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     # bridges and links to other clusters (observed and inferred SUPPLIES alike)
     cross = (cs != cd) & ((cs >= 0) | (cd >= 0))
     ext = np.bincount(src[cross & (cs >= 0)], minlength=n) + np.bincount(
@@ -245,6 +255,8 @@ def _member_stats(
             "revenue": np.nan_to_num(A.values("revenue")[firms], nan=-1.0),
             "employees": np.nan_to_num(A.values("employees")[firms], nan=-1.0),
             "buyer": purchases[firms] > 0,
+            "in_chain": in_chain[firms],
+            "mixed": mixed[firms],
             "home": here[firms],
         }
     )
@@ -254,8 +266,9 @@ def _member_stats(
 
 def _rank(stats: pd.DataFrame) -> None:
     """Add to ``stats`` (of :func:`_member_stats`) each member's rank for 链主 in its
-    cluster (``leader_rank``, -1 for a member that buys nothing; ``leader``) and among
-    its key suppliers (``key_rank``, ``key_supplier``), in the order the package says."""
+    cluster (``leader_rank``, -1 for a member that buys nothing or is off the cluster's
+    main chain; ``leader``) and among its key suppliers (``key_rank``, ``key_supplier``),
+    in the order the package says."""
     stats["qualifies"] = stats["buyer"] & (stats["downstream"] > DOWNSTREAM_MIN)
     order = stats.sort_values(
         [
@@ -271,7 +284,10 @@ def _rank(stats: pd.DataFrame) -> None:
         ],
         ascending=[True, False, False, False, False, False, False, False, True],
     )
-    ranked = order[order["buyer"]]
+    ranked = order[order["buyer"] & order["in_chain"]]
+    # the best buyer of a cluster when it is off the main chain: named in the basis
+    first = order[order["buyer"]].drop_duplicates("cluster")
+    stats["passed_over"] = stats.index.isin(first.index[~first["in_chain"].to_numpy()])
     rank = ranked.groupby("cluster").cumcount()
     stats["leader_rank"] = rank.reindex(stats.index).fillna(-1).astype(np.int64)
     stats["leader"] = stats["leader_rank"] == 0
@@ -351,7 +367,27 @@ def _profile_leaders(G: EcosystemGraph, out: pd.DataFrame, stats: pd.DataFrame) 
         + np.where(qualifies, "", "；无以下游为主的买方")
         + np.where((inside is not None) & has & ~here[at], "；省外企业（省内无合格买方）", "")
     )
-    out["leader_basis"] = np.where(has, basis, "成员间无采购关系，无法认定链主")
+    passed = stats[stats["passed_over"]].set_index("cluster")["pos"].reindex(ids)
+    p0 = passed.fillna(-1).to_numpy(np.int64)
+    basis = basis + np.where(
+        p0 >= 0,
+        "；按规则排在前面的"
+        + text(names[np.maximum(p0, 0)])
+        + "及其供应商都不在集群主要行业内，未认定",
+        "",
+    )
+    by_cluster = stats.groupby("cluster")
+    buyers = by_cluster["buyer"].any().reindex(ids, fill_value=False).to_numpy(bool)
+    mixed = by_cluster["mixed"].any().reindex(ids, fill_value=False).to_numpy(bool)
+    none = np.select(
+        [~buyers, mixed],
+        [
+            "成员间无采购关系，无法认定链主",
+            "集群行业混杂（没有一个行业占成员的五分之一），没有主链，不认定链主",
+        ],
+        "采购方及其成员供应商都不在集群主要行业内（见 main_industries），不认定链主",
+    )
+    out["leader_basis"] = np.where(has, basis, none)
     second = stats[stats["leader_rank"] == 1].set_index("cluster")["pos"].reindex(ids)
     p2 = second.fillna(-1).to_numpy(np.int64)
     out["runner_up"] = np.where(p2 >= 0, A.ids[np.maximum(p2, 0)].astype(str), "")

@@ -11,6 +11,7 @@ from innokg.queries.arrays import (
     GraphArrays,
     arrays,
 )
+from innokg.queries.clusters.industries import _main_industries
 from innokg.queries.clusters.scope import _province_or_placed, province_name, scoped
 
 __all__ = ["LABEL_CITY_SHARE"]
@@ -106,13 +107,26 @@ def _schemes(A: GraphArrays, ind: np.ndarray, groups: np.ndarray) -> pd.Series:
 
 
 def _labels(G: EcosystemGraph, out: pd.DataFrame, ind: np.ndarray, groups: np.ndarray) -> pd.Series:
-    """'place · industry': the main city, else the province or 省外为主 (see the docs)."""
+    """'place · industry': the main city, else the province or 省外为主 (see the docs);
+    the industry is the most common one, or ``混合：A + B 等n个行业`` for a cluster of
+    two or more industries none of which is a main one (:func:`_main_industries`)."""
     A = arrays(G)
     df = pd.DataFrame({"g": groups, "k": ind})
     counts = df[df["k"] >= 0].groupby(["g", "k"]).size().rename("n").reset_index()
     counts["name"] = A.names[counts["k"].to_numpy(np.int64)].astype(str)
     counts = counts.sort_values(["g", "n", "name"], ascending=[True, False, True])
     top_ind = counts.drop_duplicates("g").set_index("g")["name"].reindex(out.index, fill_value="")
+    n_ind = counts.groupby("g").size().reindex(out.index, fill_value=0)
+    main = _main_industries(A.names, ind, groups)
+    mixed = ~out.index.isin(main["g"].unique()) & (n_ind >= 2).to_numpy()
+    two = counts[counts.groupby("g").cumcount() < 2].groupby("g")["name"].agg(" + ".join)
+    more = (n_ind - 2).clip(lower=0)
+    mixed_name = (
+        "混合："
+        + two.reindex(out.index, fill_value="")
+        + np.where(more > 0, " 等" + n_ind.astype(str) + "个行业", "")
+    )
+    top_ind = top_ind.where(~mixed, mixed_name)
     province = province_name(G) or "多城市"
     share = out["in_province"].fillna(0.0)
     # on a province's graph, a cluster mostly of firms elsewhere says so first: its one
@@ -129,6 +143,12 @@ def _labels(G: EcosystemGraph, out: pd.DataFrame, ind: np.ndarray, groups: np.nd
     )
     label = pd.Series(place, index=out.index).astype(str) + " · " + top_ind
     return label.str.strip(" ·")
+
+
+def _main_names(G: EcosystemGraph, ids: pd.Index, ind: np.ndarray, groups: np.ndarray) -> pd.Series:
+    """Per cluster, its main industries' names, most members first, ``; `` between."""
+    main = _main_industries(arrays(G).names, ind, groups)
+    return main.groupby("g")["name"].agg("; ".join).reindex(ids, fill_value="")
 
 
 def _top_shares(

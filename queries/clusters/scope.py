@@ -21,6 +21,23 @@ def scoped(G: EcosystemGraph) -> bool:
     ``scope: henan``): the graph's regions are the province's, and an enterprise with
     no place in them is a firm of another province, kept because it trades with the
     province's firms.  Without a scope an unplaced firm is only of unknown location.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph; its ``manifest`` (from the package) is read.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from innokg.graph.ecosystem import EcosystemGraph
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}]})
+    >>> scoped(G), scoped(EcosystemGraph(G.nodes, G.edges, manifest={"scope": "henan"}))
+    (False, True)
     """
     return bool(getattr(G, "manifest", {}).get("scope"))
 
@@ -32,6 +49,15 @@ def placed(G: EcosystemGraph) -> np.ndarray:
     Region, or, for a node without a place of its own, when the organisation behind it
     is (a platform's operator, a team's host).  Unlike :meth:`GraphArrays.city` this
     counts firms placed only at province level (their city unknown).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans, one per node position of :func:`innokg.queries.arrays.arrays`.
 
     Examples
     --------
@@ -69,6 +95,30 @@ def province_members(G: EcosystemGraph) -> np.ndarray | None:
 
     See :func:`scoped`; gap questions use it to report the province's organisations
     only, while the network they are measured on keeps the neighbourhood.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Booleans, one per node position; None when ``G`` is not scoped.
+
+    Examples
+    --------
+    >>> from innokg.graph.ecosystem import EcosystemGraph
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+    ...      "Region": [{"id": "region:41", "name": "河南省", "level": "province"}]},
+    ...     {"LOCATED_IN": [("a", "region:41")]},
+    ... )
+    >>> province_members(G) is None
+    True
+    >>> henan = EcosystemGraph(G.nodes, G.edges, manifest={"scope": "henan"})
+    >>> province_members(henan)[:2].tolist()
+    [True, False]
     """
     if not scoped(G):
         return None
@@ -78,7 +128,23 @@ def province_members(G: EcosystemGraph) -> np.ndarray | None:
 
 def province_name(G: EcosystemGraph) -> str:
     """The name of the province the graph is about (:func:`graph_scope`), or of its only
-    province-level Region ('' without either)."""
+    province-level Region ('' without either).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Region": [{"id": "region:41", "name": "河南省", "level": "province"}]})
+    >>> province_name(G)
+    '河南省'
+    """
     scope = graph_scope(G)
     if scope is not None:
         return scope.name
@@ -97,6 +163,30 @@ def preferred_industry(G: EcosystemGraph) -> np.ndarray:
     industry, the national statistics' classification that location quotients and
     policy use; otherwise by its first-listed industry (:meth:`GraphArrays.industry`).
     Position of the Industry, -1 where unknown.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+
+    Returns
+    -------
+    numpy.ndarray
+        Integers, one per node position: the position of its Industry, -1 where it has
+        none.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}],
+    ...      "Industry": [{"id": "sw", "name": "汽车", "scheme": "Shenwan 2021"},
+    ...                   {"id": "gb", "name": "汽车制造业", "scheme": "GB/T 4754-2017"}]},
+    ...     {"IN_INDUSTRY": [("a", "sw"), ("a", "gb")]},
+    ... )
+    >>> A = arrays(G)
+    >>> str(A.names[preferred_industry(G)[A.index(["a"])[0]]])
+    '汽车制造业'
     """
     A = arrays(G)
     if "preferred_industry" not in A.memo:

@@ -16,9 +16,7 @@ from innokg.queries.arrays import (
     resolve_industries,
 )
 from innokg.queries.clusters.detection import (
-    Inferred,
     _assign,
-    _Assignment,
     _match_previous,
     no_clusters_reason,
 )
@@ -30,10 +28,12 @@ from innokg.queries.clusters.leaders import (
     _profile_leaders,
     _role,
 )
+from innokg.queries.clusters.network import Inferred, _Assignment
 from innokg.queries.clusters.profile import (
     LABEL_CITY_SHARE,
     _labels,
     _linked_count,
+    _main_names,
     _profile_places,
     _schemes,
     _top_shares,
@@ -97,6 +97,7 @@ def _clustered(
     year: int | None,
     previous: pd.DataFrame | Mapping[str, int] | None,
     match: float,
+    split: bool,
 ) -> tuple[GraphArrays, _Assignment, np.ndarray, pd.DataFrame]:
     """The clusters (ids matched to ``previous`` when given) and their members' stats:
     what both public tables start from (their parameters)."""
@@ -109,6 +110,7 @@ def _clustered(
         inferred_weight=inferred_weight,
         min_size=min_size,
         year=year,
+        split=split,
     )
     cluster = res.cluster if previous is None else _match_previous(A, res.cluster, previous, match)
     stats = _member_stats(A, res, cluster, year, inferred_weight, inferred, province_members(G))
@@ -153,6 +155,7 @@ def _profile(
     ind = preferred_industry(G)
     out["industries"] = _top_shares(ind[firm_pos], firm_c, names)
     out["industry_scheme"] = _schemes(A, ind[firm_pos], firm_c).reindex(ids, fill_value="")
+    out["main_industries"] = _main_names(G, out.index, ind[firm_pos], firm_c)
     p_src, p_dst = A.edges("PRODUCES", year=year)
     in_c = cluster[p_src] >= 0
     made = pd.DataFrame({"f": p_src[in_c], "p": p_dst[in_c]}).drop_duplicates()
@@ -198,7 +201,34 @@ def _profile(
     inf_in = pd.Series(net.inferred[same]).groupby(cu[same]).sum()
     out["inferred_share"] = (inf_in / w_in).reindex(ids).fillna(0.0).round(4)
     out["modularity"] = out["modularity"].fillna(0.0).round(6)
+    out["split_with"], out["split_link"] = _split_record(A, res, cluster, out.index)
     return out
+
+
+def _split_record(
+    A: GraphArrays, res: _Assignment, cluster: np.ndarray, ids: pd.Index
+) -> tuple[pd.Series, pd.Series]:
+    """Per cluster, the clusters its community was split from (``split_with``: ids,
+    ``; `` between) and the links cut (``split_link``: ``甲 — 乙``), '' for none."""
+    empty = pd.Series("", index=ids, dtype=object)
+    if not len(res.splits):
+        return empty, empty.copy()
+    comm = _community_ids(res, cluster)
+    u, v = res.splits["u"].to_numpy(), res.splits["v"].to_numpy()
+    cu, cv = comm[res.membership[u]], comm[res.membership[v]]
+    names = A.names[res.network.vertices]
+    link = pd.Series(names[u]).astype(str) + " — " + pd.Series(names[v]).astype(str)
+    both = pd.DataFrame(
+        {"c": np.concatenate([cu, cv]), "other": np.concatenate([cv, cu]), "link": [*link, *link]}
+    )
+    both = both[(both["c"] >= 0) & (both["other"] >= 0)].sort_values(["c", "other"])
+    grouped = both.groupby("c")
+    split_with = grouped["other"].agg(lambda x: "; ".join(map(str, x.drop_duplicates())))
+    split_link = grouped["link"].agg(lambda x: "; ".join(x.drop_duplicates()))
+    return (
+        split_with.reindex(ids, fill_value="").astype(object),
+        split_link.reindex(ids, fill_value="").astype(object),
+    )
 
 
 def supply_clusters(
@@ -215,6 +245,7 @@ def supply_clusters(
     previous: pd.DataFrame | Mapping[str, int] | None = None,
     match: float = 0.3,
     label_share: float = LABEL_CITY_SHARE,
+    split: bool = True,
 ) -> pd.DataFrame:
     """Communities of the supply network, one profiled row per cluster.
 
@@ -231,13 +262,12 @@ def supply_clusters(
     inferred_weight : float
         Weight of an inferred link relative to an observed one of weight 1.
     min_size : int
-        Communities with fewer enterprises are not reported (their members have no
-        cluster).
+        Communities with fewer enterprises are not reported (nor clustered).
     year : int, optional
         As of this year: only nodes and edges that existed then.
     city, industry : str, optional
-        Keep clusters with at least one member in this city (name, code or region id) /
-        industry (id, code or name; narrower classes included).
+        Keep clusters with a member in this city (name, code or region id) / industry
+        (id, code or name; narrower classes included).
     previous : DataFrame or mapping, optional
         An earlier result's members (columns ``id`` and ``cluster``, e.g. from
         :func:`cluster_members`) or a mapping id -> cluster: matched clusters keep their
@@ -245,8 +275,10 @@ def supply_clusters(
     match : float
         Minimum Jaccard overlap for a new cluster to inherit an old id.
     label_share : float
-        Least share of the members a city must hold to name the cluster
-        (:data:`LABEL_CITY_SHARE`).
+        Least share of members a city must hold to name the cluster (0.25).
+    split : bool
+        Cut a community that is two chains joined by one link (see the package's
+        documentation); False keeps Leiden's communities.
 
     Returns
     -------
@@ -255,34 +287,30 @@ def supply_clusters(
 
         - ``cluster`` (int): the cluster's id.
         - ``label`` (str): where and what, e.g. ``郑州市 · 汽车制造业``.  The place is
-          ``省外为主`` when most members are firms of other provinces (on a scoped
-          graph); otherwise the ``main_city`` when there is one, the province's name
-          (mostly in the province but in no one city), or nothing (no member placed).  The industry
-          is the most common of the members' (see ``industries``).
+          ``省外为主`` when most members are of other provinces (scoped graph); else the
+          ``main_city``, the province (mostly in it, in no one city) or nothing.  Then
+          the most common industry, or ``混合：A + B 等n个行业`` when no industry of
+          two or more is a main one (``main_industries``).
         - ``size`` (int): member enterprises.
         - ``leader`` (str), ``leader_name`` (str): the chain leader (链主), the lead
-          downstream maker (see "The chain leader" in the module's documentation);
-          empty when no member buys from another.
+          downstream maker on the main chain (see the package's documentation); empty
+          when no member buys from another, none on the main chain does, or it is mixed.
         - ``leader_score`` (float): its score (0 without a leader).
         - ``leader_in_province`` (bool): the leader is in the province (scoped graph) or
           placed in the graph's regions (otherwise); False without a leader.
         - ``leader_city`` (str): its city; ``省外`` for a firm of another province on a
           scoped graph; empty when unknown.
         - ``leader_basis`` (str): why, in words: members it buys from (tier 2 apart),
-          its downstream position and size, and a note when it is not a downstream
-          buyer or is out of the province.
+          position, size, notes (not downstream, out of the province, one passed over).
         - ``runner_up`` (str), ``runner_up_name`` (str): the next buyer by the same order.
-        - ``key_suppliers`` (str): the key suppliers (核心供应商): up to
-          ``KEY_SUPPLIERS`` (3) members other than the leader with the highest
-          ``supply_strength`` (what they sell inside), names separated by ``; ``.
-        - ``cities`` (str): the three cities with most members, with their counts, then
-          the rest by kind: ``郑州市 12; 开封市 3; 其他城市 2; 城市不详 1; 省外 40``
-          (``城市不详``: placed in the province but not in a city; ``省外``: firms of
-          other provinces on a scoped graph, see :func:`scoped`; ``地点不详`` instead
-          on a graph without a scope).
-        - ``province_firms`` (int): members located in the graph's regions;
-          ``in_province`` (float): their share of the members, 0 to 1 (NaN when no
-          enterprise of the graph has a place).
+        - ``key_suppliers`` (str): the key suppliers (核心供应商): up to three members
+          but the leader selling most inside (``supply_strength``), ``; `` between.
+        - ``cities`` (str): the three cities with most members, then the rest by kind:
+          ``郑州市 12; 开封市 3; 其他城市 2; 城市不详 1; 省外 40`` (``城市不详``: in the
+          province, no city; ``省外``: other provinces on a scoped graph, see
+          :func:`scoped`; ``地点不详`` without a scope).
+        - ``province_firms`` (int): members placed in the graph's regions;
+          ``in_province`` (float): their share, 0 to 1 (NaN when no firm is placed).
         - ``main_city`` (str): the city that holds at least ``label_share`` of the
           members and more than any other city; empty when none does.
         - ``industries`` (str), ``products`` (str): the three most common among
@@ -291,18 +319,21 @@ def supply_clusters(
           industry (e.g. Shenwan 2021) otherwise (:func:`preferred_industry`).
         - ``industry_scheme`` (str): the classification those industries come from
           (``GB/T 4754-2017``; with counts when members mix schemes).
-        - ``single_sourced`` (int): inputs of members that come from a single supplier
-          (see :func:`single_sourced_inputs`).
+        - ``main_industries`` (str): industries of two or more members and at least
+          ``MAIN_SHARE`` (a fifth) of them, ``; `` between; empty when none is.
+        - ``single_sourced`` (int): members' inputs from one supplier only
+          (:func:`single_sourced_inputs`).
         - ``bridging_firms`` (int): members with at least two supply links to other
           clusters; ``bridges`` (str): up to three of them, most links first.
         - ``institutes``, ``alliances``, ``funds``, ``platforms`` (int): distinct research
           institutes working with members (COLLABORATES_WITH), alliances they belong to
           (MEMBER_OF), funds investing in or set up by them (INVESTS_IN, ESTABLISHED),
           platforms they set up or operate (ESTABLISHED, OPERATES).
-        - ``modularity`` (float): the cluster's term of the network's modularity (the
-          terms of all communities add up to the modularity).
+        - ``modularity`` (float): the cluster's term of the network's modularity.
         - ``inferred_share`` (float): share of the link weight inside the cluster that
           is inferred (product links, inferred SUPPLIES), 0 to 1.
+        - ``split_with`` (str), ``split_link`` (str): for a cluster cut from a community
+          with others, their ids and the link cut (``甲 — 乙``); empty otherwise.
 
     Examples
     --------
@@ -316,7 +347,7 @@ def supply_clusters(
     (3, 'c', 'a; b', 2)
     """
     A, res, cluster, stats = _clustered(
-        G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match
+        G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match, split
     )
     out = _profile(G, A, res, cluster, stats, year, label_share)
     return _typed(_kept(G, out, cluster, city, industry))
@@ -393,6 +424,7 @@ def cluster_members(
     year: int | None = None,
     previous: pd.DataFrame | Mapping[str, int] | None = None,
     match: float = 0.3,
+    split: bool = True,
 ) -> pd.DataFrame:
     """The member enterprises of one cluster (or of all) with their roles.
 
@@ -402,7 +434,7 @@ def cluster_members(
     cluster : int, optional
         A cluster id from :func:`supply_clusters`; None lists the members of every
         cluster (save it to pass as ``previous`` after a rebuild).
-    seed, resolution, inferred, inferred_weight, min_size, year, previous, match
+    seed, resolution, inferred, inferred_weight, min_size, year, previous, match, split
         As for :func:`supply_clusters` (use the same values to get the same clusters).
 
     Returns
@@ -457,7 +489,7 @@ def cluster_members(
     [('c', 'chain_leader'), ('a', 'key_supplier'), ('b', 'key_supplier')]
     """
     A, _, _, stats = _clustered(
-        G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match
+        G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match, split
     )
     if cluster is not None:
         stats = _only(stats, cluster, min_size)

@@ -1,0 +1,119 @@
+"""The supply network the clusters are found in: enterprises and products as local
+vertices, aggregated undirected weighted edges, and its Leiden communities (see the
+package for the method)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Literal
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from innokg.queries.arrays import GraphArrays
+
+__all__: list[str] = []
+
+Inferred = Literal["auto", "all", "none"]
+
+
+@dataclass(frozen=True)
+class _Network:
+    """The supply network as local vertices and aggregated undirected edges."""
+
+    vertices: np.ndarray  # positions of the local vertices
+    u: np.ndarray  # local endpoints, u < v
+    v: np.ndarray
+    weight: np.ndarray
+    inferred: np.ndarray  # part of ``weight`` that is inferred
+
+
+@dataclass(frozen=True)
+class _Assignment:
+    network: _Network
+    membership: np.ndarray  # raw community of each local vertex
+    cluster: np.ndarray  # over all positions: cluster id (>= 1) or -1
+    # the links cut to split two chains (see ``split``): one row per cut, with the
+    # raw communities of its two parts (a, b) and its local endpoints (u in a, v in b)
+    splits: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {k: pd.Series(dtype=np.int64) for k in ("a", "b", "u", "v")}
+        )
+    )
+
+
+def _supply_weights(A: GraphArrays, year: int | None, inferred_weight: float) -> np.ndarray:
+    rows = A.edge_rows("SUPPLIES", year=year)
+    df = A.G.edges["SUPPLIES"]
+    w = A.edge_values("SUPPLIES", "weight", year=year)
+    share = A.edge_values("SUPPLIES", "share", year=year)
+    w = np.where(np.isnan(w), share, w)
+    w = np.where(np.isnan(w) | (w <= 0), 1.0, w)
+    evidence = df["evidence"].to_numpy(dtype=object, na_value="")[rows]
+    return np.where(evidence == "inferred", w * inferred_weight, w)
+
+
+def _network(
+    A: GraphArrays, year: int | None, inferred: Inferred, inferred_weight: float
+) -> _Network:
+    src, dst = A.edges("SUPPLIES", year=year)
+    w = _supply_weights(A, year, inferred_weight)
+    supply_inferred = np.where(
+        A.G.edges["SUPPLIES"]["evidence"].to_numpy(dtype=object, na_value="")[
+            A.edge_rows("SUPPLIES", year=year)
+        ]
+        == "inferred",
+        w,
+        0.0,
+    )
+    us, vs, ws, infs = [src], [dst], [w], [supply_inferred]
+    if inferred != "none":
+        p_src, p_dst = A.edges("PRODUCES", year=year)
+        if inferred == "auto":
+            linked = np.zeros(A.n, dtype=bool)
+            linked[src] = linked[dst] = True
+            keep = ~linked[p_src]
+            p_src, p_dst = p_src[keep], p_dst[keep]
+        if len(p_src):
+            u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
+            for a, b in ((p_src, p_dst), (u_src, u_dst)):
+                us.append(a)
+                vs.append(b)
+                ws.append(np.full(len(a), inferred_weight))
+                infs.append(np.full(len(a), inferred_weight))
+    u, v = np.concatenate(us), np.concatenate(vs)
+    w, inf = np.concatenate(ws), np.concatenate(infs)
+    keep = u != v
+    u, v, w, inf = u[keep], v[keep], w[keep], inf[keep]
+    vertices = np.flatnonzero(A.mask("Enterprise", "Product") & A.alive(year))
+    local = np.full(A.n, -1, dtype=np.int64)
+    local[vertices] = np.arange(len(vertices))
+    lu, lv = local[np.minimum(u, v)], local[np.maximum(u, v)]
+    ok = (lu >= 0) & (lv >= 0)
+    frame = pd.DataFrame({"u": lu[ok], "v": lv[ok], "w": w[ok], "inf": inf[ok]})
+    agg = frame.groupby(["u", "v"], sort=True).sum()
+    return _Network(
+        vertices=vertices,
+        u=agg.index.get_level_values("u").to_numpy(np.int64),
+        v=agg.index.get_level_values("v").to_numpy(np.int64),
+        weight=agg["w"].to_numpy(float),
+        inferred=agg["inf"].to_numpy(float),
+    )
+
+
+def _leiden(net: _Network, *, seed: int, resolution: float) -> np.ndarray:
+    g = ig.Graph(n=len(net.vertices), directed=False)
+    g.add_edges(np.column_stack([net.u, net.v]))
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        part = g.community_leiden(
+            objective_function="modularity",
+            weights=net.weight,
+            resolution=resolution,
+            n_iterations=2,
+        )
+    finally:
+        ig.set_random_number_generator(random)
+    return np.asarray(part.membership, dtype=np.int64)
