@@ -8,6 +8,7 @@ written beside its final name and renamed into place once complete.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import time
 import uuid
@@ -23,6 +24,7 @@ from innokg.graph.errors import InnokgError
 from innokg.graph.ontology import BASE
 from innokg.graph.rdf.iris import ABSOLUTE_IRI, Iris, check_base, encode_id
 from innokg.graph.rdf.jsonld import JsonLdWriter, Outgoing
+from innokg.graph.rdf.plain import PlainNTriplesWriter, PlainTriGWriter, PlainTurtleWriter
 from innokg.graph.rdf.turtle import NTriplesWriter, TriGWriter, TurtleWriter, Writer
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.graph.validate import Tables
@@ -40,6 +42,12 @@ _FORMAT_ALIASES = {
 }
 
 _CHUNK = 20_000
+_WRITERS: dict[str, type[Writer]] = {"nt": NTriplesWriter, "ttl": TurtleWriter, "trig": TriGWriter}
+_PLAIN_WRITERS: dict[str, type[Writer]] = {
+    "nt": PlainNTriplesWriter,
+    "ttl": PlainTurtleWriter,
+    "trig": PlainTriGWriter,
+}
 
 
 @dataclass
@@ -113,6 +121,7 @@ def export_package(
     base: str = BASE,
     context_iri: bool = False,
     chunk_rows: int = _CHUNK,
+    plain: bool = False,
 ) -> ExportResult:
     """Write a graph as RDF, streamed table by table in chunks of rows.
 
@@ -133,6 +142,10 @@ def export_package(
         its own copy.
     chunk_rows : int
         Rows formatted at a time; memory beyond the tables grows with it.
+    plain : bool
+        Format Turtle, TriG and N-Triples one row and one value at a time in Python
+        (:mod:`~innokg.graph.rdf.plain`): the same bytes, many times slower; the
+        reference the column-at-a-time writers are tested against.
 
     Returns
     -------
@@ -165,14 +178,12 @@ def export_package(
     )
     sources = _source_iris(all_sources, iris)
 
-    def make(stream: IO[str]) -> Writer:
+    def make(stream: IO[str], raw: IO[bytes] | None = None) -> Writer:
         if fmt == "jsonld":
             return JsonLdWriter(
                 stream, iris, sources, outgoing=Outgoing(tables), context_iri=context_iri
             )
-        return {"nt": NTriplesWriter, "ttl": TurtleWriter, "trig": TriGWriter}[fmt](
-            stream, iris, sources
-        )
+        return (_PLAIN_WRITERS if plain else _WRITERS)[fmt](stream, iris, sources, raw)
 
     n_nodes = sum(len(df) for df in tables.nodes.values())
     n_edges = sum(len(df) for df in tables.edges.values())
@@ -185,9 +196,13 @@ def export_package(
     path = Path(out)
     tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
-        opener: Callable[..., IO[str]] = gzip.open if path.suffix == ".gz" else open  # type: ignore[assignment]
-        with opener(tmp, "wt", encoding="utf-8", newline="\n") as stream:
-            writer = make(stream)
+        opener: Callable[..., IO[bytes]] = gzip.open if path.suffix == ".gz" else open  # type: ignore[assignment]
+        # blocks of rows go to the binary file as UTF-8 bytes; the rest through the text layer
+        with (
+            opener(tmp, "wb") as raw,
+            io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as stream,  # type: ignore[type-var]
+        ):
+            writer = make(stream, raw)
             _write_all(writer, tables, chunk_rows)
         os.replace(tmp, path)
     except OSError as exc:
