@@ -19,9 +19,11 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from innokg.graph.errors import InnokgError
 from innokg.graph.ontology import BASE
+from innokg.graph.rdf.columns import to_text
 from innokg.graph.rdf.iris import ABSOLUTE_IRI, Iris, check_base, encode_id
 from innokg.graph.rdf.jsonld import JsonLdWriter, Outgoing
 from innokg.graph.rdf.plain import PlainNTriplesWriter, PlainTriGWriter, PlainTurtleWriter
@@ -95,7 +97,16 @@ def _edge_ordinals(df: pd.DataFrame) -> np.ndarray:
     """1 for the first edge between two nodes, 2, 3, ... for parallel ones, in table order."""
     if not len(df):
         return np.zeros(0, dtype=np.int64)
-    return np.asarray(df.groupby(["from_id", "to_id"], sort=False).cumcount().to_numpy() + 1)
+    # each (from, to) pair as one integer: strings hashed once each, by Arrow
+    ends = [
+        pc.dictionary_encode(to_text(df[c])).indices.to_numpy(zero_copy_only=False)
+        for c in ("from_id", "to_id")
+    ]
+    key = ends[0].astype(np.int64) * (int(ends[1].max()) + 1) + ends[1]
+    pairs = pd.Series(key)
+    if not pairs.duplicated().any():
+        return np.ones(len(df), dtype=np.int64)
+    return np.asarray(pairs.groupby(key, sort=False).cumcount().to_numpy() + 1)
 
 
 def _write_all(writer: Writer, tables: Tables, chunk: int) -> None:

@@ -31,6 +31,7 @@ from innokg.graph.rdf.columns import (
     int_text,
     quoted_text,
     text_bytes,
+    to_text,
     xsd_double,
 )
 from innokg.graph.rdf.iris import Iris, curie
@@ -196,9 +197,9 @@ class Writer:
 
     def _source_terms(self, series: pd.Series) -> pa.Array:
         """Each row's source as this syntax writes its entity, each distinct source once."""
-        codes, uniques = pd.factorize(series.astype(object))
-        terms = pa.array([self.t(self.sources[str(s)]) for s in uniques], TEXT)
-        return terms.take(pa.array(codes, mask=codes < 0))
+        coded = pc.dictionary_encode(to_text(series))
+        terms = [self.t(self.sources[s]) for s in coded.dictionary.to_pylist()]
+        return pa.array(terms, TEXT).take(coded.indices)
 
     def _values(self, df: pd.DataFrame, cols: list[Column]) -> list[tuple[str, pa.Array]]:
         out = []
