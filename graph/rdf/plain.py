@@ -92,7 +92,7 @@ class PlainRows(Writer):
                 (self.t(c.predicate), self._object(cells[k][i], c)) for k, c in enumerate(columns)
             ]
             blocks.append(self._row_text(self._node(str(node_id)), cls, pairs))
-        self.write_blocks(pa.array(blocks, TEXT), df["source"].to_numpy(dtype=object))
+        self.write_blocks(pa.array(blocks, TEXT), df["source"])
 
     def edges(self, etype: str, df: pd.DataFrame, ordinal: np.ndarray) -> None:
         """Write a chunk of an edge table, row by row."""
@@ -116,7 +116,7 @@ class PlainRows(Writer):
                 text = f"{frm} {link} {to} .\n" + text
                 self.triples += 1
             blocks.append(text)
-        self.write_blocks(pa.array(blocks, TEXT), df["source"].to_numpy(dtype=object))
+        self.write_blocks(pa.array(blocks, TEXT), df["source"])
 
 
 class PlainNTriplesWriter(PlainRows, NTriplesWriter):

@@ -130,7 +130,7 @@ class Writer:
     def end(self) -> None:
         """Write what follows the triples."""
 
-    def write_blocks(self, blocks: pa.Array, sources: np.ndarray) -> None:
+    def write_blocks(self, blocks: pa.Array, sources: pd.Series) -> None:
         """Write one block of text per row (``sources``: each row's source, for TriG)."""
         self.write_text(blocks)
 
@@ -233,7 +233,7 @@ class Writer:
         subjects = self._node_terms(encode_column(df["id"]))
         columns = self._values(df, node_columns(label))
         blocks = self._rows(subjects, self.t(str(IK[label])), columns)
-        self.write_blocks(blocks, df["source"].to_numpy(dtype=object))
+        self.write_blocks(blocks, df["source"])
 
     def edges(self, etype: str, df: pd.DataFrame, ordinal: np.ndarray) -> None:
         """Write a chunk of an edge table (``ordinal``: 1 for the first edge of a pair, 2, ...)."""
@@ -259,7 +259,7 @@ class Writer:
         else:
             blocks = concat(frm, f" {self.t(str(terms.link))} ", to, " .\n", blocks)
         self.triples += int((~later).sum())
-        self.write_blocks(blocks, df["source"].to_numpy(dtype=object))
+        self.write_blocks(blocks, df["source"])
 
 
 class NTriplesWriter(Writer):
@@ -286,8 +286,8 @@ class TurtleWriter(Writer):
 class TriGWriter(TurtleWriter):
     """Turtle in named graphs: each node's and edge's triples in its source's graph."""
 
-    def write_blocks(self, blocks: pa.Array, sources: np.ndarray) -> None:
-        codes, uniques = pd.factorize(pd.Series(sources, dtype=object))
+    def write_blocks(self, blocks: pa.Array, sources: pd.Series) -> None:
+        codes, uniques = pd.factorize(sources.astype(object))
         order = np.argsort(codes, kind="stable")  # rows grouped by source, in table order
         bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
         grouped = blocks.take(pa.array(order))
