@@ -208,10 +208,13 @@ def export_package(
     tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         opener: Callable[..., IO[bytes]] = gzip.open if path.suffix == ".gz" else open  # type: ignore[assignment]
-        # blocks of rows go to the binary file as UTF-8 bytes; the rest through the text layer
+        # blocks of rows go to the binary file as UTF-8 bytes; the rest through a text
+        # layer that writes through at once, so the two never need a flush between them
         with (
             opener(tmp, "wb") as raw,
-            io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as stream,  # type: ignore[type-var]
+            io.TextIOWrapper(  # type: ignore[type-var]
+                raw, encoding="utf-8", newline="\n", write_through=True
+            ) as stream,
         ):
             writer = make(stream, raw)
             _write_all(writer, tables, chunk_rows)

@@ -109,7 +109,8 @@ class Writer:
     """Formats chunks of a table as one RDF syntax; subclasses per format.
 
     Text goes to ``out``; when ``raw`` is given (the binary file under ``out``, which
-    must be UTF-8 with no newline translation), the blocks of rows go to it directly.
+    must write UTF-8 through to it at once, with no newline translation), the blocks
+    of rows go to it directly.
     """
 
     syntax = "nt"
@@ -139,7 +140,6 @@ class Writer:
         """Write a text column's values end to end."""
         data = text_bytes(text)
         if self.raw is not None:
-            self.out.flush()
             self.raw.write(data)
         else:
             self.out.write(bytes(data).decode("utf-8"))
