@@ -51,13 +51,53 @@ def encode_id(node_id: str) -> str:
     Everything but ASCII letters, digits, ``_`` and ``-`` is percent-encoded (UTF-8),
     dots and tildes too, and a leading ``-``: the result is a valid Turtle local
     name and a single IRI path segment, and :func:`decode_id` inverts it exactly.
+
+    Parameters
+    ----------
+    node_id : str
+        A node's id, any text.
+
+    Returns
+    -------
+    str
+        The IRI segment.
+
+    Examples
+    --------
+    >>> encode_id("industry:gbt4754:C13")
+    'industry%3Agbt4754%3AC13'
+    >>> encode_id("-a.b 中")
+    '%2Da%2Eb%20%E4%B8%AD'
     """
     enc = quote(node_id, safe="").replace(".", "%2E").replace("~", "%7E")
     return "%2D" + enc[1:] if enc.startswith("-") else enc
 
 
 def decode_id(segment: str) -> str:
-    """The id an :func:`encode_id` segment stands for."""
+    """The id an :func:`encode_id` segment stands for.
+
+    Parameters
+    ----------
+    segment : str
+        The last segment of a node's IRI.
+
+    Returns
+    -------
+    str
+        The id, percent-decoded.
+
+    Raises
+    ------
+    UnicodeDecodeError
+        When the percent-encoded bytes are not UTF-8.
+
+    Examples
+    --------
+    >>> decode_id("region%3A4101")
+    'region:4101'
+    >>> decode_id(encode_id("a.b/c 中"))
+    'a.b/c 中'
+    """
     return unquote(segment, errors="strict")
 
 
@@ -81,7 +121,34 @@ class Iris:
 
 
 def check_base(base: str) -> Iris:
-    """The names under ``base``, or an error saying what a usable base looks like."""
+    """The names under ``base``, or an error saying what a usable base looks like.
+
+    Parameters
+    ----------
+    base : str
+        An absolute IRI ending in ``/`` or ``#``, with no spaces, quotes or angle
+        brackets.
+
+    Returns
+    -------
+    Iris
+        Where nodes (``<base>id/``), relations (``<base>rel/``) and sources
+        (``<base>source/``) are named.
+
+    Raises
+    ------
+    InnokgError
+        When ``base`` is not usable.
+
+    Examples
+    --------
+    >>> check_base("https://data.example.org/kg/").rel
+    'https://data.example.org/kg/rel/'
+    >>> check_base("data.example.org")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.InnokgError: base IRI 'data.example.org' is not usable: ...
+    """
     if not _BASE_RE.match(base):
         raise InnokgError(
             f"base IRI {base!r} is not usable: give an absolute IRI ending in / or # "
@@ -91,7 +158,26 @@ def check_base(base: str) -> Iris:
 
 
 def curie(iri: str) -> str:
-    """``iri`` as a prefixed name where a prefix of the ontology fits, else ``<iri>``."""
+    """``iri`` as a prefixed name where a prefix of the ontology fits, else ``<iri>``.
+
+    Parameters
+    ----------
+    iri : str
+        A full IRI.
+
+    Returns
+    -------
+    str
+        ``prefix:local`` for the ontology's prefixes (``ik``, ``rdf``, ``prov``...),
+        else the IRI in angle brackets.
+
+    Examples
+    --------
+    >>> curie("http://www.w3.org/ns/prov#wasDerivedFrom")
+    'prov:wasDerivedFrom'
+    >>> curie("https://example.org/x")
+    '<https://example.org/x>'
+    """
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns):
             return f"{prefix}:{iri[len(ns) :]}"

@@ -51,6 +51,22 @@ def rdf_format_of(path: Path) -> str:
     """The rdflib parser for ``path`` from its suffix (``.gz`` looked through).
 
     Unknown suffixes are read as TriG, which also reads Turtle and N-Triples.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An RDF file's name.
+
+    Returns
+    -------
+    str
+        rdflib's name of the parser (see :data:`IMPORT_SUFFIXES`).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> rdf_format_of(Path("firms.TTL.gz")), rdf_format_of(Path("g.owl")), rdf_format_of(Path("g"))
+    ('turtle', 'xml', 'trig')
     """
     name = path.name.lower().removesuffix(".gz")
     for suffix, fmt in IMPORT_SUFFIXES.items():
@@ -125,7 +141,44 @@ def _parse_error(path: Path, fmt: str, data: bytes, exc: Exception) -> SourceErr
 
 
 def parse_into(graph: Graph, path: Path, fmt: str | None, max_bytes: int) -> None:
-    """Parse ``path`` into ``graph`` with no network access and bounded input."""
+    """Parse ``path`` into ``graph`` with no network access and bounded input.
+
+    Parameters
+    ----------
+    graph : rdflib.Graph
+        The graph (or dataset, or collecting store's graph) to add the triples to.
+    path : pathlib.Path
+        The RDF file (``.gz`` unpacked).
+    fmt : str or None
+        rdflib's parser; None to choose it from the suffix (:func:`rdf_format_of`).
+    max_bytes : int
+        Refuse the file past this many bytes (after unpacking).
+
+    Raises
+    ------
+    SourceError
+        Naming the file, the line where known, and what to do: for a missing, too
+        large or malformed file, remote JSON-LD contexts, XML entities, bad IRIs.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from rdflib import Graph
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "a.nt").write_text('<urn:x:a> <urn:x:p> "v" .\\n', encoding="utf-8")
+    26
+    >>> g = Graph()
+    >>> parse_into(g, folder / "a.nt", None, 1_000)
+    >>> len(g)
+    1
+    >>> (folder / "b.ttl").write_text("<urn:x:a> <urn:x:p> ", encoding="utf-8")
+    20
+    >>> parse_into(g, folder / "b.ttl", None, 1_000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.SourceError: .../b.ttl, line 1: not readable as turtle RDF (...
+    """
     fmt = fmt or rdf_format_of(path)
     data = read_bounded(path, max_bytes)
     public_id = "urn:innokg:import:"  # relative IRIs resolve here, never to a file path
@@ -157,7 +210,25 @@ def parse_into(graph: Graph, path: Path, fmt: str | None, max_bytes: int) -> Non
 
 
 def short_message(exc: Exception) -> str:
-    """An error's text on one line, cut to 300 characters."""
+    """An error's text on one line, cut to 300 characters.
+
+    Parameters
+    ----------
+    exc : Exception
+        Any error, such as a parser's.
+
+    Returns
+    -------
+    str
+        Its message with runs of white space as one space, and ``…`` where cut.
+
+    Examples
+    --------
+    >>> short_message(ValueError("bad token\\n   at   the end"))
+    'bad token at the end'
+    >>> len(short_message(ValueError("x" * 1000)))
+    301
+    """
     text = " ".join(str(exc).split())
     return text[:300] + ("…" if len(text) > 300 else "")
 
@@ -169,10 +240,37 @@ def load_rdf_graph(
 
     Named graphs (TriG, N-Quads) are merged into one graph.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        An RDF file; its suffix names the syntax (:data:`IMPORT_SUFFIXES`), ``.gz``
+        unpacked.
+    format : str, optional
+        rdflib's parser name, to override the suffix.
+    max_bytes : int
+        Refuse the file past this many bytes (after unpacking).
+
+    Returns
+    -------
+    rdflib.Graph
+        Every triple of the file.
+
     Raises
     ------
     SourceError
         When the file is missing, too large, malformed, or refers to remote content.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from innokg.graph.rdf import export_package
+    >>> from innokg.graph.testing import make_graph
+    >>> path = Path(tempfile.mkdtemp()) / "g.trig"
+    >>> G = make_graph({"Region": [{"id": "r1", "name": "郑州市"}]})
+    >>> _ = export_package(G, path, format="trig")
+    >>> len(load_rdf_graph(path))  # the region's 5 triples and its source's 2
+    7
     """
     path = Path(path)
     fmt = format or rdf_format_of(path)

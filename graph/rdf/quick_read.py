@@ -31,7 +31,34 @@ _NT_CHARS["\\"] = "\\"
 
 
 def nt_unescape(text: str) -> str:
-    """The text an N-Triples or Turtle string's escapes stand for (ValueError on a bad one)."""
+    """The text an N-Triples or Turtle string's escapes stand for.
+
+    Parameters
+    ----------
+    text : str
+        A string literal's body as written, between its quotes.
+
+    Returns
+    -------
+    str
+        The text with ``\\t``, ``\\n``, ``\\"``, ``\\\\``, ``\\uXXXX`` and
+        ``\\UXXXXXXXX`` (and the rest of Turtle's escapes) resolved.
+
+    Raises
+    ------
+    ValueError
+        On an escape neither syntax has.
+
+    Examples
+    --------
+    >>> print(nt_unescape(r'say \\"hi\\"\\n\\u4E2D'))
+    say "hi"
+    中
+    >>> nt_unescape(r"\\q")
+    Traceback (most recent call last):
+    ...
+    ValueError: bad escape \\q
+    """
 
     def one(m: re.Match[str]) -> str:
         code = m.group(1) or m.group(2)
@@ -46,8 +73,32 @@ def nt_unescape(text: str) -> str:
 
 
 def read_ntriples(lines: Iterator[str], store: Collector) -> bool:
-    """Parse N-Triples straight into ``store``; False on a line it cannot read, so
-    that rdflib's parser reads the file into a new store and names any error."""
+    """Parse N-Triples straight into ``store``, or stop at a line it cannot follow.
+
+    Parameters
+    ----------
+    lines : iterator of str
+        The file's lines, without their line breaks.
+    store : Collector
+        Where each triple is filed.
+
+    Returns
+    -------
+    bool
+        True when every line was read; False at the first it cannot read (a
+        malformed line, a bad escape), so that rdflib's parser reads the file into
+        a new store and names any error.
+
+    Examples
+    --------
+    >>> store = Collector("g.nt", 100, 100)
+    >>> read_ntriples(iter(['<urn:a> <urn:p> "x\\\\ty" .', "# a comment"]), store)
+    True
+    >>> store.count, store.ignored["urn:p"]
+    (1, 1)
+    >>> read_ntriples(iter(["<urn:a> <urn:p> not a term ."]), store)
+    False
+    """
     match = NT_LINE.match
     put = store.put
     try:
@@ -87,6 +138,31 @@ def read_innokg_turtle(lines: Iterator[str], store: Collector) -> bool:
     line instead.  Anything else (another layout, escapes in names, unknown
     prefixes) makes this return False, and rdflib reads the file into a new store:
     what it accepts is exactly Turtle, only faster on the common case.
+
+    Parameters
+    ----------
+    lines : iterator of str
+        The file's lines, without their line breaks.
+    store : Collector
+        Where each triple is filed.
+
+    Returns
+    -------
+    bool
+        True when the whole file was read; False at the first line in another layout.
+
+    Examples
+    --------
+    >>> store = Collector("g.ttl", 100, 100)
+    >>> lines = [
+    ...     "@prefix ex: <urn:ex:> .",
+    ...     "ex:a ex:p 1 ;",
+    ...     '    ex:q "two" .',
+    ... ]
+    >>> read_innokg_turtle(iter(lines), store), store.count
+    (True, 2)
+    >>> read_innokg_turtle(iter(["ex:a ex:p [ ex:q 1 ] ."]), store)
+    False
     """
     prefixes: dict[str, str] = {}
     subject: str | None = None

@@ -78,6 +78,29 @@ def to_rdflib(
     or ``Memory`` (what pySHACL needs).
     An rdflib graph takes about 1 KB of memory per triple: this suits graphs up to
     a few million triples; larger ones belong in a triple store (``docs/rdf.md``).
+
+    Parameters
+    ----------
+    target : path, rdflib Graph, EcosystemGraph or Tables
+        What to turn into an rdflib graph.
+    base : str
+        The base of the data's IRIs (for a package or a graph in memory).
+    store : {"SimpleMemory", "Memory"}
+        rdflib's store to fill.
+
+    Returns
+    -------
+    rdflib.Graph
+        The triples, with innokg's prefixes bound.
+
+    Examples
+    --------
+    >>> from innokg.graph.ontology import IK
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": "E1", "name": "宇通客车"}]})
+    >>> g = to_rdflib(G)
+    >>> len(g), [str(s) for s in g.subjects(predicate=None, object=IK.Enterprise)]
+    (6, ['https://w3id.org/innokg/id/E1'])
     """
     if isinstance(target, Graph):
         return target

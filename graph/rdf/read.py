@@ -63,11 +63,46 @@ def read_rdf(
     endpoint order), as validation reports them.  Triples with predicates outside
     the ontology are counted in ``warnings`` and otherwise ignored.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The RDF file (its suffix names the syntax; ``.gz`` unpacked).
+    format : str, optional
+        rdflib's parser name, to override the suffix.
+    base : str
+        The base of the data's IRIs, for ids taken from node IRIs.
+    max_bytes, max_triples, max_literal : int
+        Refuse a file past these many bytes (after unpacking), triples, or
+        characters in one literal.
+
+    Returns
+    -------
+    RawTables
+        Text tables per label and edge type, the triple count, and warnings.
+
     Raises
     ------
     SourceError
         When the file cannot be read safely, or a resource has two classes of the
         ontology, or one property twice with different values.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from innokg.graph.rdf import export_package
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "E1", "name": "甲"}, {"id": "E2", "name": "乙"}]},
+    ...     {"SUPPLIES": [("E1", "E2", {"product": "钢材"})]},
+    ... )
+    >>> path = Path(tempfile.mkdtemp()) / "g.ttl"
+    >>> _ = export_package(G, path)
+    >>> raw = read_rdf(path)
+    >>> raw.nodes["Enterprise"][["id", "name"]].values.tolist()
+    [['E1', '甲'], ['E2', '乙']]
+    >>> raw.edges["SUPPLIES"][["from_id", "to_id", "product"]].values.tolist()
+    [['E1', 'E2', '钢材']]
     """
     path = Path(path)
     fmt = format or rdf_format_of(path)

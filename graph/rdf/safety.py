@@ -69,7 +69,38 @@ class _Bounded(io.RawIOBase):
 
 
 def read_bounded(path: Path, max_bytes: int) -> bytes:
-    """The bytes of ``path`` (``.gz`` unpacked), refused past ``max_bytes``."""
+    """The bytes of ``path`` (``.gz`` unpacked), refused past ``max_bytes``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file; a name ending in ``.gz`` is unpacked as it is read.
+    max_bytes : int
+        The most bytes accepted, counted after unpacking.
+
+    Returns
+    -------
+    bytes
+        The file's content.
+
+    Raises
+    ------
+    SourceError
+        When the file is missing, unreadable, or longer than ``max_bytes``.
+
+    Examples
+    --------
+    >>> import gzip, tempfile
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "g.nt.gz"
+    >>> _ = path.write_bytes(gzip.compress(b"x" * 100))
+    >>> len(read_bounded(path, 100))
+    100
+    >>> read_bounded(path, 99)
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.SourceError: g.nt.gz: more than 99 bytes of RDF (after unpacking); ...
+    """
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
     with open(path, "rb") as raw:
@@ -83,7 +114,31 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
 
 @contextmanager
 def text_lines(path: Path, max_bytes: int) -> Iterator[Iterator[str]]:
-    """The lines of a UTF-8 text file (``.gz`` unpacked), read lazily and bounded."""
+    """The lines of a UTF-8 text file (``.gz`` unpacked), read lazily and bounded.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file; a name ending in ``.gz`` is unpacked as it is read.
+    max_bytes : int
+        The most bytes read, counted after unpacking; past them reading raises
+        :class:`~innokg.graph.errors.SourceError`.
+
+    Yields
+    ------
+    iterator of str
+        The lines without their line breaks, while the file is open.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "g.nt"
+    >>> _ = path.write_text("one\\r\\ntwo\\n", encoding="utf-8")
+    >>> with text_lines(path, 1_000) as lines:
+    ...     list(lines)
+    ['one', 'two']
+    """
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
     with open(path, "rb") as raw:
@@ -102,7 +157,37 @@ _CONTEXT_REFUSED = (
 
 
 def local_contexts(node: Any, name: str) -> Any:
-    """Replace references to innokg's published context by its text; refuse others."""
+    """Replace references to innokg's published context by its text; refuse others.
+
+    Parameters
+    ----------
+    node : object
+        A parsed JSON-LD document, or any part of one.
+    name : str
+        The file's name, for the error.
+
+    Returns
+    -------
+    object
+        The document with every ``@context`` that names innokg's context
+        (:data:`~innokg.graph.ontology.CONTEXT_IRI`) replaced by the context itself.
+
+    Raises
+    ------
+    SourceError
+        For any other remote context or an ``@import``: nothing is fetched.
+
+    Examples
+    --------
+    >>> from innokg.graph.ontology import CONTEXT_IRI
+    >>> doc = local_contexts({"@context": CONTEXT_IRI, "@id": "node:E1"}, "g.jsonld")
+    >>> isinstance(doc["@context"], dict), doc["@id"]
+    (True, 'node:E1')
+    >>> local_contexts({"@context": "https://example.org/ctx"}, "g.jsonld")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.SourceError: g.jsonld: refers to a remote JSON-LD context ...
+    """
     if isinstance(node, list):
         return [local_contexts(v, name) for v in node]
     if not isinstance(node, dict):
@@ -132,12 +217,52 @@ _XML_EXTERNAL_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\s(?:SYSTEM|PUBLIC)[\s\"']", r
 
 
 def line_of(data: bytes, offset: int) -> int:
-    """The 1-based line of ``data`` that holds byte ``offset``."""
+    """The 1-based line of ``data`` that holds byte ``offset``.
+
+    Parameters
+    ----------
+    data : bytes
+        A file's content.
+    offset : int
+        A byte position in it (a negative one counts as 0).
+
+    Returns
+    -------
+    int
+        The line number, 1 for the first line.
+
+    Examples
+    --------
+    >>> line_of(b"a\\nb\\nc", 0), line_of(b"a\\nb\\nc", 2), line_of(b"a\\nb\\nc", 4)
+    (1, 2, 3)
+    """
     return data.count(b"\n", 0, max(offset, 0)) + 1
 
 
 def refuse_xml_outside(path: Path, data: bytes) -> None:
-    """Refuse RDF/XML that declares entities or names an outside file in its DOCTYPE."""
+    """Refuse RDF/XML that declares entities or names an outside file in its DOCTYPE.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, for the error.
+    data : bytes
+        Its content, checked before any XML parser sees it.
+
+    Raises
+    ------
+    SourceError
+        Naming the line of the ``<!ENTITY`` or of the DOCTYPE's ``SYSTEM`` or ``PUBLIC``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> refuse_xml_outside(Path("g.rdf"), b"<rdf:RDF/>")
+    >>> refuse_xml_outside(Path("g.rdf"), b'<?xml version="1.0"?>\\n<!DOCTYPE r [<!ENTITY e "x">]>')
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.SourceError: g.rdf, line 2: declares XML entities ...
+    """
     entity = _XML_ENTITY.search(data)
     if entity:
         raise SourceError(
@@ -188,7 +313,22 @@ _BAD_IRI_FILTER = _RefuseBadIris()
 def refusing_bad_iris(name: str) -> Iterator[None]:
     """While rdflib parses file ``name`` in this thread, raise :class:`NotAnIri` at an
     IRI it logs as invalid.  The filter is on rdflib's logger only for the parse: no
-    import-time side effect on a library the user's own code may use."""
+    import-time side effect on a library the user's own code may use.
+
+    Parameters
+    ----------
+    name : str
+        The file's name, for the error.
+
+    Examples
+    --------
+    >>> from rdflib import Graph
+    >>> with refusing_bad_iris("g.ttl"):
+    ...     Graph().parse(data="<urn:a{b}> <urn:p> <urn:o> .", format="turtle")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.rdf.safety.NotAnIri: g.ttl: <urn:a{b}> is not an IRI
+    """
     term_log = logging.getLogger("rdflib.term")
     term_log.addFilter(_BAD_IRI_FILTER)
     _PARSING.name = name
@@ -217,6 +357,20 @@ def no_network() -> Iterator[None]:
     Python's audit hooks cannot be removed, so the hook is installed on the first query
     (never at import) and does nothing outside this context: it acts only while the
     thread-local guard is on.
+
+    Raises
+    ------
+    QueryError
+        From inside the context, at an attempt to open a URL or connect a socket.
+
+    Examples
+    --------
+    >>> from urllib.request import urlopen
+    >>> with no_network():
+    ...     urlopen("http://127.0.0.1:9/")
+    Traceback (most recent call last):
+    ...
+    innokg.graph.errors.QueryError: the query tried to reach the network, ...
     """
     global _HOOKED
     if not _HOOKED:

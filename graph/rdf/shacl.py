@@ -170,6 +170,14 @@ def shacl_validate(target: str | Path | Graph | Tables | Any) -> ShaclReport:
     ------
     InnokgError
         When pySHACL is not installed (``pip install 'innokg[rdf]'``).
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": "E1", "name": "宇通客车", "size": "large"}]})
+    >>> report = shacl_validate(G)
+    >>> report.conforms, len(report.violations)
+    (True, 0)
     """
     try:
         from pyshacl import validate

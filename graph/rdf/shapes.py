@@ -172,6 +172,19 @@ def shapes_graph() -> Graph:
     one endpoint each way, the allowed (from, to) class pairs, and the edge's
     properties.  The unified social credit code's check character is beyond SHACL
     Core: validation of tables checks it.
+
+    Returns
+    -------
+    rdflib.Graph
+        The shapes, with the ``sh``, ``shapes`` and ontology prefixes bound.
+
+    Examples
+    --------
+    >>> from rdflib.namespace import RDF, SH
+    >>> from innokg.graph.ontology import IK
+    >>> g = shapes_graph()
+    >>> IK.Enterprise in set(g.objects(None, SH.targetClass))
+    True
     """
     g = Graph()
     g.bind("sh", str(SH))

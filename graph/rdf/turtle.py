@@ -1,23 +1,40 @@
 """Turtle, TriG and N-Triples (Turtle's one-triple-a-line subset), written as text.
 
-A :class:`Writer` formats a chunk of a table's rows at once, with numpy string
-arithmetic over whole columns, and never builds an rdflib graph: memory stays that of
-the tables.  The JSON-LD writer (:mod:`innokg.graph.rdf.jsonld`) extends it.
+A :class:`Writer` formats a chunk of a table's rows at once: each column becomes one
+Arrow text column (:mod:`~innokg.graph.rdf.columns`), the columns are joined row by row
+into one block of text per row, and the blocks go to the file as one run of UTF-8
+bytes.  No Python object is made per value and no rdflib graph is built, so memory
+stays that of the tables plus one chunk of text.  :mod:`~innokg.graph.rdf.plain`
+writes the same bytes one row at a time, as the reference the tests hold this to.
+The JSON-LD writer (:mod:`~innokg.graph.rdf.jsonld`) extends :class:`Writer`.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 from typing import IO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from innokg.graph.ontology import IK, PREFIXES, edge_property, edge_terms, node_property
-from innokg.graph.rdf.iris import Iris, curie, encode_id
+from innokg.graph.rdf.columns import (
+    TEXT,
+    affix,
+    concat,
+    double_text,
+    encode_column,
+    escape_text,
+    int_text,
+    quoted_text,
+    text_bytes,
+    to_text,
+    xsd_double,
+)
+from innokg.graph.rdf.iris import Iris, curie
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 
 __all__ = [
@@ -29,63 +46,27 @@ __all__ = [
     "xsd_double",
 ]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _escape(text: pd.Series) -> pd.Series:
-    """Escape text for a double-quoted Turtle / N-Triples string."""
-    out = (
-        text.str.replace("\\", "\\\\", regex=False)
-        .str.replace('"', '\\"', regex=False)
-        .str.replace("\n", "\\n", regex=False)
-        .str.replace("\r", "\\r", regex=False)
-        .str.replace("\t", "\\t", regex=False)
-    )
-    if out.str.contains(_CONTROL, na=False).any():
-        out = out.str.replace(_CONTROL, lambda m: f"\\u{ord(m.group()):04X}", regex=True)
-    return out
-
-
-def xsd_double(value: float) -> str:
-    """xsd:double lexical form that reads back as the same float."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "INF" if value > 0 else "-INF"
-    return repr(float(value))
-
-
-def _objects(series: pd.Series, dtype: str, syntax: str) -> np.ndarray:
-    """Each value of ``series`` as an RDF object in ``syntax`` (``ttl`` or ``nt``); None for NA."""
-    n = len(series)
-    present = series.notna().to_numpy(dtype=bool)
-    out = np.full(n, None, dtype=object)
-    if not present.any():
-        return out
-    values = series[present]
-    if dtype == "string":
-        text = '"' + _escape(values.astype("string")) + '"'
-        out[present] = text.to_numpy(dtype=object)
-        return out
-    if dtype in ("int", "year"):
-        ints = values.astype("Int64").astype(str).to_numpy(dtype=object)
-        out[present] = ints if syntax == "ttl" else '"' + ints + f'"^^<{XSD.integer}>'
-        return out
-    if dtype == "bool":
-        words = np.where(values.astype(bool).to_numpy(), "true", "false").astype(object)
-        out[present] = words if syntax == "ttl" else '"' + words + f'"^^<{XSD.boolean}>'
-        return out
-    doubles = np.array([xsd_double(v) for v in values.astype(float)], dtype=object)
-    suffix = "^^xsd:double" if syntax == "ttl" else f"^^<{XSD.double}>"
-    out[present] = '"' + doubles + '"' + suffix
-    return out
-
 
 def encoded_ids(ids: pd.Series) -> np.ndarray:
-    """:func:`encode_id` of every id, encoding each distinct id once."""
-    codes, uniques = pd.factorize(ids.astype(object), use_na_sentinel=True)
-    enc = np.array([encode_id(str(u)) for u in uniques] + [None], dtype=object)
-    return np.asarray(enc[codes], dtype=object)
+    """:func:`~innokg.graph.rdf.iris.encode_id` of every id, as Python strings.
+
+    Parameters
+    ----------
+    ids : pandas.Series
+        Node ids.
+
+    Returns
+    -------
+    numpy.ndarray
+        An object array of IRI segments (None where an id is missing).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> list(encoded_ids(pd.Series(["E1", "region:41"])))
+    ['E1', 'region%3A41']
+    """
+    return np.asarray(encode_column(ids).to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _term(iri: str, syntax: str, iris: Iris) -> str:
@@ -99,7 +80,7 @@ def _term(iri: str, syntax: str, iris: Iris) -> str:
 
 
 @dataclass
-class _Column:
+class Column:
     """One table column as written: its predicate and how its values are formatted."""
 
     name: str
@@ -108,27 +89,37 @@ class _Column:
     is_source: bool = False
 
 
-def _node_columns(label: str) -> list[_Column]:
+def node_columns(label: str) -> list[Column]:
+    """The columns of a node label's table, as written."""
     return [
-        _Column(p.name, str(node_property(label, p.name).iri), p.dtype, p.name == "source")
+        Column(p.name, str(node_property(label, p.name).iri), p.dtype, p.name == "source")
         for p in NODE_LABELS[label].props
     ]
 
 
-def _edge_columns(etype: str) -> list[_Column]:
+def edge_columns(etype: str) -> list[Column]:
+    """The property columns of an edge type's table, as written."""
     return [
-        _Column(p.name, str(edge_property(etype, p.name).iri), p.dtype, p.name == "source")
+        Column(p.name, str(edge_property(etype, p.name).iri), p.dtype, p.name == "source")
         for p in EDGE_TYPES[etype].props
     ]
 
 
 class Writer:
-    """Formats chunks of a table as one RDF syntax; subclasses per format."""
+    """Formats chunks of a table as one RDF syntax; subclasses per format.
+
+    Text goes to ``out``; when ``raw`` is given (the binary file under ``out``, which
+    must write UTF-8 through to it at once, with no newline translation), the blocks
+    of rows go to it directly.
+    """
 
     syntax = "nt"
 
-    def __init__(self, out: IO[str], iris: Iris, sources: dict[str, str]) -> None:
+    def __init__(
+        self, out: IO[str], iris: Iris, sources: dict[str, str], raw: IO[bytes] | None = None
+    ) -> None:
         self.out = out
+        self.raw = raw
         self.iris = iris
         self.sources = sources
         self.triples = 0
@@ -140,20 +131,30 @@ class Writer:
     def end(self) -> None:
         """Write what follows the triples."""
 
-    def write_blocks(self, blocks: np.ndarray, sources: np.ndarray) -> None:
-        self.out.write("".join(blocks))
+    def write_blocks(self, blocks: pa.Array, sources: pd.Series) -> None:
+        """Write one block of text per row (``sources``: each row's source, for TriG)."""
+        self.write_text(blocks)
 
     # Shared ---------------------------------------------------------------------
+    def write_text(self, text: pa.Array) -> None:
+        """Write a text column's values end to end."""
+        data = text_bytes(text)
+        if self.raw is not None:
+            self.raw.write(data)
+        else:
+            self.out.write(bytes(data).decode("utf-8"))
+
     def t(self, iri: str) -> str:
+        """An IRI as this syntax writes it."""
         return _term(iri, self.syntax, self.iris)
 
     def write_sources(self) -> None:
+        """Write each source's entity: its type and its text as label."""
         lines = []
         for text, iri in self.sources.items():
             s = self.t(iri)
-            label = _escape(pd.Series([text], dtype="string"))[0]
             lines.append(self._block(s, [(self.t(str(RDF.type)), self.t(str(PROV.Entity)))]))
-            lines.append(self._block(s, [(self.t(str(RDFS.label)), f'"{label}"')]))
+            lines.append(self._block(s, [(self.t(str(RDFS.label)), f'"{escape_text(text)}"')]))
             self.triples += 2
         self.out.write("".join(lines))
 
@@ -163,81 +164,113 @@ class Writer:
         body = " ;\n    ".join(f"{p} {o}" for p, o in pairs)
         return f"{subject} {body} .\n"
 
-    def _rows(
-        self,
-        subjects: np.ndarray,
-        cls: str,
-        columns: list[tuple[str, np.ndarray]],
-    ) -> np.ndarray:
-        """One text block per row: the subject's type and every present value."""
-        a = " a " if self.syntax == "ttl" else f" <{RDF.type}> "
-        if self.syntax == "nt":
-            acc = subjects + a + cls + " .\n"
-            for pred, objs in columns:
-                mask = np.array([o is not None for o in objs], dtype=bool)
-                piece = np.full(len(objs), "", dtype=object)
-                piece[mask] = subjects[mask] + f" {pred} " + objs[mask] + " .\n"
-                acc = acc + piece
-                self.triples += int(mask.sum())
-            self.triples += len(subjects)
-            return acc
-        acc = subjects + a + cls
-        for pred, objs in columns:
-            mask = np.array([o is not None for o in objs], dtype=bool)
-            piece = np.full(len(objs), "", dtype=object)
-            piece[mask] = f" ;\n    {pred} " + objs[mask]
-            acc = acc + piece
-            self.triples += int(mask.sum())
-        self.triples += len(subjects)
-        return acc + " .\n"
+    def datatype_suffix(self, dtype: str) -> str:
+        """What follows the quoted lexical form of a ``dtype`` value ("" for text)."""
+        if dtype == "string":
+            return ""
+        if dtype == "float" and self.syntax == "ttl":
+            return "^^xsd:double"
+        xsd = {"int": XSD.integer, "year": XSD.integer, "bool": XSD.boolean}.get(dtype, XSD.double)
+        return f"^^<{xsd}>"
 
-    def _values(self, df: pd.DataFrame, cols: list[_Column]) -> list[tuple[str, np.ndarray]]:
+    def _objects(self, series: pd.Series, dtype: str) -> pa.Array:
+        """Each value as an RDF object of this syntax; missing for NA."""
+        present = series.notna().to_numpy(dtype=bool)
+        if not present.any():
+            return pa.nulls(len(series), TEXT)
+        if dtype == "string":
+            return quoted_text(series)
+        if dtype in ("int", "year"):
+            ints = int_text(series)
+            if self.syntax == "ttl":
+                return ints
+            return concat('"', ints, '"' + self.datatype_suffix(dtype))
+        if dtype == "bool":
+            flags = series.where(present, False).astype(bool).to_numpy()
+            words = pa.array(np.where(flags, "true", "false"), TEXT)
+            words = pc.if_else(pa.array(present), words, pa.scalar(None, TEXT))
+            if self.syntax == "ttl":
+                return words
+            return concat('"', words, '"' + self.datatype_suffix(dtype))
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        return concat('"', double_text(values, present), '"' + self.datatype_suffix("float"))
+
+    def _source_terms(self, series: pd.Series) -> pa.Array:
+        """Each row's source as this syntax writes its entity, each distinct source once."""
+        coded = pc.dictionary_encode(to_text(series))
+        terms = [self.t(self.sources[s]) for s in coded.dictionary.to_pylist()]
+        return pa.array(terms, TEXT).take(coded.indices)
+
+    def _values(self, df: pd.DataFrame, cols: list[Column]) -> list[tuple[str, pa.Array]]:
         out = []
         for c in cols:
             if c.is_source:
-                objs = df[c.name].map(lambda s: self.t(self.sources[s]), na_action="ignore")
-                out.append((self.t(c.predicate), objs.to_numpy(dtype=object, na_value=None)))
+                out.append((self.t(c.predicate), self._source_terms(df[c.name])))
             else:
-                out.append((self.t(c.predicate), _objects(df[c.name], c.dtype, self.syntax)))
+                out.append((self.t(c.predicate), self._objects(df[c.name], c.dtype)))
         return out
 
-    def nodes(self, label: str, df: pd.DataFrame) -> None:
-        prefix = self.t(self.iris.node + "x")[:-1]
-        subjects = (prefix + encoded_ids(df["id"])).astype(object)
+    def _rows(self, subjects: pa.Array, cls: str, columns: list[tuple[str, pa.Array]]) -> pa.Array:
+        """One text block per row: the subject's type and every present value."""
+        self.triples += len(subjects)
+        for _, objs in columns:
+            self.triples += len(objs) - objs.null_count
         if self.syntax == "nt":
-            subjects = "<" + (self.iris.node + encoded_ids(df["id"])).astype(object) + ">"
-        blocks = self._rows(
-            subjects, self.t(str(IK[label])), self._values(df, _node_columns(label))
-        )
-        self.write_blocks(blocks, df["source"].to_numpy(dtype=object))
+            pieces = [concat(subjects, f" <{RDF.type}> {cls} .\n")]
+            pieces += [concat(subjects, f" {pred} ", objs, " .\n") for pred, objs in columns]
+            return concat(*pieces, skip_null=True)
+        pieces = [concat(f" ;\n    {pred} ", objs) for pred, objs in columns]
+        return concat(subjects, f" a {cls}", *pieces, " .\n", skip_null=True)
+
+    def _node_terms(self, encoded: pa.Array) -> pa.Array:
+        """Nodes as written, from their encoded ids."""
+        if self.syntax == "nt":
+            return affix(encoded, "<" + self.iris.node, ">")
+        return affix(encoded, "node:")
+
+    def nodes(self, label: str, df: pd.DataFrame) -> None:
+        """Write a chunk of a node table."""
+        subjects = self._node_terms(encode_column(df["id"]))
+        columns = self._values(df, node_columns(label))
+        blocks = self._rows(subjects, self.t(str(IK[label])), columns)
+        self.write_blocks(blocks, df["source"])
 
     def edges(self, etype: str, df: pd.DataFrame, ordinal: np.ndarray) -> None:
+        """Write a chunk of an edge table (``ordinal``: 1 for the first edge of a pair, 2, ...)."""
         terms = edge_terms(etype)
-        f_enc, t_enc = encoded_ids(df["from_id"]), encoded_ids(df["to_id"])
-        local = etype + "." + f_enc + "." + t_enc
-        suffix = np.where(ordinal > 1, "." + ordinal.astype(str).astype(object), "")
+        f_enc, t_enc = encode_column(df["from_id"]), encode_column(df["to_id"])
+        frm, to = self._node_terms(f_enc), self._node_terms(t_enc)
+        later = ordinal > 1
+        local = concat(etype + ".", f_enc, ".", t_enc)
+        if later.any():  # parallel edges: .2, .3, ...
+            numbers = pc.cast(pa.array(ordinal), TEXT)
+            local = pc.if_else(pa.array(later), concat(local, ".", numbers), local)
         if self.syntax == "nt":
-            node = "<" + self.iris.node
-            frm, to = node + f_enc + ">", node + t_enc + ">"
-            subjects = "<" + self.iris.rel + local + suffix + ">"
+            subjects = affix(local, "<" + self.iris.rel, ">")
         else:
-            frm, to = "node:" + f_enc, "node:" + t_enc
-            subjects = "rel:" + local + suffix
+            subjects = affix(local, "rel:")
         columns = [(self.t(str(terms.from_)), frm), (self.t(str(terms.to)), to)]
-        columns += self._values(df, _edge_columns(etype))
+        columns += self._values(df, edge_columns(etype))
         blocks = self._rows(subjects, self.t(str(terms.relation)), columns)
-        first = ordinal == 1
-        link = np.full(len(df), "", dtype=object)
-        link[first] = frm[first] + f" {self.t(str(terms.link))} " + to[first] + " .\n"
-        self.triples += int(first.sum())
-        self.write_blocks(link + blocks, df["source"].to_numpy(dtype=object))
+        if later.any():
+            link = concat(frm, f" {self.t(str(terms.link))} ", to, " .\n")
+            link = pc.if_else(pa.array(~later), link, pa.scalar(None, TEXT))
+            blocks = concat(link, blocks, skip_null=True)
+        else:
+            blocks = concat(frm, f" {self.t(str(terms.link))} ", to, " .\n", blocks)
+        self.triples += int((~later).sum())
+        self.write_blocks(blocks, df["source"])
 
 
 class NTriplesWriter(Writer):
+    """N-Triples: one triple a line, every IRI in full."""
+
     syntax = "nt"
 
 
 class TurtleWriter(Writer):
+    """Turtle: prefixed names, one block of triples per subject."""
+
     syntax = "ttl"
 
     def begin(self) -> None:
@@ -253,13 +286,12 @@ class TurtleWriter(Writer):
 class TriGWriter(TurtleWriter):
     """Turtle in named graphs: each node's and edge's triples in its source's graph."""
 
-    def write_blocks(self, blocks: np.ndarray, sources: np.ndarray) -> None:
-        codes, uniques = pd.factorize(pd.Series(sources, dtype=object))
+    def write_blocks(self, blocks: pa.Array, sources: pd.Series) -> None:
+        codes, uniques = pd.factorize(sources.astype(object))
         order = np.argsort(codes, kind="stable")  # rows grouped by source, in table order
         bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-        parts = []
+        grouped = blocks.take(pa.array(order))
         for code, src in enumerate(uniques):
-            name = self.t(self.sources[str(src)])
-            rows = blocks[order[bounds[code] : bounds[code + 1]]]
-            parts.append(f"{name} {{\n" + "".join(rows) + "}\n")
-        self.out.write("".join(parts))
+            self.out.write(f"{self.t(self.sources[str(src)])} {{\n")
+            self.write_text(grouped.slice(bounds[code], bounds[code + 1] - bounds[code]))
+            self.out.write("}\n")
