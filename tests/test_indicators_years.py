@@ -214,3 +214,25 @@ def test_helpers_that_read_only_a_labels_rows_equal_reading_every_node(
         assert all(
             np.array_equal(k, f) and not k.flags.writeable for k, f in zip(kept, fresh, strict=True)
         )
+
+
+def test_each_years_cases_are_new_whether_the_years_are_asked_in_turn_or_alone() -> None:
+    def graph() -> EcosystemGraph:
+        firms = [{"id": x, "name": x, "size": "large", "since": 2000} for x in "abc"]
+        return make_graph(
+            {"Enterprise": firms, "ResearchInstitute": [{"id": "r", "name": "院"}]},
+            {
+                "COLLABORATES_WITH": [
+                    ("a", "r", {"since": 2016}),
+                    ("b", "r", {"since": 2017}),
+                    ("c", "r", {"since": 2018}),
+                ]
+            },
+        )
+
+    G = graph()
+    in_turn = [
+        typical_cases(G, year=y, k=1, first_year=2016)["id"].tolist() for y in (2016, 2017, 2018)
+    ]
+    assert in_turn == [["a"], ["b"], ["c"]]
+    assert typical_cases(graph(), year=2018, k=1, first_year=2016)["id"].tolist() == ["c"]
