@@ -5,8 +5,9 @@ is its place in :attr:`innokg.graph.ecosystem.EcosystemGraph.node_ids` (label by
 schema order, rows sorted by id), so the nodes of one label occupy one contiguous
 span.  From the edge tables this module derives, once per graph:
 
-- the endpoints of every edge type as integer arrays (``pandas`` index look-ups, no
-  Python loop over rows);
+- the endpoints of every edge type as integer arrays (look-ups in Arrow's hash tables,
+  every edge type in one pass: :mod:`innokg.queries.id_index`; no Python loop over
+  rows);
 - scipy CSR matrices for any set of edge types, directed or symmetric;
 - the city and the industry of every node that has one, following LOCATED_IN
   (county -> city, zone -> region) and, for nodes without a place of their own, the
@@ -14,9 +15,10 @@ span.  From the edge tables this module derives, once per graph:
   organisation);
 - masks of what existed in a given year.
 
-Everything is cached on a :class:`GraphArrays` kept per graph object (a weak
-reference: it goes when the graph goes).  Build a new graph rather than editing the
-tables of one that has been queried, or call :func:`clear_cache`.
+Everything is cached on a :class:`GraphArrays` (:mod:`innokg.queries.graph_arrays`)
+kept per graph object (a weak reference: it goes when the graph goes).  Build a new
+graph rather than editing the tables of one that has been queried, or call
+:func:`clear_cache`.
 
 Examples
 --------
@@ -35,18 +37,15 @@ Examples
 from __future__ import annotations
 
 import weakref
-from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import igraph as ig
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from innokg.graph.ecosystem import EcosystemGraph
-from innokg.graph.errors import NodeNotFound, QueryError
-from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, ORGANISATIONS
+from innokg.graph.errors import QueryError
+from innokg.graph.schema import ORGANISATIONS
+from innokg.queries.graph_arrays import GraphArrays
 
 __all__ = [
     "ORGANISATIONS",
@@ -71,20 +70,29 @@ ORG_EDGES = (
     "HOSTS",
 )
 
-#: Where a node without a place (or industry) of its own takes it from:
-#: (edge type, True when the node is the edge's target).
-_INHERIT = (
-    ("HOSTS", True),  # a maker team: its host
-    ("ESTABLISHED", True),  # a platform, fund or team: who set it up
-    ("OPERATES", True),  # a platform: its operator
-    ("LEADS", False),  # a person: what they lead
-)
-
 _CACHE: weakref.WeakKeyDictionary[EcosystemGraph, GraphArrays] = weakref.WeakKeyDictionary()
 
 
 def arrays(G: EcosystemGraph) -> GraphArrays:
-    """The cached :class:`GraphArrays` of ``G`` (built on first use)."""
+    """The cached :class:`GraphArrays` of ``G`` (built on first use).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph.
+
+    Returns
+    -------
+    GraphArrays
+        The same object for every call on the same graph, until :func:`clear_cache`.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}]})
+    >>> arrays(G) is arrays(G), arrays(G).n
+    (True, 1)
+    """
     found = _CACHE.get(G)
     if found is None:
         found = GraphArrays(G)
@@ -93,313 +101,23 @@ def arrays(G: EcosystemGraph) -> GraphArrays:
 
 
 def clear_cache(G: EcosystemGraph) -> None:
-    """Forget the arrays (and cached results) of ``G``, after editing its tables."""
-    _CACHE.pop(G, None)
-
-
-def _year_values(series: pd.Series) -> np.ndarray:
-    return series.to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _first(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each distinct key, the value of its first occurrence."""
-    uniq, first = np.unique(keys, return_index=True)
-    return uniq, values[first]
-
-
-class GraphArrays:
-    """Integer-indexed views of one graph; see the module docstring.
+    """Forget the arrays (and cached results) of ``G``, after editing its tables.
 
     Parameters
     ----------
     G : EcosystemGraph
-        The graph.  Its node ids must be unique (validated graphs are).
+        The graph whose tables were edited.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}]})
+    >>> before = arrays(G)
+    >>> clear_cache(G)
+    >>> arrays(G) is before
+    False
     """
-
-    def __init__(self, G: EcosystemGraph) -> None:
-        self.G = G
-        self.ids: pd.Index = G.node_ids
-        if not self.ids.is_unique:
-            raise QueryError("node ids are not unique across labels; validate the tables first")
-        self.n = len(self.ids)
-        self.label_names: tuple[str, ...] = tuple(NODE_LABELS)
-        sizes = [len(G.nodes[label]) for label in self.label_names]
-        bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        self.spans: dict[str, tuple[int, int]] = {
-            label: (int(bounds[i]), int(bounds[i + 1])) for i, label in enumerate(self.label_names)
-        }
-        self.label_code = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
-        #: A store for derived results (clusters, places, ...), keyed by the caller.
-        self.memo: dict[Hashable, Any] = {}
-
-    # --- positions ------------------------------------------------------------------
-
-    def index(self, ids: Iterable[str] | pd.Series | np.ndarray) -> np.ndarray:
-        """Positions of ``ids`` (-1 for ids not in the graph)."""
-        values = ids if isinstance(ids, pd.Series | np.ndarray) else list(ids)
-        return self.ids.get_indexer(pd.Index(values)).astype(np.int64)
-
-    def position(self, node_id: str) -> int:
-        """The position of one node.
-
-        Raises
-        ------
-        NodeNotFound
-        """
-        pos = int(self.index([node_id])[0])
-        if pos < 0:
-            raise NodeNotFound(node_id)
-        return pos
-
-    def span(self, label: str) -> np.ndarray:
-        """The positions of every node of ``label``."""
-        start, stop = self.spans[label]
-        return np.arange(start, stop, dtype=np.int64)
-
-    def mask(self, *labels: str) -> np.ndarray:
-        """A boolean mask of the nodes with any of ``labels``."""
-        out = np.zeros(self.n, dtype=bool)
-        for label in labels:
-            start, stop = self.spans[label]
-            out[start:stop] = True
-        return out
-
-    def label(self, pos: int) -> str:
-        return self.label_names[int(self.label_code[pos])]
-
-    def column(self, label: str, name: str) -> pd.Series:
-        """One column of a node table (positions ``span(label)`` in order)."""
-        return self.G.nodes[label][name].reset_index(drop=True)
-
-    def values(self, name: str, *, dtype: str = "float64", fill: Any = np.nan) -> np.ndarray:
-        """A node property over all nodes (``fill`` where a label lacks it or it is missing)."""
-        key = ("values", name, dtype, repr(fill))
-        if key not in self.memo:
-            parts = []
-            for label in self.label_names:
-                df = self.G.nodes[label]
-                if name in df.columns:
-                    parts.append(df[name].to_numpy(dtype=dtype, na_value=fill))
-                else:
-                    parts.append(np.full(len(df), fill, dtype=dtype))
-            self.memo[key] = np.concatenate(parts) if parts else np.array([], dtype=dtype)
-        return self.memo[key]
-
-    @property
-    def names(self) -> np.ndarray:
-        """Every node's ``name`` (object array, aligned with positions)."""
-        return self.values("name", dtype="object", fill="")
-
-    # --- edges ----------------------------------------------------------------------
-
-    def edges(self, etype: str, *, year: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Endpoints of the edges of ``etype`` as position arrays ``(src, dst)``.
-
-        With ``year``, only edges that existed that year between nodes that existed.
-        """
-        src, dst, keep = self._edges(etype, year)
-        return src[keep], dst[keep]
-
-    def edge_rows(self, etype: str, *, year: int | None = None) -> np.ndarray:
-        """The table rows (``iloc`` positions) kept by :meth:`edges`, in the same order."""
-        _, _, keep = self._edges(etype, year)
-        return np.flatnonzero(keep)
-
-    def edge_values(
-        self, etype: str, name: str, *, year: int | None = None, fill: float = np.nan
-    ) -> np.ndarray:
-        """A numeric edge property, aligned with :meth:`edges`."""
-        df = self.G.edges[etype]
-        if name not in df.columns:
-            return np.full(len(self.edge_rows(etype, year=year)), fill)
-        col = df[name].to_numpy(dtype="float64", na_value=fill)
-        return col[self.edge_rows(etype, year=year)]
-
-    def _edges(self, etype: str, year: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        key = ("edges", etype, year)
-        if key not in self.memo:
-            if year is not None:
-                src, dst, keep = self._edges(etype, None)
-                alive = self.alive(year)
-                keep = keep & _alive(self.G.edges[etype], year)
-                keep &= alive[np.maximum(src, 0)] & alive[np.maximum(dst, 0)]
-                self.memo[key] = (src, dst, keep)
-                return self.memo[key]
-            if etype not in EDGE_TYPES:
-                raise QueryError(f"unknown edge type {etype!r}; known: {', '.join(EDGE_TYPES)}")
-            df = self.G.edges[etype]
-            src = self.index(df["from_id"])
-            dst = self.index(df["to_id"])
-            self.memo[key] = (src, dst, (src >= 0) & (dst >= 0))
-        return self.memo[key]
-
-    def alive(self, year: int | None) -> np.ndarray:
-        """Mask of the nodes that existed in ``year`` (all nodes for None)."""
-        key = ("alive", year)
-        if key not in self.memo:
-            if year is None:
-                self.memo[key] = np.ones(self.n, dtype=bool)
-            else:
-                self.memo[key] = np.concatenate(
-                    [_alive(self.G.nodes[label], year) for label in self.label_names]
-                )
-        return self.memo[key]
-
-    def matrix(
-        self,
-        edge_types: Sequence[str],
-        *,
-        year: int | None = None,
-        symmetric: bool = False,
-        binary: bool = True,
-        weight: str | None = None,
-    ) -> sp.csr_array:
-        """An n x n CSR matrix of the edges of ``edge_types``.
-
-        Parameters
-        ----------
-        edge_types : sequence of str
-            Edge types to include.  ``"TYPE^-1"`` reverses a type.
-        year : int, optional
-            Only what existed that year.
-        symmetric : bool
-            Add the transpose (an undirected view).
-        binary : bool
-            1 for every linked pair, however many edges link it.  Otherwise the sum of
-            ``weight`` (1 where missing) over parallel edges.
-        weight : str, optional
-            Edge property used as weight when ``binary`` is false.
-        """
-        key = ("matrix", tuple(edge_types), year, symmetric, binary, weight)
-        if key not in self.memo:
-            rows, cols, data = [], [], []
-            for spec in edge_types:
-                etype, reverse = spec.removesuffix("^-1"), spec.endswith("^-1")
-                src, dst = self.edges(etype, year=year)
-                if reverse:
-                    src, dst = dst, src
-                rows.append(src)
-                cols.append(dst)
-                if binary or weight is None:
-                    data.append(np.ones(len(src)))
-                else:
-                    data.append(np.nan_to_num(self.edge_values(etype, weight, year=year), nan=1.0))
-            r = np.concatenate(rows) if rows else np.array([], np.int64)
-            c = np.concatenate(cols) if cols else np.array([], np.int64)
-            d = np.concatenate(data) if data else np.array([], float)
-            if symmetric:
-                r, c, d = np.concatenate([r, c]), np.concatenate([c, r]), np.concatenate([d, d])
-            m = sp.csr_array((d, (r, c)), shape=(self.n, self.n))
-            m.sum_duplicates()
-            if binary:
-                m.data[:] = 1.0
-            self.memo[key] = m
-        return self.memo[key]
-
-    def adjacency(self, edge_types: Sequence[str], *, year: int | None = None) -> sp.csr_array:
-        """The simple undirected graph of ``edge_types``: symmetric, binary, no self-loops."""
-        key = ("adjacency", tuple(edge_types), year)
-        if key not in self.memo:
-            coo = self.matrix(edge_types, year=year, symmetric=True).tocoo()
-            off = coo.row != coo.col
-            self.memo[key] = sp.csr_array(
-                (coo.data[off], (coo.row[off], coo.col[off])), shape=(self.n, self.n)
-            )
-        return self.memo[key]
-
-    def igraph(
-        self, edge_types: Sequence[str], labels: Sequence[str], *, year: int | None = None
-    ) -> tuple[ig.Graph, np.ndarray]:
-        """The simple undirected igraph of ``edge_types`` among the nodes of ``labels``.
-
-        Returns the graph and the positions of its vertices (vertex ``i`` is node
-        ``nodes[i]``).
-        """
-        key = ("igraph", tuple(edge_types), tuple(labels), year)
-        if key not in self.memo:
-            nodes = np.flatnonzero(self.mask(*labels))
-            sub = self.adjacency(edge_types, year=year)[nodes][:, nodes]
-            upper = sp.triu(sub, k=1).tocoo()
-            edges = np.column_stack([upper.row, upper.col]).astype(np.int64)
-            g = ig.Graph(n=len(nodes), directed=False)
-            g.add_edges(edges)  # much faster than passing the edges to the constructor
-            self.memo[key] = (g, nodes)
-        return self.memo[key]
-
-    # --- places and industries --------------------------------------------------------
-
-    def city(self) -> np.ndarray:
-        """The position of each node's city Region (-1 where unknown)."""
-        if "city" not in self.memo:
-            self.memo["city"] = self._city()
-        return self.memo["city"]
-
-    def _inherit(self, out: np.ndarray) -> np.ndarray:
-        for _ in range(2):  # a team hosted by a platform set up by an enterprise
-            for etype, node_is_target in _INHERIT:
-                src, dst = self.edges(etype)
-                child, parent = (dst, src) if node_is_target else (src, dst)
-                ok = (out[child] < 0) & (out[parent] >= 0)
-                if ok.any():
-                    keys, vals = _first(child[ok], out[parent[ok]])
-                    out[keys] = vals
-        return out
-
-    def _city(self) -> np.ndarray:
-        out = np.full(self.n, -1, dtype=np.int64)
-        start, stop = self.spans["Region"]
-        level = self.column("Region", "level").to_numpy(dtype=object, na_value="")
-        region = np.arange(start, stop)
-        out[region[level == "city"]] = region[level == "city"]
-        src, dst = self.edges("LOCATED_IN")
-        is_region = self.label_code == self.label_names.index("Region")
-        up = is_region[src] & is_region[dst]
-        for _ in range(3):  # county -> city, and deeper divisions
-            ok = up & (out[src] < 0) & (out[dst] >= 0)
-            if not ok.any():
-                break
-            keys, vals = _first(src[ok], out[dst[ok]])
-            out[keys] = vals
-        zone = self.label_code == self.label_names.index("Zone")
-        for target_ok in (is_region, zone):  # regions first, then zones (a zone has a city)
-            ok = ~is_region[src] & target_ok[dst] & (out[src] < 0) & (out[dst] >= 0)
-            if ok.any():
-                keys, vals = _first(src[ok], out[dst[ok]])
-                out[keys] = vals
-        return self._inherit(out)
-
-    def industry(self) -> np.ndarray:
-        """The position of each node's first-listed Industry (-1 where unknown)."""
-        if "industry" not in self.memo:
-            out = np.full(self.n, -1, dtype=np.int64)
-            src, dst = self.edges("IN_INDUSTRY")
-            if len(src):
-                keys, vals = _first(src, dst)
-                out[keys] = vals
-            self.memo["industry"] = self._inherit(out)
-        return self.memo["industry"]
-
-    def in_city(self, city: int | None) -> np.ndarray:
-        """Mask of nodes in ``city`` (a Region position); all nodes for None."""
-        if city is None:
-            return np.ones(self.n, dtype=bool)
-        return self.city() == city
-
-    def in_industries(self, industries: np.ndarray | None) -> np.ndarray:
-        """Mask of nodes in any of ``industries`` (positions); all nodes for None."""
-        if industries is None:
-            return np.ones(self.n, dtype=bool)
-        out = np.isin(self.industry(), industries)
-        src, dst = self.edges("IN_INDUSTRY")
-        out[src[np.isin(dst, industries)]] = True
-        return out
-
-
-def _alive(df: pd.DataFrame, year: int) -> np.ndarray:
-    """Rows of a node or edge table that existed in ``year``."""
-    since = _year_values(df["since"]) if "since" in df.columns else np.full(len(df), np.nan)
-    until = _year_values(df["until"]) if "until" in df.columns else np.full(len(df), np.nan)
-    return ~(since > year) & ~(until < year)
+    _CACHE.pop(G, None)
 
 
 def _norm(text: str) -> str:
@@ -411,6 +129,18 @@ def resolve_city(G: EcosystemGraph, city: str | None) -> int | None:
 
     Accepts a region id (``region:4101``), a division code (``4101``), a Chinese name
     with or without 市 (``郑州市``, ``郑州``) or an English name (``Zhengzhou``).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph.
+    city : str or None
+        The city, in any of the forms above; None gives None.
+
+    Returns
+    -------
+    int or None
+        The city's position in :func:`arrays`.
 
     Raises
     ------
@@ -468,10 +198,33 @@ def resolve_industries(G: EcosystemGraph, industry: str | None) -> np.ndarray | 
     Accepts an id (``industry:gbt4754:C36``), a code (``C36``), a Chinese or English
     name.  Narrower classes come from SUBCLASS_OF, so ``C`` means all manufacturing.
 
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph.
+    industry : str or None
+        The industry, in any of the forms above; None gives None.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Sorted Industry positions.
+
     Raises
     ------
     QueryError
         When no industry matches.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph(
+    ...     {"Industry": [{"id": "industry:gbt4754:C", "name": "制造业", "code": "C"},
+    ...                   {"id": "industry:gbt4754:C36", "name": "汽车制造业", "code": "C36"}]},
+    ...     {"SUBCLASS_OF": [("industry:gbt4754:C36", "industry:gbt4754:C")]},
+    ... )
+    >>> resolve_industries(G, "C").tolist(), resolve_industries(G, "汽车制造业").tolist()
+    ([0, 1], [1])
     """
     if industry is None:
         return None
@@ -504,7 +257,17 @@ def resolve_industries(G: EcosystemGraph, industry: str | None) -> np.ndarray | 
 
 @dataclass(frozen=True)
 class Scope:
-    """The province a graph is about, and which nodes lie in it."""
+    """The province a graph is about, and which nodes lie in it (see :func:`graph_scope`).
+
+    Parameters
+    ----------
+    region : int
+        The position of the province Region.
+    name, name_en : str
+        Its Chinese and English names.
+    inside : numpy.ndarray
+        One bool per node: located in the province.
+    """
 
     region: int  # position of the province Region
     name: str  # its Chinese name (河南省)
@@ -520,6 +283,30 @@ def graph_scope(G: EcosystemGraph) -> Scope | None:
     chain of LOCATED_IN (firm -> county -> city -> province, firm -> zone -> ...).  The
     real Henan build has one: Henan's firms and their chain neighbours of other
     provinces, which are located nowhere in the graph.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph; its manifest's ``scope`` or ``scope_region`` picks the province
+        when it has several.
+
+    Returns
+    -------
+    Scope or None
+        The province and the nodes inside it, or None.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+    ...      "Region": [{"id": "region:41", "name": "河南省", "level": "province"},
+    ...                 {"id": "region:4101", "name": "郑州市", "level": "city"}]},
+    ...     {"LOCATED_IN": [("a", "region:4101"), ("region:4101", "region:41")]},
+    ... )
+    >>> scope = graph_scope(G)
+    >>> scope.region, scope.name, scope.inside.tolist()
+    (2, '河南省', [True, False, True, True])
     """
     A = arrays(G)
     key = ("partners-scope",)

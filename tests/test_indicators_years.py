@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
-from innokg.queries.arrays import arrays
+from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.indicators import latest_year, policy_indicators, typical_cases
-from innokg.queries.indicators.context import Context
+from innokg.queries.indicators.cases import _case_history
+from innokg.queries.indicators.context import Context, _candidates, _names_at
+from innokg.queries.indicators.counts import _national_centres
 from tests.factory import make_graph
 
 
@@ -132,3 +134,105 @@ def test_the_pass_over_windows_equals_rebuilding_each_year(
                 assert np.array_equal(got, want.astype(np.int64)), (y, names)
                 checked += int(got.sum())
     assert checked > 0
+
+
+def test_whether_a_node_has_a_neighbour_is_found_edge_by_edge() -> None:
+    """has() reads the edges themselves, not the distinct pairs count() groups."""
+    G = windows_graph()
+    A = arrays(G)  # a, b, c, p, q at 0-4
+    platforms, firms = A.mask("Platform"), A.mask("Enterprise")
+    runs = ("ESTABLISHED", "OPERATES")
+
+    def having(year: int | None, *args: object, **kwargs: object) -> list[int]:
+        return np.flatnonzero(Context(A, year).has(*args, **kwargs)).tolist()  # type: ignore[arg-type]
+
+    assert having(2017, runs, platforms) == [0]  # a-p; b-q and c-q: q not there yet
+    assert having(2018, runs, platforms) == [0, 1]
+    assert having(2018, runs, firms, reverse=True) == [3, 4]
+    assert having(2021, ("ESTABLISHED^-1",), firms) == [4]
+    assert having(None, "OPERATES", platforms) == [0, 1]
+    assert having(2018, runs, platforms, among=np.array([False, True, True, True, True])) == [1]
+
+
+@pytest.mark.parametrize("graph", ["demo", "windows"])
+def test_has_equals_a_count_above_zero(graph: str, demo_graph: EcosystemGraph) -> None:
+    G = demo_graph if graph == "demo" else windows_graph()
+    A = arrays(G)
+    last = latest_year(G)
+    assert last is not None
+    rng = np.random.default_rng(1)
+    some = rng.random(A.n) < 0.5  # one mask for every year: the caches know it by identity
+    for y in [None, *range(2014, last + 2)]:
+        c = Context(A, y)
+        for names in COUNTED:
+            for target in (c.alive, rng.random(A.n) < 0.3):
+                counts = c.count(names, target)
+                assert np.array_equal(c.has(names, target), counts > 0)
+                for among in (some, _candidates(A)):
+                    got = c.count(names, target, among=among)
+                    assert np.array_equal(got, np.where(among, counts, 0))
+                    assert np.array_equal(c.has(names, target, among=among), among & (counts > 0))
+                if not any(t.endswith("^-1") for t in names):
+                    got = c.has(names, target, reverse=True)
+                    assert np.array_equal(got, c.count(names, target, reverse=True) > 0)
+
+
+def test_typical_cases_of_a_series_equal_each_year_chosen_anew(demo_graph: EcosystemGraph) -> None:
+    """A year's history extends the year before's: the same cases as a history built
+    from the first year on a fresh set of arrays."""
+    last = latest_year(demo_graph)
+    assert last is not None
+    series = GraphArrays(demo_graph)
+    grown = {y: _case_history(series, y, 10, 2017, None) for y in range(2015, last + 1)}
+    for y in range(2015, last + 1):
+        alone = _case_history(GraphArrays(demo_graph), y, 10, 2017, None)
+        assert grown[y].keys() == alone.keys()
+        for year, cases in alone.items():
+            assert grown[y][year].tolist() == cases.tolist(), (y, year)
+    assert sum(len(cases) for cases in grown[last].values()) > 0
+
+
+def test_helpers_that_read_only_a_labels_rows_equal_reading_every_node(
+    demo_graph: EcosystemGraph,
+) -> None:
+    A = GraphArrays(demo_graph)
+    c = Context(A, None)
+    pos = np.random.default_rng(2).permutation(A.n)[:500]
+    assert _names_at(A, pos).tolist() == A.names[pos].tolist()
+    kinds = A.values("kind", dtype="object", fill="")
+    for label, chosen in (("Platform", ("maker_space", "incubator")), ("Fund", ("maker_fund",))):
+        plain = A.mask(label) & np.isin(kinds, chosen)
+        assert np.array_equal(c.kind_in(label, chosen), plain) and plain.any()
+    level = A.values("level", dtype="object", fill="")
+    plain = c.kind_in("Platform", ("enterprise_tech_center",)) & (level == "national")
+    assert np.array_equal(_national_centres(c), plain)
+    size = A.values("size", dtype="object", fill="")
+    industrial = A.values("industrial", dtype="float64", fill=np.nan)
+    assert c.has_sizes == bool((A.mask("Enterprise") & (size != "") & ~(industrial == 0)).any())
+    for etype in ("SUPPLIES", "LOCATED_IN"):
+        kept, fresh = c.time.ends(etype), A.edges(etype)
+        assert all(
+            np.array_equal(k, f) and not k.flags.writeable for k, f in zip(kept, fresh, strict=True)
+        )
+
+
+def test_each_years_cases_are_new_whether_the_years_are_asked_in_turn_or_alone() -> None:
+    def graph() -> EcosystemGraph:
+        firms = [{"id": x, "name": x, "size": "large", "since": 2000} for x in "abc"]
+        return make_graph(
+            {"Enterprise": firms, "ResearchInstitute": [{"id": "r", "name": "院"}]},
+            {
+                "COLLABORATES_WITH": [
+                    ("a", "r", {"since": 2016}),
+                    ("b", "r", {"since": 2017}),
+                    ("c", "r", {"since": 2018}),
+                ]
+            },
+        )
+
+    G = graph()
+    in_turn = [
+        typical_cases(G, year=y, k=1, first_year=2016)["id"].tolist() for y in (2016, 2017, 2018)
+    ]
+    assert in_turn == [["a"], ["b"], ["c"]]
+    assert typical_cases(graph(), year=2018, k=1, first_year=2016)["id"].tolist() == ["c"]

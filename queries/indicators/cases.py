@@ -9,7 +9,7 @@ import pandas as pd
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.arrays import GraphArrays, arrays, resolve_city, resolve_industries
-from innokg.queries.indicators.context import Context
+from innokg.queries.indicators.context import Context, _candidates, _entrepreneurs
 
 #: Points of the typical-case score (article 17), per item as of the year.
 SCORE_WEIGHTS = {
@@ -34,29 +34,31 @@ def _scores(c: Context) -> pd.DataFrame:
     fund = A.mask("Fund") & c.alive
 
     ent = A.mask("Enterprise") & c.alive
-    supply = c.count(("SUPPLIES", "SUPPLIES^-1"), ent)
-    person = A.mask("Person") & c.recognised("recognised")
-    person &= A.values("role", dtype="object", fill="") == "entrepreneur"
+    person = _entrepreneurs(A) & c.recognised("recognised")
+    among = _candidates(A)  # only the candidates' counts are read
+
+    def count(etypes: str | tuple[str, ...], target: np.ndarray) -> np.ndarray:
+        return c.count(etypes, target, among=among)
+
     parts = {
-        "platforms": c.count(("ESTABLISHED", "OPERATES"), plat),
-        "demonstration_platforms": c.count(("ESTABLISHED", "OPERATES"), demo_plat),
-        "teams": c.count(("HOSTS", "ESTABLISHED"), team),
-        "demonstration_teams": c.count(("HOSTS", "ESTABLISHED"), demo_team),
-        "research_partners": c.count("COLLABORATES_WITH", A.mask("ResearchInstitute")),
-        "alliances": c.count("MEMBER_OF", A.mask("Alliance") & c.alive),
-        "funds": c.count(("ESTABLISHED", "INVESTS_IN^-1"), fund),
+        "platforms": count(("ESTABLISHED", "OPERATES"), plat),
+        "demonstration_platforms": count(("ESTABLISHED", "OPERATES"), demo_plat),
+        "teams": count(("HOSTS", "ESTABLISHED"), team),
+        "demonstration_teams": count(("HOSTS", "ESTABLISHED"), demo_team),
+        "research_partners": count("COLLABORATES_WITH", A.mask("ResearchInstitute")),
+        "alliances": count("MEMBER_OF", A.mask("Alliance") & c.alive),
+        "funds": count(("ESTABLISHED", "INVESTS_IN^-1"), fund),
         "entrepreneur": c.has("LEADS", person, reverse=True).astype(np.int64),
-        "supply_partners": supply,
+        "supply_partners": count(("SUPPLIES", "SUPPLIES^-1"), ent),
     }
-    score = np.zeros(A.n)
+    pos = np.flatnonzero(c.lm & ent)  # scored: the candidates only
+    score = np.zeros(len(pos))
     for key, values in parts.items():
-        v = np.log2(1 + values) if key == "supply_partners" else values
+        v = np.log2(1 + values[pos]) if key == "supply_partners" else values[pos]
         score += SCORE_WEIGHTS[key] * v
-    pos = np.flatnonzero(c.lm & ent)
-    frame = pd.DataFrame({"pos": pos, "score": score[pos].round(4)})
-    for key, values in parts.items():
-        frame[key] = values[pos]
-    return frame
+    return pd.DataFrame(
+        {"pos": pos, "score": score.round(4)} | {key: values[pos] for key, values in parts.items()}
+    )
 
 
 def _score_table(A: GraphArrays, year: int) -> pd.DataFrame:
@@ -77,15 +79,21 @@ def _case_history(
     """The cases chosen each year from ``first_year`` to ``year`` (positions, best first)."""
     key = ("typical-cases", year, k, first_year, filters)
     if key not in A.memo:
-        chosen: set[int] = set()
-        history: dict[int, np.ndarray] = {}
+        # The history to the year before, when known, is the start of this one.
+        before = A.memo.get(("typical-cases", year - 1, k, first_year, filters))
+        history: dict[int, np.ndarray] = dict(before) if year > first_year and before else {}
+        chosen = {int(p) for cases in history.values() for p in cases}
         for y in range(min(first_year, year), year + 1):  # one step per year
+            if y in history:
+                continue
             s = _score_table(A, y)
-            ok = ~s["pos"].isin(chosen) & (s["score"] > 0)
+            pos, score = s["pos"].to_numpy(np.int64), s["score"].to_numpy(float)
+            ok = ~s["pos"].isin(chosen).to_numpy(bool) & (score > 0)
             if keep is not None:
-                ok &= keep[s["pos"].to_numpy()]
-            best = s[ok].sort_values(["score", "pos"], ascending=[False, True]).head(k)
-            history[y] = best["pos"].to_numpy(np.int64)
+                ok &= keep[pos]
+            pos, score = pos[ok], score[ok]
+            best = np.lexsort((pos, -score))[:k]  # highest score, then smallest position
+            history[y] = pos[best]
             chosen |= set(history[y].tolist())
         A.memo[key] = history
     return A.memo[key]

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from innokg.queries.indicators.context import Context, Units, _units
+from innokg.queries.indicators.context import Context, Units, _entrepreneurs, _units
 from innokg.queries.indicators.counts import (
     _EMPLOYEE,
+    _HAS_TEAM,
     _OPEN,
     _RND,
+    _RUNS,
     _SERVICE,
     _breadth,
     _cluster_services,
@@ -18,9 +20,9 @@ from innokg.queries.indicators.counts import (
     _listed,
     _lm_share,
     _maker_chain,
-    _platform_of,
+    _platforms,
     _specialisations,
-    _team_of,
+    _teams,
     _teams_financed,
     _tech_centres,
     _tech_firms,
@@ -78,6 +80,37 @@ class Indicator:
     ``base`` names what a share or mean is taken over; ``info`` says what to bear in
     mind when it is measured; ``detail`` describes each group's row; ``by_industry`` is
     false for what has no industry (universities).
+
+    Parameters
+    ----------
+    key : str
+        The indicator's key (``platform_coverage``, ...).
+    measure : str or None
+        The key of its measure's headline indicator; None for context.
+    unit : {"share", "count", "mean"}
+        What ``value`` is.
+    zh, en : str
+        What it counts, in Chinese and in English.
+    compute : callable
+        ``Context -> Units``: what it counts as of a year.
+    needs : tuple of callables
+        Each ``Context -> (English, Chinese) or None``: why it cannot be measured.
+    article : int, optional
+        The article it serves when the graph has no measure to say so.
+    base : str
+        What a share or mean is taken over.
+    info : callable, optional
+        ``Context -> (English, Chinese)``: what to bear in mind.
+    detail : callable, optional
+        Each group's row details.
+    by_industry : bool
+        Whether it has an industry breakdown.
+
+    Examples
+    --------
+    >>> ind = _BY_KEY["platform_coverage"]
+    >>> ind.unit, ind.measure, ind.article
+    ('share', 'platform_coverage', 3)
     """
 
     key: str
@@ -98,8 +131,6 @@ _PLATFORMS = _any("Platform", ("platforms", "平台"))
 _TEAMS = _any("MakerTeam", ("maker teams", "创客团队"))
 _FUNDS = _any("Fund", ("funds", "基金"))
 _ALLIANCES = _any("Alliance", ("alliances", "联盟"))
-_RUNS = ("ESTABLISHED", "OPERATES")  # a firm's platform: set up or operated by it
-_HAS_TEAM = ("HOSTS", "ESTABLISHED")  # a firm's maker team: hosted or set up by it
 _FIRM_PLATFORMS = _linked(
     _RUNS, "Enterprise", "Platform", ("firm–platform links", "企业与平台的关联")
 )
@@ -111,7 +142,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share",
         "拥有“双创”平台的大中型工业企业占比",
         "share of L&M firms that set up or operate a 双创 platform",
-        _lm_share(_platform_of),
+        _lm_share(_RUNS, _platforms),
         (_sizes, _PLATFORMS, _FIRM_PLATFORMS),
         3,
     ),
@@ -145,11 +176,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "count",
         "遴选认定的创新型企业家人数",
         "innovative entrepreneurs recognised",
-        lambda c: _units(
-            c.A.mask("Person")
-            & c.recognised("recognised")
-            & (c.A.values("role", dtype="object", fill="") == "entrepreneur")
-        ),
+        lambda c: _units(_entrepreneurs(c.A) & c.recognised("recognised")),
         (_any_recognised("Person", "recognised", ("recognised entrepreneur", "创新型企业家")),),
         12,
     ),
@@ -171,7 +198,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "拥有自建、合建或第三方研发平台的大中型工业企业占比",
         "share of L&M firms with a self-built (incl. an enterprise technology centre), "
         "co-built or third-party R&D platform",
-        _lm_share(lambda c: _platform_of(c, _RND)),
+        _lm_share(_RUNS, lambda c: _platforms(c, _RND)),
         (
             _sizes,
             _any("Platform", ("R&D platforms", "研发平台"), _RND),
@@ -191,7 +218,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share",
         "与高校、科研院所合建创新平台的大中型工业企业占比",
         "share of L&M firms with an R&D platform built with universities or institutes",
-        _lm_share(lambda c: _platform_of(c, ("co_built_rnd",))),
+        _lm_share(_RUNS, lambda c: _platforms(c, ("co_built_rnd",))),
         (
             _sizes,
             _any("Platform", ("co-built R&D platforms", "合建研发平台"), ("co_built_rnd",)),
@@ -211,7 +238,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share",
         "加入产业联盟、技术创新联盟的大中型工业企业占比",
         "share of L&M firms that belong to an alliance",
-        _lm_share(lambda c: c.has("MEMBER_OF", c.A.mask("Alliance") & c.alive)),
+        _lm_share("MEMBER_OF", lambda c: c.A.mask("Alliance") & c.alive),
         (
             _sizes,
             _ALLIANCES,
@@ -270,7 +297,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share",
         "组建技术创客团队的大中型工业企业占比",
         "share of L&M firms with a technology maker team",
-        _lm_share(lambda c: _team_of(c, ("technology",))),
+        _lm_share(_HAS_TEAM, lambda c: _teams(c, ("technology",))),
         (
             _sizes,
             _TEAMS,
@@ -290,7 +317,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share",
         "建有职工创客工作室、首席员工创新工作站或劳模工作站的大中型工业企业占比",
         "share of L&M firms with an employee maker studio or model-worker station",
-        _lm_share(lambda c: _team_of(c, _EMPLOYEE)),
+        _lm_share(_HAS_TEAM, lambda c: _teams(c, _EMPLOYEE)),
         (
             _sizes,
             _any(
@@ -314,7 +341,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share",
         "建有“大工匠”工作室的大中型工业企业占比",
         "share of L&M firms with a master craftsman's studio",
-        _lm_share(lambda c: _team_of(c, ("master_craftsman_studio",))),
+        _lm_share(_HAS_TEAM, lambda c: _teams(c, ("master_craftsman_studio",))),
         (
             _sizes,
             _any("MakerTeam", ("大工匠 studios", "“大工匠”工作室"), ("master_craftsman_studio",)),
@@ -334,7 +361,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "share",
         "搭建开放式“双创”平台（设计＋用户、营销＋社交、制造＋电商）的大中型工业企业占比",
         "share of L&M firms with an open innovation or e-commerce platform",
-        _lm_share(lambda c: _platform_of(c, _OPEN)),
+        _lm_share(_RUNS, lambda c: _platforms(c, _OPEN)),
         (
             _sizes,
             _any(

@@ -28,6 +28,53 @@ def _lm_sized(A: GraphArrays) -> np.ndarray:
     return A.memo[key]
 
 
+def _names_at(A: GraphArrays, pos: np.ndarray) -> np.ndarray:
+    """The names of the nodes at ``pos``: ``A.names[pos]``, without reading every
+    node's name (a million of them) for the few a table shows."""
+    out = np.full(len(pos), "", dtype=object)
+    labels = A.label_code[pos]
+    for code in np.unique(labels):
+        label = A.label_names[int(code)]
+        df = A.G.nodes[label]
+        if "name" in df.columns:
+            at = labels == code
+            rows = pos[at] - A.spans[label][0]
+            out[at] = df["name"].iloc[rows].to_numpy(dtype="object", na_value="")
+    return out
+
+
+def _candidates(A: GraphArrays) -> np.ndarray:
+    """L&M firms of any year (read-only, one array per graph: :meth:`Context.count`
+    keeps what it groups for it)."""
+    key = ("indicators", "candidates")
+    if key not in A.memo:
+        out = A.mask("Enterprise") & _lm_sized(A)
+        out.flags.writeable = False
+        A.memo[key] = out
+    return A.memo[key]
+
+
+def _entrepreneurs(A: GraphArrays) -> np.ndarray:
+    """People whose role is entrepreneur (any year)."""
+    key = ("indicators", "entrepreneurs")
+    if key not in A.memo:
+        out = A.mask("Person") & (A.values("role", dtype="object", fill="") == "entrepreneur")
+        out.flags.writeable = False
+        A.memo[key] = out
+    return A.memo[key]
+
+
+def _has_sizes(A: GraphArrays) -> bool:
+    """Whether any enterprise not flagged as non-industrial has a size (any year)."""
+    key = ("indicators", "has-sizes")
+    if key not in A.memo:
+        start, stop = A.spans["Enterprise"]
+        size = A.values("size", dtype="object", fill="")[start:stop]
+        industrial = A.values("industrial", dtype="float64", fill=np.nan)[start:stop]
+        A.memo[key] = bool(((size != "") & ~(industrial == 0)).any())
+    return bool(A.memo[key])
+
+
 class Timeline:
     """When every node and edge existed, read once for all the years asked about.
 
@@ -43,20 +90,49 @@ class Timeline:
         self.lo = np.nan_to_num(A.values("since"), nan=-np.inf)
         self.hi = np.nan_to_num(A.values("until"), nan=np.inf)
         self._windows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._pairs: dict[tuple[str, ...], Pairs] = {}
+        self._pairs: dict[tuple[tuple[str, ...], int | None], Pairs] = {}
         self._alive: dict[int, np.ndarray] = {}
-        self._alive_pairs: dict[tuple[tuple[str, ...], int], np.ndarray] = {}
+        self._alive_pairs: dict[tuple[tuple[str, ...], int | None, int], np.ndarray] = {}
+        self._alive_edges: dict[tuple[str, int], np.ndarray] = {}
+        self._ends: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._ends_among: dict[tuple[str, bool, int], tuple[np.ndarray, ...]] = {}
 
     def alive(self, year: int) -> np.ndarray:
         if year not in self._alive:
             self._alive[year] = (self.lo <= year) & (year <= self.hi)
         return self._alive[year]
 
+    def ends(self, etype: str) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`GraphArrays.edges` (``year=None``), kept (read-only): that method
+        copies the endpoints at every call."""
+        if etype not in self._ends:
+            src, dst = self.A.edges(etype)
+            src.flags.writeable = dst.flags.writeable = False
+            self._ends[etype] = (src, dst)
+        return self._ends[etype]
+
+    def ends_among(
+        self, etype: str, flip: bool, among: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The edges of :meth:`ends` (reversed with ``flip``) whose source is in
+        ``among``: (source, target, their places in :meth:`ends`).  ``among`` is a mask
+        kept for the whole series; the cache knows it by identity."""
+        key = (etype, flip, id(among))
+        found = self._ends_among.get(key)
+        if found is None or found[3] is not among:
+            src, dst = self.ends(etype)
+            if flip:
+                src, dst = dst, src
+            rows = np.flatnonzero(among[src])
+            found = (src[rows], dst[rows], rows, among)
+            self._ends_among[key] = found
+        return found[0], found[1], found[2]
+
     def window(self, etype: str) -> tuple[np.ndarray, np.ndarray]:
         """First and last year of each edge of :meth:`GraphArrays.edges` (``year=None``)."""
         if etype not in self._windows:
             A = self.A
-            src, dst = A.edges(etype)
+            src, dst = self.ends(etype)
             lo = np.nan_to_num(A.edge_values(etype, "since"), nan=-np.inf)
             hi = np.nan_to_num(A.edge_values(etype, "until"), nan=np.inf)
             lo = np.maximum(lo, np.maximum(self.lo[src], self.lo[dst]))
@@ -65,37 +141,57 @@ class Timeline:
         return self._windows[etype]
 
     def edges(self, etype: str, year: int) -> tuple[np.ndarray, np.ndarray]:
-        src, dst = self.A.edges(etype)
-        lo, hi = self.window(etype)
-        keep = (lo <= year) & (year <= hi)
+        src, dst = self.ends(etype)
+        keep = self.alive_edges(etype, year)
         return src[keep], dst[keep]
 
-    def pairs(self, names: tuple[str, ...]) -> Pairs:
-        if names not in self._pairs:
+    def alive_edges(self, etype: str, year: int) -> np.ndarray:
+        """Which edges of :meth:`GraphArrays.edges` (``year=None``) existed in ``year``."""
+        key = (etype, year)
+        if key not in self._alive_edges:
+            lo, hi = self.window(etype)
+            self._alive_edges[key] = (lo <= year) & (year <= hi)
+        return self._alive_edges[key]
+
+    def pairs(self, names: tuple[str, ...], among: np.ndarray | None = None) -> Pairs:
+        """The distinct pairs of ``names``; with ``among``, only those whose source is
+        in it (a mask kept for the whole series: the cache knows it by identity)."""
+        key = (names, None if among is None else id(among))
+        found = self._pairs.get(key)
+        if found is None or found.among is not among:
             n = self.A.n
             ids, los, his = [], [], []
             for spec in names:
                 etype = spec.removesuffix("^-1")
-                src, dst = self.A.edges(etype)
+                src, dst = self.ends(etype)
                 if spec.endswith("^-1"):
                     src, dst = dst, src
                 lo, hi = self.window(etype)
+                if among is not None:
+                    keep = among[src]
+                    src, dst, lo, hi = src[keep], dst[keep], lo[keep], hi[keep]
                 ids.append(src * n + dst)
                 los.append(lo)
                 his.append(hi)
             uniq, inverse = np.unique(np.concatenate(ids), return_inverse=True)
-            self._pairs[names] = Pairs(
-                uniq // n, uniq % n, inverse, np.concatenate(los), np.concatenate(his)
+            found = Pairs(
+                uniq // n, uniq % n, inverse, np.concatenate(los), np.concatenate(his), among
             )
-        return self._pairs[names]
+            self._pairs[key] = found
+            self._alive_pairs = {k: v for k, v in self._alive_pairs.items() if k[:2] != key}
+        return found
 
-    def alive_pairs(self, names: tuple[str, ...], year: int) -> np.ndarray:
+    def alive_pairs(
+        self, names: tuple[str, ...], year: int, among: np.ndarray | None = None
+    ) -> np.ndarray:
         """Which pairs of :meth:`pairs` are linked by an edge that existed in ``year``."""
-        key = (names, year)
+        p = self.pairs(names, among)
+        key = (names, None if among is None else id(among), year)
         if key not in self._alive_pairs:
-            p = self.pairs(names)
             alive = (p.lo <= year) & (year <= p.hi)
-            self._alive_pairs[key] = np.bincount(p.inverse[alive], minlength=len(p.src)) > 0
+            out = np.zeros(len(p.src), dtype=bool)
+            out[p.inverse[alive]] = True
+            self._alive_pairs[key] = out
         return self._alive_pairs[key]
 
 
@@ -109,6 +205,7 @@ class Pairs:
     inverse: np.ndarray
     lo: np.ndarray
     hi: np.ndarray
+    among: np.ndarray | None = None
 
 
 def timeline(A: GraphArrays) -> Timeline:
@@ -127,22 +224,21 @@ class Context:
         self.by = by
         self.time = timeline(A)
         self.alive = A.alive(None) if year is None else self.time.alive(year)
-        size = A.values("size", dtype="object", fill="")
-        industrial = A.values("industrial", dtype="float64", fill=np.nan)
-        ent = A.mask("Enterprise")
-        self.has_sizes = bool((ent & (size != "") & ~(industrial == 0)).any())
-        self.lm = ent & self.alive & _lm_sized(A)
+        self.has_sizes = _has_sizes(A)
+        self.lm = A.mask("Enterprise") & self.alive & _lm_sized(A)
 
     def edges(self, etype: str) -> tuple[np.ndarray, np.ndarray]:
         if self.year is None:
-            return self.A.edges(etype)
+            return self.time.ends(etype)
         return self.time.edges(etype, self.year)
 
     def kind_in(self, label: str, kinds: Sequence[str]) -> np.ndarray:
         key = ("indicators", "kind", label, tuple(kinds))
         A = self.A
         if key not in A.memo:
-            out = A.mask(label) & np.isin(A.values("kind", dtype="object", fill=""), kinds)
+            start, stop = A.spans[label]
+            out = np.zeros(A.n, dtype=bool)
+            out[start:stop] = np.isin(A.values("kind", dtype="object", fill="")[start:stop], kinds)
             out.flags.writeable = False
             A.memo[key] = out
         return A.memo[key]
@@ -155,24 +251,56 @@ class Context:
         return out
 
     def count(
-        self, etypes: str | Sequence[str], target: np.ndarray, *, reverse: bool = False
+        self,
+        etypes: str | Sequence[str],
+        target: np.ndarray,
+        *,
+        reverse: bool = False,
+        among: np.ndarray | None = None,
     ) -> np.ndarray:
         """Per node, its distinct neighbours in ``target`` over ``etypes`` (outgoing, or
-        incoming with ``reverse``)."""
+        incoming with ``reverse``).  With ``among`` (a mask kept for every year, such as
+        :func:`_candidates`), only the nodes in it are counted (0 elsewhere): a series
+        of years then groups and filters only their edges."""
         names = [etypes] if isinstance(etypes, str) else list(etypes)
         if reverse:
             names = [f"{t}^-1" for t in names]
-        pairs = self.time.pairs(tuple(names))
+        pairs = self.time.pairs(tuple(names), among)
         keep = target[pairs.dst]
         if self.year is not None:
-            keep = keep & self.time.alive_pairs(tuple(names), self.year)
-        return np.bincount(pairs.src[keep], minlength=self.A.n).astype(np.int64)
+            keep &= self.time.alive_pairs(tuple(names), self.year, among)
+        return np.bincount(pairs.src[keep], minlength=self.A.n).astype(np.int64, copy=False)
 
     def has(
-        self, etypes: str | Sequence[str], target: np.ndarray, *, reverse: bool = False
+        self,
+        etypes: str | Sequence[str],
+        target: np.ndarray,
+        *,
+        reverse: bool = False,
+        among: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Nodes with an edge of ``etypes`` to (from, with ``reverse``) a node in ``target``."""
-        return self.count(etypes, target, reverse=reverse) > 0
+        """Nodes with an edge of ``etypes`` to (from, with ``reverse``) a node in ``target``.
+
+        The same as ``count(...) > 0``, found edge by edge: whether a node has such a
+        neighbour needs no distinct pairs.  With ``among``, as in :meth:`count`, only
+        the nodes in it are asked about (False elsewhere)."""
+        out = np.zeros(self.A.n, dtype=bool)
+        for spec in [etypes] if isinstance(etypes, str) else etypes:
+            etype = spec.removesuffix("^-1")
+            flip = reverse != spec.endswith("^-1")
+            rows = None
+            if among is None:
+                src, dst = self.time.ends(etype)
+                if flip:
+                    src, dst = dst, src
+            else:
+                src, dst, rows = self.time.ends_among(etype, flip, among)
+            keep = target[dst]
+            if self.year is not None:
+                alive = self.time.alive_edges(etype, self.year)
+                keep &= alive if rows is None else alive[rows]
+            out[src[keep]] = True
+        return out
 
     def located(self) -> np.ndarray:
         """Nodes placed in one of the graph's regions (directly or through a county,

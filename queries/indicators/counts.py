@@ -10,7 +10,7 @@ import pandas as pd
 
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.indicators.cases import _case_history
-from innokg.queries.indicators.context import Context, Units, _units
+from innokg.queries.indicators.context import Context, Units, _candidates, _units
 
 # An enterprise technology centre is the firm's own (self-built) R&D platform (article 6).
 _RND = ("self_built_rnd", "co_built_rnd", "third_party", "enterprise_tech_center")
@@ -21,33 +21,49 @@ _SERVICE = ("shuangchuang_base", "public_tech_service")
 _INDUSTRIAL = ("B", "C", "D")
 
 
-def _lm_share(flag: Callable[[Context], np.ndarray]) -> Callable[[Context], Units]:
-    return lambda c: _units(c.lm, flag(c).astype(float))
+_RUNS = ("ESTABLISHED", "OPERATES")  # a firm's platform: set up or operated by it
+_HAS_TEAM = ("HOSTS", "ESTABLISHED")  # a firm's maker team: hosted or set up by it
 
 
-def _platform_of(c: Context, kinds: Sequence[str] | None = None) -> np.ndarray:
+def _lm_share(
+    etypes: str | tuple[str, ...], target: Callable[[Context], np.ndarray]
+) -> Callable[[Context], Units]:
+    """The share of L&M firms with an edge of ``etypes`` to a node of ``target``."""
+    return lambda c: _units(c.lm, c.has(etypes, target(c), among=_candidates(c.A)).astype(float))
+
+
+def _platforms(c: Context, kinds: Sequence[str] | None = None) -> np.ndarray:
     plat = c.A.mask("Platform") & c.alive
     if kinds is not None:
         plat &= c.kind_in("Platform", kinds)
-    return c.has(("ESTABLISHED", "OPERATES"), plat)
+    return plat
 
 
-def _team_of(c: Context, kinds: Sequence[str]) -> np.ndarray:
-    team = c.kind_in("MakerTeam", kinds) & c.alive
-    return c.has(("HOSTS", "ESTABLISHED"), team)
+def _teams(c: Context, kinds: Sequence[str]) -> np.ndarray:
+    return c.kind_in("MakerTeam", kinds) & c.alive
+
+
+def _platform_of(c: Context, kinds: Sequence[str] | None = None) -> np.ndarray:
+    return c.has(_RUNS, _platforms(c, kinds))
 
 
 def _breadth(c: Context) -> np.ndarray:
+    """Kinds of partner around each L&M firm (0 for other nodes)."""
     A = c.A
     ent, ri = A.mask("Enterprise"), A.mask("ResearchInstitute")
     fund = A.mask("Fund") & c.alive
+    among = _candidates(A)
+
+    def has(etypes: str | tuple[str, ...], target: np.ndarray, reverse: bool = False) -> np.ndarray:
+        return c.has(etypes, target, reverse=reverse, among=among)
+
     kinds = [
-        c.has("SUPPLIES", ent, reverse=True),
-        c.has("SUPPLIES", ent),
-        c.has("COLLABORATES_WITH", ent) | c.has("COLLABORATES_WITH", ent, reverse=True),
-        _platform_of(c),
-        c.has("COLLABORATES_WITH", ri) | c.has("MEMBER_OF", A.mask("Alliance")),
-        c.has("INVESTS_IN", fund, reverse=True) | c.has("ESTABLISHED", fund),
+        has("SUPPLIES", ent, reverse=True),
+        has("SUPPLIES", ent),
+        has("COLLABORATES_WITH", ent) | has("COLLABORATES_WITH", ent, reverse=True),
+        has(_RUNS, _platforms(c)),
+        has("COLLABORATES_WITH", ri) | has("MEMBER_OF", A.mask("Alliance")),
+        has("INVESTS_IN", fund, reverse=True) | has("ESTABLISHED", fund),
     ]
     return np.sum(kinds, axis=0).astype(float)
 
@@ -95,9 +111,21 @@ def _typical(c: Context) -> Units:
 # --- the measures public lists give for every city -----------------------------------
 
 
+def _national_centres(c: Context) -> np.ndarray:
+    """Platforms that are national enterprise technology centres (any year)."""
+    key = ("indicators", "national-centres")
+    A = c.A
+    if key not in A.memo:
+        start, stop = A.spans["Platform"]
+        out = c.kind_in("Platform", ("enterprise_tech_center",)).copy()
+        out[start:stop] &= A.values("level", dtype="object", fill="")[start:stop] == "national"
+        out.flags.writeable = False
+        A.memo[key] = out
+    return A.memo[key]
+
+
 def _tech_centres(c: Context) -> np.ndarray:
-    level = c.A.values("level", dtype="object", fill="")
-    out = c.kind_in("Platform", ("enterprise_tech_center",)) & (level == "national") & c.alive
+    out = _national_centres(c) & c.alive
     if c.year is not None:  # a centre first on a later list (the 2019 additions) was not yet
         out &= ~(c.A.values("list_year") > c.year)
     return out

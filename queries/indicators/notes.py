@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from innokg.queries.indicators.context import Context, Units
+from innokg.queries.indicators.context import Context, Units, _entrepreneurs, _names_at
 from innokg.queries.indicators.counts import (
     _listed,
+    _national_centres,
     _specialisation_edges,
     _tech_centres,
     _universities,
@@ -61,7 +62,7 @@ def _any_recognised(label: str, column: str, what: Words) -> Need:
     def need(c: Context) -> Words | None:
         mask = c.A.mask(label) & ~np.isnan(c.A.values(column))
         if label == "Person":
-            mask &= c.A.values("role", dtype="object", fill="") == "entrepreneur"
+            mask &= _entrepreneurs(c.A)
         if mask.any():
             return None
         return f"no {what[0]} data: not measurable", f"数据中没有{what[1]}的认定数据：无法测算"
@@ -85,13 +86,15 @@ def _linked(
 
     def need(c: Context) -> Words | None:
         A = c.A
-        src_ok = A.mask(src_label)
-        dst_ok = A.mask(dst_label) if kinds is None else c.kind_in(dst_label, kinds)
-        for etype in etypes:
-            src, dst = A.edges(etype)
-            if (src_ok[src] & dst_ok[dst]).any():
-                return None
-        return _absent(what, etypes)
+        key = ("indicators", "linked", tuple(etypes), src_label, dst_label, kinds and tuple(kinds))
+        if key not in A.memo:  # any year: the same answer for every year of a series
+            src_ok = A.mask(src_label)
+            dst_ok = A.mask(dst_label) if kinds is None else c.kind_in(dst_label, kinds)
+            A.memo[key] = any(
+                (src_ok[src] & dst_ok[dst]).any()
+                for src, dst in (c.time.ends(etype) for etype in etypes)
+            )
+        return None if A.memo[key] else _absent(what, etypes)
 
     return need
 
@@ -102,12 +105,15 @@ def _firm_links(outgoing: Sequence[str], incoming: Sequence[str], what: Words) -
     of records, not of partners."""
 
     def need(c: Context) -> Words | None:
-        ent = c.A.mask("Enterprise")
-        for etypes, end in ((outgoing, 0), (incoming, 1)):
-            for etype in etypes:
-                if ent[c.A.edges(etype)[end]].any():
-                    return None
-        return _absent(what)
+        key = ("indicators", "firm-links", tuple(outgoing), tuple(incoming))
+        if key not in c.A.memo:  # any year
+            ent = c.A.mask("Enterprise")
+            c.A.memo[key] = any(
+                ent[c.time.ends(etype)[end]].any()
+                for etypes, end in ((outgoing, 0), (incoming, 1))
+                for etype in etypes
+            )
+        return None if c.A.memo[key] else _absent(what)
 
     return need
 
@@ -146,8 +152,7 @@ def _need_candidates(c: Context) -> Words | None:
 
 def _need_tech_centres(c: Context) -> Words | None:
     A = c.A
-    level = A.values("level", dtype="object", fill="")
-    plat = c.kind_in("Platform", ("enterprise_tech_center",)) & (level == "national")
+    plat = _national_centres(c)
     if not plat.any():
         return (
             "no national enterprise technology centre data: not measurable",
@@ -310,7 +315,8 @@ def _detail_specialisations(c: Context, units: Units, g: np.ndarray, k: int) -> 
     pairs = pd.DataFrame({"unit": city * A.n + ind, "city": city, "ind": ind, "q": q})
     pairs = pairs.drop_duplicates("unit").set_index("unit")
     code = A.values("code", dtype="object", fill="")
-    names = A.names
+    shown = np.union1d(city, ind)
+    names = dict(zip(shown.tolist(), _names_at(A, shown), strict=True))
     out: list[Words] = []
     for i in range(k):
         p = pairs.loc[np.intersect1d(units.unit[g == i], pairs.index)]

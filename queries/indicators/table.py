@@ -19,7 +19,7 @@ from innokg.queries.arrays import (
     resolve_industries,
 )
 from innokg.queries.indicators.catalogue import _BY_KEY, INDICATORS, Indicator
-from innokg.queries.indicators.context import By, Context, Units
+from innokg.queries.indicators.context import By, Context, Units, _names_at
 from innokg.queries.indicators.counts import _quotient_cities, _specialisation_edges
 from innokg.queries.indicators.notes import _BASE_ZH, Words, _fmt_target, _join, _join_zh
 
@@ -29,6 +29,11 @@ def policy_measures(G: EcosystemGraph) -> pd.DataFrame:
 
     A graph with no PolicyMeasure node (with an ``indicator`` key) has none: every
     build adds the seed policy's measures, so only a hand-made graph lacks them.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph.
 
     Returns
     -------
@@ -85,6 +90,29 @@ def latest_year(G: EcosystemGraph) -> int | None:
 
     Node years come first because edge years can be planned dates (a collaboration
     agreed to start later).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph.
+
+    Returns
+    -------
+    int or None
+        The year.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲", "since": 2012},
+    ...                     {"id": "b", "name": "乙", "since": 2019}]},
+    ...     {"SUPPLIES": [("a", "b", {"since": 2030})]},
+    ... )
+    >>> latest_year(G)
+    2019
+    >>> latest_year(make_graph({"Enterprise": [{"id": "a", "name": "甲"}]})) is None
+    True
     """
     for tables in (G.nodes, G.edges):
         years = [
@@ -143,15 +171,17 @@ def _groups(c: Context, by: By) -> tuple[Callable[[Units], np.ndarray], np.ndarr
     """How units fall into groups (-1: none), the group of every position (for L&M
     firms), and the group table."""
     A = c.A
-    names = A.names
-    level = A.values("level", dtype="object", fill="")
+    start = A.spans["Region"][0]
+    level = A.column("Region", "level").to_numpy(dtype="object", na_value="")
     if by in ("province", "year"):
-        prov = np.flatnonzero(A.mask("Region") & (level == "province"))
+        prov = start + np.flatnonzero(level == "province")
         scope = graph_scope(A.G) if len(prov) > 1 else None  # chain partners' provinces
         if scope is not None:
             prov = np.array([scope.region])
         gid, gname = (
-            (str(A.ids[prov[0]]), str(names[prov[0]])) if len(prov) == 1 else ("all", "全部")
+            (str(A.ids[prov[0]]), str(_names_at(A, prov[:1])[0]))
+            if len(prov) == 1
+            else ("all", "全部")
         )
         zeros = np.zeros(A.n, dtype=np.int64)
         return (
@@ -161,7 +191,7 @@ def _groups(c: Context, by: By) -> tuple[Callable[[Units], np.ndarray], np.ndarr
         )
     if by == "city":
         place = A.city()
-        members = np.flatnonzero(A.mask("Region") & (level == "city"))
+        members = start + np.flatnonzero(level == "city")
     else:
         place = _industry_place(A)
         firms = A.mask("Enterprise") & c.located()
@@ -173,7 +203,7 @@ def _groups(c: Context, by: By) -> tuple[Callable[[Units], np.ndarray], np.ndarr
         members = members[members >= 0]
     lut = np.full(A.n + 1, -1, dtype=np.int64)
     lut[members] = np.arange(len(members))
-    table = pd.DataFrame({"group": A.ids[members].astype(str), "group_name": names[members]})
+    table = pd.DataFrame({"group": A.ids[members].astype(str), "group_name": _names_at(A, members)})
     of_pos = lut[place]
     if by == "city":
         return lambda u: of_pos[u.where], of_pos, table
@@ -501,6 +531,21 @@ def policy_indicators(
     ------
     QueryError
         For an unknown indicator key, breakdown, city or industry.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "e1", "name": "甲", "size": "large", "since": 2010},
+    ...                     {"id": "e2", "name": "乙", "size": "medium", "since": 2010}],
+    ...      "Platform": [{"id": "p1", "name": "平台", "kind": "maker_space", "since": 2017}]},
+    ...     {"ESTABLISHED": [("e2", "p1")]},
+    ... )
+    >>> df = policy_indicators(G, by="year", year=2017, indicators=["platform_coverage"])
+    >>> for row in df.itertuples():
+    ...     print(row.group, row.value, row.numerator, row.denominator)
+    2016 0.0 0.0 2.0
+    2017 0.5 1.0 2.0
     """
     if by not in ("province", "city", "industry", "year"):
         raise QueryError(f"by must be province, city, industry or year (got {by!r})")

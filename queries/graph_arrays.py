@@ -1,0 +1,676 @@
+"""The integer-indexed views of one graph (:class:`GraphArrays`): positions, edges,
+matrices, places and industries.
+
+Built once per graph and kept by :func:`innokg.queries.arrays.arrays`, which documents
+how positions are laid out; ids are looked up by :mod:`innokg.queries.id_index`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import NodeNotFound, QueryError
+from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
+from innokg.queries.id_index import IdIndex
+
+__all__ = ["GraphArrays"]
+
+#: Where a node without a place (or industry) of its own takes it from:
+#: (edge type, True when the node is the edge's target).
+_INHERIT = (
+    ("HOSTS", True),  # a maker team: its host
+    ("ESTABLISHED", True),  # a platform, fund or team: who set it up
+    ("OPERATES", True),  # a platform: its operator
+    ("LEADS", False),  # a person: what they lead
+)
+
+
+def _year_values(series: pd.Series) -> np.ndarray:
+    return series.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _first(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each distinct key, the value of its first occurrence."""
+    uniq, first = np.unique(keys, return_index=True)
+    return uniq, values[first]
+
+
+class GraphArrays:
+    """Integer-indexed views of one graph; see :mod:`innokg.queries.arrays`.
+
+    Use :func:`innokg.queries.arrays.arrays` for the cached instance of a graph rather
+    than building one.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph.  Its node ids must be unique (validated graphs are).
+
+    Raises
+    ------
+    QueryError
+        When two nodes share an id.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]})
+    >>> A = GraphArrays(G)
+    >>> A.n, A.spans["Enterprise"], A.ids.tolist()
+    (2, (0, 2), ['a', 'b'])
+    """
+
+    def __init__(self, G: EcosystemGraph) -> None:
+        self.G = G
+        self.ids: pd.Index = G.node_ids
+        self._lookup = IdIndex(self.ids)
+        if not self._lookup.unique():
+            raise QueryError("node ids are not unique across labels; validate the tables first")
+        self.n = len(self.ids)
+        self.label_names: tuple[str, ...] = tuple(NODE_LABELS)
+        sizes = [len(G.nodes[label]) for label in self.label_names]
+        bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.spans: dict[str, tuple[int, int]] = {
+            label: (int(bounds[i]), int(bounds[i + 1])) for i, label in enumerate(self.label_names)
+        }
+        self.label_code = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
+        #: A store for derived results (clusters, places, ...), keyed by the caller.
+        self.memo: dict[Hashable, Any] = {}
+
+    # --- positions ------------------------------------------------------------------
+
+    def index(self, ids: Iterable[str] | pd.Series | np.ndarray) -> np.ndarray:
+        """Positions of ``ids`` (-1 for ids not in the graph).
+
+        Parameters
+        ----------
+        ids : iterable of str, Series or array
+            Node ids; missing values and unknown ids give -1.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64 positions, aligned with ``ids``.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]})
+        >>> GraphArrays(G).index(["b", "x", "a"]).tolist()
+        [1, -1, 0]
+        """
+        return self._lookup.positions(ids)
+
+    def position(self, node_id: str) -> int:
+        """The position of one node.
+
+        Parameters
+        ----------
+        node_id : str
+            The node's id.
+
+        Raises
+        ------
+        NodeNotFound
+            When no node has that id.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]})
+        >>> GraphArrays(G).position("b")
+        1
+        """
+        pos = int(self.index([node_id])[0])
+        if pos < 0:
+            raise NodeNotFound(node_id)
+        return pos
+
+    def span(self, label: str) -> np.ndarray:
+        """The positions of every node of ``label``.
+
+        Parameters
+        ----------
+        label : str
+            A node label of the schema.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}],
+        ...                 "Region": [{"id": "r", "name": "郑州市", "level": "city"}]})
+        >>> GraphArrays(G).span("Region").tolist()
+        [1]
+        """
+        start, stop = self.spans[label]
+        return np.arange(start, stop, dtype=np.int64)
+
+    def mask(self, *labels: str) -> np.ndarray:
+        """A boolean mask of the nodes with any of ``labels``.
+
+        Parameters
+        ----------
+        *labels : str
+            Node labels of the schema.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}],
+        ...                 "Region": [{"id": "r", "name": "郑州市", "level": "city"}]})
+        >>> GraphArrays(G).mask("Region").tolist()
+        [False, True]
+        """
+        out = np.zeros(self.n, dtype=bool)
+        for label in labels:
+            start, stop = self.spans[label]
+            out[start:stop] = True
+        return out
+
+    def label(self, pos: int) -> str:
+        """The label of the node at ``pos``.
+
+        Parameters
+        ----------
+        pos : int
+            A node position.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}],
+        ...                 "Region": [{"id": "r", "name": "郑州市", "level": "city"}]})
+        >>> GraphArrays(G).label(1)
+        'Region'
+        """
+        return self.label_names[int(self.label_code[pos])]
+
+    def column(self, label: str, name: str) -> pd.Series:
+        """One column of a node table (positions ``span(label)`` in order).
+
+        Parameters
+        ----------
+        label : str
+            A node label.
+        name : str
+            A column of its table.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]})
+        >>> GraphArrays(G).column("Enterprise", "name").tolist()
+        ['甲', '乙']
+        """
+        return self.G.nodes[label][name].reset_index(drop=True)
+
+    def values(self, name: str, *, dtype: str = "float64", fill: Any = np.nan) -> np.ndarray:
+        """A node property over all nodes (``fill`` where a label lacks it or it is missing).
+
+        Parameters
+        ----------
+        name : str
+            The property (column) name.
+        dtype : str
+            The array's type (``"object"`` for text).
+        fill : object
+            The value where a node has none.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲", "since": 2010},
+        ...                                {"id": "b", "name": "乙"}]})
+        >>> GraphArrays(G).values("since").tolist()
+        [2010.0, nan]
+        >>> GraphArrays(G).values("size", dtype="object", fill="").tolist()
+        ['', '']
+        """
+        key = ("values", name, dtype, repr(fill))
+        if key not in self.memo:
+            parts = []
+            for label in self.label_names:
+                df = self.G.nodes[label]
+                if name in df.columns:
+                    parts.append(df[name].to_numpy(dtype=dtype, na_value=fill))
+                else:
+                    parts.append(np.full(len(df), fill, dtype=dtype))
+            self.memo[key] = np.concatenate(parts) if parts else np.array([], dtype=dtype)
+        return self.memo[key]
+
+    @property
+    def names(self) -> np.ndarray:
+        """Every node's ``name`` (object array, aligned with positions).
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]})
+        >>> GraphArrays(G).names.tolist()
+        ['甲', '乙']
+        """
+        return self.values("name", dtype="object", fill="")
+
+    # --- edges ----------------------------------------------------------------------
+
+    def edges(self, etype: str, *, year: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Endpoints of the edges of ``etype`` as position arrays ``(src, dst)``.
+
+        With ``year``, only edges that existed that year between nodes that existed.
+        Edges whose ends are not nodes of the graph are left out.
+
+        Parameters
+        ----------
+        etype : str
+            An edge type of the schema.
+        year : int, optional
+            Only what existed that year.
+
+        Raises
+        ------
+        QueryError
+            For an unknown edge type.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+        ...                     {"id": "c", "name": "丙"}]},
+        ...     {"SUPPLIES": [("a", "b"), ("c", "b", {"since": 2020})]},
+        ... )
+        >>> [x.tolist() for x in GraphArrays(G).edges("SUPPLIES")]
+        [[0, 2], [1, 1]]
+        >>> [x.tolist() for x in GraphArrays(G).edges("SUPPLIES", year=2018)]
+        [[0], [1]]
+        """
+        src, dst, keep = self._edges(etype, year)
+        return src[keep], dst[keep]
+
+    def edge_rows(self, etype: str, *, year: int | None = None) -> np.ndarray:
+        """The table rows (``iloc`` positions) kept by :meth:`edges`, in the same order.
+
+        Parameters
+        ----------
+        etype : str
+            An edge type of the schema.
+        year : int, optional
+            Only what existed that year.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
+        ...     {"SUPPLIES": [("a", "b", {"since": 2020}), ("b", "a")]},
+        ... )
+        >>> GraphArrays(G).edge_rows("SUPPLIES", year=2018).tolist()
+        [1]
+        """
+        _, _, keep = self._edges(etype, year)
+        return np.flatnonzero(keep)
+
+    def edge_values(
+        self, etype: str, name: str, *, year: int | None = None, fill: float = np.nan
+    ) -> np.ndarray:
+        """A numeric edge property, aligned with :meth:`edges`.
+
+        Parameters
+        ----------
+        etype : str
+            An edge type of the schema.
+        name : str
+            The property (column) name.
+        year : int, optional
+            Only what existed that year.
+        fill : float
+            The value where an edge has none (or its type lacks the property).
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
+        ...     {"SUPPLIES": [("a", "b", {"weight": 2.5}), ("b", "a")]},
+        ... )
+        >>> GraphArrays(G).edge_values("SUPPLIES", "weight", fill=1.0).tolist()
+        [2.5, 1.0]
+        """
+        df = self.G.edges[etype]
+        if name not in df.columns:
+            return np.full(len(self.edge_rows(etype, year=year)), fill)
+        col = df[name].to_numpy(dtype="float64", na_value=fill)
+        return col[self.edge_rows(etype, year=year)]
+
+    def _edges(self, etype: str, year: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        key = ("edges", etype, year)
+        if key not in self.memo:
+            if year is not None:
+                src, dst, keep = self._edges(etype, None)
+                alive = self.alive(year)
+                keep = keep & _alive(self.G.edges[etype], year)
+                keep &= alive[np.maximum(src, 0)] & alive[np.maximum(dst, 0)]
+                self.memo[key] = (src, dst, keep)
+                return self.memo[key]
+            if etype not in EDGE_TYPES:
+                raise QueryError(f"unknown edge type {etype!r}; known: {', '.join(EDGE_TYPES)}")
+            src, dst = self._lookup.edge_ends(self.G.edges, etype)
+            self.memo[key] = (src, dst, (src >= 0) & (dst >= 0))
+        return self.memo[key]
+
+    def alive(self, year: int | None) -> np.ndarray:
+        """Mask of the nodes that existed in ``year`` (all nodes for None).
+
+        A node exists from its ``since`` to its ``until``, either open when missing.
+
+        Parameters
+        ----------
+        year : int or None
+            The year.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲", "since": 2010},
+        ...                                {"id": "b", "name": "乙", "until": 2005}]})
+        >>> GraphArrays(G).alive(2008).tolist(), GraphArrays(G).alive(None).tolist()
+        ([False, False], [True, True])
+        """
+        key = ("alive", year)
+        if key not in self.memo:
+            if year is None:
+                self.memo[key] = np.ones(self.n, dtype=bool)
+            else:  # as _alive, over the since and until read once for every year
+                since, until = self.values("since"), self.values("until")
+                self.memo[key] = ~(since > year) & ~(until < year)
+        return self.memo[key]
+
+    def matrix(
+        self,
+        edge_types: Sequence[str],
+        *,
+        year: int | None = None,
+        symmetric: bool = False,
+        binary: bool = True,
+        weight: str | None = None,
+    ) -> sp.csr_array:
+        """An n x n CSR matrix of the edges of ``edge_types``.
+
+        Parameters
+        ----------
+        edge_types : sequence of str
+            Edge types to include.  ``"TYPE^-1"`` reverses a type.
+        year : int, optional
+            Only what existed that year.
+        symmetric : bool
+            Add the transpose (an undirected view).
+        binary : bool
+            1 for every linked pair, however many edges link it.  Otherwise the sum of
+            ``weight`` (1 where missing) over parallel edges.
+        weight : str, optional
+            Edge property used as weight when ``binary`` is false.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
+        ...     {"SUPPLIES": [("a", "b", {"weight": 2.0}), ("a", "b", {"weight": 3.0})]},
+        ... )
+        >>> A = GraphArrays(G)
+        >>> A.matrix(("SUPPLIES",)).toarray().tolist()
+        [[0.0, 1.0], [0.0, 0.0]]
+        >>> A.matrix(("SUPPLIES^-1",), binary=False, weight="weight").toarray().tolist()
+        [[0.0, 0.0], [5.0, 0.0]]
+        """
+        key = ("matrix", tuple(edge_types), year, symmetric, binary, weight)
+        if key not in self.memo:
+            rows, cols, data = [], [], []
+            for spec in edge_types:
+                etype, reverse = spec.removesuffix("^-1"), spec.endswith("^-1")
+                src, dst = self.edges(etype, year=year)
+                if reverse:
+                    src, dst = dst, src
+                rows.append(src)
+                cols.append(dst)
+                if binary or weight is None:
+                    data.append(np.ones(len(src)))
+                else:
+                    data.append(np.nan_to_num(self.edge_values(etype, weight, year=year), nan=1.0))
+            r = np.concatenate(rows) if rows else np.array([], np.int64)
+            c = np.concatenate(cols) if cols else np.array([], np.int64)
+            d = np.concatenate(data) if data else np.array([], float)
+            if symmetric:
+                r, c, d = np.concatenate([r, c]), np.concatenate([c, r]), np.concatenate([d, d])
+            m = sp.csr_array((d, (r, c)), shape=(self.n, self.n))
+            m.sum_duplicates()
+            if binary:
+                m.data[:] = 1.0
+            self.memo[key] = m
+        return self.memo[key]
+
+    def adjacency(self, edge_types: Sequence[str], *, year: int | None = None) -> sp.csr_array:
+        """The simple undirected graph of ``edge_types``: symmetric, binary, no self-loops.
+
+        Parameters
+        ----------
+        edge_types : sequence of str
+            Edge types to include.
+        year : int, optional
+            Only what existed that year.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
+        ...     {"SUPPLIES": [("a", "b"), ("b", "a")]},
+        ... )
+        >>> GraphArrays(G).adjacency(("SUPPLIES",)).toarray().tolist()
+        [[0.0, 1.0], [1.0, 0.0]]
+        """
+        key = ("adjacency", tuple(edge_types), year)
+        if key not in self.memo:
+            coo = self.matrix(edge_types, year=year, symmetric=True).tocoo()
+            off = coo.row != coo.col
+            self.memo[key] = sp.csr_array(
+                (coo.data[off], (coo.row[off], coo.col[off])), shape=(self.n, self.n)
+            )
+        return self.memo[key]
+
+    def igraph(
+        self, edge_types: Sequence[str], labels: Sequence[str], *, year: int | None = None
+    ) -> tuple[ig.Graph, np.ndarray]:
+        """The simple undirected igraph of ``edge_types`` among the nodes of ``labels``.
+
+        Parameters
+        ----------
+        edge_types : sequence of str
+            Edge types to include.
+        labels : sequence of str
+            Node labels whose nodes are the vertices.
+        year : int, optional
+            Only what existed that year.
+
+        Returns
+        -------
+        tuple of (igraph.Graph, numpy.ndarray)
+            The graph and the positions of its vertices (vertex ``i`` is node
+            ``nodes[i]``).
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+        ...      "Fund": [{"id": "f", "name": "基金"}]},
+        ...     {"SUPPLIES": [("a", "b")], "INVESTS_IN": [("f", "a")]},
+        ... )
+        >>> g, nodes = GraphArrays(G).igraph(("SUPPLIES", "INVESTS_IN"), ("Enterprise",))
+        >>> g.get_edgelist(), nodes.tolist()
+        ([(0, 1)], [0, 1])
+        """
+        key = ("igraph", tuple(edge_types), tuple(labels), year)
+        if key not in self.memo:
+            nodes = np.flatnonzero(self.mask(*labels))
+            sub = self.adjacency(edge_types, year=year)[nodes][:, nodes]
+            upper = sp.triu(sub, k=1).tocoo()
+            edges = np.column_stack([upper.row, upper.col]).astype(np.int64)
+            g = ig.Graph(n=len(nodes), directed=False)
+            g.add_edges(edges)  # much faster than passing the edges to the constructor
+            self.memo[key] = (g, nodes)
+        return self.memo[key]
+
+    # --- places and industries --------------------------------------------------------
+
+    def city(self) -> np.ndarray:
+        """The position of each node's city Region (-1 where unknown).
+
+        A node takes the city it is located in, through counties and zones; a node
+        without a place of its own takes its organisation's (a maker team its host, a
+        platform its operator, a person what they lead).
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+        ...      "MakerTeam": [{"id": "t", "name": "团队"}],
+        ...      "Region": [{"id": "4101", "name": "郑州市", "level": "city"},
+        ...                 {"id": "410102", "name": "中原区", "level": "county"}]},
+        ...     {"LOCATED_IN": [("a", "410102"), ("410102", "4101")], "HOSTS": [("a", "t")]},
+        ... )
+        >>> GraphArrays(G).city().tolist()  # a, b, t, 郑州市, 中原区
+        [3, -1, 3, 3, 3]
+        """
+        if "city" not in self.memo:
+            self.memo["city"] = self._city()
+        return self.memo["city"]
+
+    def _inherit(self, out: np.ndarray) -> np.ndarray:
+        for _ in range(2):  # a team hosted by a platform set up by an enterprise
+            for etype, node_is_target in _INHERIT:
+                src, dst = self.edges(etype)
+                child, parent = (dst, src) if node_is_target else (src, dst)
+                ok = (out[child] < 0) & (out[parent] >= 0)
+                if ok.any():
+                    keys, vals = _first(child[ok], out[parent[ok]])
+                    out[keys] = vals
+        return out
+
+    def _city(self) -> np.ndarray:
+        out = np.full(self.n, -1, dtype=np.int64)
+        start, stop = self.spans["Region"]
+        level = self.column("Region", "level").to_numpy(dtype=object, na_value="")
+        region = np.arange(start, stop)
+        out[region[level == "city"]] = region[level == "city"]
+        src, dst = self.edges("LOCATED_IN")
+        is_region = self.label_code == self.label_names.index("Region")
+        up = is_region[src] & is_region[dst]
+        for _ in range(3):  # county -> city, and deeper divisions
+            ok = up & (out[src] < 0) & (out[dst] >= 0)
+            if not ok.any():
+                break
+            keys, vals = _first(src[ok], out[dst[ok]])
+            out[keys] = vals
+        zone = self.label_code == self.label_names.index("Zone")
+        for target_ok in (is_region, zone):  # regions first, then zones (a zone has a city)
+            ok = ~is_region[src] & target_ok[dst] & (out[src] < 0) & (out[dst] >= 0)
+            if ok.any():
+                keys, vals = _first(src[ok], out[dst[ok]])
+                out[keys] = vals
+        return self._inherit(out)
+
+    def industry(self) -> np.ndarray:
+        """The position of each node's first-listed Industry (-1 where unknown).
+
+        Nodes without an industry of their own take their organisation's, as in
+        :meth:`city`.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+        ...      "Industry": [{"id": "c36", "name": "汽车制造业", "code": "C36"}]},
+        ...     {"IN_INDUSTRY": [("b", "c36")]},
+        ... )
+        >>> GraphArrays(G).industry().tolist()
+        [-1, 2, -1]
+        """
+        if "industry" not in self.memo:
+            out = np.full(self.n, -1, dtype=np.int64)
+            src, dst = self.edges("IN_INDUSTRY")
+            if len(src):
+                keys, vals = _first(src, dst)
+                out[keys] = vals
+            self.memo["industry"] = self._inherit(out)
+        return self.memo["industry"]
+
+    def in_city(self, city: int | None) -> np.ndarray:
+        """Mask of nodes in ``city`` (a Region position); all nodes for None.
+
+        Parameters
+        ----------
+        city : int or None
+            The position of a city Region (see :func:`resolve_city`).
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+        ...      "Region": [{"id": "zz", "name": "郑州市", "level": "city"}]},
+        ...     {"LOCATED_IN": [("b", "zz")]},
+        ... )
+        >>> GraphArrays(G).in_city(2).tolist()
+        [False, True, True]
+        """
+        if city is None:
+            return np.ones(self.n, dtype=bool)
+        return self.city() == city
+
+    def in_industries(self, industries: np.ndarray | None) -> np.ndarray:
+        """Mask of nodes in any of ``industries`` (positions); all nodes for None.
+
+        A node is in an industry when it is its :meth:`industry` or when any of its
+        IN_INDUSTRY edges points there.
+
+        Parameters
+        ----------
+        industries : numpy.ndarray or None
+            Industry positions (see :func:`resolve_industries`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+        ...      "Industry": [{"id": "c36", "name": "汽车制造业", "code": "C36"},
+        ...                   {"id": "c38", "name": "电气机械", "code": "C38"}]},
+        ...     {"IN_INDUSTRY": [("a", "c36"), ("a", "c38"), ("b", "c36")]},
+        ... )
+        >>> GraphArrays(G).in_industries(np.array([3])).tolist()
+        [True, False, False, False]
+        """
+        if industries is None:
+            return np.ones(self.n, dtype=bool)
+        out = np.isin(self.industry(), industries)
+        src, dst = self.edges("IN_INDUSTRY")
+        out[src[np.isin(dst, industries)]] = True
+        return out
+
+
+def _alive(df: pd.DataFrame, year: int) -> np.ndarray:
+    """Rows of a node or edge table that existed in ``year``."""
+    since = _year_values(df["since"]) if "since" in df.columns else np.full(len(df), np.nan)
+    until = _year_values(df["until"]) if "until" in df.columns else np.full(len(df), np.nan)
+    return ~(since > year) & ~(until < year)
