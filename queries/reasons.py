@@ -11,6 +11,7 @@ pairs costs seconds, not hours.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Callable
 
@@ -191,9 +192,9 @@ def _capacity_phrases(
         count = k[nodes]
         text = _fill(
             template,
-            t=_take(names, dst),
-            k=_numbers(count),
-            s=_either(count > 1, "s", ""),
+            t=_const(_take(names, dst)),
+            k=_const(_numbers(count)),
+            s=_const(_either(count > 1, "s", "")),
         )
         out.append((text, count > 0))
     return out
@@ -497,31 +498,32 @@ def _chunk_phrases(
         if len(path.steps) > 2
         else (np.zeros(len(u), dtype=np.int64), np.full((len(u), 3), -1, dtype=np.int64))
     )
-    plural = {
-        "n": _numbers(n1),
-        "n2": _numbers(n2),
-        "s": _either(n1 > 1, "s", ""),
-        "s1": _either(n1 > 1, "", "s"),
-        "s2": _either(n2 > 1, "s", ""),
-        "s3": _either(n2 > 1, "", "s"),
-        "are": _either(n1 > 1, "are", "is"),
-        "are2": _either(n2 > 1, "are", "is"),
+    # only the fields a template names are built (a two-step path has no mids2)
+    who = functools.cache(lambda: _who(A, m2, len(u), n2))
+    plural: dict[str, Callable[[], Text]] = {
+        "n": lambda: _numbers(n1),
+        "n2": lambda: _numbers(n2),
+        "s": lambda: _either(n1 > 1, "s", ""),
+        "s1": lambda: _either(n1 > 1, "", "s"),
+        "s2": lambda: _either(n2 > 1, "s", ""),
+        "s3": lambda: _either(n2 > 1, "", "s"),
+        "are": lambda: _either(n1 > 1, "are", "is"),
+        "are2": lambda: _either(n2 > 1, "are", "is"),
+        "who2": lambda: who()[0],
     }
-    who_zh, who_en = _who(A, m2, len(u), n2)
     zh = _fill(
         path.zh,
-        t=_take(_text_zh(A), v),
-        mids=_listing(A, n1, top1, en=False),
-        mids2=_listing(A, n2, top2, en=False),
-        who2=who_zh,
+        t=lambda: _take(_text_zh(A), v),
+        mids=lambda: _listing(A, n1, top1, en=False),
+        mids2=lambda: _listing(A, n2, top2, en=False),
         **plural,
     )
+    plural["who2"] = lambda: who()[1]
     en = _fill(
         path.en,
-        t=_take(_text_en(A), v),
-        mids=_listing(A, n1, top1, en=True),
-        mids2=_listing(A, n2, top2, en=True),
-        who2=who_en,
+        t=lambda: _take(_text_en(A), v),
+        mids=lambda: _listing(A, n1, top1, en=True),
+        mids2=lambda: _listing(A, n2, top2, en=True),
         **plural,
     )
     return zh, en
@@ -554,15 +556,23 @@ def _who(
     return zh, en
 
 
-def _fill(template: str, **fields: Text) -> Text:
-    """``template.format(**row)`` for every row of the field arrays at once."""
+def _const(text: Text) -> Callable[[], Text]:
+    return lambda: text
+
+
+def _fill(template: str, **fields: Callable[[], Text]) -> Text:
+    """``template.format(**row)`` for every row at once; ``fields`` build the columns
+    the template names (each once), and only those."""
     pieces: list[_Piece] = []
+    built: dict[str, Text] = {}
     for literal, name, _, _ in string.Formatter().parse(template):
         if literal:
             pieces.append(literal)
         if name is not None:
-            pieces.append(fields[name])
-    if not any(isinstance(x, pa.Array) for x in pieces):  # no field: the same text for all
-        n = len(next(iter(fields.values())))
+            if name not in built:
+                built[name] = fields[name]()
+            pieces.append(built[name])
+    if not built:  # no field: the same text for every row
+        n = len(fields["t"]())
         return pc.if_else(pa.array(np.ones(n, dtype=bool)), _scalar("".join(pieces)), _scalar(""))
     return _concat(*pieces)
