@@ -299,7 +299,32 @@ def score_pairs(
     targets: Sequence[str] | np.ndarray,
     **options: Any,
 ) -> np.ndarray:
-    """The ``score`` column of :func:`path_scores` (options as there), as an array."""
+    """The ``score`` column of :func:`path_scores`, as an array.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    kind : str
+        A key of :data:`KINDS`.
+    sources, targets : sequence of str
+        Node ids, pair by pair.
+    **options
+        The options of :func:`path_scores` (``year``, ``method``, ``hub_cap``,
+        ``tail_cap``, ``batch_size``).
+
+    Returns
+    -------
+    numpy.ndarray
+        One score per pair, as :func:`candidate_partners` ranks them.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
+    ...                {"SUPPLIES": [("a", "c"), ("b", "c")]})
+    >>> score_pairs(G, "enterprise-enterprise", ["a", "a"], ["b", "c"]).round(4).tolist()
+    [2.164, 0.0]
+    """
     return path_scores(G, kind, sources, targets, **options)["score"].to_numpy(float)
 
 
@@ -312,6 +337,13 @@ def _row_order(u: np.ndarray, dst: np.ndarray, score: np.ndarray) -> np.ndarray:
         if (step_u >= 0).all() and ((step_u > 0) | (step_dst > 0)).all():
             return np.lexsort((-score, u))
     return np.lexsort((dst, -score, u))
+
+
+def _rank_in_row(rows: np.ndarray) -> np.ndarray:
+    """0, 1, 2... within each run of equal values of the sorted ``rows``."""
+    at = np.arange(len(rows))
+    starts = np.r_[True, rows[1:] != rows[:-1]] if len(rows) else np.zeros(0, dtype=bool)
+    return at - np.maximum.accumulate(np.where(starts, at, 0))
 
 
 def _top(
@@ -360,8 +392,7 @@ def _top(
             # best first within each row, ties by target (numpy's lexsort: a pandas
             # multi-column sort factorises every key and was most of the time here)
             order = _row_order(u, dst, score)
-            first = np.searchsorted(u[order], u[order], side="left")
-            order = order[np.arange(len(order)) - first < per_source]
+            order = order[_rank_in_row(u[order]) < per_source]
             frames.append(
                 pd.DataFrame(
                     {"src": src[order], "dst": dst[order], "score": score[order], "row": u[order]}
