@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Callable
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -45,9 +46,9 @@ _MEASURE = {"Product": "种", "Industry": "个", "MakerTeam": "个", "Person": "
 #: Text columns are Arrow strings, joined by Arrow's kernels rather than one Python
 #: string at a time (explaining a million pairs was mostly string concatenation).
 _TEXT = pa.large_string()
-Text = pa.Array
+Text: TypeAlias = pa.Array
 #: A piece of text: one string for every row, or one for all.
-_Piece = pa.Array | str
+_Piece: TypeAlias = pa.Array | str
 
 #: Pairs handled per chunk (bounds the memory of the element-wise products).
 _CHUNK = 200_000
