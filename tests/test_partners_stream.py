@@ -15,6 +15,7 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError, QueryError
 from innokg.output import render
 from innokg.pipeline import build_demo
+from innokg.queries.arrays import arrays
 from innokg.queries.partners import KINDS, candidate_partners, iter_candidate_partners
 from innokg.queries.partners.table import _COLUMNS
 from tests.factory import make_graph
@@ -200,3 +201,22 @@ def test_the_command_streams_parquet_and_csv(demo_package: Path, tmp_path: Path)
     fmt = ["--format", "csv"]
     invoke("partners", demo_package, *args, "enterprise-institute", *fmt, "--out", named)
     assert named.read_text(encoding="utf-8") == render(whole, "csv")
+
+
+def test_a_kinds_products_are_dropped_when_its_pieces_are_done() -> None:
+    G = supply_web()
+    A = arrays(G)
+
+    def tails() -> set[object]:
+        return {k for k in A.memo if isinstance(k, tuple) and k[0] == "partners-tail"}
+
+    candidate_partners(G, kinds=["enterprise-institute"], per_source=1)  # cached before
+    before = tails()
+    assert before and all(k[1] == "enterprise-institute" for k in before)
+    kinds = ["enterprise-institute", "enterprise-enterprise"]
+    pieces = iter_candidate_partners(G, kinds=kinds, per_source=1)
+    assert set(next(pieces)["kind"]) == {"enterprise-institute"}
+    assert set(next(pieces)["kind"]) == {"enterprise-enterprise"}
+    assert any(k[1] == "enterprise-enterprise" for k in tails())  # made for its pieces
+    list(pieces)
+    assert tails() == before  # and dropped when they were done

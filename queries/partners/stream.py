@@ -28,8 +28,8 @@ from innokg.queries.partners.table import _COLUMNS
 __all__ = ["CHUNK_FIRMS", "iter_candidate_partners"]
 
 #: Source firms ranked and explained per chunk by default: with 20 partners each,
-#: 200,000 rows of a kind at a time (a few hundred MB while it is built).
-CHUNK_FIRMS = 10_000
+#: 100,000 rows of a kind at a time (a few hundred MB while they are built).
+CHUNK_FIRMS = 5_000
 
 
 def iter_candidate_partners(
@@ -71,7 +71,7 @@ batch_size, scope, notes
         Sources per chunk: memory grows with it (about ``chunk_firms x per_source``
         rows at a time), time hardly.
     progress : callable, optional
-        Called with a short line (``"enterprise-institute: sources 1-10,000 of
+        Called with a short line (``"enterprise-institute: sources 1-5,000 of
         86,906"``) as each chunk starts.
 
     Yields
@@ -144,11 +144,13 @@ def _pieces(
             said.append(plan)
             continue
         found = 0
+        cached = set(ask.A.memo)
         for piece in _kind_pieces(ask, plan, chunk_firms, progress):
             found += len(piece)
             if len(piece):
                 given += 1
                 yield piece.astype(_COLUMNS)
+        _forget(ask, plan.kind, cached)
         if not found:
             said.append(_no_candidates(plan.base))
     if notes and said:
@@ -156,6 +158,22 @@ def _pieces(
         yield pd.concat(said, ignore_index=True).astype(_COLUMNS)
     if not given:
         yield _table(ask, [], None)
+
+
+def _forget(ask: _Ask, kind: Kind, cached: set[object]) -> None:
+    """Drop what was cached for this kind alone while its pieces were made (its
+    meta-paths' products and their sorted entries): no later kind uses them, and a
+    table of every firm would otherwise hold every kind's at once.  What was cached
+    before is kept."""
+    memo = ask.A.memo
+    for key in [k for k in memo if k not in cached]:
+        if (
+            isinstance(key, tuple)
+            and len(key) > 1
+            and str(key[0]).startswith(("partners-", "reasons-"))
+            and key[1] == kind.key
+        ):
+            del memo[key]
 
 
 def _kind_pieces(
