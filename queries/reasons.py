@@ -11,11 +11,14 @@ pairs costs seconds, not hours.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Callable
+from typing import TypeAlias
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from innokg.queries.arrays import GraphArrays
@@ -40,6 +43,13 @@ Complementarity = Callable[
 #: The Chinese measure word for a count of nodes of a label.
 _MEASURE = {"Product": "种", "Industry": "个", "MakerTeam": "个", "Person": "位"}
 
+#: Text columns are Arrow strings, joined by Arrow's kernels rather than one Python
+#: string at a time (explaining a million pairs was mostly string concatenation).
+_TEXT = pa.large_string()
+Text: TypeAlias = pa.Array
+#: A piece of text: one string for every row, or one for all.
+_Piece: TypeAlias = pa.Array | str
+
 #: Pairs handled per chunk (bounds the memory of the element-wise products).
 _CHUNK = 200_000
 #: Last-step neighbours handled per chunk of pairs when finding intermediates.
@@ -53,7 +63,7 @@ def describe(
     dst: np.ndarray,
     o: Opts,
     complementarity: Complementarity,
-) -> dict[str, np.ndarray]:
+) -> dict[str, np.ndarray | Text]:
     """The ``paths``, flag and explanation columns of pairs ``(src[i], dst[i])``.
 
     Parameters
@@ -74,8 +84,8 @@ def describe(
 
     Returns
     -------
-    dict of str to numpy.ndarray
-        One array per column, a value per pair: ``paths`` (``key=evidence`` of every
+    dict of str to numpy.ndarray or pyarrow string array
+        One array per column, a value per pair (the sentences as Arrow strings): ``paths`` (``key=evidence`` of every
         meta-path that joins the pair, comma-separated, strongest first),
         ``same_city``, ``same_cluster``, ``fund_fit`` (bool), ``explanation`` and
         ``explanation_en`` (one sentence each, naming up to three intermediates of the
@@ -132,8 +142,8 @@ def describe(
             chain |= contrib[:, j] > 0
     _, same_city, same_cluster, fund_fit = complementarity(src, dst, chain)
 
-    zh_parts: list[tuple[np.ndarray, np.ndarray]] = []
-    en_parts: list[tuple[np.ndarray, np.ndarray]] = []
+    zh_parts: list[tuple[_Piece, np.ndarray]] = []
+    en_parts: list[tuple[_Piece, np.ndarray]] = []
     for j in range(min(2, len(keys))):
         valid = ranked[:, j] > 0
         if j:  # a phrase that the first one already implies says nothing more
@@ -141,14 +151,18 @@ def describe(
                 for q, other in enumerate(kind.paths):
                     if other.key in path.implied_by:
                         valid &= ~((order[:, j] == p) & (order[:, 0] == q))
-        zh = np.full(len(src), "", dtype=object)
-        en = np.full(len(src), "", dtype=object)
+        zh_pieces: list[Text] = []
+        en_pieces: list[Text] = []
+        at = np.full(len(src), -1, dtype=np.int64)  # row -> its phrase among the pieces
         for p, path in enumerate(kind.paths):
             sel = np.flatnonzero(valid & (order[:, j] == p))
             if len(sel):
-                zh[sel], en[sel] = _phrases(A, path, src[sel], dst[sel], o.year)
-        zh_parts.append((zh, valid))
-        en_parts.append((en, valid))
+                at[sel] = sum(len(x) for x in zh_pieces) + np.arange(len(sel))
+                zh, en = _phrases(A, path, src[sel], dst[sel], o.year)
+                zh_pieces.append(zh)
+                en_pieces.append(en)
+        zh_parts.append((_place(zh_pieces, at), valid))
+        en_parts.append((_place(en_pieces, at), valid))
     zh_parts += _capacity_phrases(A, kind, src, dst, o, en=False)
     en_parts += _capacity_phrases(A, kind, src, dst, o, en=True)
     city = A.city()
@@ -158,35 +172,77 @@ def describe(
         if path.place:  # its phrase names the city already
             for j in range(min(2, len(keys))):
                 in_city &= ~((ranked[:, j] > 0) & (order[:, j] == p))
-    zh_parts.append(("同在" + _names_zh(A)[city_u], in_city))
-    en_parts.append(("both in " + _names_en(A)[city_u], in_city))
-    zh_parts.append((np.full(len(src), "同属一个供应链集群", dtype=object), same_cluster))
-    en_parts.append((np.full(len(src), "in the same supply cluster", dtype=object), same_cluster))
-    zh_parts.append((np.full(len(src), "基金类型对口", dtype=object), fund_fit))
-    en_parts.append((np.full(len(src), "a fund of the right kind", dtype=object), fund_fit))
-    en = pd.Series(_join(en_parts, "; ", len(src)), dtype=object)
-    en_text = np.where(en != "", en.str[:1].str.upper() + en.str[1:] + ".", "")
+    zh_parts.append((_concat("同在", _take(_text_zh(A), city_u)), in_city))
+    en_parts.append((_concat("both in ", _take(_text_en(A), city_u)), in_city))
+    zh_parts.append(("同属一个供应链集群", same_cluster))
+    en_parts.append(("in the same supply cluster", same_cluster))
+    zh_parts.append(("基金类型对口", fund_fit))
+    en_parts.append(("a fund of the right kind", fund_fit))
     return {
         "paths": _listed(keys, order, ranked),
         "same_city": same_city,
         "same_cluster": same_cluster,
         "fund_fit": fund_fit,
-        "explanation": _join(zh_parts, "；", len(src)) + "。",
-        "explanation_en": en_text.astype(object),
+        "explanation": _concat(_join(zh_parts, "；", len(src)), "。"),
+        "explanation_en": _sentence(_join(en_parts, "; ", len(src))),
     }
+
+
+# --- text -----------------------------------------------------------------------------
+
+
+def _blank(n: int) -> Text:
+    """``n`` empty strings."""
+    empty = pa.scalar("", _TEXT)
+    return pc.if_else(pa.array(np.zeros(n, dtype=bool)), empty, empty)
+
+
+def _scalar(piece: _Piece) -> pa.Array | pa.Scalar:
+    return pa.scalar(piece, _TEXT) if isinstance(piece, str) else piece
+
+
+def _concat(*pieces: _Piece) -> Text:
+    """The pieces joined row by row (at least one of them an array)."""
+    return pc.binary_join_element_wise(*[_scalar(x) for x in pieces], pa.scalar("", _TEXT))
+
+
+def _take(text: Text, at: np.ndarray) -> Text:
+    return pc.take(text, pa.array(at, type=pa.int64()))
+
+
+def _text(values: np.ndarray) -> Text:
+    """Python strings (an object array) as Arrow text."""
+    return pa.array(values, type=_TEXT)
+
+
+def _place(pieces: list[Text], at: np.ndarray) -> Text:
+    """Row ``i`` gets ``concatenated pieces[at[i]]``; "" where ``at`` is -1."""
+    pool = pa.concat_arrays([*pieces, _text(np.array([""], dtype=object))])
+    return _take(pool, np.where(at >= 0, at, len(pool) - 1))
+
+
+def _sentence(en: Text) -> Text:
+    """First letter up, a full stop at the end; "" stays "".  The first letters go
+    through Python's ``str.upper``: there are few distinct ones."""
+    first = pc.utf8_slice_codeunits(en, 0, 1)
+    distinct = pc.unique(first)
+    upper = _text(np.array([x.upper() for x in distinct.to_pylist()], dtype=object))
+    head = pc.take(upper, pc.index_in(first, distinct))
+    whole = _concat(head, pc.utf8_slice_codeunits(en, 1), ".")
+    return pc.if_else(pc.equal(en, ""), pa.scalar("", _TEXT), whole)
 
 
 def _capacity_phrases(
     A: GraphArrays, kind: Kind, src: np.ndarray, dst: np.ndarray, o: Opts, *, en: bool
-) -> list[tuple[np.ndarray, np.ndarray]]:
+) -> list[tuple[_Piece, np.ndarray]]:
     """The target's and the source's partners of the kind, where a kind with a capacity
     counts them in its score (and they have any): what ``θ`` stands for."""
     if kind.capacity is None:
         return []
     k = kind_degree(A, kind, o.year)
-    names = _names_en(A) if en else _names_zh(A)
+    names = _text_en(A) if en else _text_zh(A)
     c = kind.capacity
-    out = []
+    out: list[tuple[_Piece, np.ndarray]] = []
     for nodes, template in (
         (dst, c.en_target if en else c.zh_target),
         (src, c.en_source if en else c.zh_source),
@@ -194,9 +250,9 @@ def _capacity_phrases(
         count = k[nodes]
         text = _fill(
             template,
-            t=names[dst],
-            k=count.astype(str).astype(object),
-            s=np.where(count > 1, "s", "").astype(object),
+            t=_const(_take(names, dst)),
+            k=_const(_numbers(count)),
+            s=_const(_either(count > 1, "s", "")),
         )
         out.append((text, count > 0))
     return out
@@ -247,30 +303,49 @@ def _lookup(keys: np.ndarray, data: np.ndarray, want: np.ndarray) -> np.ndarray:
     return np.where(keys[at] == want, data[at], 0.0)
 
 
-def _listed(keys: list[str], order: np.ndarray, ranked: np.ndarray) -> np.ndarray:
+def _listed(keys: list[str], order: np.ndarray, ranked: np.ndarray) -> Text:
     """``key=value`` of the contributing meta-paths, strongest first."""
-    text = np.full(len(ranked), "", dtype=object)
+    text = _blank(len(ranked))
     for j in range(ranked.shape[1]):
         on = ranked[:, j] > 0
         if not on.any():
             break
-        piece = np.array(keys, dtype=object)[order[on, j]] + "=" + _fmt(ranked[on, j])
-        text[on] = np.where(text[on] == "", piece, text[on] + ", " + piece)
+        key = _take(_text(np.array([f"{k}=" for k in keys], dtype=object)), order[:, j])
+        piece = _concat(key, _fmt(ranked[:, j]))
+        joined = pc.if_else(pc.equal(text, ""), piece, _concat(text, ", ", piece))
+        text = pc.if_else(pa.array(on), joined, text)
     return text
 
 
-def _fmt(values: np.ndarray) -> np.ndarray:
-    return np.array([f"{x:.4g}" for x in values.tolist()], dtype=object)
+def _fmt(values: np.ndarray) -> Text:
+    """``f"{x:.4g}"`` of every value, each distinct value formatted once."""
+    distinct, at = np.unique(values, return_inverse=True)
+    return _take(_text(np.array([f"{x:.4g}" for x in distinct.tolist()], dtype=object)), at)
 
 
-def _join(parts: list[tuple[np.ndarray, np.ndarray]], sep: str, n: int) -> np.ndarray:
+def _numbers(values: np.ndarray) -> Text:
+    """Integers as decimal text."""
+    return pc.cast(pa.array(np.asarray(values, dtype=np.int64)), _TEXT)
+
+
+def _either(mask: np.ndarray, yes: str, no: str) -> Text:
+    return pc.if_else(
+        pa.array(np.asarray(mask, dtype=bool)), pa.scalar(yes, _TEXT), pa.scalar(no, _TEXT)
+    )
+
+
+def _join(parts: list[tuple[_Piece, np.ndarray]], sep: str, n: int) -> Text:
     """Join, row by row, the texts whose mask holds."""
-    text = np.full(n, "", dtype=object)
+    text = _blank(n)
     for piece, on in parts:
         if not on.any():
             continue
-        joined = np.where(text[on] == "", piece[on], text[on] + sep + piece[on])
-        text[on] = joined
+        joined = pc.if_else(
+            pc.equal(text, ""),
+            _scalar(piece),
+            _concat(text, sep, piece),
+        )
+        text = pc.if_else(pa.array(on), joined, text)
     return text
 
 
@@ -295,6 +370,24 @@ def _names_en(A: GraphArrays) -> np.ndarray:
             dtype=object,
         )
     return A.memo[key]
+
+
+def _text_zh(A: GraphArrays) -> Text:
+    """:func:`_names_zh` as Arrow text."""
+    key = ("reasons-text-zh",)
+    if key not in A.memo:
+        A.memo[key] = _text(_names_zh(A))
+    result: Text = A.memo[key]
+    return result
+
+
+def _text_en(A: GraphArrays) -> Text:
+    """:func:`_names_en` as Arrow text."""
+    key = ("reasons-text-en",)
+    if key not in A.memo:
+        A.memo[key] = _text(_names_en(A))
+    result: Text = A.memo[key]
+    return result
 
 
 def _name_rank(A: GraphArrays) -> np.ndarray:
@@ -406,49 +499,56 @@ def _top3(
     return count, top
 
 
-def _listing(A: GraphArrays, count: np.ndarray, top: np.ndarray, *, en: bool) -> np.ndarray:
+def _listing(A: GraphArrays, count: np.ndarray, top: np.ndarray, *, en: bool) -> Text:
     """Up to three names, then how many more (``甲、乙、丙等5家`` / ``A, B, C and 2 more``)."""
-    names = np.append(_names_en(A) if en else _names_zh(A), "")  # -1 -> ""
+    names = _text_en(A) if en else _text_zh(A)
+    names = pa.concat_arrays([names, _text(np.array([""], dtype=object))])  # -1 -> ""
+    blank = len(names) - 1
     sep = ", " if en else "、"
-    text = names[top[:, 0]].copy()
+    text = _take(names, np.where(top[:, 0] >= 0, top[:, 0], blank))
     for j in (1, 2):
         on = top[:, j] >= 0
-        text[on] = text[on] + sep + names[top[on, j]]
+        if on.any():
+            joined = _concat(text, sep, _take(names, np.where(on, top[:, j], blank)))
+            text = pc.if_else(pa.array(on), joined, text)
     more = count > 3
     if more.any():
         if en:
-            text[more] = (
-                text[more] + " and " + (count[more] - 3).astype(str).astype(object) + " more"
-            )
+            tail = _concat(" and ", _numbers(count - 3), " more")
         else:
-            labels = A.label_code[top[more, 0]]
-            words = np.array(
-                [_MEASURE.get(A.label_names[int(x)], "家") for x in labels.tolist()], dtype=object
+            words = _text(
+                np.array([_MEASURE.get(label, "家") for label in A.label_names], dtype=object)
             )
-            text[more] = text[more] + "等" + count[more].astype(str).astype(object) + words
+            label = A.label_code[np.maximum(top[:, 0], 0)].astype(np.int64)
+            tail = _concat("等", _numbers(count), _take(words, label))
+        text = pc.if_else(pa.array(more), _concat(text, tail), text)
     return text
 
 
 def _phrases(
     A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[Text, Text]:
     """The meta-path's Chinese and English phrase for each pair, in chunks of pairs
     whose last-step neighbourhoods hold at most :data:`_ENTRIES` entries (an alliance's
     members, a fund's portfolio: the work and memory of :func:`_mids`)."""
     into = transposed_step(A, path.steps[-1], year).indptr
     work = np.cumsum(into[v + 1] - into[v])
     cuts = np.searchsorted(work, np.arange(_ENTRIES, work[-1] if len(work) else 0, _ENTRIES))
-    zh = np.empty(len(u), dtype=object)
-    en = np.empty(len(u), dtype=object)
+    zh: list[Text] = []
+    en: list[Text] = []
     for part in np.split(np.arange(len(u)), np.unique(cuts[cuts > 0])):
         if len(part):
-            zh[part], en[part] = _chunk_phrases(A, path, u[part], v[part], year)
-    return zh, en
+            z, e = _chunk_phrases(A, path, u[part], v[part], year)
+            zh.append(z)
+            en.append(e)
+    if not zh:
+        return _blank(0), _blank(0)
+    return pa.concat_arrays(zh), pa.concat_arrays(en)
 
 
 def _chunk_phrases(
     A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[Text, Text]:
     m1, m2 = _mids(A, path, u, v, year)
     n1, top1 = _top3(A, path, 1, m1, len(u), year)
     n2, top2 = (
@@ -456,31 +556,32 @@ def _chunk_phrases(
         if len(path.steps) > 2
         else (np.zeros(len(u), dtype=np.int64), np.full((len(u), 3), -1, dtype=np.int64))
     )
-    plural = {
-        "n": n1.astype(str).astype(object),
-        "n2": n2.astype(str).astype(object),
-        "s": np.where(n1 > 1, "s", "").astype(object),
-        "s1": np.where(n1 > 1, "", "s").astype(object),
-        "s2": np.where(n2 > 1, "s", "").astype(object),
-        "s3": np.where(n2 > 1, "", "s").astype(object),
-        "are": np.where(n1 > 1, "are", "is").astype(object),
-        "are2": np.where(n2 > 1, "are", "is").astype(object),
+    # only the fields a template names are built (a two-step path has no mids2)
+    who = functools.cache(lambda: _who(A, m2, len(u), n2))
+    plural: dict[str, Callable[[], Text]] = {
+        "n": lambda: _numbers(n1),
+        "n2": lambda: _numbers(n2),
+        "s": lambda: _either(n1 > 1, "s", ""),
+        "s1": lambda: _either(n1 > 1, "", "s"),
+        "s2": lambda: _either(n2 > 1, "s", ""),
+        "s3": lambda: _either(n2 > 1, "", "s"),
+        "are": lambda: _either(n1 > 1, "are", "is"),
+        "are2": lambda: _either(n2 > 1, "are", "is"),
+        "who2": lambda: who()[0],
     }
-    who_zh, who_en = _who(A, m2, len(u), n2)
     zh = _fill(
         path.zh,
-        t=_names_zh(A)[v],
-        mids=_listing(A, n1, top1, en=False),
-        mids2=_listing(A, n2, top2, en=False),
-        who2=who_zh,
+        t=lambda: _take(_text_zh(A), v),
+        mids=lambda: _listing(A, n1, top1, en=False),
+        mids2=lambda: _listing(A, n2, top2, en=False),
         **plural,
     )
+    plural["who2"] = lambda: who()[1]
     en = _fill(
         path.en,
-        t=_names_en(A)[v],
-        mids=_listing(A, n1, top1, en=True),
-        mids2=_listing(A, n2, top2, en=True),
-        who2=who_en,
+        t=lambda: _take(_text_en(A), v),
+        mids=lambda: _listing(A, n1, top1, en=True),
+        mids2=lambda: _listing(A, n2, top2, en=True),
         **plural,
     )
     return zh, en
@@ -488,7 +589,7 @@ def _chunk_phrases(
 
 def _who(
     A: GraphArrays, entries: tuple[np.ndarray, np.ndarray], n: int, count: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[Text, Text]:
     """What the second intermediates of each pair are, as a noun after their number:
     ``家企业`` / ``firm(s)`` when all are enterprises, ``家高校或科研机构`` /
     ``research institute(s)`` when all are institutes, ``家单位`` / ``organisation(s)``
@@ -501,24 +602,35 @@ def _who(
     total = np.bincount(p, minlength=n)
     n_ent = np.bincount(p[label == ent], minlength=n)
     n_inst = np.bincount(p[label == inst], minlength=n)
-    plural = count > 1
-    zh = np.full(n, "家单位", dtype=object)
-    en = np.where(plural, "organisations", "organisation").astype(object)
-    all_ent = n_ent == total
-    all_inst = (n_inst == total) & (total > 0)
-    zh[all_ent] = "家企业"
-    en[all_ent] = np.where(plural[all_ent], "firms", "firm")
-    zh[all_inst] = "家高校或科研机构"
-    en[all_inst] = np.where(plural[all_inst], "research institutes", "research institute")
+    plural = (count > 1).astype(np.int64)
+    # 0 organisations, 1 firms, 2 research institutes; singular, plural
+    sort = np.zeros(n, dtype=np.int64)
+    sort[n_ent == total] = 1
+    sort[(n_inst == total) & (total > 0)] = 2
+    zh = _take(_text(np.array(["家单位", "家企业", "家高校或科研机构"], dtype=object)), sort)
+    words_en = ["organisation", "organisations", "firm", "firms"]
+    words_en += ["research institute", "research institutes"]
+    en = _take(_text(np.array(words_en, dtype=object)), 2 * sort + plural)
     return zh, en
 
 
-def _fill(template: str, **fields: np.ndarray) -> np.ndarray:
-    """``template.format(**row)`` for every row of the field arrays at once."""
-    text: np.ndarray | str = ""
+def _const(text: Text) -> Callable[[], Text]:
+    return lambda: text
+
+
+def _fill(template: str, **fields: Callable[[], Text]) -> Text:
+    """``template.format(**row)`` for every row at once; ``fields`` build the columns
+    the template names (each once), and only those."""
+    pieces: list[_Piece] = []
+    built: dict[str, Text] = {}
     for literal, name, _, _ in string.Formatter().parse(template):
-        text = text + literal
+        if literal:
+            pieces.append(literal)
         if name is not None:
-            text = text + fields[name]
-    n = len(next(iter(fields.values())))
-    return np.broadcast_to(np.asarray(text, dtype=object), (n,)).copy()
+            if name not in built:
+                built[name] = fields[name]()
+            pieces.append(built[name])
+    if not built:  # no field: the same text for every row
+        n = len(fields["t"]())
+        return pc.if_else(pa.array(np.ones(n, dtype=bool)), _scalar("".join(pieces)), _scalar(""))
+    return _concat(*pieces)

@@ -383,6 +383,7 @@ def gaps(
 @_filters(year_help="As of this year: the graph then, and pairs not linked then.")
 @_lang
 @_output
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines while a file is written.")
 def partners(
     package: Path,
     node: str | None,
@@ -398,6 +399,7 @@ def partners(
     lang: str,
     fmt: str,
     out: Path | None,
+    quiet: bool,
 ) -> None:
     """Candidate partnerships not yet linked, ranked, each with the reason why.
 
@@ -407,32 +409,69 @@ def partners(
     chains, industry peers) and complementarity (same city, same cluster, same chain).
     See docs/partners.md for the method and its measured quality.
 
+    --out FILE.parquet or FILE.csv (or --format csv) writes the table source firms a
+    chunk at a time, so a table of millions of rows never sits in memory whole;
+    without --format, the suffix of --out chooses the format.
+
     \b
     Examples:
       innokg partners innokg-demo --for E000049
       innokg partners innokg-demo --kind enterprise-institute --city 郑州 -k 10
-      innokg partners innokg-demo --per-source 20 --size large --size medium --out p.xlsx
+      innokg partners innokg-demo --per-source 20 --size large --size medium --out p.parquet
     """
+    from innokg.exports.chunked import CHUNKED_FORMATS
     from innokg.queries.partners import candidate_partners
 
     G = _open(package)
     _synthetic_note(G)
-    df = candidate_partners(
-        G,
-        kinds=list(kinds) or None,
-        k=k,
-        per_source=per_source,
-        node=node,
-        year=year,
-        city=city,
-        industry=industry,
-        sizes=list(sizes) or None,
-        method=method,  # type: ignore[arg-type]
-        scope=scope,
-    )
+    options: dict[str, Any] = {
+        "kinds": list(kinds) or None,
+        "k": k,
+        "per_source": per_source,
+        "node": node,
+        "year": year,
+        "city": city,
+        "industry": industry,
+        "sizes": list(sizes) or None,
+        "method": method,
+        "scope": scope,
+    }
+    fmt = _partner_format(fmt, out)
+    if out is not None and fmt in CHUNKED_FORMATS:
+        _write_partners(G, out, fmt, quiet, options)
+        return
+    df = candidate_partners(G, **options)
     text = "explanation" if lang == "zh" else "explanation_en"
     screen = ["kind", "rank", "source_name", "target_name", "score", text]
     _show(df, fmt, out, "Candidate partnerships", screen)
+
+
+def _partner_format(fmt: str, out: Path | None) -> str:
+    """The format asked for; when --format was left at its default, the one the suffix
+    of --out names (.parquet, .csv, .json, .xlsx), if any."""
+    from innokg.exports.chunked import chunked_format
+
+    source = click.get_current_context().get_parameter_source("fmt")
+    if out is None or source is not click.core.ParameterSource.DEFAULT:
+        return fmt
+    suffix = out.suffix.lower().lstrip(".")
+    return chunked_format(out) or (suffix if suffix in ("json", "xlsx") else fmt)
+
+
+def _write_partners(
+    G: EcosystemGraph, out: Path, fmt: str, quiet: bool, options: dict[str, Any]
+) -> None:
+    """The partner table to a Parquet or CSV file, chunk by chunk, with progress lines."""
+    from innokg.exports.partners import write_candidate_partners
+    from innokg.progress import StepProgress
+
+    with StepProgress(quiet=quiet) as progress:
+        done = write_candidate_partners(G, out, fmt=fmt, progress=progress, **options)
+    click.echo(
+        f"wrote {done.rows} row(s) to {out} ({done.sources} source(s)) "
+        f"in {progress.elapsed():.1f} s",
+        err=True,
+    )
 
 
 @click.command()

@@ -64,8 +64,10 @@ from innokg.queries.partners.kinds import KINDS
 from innokg.queries.partners.scoring import BONUS as BONUS
 from innokg.queries.partners.scoring import PRIOR as PRIOR
 from innokg.queries.partners.scoring import path_scores, score_pairs
+from innokg.queries.partners.stream import CHUNK_FIRMS, iter_candidate_partners
 
 __all__ = [
+    "CHUNK_FIRMS",
     "KINDS",
     "ORG_EDGES",
     "Kind",
@@ -75,6 +77,7 @@ __all__ = [
     "adamic_adar_candidates",
     "candidate_partners",
     "graph_scope",
+    "iter_candidate_partners",
     "path_scores",
     "score_pairs",
 ]

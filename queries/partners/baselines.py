@@ -80,6 +80,18 @@ def adamic_adar_candidates(
     away (of ``target_label``, if given) that is not yet a neighbour, in one sparse
     product.  The baseline, over the same untyped simple graph as :func:`adamic_adar`.
 
+    Parameters
+    ----------
+    G : EcosystemGraph
+    sources : sequence of str
+        Node ids whose candidates are listed.
+    target_label : str, optional
+        Only candidates of this label (``"ResearchInstitute"``); default any node.
+    edge_types : sequence of str, optional
+        The edge types of the simple graph; default every edge type.
+    year : int, optional
+        As of this year: only edges and nodes that existed then.
+
     Returns
     -------
     pandas.DataFrame

@@ -183,17 +183,27 @@ class _Ask:
     filters: tuple[str | None, str | None, tuple[str, ...] | None]  # city, industry, sizes
 
 
-def _propose(ask: _Ask, base: Kind) -> tuple[list[pd.DataFrame], pd.DataFrame | None]:
-    """The ranked tables of one kind, and the one-line note when it has none (it cannot
-    be computed here, or no pair is joined); nothing for a kind the node asked about
-    cannot take part in."""
+@dataclass(frozen=True)
+class _Plan:
+    """What one kind ranks for a call: the kind as scored here, and the sides to rank
+    (rows, walked from the target side, the other side's allowed nodes)."""
+
+    base: Kind
+    kind: Kind
+    sides: list[tuple[np.ndarray, bool, np.ndarray | None]]
+    source_mask: np.ndarray
+
+
+def _plan(ask: _Ask, base: Kind) -> _Plan | pd.DataFrame | None:
+    """The plan of one kind; the one-line note when it cannot be computed here; None
+    for a kind the node asked about cannot take part in."""
     A, G, pos, place, year = ask.A, ask.G, ask.pos, ask.place, ask.o.year
     kind = _effective(A, base, year)
     label = A.label(pos) if pos is not None else None
     if pos is not None and label not in (kind.source, kind.target):
-        return [], None
+        return None
     if pos is not None and label == kind.target and kind.symmetric and label != kind.source:
-        return [], None
+        return None
     candidates = _sources(G, A, kind.source, year, *ask.filters, place)
     source_mask = np.zeros(A.n, dtype=bool)
     source_mask[candidates] = True
@@ -202,7 +212,7 @@ def _propose(ask: _Ask, base: Kind) -> tuple[list[pd.DataFrame], pd.DataFrame | 
         target_mask &= place.inside | ~A.mask("ResearchInstitute")
     line = _not_computable(A, kind, candidates, year, place)
     if line is not None:
-        return [], _note_row(base, *line)
+        return _note_row(base, *line)
     sides: list[tuple[np.ndarray, bool, np.ndarray | None]] = []
     if pos is None:
         sides.append((candidates, False, target_mask))
@@ -211,30 +221,53 @@ def _propose(ask: _Ask, base: Kind) -> tuple[list[pd.DataFrame], pd.DataFrame | 
             sides.append((np.array([pos]), False, target_mask))
         if label == kind.target and not kind.symmetric:
             sides.append((np.array([pos]), True, source_mask))
-    frames, found = [], 0
-    for rows, reverse, allowed in sides:
-        top = _top(
-            A,
-            G,
-            kind,
-            rows,
-            ask.o,
-            k=ask.k,
-            per_source=ask.per_source,
-            batch_size=ask.batch_size,
-            reverse=reverse,
-            allowed=allowed,
-            dedupe=kind.symmetric and pos is None and ask.per_source is None,
-            is_source=source_mask,
-        )
-        found += len(top)
-        frames.append(_describe(A, G, kind, top, ask.o, key=base.key, place=place))
-    if not found and pos is None:
-        return frames, _note_row(
-            base,
-            "没有找到候选：没有任何一对由本类的元路径相连。",
-            "No candidates: no pair is joined by any meta-path of this kind.",
-        )
+    return _Plan(base, kind, sides, source_mask)
+
+
+def _rank(
+    ask: _Ask, plan: _Plan, rows: np.ndarray, reverse: bool, allowed: np.ndarray | None
+) -> pd.DataFrame:
+    """The ranked, explained pairs of ``rows`` (sources, or targets when ``reverse``).
+    With ``per_source`` each row's pairs depend on that row alone, so any split of the
+    rows gives the same pairs."""
+    kind = plan.kind
+    top = _top(
+        ask.A,
+        ask.G,
+        kind,
+        rows,
+        ask.o,
+        k=ask.k,
+        per_source=ask.per_source,
+        batch_size=ask.batch_size,
+        reverse=reverse,
+        allowed=allowed,
+        dedupe=kind.symmetric and ask.pos is None and ask.per_source is None,
+        is_source=plan.source_mask,
+    )
+    return _describe(ask.A, ask.G, kind, top, ask.o, key=plan.base.key, place=ask.place)
+
+
+def _no_candidates(base: Kind) -> pd.DataFrame:
+    return _note_row(
+        base,
+        "没有找到候选：没有任何一对由本类的元路径相连。",
+        "No candidates: no pair is joined by any meta-path of this kind.",
+    )
+
+
+def _propose(ask: _Ask, base: Kind) -> tuple[list[pd.DataFrame], pd.DataFrame | None]:
+    """The ranked tables of one kind, and the one-line note when it has none (it cannot
+    be computed here, or no pair is joined); nothing for a kind the node asked about
+    cannot take part in."""
+    plan = _plan(ask, base)
+    if plan is None:
+        return [], None
+    if isinstance(plan, pd.DataFrame):
+        return [], plan
+    frames = [_rank(ask, plan, rows, reverse, allowed) for rows, reverse, allowed in plan.sides]
+    if not sum(len(f) for f in frames) and ask.pos is None:
+        return frames, _no_candidates(base)
     return frames, None
 
 

@@ -86,8 +86,7 @@ def _complementarity(
         same_cluster = (clusters[u] >= 0) & (clusters[u] == clusters[v])
     fund_fit = np.zeros(len(u), dtype=bool)
     if kind.fund_kinds:
-        fund_kind = A.values("kind", dtype="object", fill="")
-        fund_fit = np.isin(fund_kind[v], kind.fund_kinds)
+        fund_fit = _has_value(A, "kind", kind.fund_kinds)[v]
     factor = 1.0 + BONUS * (
         same_city.astype(float)
         + same_cluster
@@ -194,9 +193,18 @@ _RESEARCH_KINDS = ("research_institute", "key_lab", "global_rnd")
 def _research_fit(A: GraphArrays, kind: Kind, v: np.ndarray) -> np.ndarray:
     if not kind.key.endswith("~proxies") or kind.target != "ResearchInstitute":
         return np.zeros(len(v), dtype=bool)
-    level = A.values("level", dtype="object", fill="")
-    sort = A.values("kind", dtype="object", fill="")
-    return np.isin(level[v], _RESEARCH_LEVELS) | np.isin(sort[v], _RESEARCH_KINDS)
+    fit = _has_value(A, "level", _RESEARCH_LEVELS) | _has_value(A, "kind", _RESEARCH_KINDS)
+    return fit[v]
+
+
+def _has_value(A: GraphArrays, name: str, values: tuple[str, ...]) -> np.ndarray:
+    """Whether each node's property ``name`` is one of ``values`` (once per graph: a
+    test on strings for every candidate pair was a good part of ranking them)."""
+    key = ("partners-has-value", name, values)
+    if key not in A.memo:
+        A.memo[key] = np.isin(A.values(name, dtype="object", fill=""), values)
+    result: np.ndarray = A.memo[key]
+    return result
 
 
 def path_scores(
@@ -291,8 +299,51 @@ def score_pairs(
     targets: Sequence[str] | np.ndarray,
     **options: Any,
 ) -> np.ndarray:
-    """The ``score`` column of :func:`path_scores` (options as there), as an array."""
+    """The ``score`` column of :func:`path_scores`, as an array.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+    kind : str
+        A key of :data:`KINDS`.
+    sources, targets : sequence of str
+        Node ids, pair by pair.
+    **options
+        The options of :func:`path_scores` (``year``, ``method``, ``hub_cap``,
+        ``tail_cap``, ``batch_size``).
+
+    Returns
+    -------
+    numpy.ndarray
+        One score per pair, as :func:`candidate_partners` ranks them.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
+    ...                {"SUPPLIES": [("a", "c"), ("b", "c")]})
+    >>> score_pairs(G, "enterprise-enterprise", ["a", "a"], ["b", "c"]).round(4).tolist()
+    [2.164, 0.0]
+    """
     return path_scores(G, kind, sources, targets, **options)["score"].to_numpy(float)
+
+
+def _row_order(u: np.ndarray, dst: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """The order of ``lexsort((dst, -score, u))``: by row, best first, ties by target.
+    Entries come out of a sparse product already by row and then target, so a stable
+    sort on two keys gives it, a third cheaper (checked, else sorted on all three)."""
+    if len(u) > 1:
+        step_u, step_dst = np.diff(u), np.diff(dst)
+        if (step_u >= 0).all() and ((step_u > 0) | (step_dst > 0)).all():
+            return np.lexsort((-score, u))
+    return np.lexsort((dst, -score, u))
+
+
+def _rank_in_row(rows: np.ndarray) -> np.ndarray:
+    """0, 1, 2... within each run of equal values of the sorted ``rows``."""
+    at = np.arange(len(rows))
+    starts = np.r_[True, rows[1:] != rows[:-1]] if len(rows) else np.zeros(0, dtype=bool)
+    return at - np.maximum.accumulate(np.where(starts, at, 0))
 
 
 def _top(
@@ -340,9 +391,8 @@ def _top(
         if per_source is not None:
             # best first within each row, ties by target (numpy's lexsort: a pandas
             # multi-column sort factorises every key and was most of the time here)
-            order = np.lexsort((dst, -score, u))
-            first = np.searchsorted(u[order], u[order], side="left")
-            order = order[np.arange(len(order)) - first < per_source]
+            order = _row_order(u, dst, score)
+            order = order[_rank_in_row(u[order]) < per_source]
             frames.append(
                 pd.DataFrame(
                     {"src": src[order], "dst": dst[order], "score": score[order], "row": u[order]}

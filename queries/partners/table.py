@@ -3,8 +3,11 @@ notes of a kind that cannot be computed on a graph."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import GraphArrays, Scope
@@ -126,6 +129,7 @@ def _describe(
 
     rank = top["rank"].to_numpy(np.int64)
     score = top["score"].to_numpy(float).round(6)
+    ids, names = _id_text(A), _name_text(A)
     chunks = []
     for start in range(0, max(len(src), 1), _DESCRIBE_CHUNK):
         part = slice(start, start + _DESCRIBE_CHUNK)
@@ -136,16 +140,42 @@ def _describe(
             {
                 "kind": key or kind.key,
                 "rank": rank[part],
-                "source": A.ids[u].astype(str),
-                "source_name": A.names[u],
-                "target": A.ids[v].astype(str),
-                "target_name": A.names[v],
+                "source": _strings(ids.take(u)),
+                "source_name": _strings(names.take(u)),
+                "target": _strings(ids.take(v)),
+                "target_name": _strings(names.take(v)),
                 "score": score[part],
-                **why,
+                **{
+                    name: _strings(value) if isinstance(value, pa.Array) else value
+                    for name, value in why.items()
+                },
             }
         )
         chunks.append(frame.astype(_COLUMNS))
     return pd.concat(chunks, ignore_index=True)
+
+
+def _strings(text: pa.Array) -> pd.api.extensions.ExtensionArray:
+    """Arrow text as the table's string column, without a copy through Python."""
+    return pd.array(text, dtype=pd.StringDtype("pyarrow"))
+
+
+def _id_text(A: GraphArrays) -> pa.Array:
+    """Every node's id as Arrow text (taken by position for the rows of a table)."""
+    key = ("partners-id-text",)
+    if key not in A.memo:
+        A.memo[key] = pa.array(np.asarray(A.ids.astype(str), dtype=object), type=pa.large_string())
+    result: pa.Array = A.memo[key]
+    return result
+
+
+def _name_text(A: GraphArrays) -> pa.Array:
+    """Every node's name as Arrow text."""
+    key = ("partners-name-text",)
+    if key not in A.memo:
+        A.memo[key] = pa.array(np.asarray(A.names, dtype=object), type=pa.large_string())
+    result: pa.Array = A.memo[key]
+    return result
 
 
 def _add_notes(
@@ -153,13 +183,11 @@ def _add_notes(
     kind: Kind,
     u: np.ndarray,
     v: np.ndarray,
-    why: dict[str, np.ndarray],
+    why: dict[str, Any],
     place: Scope | None,
 ) -> None:
     """Append to the explanations what the score cannot say by itself: a side that
     lies outside the province, a research university (proxy meta-paths)."""
-    zh = np.asarray(why["explanation"], dtype=object)
-    en = np.asarray(why["explanation_en"], dtype=object)
     extra_zh = np.full(len(u), "", dtype=object)
     extra_en = np.full(len(u), "", dtype=object)
     fit = _research_fit(A, kind, v)
@@ -179,7 +207,17 @@ def _add_notes(
             extra_zh[out] += f"；{who_zh}在{place.name}外"
             extra_en[out] += f"; {who_en} is outside {place.name_en}"
     on = extra_zh != ""
-    if on.any():
-        zh[on] = np.char.rstrip(zh[on].astype(str), "。").astype(object) + extra_zh[on] + "。"
-        en[on] = np.char.rstrip(en[on].astype(str), ".").astype(object) + extra_en[on] + "."
+    if not on.any():
+        return
+    zh = _objects(why["explanation"])
+    en = _objects(why["explanation_en"])
+    zh[on] = np.char.rstrip(zh[on].astype(str), "。").astype(object) + extra_zh[on] + "。"
+    en[on] = np.char.rstrip(en[on].astype(str), ".").astype(object) + extra_en[on] + "."
     why["explanation"], why["explanation_en"] = zh, en
+
+
+def _objects(text: pa.Array | np.ndarray) -> np.ndarray:
+    """Text as an object array of Python strings."""
+    if isinstance(text, pa.Array):
+        return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+    return np.asarray(text, dtype=object)

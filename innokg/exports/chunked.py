@@ -1,0 +1,121 @@
+"""Writing a table that arrives in pieces, one piece at a time: Parquet (one row group
+per piece) or CSV (the header once), so that memory holds one piece, never the table.
+
+The CSV is the text :func:`innokg.output.render` gives for the whole table (UTF-8, rows
+ending in ``\\n``, cells a spreadsheet would run as a formula prefixed with ``'``,
+cells with a line break quoted), piece after piece.  The file is written beside its
+target and renamed into place, so a run that fails leaves no half-written table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from innokg.exports.common import _Target
+from innokg.graph.errors import InnokgError
+from innokg.output import csv_text, neutralise_formulas
+
+__all__ = ["CHUNKED_FORMATS", "chunked_format", "write_chunks"]
+
+#: Formats written piece by piece, and the file suffix of each.
+CHUNKED_FORMATS = {"parquet": ".parquet", "csv": ".csv"}
+
+
+def chunked_format(out: str | Path) -> str | None:
+    """The chunked format a file name asks for (by its suffix), or None.
+
+    >>> chunked_format("partners.parquet"), chunked_format("p.CSV"), chunked_format("p.xlsx")
+    ('parquet', 'csv', None)
+    """
+    suffix = Path(out).suffix.lower()
+    return next((fmt for fmt, s in CHUNKED_FORMATS.items() if s == suffix), None)
+
+
+def write_chunks(
+    pieces: Iterable[pd.DataFrame], out: str | Path, fmt: str, *, neutralise: bool = True
+) -> int:
+    """Write the pieces of one table, in order, as one file; return its rows.
+
+    Parameters
+    ----------
+    pieces : iterable of DataFrame
+        The table's rows, piece by piece, all with the first piece's columns and types
+        (the first may be empty: it still gives the header).
+    out : path
+        The file to write.
+    fmt : {"parquet", "csv"}
+    neutralise : bool
+        CSV only: prefix text cells that a spreadsheet would run as a formula with ``'``.
+
+    Returns
+    -------
+    int
+        Rows written.
+
+    Raises
+    ------
+    InnokgError
+        For another format, no piece at all, or a file that cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> write_chunks([pd.DataFrame({"a": ["=1+1"]}), pd.DataFrame({"a": ["x"]})], out, "csv")
+    2
+    >>> out.read_text(encoding="utf-8")
+    "a\\n'=1+1\\nx\\n"
+    """
+    if fmt not in CHUNKED_FORMATS:
+        raise InnokgError(
+            f"cannot write {fmt!r} in pieces; use one of {', '.join(CHUNKED_FORMATS)}"
+        )
+    out = Path(out)
+    with _Target(out, folder=False) as tmp:
+        try:
+            return (
+                _write_parquet(pieces, tmp)
+                if fmt == "parquet"
+                else _write_csv(pieces, tmp, neutralise)
+            )
+        except OSError as exc:
+            raise InnokgError(f"cannot write {out}: {exc.strerror or exc}") from exc
+
+
+def _write_csv(pieces: Iterable[pd.DataFrame], path: Path, neutralise: bool) -> int:
+    rows, first = 0, True
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        for piece in pieces:
+            safe = neutralise_formulas(piece) if neutralise else piece
+            f.write(csv_text(safe, header=first))
+            rows += len(piece)
+            first = False
+    if first:
+        raise InnokgError("nothing to write: the table came in no piece")
+    return rows
+
+
+def _write_parquet(pieces: Iterable[pd.DataFrame], path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = 0
+    writer: pq.ParquetWriter | None = None
+    try:
+        for piece in pieces:
+            table = pa.Table.from_pandas(
+                piece, schema=writer.schema if writer else None, preserve_index=False
+            )
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema)
+            writer.write_table(table)
+            rows += len(piece)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        raise InnokgError("nothing to write: the table came in no piece")
+    return rows

@@ -1,0 +1,222 @@
+"""The partner table written chunk by chunk: read back, it is candidate_partners' table,
+whatever the chunk size; the CSV is today's CSV, formulas neutralised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from innokg.cli import main
+from innokg.exports.partners import write_candidate_partners
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import InnokgError, QueryError
+from innokg.output import render
+from innokg.pipeline import build_demo
+from innokg.queries.arrays import arrays
+from innokg.queries.partners import KINDS, candidate_partners, iter_candidate_partners
+from innokg.queries.partners.table import _COLUMNS
+from tests.factory import make_graph
+
+#: The kinds whose source is an enterprise (the benchmark's per-firm table).
+FIRM_KINDS = [k.key for k in KINDS.values() if k.partnership and k.source == "Enterprise"]
+
+
+def supply_web() -> EcosystemGraph:
+    """Five firms around two buyers and a university, with names a spreadsheet would run,
+    and one alliance; no fund or maker team (fund-team cannot be computed)."""
+    return make_graph(
+        {
+            "Enterprise": [
+                {"id": "a", "name": "=HYPERLINK(1)", "size": "large"},
+                {"id": "b", "name": '+乙, "引号"', "size": "medium"},
+                {"id": "c", "name": "丙\r=1+1", "size": "large"},
+                {"id": "d", "name": "-丁\n第二行", "size": "small"},
+                {"id": "e", "name": "@戊", "size": "medium"},
+            ],
+            "ResearchInstitute": [{"id": "r", "name": "郑州大学", "name_en": "=ZZU"}],
+            "Alliance": [{"id": "l", "name": "联盟"}],
+        },
+        {
+            "SUPPLIES": [("a", "d"), ("b", "d"), ("c", "d"), ("c", "e"), ("a", "e")],
+            "COLLABORATES_WITH": [("d", "r"), ("e", "r")],
+            "MEMBER_OF": [("d", "l"), ("b", "l")],
+        },
+    )
+
+
+def streamed(G: EcosystemGraph, chunk_firms: int, **options: object) -> pd.DataFrame:
+    pieces = list(iter_candidate_partners(G, chunk_firms=chunk_firms, **options))  # type: ignore[arg-type]
+    return pd.concat(pieces, ignore_index=True)
+
+
+@pytest.mark.parametrize("chunk_firms", [1, 2, 3, 1_000])
+def test_pieces_of_any_size_make_the_whole_table(chunk_firms: int) -> None:
+    G = supply_web()
+    options = {
+        "per_source": 2,
+        "kinds": ["enterprise-enterprise", "fund-team", "enterprise-institute"],
+    }
+    whole = candidate_partners(G, **options)  # type: ignore[arg-type]
+    assert (whole["rank"] > 0).sum() > 5 and (whole["rank"] == 0).sum() == 1  # a note last
+    pd.testing.assert_frame_equal(streamed(G, chunk_firms, **options), whole)
+
+
+def test_one_firm_per_piece_gives_one_piece_per_firm_and_kind() -> None:
+    G = supply_web()
+    pieces = list(
+        iter_candidate_partners(G, kinds=["enterprise-enterprise"], per_source=1, chunk_firms=1)
+    )
+    assert [p["source"].tolist() for p in pieces] == [["a"], ["b"], ["c"], ["d"], ["e"]]
+
+
+def test_sizes_overall_best_and_one_node_come_whole() -> None:
+    G = supply_web()
+    for options in (
+        {"per_source": 3, "sizes": ["large", "medium"], "kinds": FIRM_KINDS},
+        {"k": 4},
+        {"node": "a", "k": 2},
+        {"kinds": ["fund-team"], "notes": False},
+    ):
+        whole = candidate_partners(G, **options)  # type: ignore[arg-type]
+        pd.testing.assert_frame_equal(streamed(G, 1, **options), whole)
+
+
+def test_bad_options_are_refused_before_the_first_piece() -> None:
+    G = supply_web()
+    with pytest.raises(QueryError, match="chunk_firms"):
+        iter_candidate_partners(G, per_source=2, chunk_firms=0)
+    with pytest.raises(QueryError, match="unknown kind"):
+        iter_candidate_partners(G, per_source=2, kinds=["nope"])
+    with pytest.raises(QueryError, match="unknown size"):
+        iter_candidate_partners(G, per_source=2, sizes=["huge"])
+
+
+def read_back(path: Path) -> pd.DataFrame:
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path).astype(_COLUMNS)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+@pytest.mark.parametrize("chunk_firms", [1, 2, 1_000])
+def test_the_parquet_file_reads_back_as_the_table(tmp_path: Path, chunk_firms: int) -> None:
+    G = supply_web()
+    options = {"per_source": 2, "kinds": ["enterprise-enterprise", "fund-team"]}
+    out = tmp_path / "p.parquet"
+    done = write_candidate_partners(G, out, chunk_firms=chunk_firms, **options)
+    whole = candidate_partners(G, **options)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(read_back(out), whole)
+    ranked = whole[whole["rank"] > 0]
+    assert (done.rows, done.sources) == (len(whole), ranked["source"].nunique())
+    assert done.pairs == {"enterprise-enterprise": len(ranked)}
+
+
+@pytest.mark.parametrize("chunk_firms", [1, 1_000])
+def test_the_csv_is_the_whole_tables_csv_with_formulas_neutralised(
+    tmp_path: Path, chunk_firms: int
+) -> None:
+    G = supply_web()
+    options = {"per_source": 3, "kinds": FIRM_KINDS}
+    out = tmp_path / "p.csv"
+    write_candidate_partners(G, out, chunk_firms=chunk_firms, **options)
+    whole = candidate_partners(G, **options)  # type: ignore[arg-type]
+    text = out.read_bytes().decode("utf-8")
+    assert text == render(whole, "csv")
+    back = read_back(out).query("rank != '0'")  # not the note that fund-team lacks data
+    names = dict(zip(back["source"], back["source_name"], strict=False))
+    assert names == {
+        "a": "'=HYPERLINK(1)",
+        "b": '\'+乙, "引号"',
+        "c": "丙\r=1+1",
+        "d": "'-丁\n第二行",
+        "e": "'@戊",
+    }
+    assert '"丙\r=1+1"' in text and '"\'-丁\n第二行"' in text  # line breaks stay inside quotes
+    assert not any(line.startswith(("=", "+", "-", "@")) for line in text.split("\n"))
+
+
+def test_an_empty_table_still_has_its_columns(tmp_path: Path) -> None:
+    G = supply_web()
+    for suffix in (".parquet", ".csv"):
+        out = tmp_path / f"empty{suffix}"
+        done = write_candidate_partners(G, out, kinds=["fund-team"], per_source=2, notes=False)
+        assert done.rows == 0 and list(read_back(out).columns) == list(_COLUMNS)
+
+
+def test_a_file_of_another_kind_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
+    G = supply_web()
+    with pytest.raises(InnokgError, match=r"\.parquet or \.csv"):
+        write_candidate_partners(G, tmp_path / "p.xlsx", per_source=2)
+    with pytest.raises(QueryError):
+        write_candidate_partners(G, tmp_path / "p.csv", per_source=2, kinds=["nope"])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def demo_10k(tmp_path_factory: pytest.TempPathFactory) -> EcosystemGraph:
+    out = tmp_path_factory.mktemp("demo10k") / "innokg-demo"
+    build_demo(out, scale=10_000, seed=2016, database=False)
+    return EcosystemGraph.open(out)
+
+
+def test_the_10k_demos_per_firm_table_streams_unchanged(
+    demo_10k: EcosystemGraph, tmp_path: Path
+) -> None:
+    options = {"kinds": FIRM_KINDS, "per_source": 20, "sizes": ["large", "medium"]}
+    whole = candidate_partners(demo_10k, **options)  # type: ignore[arg-type]
+    assert whole["source"].nunique() > 500 and len(whole) > 10_000
+    out = tmp_path / "p.parquet"
+    done = write_candidate_partners(demo_10k, out, chunk_firms=97, **options)
+    pd.testing.assert_frame_equal(read_back(out), whole)
+    assert done.rows == len(whole)
+    csv = tmp_path / "p.csv"
+    write_candidate_partners(demo_10k, csv, chunk_firms=5_000, **options)
+    assert csv.read_text(encoding="utf-8") == render(whole, "csv")
+
+
+def invoke(*args: object) -> str:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_command_streams_parquet_and_csv(demo_package: Path, tmp_path: Path) -> None:
+    G = EcosystemGraph.open(demo_package)
+    args = ["--per-source", "5", "--size", "large", "--size", "medium", "--kind"]
+    whole = candidate_partners(
+        G, kinds=["enterprise-institute"], per_source=5, sizes=["large", "medium"]
+    )
+    parquet = tmp_path / "p.parquet"
+    said = invoke("partners", demo_package, *args, "enterprise-institute", "--out", parquet)
+    assert "enterprise-institute: sources 1-" in said  # progress
+    assert f"wrote {len(whole)} row(s) to {parquet}" in said
+    pd.testing.assert_frame_equal(read_back(parquet), whole)
+    csv = tmp_path / "p.csv"
+    quiet = invoke("partners", demo_package, *args, "enterprise-institute", "-q", "--out", csv)
+    assert "sources 1-" not in quiet
+    assert csv.read_text(encoding="utf-8") == render(whole, "csv")
+    named = tmp_path / "p.txt"
+    fmt = ["--format", "csv"]
+    invoke("partners", demo_package, *args, "enterprise-institute", *fmt, "--out", named)
+    assert named.read_text(encoding="utf-8") == render(whole, "csv")
+
+
+def test_a_kinds_products_are_dropped_when_its_pieces_are_done() -> None:
+    G = supply_web()
+    A = arrays(G)
+
+    def tails() -> set[object]:
+        return {k for k in A.memo if isinstance(k, tuple) and k[0] == "partners-tail"}
+
+    candidate_partners(G, kinds=["enterprise-institute"], per_source=1)  # cached before
+    before = tails()
+    assert before and all(k[1] == "enterprise-institute" for k in before)
+    kinds = ["enterprise-institute", "enterprise-enterprise"]
+    pieces = iter_candidate_partners(G, kinds=kinds, per_source=1)
+    assert set(next(pieces)["kind"]) == {"enterprise-institute"}
+    assert set(next(pieces)["kind"]) == {"enterprise-enterprise"}
+    assert any(k[1] == "enterprise-enterprise" for k in tails())  # made for its pieces
+    list(pieces)
+    assert tails() == before  # and dropped when they were done
