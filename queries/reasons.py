@@ -86,7 +86,8 @@ def describe(
     -------
     dict of str to numpy.ndarray or pyarrow string array
         One array per column, a value per pair (the sentences as Arrow strings):
-        ``paths`` (``key=evidence`` of every meta-path that joins the pair, comma-separated, strongest first),
+        ``paths`` (``key=evidence`` of every meta-path that joins the pair,
+        comma-separated, strongest first),
         ``same_city``, ``same_cluster``, ``fund_fit`` (bool), ``explanation`` and
         ``explanation_en`` (one sentence each, naming up to three intermediates of the
         two strongest meta-paths and the complementarity that holds).
