@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from innokg.brief.names import Names
+from innokg.brief.pairs import best_pairs
 from innokg.brief.words import Lang
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.clusters import supply_clusters
@@ -99,6 +100,17 @@ class Scope:
                 )
 
         return self._cached(("gaps", kind), make)
+
+    def partners(
+        self, kind: str, k: int, city: str | None, sizes: tuple[str, ...] | None = None
+    ) -> pd.DataFrame:
+        """The best ``k`` candidate pairs of one kind of partnership among the sources in
+        ``city`` (of ``sizes``), as of the brief's year, note row included (see
+        :func:`~innokg.brief.pairs.best_pairs`)."""
+        return self._cached(
+            ("partners", kind, k, city, sizes),
+            lambda: best_pairs(self.G, kind, k=k, year=self.year, city=city, sizes=sizes),
+        )
 
     def article_title(self, article: int, indicator: str | None = None) -> str:
         """The title of a policy article in the brief's language (from the graph): of
