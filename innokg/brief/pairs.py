@@ -30,7 +30,13 @@ from innokg.queries.partners import BONUS, KINDS, PRIOR, candidate_partners
 # the last bit: the kind as scored on this graph, its sources, capacity and prior, the
 # best pairs of some sources and their explanations.
 from innokg.queries.partners.candidates import _sources
-from innokg.queries.partners.scoring import _capacity, _effective, _tie_break, _top
+from innokg.queries.partners.scoring import (
+    _capacity,
+    _effective,
+    _research_fit,
+    _tie_break,
+    _top,
+)
 from innokg.queries.partners.table import _describe
 
 __all__ = ["best_pairs"]
@@ -174,6 +180,29 @@ def _row_max(m: sp.csr_array, weight: np.ndarray) -> np.ndarray:
     return out
 
 
+def _in_own_city(
+    first: sp.csr_array, tail: sp.csr_array, weight: np.ndarray, city: np.ndarray
+) -> np.ndarray:
+    """``first[u] · max_v tail[z, v] weight[v]`` over the targets ``v`` in ``u``'s own
+    city only, for every ``u`` (0 where its city is unknown)."""
+    t = sp.coo_array(tail)
+    ok = city[t.col] >= 0
+    n = np.int64(city.max(initial=0) + 1)
+    keys = t.row[ok].astype(np.int64) * n + city[t.col[ok]]
+    values = t.data[ok] * weight[t.col[ok]]
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
+    keys, best = keys[starts], np.maximum.reduceat(values, starts) if len(starts) else values
+    f = sp.coo_array(first)
+    placed = city[f.row] >= 0
+    u, z, data = f.row[placed], f.col[placed], f.data[placed]
+    want = z.astype(np.int64) * n + city[u]
+    at = np.minimum(np.searchsorted(keys, want), max(len(keys) - 1, 0))
+    hit = best[at] * (keys[at] == want) if len(keys) else np.zeros(len(want))
+    return np.bincount(u, data * hit, minlength=first.shape[0])
+
+
 def _bounds(
     A: GraphArrays, G: EcosystemGraph, kind: Kind, o: Opts, allowed: np.ndarray
 ) -> np.ndarray:
@@ -181,23 +210,39 @@ def _bounds(
     pair).
 
     A pair scores ``(paths + floor + prior) θ(u) θ(v) × complementarity`` (see
-    :mod:`innokg.queries.partners`).  A meta-path's score of ``(u, v)`` sums, over the
-    first intermediates ``z``, ``first[u, z] tail[z, v]``; times ``θ(v)`` it is at most
-    ``first[u] · max_v tail[z, v] θ(v)``.  The floor and prior parts are at most their
-    value with the largest target ``θ`` and prior, and the complementarity is at most
-    one bonus for each condition that can hold for the source.
+    :mod:`innokg.queries.partners`).  The complementarity is a bonus for each condition
+    that holds: those of the target alone (a fund of the right kind, a research
+    university) go with the target's ``θ`` into its weight ``w(v)``; those of the pair
+    count as holding wherever they can for the source (same cluster, same chain), the
+    same city for the targets in the source's city only.  A meta-path's score of
+    ``(u, v)`` sums, over the first intermediates ``z``, ``first[u, z] tail[z, v]``;
+    times ``w(v)`` it is at most ``first[u] · max_v tail[z, v] w(v)``, the maximum
+    over every target, or over those in the source's city.  The floor and prior parts
+    are at most their value with the largest target weight and prior.
     """
     theta, floor = _capacity(A, kind, o)
     prior = _tie_break(A, kind, o.year)
-    target_theta = np.where(allowed, theta, 0.0)
-    evidence = np.zeros(A.n)
+    city = A.city()
+    targets = np.flatnonzero(allowed)
+    alone = _research_fit(A, kind, targets).astype(float)
+    if kind.fund_kinds:
+        alone += np.isin(A.values("kind", dtype="object", fill="")[targets], kind.fund_kinds)
+    weight = np.zeros(A.n)
+    weight[targets] = theta[targets] * (1.0 + BONUS * alone)
+    evidence, near, chain = np.zeros(A.n), np.zeros(A.n), np.zeros(A.n)
     for path in kind.paths:
         first, tail = path_tail(A, kind, path, o, False)
-        evidence += path.weight * (first @ _row_max(tail, target_theta))
-    conditions = (A.city() >= 0).astype(float)
+        part = path.weight * (first @ _row_max(tail, weight))
+        evidence += part
+        near += path.weight * _in_own_city(first, tail, weight, city)
+        if path.key in kind.chain:
+            chain += part
+    pair = (chain > 0).astype(float)
     if kind.cluster:
-        conditions += cluster_labels(G, year=o.year) >= 0
-    conditions += bool(kind.chain) + bool(kind.fund_kinds) + (kind.target == "ResearchInstitute")
-    rest = (floor + PRIOR * prior * prior[allowed].max()) * target_theta.max()
-    bound = theta * (1.0 + BONUS * conditions) * (evidence + rest)
+        pair += cluster_labels(G, year=o.year) >= 0
+    rest = (floor + PRIOR * prior * prior[targets].max()) * weight.max()
+    bound = theta * np.maximum(
+        (1.0 + BONUS * pair) * (evidence + rest),
+        (1.0 + BONUS * (pair + 1)) * (near + rest) * (city >= 0),
+    )
     return np.where(evidence > 0, bound, 0.0)
