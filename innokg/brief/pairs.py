@@ -21,6 +21,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.errors import QueryError
 from innokg.queries.arrays import GraphArrays, arrays, graph_scope
 from innokg.queries.clusters import cluster_labels
 from innokg.queries.metapaths import Kind, Opts, path_tail
@@ -56,6 +57,7 @@ def best_pairs(
     year: int | None = None,
     city: str | None = None,
     sizes: Sequence[str] | None = None,
+    chunk: int = FIRST_CHUNK,
 ) -> pd.DataFrame:
     """The best ``k`` pairs of one kind of partnership, as ``candidate_partners`` gives
     them (every source, ``notes=True``), found by scoring only the sources whose bound
@@ -68,6 +70,9 @@ def best_pairs(
         A partnership kind of :data:`~innokg.queries.partners.KINDS`.
     k, year, city, sizes
         As for :func:`~innokg.queries.partners.candidate_partners`.
+    chunk : int
+        Sources scored first (the best bounds); each next chunk is twice as large, up
+        to :data:`LAST_CHUNK`.
 
     Returns
     -------
@@ -88,6 +93,8 @@ def best_pairs(
     >>> df[["source", "target"]].to_dict("records")
     [{'source': 'a', 'target': 'b'}, {'source': 'a', 'target': 'd'}]
     """
+    if chunk < 1:
+        raise QueryError("chunk must be at least 1")
     A = arrays(G)
     o = Opts(year)
     place = graph_scope(G)
@@ -101,7 +108,7 @@ def best_pairs(
     allowed = A.mask(kind.target) & A.alive(year)
     if place is not None and kind.target != "Enterprise":
         allowed &= place.inside | ~A.mask("ResearchInstitute")
-    top, scored = _ranked(A, G, kind, o, k, candidates, is_source, allowed)
+    top, scored = _ranked(A, G, kind, o, k, candidates, is_source, allowed, chunk)
     if top is None:  # no pair at all: the note that says why is candidate_partners's
         out = candidate_partners(G, kinds=[key], k=k, year=year, city=city, sizes=sizes)
     else:
@@ -119,6 +126,7 @@ def _ranked(
     candidates: np.ndarray,
     is_source: np.ndarray,
     allowed: np.ndarray,
+    chunk: int,
 ) -> tuple[pd.DataFrame | None, int]:
     """The best ``k`` pairs of the candidate sources (columns ``src``, ``dst``,
     ``score``, ``rank``; None when there is none) and how many sources were scored."""
@@ -129,7 +137,7 @@ def _ranked(
     order = candidates[reach][np.argsort(-bound[reach], kind="stable")]
     bound = np.sort(bound[reach])[::-1]
     best: list[tuple[float, int, int]] = []  # candidate_partners's order: score, -src, -dst
-    start, chunk = 0, FIRST_CHUNK
+    start = 0
     while start < len(order):
         if len(best) == k and bound[start] * (1 + _SLACK) < best[0][0]:
             break
