@@ -24,7 +24,7 @@ from innokg.brief.scope import Scope, has, has_edges, lm_known, sizes_missing
 from innokg.brief.targets import TargetStatus, pace, year_reached
 from innokg.brief.words import fmt_value, num, pick
 from innokg.queries.arrays import arrays
-from innokg.queries.clusters import cluster_labels, single_sourced_inputs
+from innokg.queries.clusters import cluster_labels
 
 __all__ = ["MAX_RECOMMENDATIONS", "recommendations"]
 
@@ -331,6 +331,25 @@ def _inputs(n: int, zh: bool) -> str:
     return f"{n} single-sourced input" + ("" if n == 1 else "s")
 
 
+def _sourced_inputs(s: Scope, buyers: set[str]) -> pd.DataFrame:
+    """The single-sourced inputs of ``buyers``: the columns of
+    :func:`~innokg.queries.clusters.single_sourced_inputs` that the rule reads, from the
+    single-source gap table."""
+    rows = s.single_sourced()
+    rows = rows[rows["measurable"].fillna(False).astype(bool)]
+    rows = rows[rows["entity"].astype(str).isin(buyers)]
+    inputs = pd.DataFrame(
+        {
+            "buyer": rows["entity"],
+            "buyer_name": rows["name"],
+            "input": rows["input"],
+            "supplier": rows["supplier"],
+            "supplier_name": rows["supplier_name"],
+        }
+    )
+    return inputs.sort_values(["buyer", "input", "supplier"], ignore_index=True)
+
+
 def _single_sourced(s: Scope) -> Recommendation | None:
     gaps = s.gaps("single_source")
     if gaps.empty or "entity" not in gaps.columns:
@@ -340,8 +359,9 @@ def _single_sourced(s: Scope) -> Recommendation | None:
     buyers = set(gaps["entity"].dropna().astype(str))
     if not buyers:
         return None
-    inputs = single_sourced_inputs(s.G, year=s.year)
-    inputs = inputs[inputs["buyer"].astype(str).isin(buyers)]
+    # the gaps' own rows are the single-sourced inputs of these buyers; in the order of
+    # single_sourced_inputs (buyer, input, supplier), which picks the examples below
+    inputs = _sourced_inputs(s, buyers)
     if inputs.empty:
         return None
     zh = s.zh
