@@ -1,5 +1,6 @@
-"""The brief's partnership lists: candidate_partners's best pairs over every source,
-found by scoring only the sources whose bound can reach the list."""
+"""What the brief asks once and shares: its partnership lists (candidate_partners's best
+pairs over every source, found by scoring only the sources whose bound can reach the
+list), the single-sourced inputs and the buyers' clusters."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ import pytest
 from innokg.brief import build_brief
 from innokg.brief.names import Names
 from innokg.brief.pairs import _bounds, best_pairs
+from innokg.brief.recommend import _sourced_inputs
+from innokg.brief.scope import Scope
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.arrays import arrays
+from innokg.queries.clusters import cluster_labels, cluster_members, single_sourced_inputs
+from innokg.queries.gaps import collaboration_gaps
 from innokg.queries.indicators import latest_year
 from innokg.queries.metapaths import Opts
 from innokg.queries.partners import KINDS, candidate_partners
@@ -116,3 +121,33 @@ def test_the_brief_shows_the_firms_candidate_partners_ranks_first(
             for r in ranked.itertuples(index=False)
         ]
         assert table.df[["Rank", "Proposer", "Partner", "Score"]].values.tolist() == expected
+
+
+def test_the_supply_rule_reads_the_inputs_single_sourced_inputs_lists(
+    demo_graph: EcosystemGraph,
+) -> None:
+    year = latest_year(demo_graph)
+    s = Scope(demo_graph, "en", None, None, None, year, 5)
+    gaps = s.gaps("single_source")
+    buyers = set(gaps.loc[gaps["measurable"], "entity"].astype(str))
+    assert buyers
+    got = _sourced_inputs(s, buyers)
+    every = single_sourced_inputs(demo_graph, year=year)
+    expected = every[every["buyer"].isin(buyers)].reset_index(drop=True)
+    columns = ["buyer", "buyer_name", "input", "supplier", "supplier_name"]
+    assert got.astype(str).values.tolist() == expected[columns].astype(str).values.tolist()
+    # and the gap table is collaboration_gaps's
+    pd.testing.assert_frame_equal(
+        gaps, collaboration_gaps(demo_graph, kinds=["single_source"], year=year)
+    )
+
+
+def test_a_buyers_cluster_is_the_one_cluster_members_gives(demo_graph: EcosystemGraph) -> None:
+    year = latest_year(demo_graph)
+    members = cluster_members(demo_graph, year=year)
+    labels = cluster_labels(demo_graph, year=year)
+    A = arrays(demo_graph)
+    placed = labels >= 0
+    assert dict(zip(members["id"].astype(str), members["cluster"], strict=True)) == dict(
+        zip(A.ids[placed].astype(str), labels[placed], strict=True)
+    )
