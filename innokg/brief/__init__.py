@@ -15,7 +15,9 @@ the method words, the policy articles cited, the method and provenance.
 The parts of the package:
 
 - :mod:`~innokg.brief.build` puts a brief together; :mod:`~innokg.brief.scope` holds
-  what it is about and the analyses it shares; :mod:`~innokg.brief.targets`,
+  what it is about and the analyses it shares, each asked once;
+  :mod:`~innokg.brief.pairs` the partnerships it lists, scored only for the sources
+  that can make the list; :mod:`~innokg.brief.targets`,
   :mod:`~innokg.brief.recommend` and :mod:`~innokg.brief.summary` make page 1;
   ``section_*`` the body; :mod:`~innokg.brief.appendix` the appendices;
   :mod:`~innokg.brief.charts` the SVG charts; :mod:`~innokg.brief.names` and

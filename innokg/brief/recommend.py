@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from innokg.brief.model import Recommendation
 from innokg.brief.scope import Scope, has, has_edges, lm_known, sizes_missing
 from innokg.brief.targets import TargetStatus, pace, year_reached
 from innokg.brief.words import fmt_value, num, pick
-from innokg.queries.clusters import cluster_members, single_sourced_inputs
-from innokg.queries.partners import candidate_partners
+from innokg.queries.arrays import arrays
+from innokg.queries.clusters import cluster_labels
 
 __all__ = ["MAX_RECOMMENDATIONS", "recommendations"]
 
@@ -226,10 +227,8 @@ def _demonstrations(s: Scope, targets: dict[str, TargetStatus]) -> Recommendatio
 
 
 def _pairs(s: Scope, kind: str, city: str | None, k: int) -> pd.DataFrame:
-    sizes = ["large", "medium"] if kind.startswith("enterprise") and lm_known(s.G) else None
-    df = candidate_partners(
-        s.G, kinds=[kind], k=k, year=s.year, city=city, sizes=sizes, notes=False
-    )
+    sizes = ("large", "medium") if kind.startswith("enterprise") and lm_known(s.G) else None
+    df = s.partners(kind, k, city, sizes)
     ranks = pd.to_numeric(df["rank"], errors="coerce").fillna(0)
     return df[ranks >= 1]
 
@@ -332,6 +331,25 @@ def _inputs(n: int, zh: bool) -> str:
     return f"{n} single-sourced input" + ("" if n == 1 else "s")
 
 
+def _sourced_inputs(s: Scope, buyers: set[str]) -> pd.DataFrame:
+    """The single-sourced inputs of ``buyers``: the columns of
+    :func:`~innokg.queries.clusters.single_sourced_inputs` that the rule reads, from the
+    single-source gap table."""
+    rows = s.single_sourced()
+    rows = rows[rows["measurable"].fillna(False).astype(bool)]
+    rows = rows[rows["entity"].astype(str).isin(buyers)]
+    inputs = pd.DataFrame(
+        {
+            "buyer": rows["entity"],
+            "buyer_name": rows["name"],
+            "input": rows["input"],
+            "supplier": rows["supplier"],
+            "supplier_name": rows["supplier_name"],
+        }
+    )
+    return inputs.sort_values(["buyer", "input", "supplier"], ignore_index=True)
+
+
 def _single_sourced(s: Scope) -> Recommendation | None:
     gaps = s.gaps("single_source")
     if gaps.empty or "entity" not in gaps.columns:
@@ -341,14 +359,17 @@ def _single_sourced(s: Scope) -> Recommendation | None:
     buyers = set(gaps["entity"].dropna().astype(str))
     if not buyers:
         return None
-    inputs = single_sourced_inputs(s.G, year=s.year)
-    inputs = inputs[inputs["buyer"].astype(str).isin(buyers)]
+    # the gaps' own rows are the single-sourced inputs of these buyers; in the order of
+    # single_sourced_inputs (buyer, input, supplier), which picks the examples below
+    inputs = _sourced_inputs(s, buyers)
     if inputs.empty:
         return None
     zh = s.zh
-    members = cluster_members(s.G, year=s.year)
-    cluster_of = dict(zip(members["id"].astype(str), members["cluster"], strict=True))
-    inputs = inputs.assign(cluster=inputs["buyer"].astype(str).map(cluster_of))
+    # each buyer's cluster, as cluster_members lists it (without profiling every member)
+    labels = cluster_labels(s.G, year=s.year)
+    pos = arrays(s.G).index(inputs["buyer"].astype(str).to_numpy())
+    cluster = np.where(pos >= 0, labels[np.maximum(pos, 0)], -1)
+    inputs = inputs.assign(cluster=pd.Series(cluster, index=inputs.index).where(cluster >= 0))
     counts = inputs["cluster"].dropna().value_counts()
     clusters = s.clusters().set_index("cluster") if len(s.clusters()) else pd.DataFrame()
     total = len(inputs)

@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 
 from innokg.brief.names import Names
+from innokg.brief.pairs import best_pairs
 from innokg.brief.words import Lang
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.clusters import supply_clusters
-from innokg.queries.gaps import collaboration_gaps
+from innokg.queries.gaps import CORE_COLUMNS, collaboration_gaps, single_source_gaps
 from innokg.queries.indicators import policy_indicators, policy_measures
 
 __all__ = [
@@ -91,6 +92,9 @@ class Scope:
 
         def make() -> pd.DataFrame:
             try:
+                if kind == "single_source":  # as collaboration_gaps gives it, from one table
+                    core = self.single_sourced()[list(CORE_COLUMNS)]
+                    return pd.concat([core], ignore_index=True)
                 return collaboration_gaps(self.G, kinds=[kind], year=self.year, city=self.city)
             except (KeyError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
                 text = f"analysis failed ({type(exc).__name__}: {exc})"
@@ -99,6 +103,25 @@ class Scope:
                 )
 
         return self._cached(("gaps", kind), make)
+
+    def partners(
+        self, kind: str, k: int, city: str | None, sizes: tuple[str, ...] | None = None
+    ) -> pd.DataFrame:
+        """The best ``k`` candidate pairs of one kind of partnership among the sources in
+        ``city`` (of ``sizes``), as of the brief's year, note row included (see
+        :func:`~innokg.brief.pairs.best_pairs`)."""
+        return self._cached(
+            ("partners", kind, k, city, sizes),
+            lambda: best_pairs(self.G, kind, k=k, year=self.year, city=city, sizes=sizes),
+        )
+
+    def single_sourced(self) -> pd.DataFrame:
+        """The single-source gaps with their inputs and suppliers (the columns after the
+        core ones): the gap table and the supply-chain recommendation read one table."""
+        return self._cached(
+            "single_sourced",
+            lambda: single_source_gaps(self.G, year=self.year, city=self.city),
+        )
 
     def article_title(self, article: int, indicator: str | None = None) -> str:
         """The title of a policy article in the brief's language (from the graph): of

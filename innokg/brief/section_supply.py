@@ -8,7 +8,7 @@ import pandas as pd
 from innokg.brief.model import BriefTable, Section
 from innokg.brief.scope import Scope, has, lm_known, missing_line, sizes_missing
 from innokg.brief.words import col, num, pick, txt
-from innokg.queries.partners import KINDS, candidate_partners
+from innokg.queries.partners import KINDS
 
 __all__ = ["GAP_ORDER", "GAP_TITLES", "clusters_section", "gaps_section", "partners_section"]
 
@@ -220,7 +220,10 @@ def _kind_title(kind: str, lang: str) -> str:
 def partners_section(s: Scope, findings: list[str]) -> Section:
     lang = s.lang
     section = Section("partners", txt("partners", lang), [txt("partners_intro", lang)])
-    df = candidate_partners(s.G, k=s.top, year=s.year, city=s.city)
+    df = pd.concat(
+        [s.partners(key, s.top, s.city) for key, kind in KINDS.items() if kind.partnership],
+        ignore_index=True,
+    )
     ranks = pd.to_numeric(df["rank"], errors="coerce").fillna(0)
     notes = df[ranks < 1]
     df = df[ranks >= 1]
