@@ -53,6 +53,10 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
     [{'buyer': 'b', 'input': '钢材', 'supplier': 's1', 'basis': 'supplies'}]
     """
     A = arrays(G)
+    key = ("single_sourced", year)
+    if key in A.memo:  # asked by each cluster profile, the gaps and the brief
+        cached: pd.DataFrame = A.memo[key]
+        return cached.copy()
     src, dst = A.edges("SUPPLIES", year=year)
     rows = A.edge_rows("SUPPLIES", year=year)
     product = (
@@ -108,4 +112,6 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
         }
     )
     out = out.sort_values(["buyer", "input", "supplier"], ignore_index=True)
-    return out.astype({c: "string" for c in out.columns if c != "share"})
+    out = out.astype({c: "string" for c in out.columns if c != "share"})
+    A.memo[key] = out.copy()
+    return out

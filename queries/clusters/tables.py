@@ -102,6 +102,10 @@ def _clustered(
     """The clusters (ids matched to ``previous`` when given) and their members' stats:
     what both public tables start from (their parameters)."""
     A = arrays(G)
+    key = ("clustered", seed, resolution, inferred, inferred_weight, min_size, year, split)
+    if previous is None and key in A.memo:  # both public tables and the gaps start here
+        memo: tuple[GraphArrays, _Assignment, np.ndarray, pd.DataFrame] = A.memo[key]
+        return memo
     res = _assign(
         G,
         seed=seed,
@@ -114,6 +118,8 @@ def _clustered(
     )
     cluster = res.cluster if previous is None else _match_previous(A, res.cluster, previous, match)
     stats = _member_stats(A, res, cluster, year, inferred_weight, inferred, province_members(G))
+    if previous is None:
+        A.memo[key] = (A, res, cluster, stats)
     return A, res, cluster, stats
 
 
@@ -349,7 +355,14 @@ def supply_clusters(
     A, res, cluster, stats = _clustered(
         G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match, split
     )
-    out = _profile(G, A, res, cluster, stats, year, label_share)
+    key = ("profiles", seed, resolution, inferred, inferred_weight, min_size, year, split)
+    key += (label_share,)
+    if previous is None and key in A.memo:  # the brief and two kinds of gap ask again
+        out = A.memo[key].copy()
+    else:
+        out = _profile(G, A, res, cluster, stats, year, label_share)
+        if previous is None:
+            A.memo[key] = out.copy()
     return _typed(_kept(G, out, cluster, city, industry))
 
 
