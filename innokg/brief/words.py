@@ -96,11 +96,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "clusters": ("供应链集群与薄弱环节", "Supply-chain clusters and their fragile points"),
     "clusters_intro": (
         "集群是彼此供货（或按产品上下游相连）的企业群。链主为集群中向最多成员采购的下游"
-        "整机或终端产品企业，核心供应商另列；成员之间没有采购关系的集群不指定链主。",
+        "整机或终端产品企业，且须属于集群的主导产业链，核心供应商另列；成员之间没有采购关系"
+        "或没有主导产业（标为“混合”）的集群不指定链主。仅靠一条链接相连、各有链主的两条产业链"
+        "分为两个集群。",
         "A cluster is a group of firms that supply one another (or are linked through what "
-        "they make). Its chain leader is the downstream maker that buys from the most "
-        "members; key suppliers are listed apart, and a cluster in which no member buys from "
-        "another has no leader.",
+        "they make). Its chain leader is the downstream maker on the cluster's main chain "
+        "that buys from the most members; key suppliers are listed apart. A cluster in which "
+        "no member buys from another, or with no main industry (labelled mixed), has no "
+        "leader. Two chains joined by a single link, each with a leader of its own, are two "
+        "clusters.",
     ),
     "fragile_single": ("单一来源投入（仅一家供应商）", "Inputs from a single supplier"),
     "fragile_broker": ("独自连接集群的组织", "Organisations that alone link clusters"),
