@@ -163,3 +163,12 @@ def test_real_key_findings_agree_with_the_province_figures(
     ) in text
     # the clusters' single-sourced count covers members elsewhere, and says so
     assert "counting its members outside the province)" in text
+
+
+def test_real_city_table_names_what_has_no_city(henan_graph: EcosystemGraph) -> None:
+    # 23 of the 111 listed firms and 3 of the 98 centres have no known city: a city's 0
+    # must not read as "none" without that said next to the table
+    md = render_markdown(build_brief(henan_graph, lang="zh"))
+    assert "下表不含所在城市不详的上市公司 23 家、国家级技术中心 3 家" in md
+    en = render_markdown(build_brief(henan_graph, lang="en"))
+    assert "has no known city: 23 listed firms, 3 national tech centres" in en

@@ -57,6 +57,9 @@ def by_city_section(s: Scope, findings: list[str]) -> Section:
     table = _city_resources(s, resources)
     if table is not None:
         section.tables.append(table)
+        note = _unplaced_note(s, resources)
+        if note:
+            section.paragraphs.append(note)
         finding = _centres_finding(s, resources)
         if finding:
             findings.append(finding)
@@ -95,6 +98,32 @@ def _city_map(s: Scope, section: Section, ind: pd.DataFrame) -> None:
         if s.zh
         else f"The map colours each city by its {what.lower()}{when}; the table below gives "
         "each city's value.",
+    )
+
+
+#: The counts of CITY_RESOURCES, which a unit without a known city is missing from.
+COUNTED = ("listed_firms", "national_tech_centres", "tech_centre_firms", "universities")
+
+
+def _unplaced_note(s: Scope, resources: pd.DataFrame) -> str | None:
+    """A sentence naming the units the province counts but no city does, so that a city's
+    0 in the resources table is not read as none where the data has no city."""
+    missing = []
+    for key in COUNTED:
+        rows = resources[resources["indicator"] == key]
+        if len(rows):
+            n = s.unplaced(key, int(rows["value"].sum()))
+            if n > 0:
+                missing.append((_what(key, s.lang), n))
+    if not missing:
+        return None
+    if s.zh:
+        parts = "、".join(f"{w} {n} 家" for w, n in missing)
+        return f"下表不含所在城市不详的{parts}；某市为 0 未必是没有，可能是数据未记录其所在城市。"
+    parts = ", ".join(f"{n} {w.lower()}" for w, n in missing)
+    return (
+        f"The table leaves out what has no known city: {parts}. A city's 0 may mean the "
+        "data do not record where a firm is, not that there is none."
     )
 
 
