@@ -16,6 +16,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from innokg.commands.nodes import node_id
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
 from innokg.output import FORMATS, rounded, write_table
@@ -53,6 +54,53 @@ _NO_GROUPS = {
     "city": "the graph has no city (a Region of level city) to group by; try --by province",
     "industry": "no enterprise of the graph has an industry (IN_INDUSTRY) to group by; "
     "try --by province",
+}
+
+
+#: On-screen headers in the chosen language (the files keep the column names).
+HEADERS = {
+    "zh": {
+        "entity": "对象",
+        "name": "名称",
+        "missing_zh": "缺少",
+        "severity": "严重程度",
+        "city": "城市",
+        "detail_zh": "说明",
+        "detail": "说明",
+        "kind": "类型",
+        "rank": "名次",
+        "source_name": "一方",
+        "target_name": "另一方",
+        "score": "得分",
+        "explanation": "理由",
+        "group_name": "分组",
+        "article": "条款",
+        "indicator": "指标",
+        "indicator_zh": "指标名称",
+        "value": "数值",
+        "target": "目标",
+        "gap": "差距",
+        "met": "达标",
+        "year": "年份",
+        "id": "编号",
+        "industry": "行业",
+    },
+    "en": {
+        "explanation_en": "explanation",
+        "indicator_en": "description",
+        "group_name": "group",
+    },
+}
+
+#: Short, unique sheet names of the --format xlsx files (a title would be cut at 31).
+SHEETS = {
+    "clusters": "clusters",
+    "members": "cluster members",
+    "gaps": "gaps",
+    "partners": "partners",
+    "indicators": "indicators",
+    "cases": "typical cases",
+    "evaluation": "partner evaluation",
 }
 
 
@@ -97,9 +145,19 @@ def _open(package: Path) -> EcosystemGraph:
     return EcosystemGraph.open(package)
 
 
-def _show(df: pd.DataFrame, fmt: str, out: Path | None, title: str, screen: list[str]) -> None:
+def _show(
+    df: pd.DataFrame,
+    fmt: str,
+    out: Path | None,
+    title: str,
+    screen: list[str],
+    *,
+    sheet: str,
+    lang: str | None = None,
+) -> None:
     """Write ``df``; on screen (table format without --out) only the ``screen`` columns
-    and the first :data:`SCREEN_ROWS` rows."""
+    and the first :data:`SCREEN_ROWS` rows, headed in ``lang`` when one is chosen.  An
+    xlsx file names its sheet ``sheet`` (one of :data:`SHEETS`)."""
     if fmt == "table" and out is None:
         if len(df) > SCREEN_ROWS:
             click.echo(
@@ -107,10 +165,35 @@ def _show(df: pd.DataFrame, fmt: str, out: Path | None, title: str, screen: list
                 err=True,
             )
             df = df.head(SCREEN_ROWS)
-        df = rounded(df[[c for c in screen if c in df.columns]])
-    write_table(df, fmt, out, title=title)
+        df = _screen(df[[c for c in screen if c in df.columns]], lang)
+    if fmt == "xlsx" and out is not None:
+        from innokg.exports import write_sheets
+
+        write_sheets({SHEETS[sheet]: df}, out)
+    else:
+        write_table(df, fmt, out, title=title)
     if out is not None:
         click.echo(f"wrote {len(df)} row(s) to {out}", err=True)
+
+
+def _screen(df: pd.DataFrame, lang: str | None) -> pd.DataFrame:
+    """``df`` for reading on screen: floats to four significant figures, whole numbers
+    without ``.0`` (a count of 98 is not 98.0), yes/no and headers in ``lang``."""
+    df = rounded(df)
+    for col in df.columns:
+        if pd.api.types.is_float_dtype(df[col].dtype) and df[col].notna().any():
+            whole = df[col].dropna().map(float.is_integer).all()
+            if whole or col in ("value", "target", "gap"):
+                df[col] = df[col].map(_number).astype(object)
+        elif lang == "zh" and pd.api.types.is_bool_dtype(df[col].dtype):
+            df[col] = df[col].map({True: "是", False: "否"}).astype(object)
+    return df.rename(columns=HEADERS.get(lang or "", {}))
+
+
+def _number(x: Any) -> Any:
+    if pd.isna(x):
+        return x
+    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 def _synthetic_note(G: EcosystemGraph) -> None:
@@ -236,6 +319,7 @@ def clusters(
         screen = ["cluster", "id", "name", "role_zh", "role", "city", "industry", "size"]
         screen += ["leader_score", "purchases", "downstream", "suppliers", "buyers"]
         title = f"Members of cluster {members}"
+        sheet = "members"
     else:
         df = supply_clusters(G, city=city, industry=industry, **options)
         screen = ["cluster", "label", "size", "leader_name", "key_suppliers", "cities"]
@@ -244,16 +328,42 @@ def clusters(
             screen.append("in_province")
         screen += ["industries", "single_sourced", "institutes", "platforms"]
         if "leader_name" in df.columns:  # a cluster with no purchases inside has no leader
-            df = df.assign(leader_name=df["leader_name"].replace("", "（无 none）"))
+            df = df.assign(leader_name=df["leader_name"].replace("", "—"))
+        if fmt == "table" and out is None and "in_province" in df.columns:
+            df = df.assign(in_province=df["in_province"].map(_percent))  # as industries' shares
         title = "Supply-chain clusters"
+        sheet = "clusters"
     _synthetic_note(G)
+    if year is not None and not _dated(G):
+        click.echo(
+            f"note: --year {year} changes nothing here: the graph's firms and supply links "
+            "carry no dates, so every one counts in every year",
+            err=True,
+        )
     if df.empty:  # say why, or an empty table reads as "nothing to worry about"
         if (city or industry) and members is None:
             why = "no cluster has a member in this city or industry"
         else:
             why = "no clusters: " + no_clusters_reason(min_size)
         click.echo(why + (f" (as of {year})" if year else ""), err=True)
-    _show(df.head(limit) if limit else df, fmt, out, title, screen)
+    _show(df.head(limit) if limit else df, fmt, out, title, screen, sheet=sheet)
+
+
+def _percent(share: Any) -> Any:
+    return share if pd.isna(share) else f"{float(share):.0%}"
+
+
+def _dated(G: EcosystemGraph) -> bool:
+    """Whether any firm or supply link of ``G`` has a date (``since`` or ``until``), so
+    that a --year can change what the clusters are built from."""
+    tables = [G.nodes["Enterprise"]] + [
+        G.edges[t] for t in ("SUPPLIES", "PRODUCES", "UPSTREAM_OF") if t in G.edges
+    ]
+    return any(
+        col in table.columns and table[col].notna().any()
+        for table in tables
+        for col in ("since", "until")
+    )
 
 
 @click.command()
@@ -311,7 +421,7 @@ def gaps(
     G = _open(package)
     _synthetic_note(G)
     chosen = list(kinds) or list(GAP_KINDS)
-    text = ["missing_zh", "detail_zh"] if lang == "zh" else ["missing", "detail"]
+    text = ["missing_zh", "detail_zh"] if lang == "zh" else ["missing", "detail"]  # headed by lang
     screen = ["entity", "name", *text[:1], "severity", "city", *text[1:]]
     if year is None:
         when = "整个图，不限年份" if lang == "zh" else "the whole graph, any year"
@@ -323,7 +433,9 @@ def gaps(
             func, zh, en = QUERY_KINDS[kind]
             df = func(G, **filters).head(limit or 10)
             title = f"{kind}: {zh if lang == 'zh' else en} · {when}"
-            write_table(rounded(df[[c for c in screen if c in df.columns]]), fmt, None, title=title)
+            write_table(
+                _screen(df[[c for c in screen if c in df.columns]], lang), fmt, None, title=title
+            )
         return
     if len(chosen) == 1:
         df = QUERY_KINDS[chosen[0]][0](G, **filters)
@@ -332,7 +444,7 @@ def gaps(
         df = collaboration_gaps(
             G, kinds=chosen, limit=limit, year=year, city=city, industry=industry
         )
-    _show(df, fmt, out, "Collaboration gaps", list(df.columns))
+    _show(df, fmt, out, "Collaboration gaps", list(df.columns), sheet="gaps")
 
 
 @click.command()
@@ -340,8 +452,9 @@ def gaps(
 @click.option(
     "--for",
     "node",
-    metavar="ID",
-    help="Partners for this node: an enterprise, institute, fund, team or alliance id.",
+    metavar="NODE",
+    help="Partners for this enterprise, institute, fund, team or alliance: its id, stock "
+    "code (600066), full name or a part of the name only it has.",
 )
 @click.option(
     "--kind",
@@ -410,6 +523,7 @@ def partners(
     \b
     Examples:
       innokg partners innokg-demo --for E000049
+      innokg partners henan --for 宇通客车
       innokg partners innokg-demo --kind enterprise-institute --city 郑州 -k 10
       innokg partners innokg-demo --per-source 20 --size large --size medium --out p.xlsx
     """
@@ -417,12 +531,13 @@ def partners(
 
     G = _open(package)
     _synthetic_note(G)
+    chosen = node_id(G, node, PARTNER_LABELS) if node is not None else None
     df = candidate_partners(
         G,
         kinds=list(kinds) or None,
         k=k,
         per_source=per_source,
-        node=node,
+        node=chosen,
         year=year,
         city=city,
         industry=industry,
@@ -432,7 +547,54 @@ def partners(
     )
     text = "explanation" if lang == "zh" else "explanation_en"
     screen = ["kind", "rank", "source_name", "target_name", "score", text]
-    _show(df, fmt, out, "Candidate partnerships", screen)
+    if df.empty:  # say why, or an empty table reads as "no partner worth proposing"
+        click.echo(_no_partners(G, chosen, kinds, (city, industry, sizes, year), lang), err=True)
+    title = "候选合作伙伴" if lang == "zh" else "Candidate partnerships"
+    _show(df, fmt, out, title, screen, sheet="partners", lang=lang)
+
+
+#: The labels a --for text is looked up among (an exact id of any label is accepted).
+PARTNER_LABELS = ("Enterprise", "ResearchInstitute", "Fund", "MakerTeam", "Alliance")
+
+
+def _no_partners(
+    G: EcosystemGraph,
+    node_id: str | None,
+    kinds: tuple[str, ...],
+    filters: tuple[Any, ...],
+    lang: str,
+) -> str:
+    """Why the partner table is empty, in ``lang``."""
+    from innokg.queries.arrays import arrays
+
+    A = arrays(G)
+    name = str(A.names[A.position(node_id)]) if node_id is not None else ""
+    filtered = any(bool(f) for f in filters)
+    if lang == "zh":
+        of = f"（{'、'.join(kinds)}）" if kinds else ""
+        paths = (
+            "共同的客户、供应商、合作伙伴、科研机构或联盟，产品链，同一行业；见 docs/partners.md"
+        )
+        why = (
+            f"任何计分路径（{paths}）都没有把{name}与尚未相连的组织连起来"
+            if name
+            else f"任何计分路径（{paths}）都没有连起两个尚未相连的组织"
+        )
+        where = "（在所选城市、行业、规模或年份内）" if filtered else ""
+        return f"没有{name + '的' if name else ''}候选合作{of}：{why}{where}。"
+    of = f" of kind {', '.join(kinds)}" if kinds else ""
+    paths = (
+        "shared buyers, suppliers, partners, institutes or alliances, product chains, "
+        "industries; see docs/partners.md"
+    )
+    why = (
+        f"no path that scores a pair ({paths}) joins {name} to an organisation not yet "
+        "linked with it"
+        if name
+        else f"no path that scores a pair ({paths}) joins two organisations not yet linked"
+    )
+    where = " within the chosen city, industry, size or year" if filtered else ""
+    return f"no candidate partnership{' for ' + name if name else ''}{of}: {why}{where}"
 
 
 @click.command()
@@ -505,15 +667,10 @@ def indicators(
             raise InnokgError("--typical-cases needs --year (the year whose cases to list)")
         df = cases(G, year=year, city=city, industry=industry)
         if df.empty:
-            click.echo(
-                f"no typical cases for {year}: the cases are large and medium industrial firms "
-                "with an ecosystem score above 0 not chosen in an earlier year, and "
-                + ("this selection has" if city or industry else "the graph has")
-                + " none",
-                err=True,
-            )
+            click.echo(_no_cases(year, bool(city or industry), lang), err=True)
         screen = ["year", "rank", "id", "name", "city", "industry", "score"]
-        _show(df, fmt, out, f"Typical cases {year}", screen)
+        title = f"{year} 年典型案例" if lang == "zh" else f"Typical cases {year}"
+        _show(df, fmt, out, title, screen, sheet="cases", lang=lang)
         return
     as_of = year if year is not None else latest_year(G)
     df = policy_indicators(
@@ -524,22 +681,11 @@ def indicators(
         industry=industry,
         indicators=list(keys) or None,
     )
-    if as_of is None:
-        when = "all years (the graph records none)"
-    elif year is None:
-        when = f"as of {as_of} (the latest year in the graph)"
-    else:
-        when = f"as of {as_of}"
-    title = f"Policy indicators by {by}, {when}"
-    if by == "year":
-        title = f"Policy indicators by year, to {as_of}"
-    chosen = [f"city {city}" if city else "", f"industry {industry}" if industry else ""]
-    if any(chosen):  # a table of one city reads like the whole province's otherwise
-        title += ", only " + " and ".join(c for c in chosen if c)
+    title = _indicators_title(G, by, as_of, year is None, city, industry, lang)
     if df.empty:  # say why, or an empty table reads as "nothing to report"
         click.echo(f"{title}: no rows, {_NO_GROUPS.get(by, 'nothing to measure')}", err=True)
     if fmt != "table" or out is not None:
-        _show(df, fmt, out, title, [])
+        _show(df, fmt, out, title, [], sheet="indicators")
         return
     text = "indicator_zh" if lang == "zh" else "indicator_en"
     note, detail = ("note_zh", "detail_zh") if lang == "zh" else ("note", "detail")
@@ -552,10 +698,15 @@ def indicators(
     shown = df[df["indicator"].map(measurable).astype(bool).to_numpy()]
     empty = [c for c in ("target", "gap", "met") if shown[c].isna().all()]
     if shown.empty:
-        click.echo(f"{title}: no indicator is measurable on this graph")
+        click.echo(
+            f"{title}：图中没有可测算的指标"
+            if lang == "zh"
+            else f"{title}: no indicator is measurable on this graph"
+        )
     else:
-        shown = shown.assign(detail=shown[detail])  # the column keeps its name on screen
-        _show(shown, fmt, out, title, [c for c in [*screen, "detail"] if c not in empty])
+        shown = shown.assign(detail=shown[detail])  # one header, in the chosen language
+        columns = [c for c in [*screen, "detail"] if c not in empty]
+        _show(shown, fmt, out, title, columns, sheet="indicators", lang=lang)
     notes = (
         df[df[note].fillna("") != ""]
         .drop_duplicates(["indicator", note])
@@ -566,14 +717,79 @@ def indicators(
         f"  {key}: {notes[key]}" for key in measurable.index if measurable[key] and key in notes
     ]
     if lines:
-        click.echo("Notes:")
+        click.echo("说明：" if lang == "zh" else "Notes:")
         click.echo("\n".join(lines))
     missing = [key for key in measurable.index if not measurable[key]]
     if missing:
         click.echo(
-            f"Not measurable on this graph ({len(missing)}; empty in every row of the files):"
+            f"图中无法测算的指标（{len(missing)} 项；文件中各行均为空）："
+            if lang == "zh"
+            else f"Not measurable on this graph ({len(missing)}; empty in every row of the files):"
         )
         click.echo("\n".join(f"  {key}: {notes.get(key, '')}" for key in missing))
+
+
+def _indicators_title(
+    G: EcosystemGraph,
+    by: str,
+    as_of: int | None,
+    latest: bool,
+    city: str | None,
+    industry: str | None,
+    lang: str,
+) -> str:
+    """The indicator table's title in ``lang``: what one row is, which city or industry
+    it is limited to (a table of one city reads like the province's otherwise) and the
+    year."""
+    from innokg.queries.arrays import arrays, resolve_city
+
+    place = str(arrays(G).names[resolve_city(G, city)]) if city else ""
+    if lang == "zh":
+        only = "、".join(x for x in (place, f"行业 {industry}" if industry else "") if x)
+        rows = {"province": "全省", "city": "按市", "industry": "按行业", "year": "逐年"}[by]
+        if only and by in ("province", "city"):
+            rows = only
+        elif only:
+            rows += f"，限{only}"
+        if by == "year":
+            when = f"至 {as_of} 年" if as_of is not None else "不限年份（图中没有年份）"
+        elif as_of is None:
+            when = "不限年份（图中没有年份）"
+        else:
+            when = f"截至 {as_of} 年" + ("（图中最新年份）" if latest else "")
+        return f"政策指标（{rows}），{when}"
+    only = " and ".join(
+        x
+        for x in (f"city {place}" if place else "", f"industry {industry}" if industry else "")
+        if x
+    )
+    head = (
+        f"Policy indicators for {only}"
+        if only and by in ("province", "city")
+        else (f"Policy indicators by {by}" + (f" in {only}" if only else ""))
+    )
+    if by == "year":
+        when = f"to {as_of}" if as_of is not None else "all years (the graph records none)"
+    elif as_of is None:
+        when = "all years (the graph records none)"
+    else:
+        when = f"as of {as_of}" + (" (the latest year in the graph)" if latest else "")
+    return f"{head}, {when}"
+
+
+def _no_cases(year: int, filtered: bool, lang: str) -> str:
+    """Why a year has no typical case, in ``lang``."""
+    if lang == "zh":
+        return (
+            f"{year} 年没有典型案例：典型案例是生态得分大于 0、且此前各年未入选的"
+            f"大中型工业企业，{'所选范围内' if filtered else '图中'}没有这样的企业"
+        )
+    return (
+        f"no typical cases for {year}: the cases are large and medium industrial firms "
+        "with an ecosystem score above 0 not chosen in an earlier year, and "
+        + ("this selection has" if filtered else "the graph has")
+        + " none"
+    )
 
 
 @click.group()
@@ -713,7 +929,7 @@ def evaluate_partners_command(
                 runs = ev.parameters["seeds"] if split == "random" else ev.parameters["seeds"][:1]
                 write_table(part, fmt, None, title=f"{title}, {split} split, seeds {runs}")
     else:
-        _show(ev.summary, fmt, out, title, list(ev.summary.columns))
+        _show(ev.summary, fmt, out, title, list(ev.summary.columns), sheet="evaluation")
     lines = ev.lines()
     if lines:
         click.echo("\n".join(lines), err=out is not None)
