@@ -49,11 +49,17 @@ PARTNER_KINDS = (
 #: Rows shown on screen at most (a terminal table of thousands of rows helps nobody).
 SCREEN_ROWS = 100
 
-#: Why an indicator table by city or industry can have no row at all.
+#: Why an indicator table by city or industry can have no row at all, in each language.
 _NO_GROUPS = {
-    "city": "the graph has no city (a Region of level city) to group by; try --by province",
-    "industry": "no enterprise of the graph has an industry (IN_INDUSTRY) to group by; "
-    "try --by province",
+    "en": {
+        "city": "the graph has no city (a Region of level city) to group by; try --by province",
+        "industry": "no enterprise of the graph has an industry (IN_INDUSTRY) to group by; "
+        "try --by province",
+    },
+    "zh": {
+        "city": "图中没有可分组的城市（级别为 city 的 Region）；可改用 --by province",
+        "industry": "图中没有企业有所属行业（IN_INDUSTRY）可分组；可改用 --by province",
+    },
 }
 
 
@@ -683,7 +689,12 @@ def indicators(
     )
     title = _indicators_title(G, by, as_of, year is None, city, industry, lang)
     if df.empty:  # say why, or an empty table reads as "nothing to report"
-        click.echo(f"{title}: no rows, {_NO_GROUPS.get(by, 'nothing to measure')}", err=True)
+        if lang == "zh":
+            click.echo(f"{title}：没有行，{_NO_GROUPS['zh'].get(by, '没有可测算的内容')}", err=True)
+        else:
+            click.echo(
+                f"{title}: no rows, {_NO_GROUPS['en'].get(by, 'nothing to measure')}", err=True
+            )
     if fmt != "table" or out is not None:
         _show(df, fmt, out, title, [], sheet="indicators")
         return
