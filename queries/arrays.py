@@ -277,7 +277,7 @@ def resolve_node(G: EcosystemGraph, text: str, label: str | Sequence[str] | None
     ...      "stock_code": "600066.SH"},
     ...     {"id": "e2", "name": "宇通重工股份有限公司"}]})
     >>> [resolve_node(G, t) for t in ("e2", "600066", "宇通客车", "宇通重工股份有限公司")]
-    [1, 0, 0, 1]
+    [0, 1, 1, 0]
     """
     A = arrays(G)
     want = _norm(text)
