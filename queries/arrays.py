@@ -286,23 +286,18 @@ def resolve_node(G: EcosystemGraph, text: str, label: str | Sequence[str] | None
         return pos
     labels = [label] if isinstance(label, str) else list(label or A.label_names)
     among = A.mask(*labels)
-    steps = [lambda: _code_hits(A, want) | _id_hit(A, f"ent:stock:{want}")]
     names = A.names.astype(str)
     names_en = A.values("name_en", dtype="object", fill="").astype(str)
     folded = np.array([_norm(n) for n in names], dtype=object)
     folded_en = np.array([_norm(n) for n in names_en], dtype=object)
-    steps.append(lambda: (folded == want) | (folded_en == want))
-    steps.append(
-        lambda: np.array(
-            [
-                bool(want) and (want in a or want in b)
-                for a, b in zip(folded, folded_en, strict=True)
-            ],
-            bool,
-        )
-    )
+    part = [bool(want) and (want in a or want in b) for a, b in zip(folded, folded_en, strict=True)]
+    steps = [  # each cheap on a province's graph, so all computed
+        _code_hits(A, want) | _id_hit(A, f"ent:stock:{want}"),
+        (folded == want) | (folded_en == want),
+        np.array(part, dtype=bool),
+    ]
     for i, step in enumerate(steps):
-        found = np.flatnonzero(step() & among)
+        found = np.flatnonzero(step & among)
         if i == len(steps) - 1 and len(found) > 1:  # X技术中心 is named after X: X is meant
             named = [folded[j] for j in found]
             found = np.array(
