@@ -17,9 +17,17 @@ import click
 import pandas as pd
 
 from innokg.commands.nodes import node_id
+from innokg.commands.screen import percent, screen_table, show
+from innokg.commands.wording import (
+    NO_GROUPS,
+    dated,
+    indicators_title,
+    no_cases,
+    no_partners,
+)
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
-from innokg.output import FORMATS, rounded, write_table
+from innokg.output import FORMATS, write_table
 
 __all__ = ["COMMANDS"]
 
@@ -44,70 +52,6 @@ PARTNER_KINDS = (
     "enterprise-product",
     "enterprise-industry",
 )
-
-
-#: Rows shown on screen at most (a terminal table of thousands of rows helps nobody).
-SCREEN_ROWS = 100
-
-#: Why an indicator table by city or industry can have no row at all, in each language.
-_NO_GROUPS = {
-    "en": {
-        "city": "the graph has no city (a Region of level city) to group by; try --by province",
-        "industry": "no enterprise of the graph has an industry (IN_INDUSTRY) to group by; "
-        "try --by province",
-    },
-    "zh": {
-        "city": "图中没有可分组的城市（级别为 city 的 Region）；可改用 --by province",
-        "industry": "图中没有企业有所属行业（IN_INDUSTRY）可分组；可改用 --by province",
-    },
-}
-
-
-#: On-screen headers in the chosen language (the files keep the column names).
-HEADERS = {
-    "zh": {
-        "entity": "对象",
-        "name": "名称",
-        "missing_zh": "缺少",
-        "severity": "严重程度",
-        "city": "城市",
-        "detail_zh": "说明",
-        "detail": "说明",
-        "kind": "类型",
-        "rank": "名次",
-        "source_name": "一方",
-        "target_name": "另一方",
-        "score": "得分",
-        "explanation": "理由",
-        "group_name": "分组",
-        "article": "条款",
-        "indicator": "指标",
-        "indicator_zh": "指标名称",
-        "value": "数值",
-        "target": "目标",
-        "gap": "差距",
-        "met": "达标",
-        "year": "年份",
-        "id": "编号",
-        "industry": "行业",
-    },
-    "en": {
-        "explanation_en": "explanation",
-        "indicator_en": "description",
-        "group_name": "group",
-    },
-}
-
-#: Short, unique sheet names of the --format xlsx files (a title would be cut at 31).
-SHEETS = {
-    "clusters": "clusters",
-    "members": "cluster members",
-    "gaps": "gaps",
-    "partners": "partners",
-    "indicators": "indicators",
-    "cases": "typical cases",
-    "evaluation": "partner evaluation",
-}
 
 
 def _output(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -149,57 +93,6 @@ def _lang(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def _open(package: Path) -> EcosystemGraph:
     return EcosystemGraph.open(package)
-
-
-def _show(
-    df: pd.DataFrame,
-    fmt: str,
-    out: Path | None,
-    title: str,
-    screen: list[str],
-    *,
-    sheet: str,
-    lang: str | None = None,
-) -> None:
-    """Write ``df``; on screen (table format without --out) only the ``screen`` columns
-    and the first :data:`SCREEN_ROWS` rows, headed in ``lang`` when one is chosen.  An
-    xlsx file names its sheet ``sheet`` (one of :data:`SHEETS`)."""
-    if fmt == "table" and out is None:
-        if len(df) > SCREEN_ROWS:
-            click.echo(
-                f"showing {SCREEN_ROWS} of {len(df)} rows; --format csv --out FILE writes all",
-                err=True,
-            )
-            df = df.head(SCREEN_ROWS)
-        df = _screen(df[[c for c in screen if c in df.columns]], lang)
-    if fmt == "xlsx" and out is not None:
-        from innokg.exports import write_sheets
-
-        write_sheets({SHEETS[sheet]: df}, out)
-    else:
-        write_table(df, fmt, out, title=title)
-    if out is not None:
-        click.echo(f"wrote {len(df)} row(s) to {out}", err=True)
-
-
-def _screen(df: pd.DataFrame, lang: str | None) -> pd.DataFrame:
-    """``df`` for reading on screen: floats to four significant figures, whole numbers
-    without ``.0`` (a count of 98 is not 98.0), yes/no and headers in ``lang``."""
-    df = rounded(df)
-    for col in df.columns:
-        if pd.api.types.is_float_dtype(df[col].dtype) and df[col].notna().any():
-            whole = df[col].dropna().map(float.is_integer).all()
-            if whole or col in ("value", "target", "gap"):
-                df[col] = df[col].map(_number).astype(object)
-        elif lang == "zh" and pd.api.types.is_bool_dtype(df[col].dtype):
-            df[col] = df[col].map({True: "是", False: "否"}).astype(object)
-    return df.rename(columns=HEADERS.get(lang or "", {}))
-
-
-def _number(x: Any) -> Any:
-    if pd.isna(x):
-        return x
-    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 def _synthetic_note(G: EcosystemGraph) -> None:
@@ -336,11 +229,11 @@ def clusters(
         if "leader_name" in df.columns:  # a cluster with no purchases inside has no leader
             df = df.assign(leader_name=df["leader_name"].replace("", "—"))
         if fmt == "table" and out is None and "in_province" in df.columns:
-            df = df.assign(in_province=df["in_province"].map(_percent))  # as industries' shares
+            df = df.assign(in_province=df["in_province"].map(percent))  # as industries' shares
         title = "Supply-chain clusters"
         sheet = "clusters"
     _synthetic_note(G)
-    if year is not None and not _dated(G):
+    if year is not None and not dated(G):
         click.echo(
             f"note: --year {year} changes nothing here: the graph's firms and supply links "
             "carry no dates, so every one counts in every year",
@@ -352,24 +245,7 @@ def clusters(
         else:
             why = "no clusters: " + no_clusters_reason(min_size)
         click.echo(why + (f" (as of {year})" if year else ""), err=True)
-    _show(df.head(limit) if limit else df, fmt, out, title, screen, sheet=sheet)
-
-
-def _percent(share: Any) -> Any:
-    return share if pd.isna(share) else f"{float(share):.0%}"
-
-
-def _dated(G: EcosystemGraph) -> bool:
-    """Whether any firm or supply link of ``G`` has a date (``since`` or ``until``), so
-    that a --year can change what the clusters are built from."""
-    tables = [G.nodes["Enterprise"]] + [
-        G.edges[t] for t in ("SUPPLIES", "PRODUCES", "UPSTREAM_OF") if t in G.edges
-    ]
-    return any(
-        col in table.columns and table[col].notna().any()
-        for table in tables
-        for col in ("since", "until")
-    )
+    show(df.head(limit) if limit else df, fmt, out, title, screen, sheet=sheet)
 
 
 @click.command()
@@ -440,7 +316,10 @@ def gaps(
             df = func(G, **filters).head(limit or 10)
             title = f"{kind}: {zh if lang == 'zh' else en} · {when}"
             write_table(
-                _screen(df[[c for c in screen if c in df.columns]], lang), fmt, None, title=title
+                screen_table(df[[c for c in screen if c in df.columns]], lang),
+                fmt,
+                None,
+                title=title,
             )
         return
     if len(chosen) == 1:
@@ -450,7 +329,7 @@ def gaps(
         df = collaboration_gaps(
             G, kinds=chosen, limit=limit, year=year, city=city, industry=industry
         )
-    _show(df, fmt, out, "Collaboration gaps", list(df.columns), sheet="gaps")
+    show(df, fmt, out, "Collaboration gaps", list(df.columns), sheet="gaps")
 
 
 @click.command()
@@ -554,53 +433,13 @@ def partners(
     text = "explanation" if lang == "zh" else "explanation_en"
     screen = ["kind", "rank", "source_name", "target_name", "score", text]
     if df.empty:  # say why, or an empty table reads as "no partner worth proposing"
-        click.echo(_no_partners(G, chosen, kinds, (city, industry, sizes, year), lang), err=True)
+        click.echo(no_partners(G, chosen, kinds, (city, industry, sizes, year), lang), err=True)
     title = "候选合作伙伴" if lang == "zh" else "Candidate partnerships"
-    _show(df, fmt, out, title, screen, sheet="partners", lang=lang)
+    show(df, fmt, out, title, screen, sheet="partners", lang=lang)
 
 
 #: The labels a --for text is looked up among (an exact id of any label is accepted).
 PARTNER_LABELS = ("Enterprise", "ResearchInstitute", "Fund", "MakerTeam", "Alliance")
-
-
-def _no_partners(
-    G: EcosystemGraph,
-    node_id: str | None,
-    kinds: tuple[str, ...],
-    filters: tuple[Any, ...],
-    lang: str,
-) -> str:
-    """Why the partner table is empty, in ``lang``."""
-    from innokg.queries.arrays import arrays
-
-    A = arrays(G)
-    name = str(A.names[A.position(node_id)]) if node_id is not None else ""
-    filtered = any(bool(f) for f in filters)
-    if lang == "zh":
-        of = f"（{'、'.join(kinds)}）" if kinds else ""
-        paths = (
-            "共同的客户、供应商、合作伙伴、科研机构或联盟，产品链，同一行业；见 docs/partners.md"
-        )
-        why = (
-            f"任何计分路径（{paths}）都没有把{name}与尚未相连的组织连起来"
-            if name
-            else f"任何计分路径（{paths}）都没有连起两个尚未相连的组织"
-        )
-        where = "（在所选城市、行业、规模或年份内）" if filtered else ""
-        return f"没有{name + '的' if name else ''}候选合作{of}：{why}{where}。"
-    of = f" of kind {', '.join(kinds)}" if kinds else ""
-    paths = (
-        "shared buyers, suppliers, partners, institutes or alliances, product chains, "
-        "industries; see docs/partners.md"
-    )
-    why = (
-        f"no path that scores a pair ({paths}) joins {name} to an organisation not yet "
-        "linked with it"
-        if name
-        else f"no path that scores a pair ({paths}) joins two organisations not yet linked"
-    )
-    where = " within the chosen city, industry, size or year" if filtered else ""
-    return f"no candidate partnership{' for ' + name if name else ''}{of}: {why}{where}"
 
 
 @click.command()
@@ -673,10 +512,10 @@ def indicators(
             raise InnokgError("--typical-cases needs --year (the year whose cases to list)")
         df = cases(G, year=year, city=city, industry=industry)
         if df.empty:
-            click.echo(_no_cases(year, bool(city or industry), lang), err=True)
+            click.echo(no_cases(year, bool(city or industry), lang), err=True)
         screen = ["year", "rank", "id", "name", "city", "industry", "score"]
         title = f"{year} 年典型案例" if lang == "zh" else f"Typical cases {year}"
-        _show(df, fmt, out, title, screen, sheet="cases", lang=lang)
+        show(df, fmt, out, title, screen, sheet="cases", lang=lang)
         return
     as_of = year if year is not None else latest_year(G)
     df = policy_indicators(
@@ -687,16 +526,16 @@ def indicators(
         industry=industry,
         indicators=list(keys) or None,
     )
-    title = _indicators_title(G, by, as_of, year is None, city, industry, lang)
+    title = indicators_title(G, by, as_of, year is None, city, industry, lang)
     if df.empty:  # say why, or an empty table reads as "nothing to report"
         if lang == "zh":
-            click.echo(f"{title}：没有行，{_NO_GROUPS['zh'].get(by, '没有可测算的内容')}", err=True)
+            click.echo(f"{title}：没有行，{NO_GROUPS['zh'].get(by, '没有可测算的内容')}", err=True)
         else:
             click.echo(
-                f"{title}: no rows, {_NO_GROUPS['en'].get(by, 'nothing to measure')}", err=True
+                f"{title}: no rows, {NO_GROUPS['en'].get(by, 'nothing to measure')}", err=True
             )
     if fmt != "table" or out is not None:
-        _show(df, fmt, out, title, [], sheet="indicators")
+        show(df, fmt, out, title, [], sheet="indicators")
         return
     text = "indicator_zh" if lang == "zh" else "indicator_en"
     note, detail = ("note_zh", "detail_zh") if lang == "zh" else ("note", "detail")
@@ -717,7 +556,7 @@ def indicators(
     else:
         shown = shown.assign(detail=shown[detail])  # one header, in the chosen language
         columns = [c for c in [*screen, "detail"] if c not in empty]
-        _show(shown, fmt, out, title, columns, sheet="indicators", lang=lang)
+        show(shown, fmt, out, title, columns, sheet="indicators", lang=lang)
     notes = (
         df[df[note].fillna("") != ""]
         .drop_duplicates(["indicator", note])
@@ -738,69 +577,6 @@ def indicators(
             else f"Not measurable on this graph ({len(missing)}; empty in every row of the files):"
         )
         click.echo("\n".join(f"  {key}: {notes.get(key, '')}" for key in missing))
-
-
-def _indicators_title(
-    G: EcosystemGraph,
-    by: str,
-    as_of: int | None,
-    latest: bool,
-    city: str | None,
-    industry: str | None,
-    lang: str,
-) -> str:
-    """The indicator table's title in ``lang``: what one row is, which city or industry
-    it is limited to (a table of one city reads like the province's otherwise) and the
-    year."""
-    from innokg.queries.arrays import arrays, resolve_city
-
-    place = str(arrays(G).names[resolve_city(G, city)]) if city else ""
-    if lang == "zh":
-        only = "、".join(x for x in (place, f"行业 {industry}" if industry else "") if x)
-        rows = {"province": "全省", "city": "按市", "industry": "按行业", "year": "逐年"}[by]
-        if only and by in ("province", "city"):
-            rows = only
-        elif only:
-            rows += f"，限{only}"
-        if by == "year":
-            when = f"至 {as_of} 年" if as_of is not None else "不限年份（图中没有年份）"
-        elif as_of is None:
-            when = "不限年份（图中没有年份）"
-        else:
-            when = f"截至 {as_of} 年" + ("（图中最新年份）" if latest else "")
-        return f"政策指标（{rows}），{when}"
-    only = " and ".join(
-        x
-        for x in (f"city {place}" if place else "", f"industry {industry}" if industry else "")
-        if x
-    )
-    head = (
-        f"Policy indicators for {only}"
-        if only and by in ("province", "city")
-        else (f"Policy indicators by {by}" + (f" in {only}" if only else ""))
-    )
-    if by == "year":
-        when = f"to {as_of}" if as_of is not None else "all years (the graph records none)"
-    elif as_of is None:
-        when = "all years (the graph records none)"
-    else:
-        when = f"as of {as_of}" + (" (the latest year in the graph)" if latest else "")
-    return f"{head}, {when}"
-
-
-def _no_cases(year: int, filtered: bool, lang: str) -> str:
-    """Why a year has no typical case, in ``lang``."""
-    if lang == "zh":
-        return (
-            f"{year} 年没有典型案例：典型案例是生态得分大于 0、且此前各年未入选的"
-            f"大中型工业企业，{'所选范围内' if filtered else '图中'}没有这样的企业"
-        )
-    return (
-        f"no typical cases for {year}: the cases are large and medium industrial firms "
-        "with an ecosystem score above 0 not chosen in an earlier year, and "
-        + ("this selection has" if filtered else "the graph has")
-        + " none"
-    )
 
 
 @click.group()
@@ -940,7 +716,7 @@ def evaluate_partners_command(
                 runs = ev.parameters["seeds"] if split == "random" else ev.parameters["seeds"][:1]
                 write_table(part, fmt, None, title=f"{title}, {split} split, seeds {runs}")
     else:
-        _show(ev.summary, fmt, out, title, list(ev.summary.columns), sheet="evaluation")
+        show(ev.summary, fmt, out, title, list(ev.summary.columns), sheet="evaluation")
     lines = ev.lines()
     if lines:
         click.echo("\n".join(lines), err=out is not None)
