@@ -94,11 +94,12 @@ class PackageError(InnokgError):
 class NodeNotFound(InnokgError):
     """A node id named by the user is not in the graph."""
 
-    def __init__(self, node_id: str) -> None:
+    def __init__(self, node_id: str, message: str | None = None) -> None:
         self.node_id = node_id
         super().__init__(
-            f"no node with id {node_id!r} in this graph; "
-            "`innokg cypher PACKAGE \"MATCH (n) WHERE n.name CONTAINS 'x' RETURN n.id\"` finds ids"
+            message
+            or f"no node with id {node_id!r} in this graph; the search box of "
+            "`innokg serve PACKAGE` finds names and ids"
         )
 
 

@@ -37,13 +37,14 @@ Examples
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
-from innokg.graph.errors import QueryError
+from innokg.graph.errors import NodeNotFound, QueryError
 from innokg.graph.schema import ORGANISATIONS
 from innokg.queries.graph_arrays import GraphArrays
 
@@ -57,6 +58,7 @@ __all__ = [
     "graph_scope",
     "resolve_city",
     "resolve_industries",
+    "resolve_node",
 ]
 
 #: Edge types of the organisation network (structural holes, brokers, partner baselines).
@@ -127,8 +129,9 @@ def _norm(text: str) -> str:
 def resolve_city(G: EcosystemGraph, city: str | None) -> int | None:
     """The position of the city Region named by ``city``.
 
-    Accepts a region id (``region:4101``), a division code (``4101``), a Chinese name
-    with or without 市 (``郑州市``, ``郑州``) or an English name (``Zhengzhou``).
+    Accepts a region id (``region:4101``), a division code (``4101``, or the six-digit
+    ``410100`` of the national code list), a Chinese name with or without 市 (``郑州市``,
+    ``郑州``) or an English name (``Zhengzhou``).
 
     Parameters
     ----------
@@ -145,13 +148,15 @@ def resolve_city(G: EcosystemGraph, city: str | None) -> int | None:
     Raises
     ------
     QueryError
-        When nothing (or more than one city) matches; the message lists cities.
+        When nothing (or more than one city) matches; the message lists cities, or says
+        that the name is a county's (and which city to use instead), the province's
+        own, or another province's.
 
     Examples
     --------
     >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"}]})
-    >>> resolve_city(G, "郑州") == resolve_city(G, "region:4101") == 0
+    >>> resolve_city(G, "郑州") == resolve_city(G, "region:4101") == resolve_city(G, "410100") == 0
     True
     """
     if city is None:
@@ -159,16 +164,14 @@ def resolve_city(G: EcosystemGraph, city: str | None) -> int | None:
     A = arrays(G)
     df = G.nodes["Region"].reset_index(drop=True)
     want = _norm(city)
-    cols = {
-        "id": df["id"],
-        "code": df.get("code", pd.Series([None] * len(df))),
-        "name": df["name"],
-        "name_en": df.get("name_en", pd.Series([None] * len(df))),
-    }
+    codes = {want}
+    if len(want) == 6 and want.isdigit() and want.endswith("00"):  # 410100 is 4101
+        codes |= {want[:4], want[:2]} if want.endswith("0000") else {want[:4]}
     hit = np.zeros(len(df), dtype=bool)
-    for name, col in cols.items():
+    for name in ("id", "code", "name", "name_en"):
+        col = df.get(name, pd.Series([None] * len(df)))
         text = col.astype("string").fillna("").map(_norm).to_numpy(dtype=object)
-        hit |= text == want
+        hit |= np.isin(text, list(codes)) if name == "code" else text == want
         if name == "name":
             hit |= np.array([t.removesuffix("市") == want.removesuffix("市") for t in text], bool)
     level = df["level"].astype("string").fillna("").to_numpy(dtype=object)
@@ -184,12 +187,169 @@ def resolve_city(G: EcosystemGraph, city: str | None) -> int | None:
     city_pos = np.unique(A.city()[pos])
     city_pos = city_pos[city_pos >= 0]
     if len(city_pos) != 1 or level[found[0]] != "city":
-        names = ", ".join(str(df["name"].iloc[i]) for i in found[:5])
-        raise QueryError(
-            f"{city!r} names {names}, not exactly one city; give a prefecture-level city "
-            "(e.g. 郑州市) or its region id"
-        )
+        raise QueryError(_not_a_city(G, city, found, level, cities))
     return int(city_pos[0])
+
+
+def _not_a_city(
+    G: EcosystemGraph, city: str, found: np.ndarray, level: np.ndarray, cities: list[str]
+) -> str:
+    """Why the Regions ``found`` for ``city`` are not one prefecture-level city."""
+    A = arrays(G)
+    names = A.column("Region", "name").astype("string").fillna("").to_numpy(dtype=object)
+    some = "、".join(cities[:3]) or "none"
+    if len(found) == 1:
+        name, kind = str(names[found[0]]), level[found[0]]
+        parent = A.city()[A.spans["Region"][0] + found[0]]
+        if kind == "county" and parent >= 0:
+            what = "a county-level city" if name.endswith("市") else "a county-level division"
+            return f"{name} is {what} of {A.names[parent]}; use {A.names[parent]}"
+        if kind == "province":
+            scope = graph_scope(G)
+            if scope is not None and scope.region == A.spans["Region"][0] + found[0]:
+                return f"{name} is the province itself; leave out the city for all of {name}"
+            if scope is not None:
+                return (
+                    f"{name} is outside this graph's province ({scope.name}); "
+                    f"give a city of {scope.name}, e.g. {some}"
+                )
+            return f"{name} is a province, not a city; give a city, e.g. {some}"
+    shown = ", ".join(str(names[i]) for i in found[:5])
+    return (
+        f"{city!r} names {shown}, not exactly one city; give a prefecture-level city "
+        f"(e.g. {some}) or its region id"
+    )
+
+
+#: Properties that identify a node to a person: stock code, credit code (USCC), the
+#: Ministry of Education's code, a division or class code.
+NODE_CODES = ("stock_code", "credit_code", "uscc", "moe_code", "code")
+
+#: Candidates listed when a text names several nodes.
+SHOWN_CANDIDATES = 8
+
+
+def _code_forms(value: str) -> set[str]:
+    """``value`` and, for a stock code with its exchange (600066.SH), the bare code."""
+    value = _norm(value)
+    head, dot, tail = value.partition(".")
+    return {value, head} if dot and head.isdigit() and tail.isalpha() else {value}
+
+
+def resolve_node(G: EcosystemGraph, text: str, label: str | Sequence[str] | None = None) -> int:
+    """The position of the one node that ``text`` names, as an analyst would type it.
+
+    Tried in turn, the first step with any match deciding: the node's id; a code
+    (``stock_code`` with or without its exchange, so ``600066`` finds ``600066.SH``;
+    ``credit_code``, ``uscc``, ``moe_code``, ``code``; and the id ``ent:stock:TEXT``);
+    the full name (Chinese or English, case ignored); part of the name, where a node
+    named after another match (a firm's 技术中心 after the firm) yields to it.  An id is
+    accepted whatever its label (the caller says what the node cannot be used for);
+    codes and names are looked up among ``label`` only.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph.
+    text : str
+        An id, a code, a full name or a part of a name.
+    label : str or sequence of str, optional
+        The labels to look among (default: every label).
+
+    Returns
+    -------
+    int
+        The node's position in :func:`arrays`.
+
+    Raises
+    ------
+    QueryError
+        When the text names several nodes; the message lists up to
+        :data:`SHOWN_CANDIDATES` of them with their ids and cities.
+    NodeNotFound
+        When nothing matches.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [
+    ...     {"id": "ent:stock:600066", "name": "郑州宇通客车股份有限公司",
+    ...      "stock_code": "600066.SH"},
+    ...     {"id": "e2", "name": "宇通重工股份有限公司"}]})
+    >>> [resolve_node(G, t) for t in ("e2", "600066", "宇通客车", "宇通重工股份有限公司")]
+    [0, 1, 1, 0]
+    """
+    A = arrays(G)
+    want = _norm(text)
+    pos = int(A.index([str(text).strip()])[0])
+    if pos >= 0:
+        return pos
+    labels = [label] if isinstance(label, str) else list(label or A.label_names)
+    among = A.mask(*labels)
+    names = A.names.astype(str)
+    names_en = A.values("name_en", dtype="object", fill="").astype(str)
+    folded = np.array([_norm(n) for n in names], dtype=object)
+    folded_en = np.array([_norm(n) for n in names_en], dtype=object)
+    part = [bool(want) and (want in a or want in b) for a, b in zip(folded, folded_en, strict=True)]
+    steps = [  # each cheap on a province's graph, so all computed
+        _code_hits(A, want) | _id_hit(A, f"ent:stock:{want}"),
+        (folded == want) | (folded_en == want),
+        np.array(part, dtype=bool),
+    ]
+    for i, step in enumerate(steps):
+        found = np.flatnonzero(step & among)
+        if i == len(steps) - 1 and len(found) > 1:  # X技术中心 is named after X: X is meant
+            named = [folded[j] for j in found]
+            found = np.array(
+                [j for j in found if not any(o != folded[j] and o in folded[j] for o in named)],
+                dtype=np.int64,
+            )
+        if len(found) == 1:
+            return int(found[0])
+        if len(found) > 1:
+            raise QueryError(_several(A, text, found))
+    kinds = "" if label is None else f" among the {', '.join(labels)} nodes"
+    raise NodeNotFound(
+        str(text),
+        f"nothing in this graph matches {str(text)!r}{kinds}: give a node's id, a stock or "
+        "credit code, its full name or a part of it that only it has; the search box of "
+        "`innokg serve PACKAGE` finds names and ids",
+    )
+
+
+def _code_hits(A: GraphArrays, want: str) -> np.ndarray:
+    hit = np.zeros(A.n, dtype=bool)
+    if not want:
+        return hit
+    wanted = _code_forms(want)
+    for name in NODE_CODES:
+        values = A.values(name, dtype="object", fill="")
+        hit |= np.array([bool(v) and bool(_code_forms(str(v)) & wanted) for v in values], bool)
+    return hit
+
+
+def _id_hit(A: GraphArrays, node_id: str) -> np.ndarray:
+    hit = np.zeros(A.n, dtype=bool)
+    pos = int(A.index([node_id])[0])
+    if pos >= 0:
+        hit[pos] = True
+    return hit
+
+
+def _several(A: GraphArrays, text: str, found: np.ndarray) -> str:
+    """The message for a text that names several nodes: some of them, and how to pick."""
+    city = A.city()
+    shown = []
+    for pos in found[:SHOWN_CANDIDATES]:
+        where = str(A.names[city[pos]]) if city[pos] >= 0 else A.label(int(pos))
+        shown.append(f"{A.names[pos]} ({A.ids[pos]}, {where})")
+    more = len(found) - SHOWN_CANDIDATES
+    return (
+        f"{text!r} matches {len(found)} nodes: "
+        + "; ".join(shown)
+        + (f"; and {more} more" if more > 0 else "")
+        + ". Give one of these ids, or more of the name"
+    )
 
 
 def resolve_industries(G: EcosystemGraph, industry: str | None) -> np.ndarray | None:

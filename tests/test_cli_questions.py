@@ -83,7 +83,9 @@ def test_gaps_on_screen_by_kind_and_to_a_file(demo_package: Path, tmp_path: Path
 
 def test_partners_for_one_enterprise(demo_package: Path, tmp_path: Path) -> None:
     out = run("partners", demo_package, "--for", "E000049", "-k", "3")
-    assert "Candidate partnerships" in out and "explanation" in out
+    assert "候选合作伙伴" in out and "理由" in out
+    english = run("partners", demo_package, "--for", "E000049", "-k", "3", "--lang", "en")
+    assert "Candidate partnerships" in english and "explanation" in english
     target = tmp_path / "partners.json"
     run(
         "partners",
@@ -125,7 +127,7 @@ def test_indicators_by_city_and_typical_cases(demo_package: Path, tmp_path: Path
         and df.loc[df["indicator"] == "platform_coverage", "target"].item() == 0.8
     )
     cases = run("indicators", demo_package, "--typical-cases", "--year", "2018")
-    assert "Typical cases 2018" in cases
+    assert "2018 年典型案例" in cases
 
 
 def test_empty_answers_say_why(tmp_path: Path) -> None:
@@ -135,6 +137,12 @@ def test_empty_answers_say_why(tmp_path: Path) -> None:
     write_package(make_tables({"Enterprise": firms}), package, sources=[])
     result = CliRunner().invoke(main, ["indicators", str(package), "--by", "industry"])
     assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "政策指标（按行业），不限年份（图中没有年份）：没有行，图中没有企业有所属行业（IN_INDUSTRY）"
+        "可分组；可改用 --by province\n"
+    )
+    args = ["indicators", str(package), "--by", "industry", "--lang", "en"]
+    result = CliRunner().invoke(main, args)
     assert result.stderr == (
         "Policy indicators by industry, all years (the graph records none): no rows, no "
         "enterprise of the graph has an industry (IN_INDUSTRY) to group by; try --by province\n"
@@ -167,7 +175,7 @@ def test_evaluate_partners_prints_auc_and_precision(demo_package: Path) -> None:
         (["clusters", "{pkg}", "--city", "巴黎"], "no city named '巴黎'"),
         (["clusters", "{pkg}", "--members", "x"], "--members takes a cluster id"),
         (["clusters", "{pkg}", "--members", "999"], "no cluster 999"),
-        (["partners", "{pkg}", "--for", "nobody"], "no node with id 'nobody'"),
+        (["partners", "{pkg}", "--for", "nobody"], "nothing in this graph matches 'nobody'"),
         (["indicators", "{pkg}", "--typical-cases"], "--typical-cases needs --year"),
         (["gaps", "{pkg}", "--industry", "C99"], "no industry 'C99'"),
         (["clusters", "{pkg}", "--format", "xlsx"], "--format xlsx needs --out"),

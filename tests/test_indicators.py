@@ -682,7 +682,9 @@ def test_cli_city_with_by_city_gives_that_citys_rows(demo_package: Path) -> None
     pd.testing.assert_frame_equal(one, mine)
     screen = run("indicators", demo_package, "--by", "city", "--city", "郑州市")
     assert "郑州市" in screen and "开封市" not in screen
-    assert "by city, as of 2021 (the latest year in the graph), only city 郑州市" in screen
+    assert "政策指标（郑州市），截至 2021 年（图中最新年份）" in screen  # not the province's
+    english = run("indicators", demo_package, "--by", "city", "--city", "郑州市", "--lang", "en")
+    assert "Policy indicators for city 郑州市, as of 2021 (the latest year in the graph)" in english
     # without --year: the latest year, as the brief uses
     assert every["year"].unique().tolist() == [2021]
     latest = policy_indicators(demo_graph_of(demo_package), by="city", year=2021)
@@ -817,7 +819,7 @@ def test_chinese_notes_say_what_the_english_ones_say() -> None:
 def test_cli_in_chinese_shows_chinese_notes(demo_package: Path) -> None:
     for lang, want in (("zh", "数据中没有国家企业技术中心：无法测算"), ("en", "not measurable")):
         screen = run("indicators", demo_package, "--by", "city", "--lang", lang)
-        notes = screen[screen.index("Notes:") :].splitlines()[1:]
+        notes = screen[screen.index("说明：" if lang == "zh" else "Notes:") :].splitlines()[1:]
         reasons = [line.split(": ", 1)[1] for line in notes if line.startswith("  ")]
         assert any(want in r for r in reasons), (lang, reasons)
         if lang == "zh":

@@ -405,7 +405,7 @@ def test_viz_command(demo_package: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert out.is_file() and "nodes" in result.output
     bad = runner.invoke(main, ["viz", str(demo_package), "--around", "nope", "--out", str(out)])
-    assert bad.exit_code == 1 and "no node with id 'nope'" in bad.output
+    assert bad.exit_code == 1 and "nothing in this graph matches 'nope'" in bad.output
     both = runner.invoke(
         main, ["viz", str(demo_package), "--around", "E000001", "--cluster", "1", "--out", str(out)]
     )

@@ -16,9 +16,18 @@ from typing import Any
 import click
 import pandas as pd
 
+from innokg.commands.nodes import node_id
+from innokg.commands.screen import percent, screen_table, show
+from innokg.commands.wording import (
+    NO_GROUPS,
+    dated,
+    indicators_title,
+    no_cases,
+    no_partners,
+)
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
-from innokg.output import FORMATS, rounded, write_table
+from innokg.output import FORMATS, write_table
 
 __all__ = ["COMMANDS"]
 
@@ -43,17 +52,6 @@ PARTNER_KINDS = (
     "enterprise-product",
     "enterprise-industry",
 )
-
-
-#: Rows shown on screen at most (a terminal table of thousands of rows helps nobody).
-SCREEN_ROWS = 100
-
-#: Why an indicator table by city or industry can have no row at all.
-_NO_GROUPS = {
-    "city": "the graph has no city (a Region of level city) to group by; try --by province",
-    "industry": "no enterprise of the graph has an industry (IN_INDUSTRY) to group by; "
-    "try --by province",
-}
 
 
 def _output(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -95,22 +93,6 @@ def _lang(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def _open(package: Path) -> EcosystemGraph:
     return EcosystemGraph.open(package)
-
-
-def _show(df: pd.DataFrame, fmt: str, out: Path | None, title: str, screen: list[str]) -> None:
-    """Write ``df``; on screen (table format without --out) only the ``screen`` columns
-    and the first :data:`SCREEN_ROWS` rows."""
-    if fmt == "table" and out is None:
-        if len(df) > SCREEN_ROWS:
-            click.echo(
-                f"showing {SCREEN_ROWS} of {len(df)} rows; --format csv --out FILE writes all",
-                err=True,
-            )
-            df = df.head(SCREEN_ROWS)
-        df = rounded(df[[c for c in screen if c in df.columns]])
-    write_table(df, fmt, out, title=title)
-    if out is not None:
-        click.echo(f"wrote {len(df)} row(s) to {out}", err=True)
 
 
 def _synthetic_note(G: EcosystemGraph) -> None:
@@ -236,6 +218,7 @@ def clusters(
         screen = ["cluster", "id", "name", "role_zh", "role", "city", "industry", "size"]
         screen += ["leader_score", "purchases", "downstream", "suppliers", "buyers"]
         title = f"Members of cluster {members}"
+        sheet = "members"
     else:
         df = supply_clusters(G, city=city, industry=industry, **options)
         screen = ["cluster", "label", "size", "leader_name", "key_suppliers", "cities"]
@@ -244,16 +227,25 @@ def clusters(
             screen.append("in_province")
         screen += ["industries", "single_sourced", "institutes", "platforms"]
         if "leader_name" in df.columns:  # a cluster with no purchases inside has no leader
-            df = df.assign(leader_name=df["leader_name"].replace("", "（无 none）"))
+            df = df.assign(leader_name=df["leader_name"].replace("", "—"))
+        if fmt == "table" and out is None and "in_province" in df.columns:
+            df = df.assign(in_province=df["in_province"].map(percent))  # as industries' shares
         title = "Supply-chain clusters"
+        sheet = "clusters"
     _synthetic_note(G)
+    if year is not None and not dated(G):
+        click.echo(
+            f"note: --year {year} changes nothing here: the graph's firms and supply links "
+            "carry no dates, so every one counts in every year",
+            err=True,
+        )
     if df.empty:  # say why, or an empty table reads as "nothing to worry about"
         if (city or industry) and members is None:
             why = "no cluster has a member in this city or industry"
         else:
             why = "no clusters: " + no_clusters_reason(min_size)
         click.echo(why + (f" (as of {year})" if year else ""), err=True)
-    _show(df.head(limit) if limit else df, fmt, out, title, screen)
+    show(df.head(limit) if limit else df, fmt, out, title, screen, sheet=sheet)
 
 
 @click.command()
@@ -311,7 +303,7 @@ def gaps(
     G = _open(package)
     _synthetic_note(G)
     chosen = list(kinds) or list(GAP_KINDS)
-    text = ["missing_zh", "detail_zh"] if lang == "zh" else ["missing", "detail"]
+    text = ["missing_zh", "detail_zh"] if lang == "zh" else ["missing", "detail"]  # headed by lang
     screen = ["entity", "name", *text[:1], "severity", "city", *text[1:]]
     if year is None:
         when = "整个图，不限年份" if lang == "zh" else "the whole graph, any year"
@@ -323,7 +315,12 @@ def gaps(
             func, zh, en = QUERY_KINDS[kind]
             df = func(G, **filters).head(limit or 10)
             title = f"{kind}: {zh if lang == 'zh' else en} · {when}"
-            write_table(rounded(df[[c for c in screen if c in df.columns]]), fmt, None, title=title)
+            write_table(
+                screen_table(df[[c for c in screen if c in df.columns]], lang),
+                fmt,
+                None,
+                title=title,
+            )
         return
     if len(chosen) == 1:
         df = QUERY_KINDS[chosen[0]][0](G, **filters)
@@ -332,7 +329,7 @@ def gaps(
         df = collaboration_gaps(
             G, kinds=chosen, limit=limit, year=year, city=city, industry=industry
         )
-    _show(df, fmt, out, "Collaboration gaps", list(df.columns))
+    show(df, fmt, out, "Collaboration gaps", list(df.columns), sheet="gaps")
 
 
 @click.command()
@@ -340,8 +337,9 @@ def gaps(
 @click.option(
     "--for",
     "node",
-    metavar="ID",
-    help="Partners for this node: an enterprise, institute, fund, team or alliance id.",
+    metavar="NODE",
+    help="Partners for this enterprise, institute, fund, team or alliance: its id, stock "
+    "code (600066), full name or a part of the name only it has.",
 )
 @click.option(
     "--kind",
@@ -416,6 +414,7 @@ def partners(
     \b
     Examples:
       innokg partners innokg-demo --for E000049
+      innokg partners henan --for 宇通客车
       innokg partners innokg-demo --kind enterprise-institute --city 郑州 -k 10
       innokg partners innokg-demo --per-source 20 --size large --size medium --out p.parquet
     """
@@ -424,11 +423,12 @@ def partners(
 
     G = _open(package)
     _synthetic_note(G)
+    chosen = node_id(G, node, PARTNER_LABELS) if node is not None else None
     options: dict[str, Any] = {
         "kinds": list(kinds) or None,
         "k": k,
         "per_source": per_source,
-        "node": node,
+        "node": chosen,
         "year": year,
         "city": city,
         "industry": industry,
@@ -443,7 +443,14 @@ def partners(
     df = candidate_partners(G, **options)
     text = "explanation" if lang == "zh" else "explanation_en"
     screen = ["kind", "rank", "source_name", "target_name", "score", text]
-    _show(df, fmt, out, "Candidate partnerships", screen)
+    if df.empty:  # say why, or an empty table reads as "no partner worth proposing"
+        click.echo(no_partners(G, chosen, kinds, (city, industry, sizes, year), lang), err=True)
+    title = "候选合作伙伴" if lang == "zh" else "Candidate partnerships"
+    show(df, fmt, out, title, screen, sheet="partners", lang=lang)
+
+
+#: The labels a --for text is looked up among (an exact id of any label is accepted).
+PARTNER_LABELS = ("Enterprise", "ResearchInstitute", "Fund", "MakerTeam", "Alliance")
 
 
 def _partner_format(fmt: str, out: Path | None) -> str:
@@ -544,15 +551,10 @@ def indicators(
             raise InnokgError("--typical-cases needs --year (the year whose cases to list)")
         df = cases(G, year=year, city=city, industry=industry)
         if df.empty:
-            click.echo(
-                f"no typical cases for {year}: the cases are large and medium industrial firms "
-                "with an ecosystem score above 0 not chosen in an earlier year, and "
-                + ("this selection has" if city or industry else "the graph has")
-                + " none",
-                err=True,
-            )
+            click.echo(no_cases(year, bool(city or industry), lang), err=True)
         screen = ["year", "rank", "id", "name", "city", "industry", "score"]
-        _show(df, fmt, out, f"Typical cases {year}", screen)
+        title = f"{year} 年典型案例" if lang == "zh" else f"Typical cases {year}"
+        show(df, fmt, out, title, screen, sheet="cases", lang=lang)
         return
     as_of = year if year is not None else latest_year(G)
     df = policy_indicators(
@@ -563,22 +565,16 @@ def indicators(
         industry=industry,
         indicators=list(keys) or None,
     )
-    if as_of is None:
-        when = "all years (the graph records none)"
-    elif year is None:
-        when = f"as of {as_of} (the latest year in the graph)"
-    else:
-        when = f"as of {as_of}"
-    title = f"Policy indicators by {by}, {when}"
-    if by == "year":
-        title = f"Policy indicators by year, to {as_of}"
-    chosen = [f"city {city}" if city else "", f"industry {industry}" if industry else ""]
-    if any(chosen):  # a table of one city reads like the whole province's otherwise
-        title += ", only " + " and ".join(c for c in chosen if c)
+    title = indicators_title(G, by, as_of, year is None, city, industry, lang)
     if df.empty:  # say why, or an empty table reads as "nothing to report"
-        click.echo(f"{title}: no rows, {_NO_GROUPS.get(by, 'nothing to measure')}", err=True)
+        if lang == "zh":
+            click.echo(f"{title}：没有行，{NO_GROUPS['zh'].get(by, '没有可测算的内容')}", err=True)
+        else:
+            click.echo(
+                f"{title}: no rows, {NO_GROUPS['en'].get(by, 'nothing to measure')}", err=True
+            )
     if fmt != "table" or out is not None:
-        _show(df, fmt, out, title, [])
+        show(df, fmt, out, title, [], sheet="indicators")
         return
     text = "indicator_zh" if lang == "zh" else "indicator_en"
     note, detail = ("note_zh", "detail_zh") if lang == "zh" else ("note", "detail")
@@ -591,10 +587,15 @@ def indicators(
     shown = df[df["indicator"].map(measurable).astype(bool).to_numpy()]
     empty = [c for c in ("target", "gap", "met") if shown[c].isna().all()]
     if shown.empty:
-        click.echo(f"{title}: no indicator is measurable on this graph")
+        click.echo(
+            f"{title}：图中没有可测算的指标"
+            if lang == "zh"
+            else f"{title}: no indicator is measurable on this graph"
+        )
     else:
-        shown = shown.assign(detail=shown[detail])  # the column keeps its name on screen
-        _show(shown, fmt, out, title, [c for c in [*screen, "detail"] if c not in empty])
+        shown = shown.assign(detail=shown[detail])  # one header, in the chosen language
+        columns = [c for c in [*screen, "detail"] if c not in empty]
+        show(shown, fmt, out, title, columns, sheet="indicators", lang=lang)
     notes = (
         df[df[note].fillna("") != ""]
         .drop_duplicates(["indicator", note])
@@ -605,12 +606,14 @@ def indicators(
         f"  {key}: {notes[key]}" for key in measurable.index if measurable[key] and key in notes
     ]
     if lines:
-        click.echo("Notes:")
+        click.echo("说明：" if lang == "zh" else "Notes:")
         click.echo("\n".join(lines))
     missing = [key for key in measurable.index if not measurable[key]]
     if missing:
         click.echo(
-            f"Not measurable on this graph ({len(missing)}; empty in every row of the files):"
+            f"图中无法测算的指标（{len(missing)} 项；文件中各行均为空）："
+            if lang == "zh"
+            else f"Not measurable on this graph ({len(missing)}; empty in every row of the files):"
         )
         click.echo("\n".join(f"  {key}: {notes.get(key, '')}" for key in missing))
 
@@ -752,7 +755,7 @@ def evaluate_partners_command(
                 runs = ev.parameters["seeds"] if split == "random" else ev.parameters["seeds"][:1]
                 write_table(part, fmt, None, title=f"{title}, {split} split, seeds {runs}")
     else:
-        _show(ev.summary, fmt, out, title, list(ev.summary.columns))
+        show(ev.summary, fmt, out, title, list(ev.summary.columns), sheet="evaluation")
     lines = ev.lines()
     if lines:
         click.echo("\n".join(lines), err=out is not None)

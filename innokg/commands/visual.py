@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from innokg.commands.nodes import node_id
 from innokg.exports import EXPORT_FORMATS, RDF_FORMATS, export_graph
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
@@ -89,7 +90,12 @@ def _types(values: tuple[str, ...]) -> list[str] | None:
 @click.argument("package", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="The .html file.")
 @click.option("--cluster", type=int, help="Draw this supply-chain cluster (an id from clusters).")
-@click.option("--around", metavar="ID", help="Draw the neighbourhood of this node.")
+@click.option(
+    "--around",
+    metavar="NODE",
+    help="Draw the neighbourhood of this node: its id, a code (stock code 600066), its full "
+    "name or a part of the name only it has.",
+)
 @click.option(
     "--depth", default=1, show_default=True, type=click.IntRange(1, 4), help="With --around."
 )
@@ -100,7 +106,10 @@ def _types(values: tuple[str, ...]) -> list[str] | None:
     help="With --around or --partner: follow only these edge types.",
 )
 @click.option(
-    "--partner", nargs=2, metavar="A B", help="Draw two nodes and the paths between them."
+    "--partner",
+    nargs=2,
+    metavar="A B",
+    help="Draw two nodes (each named as for --around) and the paths between them.",
 )
 @click.option(
     "--max-nodes",
@@ -175,6 +184,10 @@ def viz(
         raise InnokgError(f"--out must name an .html file (got {out})")
     start = time.perf_counter()
     G = EcosystemGraph.open(package)
+    if around:
+        around = node_id(G, around)
+    if partner:
+        partner = (node_id(G, partner[0]), node_id(G, partner[1]))
     size = None if size_by.lower() == "none" else size_by
     limit = physics_limit
     if cluster is not None:

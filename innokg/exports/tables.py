@@ -116,8 +116,21 @@ def _excel_value(value: Any) -> Any:
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
-    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
+    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\.  A longer
+    name is cut after its last whole word or clause that fits ("Policy indicators by
+    city, as of 2019" gives "Policy indicators by city"), not in the middle of a word.
+
+    >>> _sheet_title("Policy indicators by city, as of 2019", set())
+    'Policy indicators by city'
+    >>> taken = set(); [_sheet_title("gaps", taken), _sheet_title("Gaps", taken)]
+    ['gaps', 'Gaps_2']
+    """
     base = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'") or "sheet"
+    if len(base) > 31:
+        cut = base[:32]  # a separator just after the 31st character still ends a word
+        clause = max(cut.rfind(sep) for sep in (",", ";", "·", "，", "；", "（", "("))
+        end = clause if clause >= 10 else cut.rfind(" ")  # a clause, else a word
+        base = (cut[:end] if end >= 10 else base[:31]).rstrip(" ,;·，、")
     title, n = base[:31], 1
     while title.lower() in taken:
         n += 1
