@@ -355,8 +355,17 @@ def supply_clusters(
     A, res, cluster, stats = _clustered(
         G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match, split
     )
-    key = ("profiles", seed, resolution, inferred, inferred_weight, min_size, year, split)
-    key += (label_share,)
+    key = (
+        "profiles",
+        seed,
+        resolution,
+        inferred,
+        inferred_weight,
+        min_size,
+        year,
+        split,
+        label_share,
+    )
     if previous is None and key in A.memo:  # the brief and two kinds of gap ask again
         out = A.memo[key].copy()
     else:
