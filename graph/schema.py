@@ -545,7 +545,7 @@ _TYPES = [
         "specialises in",
         "A region -> an industry more concentrated there than nationally (location quotient).",
         [("Region", "Industry")],
-        Prop("quotient", "float", "区位熵", "location quotient", minimum=0),
+        Prop("quotient", "float", "区位商", "location quotient", minimum=0),
         _year("year", "年份", "year of the figure"),
     ),
     _edge(

@@ -309,7 +309,7 @@ def test_latest_year_and_name_resolution() -> None:
     city = resolve_city(G, "郑州")
     assert city == resolve_city(G, "郑州市") == resolve_city(G, "Zhengzhou")
     assert city == resolve_city(G, "region:4101") == resolve_city(G, "4101")
-    with pytest.raises(QueryError, match="not exactly one city"):
+    with pytest.raises(QueryError, match="河南省 is the province itself; leave out the city"):
         resolve_city(G, "河南省")
     with pytest.raises(QueryError, match="no industry"):
         resolve_industries(G, "C99")

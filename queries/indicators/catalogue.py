@@ -503,7 +503,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "specialisations",
         None,
         "count",
-        "工业专业化行业数（区位熵＞1的采矿业、制造业、电力燃气水行业大类）",
+        "工业专业化行业数（区位商＞1的采矿业、制造业、电力燃气水行业大类）",
         "industrial specialisations: GB/T 4754 divisions of mining, manufacturing and "
         "utilities (sections B-D) with a location quotient above 1",
         _specialisations,

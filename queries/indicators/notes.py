@@ -181,13 +181,13 @@ def _need_specialisations(c: Context) -> Words | None:
     if not len(c.A.edges("SPECIALISES_IN")[0]):
         return (
             "no location quotients (SPECIALISES_IN) in the data: not measurable",
-            "数据中没有区位熵（SPECIALISES_IN）：无法测算",
+            "数据中没有区位商（SPECIALISES_IN）：无法测算",
         )
     years = c.A.edge_values("SPECIALISES_IN", "year")
     if c.year is not None and (~np.isnan(years)).any() and c.year < np.nanmin(years):
         return (
             f"location quotients in the data are for {_span(years)} only",
-            f"数据中的区位熵仅有 {_span(years)} 年",
+            f"数据中的区位商仅有 {_span(years)} 年",
         )
     return None
 
@@ -251,7 +251,7 @@ def _info_specialisations(c: Context) -> Words:
         f"location quotients {when}as published (method not documented by the source): a "
         "city–division pair of sections B-D (工业) counts when its quotient is above 1; "
         "a city's row counts its divisions, an industry's row its cities",
-        f"区位熵{when_zh}按来源公布值（来源未说明计算方法）：B-D 门类（工业）中区位熵大于 1 的"
+        f"区位商{when_zh}按来源公布值（来源未说明计算方法）：B-D 门类（工业）中区位商大于 1 的"
         "城市—行业大类计入；城市一行计其行业大类数，行业一行计其城市数",
     )
 
@@ -328,7 +328,7 @@ def _detail_specialisations(c: Context, units: Units, g: np.ndarray, k: int) -> 
                 items = [f"{code[r.ind]} {names[r.ind]} {r.q:.2f}" for r in top.itertuples()]
             else:
                 items = [f"{names[r.city]} {r.q:.2f}" for r in top.itertuples()]
-            out.append(("top: " + ", ".join(items), "区位熵最高：" + "、".join(items)))
+            out.append(("top: " + ", ".join(items), "区位商最高：" + "、".join(items)))
         else:
             top = p.groupby("ind").size().sort_values(ascending=False, kind="stable").head(3)
             out.append(

@@ -374,7 +374,7 @@ def _measured(
         lacking[gi[gi >= 0]] = False
         value[lacking], measurable[lacking] = np.nan, False
         notes[lacking] = "no location quotients for this city in the data"
-        notes_zh[lacking] = "数据中没有该市的区位熵"
+        notes_zh[lacking] = "数据中没有该市的区位商"
     numerator[~measurable] = np.nan
     target_col, basis, extra = _allocated(t, ind, target)
     if basis == "pro_rata":
