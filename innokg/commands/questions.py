@@ -324,6 +324,12 @@ def gaps(
             df = func(G, **filters).head(limit or 10)
             title = f"{kind}: {zh if lang == 'zh' else en} · {when}"
             write_table(rounded(df[[c for c in screen if c in df.columns]]), fmt, None, title=title)
+            if df.empty:  # a kind that cannot be measured has a note row, so this is "none"
+                click.echo(
+                    "已测算，本图上没有此类缺口。"
+                    if lang == "zh"
+                    else "Measured: none on this graph."
+                )
         return
     if len(chosen) == 1:
         df = QUERY_KINDS[chosen[0]][0](G, **filters)
