@@ -240,7 +240,10 @@ def test_structural_holes_need_three_contacts() -> None:
 
 
 def test_an_empty_measured_table_says_so_on_screen(demo_package: Path) -> None:
-    for lang, said in (("zh", "已测算，本图上没有此类缺口。"), ("en", "Measured: none on this graph.")):
+    for lang, said in (
+        ("zh", "已测算，本图上没有此类缺口。"),
+        ("en", "Measured: none on this graph."),
+    ):
         result = CliRunner().invoke(
             main, ["gaps", str(demo_package), "--kind", "unspanned_pair", "--lang", lang]
         )
