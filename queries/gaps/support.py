@@ -175,7 +175,10 @@ def specialisation_gaps(
     a narrower class) located in the city set up or operates a platform (in the real
     Henan graph: a national enterprise technology centre).  Rows of
     :func:`cluster_support_gaps` (label ``Specialisation``); nothing when the graph
-    has no specialisations or no platform is linked to any firm.
+    has no specialisations or no platform is linked to any firm.  Specialisations
+    the graph holds no firm of are not gaps of the city but of the data: one row per
+    city gathers them (label ``SpecialisationNoFirms``, after the others; see the
+    module).
 
     Parameters
     ----------
@@ -195,7 +198,9 @@ def specialisation_gaps(
         (int: firms of the industry in the city in the graph), ``unknown_industry``
         (int: the city's firms with a platform whose industry is unknown, any of which
         may be of this industry) and ``universities`` (int: research institutes in the
-        city).
+        city).  A ``SpecialisationNoFirms`` row has ``entity`` = ``region id|no_firms``,
+        ``severity`` = the number of such industries, ``quotient`` = their highest
+        location quotient and ``firms`` 0.
 
     Examples
     --------
