@@ -15,6 +15,7 @@ from innokg.queries.clusters import supply_clusters
 from innokg.queries.gaps import (
     CORE_COLUMNS,
     GAP_KINDS,
+    MIN_CONTACTS,
     brokers,
     cluster_support_gaps,
     collaboration_gaps,
@@ -257,7 +258,7 @@ def star_and_triangle() -> EcosystemGraph:
 
 
 def test_constraint_and_effective_size_by_hand() -> None:
-    df = structural_holes(star_and_triangle()).set_index("entity")
+    df = structural_holes(star_and_triangle(), min_degree=2).set_index("entity")
     # hub: three contacts, none tied to another: constraint 3 x (1/3)^2, size 3.
     assert df.loc["hub", "constraint"] == pytest.approx(1 / 3)
     assert df.loc["hub", "effective_size"] == 3.0
@@ -636,9 +637,10 @@ def test_real_gaps_answer_or_say_what_they_lack(henan: EcosystemGraph) -> None:
         text = df[["name", "missing", "missing_zh", "city", "detail", "detail_zh"]]
         flat = " ".join(text.astype(str).to_numpy().ravel()).lower()
         assert "nan" not in flat and "<na>" not in flat, kind
-        if kind == "unspanned_pair" and df.empty:
+        if kind in ("unspanned_pair", "broker") and df.empty:
             # measured, and none found: every pair of clusters that shares a chain or an
-            # industry (two firms or more on each side) is linked by someone
+            # industry (two firms or more on each side) is linked by someone; no pair of
+            # clusters depends on one organisation alone
             assert supply_clusters(henan)["cluster"].nunique() >= 2
             continue
         assert len(df), f"{kind} is empty: a gap or a note row is expected"
@@ -665,3 +667,35 @@ def test_real_gaps_answer_or_say_what_they_lack(henan: EcosystemGraph) -> None:
     placed = set(henan.edges["LOCATED_IN"]["from_id"])
     for kind in ("single_source", "structural_hole", "broker"):
         assert set(tables[kind]["entity"]) <= placed, kind
+
+
+@pytest.mark.realdata
+def test_real_gaps_say_what_is_inferred_and_what_the_data_lacks(henan: EcosystemGraph) -> None:
+    # Every supply link of the real build is inferred from the product chain: no
+    # single-source row states it as a fact.
+    assert set(henan.edges["SUPPLIES"]["evidence"]) == {"inferred"}
+    single = single_source_gaps(henan)
+    assert len(single) and set(single["evidence"]) == {"inferred"}
+    supplies = single[single["basis"] == "supplies"]
+    assert len(supplies)
+    assert supplies["detail_zh"].str.startswith("据推断仅由").all()
+    assert supplies["detail_zh"].str.endswith("（供货关系为推断，有待向企业核实）").all()
+    assert supplies["detail"].str.contains(r"supplies it \(inferred: ", regex=True).all()
+    # A specialisation with no firm of its industry in the city is a data gap, one row
+    # per city, after every row about firms that exist.
+    support = cluster_support_gaps(henan)
+    spec = support[support["label"] == "Specialisation"]
+    assert len(spec) and (spec["firms"] > 0).all()
+    blind = support[support["label"] == "SpecialisationNoFirms"]
+    assert len(blind) and blind["city"].is_unique
+    assert (blind["missing_zh"] == "图中没有这些产业的企业（数据缺口，需补充企业名录）").all()
+    assert blind.index.min() > spec.index.max()
+    assert "企业 0 家" not in " ".join(support["detail_zh"])
+    # Brokers are only those some pair of clusters depends on.
+    assert (brokers(henan)["severity"] >= 1).all()
+    # Structural holes rank organisations with three contacts or more.
+    holes = structural_holes(henan)
+    measured = holes[holes["measurable"]]
+    assert len(measured) and (measured["degree"] >= MIN_CONTACTS).all()
+    everyone = structural_holes(henan, min_degree=1)
+    assert set(measured["entity"]) == set(everyone.loc[everyone["degree"] >= 3, "entity"])

@@ -321,6 +321,12 @@ def gaps(
                 None,
                 title=title,
             )
+            if df.empty:  # a kind that cannot be measured has a note row, so this is "none"
+                click.echo(
+                    "已测算，本图上没有此类缺口。"
+                    if lang == "zh"
+                    else "Measured: none on this graph."
+                )
         return
     if len(chosen) == 1:
         df = QUERY_KINDS[chosen[0]][0](G, **filters)

@@ -63,6 +63,7 @@ from __future__ import annotations
 from innokg.queries.arrays import ORG_EDGES
 from innokg.queries.gaps.finance import finance_gaps
 from innokg.queries.gaps.holes import (
+    MIN_CONTACTS,
     MIN_RELATEDNESS,
     brokers,
     structural_holes,
@@ -79,6 +80,7 @@ from innokg.queries.gaps.targets import target_gaps
 __all__ = [
     "CORE_COLUMNS",
     "GAP_KINDS",
+    "MIN_CONTACTS",
     "MIN_RELATEDNESS",
     "NOT_MEASURABLE",
     "ORG_EDGES",

@@ -33,7 +33,21 @@ from innokg.queries.gaps.table import (
     _table,
 )
 
-__all__ = ["MIN_RELATEDNESS", "brokers", "structural_holes", "unspanned_cluster_pairs"]
+__all__ = [
+    "MIN_CONTACTS",
+    "MIN_RELATEDNESS",
+    "brokers",
+    "structural_holes",
+    "unspanned_cluster_pairs",
+]
+
+#: The fewest contacts an organisation needs in the organisation network to be ranked
+#: by Burt's constraint.  With two contacts the measure has one tie among contacts to go
+#: on, and it lies between 0.5 and 1.125 whatever the organisation does: a ranking of such
+#: firms sorts them by how few links the data records, not by redundancy.  With three
+#: there are three possible ties among contacts, effective size can take several values,
+#: and the constraint starts at 1/3.  (One contact gives constraint 1 by definition.)
+MIN_CONTACTS = 3
 
 
 def _burt(
@@ -60,14 +74,15 @@ def structural_holes(
     city: str | None = None,
     industry: str | None = None,
     labels: Sequence[str] = ORGANISATIONS,
-    min_degree: int = 2,
+    min_degree: int = MIN_CONTACTS,
 ) -> pd.DataFrame:
     """Burt's constraint and effective size of organisations.
 
     High constraint means an organisation's contacts are tied to each other: it spans
     no structural hole and hears little that its contacts do not.  Organisations with
-    fewer than ``min_degree`` contacts are left out (one contact gives constraint 1 by
-    definition).
+    fewer than ``min_degree`` contacts (default :data:`MIN_CONTACTS`, 3) are left out:
+    with one or two contacts the constraint measures how few links the data has, not
+    redundancy.
 
     Parameters
     ----------
@@ -80,7 +95,7 @@ def structural_holes(
     labels : sequence of str
         Labels to report (all organisations are in the network regardless).
     min_degree : int
-        Fewest contacts to be reported.
+        Fewest contacts to be reported (1 reports every linked organisation).
 
     Returns
     -------
@@ -96,8 +111,11 @@ def structural_holes(
     >>> from innokg.graph.testing import make_graph
     >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
     ...                {"SUPPLIES": [("a", "b"), ("b", "c"), ("a", "c")]})
-    >>> structural_holes(G)[["entity", "constraint", "effective_size"]].to_dict("records")[0]
+    >>> structural_holes(G, min_degree=2)[["entity", "constraint", "effective_size"]].to_dict(
+    ...     "records")[0]
     {'entity': 'a', 'constraint': 1.125, 'effective_size': 1.0}
+    >>> structural_holes(G)["entity"].tolist()  # two contacts each: not ranked by default
+    ['not_measurable:few_contacts']
     """
     A = arrays(G)
     unknown = [x for x in labels if x not in ORGANISATIONS]
@@ -119,6 +137,17 @@ def structural_holes(
                 "no links among organisations in the data (supply, collaboration, membership, "
                 "investment, platforms, teams): nobody's contacts can be assessed",
                 "数据中组织之间没有任何联系（供货、合作、联盟、投资、平台、团队），无法评估联系结构",
+            )
+        )
+    elif not (degree_all >= min_degree).any():  # links, but too few per organisation
+        notes.append(
+            _note(
+                "few_contacts",
+                f"organisations with {min_degree} or more contacts",
+                f"有 {min_degree} 个以上联系方的组织",
+                f"no organisation has {min_degree} or more contacts in the data: Burt's "
+                "constraint would rank them by how few links are recorded",
+                f"数据中没有联系方达 {min_degree} 个的组织，约束度只反映记录的联系少",
             )
         )
     redundancy = [_redundancy(e, d) for e, d in zip(esize, degree, strict=True)]
@@ -193,11 +222,14 @@ def brokers(
     industry: str | None = None,
     clusters: ClusterOptions = None,
 ) -> pd.DataFrame:
-    """Organisations that span supply clusters, and the pairs they alone hold together.
+    """Organisations that alone link a pair of supply clusters.
 
     An organisation spans clusters A and B when it is a member of one and linked to a
     member of the other, or linked to members of both (organisation network, see the
-    module).
+    module).  It is a gap when some pair it spans has no other organisation spanning
+    it: that tie goes with it.  An organisation whose every pair has another spanner
+    lacks nothing and has no row, so an empty table (without a note row) means: measured,
+    and no pair of clusters depends on a single organisation.
 
     Parameters
     ----------
@@ -213,9 +245,10 @@ def brokers(
     Returns
     -------
     pandas.DataFrame
-        One row per organisation spanning at least two clusters; the core columns (see
-        the module) with ``severity`` = the cluster pairs that only it spans (the
-        ties that would go with it; the missing thing is a second broker), then
+        One row per organisation that alone spans at least one pair of clusters; the
+        core columns (see the module) with ``severity`` = the cluster pairs that only
+        it spans (1 or more: the ties that would go with it; the missing thing is a
+        second broker), then
         ``clusters_spanned`` (int), ``pairs_spanned`` (int), ``sole_pairs`` (int),
         ``clusters`` (str: up to ten cluster ids), ``constraint`` (float) and
         ``effective_size`` (float).
@@ -244,6 +277,9 @@ def brokers(
     pos = np.flatnonzero((spanned >= 2) & A.mask(*ORGANISATIONS) & A.alive(year))
     pos = _in_scope(G, pos[_filtered(G, A, city, industry)[pos]])
     n_sole = sole.reindex(pos, fill_value=0).to_numpy(np.int64)
+    # a broker whose every pair has another broker lacks nothing: no row (the table
+    # lists gaps, and "0 pairs depend on it" is none)
+    pos, n_sole = pos[n_sole > 0], n_sole[n_sole > 0]
     n_pairs = per_node.reindex(pos, fill_value=0).to_numpy(np.int64)
     listed = [
         ", ".join(str(c) for c in T.indices[T.indptr[p] : T.indptr[p + 1]][:10]) for p in pos
@@ -256,16 +292,8 @@ def brokers(
             "entity": A.ids[pos].astype(str),
             "name": A.names[pos],
             "label": label,
-            # a broker whose every pair has another broker lacks nothing: it is listed
-            # (it links clusters) but with severity 0 and says so
-            "missing": np.where(
-                n_sole > 0,
-                "a second broker for the cluster pairs it alone links",
-                "nothing: every cluster pair it links has another broker",
-            ),
-            "missing_zh": np.where(
-                n_sole > 0, "其独自连接的集群对缺少第二个桥梁", "无：其连接的每对集群另有桥梁"
-            ),
+            "missing": np.full(len(pos), "a second broker for the cluster pairs it alone links"),
+            "missing_zh": np.full(len(pos), "其独自连接的集群对缺少第二个桥梁"),
             "severity": n_sole.astype(float),
             "city": _city_names(A, pos),
             "detail": [

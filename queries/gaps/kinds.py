@@ -45,10 +45,14 @@ GAP_KINDS: dict[str, tuple[Callable[..., pd.DataFrame], str, str]] = {
     ),
     "structural_hole": (
         structural_holes,
-        "联系冗余、缺少结构洞的组织（Burt 约束度）",
-        "organisations with redundant contacts (Burt's constraint)",
+        "联系冗余、缺少结构洞的组织（Burt 约束度，联系方 3 个以上）",
+        "organisations with redundant contacts (Burt's constraint, 3 or more contacts)",
     ),
-    "broker": (brokers, "跨集群的桥梁组织", "organisations spanning clusters"),
+    "broker": (
+        brokers,
+        "独自连接集群对的桥梁组织",
+        "organisations that alone link a pair of clusters",
+    ),
     "unspanned_pair": (
         unspanned_cluster_pairs,
         "无人连接的集群对",

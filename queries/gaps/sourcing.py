@@ -1,4 +1,12 @@
-"""Inputs a buyer gets from one supplier only (``single_source``)."""
+"""Inputs a buyer gets from one supplier only (``single_source``).
+
+A row rests on an observed supply link, on an inferred one (a SUPPLIES edge with
+``evidence`` "inferred", e.g. derived from the product chain), or on what firms make
+(PRODUCES / UPSTREAM_OF, inferred by construction).  The wording says which: an
+inferred link is not a fact about who buys from whom, so its row says "据推断仅由X供货"
+/ "only X supplies it (inferred)" and that the link is to be verified with the firms.
+Observed and synthetic (demo) links keep the plain wording.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,7 @@ import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import (
+    GraphArrays,
     arrays,
 )
 from innokg.queries.clusters import (
@@ -44,7 +53,10 @@ def single_source_gaps(
         :func:`innokg.queries.clusters.single_sourced_inputs`); the core columns (see the
         module) with ``severity`` = the share of the buyer's input that the supplier
         provides (1 when not recorded), then ``input``, ``supplier``,
-        ``supplier_name`` and ``basis`` (str).
+        ``supplier_name``, ``basis`` (str) and ``evidence`` (str: the supply link's
+        evidence, ``observed``, ``inferred`` or ``synthetic``; ``inferred`` for rows
+        built from products; a link recorded by several edges is inferred only when
+        all of them are).
 
     Examples
     --------
@@ -53,6 +65,13 @@ def single_source_gaps(
     ...                {"SUPPLIES": [("s", "b", {"product": "钢材", "share": 0.9})]})
     >>> single_source_gaps(G)[["entity", "missing", "severity"]].to_dict("records")
     [{'entity': 'b', 'missing': 'a second supplier of 钢材', 'severity': 0.9}]
+
+    An inferred supply link says so:
+
+    >>> G = make_graph({"Enterprise": [{"id": "s", "name": "供"}, {"id": "b", "name": "买"}]},
+    ...                {"SUPPLIES": [("s", "b", {"product": "钢材", "evidence": "inferred"})]})
+    >>> single_source_gaps(G)["detail_zh"].tolist()
+    ['据推断仅由供供货（供货关系为推断，有待向企业核实）']
     """
     A = arrays(G)
     df = single_sourced_inputs(G, year=year)
@@ -73,7 +92,10 @@ def single_source_gaps(
             )
         )
     df, pos = df[keep].reset_index(drop=True), pos[keep]
-    basis = df["basis"].astype(str)
+    basis = df["basis"].astype(str).to_numpy(object)
+    evidence = _evidence(G, A, df, year)
+    supplier = df["supplier_name"].astype(str).to_numpy(object)
+    guessed = evidence == "inferred"
     return _table(
         "single_source",
         {
@@ -84,24 +106,73 @@ def single_source_gaps(
             "missing_zh": (df["input"].astype(str) + "的第二供应商").to_numpy(object),
             "severity": df["share"].fillna(1.0).to_numpy(float),
             "city": _city_names(A, pos),
-            "detail": (
-                "only "
-                + df["supplier_name"].astype(str)
-                + np.where(
-                    basis == "products", " makes it (inferred from products)", " supplies it"
-                )
-            ).to_numpy(object),
-            "detail_zh": (
-                "仅由"
-                + df["supplier_name"].astype(str)
-                + np.where(basis == "products", "生产（据产品推断）", "供货")
-            ).to_numpy(object),
+            "detail": np.where(
+                basis == "products",
+                "only " + supplier + " makes it (inferred from products)",
+                np.where(
+                    guessed,
+                    "only " + supplier + " supplies it (inferred: the supply link is to be "
+                    "verified with the firms)",
+                    "only " + supplier + " supplies it",
+                ),
+            ).astype(object),
+            "detail_zh": np.where(
+                basis == "products",
+                "仅由" + supplier + "生产（据产品推断）",
+                np.where(
+                    guessed,
+                    "据推断仅由" + supplier + "供货（供货关系为推断，有待向企业核实）",
+                    "仅由" + supplier + "供货",
+                ),
+            ).astype(object),
         },
         {
             "input": df["input"].to_numpy(),
             "supplier": df["supplier"].to_numpy(),
             "supplier_name": df["supplier_name"].to_numpy(),
             "basis": df["basis"].to_numpy(),
+            "evidence": pd.array(evidence, dtype="string"),
         },
         notes,
     )
+
+
+def _evidence(G: EcosystemGraph, A: GraphArrays, df: pd.DataFrame, year: int | None) -> np.ndarray:
+    """The evidence of each row's supply link (``df``: rows of single_sourced_inputs):
+    ``inferred`` for rows built from products, and for links whose every SUPPLIES edge
+    is inferred; otherwise the edges' evidence (``observed`` before ``synthetic``)."""
+    out = np.full(len(df), "inferred", dtype=object)
+    edges = G.edges.get("SUPPLIES")
+    supplies = (df["basis"] == "supplies").to_numpy()
+    if edges is None or not len(edges) or not supplies.any():
+        return out
+    rows = A.edge_rows("SUPPLIES", year=year)
+    src, dst = A.edges("SUPPLIES", year=year)
+    found = edges["evidence"] if "evidence" in edges.columns else pd.Series("", index=edges.index)
+    product = (
+        edges["product"] if "product" in edges.columns else pd.Series(pd.NA, index=edges.index)
+    )
+    links = pd.DataFrame(
+        {
+            "supplier": A.ids[src].astype(str),
+            "buyer": A.ids[dst].astype(str),
+            "input": product.astype("string").fillna("(unspecified)").to_numpy(object)[rows],
+            # the strongest evidence of the link's edges: observed, then synthetic
+            "rank": pd.Series(found.astype("string").fillna("").to_numpy(object)[rows])
+            .map(_EVIDENCE_RANK)
+            .fillna(0)
+            .to_numpy(int),
+        }
+    )
+    best = links.groupby(["supplier", "buyer", "input"])["rank"].max()
+    keys = pd.MultiIndex.from_arrays(
+        [df["supplier"].astype(str), df["buyer"].astype(str), df["input"].astype(str)]
+    )
+    rank = best.reindex(keys).fillna(0).to_numpy(int)
+    words = np.array(["inferred", "synthetic", "observed"], dtype=object)
+    out[supplies] = words[rank[supplies]]
+    return out
+
+
+#: Evidence of a supply edge, weakest first (an unknown value counts as inferred).
+_EVIDENCE_RANK = {"inferred": 0, "synthetic": 1, "observed": 2}

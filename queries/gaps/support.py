@@ -1,5 +1,19 @@
 """Clusters, and cities' specialisations, lacking an institute, alliance, fund or platform
-(``cluster_support``)."""
+(``cluster_support``).
+
+A city's specialisation (an industry with a location quotient above 1) is a gap when
+the city's firms of that industry exist in the graph and none has a platform: that is
+something a policy office can act on.  When the graph holds *no* firm of the industry
+in the city (on the real Henan build most specialisations: the quotients come from
+census employment, the firms from listed companies and technology centres), "all of
+its 0 firms lack a centre" says nothing about the city, only about the data.  Such
+specialisations are gathered into one row per city (label ``SpecialisationNoFirms``,
+``missing`` "firms of these industries in the graph", ``severity`` the number of
+industries) ranked after every row about firms that exist: the reader sees the real
+gaps first, then where the firm list must be completed before the question can be
+answered.  One row per city rather than per industry, since the remedy (a fuller
+firm list for the city) is one, and 180 rows of the same remedy would bury the rest.
+"""
 
 from __future__ import annotations
 
@@ -161,7 +175,10 @@ def specialisation_gaps(
     a narrower class) located in the city set up or operates a platform (in the real
     Henan graph: a national enterprise technology centre).  Rows of
     :func:`cluster_support_gaps` (label ``Specialisation``); nothing when the graph
-    has no specialisations or no platform is linked to any firm.
+    has no specialisations or no platform is linked to any firm.  Specialisations
+    the graph holds no firm of are not gaps of the city but of the data: one row per
+    city gathers them (label ``SpecialisationNoFirms``, after the others; see the
+    module).
 
     Parameters
     ----------
@@ -181,7 +198,9 @@ def specialisation_gaps(
         (int: firms of the industry in the city in the graph), ``unknown_industry``
         (int: the city's firms with a platform whose industry is unknown, any of which
         may be of this industry) and ``universities`` (int: research institutes in the
-        city).
+        city).  A ``SpecialisationNoFirms`` row has ``entity`` = ``region id|no_firms``,
+        ``severity`` = the number of such industries, ``quotient`` = their highest
+        location quotient and ``firms`` 0.
 
     Examples
     --------
@@ -237,11 +256,31 @@ def specialisation_gaps(
     c, i = c.astype(np.int64), i.astype(np.int64)
     q = q.astype(float)
     city_pos = cities[c]
-    city_name = A.names[city_pos].astype(object)
-    ind_name = A.names[i].astype(object)
     unk = pd.Series(city_pos).map(unknown_centres).fillna(0).to_numpy(np.int64)
     unis = pd.Series(city_pos).map(uni_per_city).fillna(0).to_numpy(np.int64)
-    kinds, kinds_zh = _platform_kinds(A, year)
+    kinds = _platform_kinds(A, year)
+    some = n > 0
+    real = _spec_rows(A, c[some], i[some], q[some], n[some], unk[some], unis[some], kinds)
+    blind = _no_firm_rows(A, city_pos[~some], i[~some], q[~some], unk[~some], unis[~some], kinds)
+    return pd.concat([real, blind], ignore_index=True) if len(blind) else real
+
+
+def _spec_rows(
+    A: GraphArrays,
+    c: np.ndarray,
+    i: np.ndarray,
+    q: np.ndarray,
+    n: np.ndarray,
+    unk: np.ndarray,
+    unis: np.ndarray,
+    platform_kinds: tuple[str, str],
+) -> pd.DataFrame:
+    """Rows of specialisations (city ``c``, industry ``i``, quotient ``q``) whose ``n``
+    firms in the graph (1 or more) have no platform."""
+    kinds, kinds_zh = platform_kinds
+    city_pos = A.city()[c]
+    city_name = A.names[city_pos].astype(object)
+    ind_name = A.names[i].astype(object)
     return _table(
         "cluster_support",
         {
@@ -273,6 +312,75 @@ def specialisation_gaps(
             "firms": n.astype(np.int64),
             "unknown_industry": unk,
             "universities": unis,
+        },
+    )
+
+
+#: Industries named in a city's row of specialisations without firms; the rest are counted.
+_LISTED = 10
+
+
+def _no_firm_rows(
+    A: GraphArrays,
+    city_pos: np.ndarray,
+    i: np.ndarray,
+    q: np.ndarray,
+    unk: np.ndarray,
+    unis: np.ndarray,
+    platform_kinds: tuple[str, str],
+) -> pd.DataFrame:
+    """One row per city for its specialisations (industry ``i``, quotient ``q``) with no
+    firm of the industry in the graph: a gap in the data, not in the city (see the
+    module)."""
+    kinds, kinds_zh = platform_kinds
+    df = pd.DataFrame({"city": city_pos, "i": i, "q": q, "unk": unk, "unis": unis})
+    df = df.sort_values(["city", "q", "i"], ascending=[True, False, True], kind="stable")
+    rows = []
+    for pos, part in df.groupby("city", sort=True):
+        name = str(A.names[int(pos)])
+        inds = [str(A.names[int(x)]) for x in part["i"]]
+        shown = list(zip(inds, part["q"], strict=True))[:_LISTED]
+        more = len(inds) - len(shown)
+        listed = "; ".join(f"{d} (LQ {x:.2f})" for d, x in shown) + (
+            f"; and {more} more" if more else ""
+        )
+        listed_zh = "、".join(f"{d}（区位商 {x:.2f}）" for d, x in shown) + (
+            f"等 {len(inds)} 个" if more else ""
+        )
+        rows.append(
+            {
+                "entity": f"{A.ids[int(pos)]}|no_firms",
+                "name": f"{name} · " + "、".join(inds[:3]) + ("…" if len(inds) > 3 else ""),
+                "label": "SpecialisationNoFirms",
+                "missing": "firms of these industries in the graph (a data gap: add the "
+                "city's firm list)",
+                "missing_zh": "图中没有这些产业的企业（数据缺口，需补充企业名录）",
+                "severity": float(len(inds)),
+                "city": name,
+                "detail": f"{name} specialises in {len(inds)} industrial class(es) with no "
+                f"firm of them in the graph: {listed}; whether their firms have a platform "
+                f"({kinds}) cannot be told until the city's firm list is added",
+                "detail_zh": f"{name}有 {len(inds)} 个专业化工业行业在图中没有企业：{listed_zh}；"
+                f"补充企业名录后才能判断其企业有无{kinds_zh}",
+                "quotient": float(part["q"].max()),
+                "unknown_industry": int(part["unk"].iloc[0]),
+                "universities": int(part["unis"].iloc[0]),
+            }
+        )
+    if not rows:
+        return _table("cluster_support", {"entity": np.array([], dtype=object)}, _spec_extra(0))
+    got = pd.DataFrame(rows)
+    k = len(got)
+    return _table(
+        "cluster_support",
+        {c: got[c].to_numpy(object if c != "severity" else float) for c in CORE_COLUMNS[1:-1]},
+        {
+            "cluster": pd.array([pd.NA] * k, dtype="Int64"),
+            "size": pd.array(np.zeros(k, dtype=np.int64), dtype="Int64"),
+            "quotient": got["quotient"].to_numpy(float),
+            "firms": np.zeros(k, dtype=np.int64),
+            "unknown_industry": got["unknown_industry"].to_numpy(np.int64),
+            "universities": got["universities"].to_numpy(np.int64),
         },
     )
 
@@ -448,7 +556,9 @@ def cluster_support_gaps(
     )
     spec = specialisation_gaps(G, year=year, city=city, industry=industry)
     both = pd.concat([out, spec], ignore_index=True) if len(spec) else out
-    order = both["label"].map({"Note": 0, "Cluster": 1}).fillna(2)
+    # notes, then supply clusters, then specialisations whose firms exist, then the
+    # specialisations the graph holds no firm of (a data gap, see the module)
+    order = both["label"].map({"Note": 0, "Cluster": 1, "Specialisation": 2}).fillna(3)
     both = both.assign(_o=order.to_numpy()).sort_values(
         ["_o", "severity", "cluster", "entity", "missing"],
         ascending=[True, False, True, True, True],
