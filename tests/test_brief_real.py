@@ -172,3 +172,12 @@ def test_real_city_table_names_what_has_no_city(henan_graph: EcosystemGraph) -> 
     assert "下表不含所在城市不详的上市公司 23 家、国家级技术中心 3 家" in md
     en = render_markdown(build_brief(henan_graph, lang="en"))
     assert "has no known city: 23 listed firms, 3 national tech centres" in en
+
+
+def test_real_single_source_examples_say_they_are_inferred(henan_graph: EcosystemGraph) -> None:
+    # every supply link of the real build is inferred from products: no example of a
+    # single supplier may read as an observed one
+    brief = build_brief(henan_graph, lang="zh")
+    rec = next(r for sec in brief.sections for r in sec.recommendations if r.key == "single_source")
+    lines = [e for e in rec.evidence if "仅由" in e]
+    assert lines and all("据推断仅由" in e for e in lines)

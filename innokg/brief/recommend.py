@@ -15,6 +15,7 @@ findings.  At most five are kept.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -345,6 +346,7 @@ def _sourced_inputs(s: Scope, buyers: set[str]) -> pd.DataFrame:
             "input": rows["input"],
             "supplier": rows["supplier"],
             "supplier_name": rows["supplier_name"],
+            "evidence": rows["evidence"] if "evidence" in rows.columns else "",
         }
     )
     return inputs.sort_values(["buyer", "input", "supplier"], ignore_index=True)
@@ -423,14 +425,20 @@ def _single_sourced(s: Scope) -> Recommendation | None:
     evidence = [
         (
             f"{s.names(r.buyer_name, r.buyer)}的{s.names(r.input)}"
-            f"仅由{s.names(r.supplier_name, r.supplier)}供货"
+            f"{'据推断' if _inferred(r) else ''}仅由{s.names(r.supplier_name, r.supplier)}供货"
             if zh
             else f"{s.names(r.buyer_name, r.buyer)} buys {s.names(r.input)} only from "
-            f"{s.names(r.supplier_name, r.supplier)}"
+            f"{s.names(r.supplier_name, r.supplier)}{' (inferred)' if _inferred(r) else ''}"
         )
         for r in mine.itertuples(index=False)
     ]
     return _rec(s, "single_source", 4, action, because, evidence)
+
+
+def _inferred(row: Any) -> bool:
+    """Whether a single-source row rests on an inferred link (the gap table's
+    ``evidence``), so that the brief does not state it as an observed one."""
+    return str(getattr(row, "evidence", "") or "") == "inferred"
 
 
 # --- technology centres ---------------------------------------------------------------------

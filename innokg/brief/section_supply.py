@@ -151,18 +151,6 @@ def gap_table(s: Scope, kind: str) -> BriefTable:
     raw = s.gaps(kind)
     df = _measured_rows(raw)
     note = None
-    if kind == "broker" and "severity" in df.columns:
-        # only the organisations some cluster pair depends on alone are a gap
-        spanning = len(df)
-        df = df[pd.to_numeric(df["severity"], errors="coerce").fillna(0) > 0]
-        if spanning and df.empty:
-            note = (
-                f"{spanning} 家组织跨集群连接，每对相连的集群都另有桥梁，"
-                "没有仅靠一家组织连接的集群对。"
-                if s.zh
-                else f"{spanning} organisations link clusters, and every linked pair of clusters "
-                "has more than one of them: no pair depends on a single broker."
-            )
     if "measurable" in raw.columns:  # note rows: what this kind of gap lacks
         said = raw[~raw["measurable"].fillna(False).astype(bool)]
         if len(said):
