@@ -244,3 +244,14 @@ def test_screen_tables_speak_one_language(demo_package: Path, tmp_path: Path) ->
     import openpyxl
 
     assert openpyxl.load_workbook(book, read_only=True).sheetnames == ["indicators"]
+
+
+def test_a_gap_note_row_is_named_in_the_chosen_language() -> None:
+    import pandas as pd
+
+    from innokg.commands.screen import screen_table
+    from innokg.queries.gaps import NOT_MEASURABLE
+
+    df = pd.DataFrame({"entity": ["not_measurable:size", "e1"], "name": [NOT_MEASURABLE, "甲"]})
+    assert screen_table(df, "zh")["名称"].tolist() == ["无法测算", "甲"]
+    assert screen_table(df, "en")["name"].tolist() == ["not measurable", "甲"]

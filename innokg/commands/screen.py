@@ -11,6 +11,7 @@ import click
 import pandas as pd
 
 from innokg.output import rounded, write_table
+from innokg.queries.gaps import NOT_MEASURABLE
 
 __all__ = ["HEADERS", "SCREEN_ROWS", "SHEETS", "percent", "screen_table", "show"]
 
@@ -106,6 +107,9 @@ def screen_table(df: pd.DataFrame, lang: str | None) -> pd.DataFrame:
                 df[col] = df[col].map(_number).astype(object)
         elif lang == "zh" and pd.api.types.is_bool_dtype(df[col].dtype):
             df[col] = df[col].map({True: "是", False: "否"}).astype(object)
+    if lang in ("zh", "en") and "name" in df.columns:  # a gap's note row, in one language
+        said = "无法测算" if lang == "zh" else "not measurable"
+        df["name"] = df["name"].where(df["name"] != NOT_MEASURABLE, said)
     return df.rename(columns=HEADERS.get(lang or "", {}))
 
 
