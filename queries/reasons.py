@@ -131,27 +131,9 @@ def describe(
 而非供需对接；两家都为丙供货；同在郑州市。'], 'explanation_en': ['Peers (possibly competitors): \
 suited to an industry alliance or joint R&D, not a supply deal; both supply Bing; both in 郑州市.']}
     """
-    settled = settle_parts(
-        kind.paths,
-        {path.key: _path_values(A, kind, path, o, src, dst) * path.weight for path in kind.paths},
-    )
-    contrib = (
-        np.column_stack([settled[path.key] for path in kind.paths])
-        if len(src)
-        else np.zeros((0, len(kind.paths)))
-    )
+    contrib = _contributions(A, kind, src, dst, o)
     keys = [path.key for path in kind.paths]
-    key_rank = np.argsort(np.argsort(keys))
-    # strongest first, ties by key; zeros sort last; a kind whose supply-complementary
-    # pairs rank first names that reason first too
-    # a kind whose place evidence only qualifies (proxies alone) names its field first
-    leads = np.array([path.key in kind.chain for path in kind.paths]) & kind.chain_first
-    if any(path.qualifier for path in kind.paths):
-        leads |= np.array([not path.qualifier for path in kind.paths])
-    lead = np.broadcast_to(leads, contrib.shape) & (contrib > 0)
-    ties = np.broadcast_to(key_rank, contrib.shape)
-    strongest = np.lexsort((ties, -contrib), axis=-1).astype(np.int64)  # the paths column
-    order = np.lexsort((ties, -contrib, -lead.astype(float)), axis=-1).astype(np.int64)
+    strongest, order = _orders(kind, contrib)
     ranked = np.take_along_axis(contrib, order, axis=1)
     chain = np.zeros(len(src), dtype=bool)
     for j, key in enumerate(keys):
@@ -186,19 +168,13 @@ suited to an industry alliance or joint R&D, not a supply deal; both supply Bing
         en_parts.append((_place(en_pieces, at), valid))
     zh_parts += _capacity_phrases(A, kind, src, dst, o, en=False)
     en_parts += _capacity_phrases(A, kind, src, dst, o, en=True)
-    city = A.city()
-    city_u = np.maximum(city[src], 0)
-    in_city = same_city & (city[src] >= 0)
-    for p, path in enumerate(kind.paths):
-        if path.place:  # its phrase names the city already
-            for j in range(min(2, len(keys))):
-                in_city &= ~((ranked[:, j] > 0) & (order[:, j] == p))
-    zh_parts.append((_concat("同在", _take(_text_zh(A), city_u)), in_city))
-    en_parts.append((_concat("both in ", _take(_text_en(A), city_u)), in_city))
-    zh_parts.append(("同属一个供应链集群", same_cluster))
-    en_parts.append(("in the same supply cluster", same_cluster))
-    zh_parts.append(("基金类型对口", fund_fit))
-    en_parts.append(("a fund of the right kind", fund_fit))
+    zh_flags, en_flags = _flag_parts(A, kind, src, (order, ranked), same_city)
+    zh_parts += [*zh_flags, ("同属一个供应链集群", same_cluster), ("基金类型对口", fund_fit)]
+    en_parts += [
+        *en_flags,
+        ("in the same supply cluster", same_cluster),
+        ("a fund of the right kind", fund_fit),
+    ]
     return {
         "paths": _listed(keys, strongest, np.take_along_axis(contrib, strongest, axis=1)),
         "same_city": same_city,
@@ -207,6 +183,59 @@ suited to an industry alliance or joint R&D, not a supply deal; both supply Bing
         "explanation": _concat(_join(zh_parts, "；", len(src)), "。"),
         "explanation_en": _sentence(_join(en_parts, "; ", len(src))),
     }
+
+
+def _flag_parts(
+    A: GraphArrays,
+    kind: Kind,
+    src: np.ndarray,
+    named: tuple[np.ndarray, np.ndarray],
+    same_city: np.ndarray,
+) -> tuple[list[tuple[_Piece, np.ndarray]], list[tuple[_Piece, np.ndarray]]]:
+    """The "same city" phrase (zh, en), left out where a named phrase of a place
+    meta-path (``named``: the order and values of the phrases) already names the city."""
+    order, ranked = named
+    city = A.city()
+    city_u = np.maximum(city[src], 0)
+    in_city = same_city & (city[src] >= 0)
+    for p, path in enumerate(kind.paths):
+        if path.place:  # its phrase names the city already
+            for j in range(min(2, len(kind.paths))):
+                in_city &= ~((ranked[:, j] > 0) & (order[:, j] == p))
+    return (
+        [(_concat("同在", _take(_text_zh(A), city_u)), in_city)],
+        [(_concat("both in ", _take(_text_en(A), city_u)), in_city)],
+    )
+
+
+def _contributions(
+    A: GraphArrays, kind: Kind, src: np.ndarray, dst: np.ndarray, o: Opts
+) -> np.ndarray:
+    """Each meta-path's weighted evidence for each pair (pairs x paths), settled as it
+    counts in the score (:func:`~innokg.queries.metapaths.settle_parts`)."""
+    settled = settle_parts(
+        kind.paths,
+        {path.key: _path_values(A, kind, path, o, src, dst) * path.weight for path in kind.paths},
+    )
+    if not len(src):
+        return np.zeros((0, len(kind.paths)))
+    return np.column_stack([settled[path.key] for path in kind.paths])
+
+
+def _orders(kind: Kind, contrib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The meta-paths of each pair strongest first (ties by key, zeros last), for the
+    ``paths`` column; and in the order the sentence names them: a kind whose supply
+    partners rank first names the supply reason first, and a kind whose place evidence
+    only qualifies (proxies alone) names the institute's field first."""
+    key_rank = np.argsort(np.argsort([path.key for path in kind.paths]))
+    leads = np.array([path.key in kind.chain for path in kind.paths]) & kind.chain_first
+    if any(path.qualifier for path in kind.paths):
+        leads |= np.array([not path.qualifier for path in kind.paths])
+    lead = np.broadcast_to(leads, contrib.shape) & (contrib > 0)
+    ties = np.broadcast_to(key_rank, contrib.shape)
+    strongest = np.lexsort((ties, -contrib), axis=-1).astype(np.int64)
+    order = np.lexsort((ties, -contrib, -lead.astype(float)), axis=-1).astype(np.int64)
+    return strongest, order
 
 
 # --- text -----------------------------------------------------------------------------
