@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,6 +33,7 @@ __all__ = [
     "path_tail",
     "path_weights",
     "prune_rows",
+    "settle_parts",
     "step_matrix",
     "transposed_step",
 ]
@@ -58,8 +59,20 @@ class MetaPath:
     weight: float = 1.0
     #: the phrase already says where both are (the "same city" note is then left out)
     place: bool = False
-    #: keys of meta-paths whose phrase, shown first, already says what this one says
+    #: keys of meta-paths that state the same fact: where one of them joins a pair, this
+    #: one adds nothing to its score and is not named (co-location counted once)
     implied_by: tuple[str, ...] = ()
+    #: circumstantial evidence (a place): it adds to a pair that another meta-path of the
+    #: kind joins, and never joins a pair by itself
+    qualifier: bool = False
+    #: steps (0-based) whose edges, where the data marks them as guessed, switch the
+    #: phrase to ``zh_guessed`` / ``en_guessed`` (say so rather than state it as fact)
+    guessed_steps: tuple[int, ...] = ()
+    #: an edge of those steps counts as guessed when its ``method`` starts with this, or
+    #: (empty) when its ``evidence`` is ``inferred``
+    guessed_method: str = ""
+    zh_guessed: str = ""
+    en_guessed: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,75 @@ class Kind:
     proxies: tuple[MetaPath, ...] = ()
     #: typed preferential attachment (see :class:`Capacity`); None: none
     capacity: Capacity | None = None
+    #: pairs that a ``chain`` meta-path joins rank before every other pair (one firm
+    #: makes an input of the other's product: supply partners before peers)
+    chain_first: bool = False
+    #: meta-paths that make two firms peers (both supply the same buyers, both buy from
+    #: the same suppliers): likely competitors, whose explanation says so when no
+    #: ``chain`` meta-path joins them
+    peers: tuple[str, ...] = ()
+
+
+_Part = TypeVar("_Part", sp.csr_array, np.ndarray)
+
+
+def settle_parts(paths: Sequence[MetaPath], parts: dict[str, _Part]) -> dict[str, _Part]:
+    """Each meta-path's evidence as it counts in the score: a path adds nothing where a
+    path it is ``implied_by`` joins the pair (one fact, counted once), and a
+    ``qualifier`` adds nothing where no other kind of path joins it (a place alone
+    proposes nobody).
+
+    Parameters
+    ----------
+    paths : sequence of MetaPath
+        The kind's meta-paths (those in ``parts``).
+    parts : dict of str to sparse array or numpy.ndarray
+        Each path's raw evidence: all of one shape, sparse (sources x targets) or dense
+        (one value per pair).
+
+    Returns
+    -------
+    dict
+        The same keys, the evidence settled (the arrays given are not changed).
+
+    Examples
+    --------
+    >>> same_city = MetaPath("same_city", (), "", "", qualifier=True, implied_by=("rnd",))
+    >>> rnd = MetaPath("rnd", (), "", "", qualifier=True)
+    >>> field = MetaPath("field", (), "", "")
+    >>> out = settle_parts([rnd, same_city, field], {
+    ...     "rnd": np.array([0.3, 0.3, 0.0]), "same_city": np.array([0.2, 0.2, 0.2]),
+    ...     "field": np.array([0.5, 0.0, 0.5])})
+    >>> {k: v.tolist() for k, v in out.items()}
+    {'rnd': [0.3, 0.0, 0.0], 'same_city': [0.0, 0.0, 0.2], 'field': [0.5, 0.0, 0.5]}
+    """
+    out = dict(parts)
+
+    def keep(value: _Part, mask: _Part) -> _Part:
+        if isinstance(value, np.ndarray):
+            return value * np.asarray(mask, dtype=bool)
+        return sp.csr_array(value.multiply(mask))
+
+    for path in paths:
+        for other in path.implied_by:
+            if path.key in out and other in parts:
+                joined = parts[other] > 0
+                value = out[path.key]
+                out[path.key] = (
+                    value * ~joined
+                    if isinstance(value, np.ndarray)
+                    else sp.csr_array(value - value.multiply(joined))
+                )
+    firm = [out[p.key] for p in paths if not p.qualifier and p.key in out]
+    if len(firm) < len(out):
+        evidence = firm[0] if firm else None
+        for value in firm[1:]:
+            evidence = evidence + value
+        for path in paths:
+            if path.qualifier and path.key in out:
+                value = out[path.key]
+                out[path.key] = value * 0 if evidence is None else keep(value, evidence > 0)
+    return out
 
 
 #: Derived steps: ``IN_CITY`` joins an organisation to the city it lies in (following

@@ -29,6 +29,7 @@ from innokg.queries.metapaths import (
     intermediate_degree,
     kind_degree,
     path_tail,
+    settle_parts,
     step_matrix,
     transposed_step,
 )
@@ -49,6 +50,12 @@ _TEXT = pa.large_string()
 Text: TypeAlias = pa.Array
 #: A piece of text: one string for every row, or one for all.
 _Piece: TypeAlias = pa.Array | str
+
+#: What two firms joined only by common buyers or suppliers are, and what they may do.
+_PEERS_ZH = "同业（可能是竞争者）：适合组建产业联盟或联合研发，而非供需对接"
+_PEERS_EN = (
+    "peers (possibly competitors): suited to an industry alliance or joint R&D, not a supply deal"
+)
 
 #: Pairs handled per chunk (bounds the memory of the element-wise products).
 _CHUNK = 200_000
@@ -120,22 +127,13 @@ def describe(
     ...                Opts(), complementarity)
     >>> {column: values.tolist() for column, values in why.items()}
     {'paths': ['common_buyers=1.443'], 'same_city': [True], 'same_cluster': [False], \
-'fund_fit': [False], 'explanation': ['两家都为丙供货；同在郑州市。'], \
-'explanation_en': ['Both supply Bing; both in 郑州市.']}
+'fund_fit': [False], 'explanation': ['同业（可能是竞争者）：适合组建产业联盟或联合研发，\
+而非供需对接；两家都为丙供货；同在郑州市。'], 'explanation_en': ['Peers (possibly competitors): \
+suited to an industry alliance or joint R&D, not a supply deal; both supply Bing; both in 郑州市.']}
     """
-    contrib = (
-        np.column_stack(
-            [_path_values(A, kind, path, o, src, dst) * path.weight for path in kind.paths]
-        )
-        if len(src)
-        else np.zeros((0, len(kind.paths)))
-    )
+    contrib = _contributions(A, kind, src, dst, o)
     keys = [path.key for path in kind.paths]
-    key_rank = np.argsort(np.argsort(keys))
-    # strongest first, ties by key; zeros sort last
-    order = np.lexsort((np.broadcast_to(key_rank, contrib.shape), -contrib), axis=-1).astype(
-        np.int64
-    )
+    strongest, order = _orders(kind, contrib)
     ranked = np.take_along_axis(contrib, order, axis=1)
     chain = np.zeros(len(src), dtype=bool)
     for j, key in enumerate(keys):
@@ -145,6 +143,10 @@ def describe(
 
     zh_parts: list[tuple[_Piece, np.ndarray]] = []
     en_parts: list[tuple[_Piece, np.ndarray]] = []
+    if kind.peers:  # joined only as peers: say what such a pair is good for
+        peers = np.isin(np.array(keys)[order[:, 0]], kind.peers) & (ranked[:, 0] > 0) & ~chain
+        zh_parts.append((_PEERS_ZH, peers))
+        en_parts.append((_PEERS_EN, peers))
     for j in range(min(2, len(keys))):
         valid = ranked[:, j] > 0
         if j:  # a phrase that the first one already implies says nothing more
@@ -166,27 +168,74 @@ def describe(
         en_parts.append((_place(en_pieces, at), valid))
     zh_parts += _capacity_phrases(A, kind, src, dst, o, en=False)
     en_parts += _capacity_phrases(A, kind, src, dst, o, en=True)
-    city = A.city()
-    city_u = np.maximum(city[src], 0)
-    in_city = same_city & (city[src] >= 0)
-    for p, path in enumerate(kind.paths):
-        if path.place:  # its phrase names the city already
-            for j in range(min(2, len(keys))):
-                in_city &= ~((ranked[:, j] > 0) & (order[:, j] == p))
-    zh_parts.append((_concat("同在", _take(_text_zh(A), city_u)), in_city))
-    en_parts.append((_concat("both in ", _take(_text_en(A), city_u)), in_city))
-    zh_parts.append(("同属一个供应链集群", same_cluster))
-    en_parts.append(("in the same supply cluster", same_cluster))
-    zh_parts.append(("基金类型对口", fund_fit))
-    en_parts.append(("a fund of the right kind", fund_fit))
+    zh_flags, en_flags = _flag_parts(A, kind, src, (order, ranked), same_city)
+    zh_parts += [*zh_flags, ("同属一个供应链集群", same_cluster), ("基金类型对口", fund_fit)]
+    en_parts += [
+        *en_flags,
+        ("in the same supply cluster", same_cluster),
+        ("a fund of the right kind", fund_fit),
+    ]
     return {
-        "paths": _listed(keys, order, ranked),
+        "paths": _listed(keys, strongest, np.take_along_axis(contrib, strongest, axis=1)),
         "same_city": same_city,
         "same_cluster": same_cluster,
         "fund_fit": fund_fit,
         "explanation": _concat(_join(zh_parts, "；", len(src)), "。"),
         "explanation_en": _sentence(_join(en_parts, "; ", len(src))),
     }
+
+
+def _flag_parts(
+    A: GraphArrays,
+    kind: Kind,
+    src: np.ndarray,
+    named: tuple[np.ndarray, np.ndarray],
+    same_city: np.ndarray,
+) -> tuple[list[tuple[_Piece, np.ndarray]], list[tuple[_Piece, np.ndarray]]]:
+    """The "same city" phrase (zh, en), left out where a named phrase of a place
+    meta-path (``named``: the order and values of the phrases) already names the city."""
+    order, ranked = named
+    city = A.city()
+    city_u = np.maximum(city[src], 0)
+    in_city = same_city & (city[src] >= 0)
+    for p, path in enumerate(kind.paths):
+        if path.place:  # its phrase names the city already
+            for j in range(min(2, len(kind.paths))):
+                in_city &= ~((ranked[:, j] > 0) & (order[:, j] == p))
+    return (
+        [(_concat("同在", _take(_text_zh(A), city_u)), in_city)],
+        [(_concat("both in ", _take(_text_en(A), city_u)), in_city)],
+    )
+
+
+def _contributions(
+    A: GraphArrays, kind: Kind, src: np.ndarray, dst: np.ndarray, o: Opts
+) -> np.ndarray:
+    """Each meta-path's weighted evidence for each pair (pairs x paths), settled as it
+    counts in the score (:func:`~innokg.queries.metapaths.settle_parts`)."""
+    settled = settle_parts(
+        kind.paths,
+        {path.key: _path_values(A, kind, path, o, src, dst) * path.weight for path in kind.paths},
+    )
+    if not len(src):
+        return np.zeros((0, len(kind.paths)))
+    return np.column_stack([settled[path.key] for path in kind.paths])
+
+
+def _orders(kind: Kind, contrib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The meta-paths of each pair strongest first (ties by key, zeros last), for the
+    ``paths`` column; and in the order the sentence names them: a kind whose supply
+    partners rank first names the supply reason first, and a kind whose place evidence
+    only qualifies (proxies alone) names the institute's field first."""
+    key_rank = np.argsort(np.argsort([path.key for path in kind.paths]))
+    leads = np.array([path.key in kind.chain for path in kind.paths]) & kind.chain_first
+    if any(path.qualifier for path in kind.paths):
+        leads |= np.array([not path.qualifier for path in kind.paths])
+    lead = np.broadcast_to(leads, contrib.shape) & (contrib > 0)
+    ties = np.broadcast_to(key_rank, contrib.shape)
+    strongest = np.lexsort((ties, -contrib), axis=-1).astype(np.int64)
+    order = np.lexsort((ties, -contrib, -lead.astype(float)), axis=-1).astype(np.int64)
+    return strongest, order
 
 
 # --- text -----------------------------------------------------------------------------
@@ -570,22 +619,82 @@ def _chunk_phrases(
         "are2": lambda: _either(n2 > 1, "are", "is"),
         "who2": lambda: who()[0],
     }
-    zh = _fill(
-        path.zh,
-        t=lambda: _take(_text_zh(A), v),
-        mids=lambda: _listing(A, n1, top1, en=False),
-        mids2=lambda: _listing(A, n2, top2, en=False),
+    guessed = _guessed(A, path, u, v, year)
+    zh_fields: dict[str, Callable[[], Text]] = {
+        "t": functools.cache(lambda: _take(_text_zh(A), v)),
+        "mids": functools.cache(lambda: _listing(A, n1, top1, en=False)),
+        "mids2": functools.cache(lambda: _listing(A, n2, top2, en=False)),
         **plural,
-    )
+    }
+    zh = _fill_either(path.zh, path.zh_guessed, guessed, zh_fields)
     plural["who2"] = lambda: who()[1]
-    en = _fill(
-        path.en,
-        t=lambda: _take(_text_en(A), v),
-        mids=lambda: _listing(A, n1, top1, en=True),
-        mids2=lambda: _listing(A, n2, top2, en=True),
+    en_fields: dict[str, Callable[[], Text]] = {
+        "t": functools.cache(lambda: _take(_text_en(A), v)),
+        "mids": functools.cache(lambda: _listing(A, n1, top1, en=True)),
+        "mids2": functools.cache(lambda: _listing(A, n2, top2, en=True)),
         **plural,
-    )
+    }
+    en = _fill_either(path.en, path.en_guessed, guessed, en_fields)
     return zh, en
+
+
+def _fill_either(
+    plain: str, guessed_template: str, guessed: np.ndarray, fields: dict[str, Callable[[], Text]]
+) -> Text:
+    """The plain phrase, or the one that says it is guessed where ``guessed`` holds."""
+    text = _fill(plain, **fields)
+    if not guessed_template or not guessed.any():
+        return text
+    return pc.if_else(pa.array(guessed), _fill(guessed_template, **fields), text)
+
+
+def _guessed_step(A: GraphArrays, path: MetaPath, step: int, year: int | None) -> sp.csr_array:
+    """The edges of one step of ``path`` that the data marks as guessed (see
+    :attr:`MetaPath.guessed_method`), oriented as :func:`step_matrix`."""
+    key = ("reasons-guessed", path.steps[step], path.guessed_method, year)
+    if key not in A.memo:
+        m = sp.csr_array((A.n, A.n))
+        for spec in path.steps[step]:
+            etype = spec.removesuffix("^-1")
+            src, dst = A.edges(etype, year=year)
+            table = A.G.edges[etype]
+            column = "method" if path.guessed_method else "evidence"
+            if column not in table.columns or not len(src):
+                continue
+            rows = A.edge_rows(etype, year=year)
+            text = table[column].astype("string").fillna("").to_numpy(str)[rows]
+            on = (
+                np.char.startswith(text, path.guessed_method)
+                if path.guessed_method
+                else text == "inferred"
+            )
+            if spec.endswith("^-1"):
+                src, dst = dst, src
+            m = m + sp.csr_array((np.ones(int(on.sum())), (src[on], dst[on])), shape=(A.n, A.n))
+        A.memo[key] = sp.csr_array(m)
+    result: sp.csr_array = A.memo[key]
+    return result
+
+
+def _guessed(
+    A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
+) -> np.ndarray:
+    """Whether an edge of the path's ``guessed_steps`` that joins each pair (two-step
+    paths: the source to an intermediate, or the intermediate to the target) is guessed."""
+    out = np.zeros(len(u), dtype=bool)
+    if not path.guessed_steps or len(path.steps) != 2:
+        return out
+    first = sp.csr_array(step_matrix(A, path.steps[0], year)[u])
+    into_v = sp.csr_array(transposed_step(A, path.steps[1], year)[v])
+    for step in path.guessed_steps:
+        g = _guessed_step(A, path, step, year)
+        hit = (
+            sp.csr_array(g[u]).multiply(into_v)
+            if step == 0
+            else first.multiply(sp.csr_array(sp.csr_array(g.T)[v]))
+        )
+        out |= np.asarray(hit.sum(axis=1)).ravel() > 0
+    return out
 
 
 def _who(

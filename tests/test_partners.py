@@ -198,8 +198,14 @@ def test_more_than_three_intermediates_are_counted_fewest_neighbours_first() -> 
     )
     row = candidate_partners(G, kinds=["enterprise-enterprise"], node="a").iloc[0]
     assert row["target"] == "b"
-    assert row["explanation"].startswith("两家都为D1、D2、D3等5家供货")
-    assert row["explanation_en"].startswith("Both supply D1, D2, D3 and 2 more")
+    # joined only as suppliers of the same buyers: peers, and said so first
+    assert row["explanation"].startswith(
+        "同业（可能是竞争者）：适合组建产业联盟或联合研发，而非供需对接；两家都为D1、D2、D3等5家供货"
+    )
+    assert row["explanation_en"].startswith(
+        "Peers (possibly competitors): suited to an industry alliance or joint R&D, "
+        "not a supply deal; both supply D1, D2, D3 and 2 more"
+    )
 
 
 def test_sizes_keep_only_the_policys_large_and_medium_firms(demo_graph: EcosystemGraph) -> None:
@@ -372,15 +378,18 @@ def test_not_computable_kind_gives_one_line():
     assert candidate_partners(G, kinds=["fund-team"], notes=False).empty
 
 
-def test_institutes_without_collaborations_fall_back_to_place():
+def test_institutes_without_collaborations_need_more_than_a_place():
+    """No collaboration anywhere and no field in common: the shared city and the R&D
+    centre's city say nothing about the institute, so nothing is proposed, and the
+    note says why."""
     G = _province_graph()
     df = candidate_partners(G, kinds=["enterprise-institute"])
-    assert df[["source", "target"]].to_records(index=False).tolist() == [("h1", "u"), ("h2", "u")]
+    assert df[["rank", "source", "target"]].to_records(index=False).tolist() == [(0, "", "")]
     assert df["explanation"].iloc[0] == (
-        "该企业的郑甲技术中心与郑大同在郑州市，可作联合研发的承接平台；该校为本科院校。"
+        "没有找到候选：没有哪家高校或科研机构的研究领域与企业所在行业相同（仅同在一地不足以推荐）。"
     )
-    assert df["explanation"].iloc[1] == "郑大与其同在郑州市；该校为本科院校。"
-    assert "firm" not in df["explanation_en"].iloc[0]
+    parts = path_scores(G, "enterprise-institute", ["h1", "h2"], ["u", "u"])
+    assert parts[["rnd_centre_city", "same_city"]].to_numpy().tolist() == [[0, 0], [0, 0]]
 
 
 @pytest.fixture(scope="module")
@@ -561,8 +570,9 @@ def test_both_walks_of_a_three_step_path_find_the_same_intermediates(
 
 
 def test_without_collaborations_a_relevant_institute_beats_a_merely_nearby_one() -> None:
-    """No COLLABORATES_WITH anywhere (as on the real Henan build): the place paths score,
-    and so does the institute's field when it is the firm's industry."""
+    """No COLLABORATES_WITH anywhere (as on the real Henan build): the institute's field
+    when it is the firm's industry scores, and the place paths add to it; a place alone
+    proposes nobody."""
     from innokg.graph.testing import make_graph
 
     G = make_graph(
@@ -585,9 +595,10 @@ def test_without_collaborations_a_relevant_institute_beats_a_merely_nearby_one()
         },
     )
     out = candidate_partners(G, kinds=["enterprise-institute"], k=5)
-    assert out["target"].tolist() == ["food", "arts"]
+    assert out["target"].tolist() == ["food"]  # the arts school only shares the city
     assert "研究领域为食品制造业" in out["explanation"].iloc[0]
-    assert out["score"].iloc[0] > out["score"].iloc[1]
+    scores = score_pairs(G, "enterprise-institute", ["firm", "firm"], ["food", "arts"])
+    assert scores[0] > 0.5 > 1e-5 > scores[1]
 
 
 def firms_in_two_classifications() -> EcosystemGraph:

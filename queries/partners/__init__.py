@@ -41,7 +41,9 @@ the candidates quadratic).
 Examples
 --------
 Two suppliers of the same buyer: one shared buyer of degree 2 gives 1 / log 2, and
-the three firms form one supply cluster (factor 1.5):
+the three firms form one supply cluster (factor 1.5), so s = 2.164; they are peers, not
+supply partners (neither makes an input of the other's product), so the score ranked
+is s / (1 + s), below every supply-complementary pair (1 and above):
 
 >>> from innokg.graph.testing import make_graph
 >>> G = make_graph(
@@ -51,9 +53,9 @@ the three firms form one supply cluster (factor 1.5):
 ... )
 >>> row = candidate_partners(G, kinds=["enterprise-enterprise"]).iloc[0]
 >>> row["source"], row["target"], round(float(row["score"]), 4)
-('a', 'b', 2.164)
+('a', 'b', 0.6839)
 >>> row["explanation"]
-'两家都为丙供货；同属一个供应链集群。'
+'同业（可能是竞争者）：适合组建产业联盟或联合研发，而非供需对接；两家都为丙供货；同属一个供应链集群。'
 """
 
 from innokg.queries.arrays import ORG_EDGES, Scope, graph_scope

@@ -248,7 +248,14 @@ def _rank(
     return _describe(ask.A, ask.G, kind, top, ask.o, key=plan.base.key, place=ask.place)
 
 
-def _no_candidates(base: Kind) -> pd.DataFrame:
+def _no_candidates(base: Kind, kind: Kind) -> pd.DataFrame:
+    if any(path.qualifier for path in kind.paths):  # place evidence alone proposes nobody
+        return _note_row(
+            base,
+            "没有找到候选：没有哪家高校或科研机构的研究领域与企业所在行业相同（仅同在一地不足以推荐）。",
+            "No candidates: no institute's field is a firm's industry "
+            "(sharing a place alone proposes nobody).",
+        )
     return _note_row(
         base,
         "没有找到候选：没有任何一对由本类的元路径相连。",
@@ -267,7 +274,7 @@ def _propose(ask: _Ask, base: Kind) -> tuple[list[pd.DataFrame], pd.DataFrame | 
         return [], plan
     frames = [_rank(ask, plan, rows, reverse, allowed) for rows, reverse, allowed in plan.sides]
     if not sum(len(f) for f in frames) and ask.pos is None:
-        return frames, _no_candidates(base)
+        return frames, _no_candidates(base, plan.kind)
     return frames, None
 
 

@@ -13,6 +13,8 @@ __all__ = ["KINDS"]
 
 
 _SUPPLY = ("SUPPLIES", "SUPPLIES^-1")
+#: How the loaders mark a field read from an institution's name (loaders/fields.py).
+_NAMED_FIELD = "the name names the field"
 
 
 KINDS: dict[str, Kind] = {
@@ -41,6 +43,10 @@ KINDS: dict[str, Kind] = {
                     (("IN_INDUSTRY",), ("IN_INDUSTRY^-1",)),
                     "{t}的研究领域为{mids}，正是其所在行业",
                     "{t} works in its industry, {mids}",
+                    guessed_steps=(1,),
+                    guessed_method=_NAMED_FIELD,
+                    zh_guessed="据校名推断，{t}的研究领域为{mids}，正是其所在行业",
+                    en_guessed="{t}'s field, guessed from its name, is {mids}, its industry",
                 ),
                 MetaPath(
                     "alliance",
@@ -106,12 +112,18 @@ KINDS: dict[str, Kind] = {
                     (("SUPPLIES",), ("SUPPLIES^-1",)),
                     "两家都为{mids}供货",
                     "both supply {mids}",
+                    guessed_steps=(0, 1),
+                    zh_guessed="据产品推断，两家都为{mids}供货",
+                    en_guessed="both supply {mids} (inferred from their products)",
                 ),
                 MetaPath(
                     "common_suppliers",
                     (("SUPPLIES^-1",), ("SUPPLIES",)),
                     "两家都从{mids}采购",
                     "both buy from {mids}",
+                    guessed_steps=(0, 1),
+                    zh_guessed="据产品推断，两家都从{mids}采购",
+                    en_guessed="both buy from {mids} (inferred from their products)",
                 ),
                 MetaPath(
                     "shared_partner",
@@ -131,6 +143,8 @@ KINDS: dict[str, Kind] = {
             symmetric=True,
             cluster=True,
             chain=("supplies_input", "buys_input"),
+            chain_first=True,
+            peers=("common_buyers", "common_suppliers"),
         ),
         Kind(
             "fund-team",

@@ -27,6 +27,7 @@ from innokg.queries.metapaths import (
     linked_pairs,
     lookup_pairs,
     path_tail,
+    settle_parts,
 )
 from innokg.queries.partners.kinds import _kinds
 
@@ -53,8 +54,10 @@ def _batch(A: GraphArrays, kind: Kind, rows: np.ndarray, o: Opts, reverse: bool 
     total: sp.csr_array | None = None
     for path in kind.paths:
         first, tail = path_tail(A, kind, path, o, reverse)
-        s = sp.csr_array(first[rows] @ tail)
-        parts[path.key] = s
+        parts[path.key] = sp.csr_array(first[rows] @ tail)
+    parts = settle_parts(kind.paths, parts)
+    for path in kind.paths:
+        s = parts[path.key]
         total = path.weight * s if total is None else total + path.weight * s
     assert total is not None
     total = sp.csr_array(total)
@@ -97,6 +100,16 @@ def _complementarity(
     return factor, same_city, same_cluster, fund_fit
 
 
+def _ranked_score(kind: Kind, score: np.ndarray, chain: np.ndarray) -> np.ndarray:
+    """The score as ranked: for a kind whose supply-complementary pairs come first
+    (``chain_first``), ``s / (1 + s)`` (the same order, within 0 and 1) plus 1 where a
+    ``chain`` meta-path joins the pair, so that such a pair outranks every pair of
+    peers however many buyers they share; the plain score otherwise."""
+    if not kind.chain_first:
+        return score
+    return chain.astype(float) + score / (1.0 + score)
+
+
 def _chain_flag(batch: _Batch, kind: Kind, r: np.ndarray, c: np.ndarray) -> np.ndarray:
     flag = np.zeros(len(r), dtype=bool)
     for key in kind.chain:
@@ -125,12 +138,15 @@ def _effective(A: GraphArrays, kind: Kind, year: int | None) -> Kind:
     if linked_pairs(A, kind, year).nnz:
         return replace(kind, paths=kind.paths + kind.proxies, proxies=())
     # paths that need no link of the kind (the institute's field is the firm's industry)
-    # still tell a relevant institute from a merely nearby one
+    # still tell a relevant institute from a merely nearby one; with nothing else said
+    # about the institute, a place alone proposes nobody (a police academy of the
+    # firm's city is no research partner of a bus maker): place evidence only adds to a
+    # pair that such a path joins
     linkless = tuple(p for p in kind.paths if p.key in _LINKLESS)
     return replace(
         kind,
         key=kind.key + "~proxies",
-        paths=kind.proxies + linkless,
+        paths=tuple(replace(p, qualifier=True) for p in kind.proxies) + linkless,
         proxies=(),
         capacity=None,
     )
@@ -246,8 +262,10 @@ def path_scores(
           of a kind with a capacity.
         - ``capacity`` (float): ``θ(u) θ(v)`` of a kind with a capacity, else 1.
         - ``factor`` (float): the complementarity factor, 1 to 2.5.
-        - ``score`` (float): (sum of the paths + prior) x capacity x factor, as ranked
-          by :func:`candidate_partners`.  Pairs already linked score as if they were
+        - ``score`` (float): s = (sum of the paths + prior) x capacity x factor, as
+          ranked by :func:`candidate_partners`; for enterprise-enterprise
+          ``s / (1 + s)``, plus 1 where one firm makes an input of the other's product
+          (supply partners before peers).  Pairs already linked score as if they were
           not (their own link still counts in ``capacity``).
 
     Examples
@@ -271,6 +289,7 @@ def path_scores(
     theta, floor = _capacity(A, spec, o)
     parts = {path.key: np.zeros(len(u)) for path in spec.paths}
     factor = np.ones(len(u))
+    chain_all = np.zeros(len(u), dtype=bool)
     unique, inverse = np.unique(u, return_inverse=True)
     for start in range(0, len(unique), batch_size):  # one sparse product per batch
         rows = unique[start : start + batch_size]
@@ -282,13 +301,16 @@ def path_scores(
             value = lookup_pairs(sp.csr_array(first[rows] @ tail), r, v[sel])
             parts[path.key][sel] = path.weight * value
             if path.key in spec.chain:
+                chain_all[sel] |= value > 0
                 chain |= value > 0
         factor[sel], *_ = _complementarity(A, spec, u[sel], v[sel], chain, clusters)
+    parts = settle_parts(spec.paths, parts)
     out = pd.DataFrame({"source": A.ids[u].astype(str), "target": A.ids[v].astype(str), **parts})
     out["prior"] = floor + PRIOR * prior[u] * prior[v]
     out["capacity"] = theta[u] * theta[v]
     out["factor"] = factor
-    out["score"] = (out[list(parts)].sum(axis=1) + out["prior"]) * out["capacity"] * factor
+    raw = (out[list(parts)].sum(axis=1) + out["prior"]) * out["capacity"] * factor
+    out["score"] = _ranked_score(spec, raw.to_numpy(float), chain_all)
     return out.astype({"source": "string", "target": "string"})
 
 
@@ -323,7 +345,9 @@ def score_pairs(
     >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
     ...                {"SUPPLIES": [("a", "c"), ("b", "c")]})
     >>> score_pairs(G, "enterprise-enterprise", ["a", "a"], ["b", "c"]).round(4).tolist()
-    [2.164, 0.0]
+    [0.6839, 0.0]
+
+    (Peers, not supply partners: 2.164 / (1 + 2.164); see :func:`path_scores`.)
     """
     return path_scores(G, kind, sources, targets, **options)["score"].to_numpy(float)
 
@@ -387,7 +411,7 @@ def _top(
         chain = _chain_flag(batch, kind, r, c)
         factor, *_ = _complementarity(A, kind, src, dst, chain, clusters)
         base = s + floor + PRIOR * prior[src] * prior[dst]
-        score = base * (theta[src] * theta[dst]) * factor
+        score = _ranked_score(kind, base * (theta[src] * theta[dst]) * factor, chain)
         if per_source is not None:
             # best first within each row, ties by target (numpy's lexsort: a pandas
             # multi-column sort factorises every key and was most of the time here)

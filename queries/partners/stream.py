@@ -152,7 +152,7 @@ def _pieces(
                 yield piece.astype(_COLUMNS)
         _forget(ask, plan.kind, cached)
         if not found:
-            said.append(_no_candidates(plan.base))
+            said.append(_no_candidates(plan.base, plan.kind))
     if notes and said:
         given += 1
         yield pd.concat(said, ignore_index=True).astype(_COLUMNS)
