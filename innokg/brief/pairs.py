@@ -253,4 +253,6 @@ def _bounds(
         (1.0 + BONUS * pair) * (evidence + rest),
         (1.0 + BONUS * (pair + 1)) * (near + rest) * (city >= 0),
     )
+    if kind.chain_first:  # ranked as chain + s / (1 + s), which is increasing in s
+        bound = (chain > 0) + bound / (1.0 + bound)
     return np.where(evidence > 0, bound, 0.0)
