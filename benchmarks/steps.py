@@ -468,6 +468,9 @@ TARGETS_1M: dict[str, float] = {
     "collaboration gaps": 30,
     "partners: top-20 for large + medium firms": 30,
     "indicators by city and year": 5,
+    "policy brief (HTML)": 30,
+    "largest viz page": 10,
+    "RDF export (Turtle)": 40,
     "innokg demo (end to end)": 180,
     "explorer: search / neighbours over HTTP (p95)": 0.1,
 }

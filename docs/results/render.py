@@ -112,6 +112,7 @@ STEP_LABELS = {
 MEMORY_TARGETS = {
     "generate + build the package": "6 GB",
     "validate + build 100k registration rows (1% bad)": "2 GB",
+    "partners: top-20 for large + medium firms": "4 GB",
 }
 
 #: The comparisons with plain networkx: how they read and the issue's targets at 100k.
