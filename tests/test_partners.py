@@ -653,3 +653,22 @@ def test_industries_no_path_reaches_are_ordered_by_how_common_they_are() -> None
     # the organisation network's prior is unchanged for a kind with an organisation target
     inst = path_scores(supply_partners_and_a_university(), "enterprise-institute", ["a"], ["r"])
     assert inst["prior"].iloc[0] == pytest.approx(FLOOR + PRIOR * math.log(3) ** 2)
+
+
+def test_a_size_filter_on_firms_without_sizes_says_sizes_are_missing() -> None:
+    G = make_graph(
+        {
+            "Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+            "ResearchInstitute": [{"id": "r", "name": "研究院"}],
+        },
+        {"COLLABORATES_WITH": [("a", "r")]},
+    )
+    df = candidate_partners(G, kinds=["enterprise-institute"], sizes=["large"])
+    assert df[["rank", "explanation", "explanation_en"]].to_dict("records") == [
+        {
+            "rank": 0,
+            "explanation": "无法计算：图中的企业没有规模数据，无法按规模筛选。",
+            "explanation_en": "Not computable: no firm in the graph has a size, so a size "
+            "filter leaves none.",
+        }
+    ]

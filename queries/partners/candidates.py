@@ -194,6 +194,26 @@ class _Plan:
     source_mask: np.ndarray
 
 
+def _no_sizes(
+    A: GraphArrays,
+    kind: Kind,
+    candidates: np.ndarray,
+    sizes: tuple[str, ...] | None,
+    year: int | None,
+) -> tuple[str, str] | None:
+    """The note for a size filter that leaves no firm because the graph records no firm
+    size (zh, en), or None: the firms exist, what is missing is their size."""
+    if len(candidates) or not sizes or kind.source != "Enterprise":
+        return None
+    firms = A.mask("Enterprise") & A.alive(year)
+    if not firms.any() or (A.values("size", dtype="object", fill="")[firms] != "").any():
+        return None
+    return (
+        "无法计算：图中的企业没有规模数据，无法按规模筛选。",
+        "Not computable: no firm in the graph has a size, so a size filter leaves none.",
+    )
+
+
 def _plan(ask: _Ask, base: Kind) -> _Plan | pd.DataFrame | None:
     """The plan of one kind; the one-line note when it cannot be computed here; None
     for a kind the node asked about cannot take part in."""
@@ -210,7 +230,8 @@ def _plan(ask: _Ask, base: Kind) -> _Plan | pd.DataFrame | None:
     target_mask = A.mask(kind.target) & A.alive(year)
     if place is not None and kind.target != "Enterprise":
         target_mask &= place.inside | ~A.mask("ResearchInstitute")
-    line = _not_computable(A, kind, candidates, year, place)
+    line = _no_sizes(A, kind, candidates, ask.filters[2], year)
+    line = line or _not_computable(A, kind, candidates, year, place)
     if line is not None:
         return _note_row(base, *line)
     sides: list[tuple[np.ndarray, bool, np.ndarray | None]] = []
