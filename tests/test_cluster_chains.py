@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -321,3 +322,18 @@ def test_real_henan_before_the_split_the_dairy_maker_led_electronics(
     assert row["leader_name"] != "河南科迪乳业股份有限公司"
     assert "按规则排在前面的河南科迪乳业股份有限公司" in row["leader_basis"]
     assert leaders_off_chain(henan, table) == []
+
+
+def test_block_tree_numbers_every_subtree_as_one_range() -> None:
+    """Two trees of blocks (0-2, 2-3, 2-4 and 1-5, 5-6): each rooted at its smallest
+    block, with every subtree a run of the depth-first order."""
+    from innokg.queries.clusters.split import _block_tree
+
+    x, y = np.array([2, 3, 2, 5, 6]), np.array([0, 2, 4, 1, 5])
+    pre, parent, size = _block_tree(7, x, y)
+    assert parent.tolist() == [-1, -1, 0, 2, 2, 1, 5]
+    assert size.tolist() == [4, 3, 3, 1, 1, 2, 1]
+    below = {0: {0, 2, 3, 4}, 1: {1, 5, 6}, 2: {2, 3, 4}, 5: {5, 6}}
+    for v in range(7):
+        run = {u for u in range(7) if pre[v] <= pre[u] < pre[v] + size[v]}
+        assert run == below.get(v, {v})

@@ -112,6 +112,14 @@ def _buys_from_main(
     u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
     up = pd.DataFrame({"i": u_src[u_src != u_dst], "p": u_dst[u_src != u_dst]})
     needs = makes.merge(up, on="p")[["f", "c", "i"]].drop_duplicates()
-    main_makers = makes[is_main(makes["f"].to_numpy())].rename(columns={"f": "g", "p": "i"})
-    pairs = needs.merge(main_makers, on=["c", "i"])
-    return pairs.loc[pairs["f"] != pairs["g"], "f"].to_numpy(np.int64)
+    # count the main-industry makers of each (cluster, input) rather than pairing them
+    # with every member needing it: the pairs grow with the square of a cluster's size
+    maker_main = is_main(makes["f"].to_numpy())
+    if needs.empty or not maker_main.any():
+        return np.zeros(0, dtype=np.int64)
+    makers = makes[maker_main].groupby(["c", "p"]).size()
+    wanted = pd.MultiIndex.from_arrays([needs["c"], needs["i"]])
+    got = makers.reindex(wanted).fillna(0).to_numpy()
+    own = pd.MultiIndex.from_frame(makes.loc[maker_main, ["f", "p"]])
+    itself = pd.MultiIndex.from_arrays([needs["f"], needs["i"]]).isin(own)
+    return needs["f"].to_numpy(np.int64)[got - itself > 0]

@@ -13,7 +13,12 @@ from innokg.queries.arrays import (
     arrays,
 )
 from innokg.queries.clusters.industries import _chain_status
-from innokg.queries.clusters.network import Inferred, _Assignment, _supply_weights
+from innokg.queries.clusters.network import (
+    Inferred,
+    _Assignment,
+    _inferred_supplies,
+    _supply_weights,
+)
 from innokg.queries.clusters.scope import placed, province_members
 
 __all__ = ["ROLES"]
@@ -155,6 +160,21 @@ def _product_links(
     return links_in, links_out
 
 
+def _supplier_counts(
+    A: GraphArrays, cluster: np.ndarray, year: int | None, inferred: Inferred
+) -> np.ndarray:
+    """Per node, its distinct suppliers in its own cluster, through SUPPLIES or products
+    (the ``suppliers`` of :func:`_member_stats`, without the rest of its work)."""
+    src, dst = A.edges("SUPPLIES", year=year)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    cs, cd = cluster[src], cluster[dst]
+    inside = (cs >= 0) & (cs == cd)
+    pairs = np.unique(src[inside].astype(np.int64) * A.n + dst[inside])
+    links_in, _ = _product_links(A, cluster, year, inferred)
+    return np.rint(np.bincount(pairs % A.n, minlength=A.n) + links_in).astype(np.int64)
+
+
 def _member_stats(
     A: GraphArrays,
     res: _Assignment,
@@ -174,10 +194,7 @@ def _member_stats(
     n = A.n
     src, dst = A.edges("SUPPLIES", year=year)
     w = _supply_weights(A, year, weight)
-    evidence = A.G.edges["SUPPLIES"]["evidence"].to_numpy(dtype=object, na_value="")[
-        A.edge_rows("SUPPLIES", year=year)
-    ]
-    conf = np.where(evidence == "inferred", weight, 1.0)
+    conf = np.where(_inferred_supplies(A, year), weight, 1.0)
     keep = src != dst
     src, dst, w, conf = src[keep], dst[keep], w[keep], conf[keep]
     cs, cd = cluster[src], cluster[dst]
@@ -198,7 +215,10 @@ def _member_stats(
     # tier 2: members two supply steps upstream, not also direct suppliers
     D = sp.csr_array((pc, (ps, pb)), shape=(n, n))
     T = (D @ D).tocoo()
-    is_direct = np.isin(T.row.astype(np.int64) * n + T.col, ps.astype(np.int64) * n + pb)
+    direct = np.sort(ps.astype(np.int64) * n + pb)
+    two_step = T.row.astype(np.int64) * n + T.col
+    at = np.minimum(np.searchsorted(direct, two_step), max(len(direct) - 1, 0))
+    is_direct = direct[at] == two_step if len(direct) else np.zeros(len(two_step), dtype=bool)
     t2 = (T.row != T.col) & ~is_direct
     tier2 = np.bincount(T.col[t2], minlength=n)
     tier2_w = np.bincount(T.col[t2], np.minimum(T.data[t2], 1.0), n)

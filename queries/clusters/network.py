@@ -44,15 +44,26 @@ class _Assignment:
     )
 
 
+def _inferred_supplies(A: GraphArrays, year: int | None) -> np.ndarray:
+    """Which SUPPLIES edges (as of ``year``) are inferred, not observed."""
+    key = ("inferred_supplies", year)
+    if key not in A.memo:
+        df = A.G.edges["SUPPLIES"]
+        if "evidence" in df.columns:
+            inferred = (df["evidence"] == "inferred").fillna(False).to_numpy(dtype=bool)
+        else:
+            inferred = np.zeros(len(df), dtype=bool)
+        A.memo[key] = inferred[A.edge_rows("SUPPLIES", year=year)]
+    mask: np.ndarray = A.memo[key]
+    return mask
+
+
 def _supply_weights(A: GraphArrays, year: int | None, inferred_weight: float) -> np.ndarray:
-    rows = A.edge_rows("SUPPLIES", year=year)
-    df = A.G.edges["SUPPLIES"]
     w = A.edge_values("SUPPLIES", "weight", year=year)
     share = A.edge_values("SUPPLIES", "share", year=year)
     w = np.where(np.isnan(w), share, w)
     w = np.where(np.isnan(w) | (w <= 0), 1.0, w)
-    evidence = df["evidence"].to_numpy(dtype=object, na_value="")[rows]
-    return np.where(evidence == "inferred", w * inferred_weight, w)
+    return np.where(_inferred_supplies(A, year), w * inferred_weight, w)
 
 
 def _network(
@@ -60,14 +71,7 @@ def _network(
 ) -> _Network:
     src, dst = A.edges("SUPPLIES", year=year)
     w = _supply_weights(A, year, inferred_weight)
-    supply_inferred = np.where(
-        A.G.edges["SUPPLIES"]["evidence"].to_numpy(dtype=object, na_value="")[
-            A.edge_rows("SUPPLIES", year=year)
-        ]
-        == "inferred",
-        w,
-        0.0,
-    )
+    supply_inferred = np.where(_inferred_supplies(A, year), w, 0.0)
     us, vs, ws, infs = [src], [dst], [w], [supply_inferred]
     if inferred != "none":
         p_src, p_dst = A.edges("PRODUCES", year=year)

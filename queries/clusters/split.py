@@ -9,10 +9,12 @@ from dataclasses import dataclass
 import igraph as ig
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components, depth_first_order
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import arrays
-from innokg.queries.clusters.leaders import _member_stats
+from innokg.queries.clusters.leaders import _member_stats, _supplier_counts
 from innokg.queries.clusters.network import Inferred, _Assignment
 from innokg.queries.clusters.scope import preferred_industry, province_members
 
@@ -33,6 +35,43 @@ class _Cut:
     side: np.ndarray  # local vertices on ``v``'s side
 
 
+def _block_tree(n: int, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The forest of ``n`` blocks joined by the bridges ``x``-``y``, each tree rooted at
+    its smallest block: every block's depth-first position ``pre``, its ``parent``
+    (-1 for a root) and the number of blocks in its subtree, which are the positions
+    ``pre`` to ``pre + size - 1``."""
+    tree = sp.csr_array((np.ones(len(x)), (x, y)), shape=(n, n))
+    _, comp = connected_components(tree, directed=False)
+    roots = np.unique(comp, return_index=True)[1]  # blocks are numbered 0..n-1
+    # one search from a virtual block joined to every root
+    top = sp.csr_array(
+        (np.ones(len(x) + len(roots)), (np.r_[x, np.full(len(roots), n)], np.r_[y, roots])),
+        shape=(n + 1, n + 1),
+    )
+    order, pred = depth_first_order(top, n, directed=False, return_predecessors=True)
+    order = order[1:]
+    pre = np.empty(n, dtype=np.int64)
+    pre[order] = np.arange(n)
+    parent = np.where(pred[:n] == n, -1, pred[:n]).astype(np.int64)
+    # depth by pointer jumping, then subtree sizes level by level, deepest first
+    depth = (parent >= 0).astype(np.int64)
+    up = parent.copy()
+    while True:
+        has = np.flatnonzero(up >= 0)
+        if not len(has):
+            break
+        nxt = up[has]
+        depth[has] = depth[has] + depth[nxt]
+        up[has] = up[nxt]
+    size = np.ones(n, dtype=np.int64)
+    by_depth = np.argsort(-depth, kind="stable")
+    bounds = np.flatnonzero(np.diff(depth[by_depth])) + 1
+    for level in np.split(by_depth, bounds):
+        kids = level[parent[level] >= 0]
+        np.add.at(size, parent[kids], size[kids])
+    return pre, parent, size
+
+
 def _bridge_cuts(
     vertices: np.ndarray,
     eu: np.ndarray,
@@ -51,59 +90,57 @@ def _bridge_cuts(
     bridges join the blocks into a tree, and each bridge's sides are a subtree (a
     range of the tree's depth-first order) and the rest, so no bridge costs a search.
     """
-    loc = pd.Series(np.arange(len(vertices)), index=vertices)
-    a, b = loc[eu].to_numpy(), loc[ev].to_numpy()
-    g = ig.Graph(n=len(vertices), edges=np.column_stack([a, b]).tolist())
+    def loc(v: np.ndarray) -> np.ndarray:  # ``vertices`` is sorted
+        return np.searchsorted(vertices, v)
+
+    a, b = loc(eu), loc(ev)
+    g = ig.Graph(n=len(vertices))
+    g.add_edges(np.column_stack([a, b]))
     bridges = np.asarray(g.bridges(), dtype=np.int64)
     if not len(bridges):
         return []
     g.delete_edges(bridges.tolist())
     block = np.asarray(g.components().membership, dtype=np.int64)
     n_blocks = int(block.max()) + 1
-    tree = ig.Graph(n=n_blocks, edges=np.column_stack([block[a[bridges]], block[b[bridges]]]))
-    pre = np.full(n_blocks, -1, dtype=np.int64)
-    parent = np.full(n_blocks, -1, dtype=np.int64)
-    order: list[int] = []
-    for root in range(n_blocks):
-        if pre[root] < 0:
-            vids, parents = tree.dfs(root)
-            pre[vids] = np.arange(len(order), len(order) + len(vids))
-            parent[vids] = parents
-            order.extend(vids)
+    pre, parent, sub_blocks = _block_tree(n_blocks, block[a[bridges]], block[b[bridges]])
     firms = np.bincount(block, is_firm[vertices].astype(np.int64), n_blocks)
-    sub_firms, sub_blocks = firms.copy(), np.ones(n_blocks, dtype=np.int64)
-    for x in reversed(order):  # children before parents
-        p = parent[x]
-        if p >= 0 and p != x:
-            sub_firms[p] += sub_firms[x]
-            sub_blocks[p] += sub_blocks[x]
+    by_pre = np.zeros(n_blocks + 1, dtype=np.int64)
+    by_pre[pre + 1] = firms
+    by_pre = np.cumsum(by_pre)
+    sub_firms = by_pre[pre + sub_blocks] - by_pre[pre]
     total = int(is_firm[vertices].sum())
     firm_v = vertices[is_firm[vertices]]
-    firm_pre = pre[block[loc[firm_v].to_numpy()]]
+    firm_pre = pre[block[loc(firm_v)]]
     firm_ind = industry[firm_v]
     head_v = vertices[heads[vertices]]
-    head_pre = pre[block[loc[head_v].to_numpy()]]
+    head_pre = np.sort(pre[block[loc(head_v)]])
+    # every bridge's side as a range [lo, hi) of the depth-first order, judged all at once
+    x, y = block[a[bridges]], block[b[bridges]]
+    child = np.where(parent[x] == y, x, y)
+    inside = sub_firms[child]
+    lo, hi = pre[child], pre[child] + sub_blocks[child]
+    n_heads = np.searchsorted(head_pre, hi) - np.searchsorted(head_pre, lo)
+    ok = (np.minimum(inside, total - inside) >= min_size) & (n_heads > 0)
+    ok &= n_heads < len(head_pre)
+    # an industry is on both sides when some but not all of its firms are in the range
+    in_any = np.zeros(len(bridges), dtype=bool)
+    out_any = np.zeros(len(bridges), dtype=bool)
+    shared = np.zeros(len(bridges), dtype=bool)
+    known = firm_ind >= 0
+    for k in np.unique(firm_ind[known]).tolist():
+        at = np.sort(firm_pre[firm_ind == k])
+        n_in = np.searchsorted(at, hi[ok]) - np.searchsorted(at, lo[ok])
+        in_any[ok] |= n_in > 0
+        out_any[ok] |= n_in < len(at)
+        shared[ok] |= (n_in > 0) & (n_in < len(at))
+    ok &= in_any & out_any & ~shared
     cuts: list[tuple[int, float, int, _Cut]] = []
-    for e in bridges.tolist():
-        x, y = block[a[e]], block[b[e]]
-        child = x if parent[x] == y else y
-        inside = int(sub_firms[child])
-        if min(inside, total - inside) < min_size:
-            continue
-        lo, hi = pre[child], pre[child] + sub_blocks[child]
-        head_in = (head_pre >= lo) & (head_pre < hi)
-        if head_in.all() or not head_in.any():
-            continue
-        mask = (firm_pre >= lo) & (firm_pre < hi)
-        ind_in = np.unique(firm_ind[mask & (firm_ind >= 0)])
-        ind_out = np.unique(firm_ind[~mask & (firm_ind >= 0)])
-        if not len(ind_in) or not len(ind_out) or np.intersect1d(ind_in, ind_out).size:
-            continue
-        side = vertices[(pre[block] >= lo) & (pre[block] < hi)]
-        u, v = (eu[e], ev[e]) if block[a[e]] != child else (ev[e], eu[e])
-        cuts.append(
-            (-min(inside, total - inside), float(weight[e]), int(min(u, v)), _Cut(u, v, side))
-        )
+    for j in np.flatnonzero(ok).tolist():
+        e = int(bridges[j])
+        side = vertices[(pre[block] >= lo[j]) & (pre[block] < hi[j])]
+        u, v = (eu[e], ev[e]) if block[a[e]] != child[j] else (ev[e], eu[e])
+        small = int(min(inside[j], total - inside[j]))
+        cuts.append((-small, float(weight[e]), int(min(u, v)), _Cut(u, v, side)))
     cuts.sort(key=lambda t: t[:3])
     return [c for *_, c in cuts]
 
@@ -146,7 +183,14 @@ def _split_chains(
         e = edges_of.get(k, np.array([], dtype=np.int64))
         e = e[(membership[net.u[e]] == part) & (membership[net.v[e]] == part)]
         vertices = local[membership == part]
-        if int(is_firm_local[vertices].sum()) >= 2 * min_size and len(e):
+        # a cut needs a head on each side and an industry of its own on each side
+        kinds = industry[vertices]
+        if (
+            int(is_firm_local[vertices].sum()) >= 2 * min_size
+            and len(e)
+            and int(heads[vertices].sum()) >= 2
+            and len(np.unique(kinds[kinds >= 0])) >= 2
+        ):
             found = _bridge_cuts(
                 vertices,
                 net.u[e],
@@ -169,12 +213,8 @@ def _split_chains(
     community = np.full(A.n, -1, dtype=np.int64)
     in_big = np.isin(membership, big) & is_firm_local
     community[net.vertices[in_big]] = membership[in_big]
-    probe = _Assignment(net, membership, community)
-    whole = _member_stats(A, probe, community, year, inferred_weight, inferred, inside, chain=False)
-    heads = np.zeros(len(net.vertices), dtype=bool)
-    loc_of = np.full(A.n, -1, dtype=np.int64)
-    loc_of[net.vertices] = local
-    heads[loc_of[whole.loc[whole["suppliers"] >= SPLIT_SUPPLIERS, "pos"].to_numpy()]] = True
+    suppliers = _supplier_counts(A, community, year, inferred)
+    heads = ((community >= 0) & (suppliers >= SPLIT_SUPPLIERS))[net.vertices]
     for k in big.tolist():
         look(k, k)
     cuts: list[tuple[int, int]] = []
