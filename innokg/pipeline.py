@@ -499,7 +499,8 @@ def build_demo(
     with _timed(timings, "generate the demo ecosystem", report):
         raw_nodes, raw_edges = generate(scale, seed=seed)
     with _timed(timings, "validate", report):
-        tables = validate_tables(raw_nodes, raw_edges)
+        # the raw tables are let go as they are typed: at 10M nodes both would not fit
+        tables = validate_tables(raw_nodes, raw_edges, consume=True)
     info = {
         "title": "Henan-shaped demo ecosystem (synthetic data)",
         "synthetic": True,

@@ -130,6 +130,20 @@ def test_good_tables_are_valid_and_typed() -> None:
     assert len(tables.nodes["Fund"]) == 0  # absent labels are empty tables, not missing
 
 
+def test_consume_gives_the_same_tables_and_lets_the_input_go() -> None:
+    """``consume=True`` (the demo build at millions of rows) types the same tables and
+    takes each raw table out of the caller's dicts."""
+    kept = validate_folder(DATA / "good")
+    src = read_tables_source(DATA / "good")
+    nodes, edges = dict(src.nodes), dict(src.edges)
+    consumed = validate_tables(nodes, edges, consume=True)
+    assert nodes == {} and edges == {}
+    for name, df in kept.nodes.items():
+        pd.testing.assert_frame_equal(consumed.nodes[name], df)
+    for name, df in kept.edges.items():
+        pd.testing.assert_frame_equal(consumed.edges[name], df)
+
+
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_bad_case_reports_every_problem(case: str, tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as info:

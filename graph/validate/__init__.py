@@ -101,6 +101,7 @@ def validate_tables(
     *,
     lenient: bool = False,
     extra_columns: str = "keep",
+    consume: bool = False,
 ) -> Tables:
     """Validate raw tables against the schema and return typed tables.
 
@@ -118,6 +119,10 @@ def validate_tables(
         naming the file and the columns.  Edge tables keep no attributes: their
         extra columns are a problem either way.  In lenient mode such a problem
         rejects no row: the columns are left out.
+    consume : bool
+        Take each raw table out of ``raw_nodes`` / ``raw_edges`` once it is typed, so
+        that a table and its typed copy are not both held for every table at once (the
+        dicts end empty; for builds of millions of rows, where that halves the peak).
 
     Returns
     -------
@@ -158,12 +163,16 @@ def validate_tables(
     if extra_columns not in EXTRA_COLUMN_MODES:
         raise ValueError(f"extra_columns is one of {EXTRA_COLUMN_MODES}, not {extra_columns!r}")
     problems = _unknown_tables(raw_nodes, raw_edges)
-    knock_on: list[Problem] = []  # rows rejected because of a problem reported elsewhere
-    nodes, withdrawn = _type_nodes(raw_nodes, problems, knock_on, lenient, extra_columns)
-    _check_duplicate_ids(nodes, problems, lenient=lenient)
-    _check_unique_identifiers(nodes, problems, lenient=lenient)
+    file_kinds = _file_kinds(raw_nodes, raw_edges)
     id_columns = [raw["id"] for raw in raw_nodes.values() if "id" in raw.columns]
     rejected_ids = _id_texts(pd.concat(id_columns)) if lenient and id_columns else set()
+    del id_columns
+    knock_on: list[Problem] = []  # rows rejected because of a problem reported elsewhere
+    nodes, withdrawn = _type_nodes(
+        raw_nodes, problems, knock_on, lenient, extra_columns, consume=consume
+    )
+    _check_duplicate_ids(nodes, problems, lenient=lenient)
+    _check_unique_identifiers(nodes, problems, lenient=lenient)
 
     # Nodes are final now: type every edge table, then resolve all endpoints at once.
     nodes = {k: _finish(v) for k, v in nodes.items()}
@@ -172,9 +181,12 @@ def validate_tables(
     for etype, edge_spec in EDGE_TYPES.items():
         if etype in raw_edges:
             df = _with_provenance(raw_edges[etype], f"edges/{etype}")
+            if consume:
+                del raw_edges[etype]
             typed_edges[etype] = _typed_table(
                 df, edge_spec.props, edge_columns(etype), problems, knock_on, etype
             )
+            del df
     positions = _endpoint_positions(nodes, [t for t, _ in typed_edges.values()])
     node_code = np.repeat(np.arange(len(labels)), [len(df) for df in nodes.values()])
     node_code = np.append(node_code, -1)  # a sentinel: no node table may have rows at all
@@ -184,7 +196,7 @@ def validate_tables(
         if etype not in typed_edges:
             edges[etype] = empty_edge_table(etype)
             continue
-        typed, bad = typed_edges[etype]
+        typed, bad = typed_edges.pop(etype)
         pos = dict(zip(EDGE_ENDPOINT_COLUMNS, positions.pop(0), strict=True))
         _check_endpoints(
             etype,
@@ -204,7 +216,7 @@ def validate_tables(
             order = order[~typed.index[order].isin(list(bad))]
         edges[etype] = _finish(typed.iloc[order], sort=None)
 
-    problems = order_problems(problems, _file_kinds(raw_nodes, raw_edges))
+    problems = order_problems(problems, file_kinds)
     if problems and not lenient:
         raise TableValidationError(problems)
 
@@ -255,6 +267,8 @@ def _type_nodes(
     knock_on: list[Problem],
     lenient: bool,
     extra_columns: str,
+    *,
+    consume: bool = False,
 ) -> tuple[dict[str, pd.DataFrame], set[str]]:
     """Every node table typed (bad rows dropped when lenient), and the ids of the tables
     not read because a required column is missing."""
@@ -265,6 +279,8 @@ def _type_nodes(
             nodes[label] = empty_node_table(label)
             continue
         df = _with_provenance(raw_nodes[label], f"nodes/{label}")
+        if consume:
+            del raw_nodes[label]
         typed, bad = _typed_table(
             df, spec.props, node_columns(label), problems, knock_on, label, extra_columns
         )
