@@ -90,6 +90,7 @@ def _bridge_cuts(
     bridges join the blocks into a tree, and each bridge's sides are a subtree (a
     range of the tree's depth-first order) and the rest, so no bridge costs a search.
     """
+
     def loc(v: np.ndarray) -> np.ndarray:  # ``vertices`` is sorted
         return np.searchsorted(vertices, v)
 
