@@ -99,26 +99,26 @@ class NodeLabel:
     def prop(self, name: str) -> Prop:
         """The property ``name`` of this label.
 
-            Parameters
-            ----------
-            name : str
-                A property of the label (one of :func:`node_columns`).
+        Parameters
+        ----------
+        name : str
+            A property of the label (one of :func:`node_columns`).
 
-            Returns
-            -------
-            Prop
-                Its declaration: dtype, titles, whether required, allowed values, range.
+        Returns
+        -------
+        Prop
+            Its declaration: dtype, titles, whether required, allowed values, range.
 
-            Raises
-            ------
-            KeyError
-                When the label has no such property (the message names those it has).
+        Raises
+        ------
+        KeyError
+            When the label has no such property (the message names those it has).
 
-            Examples
-            --------
-            >>> size = NODE_LABELS["Enterprise"].prop("size")
-            >>> size.dtype, size.zh, size.values
-            ('string', '规模', ('large', 'medium', 'small', 'micro'))
+        Examples
+        --------
+        >>> size = NODE_LABELS["Enterprise"].prop("size")
+        >>> size.dtype, size.zh, size.values
+        ('string', '规模', ('large', 'medium', 'small', 'micro'))
         >>> NODE_LABELS["Enterprise"].prop("turnover")
         Traceback (most recent call last):
         ...
