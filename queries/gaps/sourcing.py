@@ -152,23 +152,30 @@ def _evidence(G: EcosystemGraph, A: GraphArrays, df: pd.DataFrame, year: int | N
     product = (
         edges["product"] if "product" in edges.columns else pd.Series(pd.NA, index=edges.index)
     )
-    links = pd.DataFrame(
-        {
-            "supplier": A.ids[src].astype(str),
-            "buyer": A.ids[dst].astype(str),
-            "input": product.astype("string").fillna("(unspecified)").to_numpy(object)[rows],
-            # the strongest evidence of the link's edges: observed, then synthetic
-            "rank": pd.Series(found.astype("string").fillna("").to_numpy(object)[rows])
-            .map(_EVIDENCE_RANK)
-            .fillna(0)
-            .to_numpy(int),
-        }
+    # the strongest evidence of each (supplier, buyer, input) link, on integer keys: the
+    # ids are positions and the inputs codes of the edges' products
+    inputs = product.astype("string").fillna("(unspecified)").to_numpy(object)[rows]
+    codes, names = pd.factorize(inputs)
+    strength = (
+        pd.Series(found.astype("string").fillna("").to_numpy(object)[rows])
+        .map(_EVIDENCE_RANK)
+        .fillna(0)
+        .to_numpy(np.int64)
     )
-    best = links.groupby(["supplier", "buyer", "input"])["rank"].max()
-    keys = pd.MultiIndex.from_arrays(
-        [df["supplier"].astype(str), df["buyer"].astype(str), df["input"].astype(str)]
-    )
-    rank = best.reindex(keys).fillna(0).to_numpy(int)
+    n, m = np.int64(A.n), np.int64(max(len(names), 1))
+    key = (src.astype(np.int64) * n + dst) * m + codes
+    order = np.lexsort((strength, key))
+    key, strength = key[order], strength[order]
+    last = np.r_[key[1:] != key[:-1], True] if len(key) else np.zeros(0, dtype=bool)
+    key, strength = key[last], strength[last]  # sorted by rank within a key: the max
+    s_pos = A.index(df["supplier"].astype(str).to_numpy())
+    b_pos = A.index(df["buyer"].astype(str).to_numpy())
+    code = pd.Index(names).get_indexer(df["input"].astype(str))
+    known = (s_pos >= 0) & (b_pos >= 0) & (code >= 0)
+    want = np.where(known, (s_pos.astype(np.int64) * n + b_pos) * m + code, -1)
+    at = np.minimum(np.searchsorted(key, want), max(len(key) - 1, 0))
+    hit = known & (key[at] == want) if len(key) else np.zeros(len(df), dtype=bool)
+    rank = np.where(hit, strength[at] if len(key) else 0, 0)
     words = np.array(["inferred", "synthetic", "observed"], dtype=object)
     out[supplies] = words[rank[supplies]]
     return out
