@@ -13,6 +13,7 @@ enter the list.  The pairs, their order, scores and explanations are those of
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections.abc import Sequence
 
@@ -227,7 +228,21 @@ def _bounds(
     times ``w(v)`` it is at most ``first[u] · max_v tail[z, v] w(v)``, the maximum
     over every target, or over those in the source's city.  The floor and prior parts
     are at most their value with the largest target weight and prior.
+
+    Kept per graph: the brief asks for one kind with several groups of sources, and the
+    bounds depend only on the kind, the options and the targets allowed.
     """
+    key = ("brief-bounds", kind, o, hashlib.blake2b(np.packbits(allowed).tobytes()).digest())
+    if key not in A.memo:
+        A.memo[key] = _bounds_of(A, G, kind, o, allowed)
+    bounds: np.ndarray = A.memo[key]
+    return bounds
+
+
+def _bounds_of(
+    A: GraphArrays, G: EcosystemGraph, kind: Kind, o: Opts, allowed: np.ndarray
+) -> np.ndarray:
+    """:func:`_bounds`, computed."""
     theta, floor = _capacity(A, kind, o)
     prior = _tie_break(A, kind, o.year)
     city = A.city()
