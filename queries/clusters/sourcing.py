@@ -59,13 +59,19 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
         return cached.copy()
     src, dst = A.edges("SUPPLIES", year=year)
     rows = A.edge_rows("SUPPLIES", year=year)
-    product = (
-        G.edges["SUPPLIES"]["product"].astype("string").fillna("(unspecified)").to_numpy(object)
-    )
+    # the products as codes (Arrow's dictionary), so that grouping works on integers
+    codes, names = pd.factorize(G.edges["SUPPLIES"]["product"].astype("string"))
+    names = np.asarray(names, dtype=object)
+    unspecified = np.flatnonzero(names == "(unspecified)")
+    if len(unspecified):  # a product named so is the same input as an unnamed one
+        codes = np.where(codes < 0, unspecified[0], codes)
+    else:
+        names = np.append(names, "(unspecified)")
+        codes = np.where(codes < 0, len(names) - 1, codes)
     sup = pd.DataFrame(
         {
             "b": dst,
-            "input": product[rows],
+            "input": codes[rows],
             "s": src,
             "share": A.edge_values("SUPPLIES", "share", year=year),
         }
@@ -73,6 +79,7 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
     sup = sup.drop_duplicates(["b", "input", "s"])
     n_sup = sup.groupby(["b", "input"])["s"].transform("size")
     observed = sup[n_sup.to_numpy() == 1].assign(basis="supplies")
+    observed["input"] = names[observed["input"].to_numpy()]
 
     p_src, p_dst = A.edges("PRODUCES", year=year)
     u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
