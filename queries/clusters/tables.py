@@ -414,7 +414,7 @@ def _member_rows(G: EcosystemGraph, A: GraphArrays, stats: pd.DataFrame) -> pd.D
             "id": A.ids[pos].astype(str),
             "name": names[pos],
             "role": stats["role"].to_numpy(),
-            "role_zh": stats["role"].map(lambda r: ROLES[r][0]).to_numpy(),
+            "role_zh": stats["role"].map({k: zh for k, (zh, _) in ROLES.items()}).to_numpy(),
             "city": np.where(city >= 0, names[np.maximum(city, 0)], ""),
             "industry": np.where(ind >= 0, names[np.maximum(ind, 0)], ""),
             "size": size[pos],
