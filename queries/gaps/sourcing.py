@@ -93,7 +93,7 @@ def single_source_gaps(
         )
     df, pos = df[keep].reset_index(drop=True), pos[keep]
     basis = df["basis"].astype(str).to_numpy(object)
-    evidence = _evidence(G, A, df, year)
+    evidence = _evidence(G, A, df, year, pos)
     supplier = df["supplier_name"].astype(str).to_numpy(object)
     guessed = evidence == "inferred"
     return _table(
@@ -137,8 +137,15 @@ def single_source_gaps(
     )
 
 
-def _evidence(G: EcosystemGraph, A: GraphArrays, df: pd.DataFrame, year: int | None) -> np.ndarray:
-    """The evidence of each row's supply link (``df``: rows of single_sourced_inputs):
+def _evidence(
+    G: EcosystemGraph,
+    A: GraphArrays,
+    df: pd.DataFrame,
+    year: int | None,
+    buyers: np.ndarray | None = None,
+) -> np.ndarray:
+    """The evidence of each row's supply link (``df``: rows of single_sourced_inputs,
+    ``buyers`` their buyers' positions where known):
     ``inferred`` for rows built from products, and for links whose every SUPPLIES edge
     is inferred; otherwise the edges' evidence (``observed`` before ``synthetic``)."""
     out = np.full(len(df), "inferred", dtype=object)
@@ -154,14 +161,11 @@ def _evidence(G: EcosystemGraph, A: GraphArrays, df: pd.DataFrame, year: int | N
     )
     # the strongest evidence of each (supplier, buyer, input) link, on integer keys: the
     # ids are positions and the inputs codes of the edges' products
-    inputs = product.astype("string").fillna("(unspecified)").to_numpy(object)[rows]
-    codes, names = pd.factorize(inputs)
-    strength = (
-        pd.Series(found.astype("string").fillna("").to_numpy(object)[rows])
-        .map(_EVIDENCE_RANK)
-        .fillna(0)
-        .to_numpy(np.int64)
-    )
+    codes, names = pd.factorize(product.astype("string").fillna("(unspecified)"))
+    codes = codes[rows]
+    found_codes, found_names = pd.factorize(found.astype("string"))
+    rank_of = np.array([_EVIDENCE_RANK.get(str(x), 0) for x in found_names] + [0], dtype=np.int64)
+    strength = rank_of[found_codes[rows]]  # -1 (no evidence) picks the trailing 0
     n, m = np.int64(A.n), np.int64(max(len(names), 1))
     key = (src.astype(np.int64) * n + dst) * m + codes
     order = np.lexsort((strength, key))
@@ -169,7 +173,7 @@ def _evidence(G: EcosystemGraph, A: GraphArrays, df: pd.DataFrame, year: int | N
     last = np.r_[key[1:] != key[:-1], True] if len(key) else np.zeros(0, dtype=bool)
     key, strength = key[last], strength[last]  # sorted by rank within a key: the max
     s_pos = A.index(df["supplier"].astype(str).to_numpy())
-    b_pos = A.index(df["buyer"].astype(str).to_numpy())
+    b_pos = A.index(df["buyer"].astype(str).to_numpy()) if buyers is None else buyers
     code = pd.Index(names).get_indexer(df["input"].astype(str))
     known = (s_pos >= 0) & (b_pos >= 0) & (code >= 0)
     want = np.where(known, (s_pos.astype(np.int64) * n + b_pos) * m + code, -1)
