@@ -7,10 +7,47 @@ import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import (
+    GraphArrays,
     arrays,
 )
 
-__all__ = ["single_sourced_inputs"]
+__all__ = ["single_sourced_inputs", "supply_products"]
+
+
+def supply_products(A: GraphArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Every SUPPLIES edge's product as a code into ``names`` (``(unspecified)`` for an
+    edge without one), through Arrow's dictionary and kept per graph: the single-sourced
+    inputs and the evidence of the single-source gaps group on these codes.
+
+    Parameters
+    ----------
+    A : GraphArrays
+        The graph's arrays.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int
+        One code per row of the SUPPLIES table.
+    names : numpy.ndarray of object
+        The product of each code.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
+    ...                {"SUPPLIES": [("a", "c", {"product": "钢材"}), ("b", "c")]})
+    >>> codes, names = supply_products(arrays(G))
+    >>> names[codes].tolist()
+    ['钢材', '(unspecified)']
+    """
+    if "supply_products" not in A.memo:
+        df = A.G.edges["SUPPLIES"]
+        product = df["product"] if "product" in df.columns else pd.Series(pd.NA, index=df.index)
+        codes, names = pd.factorize(product.astype("string").fillna("(unspecified)"))
+        A.memo["supply_products"] = (np.asarray(codes), np.asarray(names, dtype=object))
+    found: tuple[np.ndarray, np.ndarray] = A.memo["supply_products"]
+    return found
 
 
 def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.DataFrame:
@@ -59,15 +96,7 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
         return cached.copy()
     src, dst = A.edges("SUPPLIES", year=year)
     rows = A.edge_rows("SUPPLIES", year=year)
-    # the products as codes (Arrow's dictionary), so that grouping works on integers
-    codes, names = pd.factorize(G.edges["SUPPLIES"]["product"].astype("string"))
-    names = np.asarray(names, dtype=object)
-    unspecified = np.flatnonzero(names == "(unspecified)")
-    if len(unspecified):  # a product named so is the same input as an unnamed one
-        codes = np.where(codes < 0, unspecified[0], codes)
-    else:
-        names = np.append(names, "(unspecified)")
-        codes = np.where(codes < 0, len(names) - 1, codes)
+    codes, names = supply_products(A)
     sup = pd.DataFrame(
         {
             "b": dst,

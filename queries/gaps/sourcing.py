@@ -22,6 +22,7 @@ from innokg.queries.clusters import (
     province_members,
     single_sourced_inputs,
 )
+from innokg.queries.clusters.sourcing import supply_products
 from innokg.queries.gaps.table import _city_names, _filtered, _note, _table
 
 __all__ = ["single_source_gaps"]
@@ -156,12 +157,9 @@ def _evidence(
     rows = A.edge_rows("SUPPLIES", year=year)
     src, dst = A.edges("SUPPLIES", year=year)
     found = edges["evidence"] if "evidence" in edges.columns else pd.Series("", index=edges.index)
-    product = (
-        edges["product"] if "product" in edges.columns else pd.Series(pd.NA, index=edges.index)
-    )
     # the strongest evidence of each (supplier, buyer, input) link, on integer keys: the
     # ids are positions and the inputs codes of the edges' products
-    codes, names = pd.factorize(product.astype("string").fillna("(unspecified)"))
+    codes, names = supply_products(A)
     codes = codes[rows]
     found_codes, found_names = pd.factorize(found.astype("string"))
     rank_of = np.array([_EVIDENCE_RANK.get(str(x), 0) for x in found_names] + [0], dtype=np.int64)
