@@ -12,6 +12,8 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,9 @@ class EcosystemGraph:
         self.edges = edges
         self.manifest = manifest or {}
         self.path = path
+        # the tables as read by :meth:`open` (None otherwise, or once edited): results
+        # derived from them may be kept beside the package (see package_fingerprint)
+        self._as_read: dict[str, tuple[int, int]] | None = None
 
     @classmethod
     def open(cls, path: str | Path, *, verify: bool = True) -> EcosystemGraph:
@@ -95,7 +100,56 @@ class EcosystemGraph:
         >>> tmp.cleanup()
         """
         nodes, edges, manifest = read_tables(path, verify=verify)
-        return cls(nodes, edges, manifest=manifest, path=Path(path))
+        G = cls(nodes, edges, manifest=manifest, path=Path(path))
+        G._as_read = G._table_ids()
+        return G
+
+    def _table_ids(self) -> dict[str, tuple[int, int]]:
+        tables = {
+            **{f"n:{k}": v for k, v in self.nodes.items()},
+            **{f"e:{k}": v for k, v in self.edges.items()},
+        }
+        return {k: (id(df), len(df)) for k, df in tables.items()}
+
+    def package_fingerprint(self) -> str | None:
+        """A key of the package's tables, while this graph holds them as read.
+
+        Results derived from the tables can be kept beside the package under this key
+        (:mod:`innokg.queries.kept`) and reused by the next command.  It is None for a
+        graph not read by :meth:`open`, whose table objects were replaced or resized, or
+        that was marked edited (:meth:`mark_edited`; ``clear_cache`` does it).
+
+        Returns
+        -------
+        str or None
+            A SHA-256 over the checksums of the package's files, in hex.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_tables
+        >>> G = EcosystemGraph.from_tables(make_tables({"Region": [{"id": "r", "name": "x"}]}))
+        >>> G.package_fingerprint() is None
+        True
+        """
+        if self._as_read is None or self.path is None or self._table_ids() != self._as_read:
+            return None
+        files = self.manifest.get("files") or {}
+        text = json.dumps(
+            sorted((k, str(v.get("sha256"))) for k, v in files.items()), ensure_ascii=False
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def mark_edited(self) -> None:
+        """Say the tables were edited in memory: nothing kept beside the package applies.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_tables
+        >>> G = EcosystemGraph.from_tables(make_tables({"Region": [{"id": "r", "name": "x"}]}))
+        >>> G.mark_edited(); G.package_fingerprint() is None
+        True
+        """
+        self._as_read = None
 
     @classmethod
     def from_tables(cls, tables: Tables) -> EcosystemGraph:

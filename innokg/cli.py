@@ -43,6 +43,10 @@ def main() -> None:
     broker, and how far each city is from its targets.
 
     Start with `innokg demo`, then `innokg info innokg-demo`.
+
+    The slowest steps behind several questions (the clusters, Burt's constraint) are kept
+    in the package's kept/ folder by the first command that needs them and read by the next;
+    INNOKG_KEEP=0 turns this off.
     """
     _quiet_drivers()
 

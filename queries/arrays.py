@@ -105,6 +105,9 @@ def arrays(G: EcosystemGraph) -> GraphArrays:
 def clear_cache(G: EcosystemGraph) -> None:
     """Forget the arrays (and cached results) of ``G``, after editing its tables.
 
+    It also marks ``G`` edited, so results kept beside its package
+    (:mod:`innokg.queries.kept`) are no longer read or written for it.
+
     Parameters
     ----------
     G : EcosystemGraph
@@ -120,6 +123,7 @@ def clear_cache(G: EcosystemGraph) -> None:
     False
     """
     _CACHE.pop(G, None)
+    G.mark_edited()
 
 
 def _norm(text: str) -> str:

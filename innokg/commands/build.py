@@ -23,6 +23,7 @@ from innokg.pipeline import (
     merge_sources,
 )
 from innokg.progress import StepProgress
+from innokg.queries.kept import KEPT_DIR
 
 __all__ = ["COMMANDS"]
 
@@ -278,6 +279,9 @@ def info(package: Path, as_json: bool) -> None:
     ]
     if missing:
         click.echo("empty: " + ", ".join(missing))
+    kept = _kept_line(package)
+    if kept:
+        click.echo(kept)
     report_file = m.get("load_report")
     if report_file:
         path = package / str(report_file)
@@ -286,6 +290,17 @@ def info(package: Path, as_json: bool) -> None:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise PackageError(f"{path} is unreadable ({exc}); rebuild the package") from None
         click.echo("\n".join(_load_report_lines(report)))
+
+
+def _kept_line(package: Path) -> str | None:
+    """What earlier commands kept beside the tables (see innokg.queries.kept)."""
+    files = sorted((package / KEPT_DIR).glob("*.npz"))
+    if not files:
+        return None
+    names = Counter(f.name.rsplit("-", 1)[0] for f in files)
+    size = sum(f.stat().st_size for f in files) / 1e6
+    what = ", ".join(f"{k} ({n} set{'s' if n > 1 else ''})" for k, n in sorted(names.items()))
+    return f"kept for later commands: {what}, {size:,.1f} MB in {KEPT_DIR}/"
 
 
 _SHOWN = 30

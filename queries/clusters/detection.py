@@ -17,6 +17,21 @@ from innokg.queries.arrays import (
 from innokg.queries.clusters.network import Inferred as Inferred
 from innokg.queries.clusters.network import _Assignment, _leiden, _Network, _network
 from innokg.queries.clusters.split import _split_chains
+from innokg.queries.kept import kept
+
+# what the kept assignment depends on besides the package: its parameters and the code
+_PARAMS = ("seed", "resolution", "inferred", "inferred_weight", "min_size", "year", "split")
+_CUTS = ("u", "v")  # the links cut by the split (see split.py)
+_CODE = (
+    "innokg.queries.clusters.network",
+    "innokg.queries.clusters.detection",
+    "innokg.queries.clusters.split",
+    "innokg.queries.clusters.industries",
+    "innokg.queries.clusters.leaders",
+    "innokg.queries.clusters.scope",
+    "innokg.queries.arrays",
+    "innokg.queries.graph_arrays",
+)
 
 __all__ = ["cluster_labels", "no_clusters_reason"]
 
@@ -55,12 +70,30 @@ def _assign(
     if key in A.memo:
         return A.memo[key]
     net = _network(A, year, inferred, inferred_weight)
-    membership = _leiden(net, seed=seed, resolution=resolution)
-    result = _Assignment(net, membership, _numbered(A, net, membership, min_size))
-    if split:
-        membership, cuts = _split_chains(G, result, min_size, year, inferred, inferred_weight)
-        if len(cuts):
-            result = _Assignment(net, membership, _numbered(A, net, membership, min_size), cuts)
+
+    def compute() -> dict[str, np.ndarray]:
+        membership = _leiden(net, seed=seed, resolution=resolution)
+        first = _Assignment(net, membership, _numbered(A, net, membership, min_size))
+        cuts = first.splits
+        if split:
+            membership, cuts = _split_chains(G, first, min_size, year, inferred, inferred_weight)
+        return {"membership": membership, **{k: cuts[k].to_numpy(np.int64) for k in _CUTS}}
+
+    params = dict(zip(_PARAMS, key[1:], strict=True))
+    found = kept(
+        G,
+        "clusters",
+        params,
+        compute,
+        code=_CODE,
+        libraries=("igraph",),
+        check=lambda f: (
+            len(f.get("membership", ())) == len(net.vertices) and all(k in f for k in _CUTS)
+        ),
+    )
+    membership = found["membership"]
+    cuts = pd.DataFrame({k: found[k].astype(np.int64) for k in _CUTS})
+    result = _Assignment(net, membership, _numbered(A, net, membership, min_size), cuts)
     A.memo[key] = result
     return result
 

@@ -32,6 +32,11 @@ from innokg.queries.gaps.table import (
     _note,
     _table,
 )
+from innokg.queries.kept import kept
+
+_BURT = ("degree", "constraint", "esize")
+# what the kept constraint depends on besides the package and the year
+_BURT_CODE = ("innokg.queries.gaps.holes", "innokg.queries.arrays", "innokg.queries.graph_arrays")
 
 __all__ = [
     "MIN_CONTACTS",
@@ -58,11 +63,24 @@ def _burt(
     local = np.searchsorted(nodes, pos)
     key = ("gaps-burt", year)
     if key not in A.memo:  # once for every organisation: structural holes and brokers share it
-        degree = np.asarray(g.degree(), dtype=float)
-        constraint = np.asarray(g.constraint(), dtype=float)
-        trans = np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float)
-        esize = np.where(degree > 0, degree - (degree - 1) * trans, np.nan)
-        A.memo[key] = (degree, constraint, esize)
+
+        def compute() -> dict[str, np.ndarray]:
+            degree = np.asarray(g.degree(), dtype=float)
+            constraint = np.asarray(g.constraint(), dtype=float)
+            trans = np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float)
+            esize = np.where(degree > 0, degree - (degree - 1) * trans, np.nan)
+            return {"degree": degree, "constraint": constraint, "esize": esize}
+
+        found = kept(
+            A.G,
+            "burt",
+            {"year": year},
+            compute,
+            code=_BURT_CODE,
+            libraries=("igraph",),
+            check=lambda f: all(len(f.get(k, ())) == len(nodes) for k in _BURT),
+        )
+        A.memo[key] = tuple(found[k] for k in _BURT)
     degree, constraint, esize = A.memo[key]
     return degree[local], constraint[local], esize[local]
 

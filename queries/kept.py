@@ -1,0 +1,233 @@
+"""Results kept beside a graph package, so the next command does not compute them again.
+
+Several questions start from the same costly result: the supply-chain clusters (Leiden
+and the two-chain split, about 12 s at a million nodes) behind the cluster table, the
+gaps, the brief, the viz overview and a firm's *same cluster* partners; Burt's
+constraint (about 18 s at a million nodes) behind the structural holes and the brokers.
+Each command is a new process, so the memo of one graph's arrays does not carry over.
+Computed once, such a result is written to ``<package>/kept/<name>-<key>.npz`` and read
+by the next command instead.
+
+The key covers everything the result depends on: the checksums of the package's
+tables (:meth:`~innokg.graph.ecosystem.EcosystemGraph.package_fingerprint`), the
+question's parameters, the innokg version, the source of the modules that compute it
+and the versions of the libraries whose output it is (igraph).  A rebuild replaces the
+package folder whole, so what was kept goes with the old tables.
+
+Nothing is kept for a graph not opened from a package, or whose tables were replaced
+or marked edited (:func:`innokg.queries.arrays.clear_cache`).  A file that cannot be
+read is computed again and rewritten; a package that cannot be written to keeps
+nothing, and the questions compute as before.  ``INNOKG_KEEP=0`` in the environment
+turns keeping off (the benchmarks' cold runs use it); ``rm -r PACKAGE/kept`` empties it.
+Files are written to a temporary name and renamed, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from innokg.graph.ecosystem import EcosystemGraph
+
+__all__ = ["KEPT_DIR", "KEPT_PER_NAME", "keep_enabled", "kept", "kept_path"]
+
+#: The package's sub-folder that holds kept results.
+KEPT_DIR = "kept"
+#: The most files kept for one name (older parameter sets and versions are removed).
+KEPT_PER_NAME = 8
+
+Arrays = dict[str, np.ndarray]
+
+
+def keep_enabled() -> bool:
+    """Whether results may be kept beside packages (``INNOKG_KEEP`` is not ``0``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["INNOKG_KEEP"] = "0"; keep_enabled()
+    False
+    >>> del os.environ["INNOKG_KEEP"]; keep_enabled()
+    True
+    """
+    return os.environ.get("INNOKG_KEEP", "1").strip().lower() not in ("0", "no", "off", "false")
+
+
+@cache
+def _code_fingerprint(modules: tuple[str, ...]) -> str:
+    h = hashlib.sha256()
+    for name in modules:
+        file = getattr(importlib.import_module(name), "__file__", None)
+        h.update(name.encode())
+        if file:
+            h.update(Path(file).read_bytes())
+    return h.hexdigest()
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def kept_path(
+    G: EcosystemGraph,
+    name: str,
+    params: Mapping[str, Any],
+    *,
+    code: Sequence[str] = (),
+    libraries: Sequence[str] = (),
+) -> Path | None:
+    """Where the result ``name`` with ``params`` is kept for ``G`` (None: not kept).
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph, as opened from its package.
+    name : str
+        The result's name (a file-name stem: letters, digits and dashes).
+    params : mapping
+        Everything else the result depends on, as JSON values.
+    code : sequence of str
+        Modules whose source, when changed, changes the result.
+    libraries : sequence of str
+        Distributions whose version, when changed, may change the result.
+
+    Returns
+    -------
+    Path or None
+        None when keeping is off or ``G`` is not a package's tables as read.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> kept_path(make_graph({"Enterprise": [{"id": "a", "name": "甲"}]}), "x", {}) is None
+    True
+    """
+    fingerprint = G.package_fingerprint()
+    if fingerprint is None or G.path is None or not keep_enabled():
+        return None
+    text = json.dumps(
+        {
+            "package": fingerprint,
+            "params": dict(params),
+            "innokg": _version("innokg"),
+            "code": _code_fingerprint(tuple(code)),
+            "libraries": {lib: _version(lib) for lib in libraries},
+        },
+        sort_keys=True,
+        default=str,
+    )
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    return Path(G.path) / KEPT_DIR / f"{name}-{key}.npz"
+
+
+def _read(path: Path) -> Arrays | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write(path: Path, result: Arrays) -> None:
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                np.savez(out, allow_pickle=False, **result)
+            os.chmod(tmp, 0o666 & ~_umask())  # as other package files, not mkstemp's 0600
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        stem = path.stem.rsplit("-", 1)[0]
+        older = sorted(path.parent.glob(f"{stem}-*.npz"), key=lambda p: p.stat().st_mtime)
+        for old in older[: max(0, len(older) - KEPT_PER_NAME)]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a package that cannot be written to keeps nothing; the result stands
+
+
+def kept(
+    G: EcosystemGraph,
+    name: str,
+    params: Mapping[str, Any],
+    compute: Callable[[], Arrays],
+    *,
+    code: Sequence[str] = (),
+    libraries: Sequence[str] = (),
+    check: Callable[[Arrays], bool] = lambda _: True,
+) -> Arrays:
+    """The arrays ``compute()`` returns, read from the package when kept there before.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph.
+    name, params, code, libraries
+        As for :func:`kept_path`.
+    compute : callable
+        Computes the result: a dict of NumPy arrays (numbers or booleans).
+    check : callable
+        Says whether arrays read back fit this graph (lengths, say); when not, the
+        result is computed again and the file replaced.
+
+    Returns
+    -------
+    dict of str to ndarray
+        Equal to ``compute()``'s.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from innokg.graph.package import write_package
+    >>> from innokg.graph.testing import make_tables
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> out = os.path.join(tmp.name, "pkg")
+    >>> _ = write_package(make_tables({"Region": [{"id": "r", "name": "x"}]}), out, sources=[])
+    >>> calls = []
+    >>> def compute():
+    ...     calls.append(1)
+    ...     return {"x": np.arange(3)}
+    >>> kept(EcosystemGraph.open(out), "demo", {"k": 1}, compute)["x"].tolist()
+    [0, 1, 2]
+    >>> kept(EcosystemGraph.open(out), "demo", {"k": 1}, compute)["x"].tolist(), len(calls)
+    ([0, 1, 2], 1)
+    >>> sorted(os.listdir(out))
+    ['edges', 'kept', 'manifest.json', 'nodes']
+    >>> tmp.cleanup()
+    """
+    path = kept_path(G, name, params, code=code, libraries=libraries)
+    if path is not None and path.is_file():
+        found = _read(path)
+        if found is not None and check(found):
+            return found
+    result = compute()
+    if path is not None:
+        _write(path, result)
+    return result

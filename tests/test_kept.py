@@ -1,0 +1,196 @@
+"""Results kept beside a package (innokg.queries.kept): the next command reads the
+clusters and Burt's constraint instead of computing them, and never reads them for
+tables other than the ones they were computed from."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+import pytest
+
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.package import write_package
+from innokg.graph.testing import make_tables
+from innokg.queries.arrays import clear_cache
+from innokg.queries.clusters import cluster_labels, detection, supply_clusters
+from innokg.queries.gaps import structural_holes
+from innokg.queries.kept import KEPT_DIR, KEPT_PER_NAME, kept
+
+# two triangles of suppliers joined by one link, plus a hub with four contacts
+FIRMS = [{"id": f"e{i}", "name": f"企业{i}"} for i in range(8)]
+LINKS = [
+    ("e0", "e1"),
+    ("e1", "e2"),
+    ("e0", "e2"),
+    ("e3", "e4"),
+    ("e4", "e5"),
+    ("e3", "e5"),
+    ("e2", "e3"),
+    ("e6", "e0"),
+    ("e6", "e3"),
+    ("e6", "e7"),
+    ("e6", "e5"),
+]
+
+
+def _package(tmp_path: Path, links: list[tuple[str, str]] = LINKS) -> Path:
+    out = tmp_path / "pkg"
+    write_package(make_tables({"Enterprise": FIRMS}, {"SUPPLIES": links}), out, sources=[])
+    return out
+
+
+def _files(pkg: Path, stem: str) -> list[Path]:
+    return sorted((pkg / KEPT_DIR).glob(f"{stem}-*.npz"))
+
+
+@pytest.fixture
+def no_leiden(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Leiden ran although the clusters were kept")
+
+    monkeypatch.setattr(detection, "_leiden", refuse)
+
+
+def test_clusters_are_kept_and_read_back_by_the_next_open(tmp_path: Path, monkeypatch) -> None:
+    pkg = _package(tmp_path)
+    first = supply_clusters(EcosystemGraph.open(pkg))
+    assert len(_files(pkg, "clusters")) == 1
+    monkeypatch.setattr(detection, "_leiden", lambda *a, **k: 1 / 0)
+    again = supply_clusters(EcosystemGraph.open(pkg))
+    pd.testing.assert_frame_equal(first, again)
+    assert again["size"].tolist() == [3, 3]  # the two triangles, cut at their link
+
+
+def test_each_parameter_set_has_its_own_file(tmp_path: Path) -> None:
+    pkg = _package(tmp_path)
+    G = EcosystemGraph.open(pkg)
+    cluster_labels(G, min_size=2)
+    cluster_labels(G, min_size=2, seed=7)
+    cluster_labels(G, min_size=2, split=False)
+    assert len(_files(pkg, "clusters")) == 3
+
+
+def test_keeping_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pkg = _package(tmp_path)
+    monkeypatch.setenv("INNOKG_KEEP", "0")
+    cluster_labels(EcosystemGraph.open(pkg))
+    assert not (pkg / KEPT_DIR).exists()
+
+
+def test_other_tables_under_the_same_package_do_not_read_it(tmp_path: Path, monkeypatch) -> None:
+    pkg = _package(tmp_path)
+    G = EcosystemGraph.open(pkg)
+    cluster_labels(G)  # kept for the package's tables
+    # a graph with the package's path and manifest but other edges (as the partner
+    # evaluation's held-out splits make) has no fingerprint: it computes its own
+    fewer = {**G.edges, "SUPPLIES": G.edges["SUPPLIES"].iloc[:3]}
+    held_out = EcosystemGraph(G.nodes, fewer, manifest=G.manifest, path=G.path)
+    assert held_out.package_fingerprint() is None
+    calls = []
+    real = detection._leiden
+    monkeypatch.setattr(detection, "_leiden", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert cluster_labels(held_out).tolist() == [1, 1, 1, -1, -1, -1, -1, -1]
+    assert calls == [1]
+    assert len(_files(pkg, "clusters")) == 1
+
+
+def test_edited_graph_neither_reads_nor_writes(tmp_path: Path, monkeypatch) -> None:
+    pkg = _package(tmp_path)
+    cluster_labels(EcosystemGraph.open(pkg))  # kept
+    G = EcosystemGraph.open(pkg)
+    G.edges["SUPPLIES"].loc[:, "weight"] = 5.0  # edited in place, then said so
+    clear_cache(G)
+    assert G.package_fingerprint() is None
+    calls = []
+    real = detection._leiden
+    monkeypatch.setattr(detection, "_leiden", lambda *a, **k: calls.append(1) or real(*a, **k))
+    cluster_labels(G)
+    assert calls == [1]
+    assert len(_files(pkg, "clusters")) == 1
+
+    # a table replaced without clear_cache is caught by its identity
+    H = EcosystemGraph.open(pkg)
+    H.edges["SUPPLIES"] = H.edges["SUPPLIES"].copy()
+    assert H.package_fingerprint() is None
+
+
+def test_a_damaged_file_is_computed_again_and_replaced(tmp_path: Path) -> None:
+    pkg = _package(tmp_path)
+    want = cluster_labels(EcosystemGraph.open(pkg)).tolist()
+    (path,) = _files(pkg, "clusters")
+    path.write_bytes(b"not a zip file")
+    assert cluster_labels(EcosystemGraph.open(pkg)).tolist() == want
+    with np.load(path) as data:
+        assert "membership" in data.files
+
+
+def test_a_file_for_another_shape_is_not_trusted(tmp_path: Path) -> None:
+    pkg = _package(tmp_path)
+    want = cluster_labels(EcosystemGraph.open(pkg)).tolist()
+    (path,) = _files(pkg, "clusters")
+    np.savez(path, membership=np.zeros(2, dtype=np.int64), u=np.zeros(0), v=np.zeros(0))
+    assert cluster_labels(EcosystemGraph.open(pkg)).tolist() == want
+
+
+def test_a_package_that_cannot_be_written_still_answers(tmp_path: Path) -> None:
+    pkg = _package(tmp_path)
+    (pkg / KEPT_DIR).write_text("a file where the folder would go")
+    want = cluster_labels(EcosystemGraph.from_tables(_tables())).tolist()
+    assert cluster_labels(EcosystemGraph.open(pkg)).tolist() == want
+    assert (pkg / KEPT_DIR).is_file()
+
+
+def _tables():  # type: ignore[no-untyped-def]
+    return make_tables({"Enterprise": FIRMS}, {"SUPPLIES": LINKS})
+
+
+def test_a_rebuild_drops_what_was_kept(tmp_path: Path, no_leiden) -> None:
+    pkg = tmp_path / "pkg"
+    write_package(make_tables({"Enterprise": FIRMS}, {"SUPPLIES": LINKS}), pkg, sources=[])
+    write_package(make_tables({"Enterprise": FIRMS}, {"SUPPLIES": LINKS[:3]}), pkg, sources=[])
+    assert not (pkg / KEPT_DIR).exists()
+
+
+def test_burt_constraint_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pkg = _package(tmp_path)
+    first = structural_holes(EcosystemGraph.open(pkg))
+    assert len(_files(pkg, "burt")) == 1
+    # the hub, whose four contacts are barely tied, is the least constrained
+    assert sorted(first["entity"]) == ["e0", "e2", "e3", "e5", "e6"]
+    assert first["entity"].iloc[-1] == "e6"
+    monkeypatch.setattr(ig.Graph, "constraint", lambda self: 1 / 0)
+    pd.testing.assert_frame_equal(first, structural_holes(EcosystemGraph.open(pkg)))
+
+
+def test_files_per_name_are_bounded_and_readable_by_others(tmp_path: Path) -> None:
+    pkg = _package(tmp_path)
+    G = EcosystemGraph.open(pkg)
+    for k in range(KEPT_PER_NAME + 3):
+        assert kept(G, "n", {"k": k}, lambda k=k: {"x": np.array([k])})["x"].tolist() == [k]
+    files = _files(pkg, "n")
+    assert len(files) == KEPT_PER_NAME
+    mask = os.umask(0)
+    os.umask(mask)
+    assert all(f.stat().st_mode & 0o777 == 0o666 & ~mask for f in files)
+    assert not list((pkg / KEPT_DIR).glob(".*.tmp"))
+
+
+def test_info_says_what_was_kept(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from innokg.cli import main
+
+    pkg = _package(tmp_path)
+    before = CliRunner().invoke(main, ["info", str(pkg)])
+    assert before.exit_code == 0 and "kept for later" not in before.output
+    G = EcosystemGraph.open(pkg)
+    cluster_labels(G)
+    cluster_labels(G, seed=1)
+    structural_holes(G)
+    after = CliRunner().invoke(main, ["info", str(pkg)])
+    assert after.exit_code == 0
+    assert "kept for later commands: burt (1 set), clusters (2 sets)" in after.output
