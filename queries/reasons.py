@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
+from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.metapaths import (
     Kind,
@@ -319,8 +320,13 @@ def _path_values(
     few) are listed, and ``tail[z, v]`` is looked up by binary search.  Work per pair is
     the source's first-step degree, not the size of the tail's column ``v`` (every
     platform of a city, for a path through the city)."""
-    first, rest = path_tail(A, kind, path, o, False)
-    keys, data = _sorted_entries(A, ("reasons-tail-keys", kind.key, path.key, o), rest)
+    sources = np.unique(u)
+    if len(sources) <= metapaths.FEW_ROWS:  # a few sources (one firm's partners): walk from them
+        first, rest = path_tail(A, kind, path, o, False, rows=sources)
+        keys, data = _entries(rest)
+    else:
+        first, rest = path_tail(A, kind, path, o, False)
+        keys, data = _sorted_entries(A, ("reasons-tail-keys", kind.key, path.key, o), rest)
     ncol = rest.shape[1]
     out = np.empty(len(u))
     for start in range(0, len(u), _CHUNK):
@@ -338,11 +344,15 @@ def _sorted_entries(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The entries of ``m`` as sorted linear keys ``row * ncol + col`` and their values."""
     if key not in A.memo:
-        coo = sp.coo_array(m)
-        keys = coo.row.astype(np.int64) * m.shape[1] + coo.col
-        order = np.argsort(keys, kind="stable")
-        A.memo[key] = (keys[order], coo.data[order])
+        A.memo[key] = _entries(m)
     return A.memo[key]
+
+
+def _entries(m: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
+    coo = sp.coo_array(m)
+    keys = coo.row.astype(np.int64) * m.shape[1] + coo.col
+    order = np.argsort(keys, kind="stable")
+    return keys[order], coo.data[order]
 
 
 def _lookup(keys: np.ndarray, data: np.ndarray, want: np.ndarray) -> np.ndarray:

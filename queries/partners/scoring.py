@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
+from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.clusters import cluster_labels
 from innokg.queries.metapaths import (
@@ -49,11 +50,13 @@ class _Batch:
     total: sp.csr_array  # sum over meta-paths of weight x score, linked pairs removed
 
 
-def _batch(A: GraphArrays, kind: Kind, rows: np.ndarray, o: Opts, reverse: bool = False) -> _Batch:
+def _batch(
+    A: GraphArrays, kind: Kind, rows: np.ndarray, o: Opts, reverse: bool = False, few: bool = False
+) -> _Batch:
     parts: dict[str, sp.csr_array] = {}
     total: sp.csr_array | None = None
     for path in kind.paths:
-        first, tail = path_tail(A, kind, path, o, reverse)
+        first, tail = path_tail(A, kind, path, o, reverse, rows=rows if few else None)
         parts[path.key] = sp.csr_array(first[rows] @ tail)
     parts = settle_parts(kind.paths, parts)
     for path in kind.paths:
@@ -394,8 +397,9 @@ def _top(
     theta, floor = _capacity(A, kind, o)
     heap: list[tuple[float, int, int]] = []
     frames = []
+    few = len(rows) <= metapaths.FEW_ROWS  # read at call time: tests lower it
     for start in range(0, len(rows), batch_size):  # one sparse product per batch
-        batch = _batch(A, kind, rows[start : start + batch_size], o, reverse)
+        batch = _batch(A, kind, rows[start : start + batch_size], o, reverse, few)
         coo = sp.coo_array(batch.total)
         r, c, s = coo.row, coo.col, coo.data
         if allowed is not None:
