@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "KEEP_STEP",
     "NETWORKX_MAX_SCALE",
     "STEPS",
     "TARGETS_1M",
@@ -136,6 +137,29 @@ def _graph(package: Path):  # type: ignore[no-untyped-def]
     from innokg.graph.ecosystem import EcosystemGraph
 
     return EcosystemGraph.open(package, verify=False)
+
+
+def keep_results(package: Path, scale: int) -> dict[str, Any]:
+    """Compute the clusters and Burt's constraint once and keep them beside the package
+    (what the first command on a package leaves for the next; run before ``--kept``)."""
+    from innokg.queries.clusters import cluster_labels
+    from innokg.queries.gaps import structural_holes
+
+    G = _graph(package)
+    seconds, _ = _timed(lambda: (cluster_labels(G), structural_holes(G)))
+    return {"seconds": seconds, "kept": sorted(p.name for p in (package / "kept").glob("*"))}
+
+
+def partners_one_firm(package: Path, scale: int) -> dict[str, Any]:
+    """One large firm's partners of every kind (``innokg partners --for``), the package
+    already open: the largest firm by employees."""
+    from innokg.queries.partners import candidate_partners
+
+    G = _graph(package)
+    firms = G.nodes["Enterprise"]
+    node = str(firms.loc[firms["employees"].idxmax(), "id"])
+    seconds, df = _timed(lambda: candidate_partners(G, node=node))
+    return {"seconds": seconds, "rows": len(df), "firm": node}
 
 
 def clusters(package: Path, scale: int) -> dict[str, Any]:
@@ -444,6 +468,7 @@ STEPS: dict[str, Step] = {
     "supply-chain clusters": clusters,
     "collaboration gaps": gaps,
     "partners: top-20 for large + medium firms": partners,
+    "partners for one firm (--for)": partners_one_firm,
     "indicators by city and year": indicators,
     "policy brief (HTML)": brief,
     "largest viz page": viz_page,
@@ -462,6 +487,9 @@ STEPS: dict[str, Step] = {
 NETWORKX_MAX_SCALE = 100_000
 
 #: targets in seconds at 1,000,000 nodes (issue: performance at scale)
+#: The preparation ``python -m benchmarks --kept`` runs first (not a step of the table).
+KEEP_STEP = "keep the clusters and constraint"
+
 TARGETS_1M: dict[str, float] = {
     "generate + build the package": 60,
     "reopen a package": 3,
@@ -470,6 +498,7 @@ TARGETS_1M: dict[str, float] = {
     "supply-chain clusters": 15,
     "collaboration gaps": 30,
     "partners: top-20 for large + medium firms": 30,
+    "partners for one firm (--for)": 2,
     "indicators by city and year": 5,
     "policy brief (HTML)": 30,
     "largest viz page": 10,
@@ -487,6 +516,7 @@ TARGETS_10M: dict[str, float] = {
     "supply-chain clusters": 180,
     "collaboration gaps": 300,
     "partners: top-20 for large + medium firms": 360,
+    "partners for one firm (--for)": 5,
     "indicators by city and year": 60,
     "policy brief (HTML)": 300,
     "largest viz page": 60,
