@@ -141,12 +141,20 @@ def _graph(package: Path):  # type: ignore[no-untyped-def]
 
 def keep_results(package: Path, scale: int) -> dict[str, Any]:
     """Compute the clusters and Burt's constraint once and keep them beside the package
-    (what the first command on a package leaves for the next; run before ``--kept``)."""
+    (what the first commands on a package leave for the next; run before ``--kept``)."""
     from innokg.queries.clusters import cluster_labels
     from innokg.queries.gaps import structural_holes
+    from innokg.queries.indicators import latest_year
 
     G = _graph(package)
-    seconds, _ = _timed(lambda: (cluster_labels(G), structural_holes(G)))
+
+    def keep() -> None:
+        # the questions' default (every year) and the brief's (the latest year recorded)
+        for year in dict.fromkeys([None, latest_year(G)]):
+            cluster_labels(G, year=year)
+            structural_holes(G, year=year)
+
+    seconds, _ = _timed(keep)
     return {"seconds": seconds, "kept": sorted(p.name for p in (package / "kept").glob("*"))}
 
 
@@ -157,7 +165,7 @@ def partners_one_firm(package: Path, scale: int) -> dict[str, Any]:
 
     G = _graph(package)
     firms = G.nodes["Enterprise"]
-    node = str(firms.loc[firms["employees"].idxmax(), "id"])
+    node = str(firms.loc[firms["employees"].astype("Float64").fillna(-1).idxmax(), "id"])
     seconds, df = _timed(lambda: candidate_partners(G, node=node))
     return {"seconds": seconds, "rows": len(df), "firm": node}
 

@@ -40,7 +40,7 @@ import numpy as np
 
 from innokg.graph.ecosystem import EcosystemGraph
 
-__all__ = ["KEPT_DIR", "KEPT_PER_NAME", "keep_enabled", "kept", "kept_path"]
+__all__ = ["KEPT_DIR", "KEPT_PER_NAME", "keep_enabled", "kept", "kept_path", "kept_result"]
 
 #: The package's sub-folder that holds kept results.
 KEPT_DIR = "kept"
@@ -172,6 +172,35 @@ def _write(path: Path, result: Arrays) -> None:
         pass  # a package that cannot be written to keeps nothing; the result stands
 
 
+def kept_result(
+    G: EcosystemGraph,
+    name: str,
+    params: Mapping[str, Any],
+    *,
+    code: Sequence[str] = (),
+    libraries: Sequence[str] = (),
+) -> Arrays | None:
+    """The arrays kept for ``name`` and ``params``, or None when nothing is kept.
+
+    Parameters
+    ----------
+    G, name, params, code, libraries
+        As for :func:`kept_path`.
+
+    Returns
+    -------
+    dict of str to ndarray, or None
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> kept_result(make_graph({"Enterprise": [{"id": "a", "name": "甲"}]}), "x", {}) is None
+    True
+    """
+    path = kept_path(G, name, params, code=code, libraries=libraries)
+    return _read(path) if path is not None and path.is_file() else None
+
+
 def kept(
     G: EcosystemGraph,
     name: str,
@@ -222,11 +251,10 @@ def kept(
     ['edges', 'kept', 'manifest.json', 'nodes']
     >>> tmp.cleanup()
     """
+    found = kept_result(G, name, params, code=code, libraries=libraries)
+    if found is not None and check(found):
+        return found
     path = kept_path(G, name, params, code=code, libraries=libraries)
-    if path is not None and path.is_file():
-        found = _read(path)
-        if found is not None and check(found):
-            return found
     result = compute()
     if path is not None:
         _write(path, result)

@@ -672,12 +672,13 @@ def _guessed_step(A: GraphArrays, path: MetaPath, step: int, year: int | None) -
             if column not in table.columns or not len(src):
                 continue
             rows = A.edge_rows(etype, year=year)
-            text = table[column].astype("string").fillna("").to_numpy(str)[rows]
-            on = (
-                np.char.startswith(text, path.guessed_method)
+            text = pa.array(table[column].astype("string"), type=pa.large_string())
+            marked = (
+                pc.starts_with(text, path.guessed_method)
                 if path.guessed_method
-                else text == "inferred"
-            )
+                else pc.equal(text, "inferred")
+            )  # one Arrow pass, not a Python string per edge
+            on = marked.fill_null(False).to_numpy(zero_copy_only=False)[rows]
             if spec.endswith("^-1"):
                 src, dst = dst, src
             m = m + sp.csr_array((np.ones(int(on.sum())), (src[on], dst[on])), shape=(A.n, A.n))

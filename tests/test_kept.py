@@ -65,6 +65,16 @@ def test_clusters_are_kept_and_read_back_by_the_next_open(tmp_path: Path, monkey
     assert again["size"].tolist() == [3, 3]  # the two triangles, cut at their link
 
 
+def test_labels_are_read_without_building_the_network(tmp_path: Path, monkeypatch) -> None:
+    pkg = _package(tmp_path)
+    want = cluster_labels(EcosystemGraph.open(pkg)).tolist()
+    assert want == [1, 1, 1, 2, 2, 2, -1, -1]
+    monkeypatch.setattr(detection, "_network", lambda *a, **k: 1 / 0)
+    assert cluster_labels(EcosystemGraph.open(pkg)).tolist() == want
+    previous = {"e0": 7, "e1": 7, "e2": 7}  # an earlier run's ids are still matched
+    assert cluster_labels(EcosystemGraph.open(pkg), previous=previous).tolist()[:4] == [7, 7, 7, 8]
+
+
 def test_each_parameter_set_has_its_own_file(tmp_path: Path) -> None:
     pkg = _package(tmp_path)
     G = EcosystemGraph.open(pkg)

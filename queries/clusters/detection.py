@@ -17,7 +17,7 @@ from innokg.queries.arrays import (
 from innokg.queries.clusters.network import Inferred as Inferred
 from innokg.queries.clusters.network import _Assignment, _leiden, _Network, _network
 from innokg.queries.clusters.split import _split_chains
-from innokg.queries.kept import kept
+from innokg.queries.kept import kept, kept_result
 
 # what the kept assignment depends on besides the package: its parameters and the code
 _PARAMS = ("seed", "resolution", "inferred", "inferred_weight", "min_size", "year", "split")
@@ -77,25 +77,47 @@ def _assign(
         cuts = first.splits
         if split:
             membership, cuts = _split_chains(G, first, min_size, year, inferred, inferred_weight)
-        return {"membership": membership, **{k: cuts[k].to_numpy(np.int64) for k in _CUTS}}
+        cluster = _numbered(A, net, membership, min_size).astype(np.int32)
+        ends = {k: cuts[k].to_numpy(np.int64) for k in _CUTS}
+        return {"membership": membership, "cluster": cluster, **ends}
 
-    params = dict(zip(_PARAMS, key[1:], strict=True))
     found = kept(
         G,
         "clusters",
-        params,
+        _kept_params(key),
         compute,
         code=_CODE,
         libraries=("igraph",),
         check=lambda f: (
-            len(f.get("membership", ())) == len(net.vertices) and all(k in f for k in _CUTS)
+            len(f.get("membership", ())) == len(net.vertices)
+            and len(f.get("cluster", ())) == A.n
+            and all(k in f for k in _CUTS)
         ),
     )
     membership = found["membership"]
     cuts = pd.DataFrame({k: found[k].astype(np.int64) for k in _CUTS})
-    result = _Assignment(net, membership, _numbered(A, net, membership, min_size), cuts)
+    result = _Assignment(net, membership, found["cluster"].astype(np.int64), cuts)
     A.memo[key] = result
     return result
+
+
+def _kept_params(key: tuple[object, ...]) -> dict[str, object]:
+    return dict(zip(_PARAMS, key[1:], strict=True))
+
+
+def _kept_labels(G: EcosystemGraph, key: tuple[object, ...]) -> np.ndarray | None:
+    """The cluster of every node position as kept beside the package, read without
+    building the supply network (all that :func:`cluster_labels` needs), or None."""
+    A = arrays(G)
+    if key in A.memo:
+        return None
+    if ("kept-labels", key) not in A.memo:
+        found = kept_result(G, "clusters", _kept_params(key), code=_CODE, libraries=("igraph",))
+        if found is None or len(found.get("cluster", ())) != A.n:
+            return None
+        A.memo[("kept-labels", key)] = found["cluster"].astype(np.int64)
+    labels: np.ndarray = A.memo[("kept-labels", key)]
+    return labels
 
 
 def _match_previous(
@@ -192,6 +214,10 @@ def cluster_labels(
     >>> cluster_labels(G, min_size=2).tolist()
     [1, 1]
     """
+    key = ("clusters", seed, resolution, inferred, inferred_weight, min_size, year, split)
+    labels = _kept_labels(G, key) if inferred in ("auto", "all", "none") else None
+    if labels is not None:
+        return labels if previous is None else _match_previous(arrays(G), labels, previous, match)
     res = _assign(
         G,
         seed=seed,

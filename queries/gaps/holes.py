@@ -55,16 +55,15 @@ __all__ = [
 MIN_CONTACTS = 3
 
 
-def _burt(
-    A: GraphArrays, year: int | None, pos: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Degree, Burt's constraint and effective size of ``pos`` in the organisation graph."""
-    g, nodes = A.igraph(ORG_EDGES, ORGANISATIONS, year=year)
-    local = np.searchsorted(nodes, pos)
+def _burt_all(A: GraphArrays, year: int | None) -> tuple[np.ndarray, ...]:
+    """Degree, Burt's constraint and effective size of every organisation (in the order
+    of ``A.igraph``'s vertices), computed once and kept beside the package."""
     key = ("gaps-burt", year)
     if key not in A.memo:  # once for every organisation: structural holes and brokers share it
+        n = int(A.mask(*ORGANISATIONS).sum())  # the vertices of A.igraph
 
         def compute() -> dict[str, np.ndarray]:
+            g, _ = A.igraph(ORG_EDGES, ORGANISATIONS, year=year)
             degree = np.asarray(g.degree(), dtype=float)
             constraint = np.asarray(g.constraint(), dtype=float)
             trans = np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float)
@@ -78,10 +77,19 @@ def _burt(
             compute,
             code=_BURT_CODE,
             libraries=("igraph",),
-            check=lambda f: all(len(f.get(k, ())) == len(nodes) for k in _BURT),
+            check=lambda f: all(len(f.get(k, ())) == n for k in _BURT),
         )
         A.memo[key] = tuple(found[k] for k in _BURT)
-    degree, constraint, esize = A.memo[key]
+    result: tuple[np.ndarray, ...] = A.memo[key]
+    return result
+
+
+def _burt(
+    A: GraphArrays, year: int | None, pos: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Degree, Burt's constraint and effective size of ``pos`` in the organisation graph."""
+    local = np.searchsorted(np.flatnonzero(A.mask(*ORGANISATIONS)), pos)
+    degree, constraint, esize = _burt_all(A, year)
     return degree[local], constraint[local], esize[local]
 
 
@@ -139,14 +147,14 @@ def structural_holes(
     unknown = [x for x in labels if x not in ORGANISATIONS]
     if unknown:
         raise QueryError(f"labels must be organisations ({', '.join(ORGANISATIONS)})")
-    g, nodes = A.igraph(ORG_EDGES, ORGANISATIONS, year=year)
-    degree_all = np.asarray(g.degree(), dtype=np.int64)
+    nodes = np.flatnonzero(A.mask(*ORGANISATIONS))  # the organisation graph's vertices
+    degree_all = _burt_all(A, year)[0].astype(np.int64)
     ok = (degree_all >= min_degree) & A.mask(*labels)[nodes] & A.alive(year)[nodes]
     ok &= _filtered(G, A, city, industry)[nodes]
     pos = _in_scope(G, nodes[ok])
     degree, constraint, esize = _burt(A, year, pos)
     notes = []
-    if g.ecount() == 0:
+    if not degree_all.any():  # no edge among organisations
         notes.append(
             _note(
                 "organisation_links",
