@@ -49,7 +49,8 @@ def _blocks(doc: str) -> list[str]:
 def test_every_block_is_used_and_every_result_file_is_shown() -> None:
     used = [name for doc in render.DOCS for name in _blocks(doc)]
     assert sorted(used) == sorted(render.BLOCKS), "a block is missing from the docs or unknown"
-    files = {file for file, _ in render.BLOCKS.values()}
+    files = {file for file, _ in render.BLOCKS.values()} | set(render.SHOWN_WITH)
+    assert set(render.SHOWN_WITH.values()) <= set(render.BLOCKS)
     assert files == {p.name for p in RESULTS.glob("*.json")}
 
 
@@ -81,7 +82,7 @@ def test_an_unknown_block_is_named() -> None:
     "name",
     ["performance_scales.json", "performance_real.json", "performance_earlier.json",
      "query_times.json", "performance_clusters_rework.json", "performance_10m.json",
-     "performance_final_check.json"],
+     "performance_final_check.json", "performance_cold.json", "performance_kept.json"],
 )  # fmt: skip
 def test_timings_say_when_and_where_they_were_measured(name: str) -> None:
     data = json.loads((RESULTS / name).read_text(encoding="utf-8"))
