@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 
 from innokg.graph.schema import EDGE_TYPES
 
-__all__ = ["IdIndex"]
+__all__ = ["IdIndex", "text_in"]
 
 #: Look up the values' distinct strings the other way round when there are fewer than
 #: one value for every FEW nodes.
@@ -52,6 +52,39 @@ def _strings(values: object) -> pa.ChunkedArray | None:
     if not text and not pa.types.is_null(arr.type):  # numbers, bytes, ...
         return None
     return arr.cast(pa.large_string())
+
+
+def text_in(values: pd.Series, among: Iterable[str]) -> np.ndarray:
+    """Which of ``values`` are among the strings ``among``, hashed by Arrow.
+
+    pandas' ``isin`` on Arrow-backed strings goes through Python objects (about half a
+    second for 300,000 ids); Arrow's ``is_in`` takes a tenth of that.  A missing value
+    is among none; values that are not all strings are compared by pandas as text.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The values to test.
+    among : iterable of str
+        The strings sought.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Aligned with ``values``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> text_in(pd.Series(["a", None, "c"], dtype="string[pyarrow]"), {"c", "x"}).tolist()
+    [False, False, True]
+    """
+    wanted = [str(x) for x in among]
+    strings = _strings(values)
+    if strings is None:
+        return values.astype(str).isin(set(wanted)).to_numpy(dtype=bool)
+    found = pc.is_in(strings, value_set=pa.array(wanted, type=pa.large_string()))
+    return np.asarray(pc.fill_null(found, False).to_numpy(), dtype=bool)
 
 
 def _filled(found: pa.ChunkedArray | pa.Array) -> np.ndarray:

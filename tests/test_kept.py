@@ -15,6 +15,7 @@ import pytest
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.package import write_package
 from innokg.graph.testing import make_tables
+from innokg.queries.arrays import arrays as arrays_of
 from innokg.queries.arrays import clear_cache
 from innokg.queries.clusters import cluster_labels, detection, supply_clusters
 from innokg.queries.gaps import structural_holes
@@ -203,4 +204,35 @@ def test_info_says_what_was_kept(tmp_path: Path) -> None:
     structural_holes(G)
     after = CliRunner().invoke(main, ["info", str(pkg)])
     assert after.exit_code == 0
-    assert "kept for later commands: burt (1 set), clusters (2 sets)" in after.output
+    assert (
+        "kept for later commands: Burt's constraint (1 set), supply-chain clusters (2 sets), "
+        "edge ends' positions (1 set)," in after.output
+    )
+
+
+def test_edge_ends_are_kept_and_read_back(tmp_path: Path, monkeypatch) -> None:
+    pkg = _package(tmp_path)
+    G = EcosystemGraph.open(pkg)
+    src, dst = arrays_of(G).edges("SUPPLIES")
+    assert len(_files(pkg, "ends")) == 1
+    from innokg.queries.id_index import IdIndex
+
+    monkeypatch.setattr(IdIndex, "edge_ends", lambda *a, **k: 1 / 0)  # must not look up
+    again = arrays_of(EcosystemGraph.open(pkg))
+    assert [x.tolist() for x in again.edges("SUPPLIES")] == [src.tolist(), dst.tolist()]
+    table = G.edges["SUPPLIES"]
+    assert [f"e{i}" for i in src] == table["from_id"].tolist()
+    assert [f"e{i}" for i in dst] == table["to_id"].tolist() and len(src) == len(LINKS)
+    assert again.edges("SUPPLIES")[0].dtype == np.int64
+
+
+def test_edge_ends_of_an_edited_graph_are_looked_up_again(tmp_path: Path) -> None:
+    pkg = _package(tmp_path)
+    G = EcosystemGraph.open(pkg)
+    arrays_of(G).edges("SUPPLIES")
+    G.edges["SUPPLIES"] = G.edges["SUPPLIES"].iloc[::-1].reset_index(drop=True)
+    clear_cache(G)  # the tables no longer match what was kept
+    src, dst = arrays_of(G).edges("SUPPLIES")
+    assert [f"e{i}" for i in src] == G.edges["SUPPLIES"]["from_id"].tolist()  # reversed
+    assert [f"e{i}" for i in dst] == G.edges["SUPPLIES"]["to_id"].tolist()
+    assert len(_files(pkg, "ends")) == 1

@@ -32,6 +32,8 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from innokg.graph.errors import QueryError
 
@@ -532,18 +534,19 @@ def edges_by_endpoints(
     """
     from innokg.graph.schema import EDGE_TYPES
 
-    indexes: dict[str, pd.Index] = {}
+    known: dict[str, pa.Array] = {}
     sizes = {label: len(df) for label, df in nodes.items()}
 
-    def labels_of(ids: pd.Series, labels: set[str]) -> np.ndarray:
+    def labels_of(ids: pd.Series, labels: set[str]) -> tuple[list[str], np.ndarray]:
+        """The labels, largest first, and each id's place among them."""
         by_size = sorted(labels, key=lambda x: (-sizes.get(x, 0), x))
-        out = np.full(len(ids), by_size[0], dtype=object)
-        for label in by_size[1:]:
-            if label not in indexes:
-                known = nodes[label]["id"] if label in nodes else pd.Series([], dtype="string")
-                indexes[label] = pd.Index(known)
-            out[indexes[label].get_indexer(ids) >= 0] = label
-        return out
+        out = np.zeros(len(ids), dtype=np.int8)
+        for i, label in enumerate(by_size[1:], start=1):
+            if label not in known:
+                column = nodes[label]["id"] if label in nodes else pd.Series([], dtype="string")
+                known[label] = _text(column)
+            out[_among(ids, known[label])] = i
+        return by_size, out
 
     for etype, df in edges.items():
         if len(df) == 0:
@@ -552,9 +555,21 @@ def edges_by_endpoints(
         if len(pairs) == 1:
             yield etype, pairs[0][0], pairs[0][1], df
             continue
-        src = labels_of(df["from_id"], {a for a, _ in pairs})
-        dst = labels_of(df["to_id"], {b for _, b in pairs})
+        src_labels, src = labels_of(df["from_id"], {a for a, _ in pairs})
+        dst_labels, dst = labels_of(df["to_id"], {b for _, b in pairs})
         for a, b in pairs:
-            part = df[(src == a) & (dst == b)]
+            part = df[(src == src_labels.index(a)) & (dst == dst_labels.index(b))]
             if len(part):
                 yield etype, a, b, part
+
+
+def _text(values: pd.Series) -> pa.Array:
+    """Ids as one Arrow array of text (every id is a string in validated tables)."""
+    return pa.array(values.astype("string").array, type=pa.large_string())
+
+
+def _among(ids: pd.Series, known: pa.Array) -> np.ndarray:
+    """Which ``ids`` are in ``known``, hashed by Arrow (pandas' ``get_indexer`` turned
+    five million Arrow strings into Python objects first: most of a 1M load's split)."""
+    found = pc.is_in(_text(ids), value_set=known)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)

@@ -26,6 +26,7 @@ from innokg.brief.targets import TargetStatus, pace, year_reached
 from innokg.brief.words import fmt_value, num, pick
 from innokg.queries.arrays import arrays
 from innokg.queries.clusters import cluster_labels
+from innokg.queries.id_index import text_in
 
 __all__ = ["MAX_RECOMMENDATIONS", "recommendations"]
 
@@ -265,7 +266,7 @@ def _research(s: Scope) -> Recommendation | None:
             where, lacking = where_name, int(counts.iloc[0])
         pairs = _pairs(s, "enterprise-institute", where, 200)
         firms = set(measurable["entity"].astype(str))
-        chosen = pairs[pairs["source"].astype(str).isin(firms)].drop_duplicates("source")
+        chosen = pairs[text_in(pairs["source"], firms)].drop_duplicates("source")
         chosen = chosen.head(5)
         if chosen.empty:
             return None
@@ -338,7 +339,7 @@ def _sourced_inputs(s: Scope, buyers: set[str]) -> pd.DataFrame:
     single-source gap table."""
     rows = s.single_sourced()
     rows = rows[rows["measurable"].fillna(False).astype(bool)]
-    rows = rows[rows["entity"].astype(str).isin(buyers)]
+    rows = rows[text_in(rows["entity"], buyers)]
     inputs = pd.DataFrame(
         {
             "buyer": rows["entity"],

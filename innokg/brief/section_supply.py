@@ -3,6 +3,9 @@ partnerships worth brokering: the query modules' lists, chosen and worded."""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
 from innokg.brief.model import BriefTable, Section
@@ -123,12 +126,21 @@ def _gap_lacks(s: Scope, kind: str) -> str | None:
     return None
 
 
+_NAN_WORD = re.compile(r"\bnan\b|\bNaN\b|<NA>")
+
+
 def _measured_rows(df: pd.DataFrame) -> pd.DataFrame:
     """Gap rows without a figure that could not be measured (NA shown as 'nan')."""
     if "measurable" in df.columns:
         df = df[df["measurable"].fillna(False).astype(bool)]
-    text = df.get("detail", pd.Series("", index=df.index)).astype("string").fillna("")
-    bad = text.str.contains(r"\bnan\b|\bNaN\b|<NA>", regex=True)
+    text = df.get("detail", pd.Series("", index=df.index)).astype("string[pyarrow]").fillna("")
+    # Arrow finds the few details that hold the letters at all; Python's regex (whose
+    # word boundaries know Chinese characters, RE2's do not) judges only those.
+    maybe = np.flatnonzero(text.str.contains("nan|NaN|<NA>", regex=True).to_numpy(dtype=bool))
+    words = text.iloc[maybe].astype(object).str.contains(_NAN_WORD, regex=True)
+    flags = np.zeros(len(df), dtype=bool)
+    flags[maybe[words.to_numpy(dtype=bool)]] = True
+    bad = pd.Series(flags, index=df.index)
     if "gap" in df.columns and "severity" in df.columns:
         bad |= (df["gap"] == "below_target") & df["severity"].isna()
     return df[~bad]

@@ -292,6 +292,14 @@ def info(package: Path, as_json: bool) -> None:
         click.echo("\n".join(_load_report_lines(report)))
 
 
+#: What each kept file holds, as ``innokg info`` names it.
+_KEPT_NAMES = {
+    "burt": "Burt's constraint",
+    "clusters": "supply-chain clusters",
+    "ends": "edge ends' positions",
+}
+
+
 def _kept_line(package: Path) -> str | None:
     """What earlier commands kept beside the tables (see innokg.queries.kept)."""
     files = sorted((package / KEPT_DIR).glob("*.npz"))
@@ -299,7 +307,9 @@ def _kept_line(package: Path) -> str | None:
         return None
     names = Counter(f.name.rsplit("-", 1)[0] for f in files)
     size = sum(f.stat().st_size for f in files) / 1e6
-    what = ", ".join(f"{k} ({n} set{'s' if n > 1 else ''})" for k, n in sorted(names.items()))
+    what = ", ".join(
+        f"{_KEPT_NAMES.get(k, k)} ({n} set{'s' if n > 1 else ''})" for k, n in sorted(names.items())
+    )
     return f"kept for later commands: {what}, {size:,.1f} MB in {KEPT_DIR}/"
 
 
