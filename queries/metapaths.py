@@ -329,7 +329,7 @@ class Opts:
 
 #: Up to this many sources, a ranking or its explanations walk each meta-path from
 #: them alone rather than over the whole graph (one firm's partners: ``--for``); the
-#: scores are the same (see :func:`path_tail`'s ``rows``).
+#: scores are the same (see :mod:`innokg.queries.few_walks`).
 FEW_ROWS = 64
 
 
@@ -339,7 +339,6 @@ def path_tail(
     path: MetaPath,
     o: Opts,
     reverse: bool,
-    rows: np.ndarray | None = None,
 ) -> tuple[sp.csr_array, sp.csr_array]:
     """The first step and the weighted product of the rest of ``path``.
 
@@ -361,13 +360,6 @@ def path_tail(
         The scoring options (year, method, hub_cap, tail_cap).
     reverse : bool
         Walk from the target side.
-    rows : numpy.ndarray of int, optional
-        Only the rows of ``first`` that will be multiplied (a few sources, as for one
-        firm's partners): the tail is computed for the nodes they reach, its other rows
-        left empty, and not memoised.  Those rows are computed exactly as in the whole
-        tail (a row of a sparse product depends on that row alone), so
-        ``first[rows] @ tail`` is the same.
-
     Returns
     -------
     first : scipy.sparse.csr_array
@@ -375,7 +367,8 @@ def path_tail(
     tail : scipy.sparse.csr_array
         The rest, weighted by :func:`path_weights` of every intermediate: row ``x`` of
         ``first @ tail`` is the evidence of the path from ``x`` to every target.
-        Memoised on ``A`` by kind, path, options and direction (without ``rows``).
+        Memoised on ``A`` by kind, path, options and direction.  For a few sources,
+        :func:`innokg.queries.few_walks.few_tail` computes only the rows they reach.
 
     Examples
     --------
@@ -404,12 +397,6 @@ def path_tail(
     >>> (first @ tail).toarray()[:3, :3].round(4).tolist()
     [[1.4427, 1.4427, 0.0], [1.4427, 1.4427, 0.0], [0.0, 0.0, 0.0]]
 
-    The same rows, computed for firm a alone:
-
-    >>> first, few = path_tail(A, kind, path, Opts(), False, rows=np.array([0]))
-    >>> (first[[0]] @ few).toarray()[:, :3].round(4).tolist()
-    [[1.4427, 1.4427, 0.0]]
-
     (A pair of a node with itself, or of nodes already linked, is dropped when the
     pairs are scored.)
     """
@@ -423,8 +410,6 @@ def path_tail(
         mats = [sp.csr_array(m.T) for m in reversed(mats)]
     mats[-1] = sp.csr_array(mats[-1] @ sp.diags_array(target))
     mats[-1].eliminate_zeros()
-    if rows is not None:
-        mats = _reached_rows(mats, rows)
     tail: sp.csr_array | None = None
     for i in range(len(mats) - 1, 0, -1):
         after = mats[i]
@@ -436,26 +421,8 @@ def path_tail(
         tail.eliminate_zeros()
     assert tail is not None
     result = (mats[0], prune_rows(tail, o.tail_cap, degree_prior(A, year)))
-    if rows is None:
-        A.memo[key] = result
+    A.memo[key] = result
     return result
-
-
-def _reached_rows(mats: list[sp.csr_array], rows: np.ndarray) -> list[sp.csr_array]:
-    """``mats`` with each step after the first kept only on the rows the walk from
-    ``rows`` reaches (the others emptied, the kept ones untouched, so every product
-    row the walk needs is computed from the same entries in the same order)."""
-    out = [mats[0]]
-    reached = np.unique(mats[0][np.asarray(rows)].indices)
-    for m in mats[1:]:
-        keep = np.zeros(m.shape[0], dtype=bool)
-        keep[reached] = True
-        counts = np.where(keep, np.diff(m.indptr), 0)
-        take = np.repeat(keep, np.diff(m.indptr))
-        indptr = np.r_[0, np.cumsum(counts)].astype(m.indptr.dtype)
-        out.append(sp.csr_array((m.data[take], m.indices[take], indptr), shape=m.shape))
-        reached = np.unique(out[-1].indices)
-    return out
 
 
 def prune_rows(m: sp.csr_array, cap: int, prior: np.ndarray) -> sp.csr_array:

@@ -23,11 +23,11 @@ import scipy.sparse as sp
 
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
+from innokg.queries.few_walks import FEW_NODES, degree_at, few_tail
 from innokg.queries.metapaths import (
     Kind,
     MetaPath,
     Opts,
-    intermediate_degree,
     kind_degree,
     path_tail,
     settle_parts,
@@ -204,8 +204,8 @@ def _flag_parts(
             for j in range(min(2, len(kind.paths))):
                 in_city &= ~((ranked[:, j] > 0) & (order[:, j] == p))
     return (
-        [(_concat("同在", _take(_text_zh(A), city_u)), in_city)],
-        [(_concat("both in ", _take(_text_en(A), city_u)), in_city)],
+        [(_concat("同在", _names_at(A, city_u, en=False)), in_city)],
+        [(_concat("both in ", _names_at(A, city_u, en=True)), in_city)],
     )
 
 
@@ -291,7 +291,7 @@ def _capacity_phrases(
     if kind.capacity is None:
         return []
     k = kind_degree(A, kind, o.year)
-    names = _text_en(A) if en else _text_zh(A)
+    names = _names_at(A, dst, en=en)
     c = kind.capacity
     out: list[tuple[_Piece, np.ndarray]] = []
     for nodes, template in (
@@ -301,7 +301,7 @@ def _capacity_phrases(
         count = k[nodes]
         text = _fill(
             template,
-            t=_const(_take(names, dst)),
+            t=_const(names),
             k=_const(_numbers(count)),
             s=_const(_either(count > 1, "s", "")),
         )
@@ -322,7 +322,7 @@ def _path_values(
     platform of a city, for a path through the city)."""
     sources = np.unique(u)
     if len(sources) <= metapaths.FEW_ROWS:  # a few sources (one firm's partners): walk from them
-        first, rest = path_tail(A, kind, path, o, False, rows=sources)
+        first, rest = few_tail(A, kind, path, o, False, sources)
         keys, data = _entries(rest)
     else:
         first, rest = path_tail(A, kind, path, o, False)
@@ -450,6 +450,28 @@ def _text_en(A: GraphArrays) -> Text:
     return result
 
 
+def _names_at(A: GraphArrays, at: np.ndarray, *, en: bool) -> Text:
+    """The names (English where known, if ``en``) of the nodes ``at``, "" where -1:
+    ``_take`` of :func:`_text_en` / :func:`_text_zh` with a blank appended.  For a few
+    rows (one firm's partners) only their names are converted, not every node's."""
+    at = np.asarray(at, dtype=np.int64)
+    whole = ("reasons-text-en",) if en else ("reasons-text-zh",)
+    if whole in A.memo or len(at) * FEW_NODES > A.n:
+        names = _text_en(A) if en else _text_zh(A)
+        if len(at) and at.min() >= 0:
+            return _take(names, at)
+        key = ("reasons-text-blank", en)  # -1 takes the blank after the last node
+        if key not in A.memo:
+            A.memo[key] = pa.concat_arrays([names, _text(np.array([""], dtype=object))])
+        return _take(A.memo[key], np.where(at >= 0, at, A.n))
+    pos = np.maximum(at, 0)
+    zh = [str(x) for x in A.names[pos].tolist()]
+    if en:
+        name_en = A.values("name_en", dtype="object", fill="")[pos].tolist()
+        zh = [str(e or n) for e, n in zip(name_en, zh, strict=True)]
+    return _text(np.where(at >= 0, np.array(zh, dtype=object), ""))
+
+
 def _name_rank(A: GraphArrays) -> np.ndarray:
     """Position of every node's name in sorted order (ties: by position)."""
     key = ("reasons-name-rank",)
@@ -458,6 +480,18 @@ def _name_rank(A: GraphArrays) -> np.ndarray:
         rank[np.argsort(_names_zh(A).astype(str), kind="stable")] = np.arange(A.n)
         A.memo[key] = rank
     return A.memo[key]
+
+
+def _name_rank_of(A: GraphArrays, nodes: np.ndarray) -> np.ndarray:
+    """An order of ``nodes`` (sorted, distinct) by name, ties by position, as ranks at
+    their positions: :func:`_name_rank` orders them the same way, but sorting every
+    name of a large graph (about a second at 1M) is not worth it for a few nodes."""
+    if ("reasons-name-rank",) in A.memo or len(nodes) * FEW_NODES > A.n:
+        return _name_rank(A)
+    rank = np.zeros(A.n, dtype=np.int64)
+    names = np.array([str(x) for x in A.names[nodes]], dtype=object)
+    rank[nodes[np.argsort(names.astype(str), kind="stable")]] = np.arange(len(nodes))
+    return rank
 
 
 def _pattern(m: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
@@ -544,12 +578,14 @@ def _top3(
     """How many ``i``-th intermediates each pair has, and the three most telling
     (fewest neighbours, then name; -1 pads)."""
     p, c = entries
-    deg = np.minimum(intermediate_degree(A, path, i, year, False)[c], (1 << 20) - 1)
+    mids = np.unique(c)
+    deg = np.minimum(degree_at(A, path, i, year, False, mids)[c], (1 << 20) - 1)
+    names = _name_rank_of(A, mids)[c]
     # one int64 key (pair, degree, name rank) sorts faster than a three-key lexsort
     bits = max(int(A.n).bit_length(), 1)
-    key = (p.astype(np.int64) << (20 + bits)) | (deg.astype(np.int64) << bits) | _name_rank(A)[c]
+    key = (p.astype(np.int64) << (20 + bits)) | (deg.astype(np.int64) << bits) | names
     fits = n < 2 ** (63 - 20 - bits)  # else too many pairs for one key
-    order = np.argsort(key) if fits else np.lexsort((_name_rank(A)[c], deg, p))
+    order = np.argsort(key) if fits else np.lexsort((names, deg, p))
     p, c = p[order], c[order]
     count = np.bincount(p, minlength=n)
     rank = np.arange(len(p)) - (np.cumsum(count) - count)[p]
@@ -561,15 +597,12 @@ def _top3(
 
 def _listing(A: GraphArrays, count: np.ndarray, top: np.ndarray, *, en: bool) -> Text:
     """Up to three names, then how many more (``甲、乙、丙等5家`` / ``A, B, C and 2 more``)."""
-    names = _text_en(A) if en else _text_zh(A)
-    names = pa.concat_arrays([names, _text(np.array([""], dtype=object))])  # -1 -> ""
-    blank = len(names) - 1
     sep = ", " if en else "、"
-    text = _take(names, np.where(top[:, 0] >= 0, top[:, 0], blank))
+    text = _names_at(A, top[:, 0], en=en)
     for j in (1, 2):
         on = top[:, j] >= 0
         if on.any():
-            joined = _concat(text, sep, _take(names, np.where(on, top[:, j], blank)))
+            joined = _concat(text, sep, _names_at(A, top[:, j], en=en))
             text = pc.if_else(pa.array(on), joined, text)
     more = count > 3
     if more.any():
@@ -631,7 +664,7 @@ def _chunk_phrases(
     }
     guessed = _guessed(A, path, u, v, year)
     zh_fields: dict[str, Callable[[], Text]] = {
-        "t": functools.cache(lambda: _take(_text_zh(A), v)),
+        "t": functools.cache(lambda: _names_at(A, v, en=False)),
         "mids": functools.cache(lambda: _listing(A, n1, top1, en=False)),
         "mids2": functools.cache(lambda: _listing(A, n2, top2, en=False)),
         **plural,
@@ -639,7 +672,7 @@ def _chunk_phrases(
     zh = _fill_either(path.zh, path.zh_guessed, guessed, zh_fields)
     plural["who2"] = lambda: who()[1]
     en_fields: dict[str, Callable[[], Text]] = {
-        "t": functools.cache(lambda: _take(_text_en(A), v)),
+        "t": functools.cache(lambda: _names_at(A, v, en=True)),
         "mids": functools.cache(lambda: _listing(A, n1, top1, en=True)),
         "mids2": functools.cache(lambda: _listing(A, n2, top2, en=True)),
         **plural,

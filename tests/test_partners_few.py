@@ -1,4 +1,4 @@
-"""One firm's partners walk each meta-path from that firm alone (``path_tail(rows=...)``):
+"""One firm's partners walk each meta-path from that firm alone (``few_tail``):
 the rows it needs are the whole tail's rows, bit for bit, and the ranked table is the
 one the whole-graph walk gives."""
 
@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
-from innokg.queries import metapaths
+from innokg.queries import few_walks, metapaths, reasons
 from innokg.queries.arrays import arrays
+from innokg.queries.few_walks import few_tail
 from innokg.queries.metapaths import Opts, path_tail
 from innokg.queries.partners import KINDS, candidate_partners
 
@@ -30,7 +31,7 @@ def test_tail_from_a_few_rows_equals_the_whole_tail(demo_graph: EcosystemGraph, 
             if len(path.steps) < 2:
                 continue
             A.memo.pop(("partners-tail", kind.key, path.key, Opts(), reverse), None)
-            first, few = path_tail(A, kind, path, Opts(), reverse, rows=rows)
+            first, few = few_tail(A, kind, path, Opts(), reverse, rows)
             _, whole = path_tail(A, kind, path, Opts(), reverse)
             a, b = first[rows] @ few, first[rows] @ whole
             a.sort_indices()
@@ -56,3 +57,43 @@ def test_one_firms_table_is_the_whole_walks(demo_graph: EcosystemGraph, monkeypa
         assert len(whole) > 20
         pd.testing.assert_frame_equal(fewer[i], whole)
     assert any(k[0] == "partners-tail" for k in A.memo)  # the whole walks did run
+
+
+@pytest.fixture
+def counted_for_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Count at the given nodes alone, however many they are (the 1M behaviour)."""
+    monkeypatch.setattr(few_walks, "FEW_NODES", 0)
+    monkeypatch.setattr(reasons, "FEW_NODES", 0)
+
+
+def test_counts_at_a_few_nodes_equal_the_whole_counts(demo_graph, counted_for_few) -> None:
+    A = arrays(demo_graph)
+    rng = np.random.default_rng(3)
+    for year in (None, 2017):
+        nodes = np.unique(rng.choice(A.n, size=300, replace=False))
+        A.memo.pop(("partners-prior", year), None)
+        at = few_walks.prior_at(A, year, nodes)
+        assert ("partners-prior", year) not in A.memo  # counted at the nodes alone
+        assert np.array_equal(at[nodes], metapaths.degree_prior(A, year)[nodes])
+        for kind in KINDS.values():
+            for path in kind.paths:
+                for i in range(1, len(path.steps)):
+                    for reverse in (False, True):
+                        j = len(path.steps) - i if reverse else i
+                        around = (path.steps[j - 1], path.steps[j])
+                        A.memo.pop(("partners-degree", *around, year), None)
+                        few = few_walks.degree_at(A, path, i, year, reverse, nodes)
+                        whole = metapaths.intermediate_degree(A, path, i, year, reverse)
+                        assert np.array_equal(few[nodes], whole[nodes]), (path.key, i, reverse)
+
+
+def test_names_of_a_few_nodes_equal_the_whole_lists(demo_graph, counted_for_few) -> None:
+    A = arrays(demo_graph)
+    at = np.array([5, -1, 0, A.n - 1, 5])
+    for en in (False, True):
+        few = reasons._names_at(A, at, en=en).to_pylist()
+        whole = (reasons._names_en(A) if en else reasons._names_zh(A)).tolist()
+        assert few == [whole[i] if i >= 0 else "" for i in at]
+    nodes = np.unique(np.random.default_rng(5).choice(A.n, size=200, replace=False))
+    local = reasons._name_rank_of(A, nodes)[nodes]
+    assert np.array_equal(np.argsort(local), np.argsort(reasons._name_rank(A)[nodes]))

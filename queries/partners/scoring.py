@@ -18,6 +18,7 @@ from innokg.graph.errors import QueryError
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.clusters import cluster_labels
+from innokg.queries.few_walks import few_tail, prior_at
 from innokg.queries.metapaths import (
     Kind,
     Method,
@@ -56,7 +57,11 @@ def _batch(
     parts: dict[str, sp.csr_array] = {}
     total: sp.csr_array | None = None
     for path in kind.paths:
-        first, tail = path_tail(A, kind, path, o, reverse, rows=rows if few else None)
+        first, tail = (
+            few_tail(A, kind, path, o, reverse, rows)
+            if few
+            else path_tail(A, kind, path, o, reverse)
+        )
         parts[path.key] = sp.csr_array(first[rows] @ tail)
     parts = settle_parts(kind.paths, parts)
     for path in kind.paths:
@@ -393,11 +398,12 @@ def _top(
     ``dedupe`` keeps one orientation of a pair both of whose ends are sources
     (``is_source``; default every node)."""
     clusters = _clusters(G, kind, o.year)
-    prior = _tie_break(A, kind, o.year)
+    few = len(rows) <= metapaths.FEW_ROWS  # read at call time: tests lower it
+    # a few rows' pairs need the degree prior at their ends only (see few_walks)
+    prior = None if few and kind.target not in _CLASSES else _tie_break(A, kind, o.year)
     theta, floor = _capacity(A, kind, o)
     heap: list[tuple[float, int, int]] = []
     frames = []
-    few = len(rows) <= metapaths.FEW_ROWS  # read at call time: tests lower it
     for start in range(0, len(rows), batch_size):  # one sparse product per batch
         batch = _batch(A, kind, rows[start : start + batch_size], o, reverse, few)
         coo = sp.coo_array(batch.total)
@@ -414,7 +420,10 @@ def _top(
             r, c, s, u, src, dst = r[ok], c[ok], s[ok], u[ok], src[ok], dst[ok]
         chain = _chain_flag(batch, kind, r, c)
         factor, *_ = _complementarity(A, kind, src, dst, chain, clusters)
-        base = s + floor + PRIOR * prior[src] * prior[dst]
+        ends = prior
+        if ends is None:
+            ends = prior_at(A, o.year, np.unique(np.concatenate([src, dst])))
+        base = s + floor + PRIOR * ends[src] * ends[dst]
         score = _ranked_score(kind, base * (theta[src] * theta[dst]) * factor, chain)
         if per_source is not None:
             # best first within each row, ties by target (numpy's lexsort: a pandas
