@@ -324,8 +324,9 @@ def performance_latest(report: dict[str, Any]) -> str:
     for r in report["rows"]:
         time = seconds(r["median_s"]) if "median_s" in r else "failed"
         runs = [x["seconds"] for x in r.get("runs", []) if "seconds" in x]
-        if len(runs) > 1:  # a row with more runs than the report's repeat: say so
-            time += f" ({len(runs)} runs, {seconds(min(runs))} to {seconds(max(runs))})"
+        if len(runs) > 1:  # the range; a row with more runs than the report's repeat says so
+            more = "" if len(runs) == report.get("repeat", 1) else f"{len(runs)} runs, "
+            time += f" ({more}{seconds(min(runs))} to {seconds(max(runs))})"
         rss = memory(r["peak_rss_mb"]) if "peak_rss_mb" in r else ""
         lines.append(
             f"| {r['step']} | {'—' if r['step'] in FIXED else _scale(int(r['scale']))} "
@@ -554,6 +555,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-10m": ("performance_10m.json", performance_10m),
     "performance-final-check": ("performance_final_check.json", performance_latest),
     "performance-kept": ("performance_kept.json", performance_kept),
+    "performance-round": ("performance_round.json", performance_latest),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
     "footprint": ("footprint_100k.json", footprint),
 }
