@@ -41,7 +41,8 @@ def few_tail(
     """:func:`~innokg.queries.metapaths.path_tail` for the sources ``rows`` alone.
 
     The tail is computed on the nodes the walk from ``rows`` reaches, its other rows
-    left empty, and not memoised; ``first[rows] @ tail`` equals the whole tail's.
+    left empty; ``first[rows] @ tail`` equals the whole tail's, which is returned
+    instead when it is memoised already.
 
     Parameters
     ----------
@@ -76,6 +77,10 @@ def few_tail(
     >>> (first[[0]] @ whole).toarray().round(4).tolist()
     [[1.4427, 1.4427, 0.0]]
     """
+    whole = ("partners-tail", kind.key, path.key, o, reverse)
+    if whole in A.memo:  # computed for every node already (the brief's bounds): its rows
+        done: tuple[sp.csr_array, sp.csr_array] = A.memo[whole]
+        return done
     key = ("few-tail", kind.key, path.key, o, reverse)  # the last rows asked, per path
     if key in A.memo and np.array_equal(A.memo[key][0], rows):
         found: tuple[sp.csr_array, sp.csr_array] = A.memo[key][1]

@@ -97,3 +97,11 @@ def test_names_of_a_few_nodes_equal_the_whole_lists(demo_graph, counted_for_few)
     nodes = np.unique(np.random.default_rng(5).choice(A.n, size=200, replace=False))
     local = reasons._name_rank_of(A, nodes)[nodes]
     assert np.array_equal(np.argsort(local), np.argsort(reasons._name_rank(A)[nodes]))
+
+
+def test_a_whole_tail_already_computed_is_used(demo_graph: EcosystemGraph) -> None:
+    A = arrays(demo_graph)
+    kind = KINDS["enterprise-enterprise"]
+    path = next(p for p in kind.paths if len(p.steps) >= 2)
+    whole = path_tail(A, kind, path, Opts(), False)
+    assert few_tail(A, kind, path, Opts(), False, np.array([0])) is whole
