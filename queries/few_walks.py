@@ -105,8 +105,10 @@ def few_tail(
         w[nodes] = path_weights(deg[nodes].astype(float), o.method)
         if i == len(mats) - 1:
             w = np.where(counts > o.hub_cap, 0.0, w)
-        scaled = sp.diags_array(w) @ (after if tail is None else after @ tail)
-        tail = sp.csr_array(scaled)
+        # each row times its weight: the products diag(w) @ X gives, without the n x n
+        # diagonal (a row's entries are the same numbers, perhaps in another order)
+        tail = sp.csr_array(after if tail is None else after @ tail, copy=True)
+        tail.data = tail.data * np.repeat(w, np.diff(tail.indptr))
         tail.eliminate_zeros()
     assert tail is not None
     result = (mats[0], prune_rows(tail, o.tail_cap, prior_at(A, year, np.unique(tail.indices))))
@@ -181,8 +183,8 @@ def degree_at(
     want = np.zeros(A.n, dtype=bool)
     want[nodes] = True
     back = step_matrix(A, path.steps[j - 1], year)  # (x, z): x reaches z
-    hit = want[back.indices]
-    x = np.repeat(np.arange(A.n, dtype=np.int64), np.diff(back.indptr))[hit]
+    hit = np.flatnonzero(want[back.indices])
+    x = np.searchsorted(back.indptr, hit, side="right").astype(np.int64) - 1  # hit's row
     z = back.indices[hit].astype(np.int64)
     ahead = step_matrix(A, path.steps[j], year)  # (z, y)
     counts = np.diff(ahead.indptr)[nodes]

@@ -8,9 +8,8 @@ how positions are laid out; ids are looked up by :mod:`innokg.queries.id_index`.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -20,6 +19,9 @@ from innokg.graph.errors import NodeNotFound, QueryError
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.queries.id_index import IdIndex
 from innokg.queries.kept import kept, kept_path
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 __all__ = ["GraphArrays"]
 
@@ -562,6 +564,8 @@ class GraphArrays:
         >>> g.get_edgelist(), nodes.tolist()
         ([(0, 1)], [0, 1])
         """
+        import igraph as ig  # loaded by the questions that need it only (0.7 s)
+
         key = ("igraph", tuple(edge_types), tuple(labels), year)
         if key not in self.memo:
             nodes = np.flatnonzero(self.mask(*labels))

@@ -8,7 +8,6 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 
@@ -108,6 +107,8 @@ def _network(
 
 
 def _leiden(net: _Network, *, seed: int, resolution: float) -> np.ndarray:
+    import igraph as ig  # here: a command whose clusters are kept never loads igraph
+
     g = ig.Graph(n=len(net.vertices), directed=False)
     g.add_edges(np.column_stack([net.u, net.v]))
     ig.set_random_number_generator(random.Random(seed))
