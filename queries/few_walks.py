@@ -22,13 +22,14 @@ from innokg.queries.metapaths import (
     Opts,
     degree_prior,
     intermediate_degree,
+    linked_pairs,
     path_weights,
     prune_rows,
     step_matrix,
     transposed_step,
 )
 
-__all__ = ["FEW_NODES", "degree_at", "few_tail", "prior_at", "reached_rows"]
+__all__ = ["FEW_NODES", "degree_at", "few_tail", "linked_rows", "prior_at", "reached_rows"]
 
 #: Count for the given nodes only when they are fewer than one in this many nodes;
 #: otherwise the whole count (memoised) is cheaper over the calls that follow.
@@ -214,13 +215,66 @@ def prior_at(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
         return degree_prior(A, year)
     want = np.zeros(A.n, dtype=bool)
     want[nodes] = True
-    at, other = [], []
-    for etype in ORG_EDGES:  # each node's distinct other ends, either direction
-        src, dst = A.edges(etype, year=year)
-        loop = src == dst
-        for a, b in ((src, dst), (dst, src)):
-            hit = want[a] & ~loop
-            at.append(a[hit].astype(np.int64))
-            other.append(b[hit].astype(np.int64))
-    pairs = np.unique(np.concatenate(at) * A.n + np.concatenate(other))
+    a, b = _org_ends(A, year)
+    hit = np.flatnonzero(want[a])
+    pairs = np.unique(a[hit].astype(np.int64) * A.n + b[hit])
     return np.log1p(np.bincount(pairs // A.n, minlength=A.n).astype(float))
+
+
+def _org_ends(A: GraphArrays, year: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Both ends of every organisation link, each way round, self-links left out: read
+    once for the several :func:`prior_at` of one firm's walks (memoised)."""
+    key = ("few-org-ends", year)
+    if key not in A.memo:
+        small = np.int32 if A.n < np.iinfo(np.int32).max else np.int64
+        ends = [A.edges(etype, year=year) for etype in ORG_EDGES]
+        src = np.concatenate([s for s, _ in ends]).astype(small)
+        dst = np.concatenate([d for _, d in ends]).astype(small)
+        other = src != dst
+        src, dst = src[other], dst[other]
+        A.memo[key] = (np.concatenate([src, dst]), np.concatenate([dst, src]))
+    found: tuple[np.ndarray, np.ndarray] = A.memo[key]
+    return found
+
+
+def linked_rows(
+    A: GraphArrays, kind: Kind, year: int | None, rows: np.ndarray, reverse: bool
+) -> sp.csr_array:
+    """``linked_pairs(A, kind, year)[rows]`` (of its transpose when ``reverse``) from
+    the links of ``rows`` alone: a ``len(rows) x n`` matrix, non-zero where a pair is
+    linked already (the whole matrix when it is memoised, or ``rows`` repeat).
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> from innokg.queries.partners import KINDS
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c")]},
+    ... )
+    >>> kind = KINDS["enterprise-enterprise"]
+    >>> (linked_rows(arrays(G), kind, None, np.array([2]), False) > 0).toarray().tolist()
+    [[True, True, False]]
+    """
+    key = ("partners-linked", kind.key, year)
+    if key in A.memo or len(np.unique(rows)) < len(rows):
+        linked = linked_pairs(A, kind, year)
+        return sp.csr_array((sp.csr_array(linked.T) if reverse else linked)[rows])
+    where = np.full(A.n, -1, dtype=np.int64)
+    where[rows] = np.arange(len(rows))
+    at, to = [], []
+    for spec in kind.linked:
+        src, dst = A.edges(spec.removesuffix("^-1"), year=year)
+        if spec.endswith("^-1"):
+            src, dst = dst, src
+        pairs = [(src, dst), (dst, src)] if kind.symmetric else [(src, dst)]
+        for a, b in pairs:
+            a, b = (b, a) if reverse else (a, b)
+            hit = where[a] >= 0
+            at.append(where[a[hit]])
+            to.append(b[hit].astype(np.int64))
+    r = np.concatenate(at) if at else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(to) if to else np.zeros(0, dtype=np.int64)
+    return sp.csr_array((np.ones(len(r)), (r, c)), shape=(len(rows), A.n))

@@ -105,3 +105,20 @@ def test_a_whole_tail_already_computed_is_used(demo_graph: EcosystemGraph) -> No
     path = next(p for p in kind.paths if len(p.steps) >= 2)
     whole = path_tail(A, kind, path, Opts(), False)
     assert few_tail(A, kind, path, Opts(), False, np.array([0])) is whole
+
+
+def test_links_of_a_few_rows_equal_the_whole_matrix_rows(demo_graph: EcosystemGraph) -> None:
+    A = arrays(demo_graph)
+    rng = np.random.default_rng(11)
+    rows = np.sort(rng.choice(A.n, size=40, replace=False))
+    seen = 0
+    for year in (None, 2017):
+        for kind in KINDS.values():
+            for reverse in (False, True):
+                A.memo.pop(("partners-linked", kind.key, year), None)
+                few = few_walks.linked_rows(A, kind, year, rows, reverse) > 0
+                whole = metapaths.linked_pairs(A, kind, year)
+                whole = (whole.T.tocsr() if reverse else whole)[rows] > 0
+                assert (few != whole).nnz == 0, (kind.key, reverse, year)
+                seen += whole.nnz
+    assert seen > 0

@@ -18,7 +18,7 @@ from innokg.graph.errors import QueryError
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.clusters import cluster_labels
-from innokg.queries.few_walks import few_tail, prior_at
+from innokg.queries.few_walks import few_tail, linked_rows, prior_at
 from innokg.queries.metapaths import (
     Kind,
     Method,
@@ -69,10 +69,13 @@ def _batch(
         total = path.weight * s if total is None else total + path.weight * s
     assert total is not None
     total = sp.csr_array(total)
-    linked = linked_pairs(A, kind, o.year)
-    if reverse:
-        linked = sp.csr_array(linked.T)
-    block = linked[rows]
+    if few:  # the links of these rows only
+        block = linked_rows(A, kind, o.year, rows, reverse)
+    else:
+        linked = linked_pairs(A, kind, o.year)
+        if reverse:
+            linked = sp.csr_array(linked.T)
+        block = linked[rows]
     total = total - total.multiply(block > 0)
     coo = sp.coo_array(total)
     keep = coo.col != rows[coo.row]
