@@ -58,6 +58,9 @@ def _table(
     for name in CORE_COLUMNS[1:]:
         default = np.ones(n, dtype=bool) if name == "measurable" else np.full(n, "", dtype=object)
         cols[name] = core.get(name, default)
+    for name, values in cols.items():  # text straight to the string type: pandas would
+        if name not in ("severity", "measurable") and _objects(values):  # infer it first
+            cols[name] = pd.array(values, dtype="string")
     df = pd.DataFrame(cols)
     for name, values in (extra or {}).items():
         df[name] = values
@@ -78,6 +81,10 @@ def _table(
         df = df.astype({c: "Int64" for c in ints})
         df = df.astype({**types, "severity": "float64", "measurable": "bool"})
     return df.take(_order(df)).reset_index(drop=True)
+
+
+def _objects(values: Any) -> bool:
+    return isinstance(values, np.ndarray) and values.dtype == object
 
 
 def _order(df: pd.DataFrame) -> np.ndarray:
