@@ -179,8 +179,8 @@ def _met(row: dict[str, Any] | None) -> str:
     ratios = sorted({row["median_s"] / row["target_s"], *[
         s / row["target_s"] for s in row.get("also_s", [])
     ]})  # fmt: skip
-    # Two figures hide a near miss ("1×" for 31 s of 30 s); give it a third.
-    spread = " to ".join(f"{r:.3g}×" if r < 1.1 else f"{r:.2g}×" for r in ratios)
+    # Two figures hide a near miss ("1×" for 20.1 s of 20 s); give it three decimals.
+    spread = " to ".join(f"{r:.3f}×" if r < 1.1 else f"{r:.2g}×" for r in ratios)
     return f"**no** ({spread})"
 
 
