@@ -29,11 +29,25 @@ from innokg.queries.metapaths import (
     transposed_step,
 )
 
-__all__ = ["FEW_NODES", "degree_at", "few_tail", "linked_rows", "prior_at", "reached_rows"]
+__all__ = [
+    "FEW_NODES",
+    "degree_at",
+    "few_tail",
+    "linked_rows",
+    "prior_at",
+    "reached_rows",
+    "whole_first",
+]
 
 #: Count for the given nodes only when they are fewer than one in this many nodes;
 #: otherwise the whole count (memoised) is cheaper over the calls that follow.
 FEW_NODES = 8
+
+
+def whole_first(A: GraphArrays, key: tuple[object, ...], many: int) -> bool:
+    """Whether to use the whole-graph result rather than count at ``many`` nodes: it
+    is memoised already (``key``), or they are not few (see :data:`FEW_NODES`)."""
+    return key in A.memo or many * FEW_NODES > A.n
 
 
 def few_tail(
@@ -112,7 +126,10 @@ def few_tail(
         tail.data = tail.data * np.repeat(w, np.diff(tail.indptr))
         tail.eliminate_zeros()
     assert tail is not None
-    result = (mats[0], prune_rows(tail, o.tail_cap, prior_at(A, year, np.unique(tail.indices))))
+    # the prior only breaks ties among a row's entries beyond the cap
+    over = np.diff(tail.indptr).max(initial=0) > o.tail_cap
+    prior = prior_at(A, year, np.unique(tail.indices)) if over else np.zeros(A.n)
+    result = (mats[0], prune_rows(tail, o.tail_cap, prior))
     A.memo[key] = (np.array(rows, copy=True), result)
     return result
 
@@ -179,7 +196,7 @@ def degree_at(
     """
     j = len(path.steps) - i if reverse else i
     key = ("partners-degree", path.steps[j - 1], path.steps[j], year)
-    if key in A.memo or len(nodes) * FEW_NODES > A.n:
+    if whole_first(A, key, len(nodes)):
         return intermediate_degree(A, path, i, year, reverse)
     want = np.zeros(A.n, dtype=bool)
     want[nodes] = True
@@ -211,7 +228,7 @@ def prior_at(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
     >>> round(float(prior_at(arrays(G), None, np.array([2]))[2]), 4)  # c: log(1 + 2)
     1.0986
     """
-    if ("partners-prior", year) in A.memo or len(nodes) * FEW_NODES > A.n:
+    if whole_first(A, ("partners-prior", year), len(nodes)):
         return degree_prior(A, year)
     want = np.zeros(A.n, dtype=bool)
     want[nodes] = True

@@ -368,9 +368,9 @@ class GraphArrays:
                 return self.memo[key]
             if etype not in EDGE_TYPES:
                 raise QueryError(f"unknown edge type {etype!r}; known: {', '.join(EDGE_TYPES)}")
-            kept = self._kept_ends()
-            if kept is not None and etype in kept:
-                src, dst = kept[etype]
+            ends = self._kept_ends()
+            if ends is not None and etype in ends:
+                src, dst = ends[etype]
             else:
                 src, dst = self._lookup.edge_ends(self.G.edges, etype)
             self.memo[key] = (src, dst, (src >= 0) & (dst >= 0))

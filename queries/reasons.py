@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import FEW_NODES, degree_at, few_tail
+from innokg.queries.few_walks import degree_at, few_tail, whole_first
 from innokg.queries.metapaths import (
     Kind,
     MetaPath,
@@ -412,11 +412,25 @@ def _join(parts: list[tuple[_Piece, np.ndarray]], sep: str, n: int) -> Text:
 # --- intermediates --------------------------------------------------------------------
 
 
+def _name_list(A: GraphArrays, pos: np.ndarray | None, *, en: bool) -> np.ndarray:
+    """The names of the nodes ``pos`` (None: every node) as str (object array); with
+    ``en``, the English name where there is one."""
+    names = A.names if pos is None else A.names[pos]
+    if not en:
+        return np.array([str(x) for x in names.tolist()], dtype=object)
+    name_en = A.values("name_en", dtype="object", fill="")
+    name_en = name_en if pos is None else name_en[pos]
+    return np.array(
+        [str(e or n) for e, n in zip(name_en.tolist(), names.tolist(), strict=True)],
+        dtype=object,
+    )
+
+
 def _names_zh(A: GraphArrays) -> np.ndarray:
     """Every node's name as str (object array)."""
     key = ("reasons-names-zh",)
     if key not in A.memo:
-        A.memo[key] = np.array([str(x) for x in A.names.tolist()], dtype=object)
+        A.memo[key] = _name_list(A, None, en=False)
     return A.memo[key]
 
 
@@ -424,11 +438,7 @@ def _names_en(A: GraphArrays) -> np.ndarray:
     """Every node's English name, its name where it has none."""
     key = ("reasons-names-en",)
     if key not in A.memo:
-        name_en = A.values("name_en", dtype="object", fill="")
-        A.memo[key] = np.array(
-            [str(e or n) for e, n in zip(name_en.tolist(), A.names.tolist(), strict=True)],
-            dtype=object,
-        )
+        A.memo[key] = _name_list(A, None, en=True)
     return A.memo[key]
 
 
@@ -455,8 +465,7 @@ def _names_at(A: GraphArrays, at: np.ndarray, *, en: bool) -> Text:
     ``_take`` of :func:`_text_en` / :func:`_text_zh` with a blank appended.  For a few
     rows (one firm's partners) only their names are converted, not every node's."""
     at = np.asarray(at, dtype=np.int64)
-    whole = ("reasons-text-en",) if en else ("reasons-text-zh",)
-    if whole in A.memo or len(at) * FEW_NODES > A.n:
+    if whole_first(A, ("reasons-text-en",) if en else ("reasons-text-zh",), len(at)):
         names = _text_en(A) if en else _text_zh(A)
         if len(at) and at.min() >= 0:
             return _take(names, at)
@@ -464,12 +473,7 @@ def _names_at(A: GraphArrays, at: np.ndarray, *, en: bool) -> Text:
         if key not in A.memo:
             A.memo[key] = pa.concat_arrays([names, _text(np.array([""], dtype=object))])
         return _take(A.memo[key], np.where(at >= 0, at, A.n))
-    pos = np.maximum(at, 0)
-    zh = [str(x) for x in A.names[pos].tolist()]
-    if en:
-        name_en = A.values("name_en", dtype="object", fill="")[pos].tolist()
-        zh = [str(e or n) for e, n in zip(name_en, zh, strict=True)]
-    return _text(np.where(at >= 0, np.array(zh, dtype=object), ""))
+    return _text(np.where(at >= 0, _name_list(A, np.maximum(at, 0), en=en), ""))
 
 
 def _name_rank(A: GraphArrays) -> np.ndarray:
@@ -486,11 +490,11 @@ def _name_rank_of(A: GraphArrays, nodes: np.ndarray) -> np.ndarray:
     """An order of ``nodes`` (sorted, distinct) by name, ties by position, as ranks at
     their positions: :func:`_name_rank` orders them the same way, but sorting every
     name of a large graph (about a second at 1M) is not worth it for a few nodes."""
-    if ("reasons-name-rank",) in A.memo or len(nodes) * FEW_NODES > A.n:
+    if whole_first(A, ("reasons-name-rank",), len(nodes)):
         return _name_rank(A)
     rank = np.zeros(A.n, dtype=np.int64)
-    names = np.array([str(x) for x in A.names[nodes]], dtype=object)
-    rank[nodes[np.argsort(names.astype(str), kind="stable")]] = np.arange(len(nodes))
+    names = _name_list(A, nodes, en=False).astype(str)
+    rank[nodes[np.argsort(names, kind="stable")]] = np.arange(len(nodes))
     return rank
 
 

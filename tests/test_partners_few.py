@@ -63,7 +63,6 @@ def test_one_firms_table_is_the_whole_walks(demo_graph: EcosystemGraph, monkeypa
 def counted_for_few(monkeypatch: pytest.MonkeyPatch) -> None:
     """Count at the given nodes alone, however many they are (the 1M behaviour)."""
     monkeypatch.setattr(few_walks, "FEW_NODES", 0)
-    monkeypatch.setattr(reasons, "FEW_NODES", 0)
 
 
 def test_counts_at_a_few_nodes_equal_the_whole_counts(demo_graph, counted_for_few) -> None:

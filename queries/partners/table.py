@@ -130,7 +130,7 @@ def _describe(
 
     rank = top["rank"].to_numpy(np.int64)
     score = top["score"].to_numpy(float).round(6)
-    ids, names = _Texts(A, "partners-id-text", len(src)), _Texts(A, "partners-name-text", len(src))
+    whole = len(src) * FEW_NODES > A.n  # else the rows' ids and names alone are converted
     chunks = []
     for start in range(0, max(len(src), 1), _DESCRIBE_CHUNK):
         part = slice(start, start + _DESCRIBE_CHUNK)
@@ -141,10 +141,10 @@ def _describe(
             {
                 "kind": key or kind.key,
                 "rank": rank[part],
-                "source": _strings(ids.take(u)),
-                "source_name": _strings(names.take(u)),
-                "target": _strings(ids.take(v)),
-                "target_name": _strings(names.take(v)),
+                "source": _strings(_text_at(A, u, names=False, whole=whole)),
+                "source_name": _strings(_text_at(A, u, names=True, whole=whole)),
+                "target": _strings(_text_at(A, v, names=False, whole=whole)),
+                "target_name": _strings(_text_at(A, v, names=True, whole=whole)),
                 "score": score[part],
                 **{
                     name: _strings(value) if isinstance(value, pa.Array) else value
@@ -161,24 +161,14 @@ def _strings(text: pa.Array) -> pd.api.extensions.ExtensionArray:
     return pd.array(text, dtype=pd.StringDtype("pyarrow"))
 
 
-class _Texts:
-    """Ids or names of the rows' nodes, as Arrow text: taken from every node's (built
-    once, memoised) for a large table; for a few rows (one firm's partners), only
-    theirs are converted (half a second at the 1M benchmark)."""
-
-    def __init__(self, A: GraphArrays, key: str, rows: int) -> None:
-        self.A, self.key = A, key
-        self.whole = (key,) in A.memo or rows * FEW_NODES > A.n
-
-    def take(self, at: np.ndarray) -> pa.Array:
-        if self.whole:
-            every = _id_text(self.A) if self.key == "partners-id-text" else _name_text(self.A)
-            return every.take(at)
-        if self.key == "partners-id-text":
-            values = np.asarray(self.A.ids[at].astype(str), dtype=object)
-        else:
-            values = np.asarray(self.A.names[at], dtype=object)
-        return pa.array(values, type=pa.large_string())
+def _text_at(A: GraphArrays, at: np.ndarray, *, names: bool, whole: bool) -> pa.Array:
+    """The ids (or names) of the nodes ``at`` as Arrow text: taken from every node's,
+    built once, for a large table (``whole``); for a few rows (one firm's partners),
+    only theirs are converted (half a second at the 1M benchmark)."""
+    if whole:
+        return (_name_text(A) if names else _id_text(A)).take(at)
+    values = A.names[at] if names else A.ids[at].astype(str)
+    return pa.array(np.asarray(values, dtype=object), type=pa.large_string())
 
 
 def _id_text(A: GraphArrays) -> pa.Array:
