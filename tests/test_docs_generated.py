@@ -83,7 +83,8 @@ def test_an_unknown_block_is_named() -> None:
     ["performance_scales.json", "performance_real.json", "performance_earlier.json",
      "query_times.json", "performance_clusters_rework.json", "performance_10m.json",
      "performance_final_check.json", "performance_cold.json", "performance_kept.json",
-     "performance_round.json"],
+     "performance_round.json", "performance_round_cad9314.json",
+     "performance_round_b745827.json", "performance_paired.json"],
 )  # fmt: skip
 def test_timings_say_when_and_where_they_were_measured(name: str) -> None:
     data = json.loads((RESULTS / name).read_text(encoding="utf-8"))

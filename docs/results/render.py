@@ -378,6 +378,46 @@ def performance_kept(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def performance_round(report: dict[str, Any]) -> str:
+    """The round's last run (``report``), then the same steps' medians in the earlier
+    runs it names (``earlier``: result files), so the spread of the machine shows."""
+    text = performance_latest(report)
+    earlier = [(name, load(name)) for name in report.get("earlier", [])]
+    lines = [
+        "\n| step | target | "
+        + " | ".join(str(r.get("commit", name)) for name, r in [("this run", report), *earlier])
+        + " |",
+        "|---|---|" + "---|" * (1 + len(earlier)),
+    ]
+    for row in report["rows"]:
+        cells = [_runs_cell(row)]
+        for _, other in earlier:
+            match = [x for x in other["rows"] if x["step"] == row["step"]]
+            cells.append(_runs_cell(match[0]) if match else "")
+        lines.append(f"| {row['step']} | {_target(row, row['step'])} | " + " | ".join(cells) + " |")
+    for name, other in earlier:
+        when = str(other.get("when", "")).replace(" ", " at ")
+        lines.append(
+            f"\n{other.get('commit', name)}: measured on {when}, {other.get('conditions', '')}."
+        )
+    return text + "\n".join(lines) + "\n"
+
+
+def performance_paired(report: dict[str, Any]) -> str:
+    """Paired runs: one change and the code before it, one after the other on one package."""
+    lines = ["| what | this | before | ratio of medians | how |", "|---|---|---|---|---|"]
+    for r in report["rows"]:
+        this, before = sorted(r["this"]), sorted(r["before"])
+        ratio = this[len(this) // 2] / before[len(before) // 2]
+        shown = [
+            " / ".join(seconds(x) for x in xs) + f" ({code})"
+            for xs, code in ((this, r["this_code"]), (before, r["before_code"]))
+        ]
+        lines.append(f"| {r['what']} | {shown[0]} | {shown[1]} | {ratio:.2f} | {r['how']} |")
+    lines.append(f"\nMeasured on {report['when']} on {_machine(report)}, {report['conditions']}.")
+    return "\n".join(lines) + "\n"
+
+
 def performance_10m(report: dict[str, Any]) -> str:
     """The ten-million-node run: each step against the issue's 10M target, with how it
     was measured where that is not the benchmark's own step."""
@@ -555,13 +595,18 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-10m": ("performance_10m.json", performance_10m),
     "performance-final-check": ("performance_final_check.json", performance_latest),
     "performance-kept": ("performance_kept.json", performance_kept),
-    "performance-round": ("performance_round.json", performance_latest),
+    "performance-round": ("performance_round.json", performance_round),
+    "performance-paired": ("performance_paired.json", performance_paired),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
     "footprint": ("footprint_100k.json", footprint),
 }
 
 # Result files a block reads besides its own (the kept block sets the cold run beside it).
-SHOWN_WITH: dict[str, str] = {"performance_cold.json": "performance-kept"}
+SHOWN_WITH: dict[str, str] = {
+    "performance_cold.json": "performance-kept",
+    "performance_round_cad9314.json": "performance-round",
+    "performance_round_b745827.json": "performance-round",
+}
 
 
 def render_block(name: str) -> str:
