@@ -3,6 +3,8 @@ that say why they are empty, in the chosen language."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -185,22 +187,25 @@ def test_an_ambiguous_or_unknown_name_is_one_clear_error(package: Path) -> None:
     assert result.output == "Error: 巩义市 is a county-level city of 郑州市; use 郑州市\n"
 
 
-def test_an_empty_partner_table_says_why(package: Path) -> None:
+def test_a_firm_without_candidates_gets_a_line_saying_why(package: Path) -> None:
     args = ("partners", package, "--for", "宇通客车", "--kind", "enterprise-enterprise")
-    result = invoke(*args)
+    result = invoke(*args, "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.stderr == (
-        "没有郑州宇通客车股份有限公司的候选合作（enterprise-enterprise）：任何计分路径（共同的"
-        "客户、供应商、合作伙伴、科研机构或联盟，产品链，同一行业；见 docs/partners.md）都没有"
-        "把郑州宇通客车股份有限公司与尚未相连的组织连起来。\n"
+    assert result.stderr == ""
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["kind"], r["rank"], r["target"]) for r in rows] == [
+        ("enterprise-enterprise", "0", "")
+    ]
+    assert rows[0]["explanation"] == (
+        "没有找到候选：郑州宇通客车股份有限公司与任何尚未相连的企业之间都没有本类的元路径；"
+        "它在图中没有PRODUCES、SUPPLIES、COLLABORATES_WITH、MEMBER_OF关系。"
     )
-    result = invoke(*args, "--lang", "en", "--city", "410100")
-    assert result.stderr == (
-        "no candidate partnership for 郑州宇通客车股份有限公司 of kind enterprise-enterprise: "
-        "no path that scores a pair (shared buyers, suppliers, partners, institutes or "
-        "alliances, product chains, industries; see docs/partners.md) joins "
-        "郑州宇通客车股份有限公司 to an organisation not yet linked with it within the chosen "
-        "city, industry, size or year\n"
+    result = invoke("partners", package, "--for", "宇通客车", "--kind", "fund-team")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: 'ent:stock:600066' (郑州宇通客车股份有限公司) is a node of label Enterprise, "
+        "which none of the kinds asked for pairs (fund-team pairs MakerTeam with Fund); ask "
+        "for a kind with Enterprise, or for every kind\n"
     )
 
 

@@ -316,7 +316,7 @@ def test_bad_requests_say_what_to_do() -> None:
     with pytest.raises(QueryError, match="method must be"):
         candidate_partners(G, method="cosine")  # type: ignore[arg-type]
     region_graph = make_graph({"Region": [{"id": "region:41", "name": "河南省"}]})
-    with pytest.raises(QueryError, match="partnerships are proposed for"):
+    with pytest.raises(QueryError, match="is a node of label Region, which none of the kinds"):
         candidate_partners(region_graph, node="region:41")
     assert set(KINDS) >= {"enterprise-institute", "fund-team", "enterprise-alliance"}
 
@@ -429,6 +429,23 @@ def test_real_partner_sources_are_henan_firms(henan_graph):
     notes = df[df["rank"] == 0]
     assert set(notes["kind"]) == {"fund-team", "fund-enterprise", "enterprise-alliance"}
     assert not pd.isna(notes["explanation"]).any()
+
+
+@pytest.mark.realdata
+def test_real_henan_firm_without_supply_data_says_why(henan_graph):
+    """Yutong's products on the real build are its reported business segments, which no
+    chain table links up- or downstream; its line says so instead of being missing."""
+
+    G = henan_graph
+    firm = G.nodes["Enterprise"]
+    yutong = firm.loc[firm["name"] == "郑州宇通客车股份有限公司", "id"].iloc[0]
+    df = candidate_partners(G, node=yutong)
+    line = df[(df["kind"] == "enterprise-enterprise")]
+    assert line["rank"].tolist() == [0]
+    zh = line["explanation"].iloc[0]
+    assert zh.startswith("没有找到候选：郑州宇通客车股份有限公司与任何尚未相连的企业之间")
+    assert "经PRODUCES关系到达的" in zh and "都没有UPSTREAM_OF关系" in zh
+    assert len(df[(df["kind"] == "enterprise-institute") & (df["rank"] > 0)]) >= 1
 
 
 # --- enterprise-institute: place evidence and capacity --------------------------------

@@ -23,7 +23,6 @@ from innokg.commands.wording import (
     dated,
     indicators_title,
     no_cases,
-    no_partners,
 )
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
@@ -449,8 +448,6 @@ def partners(
     df = candidate_partners(G, **options)
     text = "explanation" if lang == "zh" else "explanation_en"
     screen = ["kind", "rank", "source_name", "target_name", "score", text]
-    if df.empty:  # say why, or an empty table reads as "no partner worth proposing"
-        click.echo(no_partners(G, chosen, kinds, (city, industry, sizes, year), lang), err=True)
     title = "候选合作伙伴" if lang == "zh" else "Candidate partnerships"
     show(df, fmt, out, title, screen, sheet="partners", lang=lang)
 

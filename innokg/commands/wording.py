@@ -3,11 +3,9 @@ the line that says why an answer is empty or why an option changes nothing."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from innokg.graph.ecosystem import EcosystemGraph
 
-__all__ = ["NO_GROUPS", "dated", "indicators_title", "no_cases", "no_partners"]
+__all__ = ["NO_GROUPS", "dated", "indicators_title", "no_cases"]
 
 #: Why an indicator table by city or industry can have no row at all, in each language.
 NO_GROUPS = {
@@ -34,46 +32,6 @@ def dated(G: EcosystemGraph) -> bool:
         for table in tables
         for col in ("since", "until")
     )
-
-
-def no_partners(
-    G: EcosystemGraph,
-    node_id: str | None,
-    kinds: tuple[str, ...],
-    filters: tuple[Any, ...],
-    lang: str,
-) -> str:
-    """Why the partner table is empty, in ``lang``."""
-    from innokg.queries.arrays import arrays
-
-    A = arrays(G)
-    name = str(A.names[A.position(node_id)]) if node_id is not None else ""
-    filtered = any(bool(f) for f in filters)
-    if lang == "zh":
-        of = f"（{'、'.join(kinds)}）" if kinds else ""
-        paths = (
-            "共同的客户、供应商、合作伙伴、科研机构或联盟，产品链，同一行业；见 docs/partners.md"
-        )
-        why = (
-            f"任何计分路径（{paths}）都没有把{name}与尚未相连的组织连起来"
-            if name
-            else f"任何计分路径（{paths}）都没有连起两个尚未相连的组织"
-        )
-        where = "（在所选城市、行业、规模或年份内）" if filtered else ""
-        return f"没有{name + '的' if name else ''}候选合作{of}：{why}{where}。"
-    of = f" of kind {', '.join(kinds)}" if kinds else ""
-    paths = (
-        "shared buyers, suppliers, partners, institutes or alliances, product chains, "
-        "industries; see docs/partners.md"
-    )
-    why = (
-        f"no path that scores a pair ({paths}) joins {name} to an organisation not yet "
-        "linked with it"
-        if name
-        else f"no path that scores a pair ({paths}) joins two organisations not yet linked"
-    )
-    where = " within the chosen city, industry, size or year" if filtered else ""
-    return f"no candidate partnership{' for ' + name if name else ''}{of}: {why}{where}"
 
 
 def indicators_title(

@@ -23,7 +23,13 @@ from innokg.queries.arrays import (
 from innokg.queries.metapaths import Kind, Method, Opts
 from innokg.queries.partners.kinds import KINDS, _kinds
 from innokg.queries.partners.scoring import _effective, _options, _top
-from innokg.queries.partners.table import _COLUMNS, _describe, _not_computable, _note_row
+from innokg.queries.partners.table import (
+    _COLUMNS,
+    _describe,
+    _none_for_node,
+    _not_computable,
+    _note_row,
+)
 
 __all__ = ["candidate_partners"]
 
@@ -160,12 +166,16 @@ def candidate_partners(
     ask = _ask(G, scoring, k, per_source, node, scope, batch_size, (city, industry, sizes))
     frames: list[pd.DataFrame] = []
     said: list[pd.DataFrame] = []  # the one-line notes, after every ranked pair
-    for base in _kinds(kinds):
-        ranked, note = _propose(ask, base)
-        frames += ranked
+    bases = _kinds(kinds)
+    for base in bases:
+        proposed = _propose(ask, base)
+        if proposed is None:  # the node asked about takes no part in this kind
+            continue
+        ranked, note = proposed
+        frames += ranked or [_note_row(base, "", "").iloc[:0]]
         if notes and note is not None:
             said.append(note)
-    return _table(ask, frames + said, node)
+    return _table(ask, frames + said, node, bases)
 
 
 @dataclass(frozen=True)
@@ -284,19 +294,22 @@ def _no_candidates(base: Kind, kind: Kind) -> pd.DataFrame:
     )
 
 
-def _propose(ask: _Ask, base: Kind) -> tuple[list[pd.DataFrame], pd.DataFrame | None]:
+def _propose(ask: _Ask, base: Kind) -> tuple[list[pd.DataFrame], pd.DataFrame | None] | None:
     """The ranked tables of one kind, and the one-line note when it has none (it cannot
-    be computed here, or no pair is joined); nothing for a kind the node asked about
+    be computed here, or no pair is joined); None for a kind the node asked about
     cannot take part in."""
     plan = _plan(ask, base)
     if plan is None:
-        return [], None
+        return None
     if isinstance(plan, pd.DataFrame):
         return [], plan
     frames = [_rank(ask, plan, rows, reverse, allowed) for rows, reverse, allowed in plan.sides]
-    if not sum(len(f) for f in frames) and ask.pos is None:
+    if sum(len(f) for f in frames):
+        return frames, None
+    if ask.pos is None:
         return frames, _no_candidates(base, plan.kind)
-    return frames, None
+    reverse = all(side[1] for side in plan.sides)
+    return frames, _note_row(base, *_none_for_node(ask.A, plan.kind, ask.pos, reverse, ask.o.year))
 
 
 def _ask(
@@ -331,15 +344,21 @@ def _ask(
     )
 
 
-def _table(ask: _Ask, frames: list[pd.DataFrame], node: str | None) -> pd.DataFrame:
+def _table(
+    ask: _Ask, frames: list[pd.DataFrame], node: str | None, bases: Sequence[Kind] = ()
+) -> pd.DataFrame:
     """The kinds' tables as one; an empty table when nothing was computable and no note
-    wanted; an error when the node asked about takes part in no kind."""
+    wanted; an error when the node asked about takes part in none of the kinds
+    (``bases``)."""
     if not frames and ask.pos is None:
         return _note_row(KINDS["fund-team"], "", "").iloc[:0]
     if not frames:
         label = ask.A.label(ask.pos) if ask.pos is not None else "?"
+        kinds = list(bases) or list(KINDS.values())
+        pairs = "; ".join(f"{kd.key} pairs {kd.source} with {kd.target}" for kd in kinds)
         raise QueryError(
-            f"{node!r} is a {label}; partnerships are proposed for "
-            + ", ".join(sorted({x for kd in KINDS.values() for x in (kd.source, kd.target)}))
+            f"{node!r} ({ask.A.names[ask.pos]}) is a node of label {label}, which none of "
+            f"the kinds asked for pairs ({pairs}); ask for a kind with {label}, or for "
+            "every kind"
         )
     return pd.concat(frames, ignore_index=True).astype(_COLUMNS)

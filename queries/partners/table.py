@@ -12,7 +12,7 @@ import pyarrow as pa
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import GraphArrays, Scope
 from innokg.queries.few_walks import FEW_NODES
-from innokg.queries.metapaths import Kind, Opts, step_matrix
+from innokg.queries.metapaths import Kind, MetaPath, Opts, step_matrix
 from innokg.queries.partners.scoring import _clusters, _complementarity, _effective, _research_fit
 from innokg.queries.reasons import describe
 
@@ -65,6 +65,88 @@ def _not_computable(
             f"Not computable: the graph has none of the links it needs ({', '.join(types)}).",
         )
     return None
+
+
+def _none_for_node(
+    A: GraphArrays, kind: Kind, pos: int, reverse: bool, year: int | None
+) -> tuple[str, str]:
+    """The line (zh, en) for one node that no meta-path of the kind joins to a new
+    partner, saying where its walks stop, so a reader can tell "none found" from "not
+    computed" and see which data is missing."""
+    name = str(A.names[pos])
+    if kind.target == "ResearchInstitute" and not reverse and any(p.qualifier for p in kind.paths):
+        return (
+            f"没有找到候选：没有哪家高校或科研机构的研究领域是{name}所在的行业（仅同在一地不足以推荐）。",
+            f"No candidates: no institute's field is {name}'s industry "
+            "(sharing a place alone proposes nobody).",
+        )
+    other_zh, other_en = _LABEL_WORDS.get(kind.source if reverse else kind.target, ("", ""))
+    zh = [f"没有找到候选：{name}与任何尚未相连的{other_zh}之间都没有本类的元路径"]
+    en = [f"No candidates: no meta-path of this kind joins {name} to {other_en} not yet linked"]
+    lacks: list[str] = []  # the link types the node itself lacks
+    through: list[str] = []  # the first steps of the walks that get through
+    stops = {path: _stop(A, path, pos, reverse, year) for path in kind.paths}
+    for path in [p for p, stop in stops.items() if stop is None]:
+        first = path.steps[-1] if reverse else path.steps[0]
+        through += [t.removesuffix("^-1") for t in first if t.removesuffix("^-1") not in through]
+    for stop in dict.fromkeys(s for s in stops.values() if s is not None):
+        types, reached, label = stop
+        if not reached:
+            lacks += [t for t in types if t not in lacks]
+            continue
+        zh_w, en_w = _LABEL_WORDS.get(label, ("节点", "nodes"))
+        zh.append(
+            f"它经{'、'.join(reached[0])}关系到达的{reached[1]}个{zh_w}都没有{'或'.join(types)}关系"
+        )
+        en.append(
+            f"the {reached[1]} {en_w if reached[1] > 1 else en_w.removesuffix('s')} "
+            f"it reaches by {_or(list(reached[0]))} {'has' if reached[1] == 1 else 'have'} "
+            f"no {_or(list(types))} links"
+        )
+    if lacks:
+        zh.append(f"它在图中没有{'、'.join(lacks)}关系")
+        en.append(f"it has no {_or(lacks)} links in the graph")
+    if through:
+        zh.append(f"经{'、'.join(through)}关系走到的{other_zh}都已与其相连或不在范围内")
+        en.append(
+            f"the {other_en} its {_or(through)} links lead to "
+            "are linked to it already or out of scope"
+        )
+    return "；".join(zh) + "。", "; ".join(en) + "."
+
+
+def _stop(
+    A: GraphArrays, path: MetaPath, pos: int, reverse: bool, year: int | None
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], int] | None, str] | None:
+    """Where a walk of ``path`` from ``pos`` dies: the types of the step that leads
+    nowhere, the step before it and how many nodes it reached (None for the first
+    step) and those nodes' label; None when the walk gets through."""
+    steps = (
+        [tuple(_inverse(t) for t in st) for st in reversed(path.steps)]
+        if reverse
+        else list(path.steps)
+    )
+    at = np.array([pos])
+    before: tuple[tuple[str, ...], int] | None = None
+    label = A.label(pos)
+    for step in steps:
+        nxt = np.unique(step_matrix(A, step, year)[at].indices)
+        if not len(nxt):
+            bare = tuple(dict.fromkeys(t.removesuffix("^-1") for t in step))
+            return bare, before, label
+        before = (tuple(dict.fromkeys(t.removesuffix("^-1") for t in step)), len(nxt))
+        codes = np.unique(A.label_code[nxt])
+        label = A.label_names[int(codes[0])] if len(codes) == 1 else ""
+        at = nxt
+    return None
+
+
+def _inverse(t: str) -> str:
+    return t.removesuffix("^-1") if t.endswith("^-1") else f"{t}^-1"
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def _note_row(kind: Kind, zh: str, en: str) -> pd.DataFrame:
