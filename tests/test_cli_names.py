@@ -198,7 +198,7 @@ def test_a_firm_without_candidates_gets_a_line_saying_why(package: Path) -> None
     ]
     assert rows[0]["explanation"] == (
         "没有找到候选：郑州宇通客车股份有限公司与任何尚未相连的企业之间都没有本类的元路径；"
-        "它在图中没有PRODUCES、SUPPLIES、COLLABORATES_WITH、MEMBER_OF关系。"
+        "它在图中没有PRODUCES、SUPPLIES、COLLABORATES_WITH（出）、MEMBER_OF关系。"
     )
     result = invoke("partners", package, "--for", "宇通客车", "--kind", "fund-team")
     assert result.exit_code == 1

@@ -44,12 +44,12 @@ def test_products_with_no_inputs_are_named():
     assert zh == (
         "没有找到候选：甲客车与任何尚未相连的企业之间都没有本类的元路径；"
         "它经PRODUCES关系到达的2个产品都没有UPSTREAM_OF关系；"
-        "它在图中没有SUPPLIES、COLLABORATES_WITH、MEMBER_OF关系。"
+        "它在图中没有SUPPLIES、COLLABORATES_WITH（出）、MEMBER_OF关系。"
     )
     assert en == (
         "No candidates: no meta-path of this kind joins 甲客车 to enterprises not yet linked; "
         "the 2 products it reaches by PRODUCES have no UPSTREAM_OF links; "
-        "it has no SUPPLIES, COLLABORATES_WITH or MEMBER_OF links in the graph."
+        "it has no SUPPLIES, outgoing COLLABORATES_WITH or MEMBER_OF links in the graph."
     )
 
 
@@ -57,7 +57,7 @@ def test_a_firm_with_no_link_of_the_kind():
     zh, _ = _note(_firms(), "e")
     assert zh == (
         "没有找到候选：戊与任何尚未相连的企业之间都没有本类的元路径；"
-        "它在图中没有PRODUCES、SUPPLIES、COLLABORATES_WITH、MEMBER_OF关系。"
+        "它在图中没有PRODUCES、SUPPLIES、COLLABORATES_WITH（出）、MEMBER_OF关系。"
     )
 
 
@@ -67,11 +67,13 @@ def test_every_firm_reached_is_already_linked():
     zh, en = _note(_firms(), "c")
     assert zh == (
         "没有找到候选：丙与任何尚未相连的企业之间都没有本类的元路径；"
-        "它在图中没有PRODUCES、COLLABORATES_WITH、MEMBER_OF关系；"
-        "经SUPPLIES关系走到的企业都已与其相连或不在范围内。"
+        "它在图中没有PRODUCES、COLLABORATES_WITH（出）、MEMBER_OF关系；"
+        "经SUPPLIES关系走到的企业都已与其相连、不在范围内，或只经过关系过多的枢纽"
+        "（见 docs/partners.md）。"
     )
     assert en.endswith(
-        "; the enterprises its SUPPLIES links lead to are linked to it already or out of scope."
+        "; the enterprises its SUPPLIES links lead to are linked to it already, out of scope, "
+        "or reached only through hubs of too many links (see docs/partners.md)."
     )
 
 

@@ -3,6 +3,7 @@ notes of a kind that cannot be computed on a graph."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -10,9 +11,10 @@ import pandas as pd
 import pyarrow as pa
 
 from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.schema import EDGE_TYPES
 from innokg.queries.arrays import GraphArrays, Scope
 from innokg.queries.few_walks import FEW_NODES
-from innokg.queries.metapaths import Kind, MetaPath, Opts, step_matrix
+from innokg.queries.metapaths import Kind, Opts, step_matrix
 from innokg.queries.partners.scoring import _clusters, _complementarity, _effective, _research_fit
 from innokg.queries.reasons import describe
 
@@ -83,62 +85,85 @@ def _none_for_node(
     other_zh, other_en = _LABEL_WORDS.get(kind.source if reverse else kind.target, ("", ""))
     zh = [f"没有找到候选：{name}与任何尚未相连的{other_zh}之间都没有本类的元路径"]
     en = [f"No candidates: no meta-path of this kind joins {name} to {other_en} not yet linked"]
-    lacks: list[str] = []  # the link types the node itself lacks
+    # where each walk dies: (the step before, how many it reached, their label) -> the
+    # types of the step that leads nowhere; the node's own missing links under None
+    dead: dict[tuple[tuple[str, ...], int, str] | None, list[str]] = {}
     through: list[str] = []  # the first steps of the walks that get through
-    stops = {path: _stop(A, path, pos, reverse, year) for path in kind.paths}
-    for path in [p for p, stop in stops.items() if stop is None]:
-        first = path.steps[-1] if reverse else path.steps[0]
-        through += [t.removesuffix("^-1") for t in first if t.removesuffix("^-1") not in through]
-    for stop in dict.fromkeys(s for s in stops.values() if s is not None):
-        types, reached, label = stop
-        if not reached:
-            lacks += [t for t in types if t not in lacks]
+    for path in kind.paths:
+        steps = (
+            [tuple(_inverse(t) for t in st) for st in reversed(path.steps)]
+            if reverse
+            else list(path.steps)
+        )
+        stop = _stop(A, steps, pos, year)
+        if stop is None:
+            through += [t for t in steps[0] if t not in through]
+        else:
+            where, types = stop
+            dead.setdefault(where, [])
+            dead[where] += [t for t in types if t not in dead[where]]
+    for where, types in dead.items():
+        if where is None:
             continue
+        before, count, label = where
         zh_w, en_w = _LABEL_WORDS.get(label, ("节点", "nodes"))
         zh.append(
-            f"它经{'、'.join(reached[0])}关系到达的{reached[1]}个{zh_w}都没有{'或'.join(types)}关系"
+            f"它经{_typed(before)[0]}关系到达的{count}个{zh_w}{'都' if count > 1 else ''}"
+            f"没有{_typed(types)[0]}关系"
         )
         en.append(
-            f"the {reached[1]} {en_w if reached[1] > 1 else en_w.removesuffix('s')} "
-            f"it reaches by {_or(list(reached[0]))} {'has' if reached[1] == 1 else 'have'} "
-            f"no {_or(list(types))} links"
+            f"the {count} {en_w if count > 1 else en_w.removesuffix('s')} it reaches by "
+            f"{_typed(before)[1]} {'has' if count == 1 else 'have'} no {_typed(types)[1]} links"
         )
-    if lacks:
-        zh.append(f"它在图中没有{'、'.join(lacks)}关系")
-        en.append(f"it has no {_or(lacks)} links in the graph")
+    if None in dead:
+        zh.append(f"它在图中没有{_typed(dead[None])[0]}关系")
+        en.append(f"it has no {_typed(dead[None])[1]} links in the graph")
     if through:
-        zh.append(f"经{'、'.join(through)}关系走到的{other_zh}都已与其相连或不在范围内")
+        zh.append(
+            f"经{_typed(through)[0]}关系走到的{other_zh}都已与其相连、不在范围内，"
+            "或只经过关系过多的枢纽（见 docs/partners.md）"
+        )
         en.append(
-            f"the {other_en} its {_or(through)} links lead to "
-            "are linked to it already or out of scope"
+            f"the {other_en} its {_typed(through)[1]} links lead to are linked to it "
+            "already, out of scope, or reached only through hubs of too many links "
+            "(see docs/partners.md)"
         )
     return "；".join(zh) + "。", "; ".join(en) + "."
 
 
 def _stop(
-    A: GraphArrays, path: MetaPath, pos: int, reverse: bool, year: int | None
-) -> tuple[tuple[str, ...], tuple[tuple[str, ...], int] | None, str] | None:
-    """Where a walk of ``path`` from ``pos`` dies: the types of the step that leads
-    nowhere, the step before it and how many nodes it reached (None for the first
-    step) and those nodes' label; None when the walk gets through."""
-    steps = (
-        [tuple(_inverse(t) for t in st) for st in reversed(path.steps)]
-        if reverse
-        else list(path.steps)
-    )
+    A: GraphArrays, steps: list[tuple[str, ...]], pos: int, year: int | None
+) -> tuple[tuple[tuple[str, ...], int, str] | None, tuple[str, ...]] | None:
+    """Where a walk of ``steps`` from ``pos`` dies: the step before it, how many nodes
+    that reached and their label ("" when mixed; None for the first step), and the
+    types of the step that leads nowhere; None when the walk gets through."""
     at = np.array([pos])
-    before: tuple[tuple[str, ...], int] | None = None
-    label = A.label(pos)
+    before: tuple[tuple[str, ...], int, str] | None = None
     for step in steps:
         nxt = np.unique(step_matrix(A, step, year)[at].indices)
         if not len(nxt):
-            bare = tuple(dict.fromkeys(t.removesuffix("^-1") for t in step))
-            return bare, before, label
-        before = (tuple(dict.fromkeys(t.removesuffix("^-1") for t in step)), len(nxt))
+            return before, step
         codes = np.unique(A.label_code[nxt])
         label = A.label_names[int(codes[0])] if len(codes) == 1 else ""
+        before = (step, len(nxt), label)
         at = nxt
     return None
+
+
+def _typed(types: Sequence[str]) -> tuple[str, str]:
+    """Edge types as a walk takes them (zh, en): a type that may join a label to itself
+    (SUPPLIES, UPSTREAM_OF) walked one way only is named with its direction
+    (``SUPPLIES（入）`` / ``incoming SUPPLIES``), every other plainly."""
+    bare = list(dict.fromkeys(t.removesuffix("^-1") for t in types))
+    zh, en = [], []
+    for b in bare:
+        ways = {t.endswith("^-1") for t in types if t.removesuffix("^-1") == b}
+        edge = EDGE_TYPES.get(b)
+        if edge is None or not set(edge.from_labels) & set(edge.to_labels):
+            ways = {True, False}  # the labels at its ends say which way it runs
+        zh.append(b if len(ways) == 2 else f"{b}（{'入' if True in ways else '出'}）")
+        en.append(b if len(ways) == 2 else f"{'incoming' if True in ways else 'outgoing'} {b}")
+    return "、".join(zh), _or(en)
 
 
 def _inverse(t: str) -> str:
