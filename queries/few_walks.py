@@ -46,8 +46,14 @@ FEW_NODES = 8
 
 def whole_first(A: GraphArrays, key: tuple[object, ...], many: int) -> bool:
     """Whether to use the whole-graph result rather than count at ``many`` nodes: it
-    is memoised already (``key``), or they are not few (see :data:`FEW_NODES`)."""
-    return key in A.memo or many * FEW_NODES > A.n
+    is memoised already (``key``), or they are not few (see :data:`FEW_NODES`), counted
+    over every call for ``key`` so far: a table written in chunks of firms asks for a
+    few nodes many times, and the whole result, once, is then cheaper."""
+    if key in A.memo:
+        return True
+    asked = ("few-asked", key)
+    A.memo[asked] = A.memo.get(asked, 0) + many
+    return bool(A.memo[asked] * FEW_NODES > A.n)
 
 
 def few_tail(

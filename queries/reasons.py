@@ -582,20 +582,28 @@ def _top3(
     """How many ``i``-th intermediates each pair has, and the three most telling
     (fewest neighbours, then name; -1 pads)."""
     p, c = entries
-    mids = np.unique(c)
-    deg = np.minimum(degree_at(A, path, i, year, False, mids)[c], (1 << 20) - 1)
-    names = _name_rank_of(A, mids)[c]
-    # one int64 key (pair, degree, name rank) sorts faster than a three-key lexsort
-    bits = max(int(A.n).bit_length(), 1)
-    key = (p.astype(np.int64) << (20 + bits)) | (deg.astype(np.int64) << bits) | names
-    fits = n < 2 ** (63 - 20 - bits)  # else too many pairs for one key
-    order = np.argsort(key) if fits else np.lexsort((names, deg, p))
-    p, c = p[order], c[order]
     count = np.bincount(p, minlength=n)
-    rank = np.arange(len(p)) - (np.cumsum(count) - count)[p]
     top = np.full((n, 3), -1, dtype=np.int64)
-    keep = rank < 3
-    top[p[keep], rank[keep]] = c[keep]
+    if not len(p):
+        return count, top
+    seen = np.zeros(A.n, dtype=bool)
+    seen[c] = True
+    mids = np.flatnonzero(seen)
+    deg = np.minimum(degree_at(A, path, i, year, False, mids)[c], (1 << 20) - 1)
+    # one key per node, (degree, name rank), distinct: a pair's three smallest are the
+    # three most telling, found in three passes over the pairs' runs, not a sort
+    key = (deg.astype(np.int64) << max(int(A.n).bit_length(), 1)) | _name_rank_of(A, mids)[c]
+    if (np.diff(p) < 0).any():
+        order = np.argsort(p, kind="stable")
+        p, c, key = p[order], c[order], key[order]
+    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(p)]))
+    taken = np.iinfo(np.int64).max
+    for j in range(3):
+        low = np.minimum.reduceat(key, starts)
+        hit = (key == low[run]) & (key != taken)
+        top[p[hit], j] = c[hit]
+        key[hit] = taken
     return count, top
 
 
