@@ -121,3 +121,36 @@ def test_links_of_a_few_rows_equal_the_whole_matrix_rows(demo_graph: EcosystemGr
                 assert (few != whole).nnz == 0, (kind.key, reverse, year)
                 seen += whole.nnz
     assert seen > 0
+
+
+def test_three_most_telling_intermediates_equal_a_full_sort(demo_graph: EcosystemGraph) -> None:
+    """reasons._top3 picks each pair's three intermediates of fewest neighbours (then
+    name) in passes over the pairs' runs; a plain sort of every entry picks the same."""
+    A = arrays(demo_graph)
+    path = next(p for p in KINDS["enterprise-enterprise"].paths if p.key == "common_buyers")
+    deg = np.minimum(metapaths.intermediate_degree(A, path, 1, None, False), (1 << 20) - 1)
+    name = reasons._name_rank(A)
+    rng = np.random.default_rng(11)
+    n = 400
+    sizes = rng.choice([0, 1, 2, 3, 4, 9, 40], size=n)
+    p = np.repeat(np.arange(n), sizes)
+    c = np.concatenate([rng.choice(A.n, size=k, replace=False) for k in sizes])
+    for shuffled in (False, True):
+        order = rng.permutation(len(p)) if shuffled else np.arange(len(p))
+        count, top = reasons._top3(A, path, 1, (p[order], c[order]), n, None)
+        assert count.tolist() == sizes.tolist()
+        for pair in range(n):
+            mids = c[p == pair]
+            best = mids[np.lexsort((name[mids], deg[mids]))][:3].tolist()
+            assert top[pair].tolist() == best + [-1] * (3 - len(best)), pair
+
+
+def test_few_nodes_asked_many_times_turn_to_the_whole_result(demo_graph) -> None:
+    """A table written in chunks asks for a few nodes' names again and again: once the
+    nodes asked for in all add up to more than a few, the whole result is used."""
+    A = arrays(demo_graph)
+    key = ("test-whole-first",)
+    share = A.n // (few_walks.FEW_NODES * 3)
+    assert [few_walks.whole_first(A, key, share) for _ in range(4)] == [False, False, False, True]
+    A.memo[key] = "done"
+    assert few_walks.whole_first(A, key, 1)
