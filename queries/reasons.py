@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
 import numpy as np
@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import degree_at, few_tail, whole_first
+from innokg.queries.few_walks import _ranges, degree_at, few_tail, whole_first
 from innokg.queries.metapaths import (
     Kind,
     MetaPath,
@@ -517,32 +517,55 @@ def _mids(
     walk: str | None = None,
 ) -> tuple[_Entries, _Entries]:
     """The first and (for three steps) second intermediates joining each pair, as
-    (pair, node) entries.  A three-step path's middle step is walked from whichever end
-    has fewer entries (``walk``: ``"back"`` or ``"ahead"`` to choose): back from the
-    target (an institute's few partners, each in one or two industries) or on from the
-    source (a firm's R&D platform lies in one city, which holds hundreds of platforms).
-    Both give the same entries."""
-    first = sp.csr_array(step_matrix(A, path.steps[0], year)[u])
-    into_v = sp.csr_array(transposed_step(A, path.steps[-1], year)[v])
+    (pair, node) entries, in no particular order.  A three-step path's middle step is
+    walked from whichever end has fewer entries (``walk``: ``"back"`` or ``"ahead"`` to
+    choose): back from the target (an institute's few partners, each in one or two
+    industries) or on from the source (a firm's R&D platform lies in one city, which
+    holds hundreds of platforms).  Both give the same entries.  Each step's rows are
+    read through its ``indptr`` and each last link is looked up in its sorted entries,
+    so no pair-by-node matrix is built (at 1M, most of this function's time was
+    scipy's row indexing and element-wise products)."""
     none = (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
+    fp, fz = _row_entries(step_matrix(A, path.steps[0], year), u)
     if len(path.steps) == 2:
-        return _pattern(first.multiply(into_v)), none
-    p, w = _pattern(into_v)
-    keep = w != u[p]  # the source itself is no second intermediate
-    p, w = p[keep], w[keep]
+        ok = _linked(A, path.steps[1], year, fz, v[fp])
+        return (fp[ok], fz[ok]), none
     back = transposed_step(A, path.steps[1], year)  # second -> first intermediates
     ahead = step_matrix(A, path.steps[1], year)  # first -> second intermediates
-    fp, fz = _pattern(first)
+    p, w = _row_entries(transposed_step(A, path.steps[-1], year), v)
+    keep = w != u[p]  # the source itself is no second intermediate
+    p, w = p[keep], w[keep]
     if walk is None:
         walk = (
             "ahead" if np.diff(ahead.indptr)[fz].sum() < np.diff(back.indptr)[w].sum() else "back"
         )
     if walk == "ahead":
         return _mids_ahead(A, path, u, v, year, (fp, fz), ahead)
-    into_v = sp.csr_array((np.ones(len(p)), (p, w)), shape=into_v.shape)
-    m1 = _pattern(sp.csr_array(into_v @ back).multiply(first))
-    hit = np.asarray(sp.csr_array(back[w]).multiply(first[p]).sum(axis=1)).ravel() > 0
-    return m1, (p[hit], w[hit])
+    q, z = _row_entries(back, w)  # each second intermediate's first ones
+    ok = _linked(A, path.steps[0], year, u[p[q]], z)
+    m1 = np.unique(p[q[ok]] * A.n + z[ok])
+    hit = np.zeros(len(w), dtype=bool)
+    hit[q[ok]] = True
+    return (m1 // A.n, m1 % A.n), (p[hit], w[hit])
+
+
+def _row_entries(m: sp.csr_array, rows: np.ndarray) -> _Entries:
+    """The non-zero entries of ``m[rows]`` as (index into ``rows``, column)."""
+    counts = np.diff(m.indptr)[rows]
+    take = _ranges(m.indptr[rows], counts)
+    at = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+    col = m.indices[take].astype(np.int64)
+    on = m.data[take] != 0
+    return (at, col) if on.all() else (at[on], col[on])
+
+
+def _linked(
+    A: GraphArrays, step: Sequence[str], year: int | None, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Whether the step leads from each ``a`` to its ``b``."""
+    m = step_matrix(A, step, year)
+    keys, data = _sorted_entries(A, ("reasons-step-keys", tuple(step), year), m)
+    return _lookup(keys, data, a.astype(np.int64) * m.shape[1] + b) != 0
 
 
 def _mids_ahead(
@@ -635,7 +658,19 @@ def _phrases(
 ) -> tuple[Text, Text]:
     """The meta-path's Chinese and English phrase for each pair, in chunks of pairs
     whose last-step neighbourhoods hold at most :data:`_ENTRIES` entries (an alliance's
-    members, a fund's portfolio: the work and memory of :func:`_mids`)."""
+    members, a fund's portfolio: the work and memory of :func:`_mids`).  Pairs whose
+    phrase must be the same are phrased once (:func:`_same_phrase`)."""
+    if len(path.steps) == 3 and len(u) > 1:
+        first, back = _same_phrase(A, path, u, v, year)
+        if len(first) < len(u):
+            zh, en = _chunked_phrases(A, path, u[first], v[first], year)
+            return _take(zh, back), _take(en, back)
+    return _chunked_phrases(A, path, u, v, year)
+
+
+def _chunked_phrases(
+    A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
+) -> tuple[Text, Text]:
     into = transposed_step(A, path.steps[-1], year).indptr
     work = np.cumsum(into[v + 1] - into[v])
     cuts = np.searchsorted(work, np.arange(_ENTRIES, work[-1] if len(work) else 0, _ENTRIES))
@@ -649,6 +684,32 @@ def _phrases(
     if not zh:
         return _blank(0), _blank(0)
     return pa.concat_arrays(zh), pa.concat_arrays(en)
+
+
+def _same_phrase(
+    A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of the pairs of a three-step path that get the same phrase: one pair of
+    each group (its index) and each pair's group.
+
+    A three-step phrase names the target, the first intermediates and the second ones
+    (every node the path reaches from the source's first-step neighbours, the source
+    itself left out), so two pairs with one target and one first-step neighbour get the
+    same phrase, unless a source is itself a second intermediate, which the last step
+    shows (it links the source to the target); such a pair, and a source with several
+    first-step neighbours, is a group of its own.  At 1M a firm's one industry and an
+    institute are shared by many of the 3.4 million pairs the per-firm table explains.
+    """
+    first = step_matrix(A, path.steps[0], year)
+    if not first.nnz:
+        return np.arange(len(u)), np.arange(len(u))
+    count = np.diff(first.indptr)[u]
+    only = np.where(count == 1, first.indices[np.minimum(first.indptr[u], first.nnz - 1)], -1)
+    alone = (count > 1) | _linked(A, path.steps[-1], year, u, v)
+    # a key per pair: (first-step neighbour + 1, target), or unique where alone
+    key = np.where(alone, -1 - np.arange(len(u), dtype=np.int64), (only + 1) * A.n + v)
+    _, first_of, back = np.unique(key, return_index=True, return_inverse=True)
+    return first_of, back.ravel()
 
 
 def _chunk_phrases(
