@@ -252,6 +252,37 @@ class GraphArrays:
             self.memo[key] = np.concatenate(parts) if parts else np.array([], dtype=dtype)
         return self.memo[key]
 
+    def values_at(
+        self, name: str, pos: np.ndarray, *, dtype: str = "float64", fill: Any = np.nan
+    ) -> np.ndarray:
+        """``values(name, dtype=dtype, fill=fill)[pos]``, converting only the rows at
+        ``pos`` unless the whole column is converted already (a few names of a large
+        graph: about 0.2 s saved per column at 1M).
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}],
+        ...                 "Region": [{"id": "r", "name": "郑州市", "level": "city"}]})
+        >>> GraphArrays(G).values_at("level", np.array([1, 0]), dtype="object", fill="").tolist()
+        ['city', '']
+        """
+        key = ("values", name, dtype, repr(fill))
+        pos = np.asarray(pos, dtype=np.int64)
+        if key in self.memo:
+            found: np.ndarray = self.memo[key][pos]
+            return found
+        out = np.full(len(pos), fill, dtype=dtype)
+        codes = self.label_code[pos]
+        for code in np.unique(codes):
+            label = self.label_names[int(code)]
+            df = self.G.nodes[label]
+            if name in df.columns:
+                sel = np.flatnonzero(codes == code)
+                local = pos[sel] - self.spans[label][0]
+                out[sel] = df[name].iloc[local].to_numpy(dtype=dtype, na_value=fill)
+        return out
+
     @property
     def names(self) -> np.ndarray:
         """Every node's ``name`` (object array, aligned with positions).

@@ -415,11 +415,14 @@ def _join(parts: list[tuple[_Piece, np.ndarray]], sep: str, n: int) -> Text:
 def _name_list(A: GraphArrays, pos: np.ndarray | None, *, en: bool) -> np.ndarray:
     """The names of the nodes ``pos`` (None: every node) as str (object array); with
     ``en``, the English name where there is one."""
-    names = A.names if pos is None else A.names[pos]
+    names = A.names if pos is None else A.values_at("name", pos, dtype="object", fill="")
     if not en:
         return np.array([str(x) for x in names.tolist()], dtype=object)
-    name_en = A.values("name_en", dtype="object", fill="")
-    name_en = name_en if pos is None else name_en[pos]
+    name_en = (
+        A.values("name_en", dtype="object", fill="")
+        if pos is None
+        else A.values_at("name_en", pos, dtype="object", fill="")
+    )
     return np.array(
         [str(e or n) for e, n in zip(name_en.tolist(), names.tolist(), strict=True)],
         dtype=object,
@@ -562,9 +565,17 @@ def _row_entries(m: sp.csr_array, rows: np.ndarray) -> _Entries:
 def _linked(
     A: GraphArrays, step: Sequence[str], year: int | None, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:
-    """Whether the step leads from each ``a`` to its ``b``."""
+    """Whether the step leads from each ``a`` to its ``b``: looked up in the step's
+    sorted entries, or, for a few pairs (one firm's partners), found in the rows of
+    ``a`` alone rather than sorting every entry of the step first."""
     m = step_matrix(A, step, year)
-    keys, data = _sorted_entries(A, ("reasons-step-keys", tuple(step), year), m)
+    key = ("reasons-step-keys", tuple(step), year)
+    if not whole_first(A, key, len(a)):
+        at, col = _row_entries(m, a)
+        found = np.zeros(len(a), dtype=bool)
+        found[at[col == b[at]]] = True
+        return found
+    keys, data = _sorted_entries(A, key, m)
     return _lookup(keys, data, a.astype(np.int64) * m.shape[1] + b) != 0
 
 
@@ -581,13 +592,10 @@ def _mids_ahead(
     intermediates (pair, node): each one's second intermediates, kept where the last
     step reaches the target."""
     fp, fz = first
-    rows = sp.csr_array(ahead[fz])
-    q = np.repeat(np.arange(len(fz)), np.diff(rows.indptr))
-    w = rows.indices.astype(np.int64)
+    q, w = _row_entries(ahead, fz)
     p = fp[q]
-    last = step_matrix(A, path.steps[2], year)
-    keys, data = _sorted_entries(A, ("reasons-step-keys", path.steps[2], year), last)
-    ok = (w != u[p]) & (_lookup(keys, data, w * last.shape[1] + v[p]) != 0)
+    ok = w != u[p]
+    ok[ok] = _linked(A, path.steps[2], year, w[ok], v[p[ok]])
     p, z, w = p[ok], fz[q[ok]], w[ok]
     m1 = np.unique(p * A.n + z)
     m2 = np.unique(p * A.n + w)

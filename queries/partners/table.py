@@ -75,7 +75,7 @@ def _none_for_node(
     """The line (zh, en) for one node that no meta-path of the kind joins to a new
     partner, saying where its walks stop, so a reader can tell "none found" from "not
     computed" and see which data is missing."""
-    name = str(A.names[pos])
+    name = str(A.values_at("name", np.array([pos]), dtype="object", fill="")[0])
     if kind.target == "ResearchInstitute" and not reverse and any(p.qualifier for p in kind.paths):
         return (
             f"没有找到候选：没有哪家高校或科研机构的研究领域是{name}所在的行业（仅同在一地不足以推荐）。",
@@ -274,7 +274,7 @@ def _text_at(A: GraphArrays, at: np.ndarray, *, names: bool, whole: bool) -> pa.
     only theirs are converted (half a second at the 1M benchmark)."""
     if whole:
         return (_name_text(A) if names else _id_text(A)).take(at)
-    values = A.names[at] if names else A.ids[at].astype(str)
+    values = A.values_at("name", at, dtype="object", fill="") if names else A.ids[at].astype(str)
     return pa.array(np.asarray(values, dtype=object), type=pa.large_string())
 
 
