@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import _ranges, degree_at, few_tail, whole_first
+from innokg.queries.few_walks import FEW_NODES, _ranges, degree_at, few_tail, whole_first
 from innokg.queries.metapaths import (
     Kind,
     MetaPath,
@@ -566,11 +566,12 @@ def _linked(
     A: GraphArrays, step: Sequence[str], year: int | None, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:
     """Whether the step leads from each ``a`` to its ``b``: looked up in the step's
-    sorted entries, or, for a few pairs (one firm's partners), found in the rows of
-    ``a`` alone rather than sorting every entry of the step first."""
+    sorted entries, or, when the rows of ``a`` hold few of its entries (one firm's
+    partners), found in those rows rather than sorting every entry of the step first.
+    (Counted in entries, not pairs: a buyer's row lists all its suppliers.)"""
     m = step_matrix(A, step, year)
     key = ("reasons-step-keys", tuple(step), year)
-    if not whole_first(A, key, len(a)):
+    if key not in A.memo and int(np.diff(m.indptr)[a].sum()) * FEW_NODES <= m.nnz:
         at, col = _row_entries(m, a)
         found = np.zeros(len(a), dtype=bool)
         found[at[col == b[at]]] = True
