@@ -597,6 +597,8 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-kept": ("performance_kept.json", performance_kept),
     "performance-round": ("performance_round.json", performance_round),
     "performance-paired": ("performance_paired.json", performance_paired),
+    "performance-partners": ("performance_partners.json", performance_latest),
+    "performance-for-brief": ("performance_for_brief.json", performance_latest),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
     "footprint": ("footprint_100k.json", footprint),
 }
