@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TypeAlias
 
 import numpy as np
@@ -23,7 +23,17 @@ import scipy.sparse as sp
 
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import FEW_NODES, _ranges, degree_at, few_tail, whole_first
+from innokg.queries.few_walks import few_tail, whole_first
+from innokg.queries.intermediates import (
+    entries,
+    intermediates,
+    linked,
+    lookup,
+    most_telling,
+    name_list,
+    names_zh,
+    sorted_entries,
+)
 from innokg.queries.metapaths import (
     Kind,
     MetaPath,
@@ -323,10 +333,10 @@ def _path_values(
     sources = np.unique(u)
     if len(sources) <= metapaths.FEW_ROWS:  # a few sources (one firm's partners): walk from them
         first, rest = few_tail(A, kind, path, o, False, sources)
-        keys, data = _entries(rest)
+        keys, data = entries(rest)
     else:
         first, rest = path_tail(A, kind, path, o, False)
-        keys, data = _sorted_entries(A, ("reasons-tail-keys", kind.key, path.key, o), rest)
+        keys, data = sorted_entries(A, ("reasons-tail-keys", kind.key, path.key, o), rest)
     ncol = rest.shape[1]
     out = np.empty(len(u))
     for start in range(0, len(u), _CHUNK):
@@ -335,32 +345,8 @@ def _path_values(
         n = len(u[part])
         p = np.repeat(np.arange(n), np.diff(f.indptr))
         want = f.indices.astype(np.int64) * ncol + v[part][p]
-        out[part] = np.bincount(p, weights=f.data * _lookup(keys, data, want), minlength=n)
+        out[part] = np.bincount(p, weights=f.data * lookup(keys, data, want), minlength=n)
     return out
-
-
-def _sorted_entries(
-    A: GraphArrays, key: tuple[object, ...], m: sp.csr_array
-) -> tuple[np.ndarray, np.ndarray]:
-    """The entries of ``m`` as sorted linear keys ``row * ncol + col`` and their values."""
-    if key not in A.memo:
-        A.memo[key] = _entries(m)
-    return A.memo[key]
-
-
-def _entries(m: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
-    coo = sp.coo_array(m)
-    keys = coo.row.astype(np.int64) * m.shape[1] + coo.col
-    order = np.argsort(keys, kind="stable")
-    return keys[order], coo.data[order]
-
-
-def _lookup(keys: np.ndarray, data: np.ndarray, want: np.ndarray) -> np.ndarray:
-    """The values at linear keys ``want`` (0 where absent)."""
-    if len(keys) == 0:
-        return np.zeros(len(want))
-    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    return np.where(keys[at] == want, data[at], 0.0)
 
 
 def _listed(keys: list[str], order: np.ndarray, ranked: np.ndarray) -> Text:
@@ -412,44 +398,19 @@ def _join(parts: list[tuple[_Piece, np.ndarray]], sep: str, n: int) -> Text:
 # --- intermediates --------------------------------------------------------------------
 
 
-def _name_list(A: GraphArrays, pos: np.ndarray | None, *, en: bool) -> np.ndarray:
-    """The names of the nodes ``pos`` (None: every node) as str (object array); with
-    ``en``, the English name where there is one."""
-    names = A.names if pos is None else A.values_at("name", pos, dtype="object", fill="")
-    if not en:
-        return np.array([str(x) for x in names.tolist()], dtype=object)
-    name_en = (
-        A.values("name_en", dtype="object", fill="")
-        if pos is None
-        else A.values_at("name_en", pos, dtype="object", fill="")
-    )
-    return np.array(
-        [str(e or n) for e, n in zip(name_en.tolist(), names.tolist(), strict=True)],
-        dtype=object,
-    )
-
-
-def _names_zh(A: GraphArrays) -> np.ndarray:
-    """Every node's name as str (object array)."""
-    key = ("reasons-names-zh",)
-    if key not in A.memo:
-        A.memo[key] = _name_list(A, None, en=False)
-    return A.memo[key]
-
-
 def _names_en(A: GraphArrays) -> np.ndarray:
     """Every node's English name, its name where it has none."""
     key = ("reasons-names-en",)
     if key not in A.memo:
-        A.memo[key] = _name_list(A, None, en=True)
+        A.memo[key] = name_list(A, None, en=True)
     return A.memo[key]
 
 
 def _text_zh(A: GraphArrays) -> Text:
-    """:func:`_names_zh` as Arrow text."""
+    """:func:`names_zh` as Arrow text."""
     key = ("reasons-text-zh",)
     if key not in A.memo:
-        A.memo[key] = _text(_names_zh(A))
+        A.memo[key] = _text(names_zh(A))
     result: Text = A.memo[key]
     return result
 
@@ -476,167 +437,7 @@ def _names_at(A: GraphArrays, at: np.ndarray, *, en: bool) -> Text:
         if key not in A.memo:
             A.memo[key] = pa.concat_arrays([names, _text(np.array([""], dtype=object))])
         return _take(A.memo[key], np.where(at >= 0, at, A.n))
-    return _text(np.where(at >= 0, _name_list(A, np.maximum(at, 0), en=en), ""))
-
-
-def _name_rank(A: GraphArrays) -> np.ndarray:
-    """Position of every node's name in sorted order (ties: by position)."""
-    key = ("reasons-name-rank",)
-    if key not in A.memo:
-        rank = np.empty(A.n, dtype=np.int64)
-        rank[np.argsort(_names_zh(A).astype(str), kind="stable")] = np.arange(A.n)
-        A.memo[key] = rank
-    return A.memo[key]
-
-
-def _name_rank_of(A: GraphArrays, nodes: np.ndarray) -> np.ndarray:
-    """An order of ``nodes`` (sorted, distinct) by name, ties by position, as ranks at
-    their positions: :func:`_name_rank` orders them the same way, but sorting every
-    name of a large graph (about a second at 1M) is not worth it for a few nodes."""
-    if whole_first(A, ("reasons-name-rank",), len(nodes)):
-        return _name_rank(A)
-    rank = np.zeros(A.n, dtype=np.int64)
-    names = _name_list(A, nodes, en=False).astype(str)
-    rank[nodes[np.argsort(names, kind="stable")]] = np.arange(len(nodes))
-    return rank
-
-
-def _pattern(m: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
-    """(row, column) of the non-zero entries."""
-    coo = sp.coo_array(m)
-    on = coo.data != 0
-    return coo.row[on].astype(np.int64), coo.col[on].astype(np.int64)
-
-
-_Entries = tuple[np.ndarray, np.ndarray]
-
-
-def _mids(
-    A: GraphArrays,
-    path: MetaPath,
-    u: np.ndarray,
-    v: np.ndarray,
-    year: int | None,
-    walk: str | None = None,
-) -> tuple[_Entries, _Entries]:
-    """The first and (for three steps) second intermediates joining each pair, as
-    (pair, node) entries, in no particular order.  A three-step path's middle step is
-    walked from whichever end has fewer entries (``walk``: ``"back"`` or ``"ahead"`` to
-    choose): back from the target (an institute's few partners, each in one or two
-    industries) or on from the source (a firm's R&D platform lies in one city, which
-    holds hundreds of platforms).  Both give the same entries.  Each step's rows are
-    read through its ``indptr`` and each last link is looked up in its sorted entries,
-    so no pair-by-node matrix is built (at 1M, most of this function's time was
-    scipy's row indexing and element-wise products)."""
-    none = (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
-    fp, fz = _row_entries(step_matrix(A, path.steps[0], year), u)
-    if len(path.steps) == 2:
-        ok = _linked(A, path.steps[1], year, fz, v[fp])
-        return (fp[ok], fz[ok]), none
-    back = transposed_step(A, path.steps[1], year)  # second -> first intermediates
-    ahead = step_matrix(A, path.steps[1], year)  # first -> second intermediates
-    p, w = _row_entries(transposed_step(A, path.steps[-1], year), v)
-    keep = w != u[p]  # the source itself is no second intermediate
-    p, w = p[keep], w[keep]
-    if walk is None:
-        walk = (
-            "ahead" if np.diff(ahead.indptr)[fz].sum() < np.diff(back.indptr)[w].sum() else "back"
-        )
-    if walk == "ahead":
-        return _mids_ahead(A, path, u, v, year, (fp, fz), ahead)
-    q, z = _row_entries(back, w)  # each second intermediate's first ones
-    ok = _linked(A, path.steps[0], year, u[p[q]], z)
-    m1 = np.unique(p[q[ok]] * A.n + z[ok])
-    hit = np.zeros(len(w), dtype=bool)
-    hit[q[ok]] = True
-    return (m1 // A.n, m1 % A.n), (p[hit], w[hit])
-
-
-def _row_entries(m: sp.csr_array, rows: np.ndarray) -> _Entries:
-    """The non-zero entries of ``m[rows]`` as (index into ``rows``, column)."""
-    counts = np.diff(m.indptr)[rows]
-    take = _ranges(m.indptr[rows], counts)
-    at = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
-    col = m.indices[take].astype(np.int64)
-    on = m.data[take] != 0
-    return (at, col) if on.all() else (at[on], col[on])
-
-
-def _linked(
-    A: GraphArrays, step: Sequence[str], year: int | None, a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
-    """Whether the step leads from each ``a`` to its ``b``: looked up in the step's
-    sorted entries, or, when the rows of ``a`` hold few of its entries (one firm's
-    partners), found in those rows rather than sorting every entry of the step first.
-    (Counted in entries, not pairs: a buyer's row lists all its suppliers.)"""
-    m = step_matrix(A, step, year)
-    key = ("reasons-step-keys", tuple(step), year)
-    if key not in A.memo and int(np.diff(m.indptr)[a].sum()) * FEW_NODES <= m.nnz:
-        at, col = _row_entries(m, a)
-        found = np.zeros(len(a), dtype=bool)
-        found[at[col == b[at]]] = True
-        return found
-    keys, data = _sorted_entries(A, key, m)
-    return _lookup(keys, data, a.astype(np.int64) * m.shape[1] + b) != 0
-
-
-def _mids_ahead(
-    A: GraphArrays,
-    path: MetaPath,
-    u: np.ndarray,
-    v: np.ndarray,
-    year: int | None,
-    first: _Entries,
-    ahead: sp.csr_array,
-) -> tuple[_Entries, _Entries]:
-    """:func:`_mids` of a three-step path walked on from the source's ``first``
-    intermediates (pair, node): each one's second intermediates, kept where the last
-    step reaches the target."""
-    fp, fz = first
-    q, w = _row_entries(ahead, fz)
-    p = fp[q]
-    ok = w != u[p]
-    ok[ok] = _linked(A, path.steps[2], year, w[ok], v[p[ok]])
-    p, z, w = p[ok], fz[q[ok]], w[ok]
-    m1 = np.unique(p * A.n + z)
-    m2 = np.unique(p * A.n + w)
-    return (m1 // A.n, m1 % A.n), (m2 // A.n, m2 % A.n)
-
-
-def _top3(
-    A: GraphArrays,
-    path: MetaPath,
-    i: int,
-    entries: tuple[np.ndarray, np.ndarray],
-    n: int,
-    year: int | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """How many ``i``-th intermediates each pair has, and the three most telling
-    (fewest neighbours, then name; -1 pads)."""
-    p, c = entries
-    count = np.bincount(p, minlength=n)
-    top = np.full((n, 3), -1, dtype=np.int64)
-    if not len(p):
-        return count, top
-    seen = np.zeros(A.n, dtype=bool)
-    seen[c] = True
-    mids = np.flatnonzero(seen)
-    deg = np.minimum(degree_at(A, path, i, year, False, mids)[c], (1 << 20) - 1)
-    # one key per node, (degree, name rank), distinct: a pair's three smallest are the
-    # three most telling, found in three passes over the pairs' runs, not a sort
-    key = (deg.astype(np.int64) << max(int(A.n).bit_length(), 1)) | _name_rank_of(A, mids)[c]
-    if (np.diff(p) < 0).any():
-        order = np.argsort(p, kind="stable")
-        p, c, key = p[order], c[order], key[order]
-    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
-    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(p)]))
-    taken = np.iinfo(np.int64).max
-    for j in range(3):
-        low = np.minimum.reduceat(key, starts)
-        hit = (key == low[run]) & (key != taken)
-        top[p[hit], j] = c[hit]
-        key[hit] = taken
-    return count, top
+    return _text(np.where(at >= 0, name_list(A, np.maximum(at, 0), en=en), ""))
 
 
 def _listing(A: GraphArrays, count: np.ndarray, top: np.ndarray, *, en: bool) -> Text:
@@ -667,7 +468,7 @@ def _phrases(
 ) -> tuple[Text, Text]:
     """The meta-path's Chinese and English phrase for each pair, in chunks of pairs
     whose last-step neighbourhoods hold at most :data:`_ENTRIES` entries (an alliance's
-    members, a fund's portfolio: the work and memory of :func:`_mids`).  Pairs whose
+    members, a fund's portfolio: the work and memory of :func:`intermediates`).  Pairs whose
     phrase must be the same are phrased once (:func:`_same_phrase`)."""
     if len(path.steps) == 3 and len(u) > 1:
         first, back = _same_phrase(A, path, u, v, year)
@@ -714,7 +515,7 @@ def _same_phrase(
         return np.arange(len(u)), np.arange(len(u))
     count = np.diff(first.indptr)[u]
     only = np.where(count == 1, first.indices[np.minimum(first.indptr[u], first.nnz - 1)], -1)
-    alone = (count > 1) | _linked(A, path.steps[-1], year, u, v)
+    alone = (count > 1) | linked(A, path.steps[-1], year, u, v)
     # a key per pair: (first-step neighbour + 1, target), or unique where alone
     key = np.where(alone, -1 - np.arange(len(u), dtype=np.int64), (only + 1) * A.n + v)
     _, first_of, back = np.unique(key, return_index=True, return_inverse=True)
@@ -724,10 +525,10 @@ def _same_phrase(
 def _chunk_phrases(
     A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
 ) -> tuple[Text, Text]:
-    m1, m2 = _mids(A, path, u, v, year)
-    n1, top1 = _top3(A, path, 1, m1, len(u), year)
+    m1, m2 = intermediates(A, path, u, v, year)
+    n1, top1 = most_telling(A, path, 1, m1, len(u), year)
     n2, top2 = (
-        _top3(A, path, 2, m2, len(u), year)
+        most_telling(A, path, 2, m2, len(u), year)
         if len(path.steps) > 2
         else (np.zeros(len(u), dtype=np.int64), np.full((len(u), 3), -1, dtype=np.int64))
     )

@@ -12,7 +12,7 @@ import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
-from innokg.queries import reasons
+from innokg.queries import intermediates, reasons
 from innokg.queries.partners import (
     KINDS,
     PRIOR,
@@ -578,8 +578,8 @@ def test_both_walks_of_a_three_step_path_find_the_same_intermediates(
     u, v = A.index(listed["source"]), A.index(listed["target"])  # pairs a walk joins
     walked = 0
     for path in (p for p in spec.paths if len(p.steps) == 3):
-        back = reasons._mids(A, path, u, v, None, walk="back")
-        ahead = reasons._mids(A, path, u, v, None, walk="ahead")
+        back = intermediates.intermediates(A, path, u, v, None, walk="back")
+        ahead = intermediates.intermediates(A, path, u, v, None, walk="ahead")
         for b, a in zip(back, ahead, strict=True):
             assert sorted(zip(*b, strict=True)) == sorted(zip(*a, strict=True)), path.key
         walked += len(back[0][0])

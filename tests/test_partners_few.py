@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
-from innokg.queries import few_walks, metapaths, reasons
+from innokg.queries import few_walks, intermediates, metapaths, reasons
 from innokg.queries.arrays import arrays
 from innokg.queries.few_walks import few_tail
 from innokg.queries.metapaths import Opts, path_tail
@@ -91,11 +91,11 @@ def test_names_of_a_few_nodes_equal_the_whole_lists(demo_graph, counted_for_few)
     at = np.array([5, -1, 0, A.n - 1, 5])
     for en in (False, True):
         few = reasons._names_at(A, at, en=en).to_pylist()
-        whole = (reasons._names_en(A) if en else reasons._names_zh(A)).tolist()
+        whole = (reasons._names_en(A) if en else intermediates.names_zh(A)).tolist()
         assert few == [whole[i] if i >= 0 else "" for i in at]
     nodes = np.unique(np.random.default_rng(5).choice(A.n, size=200, replace=False))
-    local = reasons._name_rank_of(A, nodes)[nodes]
-    assert np.array_equal(np.argsort(local), np.argsort(reasons._name_rank(A)[nodes]))
+    local = intermediates.name_rank_of(A, nodes)[nodes]
+    assert np.array_equal(np.argsort(local), np.argsort(intermediates.name_rank(A)[nodes]))
 
 
 def test_a_whole_tail_already_computed_is_used(demo_graph: EcosystemGraph) -> None:
@@ -124,12 +124,12 @@ def test_links_of_a_few_rows_equal_the_whole_matrix_rows(demo_graph: EcosystemGr
 
 
 def test_three_most_telling_intermediates_equal_a_full_sort(demo_graph: EcosystemGraph) -> None:
-    """reasons._top3 picks each pair's three intermediates of fewest neighbours (then
+    """intermediates.most_telling picks each pair's three intermediates of fewest neighbours (then
     name) in passes over the pairs' runs; a plain sort of every entry picks the same."""
     A = arrays(demo_graph)
     path = next(p for p in KINDS["enterprise-enterprise"].paths if p.key == "common_buyers")
     deg = np.minimum(metapaths.intermediate_degree(A, path, 1, None, False), (1 << 20) - 1)
-    name = reasons._name_rank(A)
+    name = intermediates.name_rank(A)
     rng = np.random.default_rng(11)
     n = 400
     sizes = rng.choice([0, 1, 2, 3, 4, 9, 40], size=n)
@@ -137,7 +137,7 @@ def test_three_most_telling_intermediates_equal_a_full_sort(demo_graph: Ecosyste
     c = np.concatenate([rng.choice(A.n, size=k, replace=False) for k in sizes])
     for shuffled in (False, True):
         order = rng.permutation(len(p)) if shuffled else np.arange(len(p))
-        count, top = reasons._top3(A, path, 1, (p[order], c[order]), n, None)
+        count, top = intermediates.most_telling(A, path, 1, (p[order], c[order]), n, None)
         assert count.tolist() == sizes.tolist()
         for pair in range(n):
             mids = c[p == pair]
