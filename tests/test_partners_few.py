@@ -154,3 +154,24 @@ def test_few_nodes_asked_many_times_turn_to_the_whole_result(demo_graph) -> None
     assert [few_walks.whole_first(A, key, share) for _ in range(4)] == [False, False, False, True]
     A.memo[key] = "done"
     assert few_walks.whole_first(A, key, 1)
+
+
+@pytest.mark.parametrize("k", [1, 3, 20, 300])
+def test_each_rows_best_equal_a_full_sort(k: int) -> None:
+    """scoring._row_top bounds each long row's k-th best from a sample before sorting;
+    it keeps the same entries in the same order as sorting every entry (rows of 0 to
+    2,000 entries, many tied scores)."""
+    from innokg.queries.partners import scoring
+
+    rng = np.random.default_rng(k)
+    sizes = rng.choice([1, 2, 5, 20, 21, 300, 2000], size=60)
+    u = np.repeat(np.arange(60) * 7, sizes)
+    dst = np.concatenate([np.sort(rng.choice(10_000, size=s, replace=False)) for s in sizes])
+    score = rng.integers(0, 40, size=len(u)) / 8.0  # ties at every bound
+    full = scoring._row_order(u, dst, score)
+    full = full[scoring._rank_in_row(u[full]) < k]
+    assert scoring._row_top(u, dst, score, k).tolist() == full.tolist()
+    shuffled = rng.permutation(len(u))  # rows out of order: sorted whole
+    a, b, c = u[shuffled], dst[shuffled], score[shuffled]
+    full = scoring._row_order(a, b, c)
+    assert scoring._row_top(a, b, c, k).tolist() == full[scoring._rank_in_row(a[full]) < k].tolist()
