@@ -114,3 +114,38 @@ def test_a_kind_that_cannot_be_computed_without_notes_is_an_empty_table():
     assert candidate_partners(G, kinds=["enterprise-alliance"], node="a", notes=False).empty
     note = candidate_partners(G, kinds=["enterprise-alliance"], node="a")
     assert note["explanation"].tolist() == ["无法计算：图中没有联盟数据。"]
+
+
+def test_a_firm_no_institute_field_matches_names_its_industry_or_its_lack():
+    """No collaboration recorded (so a shared city only qualifies a field match): the
+    line names the firm's industry, or says the graph records none for it."""
+    G = make_graph(
+        {
+            "Region": [{"id": "zz", "name": "郑州市", "level": "city"}],
+            "Industry": [{"id": "i1", "name": "汽车制造业"}, {"id": "i2", "name": "医药制造业"}],
+            "Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙集团"}],
+            "ResearchInstitute": [{"id": "r", "name": "郑州医学院"}],
+        },
+        {
+            "LOCATED_IN": [("a", "zz"), ("b", "zz"), ("r", "zz")],
+            "IN_INDUSTRY": [("a", "i1"), ("r", "i2")],
+        },
+    )
+    lines = {
+        node: candidate_partners(G, kinds=["enterprise-institute"], node=node)[
+            ["rank", "explanation", "explanation_en"]
+        ].values.tolist()
+        for node in ("a", "b")
+    }
+    assert lines["a"] == [
+        [
+            0,
+            "没有找到候选：没有哪家高校或科研机构的研究领域是甲所在的行业（汽车制造业；仅同在一地不足以推荐）。",
+            "No candidates: no institute's field is 甲's industry (汽车制造业; sharing a place "
+            "alone proposes nobody).",
+        ]
+    ]
+    assert lines["b"][0][1] == (
+        "没有找到候选：图中没有乙集团所属的行业（IN_INDUSTRY），无法按研究领域匹配高校或科研机构"
+        "（仅同在一地不足以推荐）。"
+    )

@@ -77,11 +77,7 @@ def _none_for_node(
     computed" and see which data is missing."""
     name = str(A.values_at("name", np.array([pos]), dtype="object", fill="")[0])
     if kind.target == "ResearchInstitute" and not reverse and any(p.qualifier for p in kind.paths):
-        return (
-            f"没有找到候选：没有哪家高校或科研机构的研究领域是{name}所在的行业（仅同在一地不足以推荐）。",
-            f"No candidates: no institute's field is {name}'s industry "
-            "(sharing a place alone proposes nobody).",
-        )
+        return _no_field(A, name, pos, year)
     other_zh, other_en = _LABEL_WORDS.get(kind.source if reverse else kind.target, ("", ""))
     zh = [f"没有找到候选：{name}与任何尚未相连的{other_zh}之间都没有本类的元路径"]
     en = [f"No candidates: no meta-path of this kind joins {name} to {other_en} not yet linked"]
@@ -129,6 +125,27 @@ def _none_for_node(
             "(see docs/partners.md)"
         )
     return "；".join(zh) + "。", "; ".join(en) + "."
+
+
+def _no_field(A: GraphArrays, name: str, pos: int, year: int | None) -> tuple[str, str]:
+    """The line for a firm no institute's field matches (place evidence alone proposes
+    nobody): its industries named, or, when the graph records none, that instead (a
+    group company with no industry of its own is no evidence of a mismatch)."""
+    industries = step_matrix(A, ("IN_INDUSTRY",), year)[[pos]].indices
+    if not len(industries):
+        return (
+            f"没有找到候选：图中没有{name}所属的行业（IN_INDUSTRY），无法按研究领域匹配"
+            "高校或科研机构（仅同在一地不足以推荐）。",
+            f"No candidates: the graph records no industry (IN_INDUSTRY) for {name}, so no "
+            "institute's field can match it (sharing a place alone proposes nobody).",
+        )
+    named = A.values_at("name", np.sort(industries), dtype="object", fill="")
+    return (
+        f"没有找到候选：没有哪家高校或科研机构的研究领域是{name}所在的行业"
+        f"（{'、'.join(map(str, named))}；仅同在一地不足以推荐）。",
+        f"No candidates: no institute's field is {name}'s industry "
+        f"({', '.join(map(str, named))}; sharing a place alone proposes nobody).",
+    )
 
 
 def _stop(
