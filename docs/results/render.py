@@ -597,7 +597,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-kept": ("performance_kept.json", performance_kept),
     "performance-round": ("performance_round.json", performance_round),
     "performance-paired": ("performance_paired.json", performance_paired),
-    "performance-partners": ("performance_partners.json", performance_latest),
+    "performance-partners": ("performance_partners.json", performance_round),
     "performance-for-brief": ("performance_for_brief.json", performance_latest),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
     "footprint": ("footprint_100k.json", footprint),
@@ -608,6 +608,7 @@ SHOWN_WITH: dict[str, str] = {
     "performance_cold.json": "performance-kept",
     "performance_round_cad9314.json": "performance-round",
     "performance_round_b745827.json": "performance-round",
+    "performance_partners_56013f4.json": "performance-partners",
 }
 
 
