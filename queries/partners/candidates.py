@@ -25,6 +25,7 @@ from innokg.queries.partners.kinds import KINDS, _kinds
 from innokg.queries.partners.scoring import _effective, _options, _top
 from innokg.queries.partners.table import (
     _COLUMNS,
+    _LABEL_WORDS,
     _describe,
     _none_for_node,
     _not_computable,
@@ -279,6 +280,24 @@ def _rank(
     return _describe(ask.A, ask.G, kind, top, ask.o, key=plan.base.key, place=ask.place)
 
 
+def _some_without(base: Kind, covered: int, sources: int) -> pd.DataFrame | None:
+    """The note of a table with a row per source, when some sources have no candidate:
+    how many, so that the table is not read as covering every source (None when all
+    have one)."""
+    if covered >= sources:
+        return None
+    zh_w, en_w = _LABEL_WORDS.get(base.source, (base.source, base.source))
+    missing = sources - covered
+    return _note_row(
+        base,
+        f"部分{zh_w}没有候选：{sources:,}家中有{missing:,}家没有本类的候选（它们与尚未相连的"
+        f"对象之间没有本类的元路径）；用 --for（或 node=）查看某一家在哪一步中断。",
+        f"No candidates for {missing:,} of the {sources:,} {en_w} (no meta-path of this kind "
+        "joins them to anything not yet linked); --for (or node=) one of them says where "
+        "its walks stop.",
+    )
+
+
 def _no_candidates(base: Kind, kind: Kind) -> pd.DataFrame:
     if any(path.qualifier for path in kind.paths):  # place evidence alone proposes nobody
         return _note_row(
@@ -305,6 +324,9 @@ def _propose(ask: _Ask, base: Kind) -> tuple[list[pd.DataFrame], pd.DataFrame | 
         return [], plan
     frames = [_rank(ask, plan, rows, reverse, allowed) for rows, reverse, allowed in plan.sides]
     if sum(len(f) for f in frames):
+        if ask.pos is None and ask.per_source is not None:
+            covered = pd.concat([f["source"] for f in frames]).nunique()
+            return frames, _some_without(base, covered, len(plan.sides[0][0]))
         return frames, None
     if ask.pos is None:
         return frames, _no_candidates(base, plan.kind)

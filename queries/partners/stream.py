@@ -19,6 +19,7 @@ from innokg.queries.partners.candidates import (
     _Plan,
     _plan,
     _rank,
+    _some_without,
     _table,
     candidate_partners,
 )
@@ -143,16 +144,19 @@ def _pieces(
         if isinstance(plan, pd.DataFrame):
             said.append(plan)
             continue
-        found = 0
+        found = covered = 0
         cached = set(ask.A.memo)
         for piece in _kind_pieces(ask, plan, chunk_firms, progress):
             found += len(piece)
+            covered += piece["source"].nunique()  # a source's rows are in one piece
             if len(piece):
                 given += 1
                 yield piece.astype(_COLUMNS)
         _forget(ask, plan.kind, cached)
         if not found:
             said.append(_no_candidates(plan.base, plan.kind))
+        elif (note := _some_without(plan.base, covered, len(plan.sides[0][0]))) is not None:
+            said.append(note)
     if notes and said:
         given += 1
         yield pd.concat(said, ignore_index=True).astype(_COLUMNS)
