@@ -98,18 +98,19 @@ def _none_for_node(
             where, types = stop
             dead.setdefault(where, [])
             dead[where] += [t for t in types if t not in dead[where]]
-    for where, types in dead.items():
+    for where, leads_nowhere in dead.items():
         if where is None:
             continue
         before, count, label = where
         zh_w, en_w = _LABEL_WORDS.get(label, ("节点", "nodes"))
         zh.append(
             f"它经{_typed(before)[0]}关系到达的{count}个{zh_w}{'都' if count > 1 else ''}"
-            f"没有{_typed(types)[0]}关系"
+            f"没有{_typed(leads_nowhere)[0]}关系"
         )
         en.append(
             f"the {count} {en_w if count > 1 else en_w.removesuffix('s')} it reaches by "
-            f"{_typed(before)[1]} {'has' if count == 1 else 'have'} no {_typed(types)[1]} links"
+            f"{_typed(before)[1]} {'has' if count == 1 else 'have'} "
+            f"no {_typed(leads_nowhere)[1]} links"
         )
     if None in dead:
         zh.append(f"它在图中没有{_typed(dead[None])[0]}关系")
