@@ -151,6 +151,10 @@ def test_per_source_lists_the_best_of_every_source(demo_graph: EcosystemGraph) -
     teams = len(demo_graph.nodes["MakerTeam"])
     missing = teams - ranked["source"].nunique()
     assert missing > 0
+    assert df.loc[df["rank"] == 0, "explanation"].tolist() == [
+        f"部分创客团队没有候选：{teams:,}个中有{missing:,}个没有本类的候选（它们与尚未相连的"
+        "对象之间没有本类的元路径）；用 --for（或 node=）查看其中某一个在哪一步中断。"
+    ]
     assert df.loc[df["rank"] == 0, "explanation_en"].tolist() == [
         f"No candidates for {missing:,} of the {teams:,} maker teams (no meta-path of this "
         "kind joins them to anything not yet linked); --for (or node=) one of them says "

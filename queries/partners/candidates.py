@@ -280,6 +280,10 @@ def _rank(
     return _describe(ask.A, ask.G, kind, top, ask.o, key=plan.base.key, place=ask.place)
 
 
+#: The Chinese measure word for a count of sources of a label (家 otherwise).
+_MEASURE = {"MakerTeam": "个", "Fund": "支"}
+
+
 def _some_without(base: Kind, covered: int, sources: int) -> pd.DataFrame | None:
     """The note of a table with a row per source, when some sources have no candidate:
     how many, so that the table is not read as covering every source (None when all
@@ -287,11 +291,12 @@ def _some_without(base: Kind, covered: int, sources: int) -> pd.DataFrame | None
     if covered >= sources:
         return None
     zh_w, en_w = _LABEL_WORDS.get(base.source, (base.source, base.source))
+    unit = _MEASURE.get(base.source, "家")
     missing = sources - covered
     return _note_row(
         base,
-        f"部分{zh_w}没有候选：{sources:,}家中有{missing:,}家没有本类的候选（它们与尚未相连的"
-        f"对象之间没有本类的元路径）；用 --for（或 node=）查看某一家在哪一步中断。",
+        f"部分{zh_w}没有候选：{sources:,}{unit}中有{missing:,}{unit}没有本类的候选（它们与尚未相连的"
+        f"对象之间没有本类的元路径）；用 --for（或 node=）查看其中某一{unit}在哪一步中断。",
         f"No candidates for {missing:,} of the {sources:,} {en_w} (no meta-path of this kind "
         "joins them to anything not yet linked); --for (or node=) one of them says where "
         "its walks stop.",
