@@ -330,7 +330,7 @@ def test_bad_requests_say_what_to_do() -> None:
     with pytest.raises(QueryError, match="method must be"):
         candidate_partners(G, method="cosine")  # type: ignore[arg-type]
     region_graph = make_graph({"Region": [{"id": "region:41", "name": "河南省"}]})
-    with pytest.raises(QueryError, match="is a node of label Region, which none of the kinds"):
+    with pytest.raises(QueryError, match="is a node of label Region, which no partnership kind"):
         candidate_partners(region_graph, node="region:41")
     assert set(KINDS) >= {"enterprise-institute", "fund-team", "enterprise-alliance"}
 

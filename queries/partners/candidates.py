@@ -383,9 +383,12 @@ def _table(
         label = ask.A.label(ask.pos) if ask.pos is not None else "?"
         kinds = list(bases) or list(KINDS.values())
         pairs = "; ".join(f"{kd.key} pairs {kd.source} with {kd.target}" for kd in kinds)
+        every = {kd.key for kd in kinds} >= {kd.key for kd in _kinds(None)}
+        what = f"{node!r} ({ask.A.names[ask.pos]}) is a node of label {label}"
+        if every:
+            raise QueryError(f"{what}, which no partnership kind pairs ({pairs})")
         raise QueryError(
-            f"{node!r} ({ask.A.names[ask.pos]}) is a node of label {label}, which none of "
-            f"the kinds asked for pairs ({pairs}); ask for a kind with {label}, or for "
-            "every kind"
+            f"{what}, which none of the kinds asked for pairs ({pairs}); ask for a kind "
+            f"with {label}, or for every kind"
         )
     return pd.concat(frames, ignore_index=True).astype(_COLUMNS)
