@@ -86,9 +86,16 @@ def write_candidate_partners(
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "partners.parquet"
     >>> done = write_candidate_partners(G, out, kinds=["enterprise-enterprise"], per_source=5)
     >>> done.rows, done.sources, done.pairs
-    (2, 2, {'enterprise-enterprise': 2})
-    >>> pd.read_parquet(out)[["source", "target"]].values.tolist()
-    [['a', 'b'], ['b', 'a']]
+    (3, 2, {'enterprise-enterprise': 2})
+    >>> table = pd.read_parquet(out)
+    >>> table[["source", "target"]].values.tolist()
+    [['a', 'b'], ['b', 'a'], ['', '']]
+
+    The last row is a note: c, which buys from both, shares nothing with a firm it is
+    not yet linked to.
+
+    >>> table["explanation_en"].iloc[-1][:44]
+    'No candidates for 1 of the 3 enterprises (no'
     """
     from innokg.queries.partners import CHUNK_FIRMS, iter_candidate_partners
 
