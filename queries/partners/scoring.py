@@ -381,9 +381,9 @@ _SAMPLE = 256
 def _row_top(u: np.ndarray, dst: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
     """The entries of each row's ``k`` best, in the order of :func:`_row_order` (by row,
     best first, ties by target).  A row's k-th best score is at least the k-th best
-    of any of its entries, so each long row keeps only the entries at or above the
-    k-th best of its first :data:`_SAMPLE` (one partition of a small matrix) before
-    the sort: the same entries come out, from a sort of a fraction of them."""
+    of any subset of its entries, so each long row keeps only the entries at or above
+    the k-th best of its first :data:`_SAMPLE` (one partition of a small matrix)
+    before the sort: the same entries come out, from a sort of a fraction of them."""
     keep = np.arange(len(u))
     sorted_rows = len(u) < 2 or bool((np.diff(u) >= 0).all())
     if sorted_rows and len(u):
