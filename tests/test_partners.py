@@ -456,10 +456,21 @@ def test_real_henan_firm_without_supply_data_says_why(henan_graph):
     df = candidate_partners(G, node=yutong)
     line = df[(df["kind"] == "enterprise-enterprise")]
     assert line["rank"].tolist() == [0]
-    zh = line["explanation"].iloc[0]
-    assert zh.startswith("没有找到候选：郑州宇通客车股份有限公司与任何尚未相连的企业之间")
-    assert "经PRODUCES关系到达的" in zh and "都没有UPSTREAM_OF关系" in zh
+    assert line["explanation"].iloc[0] == (  # as docs/partners.md quotes it
+        "没有找到候选：郑州宇通客车股份有限公司与任何尚未相连的企业之间都没有本类的元路径；"
+        "它经PRODUCES关系到达的16个产品都没有UPSTREAM_OF关系；"
+        "它在图中没有SUPPLIES、COLLABORATES_WITH（出）、MEMBER_OF关系。"
+    )
     assert len(df[(df["kind"] == "enterprise-institute") & (df["rank"] > 0)]) >= 1
+    # a group with no industry of its own is told so, not read as a field mismatch
+    group = firm.loc[firm["name"] == "中国一拖集团有限公司", "id"].iloc[0]
+    lines = candidate_partners(G, node=group, kinds=["enterprise-institute"])
+    assert lines["explanation"].tolist() == [
+        "没有找到候选：图中没有中国一拖集团有限公司所属的行业（IN_INDUSTRY），"
+        "无法按研究领域匹配高校或科研机构（仅同在一地不足以推荐）。"
+    ]
+    arm = firm.loc[firm["name"] == "第一拖拉机股份有限公司", "id"].iloc[0]
+    assert (candidate_partners(G, node=arm, kinds=["enterprise-institute"])["rank"] > 0).any()
 
 
 # --- enterprise-institute: place evidence and capacity --------------------------------

@@ -31,6 +31,7 @@ from innokg.queries.partners.table import (
     _not_computable,
     _note_row,
 )
+from innokg.queries.reasons import _MEASURE
 
 __all__ = ["candidate_partners"]
 
@@ -278,10 +279,6 @@ def _rank(
         is_source=plan.source_mask,
     )
     return _describe(ask.A, ask.G, kind, top, ask.o, key=plan.base.key, place=ask.place)
-
-
-#: The Chinese measure word for a count of sources of a label (家 otherwise).
-_MEASURE = {"MakerTeam": "个", "Fund": "支"}
 
 
 def _some_without(base: Kind, covered: int, sources: int) -> pd.DataFrame | None:
