@@ -588,11 +588,15 @@ def lookup_pairs(m: sp.csr_array, r: np.ndarray, c: np.ndarray) -> np.ndarray:
     >>> lookup_pairs(m, np.array([0, 1, 1]), np.array([2, 1, 0])).tolist()
     [3.0, 5.0, 0.0]
     """
-    coo = sp.coo_array(m)
     ncol = m.shape[1]
-    keys = coo.row.astype(np.int64) * ncol + coo.col
-    order = np.argsort(keys, kind="stable")
-    keys, data = keys[order], coo.data[order]
+    if m.format == "csr" and m.has_canonical_format:  # its entries are in key order
+        row = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
+        keys, data = row * ncol + m.indices, m.data
+    else:
+        coo = sp.coo_array(m)
+        keys = coo.row.astype(np.int64) * ncol + coo.col
+        order = np.argsort(keys, kind="stable")
+        keys, data = keys[order], coo.data[order]
     if len(keys) == 0:
         return np.zeros(len(r))
     want = r.astype(np.int64) * ncol + c

@@ -81,6 +81,7 @@ def describe(
     dst: np.ndarray,
     o: Opts,
     complementarity: Complementarity,
+    evidence: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray | Text]:
     """The ``paths``, flag and explanation columns of pairs ``(src[i], dst[i])``.
 
@@ -99,6 +100,9 @@ def describe(
         ``complementarity(src, dst, chain)`` gives the factor and the same-city,
         same-cluster and fund-fit flags of the pairs (``chain``: the pair is joined by
         one of the kind's ``chain`` meta-paths); see :data:`Complementarity`.
+    evidence : dict of str to numpy.ndarray, optional
+        Each meta-path's settled, unweighted evidence of each pair, where the ranking
+        has it already (a per-source table); computed here otherwise.
 
     Returns
     -------
@@ -142,7 +146,7 @@ def describe(
 而非供需对接；两家都为丙供货；同在郑州市。'], 'explanation_en': ['Peers (possibly competitors): \
 suited to an industry alliance or joint R&D, not a supply deal; both supply Bing; both in 郑州市.']}
     """
-    contrib = _contributions(A, kind, src, dst, o)
+    contrib = _contributions(A, kind, src, dst, o, evidence)
     keys = [path.key for path in kind.paths]
     strongest, order = _orders(kind, contrib)
     ranked = np.take_along_axis(contrib, order, axis=1)
@@ -220,17 +224,26 @@ def _flag_parts(
 
 
 def _contributions(
-    A: GraphArrays, kind: Kind, src: np.ndarray, dst: np.ndarray, o: Opts
+    A: GraphArrays,
+    kind: Kind,
+    src: np.ndarray,
+    dst: np.ndarray,
+    o: Opts,
+    evidence: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Each meta-path's weighted evidence for each pair (pairs x paths), settled as it
-    counts in the score (:func:`~innokg.queries.metapaths.settle_parts`)."""
-    settled = settle_parts(
-        kind.paths,
-        {path.key: _path_values(A, kind, path, o, src, dst) * path.weight for path in kind.paths},
-    )
+    counts in the score (:func:`~innokg.queries.metapaths.settle_parts`); ``evidence``
+    is that evidence before weighting, where the ranking has it."""
     if not len(src):
         return np.zeros((0, len(kind.paths)))
-    return np.column_stack([settled[path.key] for path in kind.paths])
+    if evidence is None:
+        settled = settle_parts(
+            kind.paths,
+            {path.key: _path_values(A, kind, path, o, src, dst) for path in kind.paths},
+        )
+    else:
+        settled = evidence
+    return np.column_stack([settled[path.key] * path.weight for path in kind.paths])
 
 
 def _orders(kind: Kind, contrib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -351,16 +364,15 @@ def _path_values(
 
 def _listed(keys: list[str], order: np.ndarray, ranked: np.ndarray) -> Text:
     """``key=value`` of the contributing meta-paths, strongest first."""
-    text = _blank(len(ranked))
+    names = _text(np.array([f"{k}=" for k in keys], dtype=object))
+    parts: list[tuple[_Piece, np.ndarray]] = []
     for j in range(ranked.shape[1]):
         on = ranked[:, j] > 0
         if not on.any():
             break
-        key = _take(_text(np.array([f"{k}=" for k in keys], dtype=object)), order[:, j])
-        piece = _concat(key, _fmt(ranked[:, j]))
-        joined = pc.if_else(pc.equal(text, ""), piece, _concat(text, ", ", piece))
-        text = pc.if_else(pa.array(on), joined, text)
-    return text
+        # built for the rows it names only (most pairs have one or two paths)
+        parts.append((_concat(_take(names, order[on, j]), _fmt(ranked[on, j])), on))
+    return _join(parts, ", ", len(ranked))
 
 
 def _fmt(values: np.ndarray) -> Text:
@@ -381,18 +393,37 @@ def _either(mask: np.ndarray, yes: str, no: str) -> Text:
 
 
 def _join(parts: list[tuple[_Piece, np.ndarray]], sep: str, n: int) -> Text:
-    """Join, row by row, the texts whose mask holds."""
-    text = _blank(n)
-    for piece, on in parts:
-        if not on.any():
-            continue
-        joined = pc.if_else(
-            pc.equal(text, ""),
-            _scalar(piece),
-            _concat(text, sep, piece),
-        )
-        text = pc.if_else(pa.array(on), joined, text)
-    return text
+    """Join, row by row, the texts whose mask holds.  A piece is one string for every
+    row, a text per row (``n``), or a text per row whose mask holds, in row order.
+
+    One list of pieces per row, joined by one Arrow kernel: joining part by part
+    copied the growing text once per part.  (``binary_join_element_wise`` with
+    ``null_handling="skip"`` would do it without the list, but pyarrow 26 drops the
+    rows where every piece is null.)"""
+    parts = [(piece, on) for piece, on in parts if on.any()]
+    if not parts:
+        return _blank(n)
+    pool: list[Text] = []
+    base = 0
+    at = np.empty((n, len(parts)), dtype=np.int64)
+    on = np.empty((n, len(parts)), dtype=bool)
+    for j, (piece, mask) in enumerate(parts):
+        text = _text(np.array([piece], dtype=object)) if isinstance(piece, str) else piece
+        if isinstance(piece, str):
+            at[:, j] = base
+        elif len(piece) == n:
+            at[:, j] = base + np.arange(n)
+        else:  # one per row that has it
+            at[:, j] = base + np.cumsum(mask) - 1
+        on[:, j] = mask
+        pool.append(text)
+        base += len(text)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(on.sum(axis=1), out=offsets[1:])
+    values = _take(pa.concat_arrays(pool), at[on])
+    rows = pa.LargeListArray.from_arrays(pa.array(offsets), values)
+    result: Text = pc.binary_join(rows, pa.scalar(sep, _TEXT))
+    return result
 
 
 # --- intermediates --------------------------------------------------------------------

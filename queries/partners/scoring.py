@@ -40,6 +40,9 @@ __all__ = ["BONUS", "PRIOR", "path_scores", "score_pairs"]
 BONUS = 0.5
 #: Weight of the degree prior (a tie-breaker only).
 PRIOR = 1e-6
+#: Prefix of the columns of :func:`_top` (a per-source ranking) that hold each
+#: meta-path's settled, unweighted evidence of a pair.
+EVIDENCE = "evidence:"
 
 
 @dataclass
@@ -62,7 +65,9 @@ def _batch(
             if few
             else path_tail(A, kind, path, o, reverse)
         )
-        parts[path.key] = sp.csr_array(first[rows] @ tail)
+        part = sp.csr_array(first[rows] @ tail)
+        part.sum_duplicates()  # in column order: the sums and look-ups below merge rows
+        parts[path.key] = part
     parts = settle_parts(kind.paths, parts)
     for path in kind.paths:
         s = parts[path.key]
@@ -426,7 +431,8 @@ def _top(
     is_source: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The best pairs of ``rows`` (sources, or targets when ``reverse``): columns
-    ``src``, ``dst``, ``score``, ``rank``.  ``allowed`` masks the other side.
+    ``src``, ``dst``, ``score``, ``rank``, and with ``per_source`` each meta-path's
+    evidence (:data:`EVIDENCE`).  ``allowed`` masks the other side.
     ``dedupe`` keeps one orientation of a pair both of whose ends are sources
     (``is_source``; default every node)."""
     clusters = _clusters(G, kind, o.year)
@@ -461,11 +467,12 @@ def _top(
             # best first within each row, ties by target (numpy's lexsort: a pandas
             # multi-column sort factorises every key and was most of the time here)
             order = _row_top(u, dst, score, per_source)
-            frames.append(
-                pd.DataFrame(
-                    {"src": src[order], "dst": dst[order], "score": score[order], "row": u[order]}
-                )
-            )
+            frame = {"src": src[order], "dst": dst[order], "score": score[order], "row": u[order]}
+            # each meta-path's evidence of the kept pairs, as scored: the explanations
+            # read it here rather than walk every path again
+            for path in kind.paths:
+                frame[EVIDENCE + path.key] = lookup_pairs(batch.parts[path.key], r[order], c[order])
+            frames.append(pd.DataFrame(frame))
             continue
         frame = pd.DataFrame({"src": src, "dst": dst, "score": score, "row": u})
         best = frame.nlargest(k, "score", keep="all")
@@ -480,7 +487,7 @@ def _top(
             return pd.DataFrame({"src": [], "dst": [], "score": [], "rank": []}, dtype="int64")
         out = pd.concat(frames, ignore_index=True)
         out["rank"] = out.groupby("row").cumcount() + 1
-        return out[["src", "dst", "score", "rank"]]
+        return out.drop(columns="row")
     ordered = sorted(heap, reverse=True)
     return pd.DataFrame(
         {

@@ -15,7 +15,13 @@ from innokg.graph.schema import EDGE_TYPES
 from innokg.queries.arrays import GraphArrays, Scope
 from innokg.queries.few_walks import FEW_NODES
 from innokg.queries.metapaths import Kind, Opts, step_matrix
-from innokg.queries.partners.scoring import _clusters, _complementarity, _effective, _research_fit
+from innokg.queries.partners.scoring import (
+    EVIDENCE,
+    _clusters,
+    _complementarity,
+    _effective,
+    _research_fit,
+)
 from innokg.queries.reasons import describe
 
 #: How the kinds' data are named in a "not computable" line.
@@ -260,7 +266,12 @@ def _describe(
     for start in range(0, max(len(src), 1), _DESCRIBE_CHUNK):
         part = slice(start, start + _DESCRIBE_CHUNK)
         u, v = src[part], dst[part]
-        why = describe(A, kind, u, v, o, complementarity)
+        evidence = None
+        if all(EVIDENCE + path.key in top for path in kind.paths):
+            evidence = {
+                path.key: top[EVIDENCE + path.key].to_numpy(float)[part] for path in kind.paths
+            }
+        why = describe(A, kind, u, v, o, complementarity, evidence)
         _add_notes(A, kind, u, v, why, place)
         frame = pd.DataFrame(
             {
