@@ -3,6 +3,7 @@ whatever the chunk size; the CSV is today's CSV, formulas neutralised."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -90,10 +91,46 @@ def test_sizes_overall_best_and_one_node_come_whole() -> None:
         pd.testing.assert_frame_equal(streamed(G, 1, **options), whole)
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_any_number_of_threads_gives_the_same_pieces_in_order(
+    demo_graph: EcosystemGraph, threads: int
+) -> None:
+    options = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
+    lines: list[str] = []
+    pieces = list(
+        iter_candidate_partners(
+            demo_graph, chunk_firms=7, threads=threads, progress=lines.append, **options
+        )  # type: ignore[arg-type]
+    )
+    whole = candidate_partners(demo_graph, **options)  # type: ignore[arg-type]
+    assert len(pieces) > 8
+    pd.testing.assert_frame_equal(pd.concat(pieces, ignore_index=True), whole)
+    # one line per chunk, kind by kind, in the order the chunks come
+    sources = (demo_graph.nodes["Enterprise"]["size"].isin(["large", "medium"])).sum()
+    expected = [
+        f"{kind}: sources {start + 1}-{min(start + 7, sources)} of {sources}"
+        for kind in FIRM_KINDS
+        for start in range(0, sources, 7)
+    ]
+    assert sources > 14 and lines == expected
+
+
+def test_a_reader_that_stops_early_leaves_no_thread_running(demo_graph: EcosystemGraph) -> None:
+    pieces = iter_candidate_partners(
+        demo_graph, per_source=3, kinds=FIRM_KINDS, chunk_firms=5, threads=2
+    )
+    first = [next(pieces) for _ in range(3)]
+    assert all(len(p) for p in first)
+    pieces.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("innokg-partners")]
+
+
 def test_bad_options_are_refused_before_the_first_piece() -> None:
     G = supply_web()
     with pytest.raises(QueryError, match="chunk_firms"):
         iter_candidate_partners(G, per_source=2, chunk_firms=0)
+    with pytest.raises(QueryError, match="threads"):
+        iter_candidate_partners(G, per_source=2, threads=0)
     with pytest.raises(QueryError, match="unknown kind"):
         iter_candidate_partners(G, per_source=2, kinds=["nope"])
     with pytest.raises(QueryError, match="unknown size"):
@@ -207,6 +244,14 @@ def test_the_command_streams_parquet_and_csv(demo_package: Path, tmp_path: Path)
     fmt = ["--format", "csv"]
     invoke("partners", demo_package, *args, "enterprise-institute", *fmt, "--out", named)
     assert named.read_text(encoding="utf-8") == render(whole, "csv")
+    one = tmp_path / "one.parquet"
+    invoke("partners", demo_package, *args, "enterprise-institute", "--threads", 1, "--out", one)
+    pd.testing.assert_frame_equal(read_back(one), whole)
+    refused = CliRunner().invoke(
+        main,
+        ["partners", str(demo_package), "--per-source", "5", "--threads", "0", "--out", str(one)],
+    )
+    assert refused.exit_code == 2 and "--threads" in refused.output
 
 
 def test_a_kinds_products_are_dropped_when_its_pieces_are_done(monkeypatch) -> None:

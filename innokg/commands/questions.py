@@ -387,6 +387,14 @@ def gaps(
 @_lang
 @_output
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines while a file is written.")
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --out: chunks of source firms built at once (default: 2 where there are "
+    "two cores). The file is the same for any number; each extra thread holds a few "
+    "hundred MB more.",
+)
 def partners(
     package: Path,
     node: str | None,
@@ -403,6 +411,7 @@ def partners(
     fmt: str,
     out: Path | None,
     quiet: bool,
+    threads: int | None,
 ) -> None:
     """Candidate partnerships not yet linked, ranked, each with the reason why.
 
@@ -443,7 +452,7 @@ def partners(
     }
     fmt = _partner_format(fmt, out)
     if out is not None and fmt in CHUNKED_FORMATS:
-        _write_partners(G, out, fmt, quiet, options)
+        _write_partners(G, out, fmt, quiet, {**options, "threads": threads})
         return
     df = candidate_partners(G, **options)
     text = "explanation" if lang == "zh" else "explanation_en"

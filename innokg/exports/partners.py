@@ -39,6 +39,7 @@ def write_candidate_partners(
     fmt: str | None = None,
     chunk_firms: int | None = None,
     progress: Callable[[str], None] | None = None,
+    threads: int | None = None,
     neutralise: bool = True,
     **options: Any,
 ) -> PartnerFile:
@@ -61,6 +62,9 @@ def write_candidate_partners(
         :data:`~innokg.queries.partners.stream.CHUNK_FIRMS`).
     progress : callable, optional
         Called with a short line as each chunk starts.
+    threads : int, optional
+        Chunks built at once (default
+        :data:`~innokg.queries.partners.stream.THREADS`); the file is the same for any.
     neutralise : bool
         CSV only: prefix text cells that a spreadsheet would run as a formula with ``'``.
     **options
@@ -97,14 +101,18 @@ def write_candidate_partners(
     >>> table["explanation_en"].iloc[-1][:44]
     'No candidates for 1 of the 3 enterprises (no'
     """
-    from innokg.queries.partners import CHUNK_FIRMS, iter_candidate_partners
+    from innokg.queries.partners import CHUNK_FIRMS, THREADS, iter_candidate_partners
 
     chosen = fmt or chunked_format(out)
     if chosen is None:
         raise InnokgError(f"cannot tell the format of {out}; name it .parquet or .csv")
     result = PartnerFile(Path(out), chosen)
     chunks = iter_candidate_partners(
-        G, chunk_firms=chunk_firms or CHUNK_FIRMS, progress=progress, **options
+        G,
+        chunk_firms=chunk_firms or CHUNK_FIRMS,
+        progress=progress,
+        threads=threads or THREADS,
+        **options,
     )
     seen: set[str] = set()
 

@@ -66,12 +66,13 @@ from innokg.queries.partners.kinds import KINDS
 from innokg.queries.partners.scoring import BONUS as BONUS
 from innokg.queries.partners.scoring import PRIOR as PRIOR
 from innokg.queries.partners.scoring import path_scores, score_pairs
-from innokg.queries.partners.stream import CHUNK_FIRMS, iter_candidate_partners
+from innokg.queries.partners.stream import CHUNK_FIRMS, THREADS, iter_candidate_partners
 
 __all__ = [
     "CHUNK_FIRMS",
     "KINDS",
     "ORG_EDGES",
+    "THREADS",
     "Kind",
     "MetaPath",
     "Scope",
