@@ -36,6 +36,7 @@ __all__ = [
     "linked_rows",
     "prior_at",
     "reached_rows",
+    "row_counts",
     "whole_first",
 ]
 
@@ -170,6 +171,12 @@ def _rows_only(m: sp.csr_array, rows: np.ndarray) -> sp.csr_array:
     return sp.csr_array((m.data[take], m.indices[take], indptr), shape=m.shape)
 
 
+def row_counts(m: sp.csr_array, rows: np.ndarray) -> np.ndarray:
+    """The entries in each of ``m``'s ``rows``: read at those rows alone (a diff of the
+    whole ``indptr`` is a pass over every node, for each chunk of a table)."""
+    return m.indptr[rows + 1] - m.indptr[rows]
+
+
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The positions ``starts[k] .. starts[k] + counts[k] - 1`` of every k, in order."""
     total = int(counts.sum())
@@ -211,7 +218,7 @@ def degree_at(
     x = np.searchsorted(back.indptr, hit, side="right").astype(np.int64) - 1  # hit's row
     z = back.indices[hit].astype(np.int64)
     ahead = step_matrix(A, path.steps[j], year)  # (z, y)
-    counts = np.diff(ahead.indptr)[nodes]
+    counts = row_counts(ahead, nodes)
     y = ahead.indices[_ranges(ahead.indptr[nodes], counts)].astype(np.int64)
     z2 = np.repeat(nodes.astype(np.int64), counts)
     pairs = np.unique(np.concatenate([z * A.n + x, z2 * A.n + y]))

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import FEW_NODES, _ranges, degree_at, whole_first
+from innokg.queries.few_walks import FEW_NODES, _ranges, degree_at, row_counts, whole_first
 from innokg.queries.metapaths import MetaPath, step_matrix, transposed_step
 
 __all__ = [
@@ -135,9 +135,7 @@ def intermediates(
     keep = w != u[p]  # the source itself is no second intermediate
     p, w = p[keep], w[keep]
     if walk is None:
-        walk = (
-            "ahead" if np.diff(ahead.indptr)[fz].sum() < np.diff(back.indptr)[w].sum() else "back"
-        )
+        walk = "ahead" if row_counts(ahead, fz).sum() < row_counts(back, w).sum() else "back"
     if walk == "ahead":
         return _walked_ahead(A, path, u, v, year, (fp, fz), ahead)
     q, z = row_entries(back, w)  # each second intermediate's first ones
@@ -150,7 +148,7 @@ def intermediates(
 
 def row_entries(m: sp.csr_array, rows: np.ndarray) -> Entries:
     """The non-zero entries of ``m[rows]`` as (index into ``rows``, column)."""
-    counts = np.diff(m.indptr)[rows]
+    counts = row_counts(m, rows)
     take = _ranges(m.indptr[rows], counts)
     at = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
     col = m.indices[take].astype(np.int64)
@@ -167,7 +165,7 @@ def linked(
     (Counted in entries, not pairs: a buyer's row lists all its suppliers.)"""
     m = step_matrix(A, step, year)
     key = ("reasons-step-keys", tuple(step), year)
-    if key not in A.memo and int(np.diff(m.indptr)[a].sum()) * FEW_NODES <= m.nnz:
+    if key not in A.memo and int(row_counts(m, a).sum()) * FEW_NODES <= m.nnz:
         at, col = row_entries(m, a)
         found = np.zeros(len(a), dtype=bool)
         found[at[col == b[at]]] = True

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeAlias
 
 import numpy as np
@@ -23,7 +24,7 @@ import scipy.sparse as sp
 
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import few_tail, whole_first
+from innokg.queries.few_walks import few_tail, row_counts, whole_first
 from innokg.queries.intermediates import (
     entries,
     intermediates,
@@ -61,6 +62,20 @@ _TEXT = pa.large_string()
 Text: TypeAlias = pa.Array
 #: A piece of text: one string for every row, or one for all.
 _Piece: TypeAlias = pa.Array | str
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """A piece of text whose row ``i`` is ``pool[at[i]]``: phrases written once per
+    group of rows, or a few distinct texts (a city's phrase), not copied row by row
+    until the sentences are joined."""
+
+    pool: Text
+    at: np.ndarray
+
+
+#: A part of a sentence: its text, and the rows it is part of.
+_Part: TypeAlias = tuple[_Piece | _Taken, np.ndarray]
 
 #: What two firms joined only by common buyers or suppliers are, and what they may do.
 _PEERS_ZH = "同业（可能是竞争者）：适合组建产业联盟或联合研发，而非供需对接"
@@ -156,8 +171,8 @@ suited to an industry alliance or joint R&D, not a supply deal; both supply Bing
             chain |= contrib[:, j] > 0
     _, same_city, same_cluster, fund_fit = complementarity(src, dst, chain)
 
-    zh_parts: list[tuple[_Piece, np.ndarray]] = []
-    en_parts: list[tuple[_Piece, np.ndarray]] = []
+    zh_parts: list[_Part] = []
+    en_parts: list[_Part] = []
     if kind.peers:  # joined only as peers: say what such a pair is good for
         peers = np.isin(np.array(keys)[order[:, 0]], kind.peers) & (ranked[:, 0] > 0) & ~chain
         zh_parts.append((_PEERS_ZH, peers))
@@ -169,18 +184,18 @@ suited to an industry alliance or joint R&D, not a supply deal; both supply Bing
                 for q, other in enumerate(kind.paths):
                     if other.key in path.implied_by:
                         valid &= ~((order[:, j] == p) & (order[:, 0] == q))
-        zh_pieces: list[Text] = []
-        en_pieces: list[Text] = []
+        zh_pieces: list[Text] = [_blank(0)]
+        en_pieces: list[Text] = [_blank(0)]
         at = np.full(len(src), -1, dtype=np.int64)  # row -> its phrase among the pieces
         for p, path in enumerate(kind.paths):
             sel = np.flatnonzero(valid & (order[:, j] == p))
             if len(sel):
-                at[sel] = sum(len(x) for x in zh_pieces) + np.arange(len(sel))
-                zh, en = _phrases(A, path, src[sel], dst[sel], o.year)
+                zh, en, back = _phrase_pool(A, path, src[sel], dst[sel], o.year)
+                at[sel] = sum(len(x) for x in zh_pieces) + back
                 zh_pieces.append(zh)
                 en_pieces.append(en)
-        zh_parts.append((_place(zh_pieces, at), valid))
-        en_parts.append((_place(en_pieces, at), valid))
+        zh_parts.append((_Taken(pa.concat_arrays(zh_pieces), at), valid))
+        en_parts.append((_Taken(pa.concat_arrays(en_pieces), at), valid))
     zh_parts += _capacity_phrases(A, kind, src, dst, o, en=False)
     en_parts += _capacity_phrases(A, kind, src, dst, o, en=True)
     zh_flags, en_flags = _flag_parts(A, kind, src, (order, ranked), same_city)
@@ -206,7 +221,7 @@ def _flag_parts(
     src: np.ndarray,
     named: tuple[np.ndarray, np.ndarray],
     same_city: np.ndarray,
-) -> tuple[list[tuple[_Piece, np.ndarray]], list[tuple[_Piece, np.ndarray]]]:
+) -> tuple[list[_Part], list[_Part]]:
     """The "same city" phrase (zh, en), left out where a named phrase of a place
     meta-path (``named``: the order and values of the phrases) already names the city."""
     order, ranked = named
@@ -217,9 +232,10 @@ def _flag_parts(
         if path.place:  # its phrase names the city already
             for j in range(min(2, len(kind.paths))):
                 in_city &= ~((ranked[:, j] > 0) & (order[:, j] == p))
+    cities, at = np.unique(city_u, return_inverse=True)  # a few: each phrased once
     return (
-        [(_concat("同在", _names_at(A, city_u, en=False)), in_city)],
-        [(_concat("both in ", _names_at(A, city_u, en=True)), in_city)],
+        [(_Taken(_concat("同在", _names_at(A, cities, en=False)), at.ravel()), in_city)],
+        [(_Taken(_concat("both in ", _names_at(A, cities, en=True)), at.ravel()), in_city)],
     )
 
 
@@ -289,12 +305,6 @@ def _text(values: np.ndarray) -> Text:
     return pa.array(values, type=_TEXT)
 
 
-def _place(pieces: list[Text], at: np.ndarray) -> Text:
-    """Row ``i`` gets ``concatenated pieces[at[i]]``; "" where ``at`` is -1."""
-    pool = pa.concat_arrays([*pieces, _text(np.array([""], dtype=object))])
-    return _take(pool, np.where(at >= 0, at, len(pool) - 1))
-
-
 def _sentence(en: Text) -> Text:
     """First letter up, a full stop at the end; "" stays "".  The first letters go
     through Python's ``str.upper``: there are few distinct ones."""
@@ -308,27 +318,27 @@ def _sentence(en: Text) -> Text:
 
 def _capacity_phrases(
     A: GraphArrays, kind: Kind, src: np.ndarray, dst: np.ndarray, o: Opts, *, en: bool
-) -> list[tuple[_Piece, np.ndarray]]:
+) -> list[_Part]:
     """The target's and the source's partners of the kind, where a kind with a capacity
     counts them in its score (and they have any): what ``θ`` stands for."""
     if kind.capacity is None:
         return []
     k = kind_degree(A, kind, o.year)
-    names = _names_at(A, dst, en=en)
     c = kind.capacity
-    out: list[tuple[_Piece, np.ndarray]] = []
+    out: list[_Part] = []
     for nodes, template in (
         (dst, c.en_target if en else c.zh_target),
         (src, c.en_source if en else c.zh_source),
     ):
-        count = k[nodes]
+        on = k[nodes] > 0
+        count = k[nodes[on]]  # written for the rows that have partners only
         text = _fill(
             template,
-            t=_const(names),
+            t=functools.cache(lambda on=on: _names_at(A, dst[on], en=en)),
             k=_const(_numbers(count)),
             s=_const(_either(count > 1, "s", "")),
         )
-        out.append((text, count > 0))
+        out.append((text, on))
     return out
 
 
@@ -365,7 +375,7 @@ def _path_values(
 def _listed(keys: list[str], order: np.ndarray, ranked: np.ndarray) -> Text:
     """``key=value`` of the contributing meta-paths, strongest first."""
     names = _text(np.array([f"{k}=" for k in keys], dtype=object))
-    parts: list[tuple[_Piece, np.ndarray]] = []
+    parts: list[_Part] = []
     for j in range(ranked.shape[1]):
         on = ranked[:, j] > 0
         if not on.any():
@@ -392,9 +402,10 @@ def _either(mask: np.ndarray, yes: str, no: str) -> Text:
     )
 
 
-def _join(parts: list[tuple[_Piece, np.ndarray]], sep: str, n: int) -> Text:
+def _join(parts: list[_Part], sep: str, n: int) -> Text:
     """Join, row by row, the texts whose mask holds.  A piece is one string for every
-    row, a text per row (``n``), or a text per row whose mask holds, in row order.
+    row, a text per row (``n``), a text per row whose mask holds, in row order, or
+    texts taken from a pool (:class:`_Taken`).
 
     One list of pieces per row, joined by one Arrow kernel: joining part by part
     copied the growing text once per part.  (``binary_join_element_wise`` with
@@ -408,12 +419,17 @@ def _join(parts: list[tuple[_Piece, np.ndarray]], sep: str, n: int) -> Text:
     at = np.empty((n, len(parts)), dtype=np.int64)
     on = np.empty((n, len(parts)), dtype=bool)
     for j, (piece, mask) in enumerate(parts):
-        text = _text(np.array([piece], dtype=object)) if isinstance(piece, str) else piece
         if isinstance(piece, str):
+            text = _text(np.array([piece], dtype=object))
             at[:, j] = base
+        elif isinstance(piece, _Taken):
+            text = piece.pool
+            at[:, j] = base + piece.at
         elif len(piece) == n:
+            text = piece
             at[:, j] = base + np.arange(n)
         else:  # one per row that has it
+            text = piece
             at[:, j] = base + np.cumsum(mask) - 1
         on[:, j] = mask
         pool.append(text)
@@ -497,16 +513,27 @@ def _listing(A: GraphArrays, count: np.ndarray, top: np.ndarray, *, en: bool) ->
 def _phrases(
     A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
 ) -> tuple[Text, Text]:
-    """The meta-path's Chinese and English phrase for each pair, in chunks of pairs
-    whose last-step neighbourhoods hold at most :data:`_ENTRIES` entries (an alliance's
-    members, a fund's portfolio: the work and memory of :func:`intermediates`).  Pairs whose
-    phrase must be the same are phrased once (:func:`_same_phrase`)."""
+    """The meta-path's Chinese and English phrase for each pair (see
+    :func:`_phrase_pool`)."""
+    zh, en, back = _phrase_pool(A, path, u, v, year)
+    return _take(zh, back), _take(en, back)
+
+
+def _phrase_pool(
+    A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
+) -> tuple[Text, Text, np.ndarray]:
+    """The meta-path's distinct Chinese and English phrases and each pair's among them,
+    written in chunks of pairs whose last-step neighbourhoods hold at most
+    :data:`_ENTRIES` entries (an alliance's members, a fund's portfolio: the work and
+    memory of :func:`intermediates`).  Pairs whose phrase must be the same are phrased
+    once (:func:`_same_phrase`)."""
     if len(path.steps) == 3 and len(u) > 1:
         first, back = _same_phrase(A, path, u, v, year)
         if len(first) < len(u):
             zh, en = _chunked_phrases(A, path, u[first], v[first], year)
-            return _take(zh, back), _take(en, back)
-    return _chunked_phrases(A, path, u, v, year)
+            return zh, en, back
+    zh, en = _chunked_phrases(A, path, u, v, year)
+    return zh, en, np.arange(len(u))
 
 
 def _chunked_phrases(
@@ -544,7 +571,7 @@ def _same_phrase(
     first = step_matrix(A, path.steps[0], year)
     if not first.nnz:
         return np.arange(len(u)), np.arange(len(u))
-    count = np.diff(first.indptr)[u]
+    count = row_counts(first, u)
     only = np.where(count == 1, first.indices[np.minimum(first.indptr[u], first.nnz - 1)], -1)
     alone = (count > 1) | linked(A, path.steps[-1], year, u, v)
     # a key per pair: (first-step neighbour + 1, target), or unique where alone
@@ -576,7 +603,7 @@ def _chunk_phrases(
         "are2": lambda: _either(n2 > 1, "are", "is"),
         "who2": lambda: who()[0],
     }
-    guessed = _guessed(A, path, u, v, year)
+    guessed = _guessed(A, path, u, v, year, m1)
     zh_fields: dict[str, Callable[[], Text]] = {
         "t": functools.cache(lambda: _names_at(A, v, en=False)),
         "mids": functools.cache(lambda: _listing(A, n1, top1, en=False)),
@@ -635,23 +662,28 @@ def _guessed_step(A: GraphArrays, path: MetaPath, step: int, year: int | None) -
 
 
 def _guessed(
-    A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
+    A: GraphArrays,
+    path: MetaPath,
+    u: np.ndarray,
+    v: np.ndarray,
+    year: int | None,
+    mids: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
     """Whether an edge of the path's ``guessed_steps`` that joins each pair (two-step
-    paths: the source to an intermediate, or the intermediate to the target) is guessed."""
+    paths: the source to an intermediate, or the intermediate to the target) is
+    guessed; ``mids``: the pairs' intermediates, as (pair, node) entries
+    (:func:`~innokg.queries.intermediates.intermediates`)."""
     out = np.zeros(len(u), dtype=bool)
     if not path.guessed_steps or len(path.steps) != 2:
         return out
-    first = sp.csr_array(step_matrix(A, path.steps[0], year)[u])
-    into_v = sp.csr_array(transposed_step(A, path.steps[1], year)[v])
+    p, z = mids
     for step in path.guessed_steps:
         g = _guessed_step(A, path, step, year)
-        hit = (
-            sp.csr_array(g[u]).multiply(into_v)
-            if step == 0
-            else first.multiply(sp.csr_array(sp.csr_array(g.T)[v]))
-        )
-        out |= np.asarray(hit.sum(axis=1)).ravel() > 0
+        key = ("reasons-guessed-keys", path.steps[step], path.guessed_method, year)
+        keys, data = sorted_entries(A, key, g)
+        a, b = (u[p], z) if step == 0 else (z, v[p])
+        hit = lookup(keys, data, a.astype(np.int64) * g.shape[1] + b) != 0
+        out[p[hit]] = True
     return out
 
 

@@ -27,6 +27,8 @@ def _plain_join(parts: list[tuple[object, np.ndarray]], sep: str, n: int) -> lis
                 continue
             if isinstance(piece, str):
                 texts.append(piece)
+            elif isinstance(piece, reasons._Taken):
+                texts.append(piece.pool.to_pylist()[piece.at[i]])
             else:
                 values = piece.to_pylist()
                 texts.append(values[i] if len(values) == n else values[int(on[: i + 1].sum()) - 1])
@@ -41,13 +43,16 @@ def test_joined_pieces_equal_a_join_row_by_row() -> None:
         parts: list[tuple[object, np.ndarray]] = []
         for j in range(int(rng.integers(0, 6))):
             on = rng.random(n) < rng.choice([0.0, 0.1, 0.5, 1.0])
-            shape = rng.integers(3)
+            shape = rng.integers(4)
             if shape == 0:
                 piece: object = f"常{j}"
             elif shape == 1:
                 piece = pa.array([f"p{j}-{i}" for i in range(n)], pa.large_string())
-            else:  # one text per row whose mask holds
+            elif shape == 2:  # one text per row whose mask holds
                 piece = pa.array([f"c{j}-{i}" for i in np.flatnonzero(on)], pa.large_string())
+            else:  # taken from a pool of a few
+                pool = pa.array([f"池{j}-{x}" for x in range(5)], pa.large_string())
+                piece = reasons._Taken(pool, rng.integers(0, 5, n))
             parts.append((piece, on))
         got = reasons._join(parts, "；", n).to_pylist()  # type: ignore[arg-type]
         assert got == _plain_join(parts, "；", n)

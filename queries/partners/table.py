@@ -13,7 +13,7 @@ import pyarrow as pa
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.schema import EDGE_TYPES
 from innokg.queries.arrays import GraphArrays, Scope
-from innokg.queries.few_walks import FEW_NODES
+from innokg.queries.few_walks import whole_first
 from innokg.queries.metapaths import Kind, Opts, step_matrix
 from innokg.queries.partners.scoring import (
     EVIDENCE,
@@ -261,7 +261,6 @@ def _describe(
 
     rank = top["rank"].to_numpy(np.int64)
     score = top["score"].to_numpy(float).round(6)
-    whole = len(src) * FEW_NODES > A.n  # else the rows' ids and names alone are converted
     chunks = []
     for start in range(0, max(len(src), 1), _DESCRIBE_CHUNK):
         part = slice(start, start + _DESCRIBE_CHUNK)
@@ -277,10 +276,10 @@ def _describe(
             {
                 "kind": key or kind.key,
                 "rank": rank[part],
-                "source": _strings(_text_at(A, u, names=False, whole=whole)),
-                "source_name": _strings(_text_at(A, u, names=True, whole=whole)),
-                "target": _strings(_text_at(A, v, names=False, whole=whole)),
-                "target_name": _strings(_text_at(A, v, names=True, whole=whole)),
+                "source": _strings(_text_at(A, u, names=False)),
+                "source_name": _strings(_text_at(A, u, names=True)),
+                "target": _strings(_text_at(A, v, names=False)),
+                "target_name": _strings(_text_at(A, v, names=True)),
                 "score": score[part],
                 **{
                     name: _strings(value) if isinstance(value, pa.Array) else value
@@ -297,11 +296,13 @@ def _strings(text: pa.Array) -> pd.api.extensions.ExtensionArray:
     return pd.array(text, dtype=pd.StringDtype("pyarrow"))
 
 
-def _text_at(A: GraphArrays, at: np.ndarray, *, names: bool, whole: bool) -> pa.Array:
+def _text_at(A: GraphArrays, at: np.ndarray, *, names: bool) -> pa.Array:
     """The ids (or names) of the nodes ``at`` as Arrow text: taken from every node's,
-    built once, for a large table (``whole``); for a few rows (one firm's partners),
+    built once, once a table's rows add up to many (:func:`whole_first`: a table of
+    every firm, asked for a chunk at a time); for a few rows (one firm's partners),
     only theirs are converted (half a second at the 1M benchmark)."""
-    if whole:
+    key = ("partners-name-text",) if names else ("partners-id-text",)
+    if whole_first(A, key, len(at)):
         return (_name_text(A) if names else _id_text(A)).take(at)
     values = A.values_at("name", at, dtype="object", fill="") if names else A.ids[at].astype(str)
     return pa.array(np.asarray(values, dtype=object), type=pa.large_string())
