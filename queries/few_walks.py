@@ -28,6 +28,7 @@ from innokg.queries.metapaths import (
     step_matrix,
     transposed_step,
 )
+from innokg.queries.sparse_rows import ranges, reached_rows, row_counts
 
 __all__ = [
     "FEW_NODES",
@@ -35,8 +36,6 @@ __all__ = [
     "few_tail",
     "linked_rows",
     "prior_at",
-    "reached_rows",
-    "row_counts",
     "whole_first",
 ]
 
@@ -141,51 +140,6 @@ def few_tail(
     return result
 
 
-def reached_rows(mats: list[sp.csr_array], rows: np.ndarray) -> list[sp.csr_array]:
-    """``mats`` with each step after the first kept only on the rows the walk from
-    ``rows`` reaches (the others emptied, the kept ones untouched, so every product
-    row the walk needs is computed from the same entries in the same order).
-
-    Examples
-    --------
-    >>> m = sp.csr_array(np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0]]))
-    >>> [x.toarray().tolist() for x in reached_rows([m, m], np.array([0]))][1]
-    [[0, 0, 0], [0, 0, 1], [0, 0, 0]]
-    """
-    out = [mats[0]]
-    reached = np.unique(mats[0][np.asarray(rows)].indices)
-    for m in mats[1:]:
-        out.append(_rows_only(m, reached))
-        reached = np.unique(out[-1].indices)
-    return out
-
-
-def _rows_only(m: sp.csr_array, rows: np.ndarray) -> sp.csr_array:
-    """``m`` with every row but ``rows`` (sorted, distinct) emptied."""
-    starts, stops = m.indptr[rows], m.indptr[rows + 1]
-    counts = stops - starts
-    take = _ranges(starts, counts)
-    indptr = np.zeros(m.shape[0] + 1, dtype=np.int64)
-    indptr[rows + 1] = counts
-    indptr = np.cumsum(indptr).astype(m.indptr.dtype)
-    return sp.csr_array((m.data[take], m.indices[take], indptr), shape=m.shape)
-
-
-def row_counts(m: sp.csr_array, rows: np.ndarray) -> np.ndarray:
-    """The entries in each of ``m``'s ``rows``: read at those rows alone (a diff of the
-    whole ``indptr`` is a pass over every node, for each chunk of a table)."""
-    return m.indptr[rows + 1] - m.indptr[rows]
-
-
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The positions ``starts[k] .. starts[k] + counts[k] - 1`` of every k, in order."""
-    total = int(counts.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(starts.astype(np.int64) - np.cumsum(counts) + counts, counts)
-    return offsets + np.arange(total, dtype=np.int64)
-
-
 def degree_at(
     A: GraphArrays, path: MetaPath, i: int, year: int | None, reverse: bool, nodes: np.ndarray
 ) -> np.ndarray:
@@ -219,7 +173,7 @@ def degree_at(
     z = back.indices[hit].astype(np.int64)
     ahead = step_matrix(A, path.steps[j], year)  # (z, y)
     counts = row_counts(ahead, nodes)
-    y = ahead.indices[_ranges(ahead.indptr[nodes], counts)].astype(np.int64)
+    y = ahead.indices[ranges(ahead.indptr[nodes], counts)].astype(np.int64)
     z2 = np.repeat(nodes.astype(np.int64), counts)
     pairs = np.unique(np.concatenate([z * A.n + x, z2 * A.n + y]))
     return np.bincount(pairs // A.n, minlength=A.n)

@@ -15,8 +15,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import FEW_NODES, _ranges, degree_at, row_counts, whole_first
+from innokg.queries.few_walks import FEW_NODES, degree_at, whole_first
 from innokg.queries.metapaths import MetaPath, step_matrix, transposed_step
+from innokg.queries.sparse_rows import ranges, row_counts
 
 __all__ = [
     "entries",
@@ -149,7 +150,7 @@ def intermediates(
 def row_entries(m: sp.csr_array, rows: np.ndarray) -> Entries:
     """The non-zero entries of ``m[rows]`` as (index into ``rows``, column)."""
     counts = row_counts(m, rows)
-    take = _ranges(m.indptr[rows], counts)
+    take = ranges(m.indptr[rows], counts)
     at = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
     col = m.indices[take].astype(np.int64)
     on = m.data[take] != 0

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from innokg.queries.arrays import ORG_EDGES, GraphArrays
+from innokg.queries.sparse_rows import columns_at, rows_only
 
 __all__ = [
     "FEW_ROWS",
@@ -408,6 +409,11 @@ def path_tail(
     target = A.mask(kind.source if reverse else kind.target).astype(float)
     if reverse:
         mats = [sp.csr_array(m.T) for m in reversed(mats)]
+    if len(mats) > 2:  # the middle step at the rows a walk from the kind's side reaches:
+        # a path through a city would otherwise multiply out every node in the city,
+        # not only the R&D platforms the first step leads to
+        side = np.flatnonzero(A.mask(kind.target if reverse else kind.source))
+        mats[1] = rows_only(mats[1], columns_at(mats[0], side))
     mats[-1] = sp.csr_array(mats[-1] @ sp.diags_array(target))
     mats[-1].eliminate_zeros()
     tail: sp.csr_array | None = None

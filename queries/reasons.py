@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import few_tail, row_counts, whole_first
+from innokg.queries.few_walks import few_tail, whole_first
 from innokg.queries.intermediates import (
     entries,
     intermediates,
@@ -45,6 +45,7 @@ from innokg.queries.metapaths import (
     step_matrix,
     transposed_step,
 )
+from innokg.queries.sparse_rows import row_counts
 
 __all__ = ["Complementarity", "describe"]
 
@@ -445,45 +446,25 @@ def _join(parts: list[_Part], sep: str, n: int) -> Text:
 # --- intermediates --------------------------------------------------------------------
 
 
-def _names_en(A: GraphArrays) -> np.ndarray:
-    """Every node's English name, its name where it has none."""
-    key = ("reasons-names-en",)
+def _names_text(A: GraphArrays, *, en: bool) -> Text:
+    """Every node's name (English where known, if ``en``) as Arrow text, and a blank
+    after the last node (what -1 takes): one array per language, not one with the
+    blank and one without, nor a Python string per node kept beside it."""
+    key = ("reasons-text", en)
     if key not in A.memo:
-        A.memo[key] = name_list(A, None, en=True)
-    return A.memo[key]
-
-
-def _text_zh(A: GraphArrays) -> Text:
-    """:func:`names_zh` as Arrow text."""
-    key = ("reasons-text-zh",)
-    if key not in A.memo:
-        A.memo[key] = _text(names_zh(A))
-    result: Text = A.memo[key]
-    return result
-
-
-def _text_en(A: GraphArrays) -> Text:
-    """:func:`_names_en` as Arrow text."""
-    key = ("reasons-text-en",)
-    if key not in A.memo:
-        A.memo[key] = _text(_names_en(A))
+        names = name_list(A, None, en=True) if en else names_zh(A)
+        A.memo[key] = _text(np.append(names, np.array([""], dtype=object)))
     result: Text = A.memo[key]
     return result
 
 
 def _names_at(A: GraphArrays, at: np.ndarray, *, en: bool) -> Text:
     """The names (English where known, if ``en``) of the nodes ``at``, "" where -1:
-    ``_take`` of :func:`_text_en` / :func:`_text_zh` with a blank appended.  For a few
-    rows (one firm's partners) only their names are converted, not every node's."""
+    taken from :func:`_names_text`.  For a few rows (one firm's partners) only their
+    names are converted, not every node's."""
     at = np.asarray(at, dtype=np.int64)
-    if whole_first(A, ("reasons-text-en",) if en else ("reasons-text-zh",), len(at)):
-        names = _text_en(A) if en else _text_zh(A)
-        if len(at) and at.min() >= 0:
-            return _take(names, at)
-        key = ("reasons-text-blank", en)  # -1 takes the blank after the last node
-        if key not in A.memo:
-            A.memo[key] = pa.concat_arrays([names, _text(np.array([""], dtype=object))])
-        return _take(A.memo[key], np.where(at >= 0, at, A.n))
+    if whole_first(A, ("reasons-text", en), len(at)):
+        return _take(_names_text(A, en=en), np.where(at >= 0, at, A.n))
     return _text(np.where(at >= 0, name_list(A, np.maximum(at, 0), en=en), ""))
 
 

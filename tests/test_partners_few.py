@@ -91,8 +91,10 @@ def test_names_of_a_few_nodes_equal_the_whole_lists(demo_graph, counted_for_few)
     at = np.array([5, -1, 0, A.n - 1, 5])
     for en in (False, True):
         few = reasons._names_at(A, at, en=en).to_pylist()
-        whole = (reasons._names_en(A) if en else intermediates.names_zh(A)).tolist()
+        whole = reasons._names_text(A, en=en).to_pylist()
+        assert whole[:-1] == intermediates.name_list(A, None, en=en).tolist()
         assert few == [whole[i] if i >= 0 else "" for i in at]
+        assert whole[-1] == "" and len(whole) == A.n + 1
     nodes = np.unique(np.random.default_rng(5).choice(A.n, size=200, replace=False))
     local = intermediates.name_rank_of(A, nodes)[nodes]
     assert np.array_equal(np.argsort(local), np.argsort(intermediates.name_rank(A)[nodes]))
@@ -175,3 +177,32 @@ def test_each_rows_best_equal_a_full_sort(k: int) -> None:
     a, b, c = u[shuffled], dst[shuffled], score[shuffled]
     full = scoring._row_order(a, b, c)
     assert scoring._row_top(a, b, c, k).tolist() == full[scoring._rank_in_row(a[full]) < k].tolist()
+
+
+def test_a_tail_cut_to_the_reached_rows_scores_every_source_the_same(
+    demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    A = arrays(demo_graph)
+    checked = smaller = 0
+    for kind in KINDS.values():
+        for path in kind.paths:
+            if len(path.steps) < 3:
+                continue
+            for reverse in (False, True):
+                key = ("partners-tail", kind.key, path.key, Opts(), reverse)
+                A.memo.pop(key, None)
+                first, cut = path_tail(A, kind, path, Opts(), reverse)
+                with monkeypatch.context() as m:  # the middle step whole
+                    m.setattr(metapaths, "rows_only", lambda mat, rows: mat)
+                    A.memo.pop(key, None)
+                    _, plain = path_tail(A, kind, path, Opts(), reverse)
+                assert cut.nnz <= plain.nnz
+                smaller += cut.nnz < plain.nnz
+                side = np.flatnonzero(A.mask(kind.target if reverse else kind.source))
+                a, b = first[side] @ cut, first[side] @ plain
+                a.sort_indices()
+                b.sort_indices()
+                assert np.array_equal(a.indices, b.indices), (kind.key, path.key)
+                assert np.array_equal(a.data, b.data), (kind.key, path.key)
+                checked += a.nnz
+    assert checked > 1000 and smaller  # rows were cut, and no source's scores changed

@@ -1,0 +1,69 @@
+"""Reading a CSR matrix at some rows only: how many entries they hold, where those
+entries lie, and the steps of a walk cut to the rows it reaches.  A product or a
+diff over every node is a pass over the whole graph; these cost what the rows hold."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["columns_at", "ranges", "reached_rows", "row_counts", "rows_only"]
+
+
+def reached_rows(mats: list[sp.csr_array], rows: np.ndarray) -> list[sp.csr_array]:
+    """``mats`` with each step after the first kept only on the rows the walk from
+    ``rows`` reaches (the others emptied, the kept ones untouched, so every product
+    row the walk needs is computed from the same entries in the same order).
+
+    Examples
+    --------
+    >>> m = sp.csr_array(np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0]]))
+    >>> [x.toarray().tolist() for x in reached_rows([m, m], np.array([0]))][1]
+    [[0, 0, 0], [0, 0, 1], [0, 0, 0]]
+    """
+    out = [mats[0]]
+    reached = columns_at(mats[0], np.asarray(rows))
+    for m in mats[1:]:
+        out.append(rows_only(m, reached))
+        reached = columns_at(out[-1], reached)
+    return out
+
+
+def columns_at(m: sp.csr_array, rows: np.ndarray) -> np.ndarray:
+    """The columns (sorted, distinct) of the entries in ``m``'s ``rows``.
+
+    Examples
+    --------
+    >>> m = sp.csr_array(np.array([[0, 1, 1], [0, 0, 1], [1, 0, 0]]))
+    >>> columns_at(m, np.array([0, 1])).tolist()
+    [1, 2]
+    """
+    seen = np.zeros(m.shape[1], dtype=bool)
+    seen[m.indices[ranges(m.indptr[rows], row_counts(m, rows))]] = True
+    return np.flatnonzero(seen)
+
+
+def rows_only(m: sp.csr_array, rows: np.ndarray) -> sp.csr_array:
+    """``m`` with every row but ``rows`` (sorted, distinct) emptied."""
+    starts, stops = m.indptr[rows], m.indptr[rows + 1]
+    counts = stops - starts
+    take = ranges(starts, counts)
+    indptr = np.zeros(m.shape[0] + 1, dtype=np.int64)
+    indptr[rows + 1] = counts
+    indptr = np.cumsum(indptr).astype(m.indptr.dtype)
+    return sp.csr_array((m.data[take], m.indices[take], indptr), shape=m.shape)
+
+
+def row_counts(m: sp.csr_array, rows: np.ndarray) -> np.ndarray:
+    """The entries in each of ``m``'s ``rows``: read at those rows alone (a diff of the
+    whole ``indptr`` is a pass over every node, for each chunk of a table)."""
+    return m.indptr[rows + 1] - m.indptr[rows]
+
+
+def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The positions ``starts[k] .. starts[k] + counts[k] - 1`` of every k, in order."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts.astype(np.int64) - np.cumsum(counts) + counts, counts)
+    return offsets + np.arange(total, dtype=np.int64)
