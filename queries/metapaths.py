@@ -275,6 +275,7 @@ def step_matrix(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr
                 d = _in_city(A) if name == "IN_CITY" else _operates_rnd(A, year)
                 m = m + (d.T if s.endswith("^-1") else d)
         m = sp.csr_array(m)
+        m.sum_duplicates()  # canonical, as A.matrix's: rows searched, not scanned
         m.data[:] = 1.0
         A.memo[key] = m
     return A.memo[key]
@@ -573,7 +574,8 @@ def linked_pairs(A: GraphArrays, kind: Kind, year: int | None) -> sp.csr_array:
 
 
 def lookup_pairs(m: sp.csr_array, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """``m[r, c]`` for many pairs at once (0 where absent), by sorted linear keys.
+    """``m[r, c]`` for many pairs at once (0 where absent): each found by a binary search
+    in its row (scipy's look-up), or, for a few pairs, among the matrix's sorted keys.
 
     Parameters
     ----------
@@ -594,20 +596,23 @@ def lookup_pairs(m: sp.csr_array, r: np.ndarray, c: np.ndarray) -> np.ndarray:
     >>> lookup_pairs(m, np.array([0, 1, 1]), np.array([2, 1, 0])).tolist()
     [3.0, 5.0, 0.0]
     """
+    if not len(r):
+        return np.zeros(0)
+    m = sp.csr_array(m)
+    if not m.has_canonical_format:  # sorted and summed: its entries in key order
+        m = m.copy()
+        m.sum_duplicates()
+    if len(r) * 8 > m.nnz:  # many: a search in each one's row (scipy's look-up)
+        return np.asarray(m[np.asarray(r), np.asarray(c)], dtype=float).ravel()
+    # few against a large matrix: one search among all its keys costs less than
+    # scipy's per-element set-up
     ncol = m.shape[1]
-    if m.format == "csr" and m.has_canonical_format:  # its entries are in key order
-        row = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
-        keys, data = row * ncol + m.indices, m.data
-    else:
-        coo = sp.coo_array(m)
-        keys = coo.row.astype(np.int64) * ncol + coo.col
-        order = np.argsort(keys, kind="stable")
-        keys, data = keys[order], coo.data[order]
-    if len(keys) == 0:
+    keys = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr)) * ncol + m.indices
+    if not len(keys):
         return np.zeros(len(r))
-    want = r.astype(np.int64) * ncol + c
+    want = np.asarray(r, dtype=np.int64) * ncol + c
     at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    return np.where(keys[at] == want, data[at], 0.0)
+    return np.where(keys[at] == want, m.data[at], 0.0)
 
 
 def kind_degree(A: GraphArrays, kind: Kind, year: int | None) -> np.ndarray:

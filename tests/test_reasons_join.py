@@ -79,10 +79,12 @@ def test_look_ups_in_key_order_equal_the_sorted_look_ups() -> None:
         shuffled.data[a:b] = shuffled.data[a:b][order]
     shuffled.has_sorted_indices = False
     assert plain.has_canonical_format and not shuffled.has_canonical_format
-    r = rng.integers(0, 40, 500)
-    c = rng.integers(0, 30, 500)
-    assert lookup_pairs(plain, r, c).tolist() == dense[r, c].tolist()
-    assert lookup_pairs(shuffled, r, c).tolist() == dense[r, c].tolist()
+    for asked in (500, 20, 1):  # many (a search per row) and few (among sorted keys)
+        r = rng.integers(0, 40, asked)
+        c = rng.integers(0, 30, asked)
+        r[0], c[0] = np.argwhere(dense)[0]  # at least one entry that is there
+        assert lookup_pairs(plain, r, c).tolist() == dense[r, c].tolist()
+        assert lookup_pairs(shuffled, r, c).tolist() == dense[r, c].tolist()
 
 
 @pytest.mark.parametrize("key", sorted(k for k, kind in KINDS.items() if kind.partnership))
