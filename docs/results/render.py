@@ -329,7 +329,7 @@ def performance_latest(report: dict[str, Any]) -> str:
             time += f" ({more}{seconds(min(runs))} to {seconds(max(runs))})"
         rss = memory(r["peak_rss_mb"]) if "peak_rss_mb" in r else ""
         lines.append(
-            f"| {r['step']} | {'—' if r['step'] in FIXED else _scale(int(r['scale']))} "
+            f"| {_step_name(r)} | {'—' if r['step'] in FIXED else _scale(int(r['scale']))} "
             f"| {time} | {rss} "
             f"| {_target(r, r['step'])} | {_met(r)} |"
         )
@@ -339,6 +339,11 @@ def performance_latest(report: dict[str, Any]) -> str:
         f"with:\n\n```bash\n{report.get('command', '')}\n```"
     )
     return "\n".join(lines) + "\n"
+
+
+def _step_name(row: dict[str, Any]) -> str:
+    """The step, marked ``(kept)`` when its run read the kept clusters and edge ends."""
+    return f"{row['step']} (kept)" if row.get("kept") else str(row["step"])
 
 
 def _runs_cell(row: dict[str, Any] | None) -> str:
@@ -392,9 +397,11 @@ def performance_round(report: dict[str, Any]) -> str:
     for row in report["rows"]:
         cells = [_runs_cell(row)]
         for _, other in earlier:
-            match = [x for x in other["rows"] if x["step"] == row["step"]]
+            match = [x for x in other["rows"] if _step_name(x) == _step_name(row)]
             cells.append(_runs_cell(match[0]) if match else "")
-        lines.append(f"| {row['step']} | {_target(row, row['step'])} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {_step_name(row)} | {_target(row, row['step'])} | " + " | ".join(cells) + " |"
+        )
     for name, other in earlier:
         when = str(other.get("when", "")).replace(" ", " at ")
         lines.append(
@@ -598,7 +605,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-round": ("performance_round.json", performance_round),
     "performance-paired": ("performance_paired.json", performance_paired),
     "performance-partners": ("performance_partners.json", performance_round),
-    "performance-for-brief": ("performance_for_brief.json", performance_latest),
+    "performance-for-brief": ("performance_for_brief.json", performance_round),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
     "footprint": ("footprint_100k.json", footprint),
 }
@@ -609,6 +616,8 @@ SHOWN_WITH: dict[str, str] = {
     "performance_round_cad9314.json": "performance-round",
     "performance_round_b745827.json": "performance-round",
     "performance_partners_56013f4.json": "performance-partners",
+    "performance_partners_a33ceba.json": "performance-partners",
+    "performance_for_brief_56013f4.json": "performance-for-brief",
 }
 
 
