@@ -714,3 +714,17 @@ def test_a_size_filter_on_firms_without_sizes_says_sizes_are_missing() -> None:
             "filter leaves none.",
         }
     ]
+
+
+def test_path_scores_refuse_a_node_of_the_wrong_label(demo_graph: EcosystemGraph) -> None:
+    firm = str(demo_graph.nodes["Enterprise"]["id"].iloc[0])
+    institute = str(demo_graph.nodes["ResearchInstitute"]["id"].iloc[0])
+    assert len(path_scores(demo_graph, "enterprise-institute", [firm], [institute])) == 1
+    with pytest.raises(
+        QueryError, match=f"a source must be a node labelled Enterprise; not: {institute}"
+    ):
+        path_scores(demo_graph, "enterprise-institute", [institute], [institute])
+    with pytest.raises(
+        QueryError, match=f"a target must be a node labelled ResearchInstitute; not: {firm}"
+    ):
+        path_scores(demo_graph, "enterprise-institute", [firm], [firm])

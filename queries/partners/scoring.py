@@ -284,6 +284,12 @@ def path_scores(
           (supply partners before peers).  Pairs already linked score as if they were
           not (their own link still counts in ``capacity``).
 
+    Raises
+    ------
+    QueryError
+        For an id not in the graph, or a source (target) that is not of the kind's
+        source (target) label.
+
     Examples
     --------
     >>> from innokg.graph.testing import make_graph
@@ -300,6 +306,13 @@ def path_scores(
     if (u < 0).any() or (v < 0).any():
         bad = np.asarray(sources)[u < 0].tolist() + np.asarray(targets)[v < 0].tolist()
         raise QueryError(f"not in the graph: {', '.join(map(str, bad[:5]))}")
+    for side, at, label in (("source", u, spec.source), ("target", v, spec.target)):
+        wrong = ~A.mask(label)[at]  # the walks are built from this side's label only
+        if wrong.any():
+            ids = A.ids[at[wrong]].astype(str)[:5].tolist()
+            raise QueryError(
+                f"{spec.key}: a {side} must be a node labelled {label}; not: {', '.join(ids)}"
+            )
     clusters = _clusters(G, spec, year)
     prior = _tie_break(A, spec, year)
     theta, floor = _capacity(A, spec, o)
