@@ -125,6 +125,30 @@ def test_a_reader_that_stops_early_leaves_no_thread_running(demo_graph: Ecosyste
     assert not [t for t in threading.enumerate() if t.name.startswith("innokg-partners")]
 
 
+def test_a_chunk_that_fails_stops_the_file_and_leaves_no_thread(
+    demo_graph: EcosystemGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from innokg.queries.partners import stream
+
+    calls: list[int] = []
+    plain = stream._rank
+
+    def failing(*args: object) -> pd.DataFrame:
+        calls.append(1)
+        if len(calls) == 4:  # a chunk built by a thread
+            raise MemoryError("chunk 4")
+        return plain(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stream, "_rank", failing)
+    out = tmp_path / "p.parquet"
+    with pytest.raises(MemoryError, match="chunk 4"):
+        write_candidate_partners(
+            demo_graph, out, per_source=3, kinds=FIRM_KINDS, chunk_firms=5, threads=2
+        )
+    assert not out.exists() and not list(tmp_path.iterdir())  # nothing half-written
+    assert not [t for t in threading.enumerate() if t.name.startswith("innokg-partners")]
+
+
 def test_bad_options_are_refused_before_the_first_piece() -> None:
     G = supply_web()
     with pytest.raises(QueryError, match="chunk_firms"):
