@@ -226,8 +226,8 @@ def _kind_pieces(
                 said(line)
                 yield _rank(ask, plan, part, reverse, allowed)
             continue
-        # the chunks' sparse products, sorts and Arrow kernels release the GIL: while
-        # one chunk is handed on, the next ones are built, and handed on in order
+        # a chunk's sorts and Arrow kernels run outside the GIL (scipy's products mostly
+        # do not): while one chunk is handed on, the next ones are built, in order
         pool = ThreadPoolExecutor(threads, thread_name_prefix="innokg-partners")
         try:
             ahead: deque[Future[pd.DataFrame]] = deque()
