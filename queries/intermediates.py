@@ -17,13 +17,12 @@ import scipy.sparse as sp
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.few_walks import FEW_NODES, degree_at, whole_first
 from innokg.queries.metapaths import MetaPath, step_matrix, transposed_step
-from innokg.queries.sparse_rows import ranges, row_counts
+from innokg.queries.sparse_rows import entries, lookup, ranges, row_counts
 
 __all__ = [
-    "entries",
     "intermediates",
     "linked",
-    "lookup",
+    "linked_in",
     "most_telling",
     "name_list",
     "name_rank",
@@ -44,21 +43,6 @@ def sorted_entries(
     if key not in A.memo:
         A.memo[key] = entries(m)
     return A.memo[key]
-
-
-def entries(m: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
-    coo = sp.coo_array(m)
-    keys = coo.row.astype(np.int64) * m.shape[1] + coo.col
-    order = np.argsort(keys, kind="stable")
-    return keys[order], coo.data[order]
-
-
-def lookup(keys: np.ndarray, data: np.ndarray, want: np.ndarray) -> np.ndarray:
-    """The values at linear keys ``want`` (0 where absent)."""
-    if len(keys) == 0:
-        return np.zeros(len(want))
-    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    return np.where(keys[at] == want, data[at], 0.0)
 
 
 def name_list(A: GraphArrays, pos: np.ndarray | None, *, en: bool) -> np.ndarray:
@@ -160,12 +144,19 @@ def row_entries(m: sp.csr_array, rows: np.ndarray) -> Entries:
 def linked(
     A: GraphArrays, step: Sequence[str], year: int | None, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:
-    """Whether the step leads from each ``a`` to its ``b``: looked up in the step's
-    sorted entries, or, when the rows of ``a`` hold few of its entries (one firm's
-    partners), found in those rows rather than sorting every entry of the step first.
-    (Counted in entries, not pairs: a buyer's row lists all its suppliers.)"""
-    m = step_matrix(A, step, year)
+    """Whether the step leads from each ``a`` to its ``b`` (:func:`linked_in` its
+    matrix)."""
     key = ("reasons-step-keys", tuple(step), year)
+    return linked_in(A, key, step_matrix(A, step, year), a, b)
+
+
+def linked_in(
+    A: GraphArrays, key: tuple[object, ...], m: sp.csr_array, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Whether ``m`` has an entry at each (``a``, ``b``): looked up in its sorted
+    entries (memoised under ``key``), or, when the rows of ``a`` hold few of its
+    entries (one firm's partners), found in those rows rather than sorting every entry
+    first.  (Counted in entries, not pairs: a buyer's row lists all its suppliers.)"""
     if key not in A.memo and int(row_counts(m, a).sum()) * FEW_NODES <= m.nnz:
         at, col = row_entries(m, a)
         found = np.zeros(len(a), dtype=bool)

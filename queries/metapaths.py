@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from innokg.queries.arrays import ORG_EDGES, GraphArrays
-from innokg.queries.sparse_rows import columns_at, rows_only
+from innokg.queries.sparse_rows import columns_at, entries, lookup, rows_only
 
 __all__ = [
     "FEW_ROWS",
@@ -606,13 +606,8 @@ def lookup_pairs(m: sp.csr_array, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         return np.asarray(m[np.asarray(r), np.asarray(c)], dtype=float).ravel()
     # few against a large matrix: one search among all its keys costs less than
     # scipy's per-element set-up
-    ncol = m.shape[1]
-    keys = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr)) * ncol + m.indices
-    if not len(keys):
-        return np.zeros(len(r))
-    want = np.asarray(r, dtype=np.int64) * ncol + c
-    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    return np.where(keys[at] == want, m.data[at], 0.0)
+    keys, data = entries(m)
+    return lookup(keys, data, np.asarray(r, dtype=np.int64) * m.shape[1] + c)
 
 
 def kind_degree(A: GraphArrays, kind: Kind, year: int | None) -> np.ndarray:

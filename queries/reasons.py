@@ -26,10 +26,9 @@ from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.few_walks import few_tail, whole_first
 from innokg.queries.intermediates import (
-    entries,
     intermediates,
     linked,
-    lookup,
+    linked_in,
     most_telling,
     name_list,
     names_zh,
@@ -45,7 +44,7 @@ from innokg.queries.metapaths import (
     step_matrix,
     transposed_step,
 )
-from innokg.queries.sparse_rows import row_counts
+from innokg.queries.sparse_rows import entries, lookup, row_counts
 
 __all__ = ["Complementarity", "describe"]
 
@@ -77,6 +76,12 @@ class _Taken:
 
 #: A part of a sentence: its text, and the rows it is part of.
 _Part: TypeAlias = tuple[_Piece | _Taken, np.ndarray]
+
+
+def _only(text: Text, on: np.ndarray) -> _Part:
+    """A part written for the rows where ``on`` holds only, one text each in row order."""
+    return _Taken(text, np.cumsum(on) - 1), on
+
 
 #: What two firms joined only by common buyers or suppliers are, and what they may do.
 _PEERS_ZH = "同业（可能是竞争者）：适合组建产业联盟或联合研发，而非供需对接"
@@ -339,7 +344,7 @@ def _capacity_phrases(
             k=_const(_numbers(count)),
             s=_const(_either(count > 1, "s", "")),
         )
-        out.append((text, on))
+        out.append(_only(text, on))
     return out
 
 
@@ -382,7 +387,7 @@ def _listed(keys: list[str], order: np.ndarray, ranked: np.ndarray) -> Text:
         if not on.any():
             break
         # built for the rows it names only (most pairs have one or two paths)
-        parts.append((_concat(_take(names, order[on, j]), _fmt(ranked[on, j])), on))
+        parts.append(_only(_concat(_take(names, order[on, j]), _fmt(ranked[on, j])), on))
     return _join(parts, ", ", len(ranked))
 
 
@@ -405,8 +410,7 @@ def _either(mask: np.ndarray, yes: str, no: str) -> Text:
 
 def _join(parts: list[_Part], sep: str, n: int) -> Text:
     """Join, row by row, the texts whose mask holds.  A piece is one string for every
-    row, a text per row (``n``), a text per row whose mask holds, in row order, or
-    texts taken from a pool (:class:`_Taken`).
+    row, a text per row, or texts taken from a pool (:class:`_Taken`).
 
     One list of pieces per row, joined by one Arrow kernel: joining part by part
     copied the growing text once per part.  (``binary_join_element_wise`` with
@@ -426,12 +430,9 @@ def _join(parts: list[_Part], sep: str, n: int) -> Text:
         elif isinstance(piece, _Taken):
             text = piece.pool
             at[:, j] = base + piece.at
-        elif len(piece) == n:
+        else:
             text = piece
             at[:, j] = base + np.arange(n)
-        else:  # one per row that has it
-            text = piece
-            at[:, j] = base + np.cumsum(mask) - 1
         on[:, j] = mask
         pool.append(text)
         base += len(text)
@@ -489,15 +490,6 @@ def _listing(A: GraphArrays, count: np.ndarray, top: np.ndarray, *, en: bool) ->
             tail = _concat("等", _numbers(count), _take(words, label))
         text = pc.if_else(pa.array(more), _concat(text, tail), text)
     return text
-
-
-def _phrases(
-    A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
-) -> tuple[Text, Text]:
-    """The meta-path's Chinese and English phrase for each pair (see
-    :func:`_phrase_pool`)."""
-    zh, en, back = _phrase_pool(A, path, u, v, year)
-    return _take(zh, back), _take(en, back)
 
 
 def _phrase_pool(
@@ -659,12 +651,9 @@ def _guessed(
         return out
     p, z = mids
     for step in path.guessed_steps:
-        g = _guessed_step(A, path, step, year)
         key = ("reasons-guessed-keys", path.steps[step], path.guessed_method, year)
-        keys, data = sorted_entries(A, key, g)
         a, b = (u[p], z) if step == 0 else (z, v[p])
-        hit = lookup(keys, data, a.astype(np.int64) * g.shape[1] + b) != 0
-        out[p[hit]] = True
+        out[p[linked_in(A, key, _guessed_step(A, path, step, year), a, b)]] = True
     return out
 
 

@@ -1,13 +1,14 @@
 """Reading a CSR matrix at some rows only: how many entries they hold, where those
-entries lie, and the steps of a walk cut to the rows it reaches.  A product or a
-diff over every node is a pass over the whole graph; these cost what the rows hold."""
+entries lie, and the steps of a walk cut to the rows it reaches; and looking up many
+(row, column) pairs among its entries as sorted linear keys.  A product or a diff
+over every node is a pass over the whole graph; these cost what the rows hold."""
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["columns_at", "ranges", "reached_rows", "row_counts", "rows_only"]
+__all__ = ["columns_at", "entries", "lookup", "ranges", "reached_rows", "row_counts", "rows_only"]
 
 
 def reached_rows(mats: list[sp.csr_array], rows: np.ndarray) -> list[sp.csr_array]:
@@ -67,3 +68,31 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     offsets = np.repeat(starts.astype(np.int64) - np.cumsum(counts) + counts, counts)
     return offsets + np.arange(total, dtype=np.int64)
+
+
+def entries(m: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of ``m`` as sorted linear keys ``row * ncol + col`` and their values
+    (a canonical matrix holds them in that order already; another is sorted).
+
+    Examples
+    --------
+    >>> m = sp.csr_array(np.array([[0.0, 2.0], [3.0, 0.0]]))
+    >>> [x.tolist() for x in entries(m)]
+    [[1, 2], [2.0, 3.0]]
+    """
+    ncol = m.shape[1]
+    if m.format == "csr" and m.has_canonical_format:
+        rows = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
+        return rows * ncol + m.indices, m.data
+    coo = sp.coo_array(m)
+    keys = coo.row.astype(np.int64) * ncol + coo.col
+    order = np.argsort(keys, kind="stable")
+    return keys[order], coo.data[order]
+
+
+def lookup(keys: np.ndarray, data: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """The values at linear keys ``want`` among sorted ``keys`` (0 where absent)."""
+    if len(keys) == 0:
+        return np.zeros(len(want))
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    return np.where(keys[at] == want, data[at], 0.0)

@@ -30,8 +30,7 @@ def _plain_join(parts: list[tuple[object, np.ndarray]], sep: str, n: int) -> lis
             elif isinstance(piece, reasons._Taken):
                 texts.append(piece.pool.to_pylist()[piece.at[i]])
             else:
-                values = piece.to_pylist()
-                texts.append(values[i] if len(values) == n else values[int(on[: i + 1].sum()) - 1])
+                texts.append(piece.to_pylist()[i])
         out.append(sep.join(texts))
     return out
 
@@ -49,7 +48,10 @@ def test_joined_pieces_equal_a_join_row_by_row() -> None:
             elif shape == 1:
                 piece = pa.array([f"p{j}-{i}" for i in range(n)], pa.large_string())
             elif shape == 2:  # one text per row whose mask holds
-                piece = pa.array([f"c{j}-{i}" for i in np.flatnonzero(on)], pa.large_string())
+                text = pa.array([f"c{j}-{i}" for i in np.flatnonzero(on)], pa.large_string())
+                piece = reasons._only(text, on)[0]
+                rows = np.flatnonzero(on)  # each masked row gets its own text, in order
+                assert [text[piece.at[i]].as_py() for i in rows] == [f"c{j}-{i}" for i in rows]
             else:  # taken from a pool of a few
                 pool = pa.array([f"池{j}-{x}" for x in range(5)], pa.large_string())
                 piece = reasons._Taken(pool, rng.integers(0, 5, n))

@@ -35,7 +35,8 @@ def test_shared_phrases_equal_each_pairs_own(demo_graph: EcosystemGraph) -> None
             u = np.concatenate([u, linked])
             v = np.concatenate([v, np.full(len(linked), t)])
             first, _ = reasons._same_phrase(A, path, u, v, None)
-            shared = reasons._phrases(A, path, u, v, None)
+            zh, en, back = reasons._phrase_pool(A, path, u, v, None)
+            shared = zh.take(back), en.take(back)
             alone = reasons._chunked_phrases(A, path, u, v, None)
             assert shared[0].equals(alone[0]) and shared[1].equals(alone[1]), path.key
             if step_matrix(A, path.steps[0], None).nnz:

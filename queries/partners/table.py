@@ -22,7 +22,7 @@ from innokg.queries.partners.scoring import (
     _effective,
     _research_fit,
 )
-from innokg.queries.reasons import describe
+from innokg.queries.reasons import _names_at, describe
 
 #: How the kinds' data are named in a "not computable" line.
 _LABEL_WORDS = {
@@ -297,15 +297,16 @@ def _strings(text: pa.Array) -> pd.api.extensions.ExtensionArray:
 
 
 def _text_at(A: GraphArrays, at: np.ndarray, *, names: bool) -> pa.Array:
-    """The ids (or names) of the nodes ``at`` as Arrow text: taken from every node's,
-    built once, once a table's rows add up to many (:func:`whole_first`: a table of
-    every firm, asked for a chunk at a time); for a few rows (one firm's partners),
-    only theirs are converted (half a second at the 1M benchmark)."""
-    key = ("partners-name-text",) if names else ("partners-id-text",)
-    if whole_first(A, key, len(at)):
-        return (_name_text(A) if names else _id_text(A)).take(at)
-    values = A.values_at("name", at, dtype="object", fill="") if names else A.ids[at].astype(str)
-    return pa.array(np.asarray(values, dtype=object), type=pa.large_string())
+    """The ids (or names: the explanations' own, :func:`~innokg.queries.reasons._names_at`)
+    of the nodes ``at`` as Arrow text: taken from every node's, built once, once a
+    table's rows add up to many (:func:`whole_first`: a table of every firm, asked for a
+    chunk at a time); for a few rows (one firm's partners), only theirs are converted
+    (half a second at the 1M benchmark)."""
+    if names:
+        return _names_at(A, at, en=False)
+    if whole_first(A, ("partners-id-text",), len(at)):
+        return _id_text(A).take(at)
+    return pa.array(np.asarray(A.ids[at].astype(str), dtype=object), type=pa.large_string())
 
 
 def _id_text(A: GraphArrays) -> pa.Array:
@@ -313,15 +314,6 @@ def _id_text(A: GraphArrays) -> pa.Array:
     key = ("partners-id-text",)
     if key not in A.memo:
         A.memo[key] = pa.array(np.asarray(A.ids.astype(str), dtype=object), type=pa.large_string())
-    result: pa.Array = A.memo[key]
-    return result
-
-
-def _name_text(A: GraphArrays) -> pa.Array:
-    """Every node's name as Arrow text."""
-    key = ("partners-name-text",)
-    if key not in A.memo:
-        A.memo[key] = pa.array(np.asarray(A.names, dtype=object), type=pa.large_string())
     result: pa.Array = A.memo[key]
     return result
 
