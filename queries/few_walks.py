@@ -25,35 +25,15 @@ from innokg.queries.metapaths import (
     linked_pairs,
     path_weights,
     prune_rows,
-    step_matrix,
-    transposed_step,
 )
-from innokg.queries.sparse_rows import ranges, reached_rows, row_counts
+from innokg.queries.sparse_rows import columns_at, ranges, row_counts
+from innokg.queries.steps import step_at, whole_first
 
-__all__ = [
-    "FEW_NODES",
-    "degree_at",
-    "few_tail",
-    "linked_rows",
-    "prior_at",
-    "whole_first",
-]
+__all__ = ["degree_at", "few_tail", "linked_rows", "prior_at"]
 
-#: Count for the given nodes only when they are fewer than one in this many nodes;
-#: otherwise the whole count (memoised) is cheaper over the calls that follow.
-FEW_NODES = 8
-
-
-def whole_first(A: GraphArrays, key: tuple[object, ...], many: int) -> bool:
-    """Whether to use the whole-graph result rather than count at ``many`` nodes: it
-    is memoised already (``key``), or they are not few (see :data:`FEW_NODES`), counted
-    over every call for ``key`` so far: a table written in chunks of firms asks for a
-    few nodes many times, and the whole result, once, is then cheaper."""
-    if key in A.memo:
-        return True
-    asked = ("few-asked", key)
-    A.memo[asked] = A.memo.get(asked, 0) + many
-    return bool(A.memo[asked] * FEW_NODES > A.n)
+#: Every organisation link, walked both ways: the neighbours that
+#: :func:`~innokg.queries.metapaths.degree_prior` counts.
+_ORG_STEP = tuple(t + way for t in ORG_EDGES for way in ("", "^-1"))
 
 
 def few_tail(
@@ -107,29 +87,31 @@ def few_tail(
         found: tuple[sp.csr_array, sp.csr_array] = A.memo[key][1]
         return found  # the ranking and its reasons walk from the same firm
     year = o.year
-    if reverse:  # the memoised transposes: the same matrices as transposing each step
-        mats = [transposed_step(A, s, year) for s in reversed(path.steps)]
-    else:
-        mats = [step_matrix(A, s, year) for s in path.steps]
-    mats = reached_rows(mats, rows)
+    # each step at the rows the walk reaches (the first at the sources), built from
+    # the edge arrays: the same entries in the same order as the whole step's rows
+    mats: list[sp.csr_array] = []
+    reached = [np.unique(rows)]
+    for i, step in enumerate(reversed(path.steps) if reverse else path.steps):
+        mats.append(step_at(A, step, year, reached[-1], transposed=reverse, cut=i > 0))
+        reached.append(columns_at(mats[-1], reached[-1]))
     # masked after the rows are cut: a row's entries do not depend on the other rows
-    target = A.mask(kind.source if reverse else kind.target).astype(float)
-    mats[-1] = sp.csr_array(mats[-1] @ sp.diags_array(target))
+    mats[-1] = sp.csr_array(mats[-1] @ _on_label(A, kind.source if reverse else kind.target))
     mats[-1].eliminate_zeros()
     tail: sp.csr_array | None = None
     for i in range(len(mats) - 1, 0, -1):
         after = mats[i]
-        counts = np.diff(after.indptr)
-        nodes = np.flatnonzero(counts)  # the only rows the weights touch
-        w = np.zeros(A.n)
-        deg = degree_at(A, path, i, year, reverse, nodes)
-        w[nodes] = path_weights(deg[nodes].astype(float), o.method)
+        counts = row_counts(after, reached[i])
+        nodes = reached[i][counts > 0]  # the only rows the weights touch
+        counts = counts[counts > 0]
+        w = path_weights(degree_at(A, path, i, year, reverse, nodes).astype(float), o.method)
         if i == len(mats) - 1:
             w = np.where(counts > o.hub_cap, 0.0, w)
         # each row times its weight: the products diag(w) @ X gives, without the n x n
-        # diagonal (a row's entries are the same numbers, perhaps in another order)
+        # diagonal (a row's entries are the same numbers, perhaps in another order);
+        # every other row is empty
         tail = sp.csr_array(after if tail is None else after @ tail, copy=True)
-        tail.data = tail.data * np.repeat(w, np.diff(tail.indptr))
+        held = row_counts(tail, nodes)
+        tail.data[ranges(tail.indptr[nodes], held)] *= np.repeat(w, held)
         tail.eliminate_zeros()
     assert tail is not None
     # the prior only breaks ties among a row's entries beyond the cap
@@ -140,12 +122,22 @@ def few_tail(
     return result
 
 
+def _on_label(A: GraphArrays, label: str) -> sp.dia_array:
+    """The diagonal matrix that keeps the columns of ``label``'s nodes (memoised: each
+    walk's last step is masked by it)."""
+    key = ("few-label-diagonal", label)
+    if key not in A.memo:
+        A.memo[key] = sp.diags_array(A.mask(label).astype(float))
+    found: sp.dia_array = A.memo[key]
+    return found
+
+
 def degree_at(
     A: GraphArrays, path: MetaPath, i: int, year: int | None, reverse: bool, nodes: np.ndarray
 ) -> np.ndarray:
-    """:func:`~innokg.queries.metapaths.intermediate_degree`, right at ``nodes`` (sorted,
-    distinct); elsewhere 0, unless the whole count is memoised or ``nodes`` are many
-    (then it is the whole count).
+    """:func:`~innokg.queries.metapaths.intermediate_degree` at ``nodes`` (sorted,
+    distinct), one count per node: counted in their rows alone, or read from the whole
+    count when it is memoised or ``nodes`` are many.
 
     Examples
     --------
@@ -158,25 +150,40 @@ def degree_at(
     ...     {"SUPPLIES": [("a", "c"), ("b", "c")]},
     ... )
     >>> path = next(p for p in KINDS["enterprise-enterprise"].paths if p.key == "common_buyers")
-    >>> degree_at(arrays(G), path, 1, None, False, np.array([2])).tolist()
-    [0, 0, 2]
+    >>> degree_at(arrays(G), path, 1, None, False, np.array([0, 2])).tolist()  # a: no buyer
+    [0, 2]
     """
     j = len(path.steps) - i if reverse else i
     key = ("partners-degree", path.steps[j - 1], path.steps[j], year)
     if whole_first(A, key, len(nodes)):
-        return intermediate_degree(A, path, i, year, reverse)
-    want = np.zeros(A.n, dtype=bool)
-    want[nodes] = True
-    back = step_matrix(A, path.steps[j - 1], year)  # (x, z): x reaches z
-    hit = np.flatnonzero(want[back.indices])
-    x = np.searchsorted(back.indptr, hit, side="right").astype(np.int64) - 1  # hit's row
-    z = back.indices[hit].astype(np.int64)
-    ahead = step_matrix(A, path.steps[j], year)  # (z, y)
-    counts = row_counts(ahead, nodes)
-    y = ahead.indices[ranges(ahead.indptr[nodes], counts)].astype(np.int64)
-    z2 = np.repeat(nodes.astype(np.int64), counts)
-    pairs = np.unique(np.concatenate([z * A.n + x, z2 * A.n + y]))
-    return np.bincount(pairs // A.n, minlength=A.n)
+        return intermediate_degree(A, path, i, year, reverse)[nodes]
+    # the step before, walked back from the nodes, and the step after, from them; a
+    # neighbour on both sides counts once
+    back = step_at(A, path.steps[j - 1], year, nodes, transposed=True)
+    ahead = step_at(A, path.steps[j], year, nodes)
+    return _distinct_at(back, ahead, nodes)
+
+
+def _distinct_at(x: sp.csr_array, y: sp.csr_array, nodes: np.ndarray) -> np.ndarray:
+    """How many distinct columns the rows ``nodes`` hold over ``x`` and ``y`` (n x n),
+    one count per node."""
+    n = x.shape[1]
+    (a, ca), (b, cb) = _row_keys(x, nodes), _row_keys(y, nodes)
+    if len(a) > len(b):
+        (a, ca), (b, cb) = (b, cb), (a, ca)
+    if not len(b) or (np.diff(a) <= 0).any() or (np.diff(b) <= 0).any():
+        return np.bincount(np.unique(np.r_[a, b]) // n, minlength=len(nodes))
+    # canonical rows: both key lists sorted, so a key of both is found by a search
+    both = b[np.minimum(np.searchsorted(b, a), len(b) - 1)] == a
+    return ca + cb - np.bincount(a[both] // n, minlength=len(nodes))
+
+
+def _row_keys(m: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of ``m``'s rows ``nodes`` as keys ``index of the node * ncol +
+    column``, in storage order, and how many each row holds."""
+    counts = row_counts(m, nodes)
+    at = np.repeat(np.arange(len(nodes), dtype=np.int64), counts)
+    return at * m.shape[1] + m.indices[ranges(m.indptr[nodes], counts)], counts
 
 
 def prior_at(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
@@ -197,28 +204,13 @@ def prior_at(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
     """
     if whole_first(A, ("partners-prior", year), len(nodes)):
         return degree_prior(A, year)
-    want = np.zeros(A.n, dtype=bool)
-    want[nodes] = True
-    a, b = _org_ends(A, year)
-    hit = np.flatnonzero(want[a])
-    pairs = np.unique(a[hit].astype(np.int64) * A.n + b[hit])
-    return np.log1p(np.bincount(pairs // A.n, minlength=A.n).astype(float))
-
-
-def _org_ends(A: GraphArrays, year: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """Both ends of every organisation link, each way round, self-links left out: read
-    once for the several :func:`prior_at` of one firm's walks (memoised)."""
-    key = ("few-org-ends", year)
-    if key not in A.memo:
-        small = np.int32 if A.n < np.iinfo(np.int32).max else np.int64
-        ends = [A.edges(etype, year=year) for etype in ORG_EDGES]
-        src = np.concatenate([s for s, _ in ends]).astype(small)
-        dst = np.concatenate([d for _, d in ends]).astype(small)
-        other = src != dst
-        src, dst = src[other], dst[other]
-        A.memo[key] = (np.concatenate([src, dst]), np.concatenate([dst, src]))
-    found: tuple[np.ndarray, np.ndarray] = A.memo[key]
-    return found
+    m = step_at(A, _ORG_STEP, year, nodes)
+    counts = row_counts(m, nodes)
+    own = m.indices[ranges(m.indptr[nodes], counts)] == np.repeat(nodes, counts)
+    selfish = np.bincount(np.repeat(np.arange(len(nodes)), counts)[own], minlength=len(nodes))
+    prior = np.zeros(A.n)
+    prior[nodes] = np.log1p((counts - selfish).astype(float))  # a self-link is no neighbour
+    return prior
 
 
 def linked_rows(

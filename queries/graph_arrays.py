@@ -330,7 +330,17 @@ class GraphArrays:
         [[0], [1]]
         """
         src, dst, keep = self._edges(etype, year)
-        return src[keep], dst[keep]
+        every = ("edges-every", etype, year)
+        if every not in self.memo:
+            self.memo[every] = bool(keep.all())
+        if not self.memo[every]:
+            return src[keep], dst[keep]
+        # every edge kept (ends resolved, alive): the memoised arrays themselves, read
+        # only, not a copy of five million positions for each caller
+        ends = src.view(), dst.view()
+        for x in ends:
+            x.flags.writeable = False
+        return ends
 
     def edge_rows(self, etype: str, *, year: int | None = None) -> np.ndarray:
         """The table rows (``iloc`` positions) kept by :meth:`edges`, in the same order.

@@ -15,9 +15,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import FEW_NODES, degree_at, whole_first
-from innokg.queries.metapaths import MetaPath, step_matrix, transposed_step
+from innokg.queries.few_walks import degree_at
+from innokg.queries.metapaths import MetaPath
 from innokg.queries.sparse_rows import entries, lookup, ranges, row_counts
+from innokg.queries.steps import FEW_NODES, step_at, step_links, step_matrix, whole_first
 
 __all__ = [
     "intermediates",
@@ -110,13 +111,14 @@ def intermediates(
     so no pair-by-node matrix is built (at 1M, most of this function's time was
     scipy's row indexing and element-wise products)."""
     none = (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
-    fp, fz = row_entries(step_matrix(A, path.steps[0], year), u)
+    fp, fz = row_entries(step_at(A, path.steps[0], year, u), u)
     if len(path.steps) == 2:
         ok = linked(A, path.steps[1], year, fz, v[fp])
         return (fp[ok], fz[ok]), none
-    back = transposed_step(A, path.steps[1], year)  # second -> first intermediates
-    ahead = step_matrix(A, path.steps[1], year)  # first -> second intermediates
-    p, w = row_entries(transposed_step(A, path.steps[-1], year), v)
+    p, w = row_entries(step_at(A, path.steps[-1], year, v, transposed=True), v)
+    # second -> first intermediates, and first -> second
+    back = step_at(A, path.steps[1], year, w, transposed=True)
+    ahead = step_at(A, path.steps[1], year, fz)
     keep = w != u[p]  # the source itself is no second intermediate
     p, w = p[keep], w[keep]
     if walk is None:
@@ -144,9 +146,14 @@ def row_entries(m: sp.csr_array, rows: np.ndarray) -> Entries:
 def linked(
     A: GraphArrays, step: Sequence[str], year: int | None, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:
-    """Whether the step leads from each ``a`` to its ``b`` (:func:`linked_in` its
-    matrix)."""
+    """Whether the step leads from each ``a`` to its ``b``: found in the rows of ``a``
+    when they hold few of its links (one firm's partners), else :func:`linked_in` the
+    whole matrix."""
     key = ("reasons-step-keys", tuple(step), year)
+    if key not in A.memo:
+        m = step_at(A, step, year, a)
+        if int(row_counts(m, a).sum()) * FEW_NODES <= step_links(A, step, year):
+            return _in_rows(m, a, b)
     return linked_in(A, key, step_matrix(A, step, year), a, b)
 
 
@@ -158,12 +165,17 @@ def linked_in(
     entries (one firm's partners), found in those rows rather than sorting every entry
     first.  (Counted in entries, not pairs: a buyer's row lists all its suppliers.)"""
     if key not in A.memo and int(row_counts(m, a).sum()) * FEW_NODES <= m.nnz:
-        at, col = row_entries(m, a)
-        found = np.zeros(len(a), dtype=bool)
-        found[at[col == b[at]]] = True
-        return found
+        return _in_rows(m, a, b)
     keys, data = sorted_entries(A, key, m)
     return lookup(keys, data, a.astype(np.int64) * m.shape[1] + b) != 0
+
+
+def _in_rows(m: sp.csr_array, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether ``m`` has an entry at each (``a``, ``b``), read in the rows of ``a``."""
+    at, col = row_entries(m, a)
+    found = np.zeros(len(a), dtype=bool)
+    found[at[col == b[at]]] = True
+    return found
 
 
 def _walked_ahead(
@@ -207,7 +219,9 @@ def most_telling(
     seen = np.zeros(A.n, dtype=bool)
     seen[c] = True
     mids = np.flatnonzero(seen)
-    deg = np.minimum(degree_at(A, path, i, year, False, mids)[c], (1 << 20) - 1)
+    deg = np.minimum(
+        degree_at(A, path, i, year, False, mids)[np.searchsorted(mids, c)], (1 << 20) - 1
+    )
     # one key per node, (degree, name rank), distinct: a pair's three smallest are the
     # three most telling, found in three passes over the pairs' runs, not a sort
     key = (deg.astype(np.int64) << max(int(A.n).bit_length(), 1)) | name_rank_of(A, mids)[c]

@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from innokg.queries.arrays import ORG_EDGES, GraphArrays
 from innokg.queries.sparse_rows import columns_at, entries, lookup, rows_only
+from innokg.queries.steps import step_matrix, transposed_step
 
 __all__ = [
     "FEW_ROWS",
@@ -185,100 +186,6 @@ def settle_parts(paths: Sequence[MetaPath], parts: dict[str, _Part]) -> dict[str
                 value = out[path.key]
                 out[path.key] = value * 0 if evidence is None else keep(value, evidence > 0)
     return out
-
-
-#: Derived steps: ``IN_CITY`` joins an organisation to the city it lies in (following
-#: LOCATED_IN through counties and zones, see ``GraphArrays.city``); ``OPERATES_RND`` is
-#: OPERATES to an R&D platform only (a technology centre, a self-built, co-built or
-#: third-party R&D platform: not a maker space or a shop), what "a base for joint R&D"
-#: may name.
-DERIVED = ("IN_CITY", "OPERATES_RND")
-#: Labels that ``IN_CITY`` joins to their city (places themselves are not joined).
-_ORGS = ("Enterprise", "ResearchInstitute", "Alliance", "Fund", "MakerTeam", "Platform")
-#: Platform kinds that ``OPERATES_RND`` reaches.
-RND_PLATFORMS = ("self_built_rnd", "co_built_rnd", "third_party", "enterprise_tech_center")
-
-
-def _in_city(A: GraphArrays) -> sp.csr_array:
-    key = ("partners-in-city",)
-    if key not in A.memo:
-        city = A.city()
-        rows = np.flatnonzero(A.mask(*[x for x in _ORGS if x in A.label_names]) & (city >= 0))
-        A.memo[key] = sp.csr_array((np.ones(len(rows)), (rows, city[rows])), shape=(A.n, A.n))
-    return A.memo[key]
-
-
-def _operates_rnd(A: GraphArrays, year: int | None) -> sp.csr_array:
-    key = ("partners-operates-rnd", year)
-    if key not in A.memo:
-        platform = A.mask("Platform") if "Platform" in A.label_names else np.zeros(A.n, bool)
-        rnd = platform & np.isin(A.values("kind", dtype="object", fill=""), RND_PLATFORMS)
-        keep = sp.diags_array(rnd.astype(float))
-        A.memo[key] = sp.csr_array(A.matrix(("OPERATES",), year=year) @ keep)
-    return A.memo[key]
-
-
-def step_matrix(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
-    """The n x n 0/1 matrix of one step of a meta-path (row: from, column: to).
-
-    Parameters
-    ----------
-    A : GraphArrays
-        The graph's arrays (:func:`innokg.queries.arrays.arrays`).
-    step : sequence of str
-        Alternative edge types walked in the step: a type of the schema, ``"TYPE^-1"``
-        to walk it backwards, or a derived step of :data:`DERIVED`.
-    year : int, optional
-        Only edges (and nodes) that existed in this year; None: all.
-
-    Returns
-    -------
-    scipy.sparse.csr_array
-        1 where the step leads from the row's node to the column's, memoised on ``A``.
-
-    Examples
-    --------
-    Firms a and b both supply c; a lies in a county of Zhengzhou, b in the city:
-
-    >>> from innokg.graph.testing import make_graph
-    >>> from innokg.queries.arrays import arrays
-    >>> G = make_graph(
-    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
-    ...                     {"id": "c", "name": "丙"}],
-    ...      "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"},
-    ...                 {"id": "region:410122", "name": "中牟县", "code": "410122",
-    ...                  "level": "county"}]},
-    ...     {"SUPPLIES": [("a", "c"), ("b", "c")],
-    ...      "LOCATED_IN": [("a", "region:410122"), ("b", "region:4101"),
-    ...                     ("region:410122", "region:4101")]},
-    ... )
-    >>> A = arrays(G)
-    >>> A.ids.tolist()
-    ['a', 'b', 'c', 'region:4101', 'region:410122']
-    >>> step_matrix(A, ("SUPPLIES^-1",), None).toarray()[:3, :3].tolist()
-    [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1.0, 1.0, 0.0]]
-
-    ``IN_CITY`` leads both firms to the city, through the county for a:
-
-    >>> step_matrix(A, ("IN_CITY",), None).toarray()[:3].tolist()
-    [[0.0, 0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]]
-    """
-    plain = tuple(s for s in step if s.removesuffix("^-1") not in DERIVED)
-    if len(plain) == len(step):
-        return A.matrix(plain, year=year)
-    key = ("partners-step", tuple(step), year)
-    if key not in A.memo:
-        m = A.matrix(plain, year=year) if plain else sp.csr_array((A.n, A.n))
-        for s in step:
-            name = s.removesuffix("^-1")
-            if name in DERIVED:
-                d = _in_city(A) if name == "IN_CITY" else _operates_rnd(A, year)
-                m = m + (d.T if s.endswith("^-1") else d)
-        m = sp.csr_array(m)
-        m.sum_duplicates()  # canonical, as A.matrix's: rows searched, not scanned
-        m.data[:] = 1.0
-        A.memo[key] = m
-    return A.memo[key]
 
 
 def path_weights(deg: np.ndarray, method: Method) -> np.ndarray:
@@ -723,46 +630,4 @@ def degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
     if key not in A.memo:
         deg = np.diff(A.adjacency(ORG_EDGES, year=year).indptr).astype(float)
         A.memo[key] = np.log1p(deg)
-    return A.memo[key]
-
-
-def transposed_step(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr_array:
-    """The transpose of :func:`step_matrix`, in CSR form and memoised (the step walked
-    backwards, rows by the step's target).
-
-    Parameters
-    ----------
-    A : GraphArrays
-        The graph's arrays.
-    step : sequence of str
-        Alternative edge types of the step, as for :func:`step_matrix`.
-    year : int, optional
-        Only what existed in this year; None: all.
-
-    Returns
-    -------
-    scipy.sparse.csr_array
-
-    Examples
-    --------
-    >>> from innokg.graph.testing import make_graph
-    >>> from innokg.queries.arrays import arrays
-    >>> G = make_graph(
-    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
-    ...                     {"id": "c", "name": "丙"}],
-    ...      "Region": [{"id": "region:4101", "name": "郑州市", "code": "4101"},
-    ...                 {"id": "region:410122", "name": "中牟县", "code": "410122",
-    ...                  "level": "county"}]},
-    ...     {"SUPPLIES": [("a", "c"), ("b", "c")],
-    ...      "LOCATED_IN": [("a", "region:410122"), ("b", "region:4101"),
-    ...                     ("region:410122", "region:4101")]},
-    ... )
-    >>> A = arrays(G)
-    >>> (transposed_step(A, ("SUPPLIES",), None)
-    ...  != step_matrix(A, ("SUPPLIES^-1",), None)).nnz
-    0
-    """
-    key = ("partners-transposed", tuple(step), year)
-    if key not in A.memo:
-        A.memo[key] = sp.csr_array(step_matrix(A, step, year).T)
     return A.memo[key]

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import few_tail, whole_first
+from innokg.queries.few_walks import few_tail
 from innokg.queries.intermediates import (
     intermediates,
     linked,
@@ -41,10 +41,9 @@ from innokg.queries.metapaths import (
     kind_degree,
     path_tail,
     settle_parts,
-    step_matrix,
-    transposed_step,
 )
 from innokg.queries.sparse_rows import entries, lookup, row_counts
+from innokg.queries.steps import step_at, whole_first
 
 __all__ = ["Complementarity", "describe"]
 
@@ -512,7 +511,7 @@ def _phrase_pool(
 def _chunked_phrases(
     A: GraphArrays, path: MetaPath, u: np.ndarray, v: np.ndarray, year: int | None
 ) -> tuple[Text, Text]:
-    into = transposed_step(A, path.steps[-1], year).indptr
+    into = step_at(A, path.steps[-1], year, v, transposed=True).indptr
     work = np.cumsum(into[v + 1] - into[v])
     cuts = np.searchsorted(work, np.arange(_ENTRIES, work[-1] if len(work) else 0, _ENTRIES))
     zh: list[Text] = []
@@ -541,7 +540,7 @@ def _same_phrase(
     first-step neighbours, is a group of its own.  At 1M a firm's one industry and an
     institute are shared by many of the 3.4 million pairs the per-firm table explains.
     """
-    first = step_matrix(A, path.steps[0], year)
+    first = step_at(A, path.steps[0], year, u)
     if not first.nnz:
         return np.arange(len(u)), np.arange(len(u))
     count = row_counts(first, u)

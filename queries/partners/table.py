@@ -13,8 +13,7 @@ import pyarrow as pa
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.schema import EDGE_TYPES
 from innokg.queries.arrays import GraphArrays, Scope
-from innokg.queries.few_walks import whole_first
-from innokg.queries.metapaths import Kind, Opts, step_matrix
+from innokg.queries.metapaths import Kind, Opts
 from innokg.queries.partners.scoring import (
     EVIDENCE,
     _clusters,
@@ -23,6 +22,8 @@ from innokg.queries.partners.scoring import (
     _research_fit,
 )
 from innokg.queries.reasons import _names_at, describe
+from innokg.queries.sparse_rows import columns_at
+from innokg.queries.steps import step_at, step_links, whole_first
 
 #: How the kinds' data are named in a "not computable" line.
 _LABEL_WORDS = {
@@ -61,7 +62,7 @@ def _not_computable(
     usable = [
         p
         for p in _effective(A, kind, year).paths
-        if all(step_matrix(A, step, year).nnz for step in p.steps)
+        if all(step_links(A, step, year) for step in p.steps)
     ]
     if not usable:
         types = sorted(
@@ -138,7 +139,8 @@ def _no_field(A: GraphArrays, name: str, pos: int, year: int | None) -> tuple[st
     """The line for a firm no institute's field matches (place evidence alone proposes
     nobody): its industries named, or, when the graph records none, that instead (a
     group company with no industry of its own is no evidence of a mismatch)."""
-    industries = step_matrix(A, ("IN_INDUSTRY",), year)[[pos]].indices
+    m = step_at(A, ("IN_INDUSTRY",), year, np.array([pos]))
+    industries = m.indices[m.indptr[pos] : m.indptr[pos + 1]]
     if not len(industries):
         return (
             f"没有找到候选：图中没有{name}所属的行业（IN_INDUSTRY），无法按研究领域匹配"
@@ -164,7 +166,7 @@ def _stop(
     at = np.array([pos])
     before: tuple[tuple[str, ...], int, str] | None = None
     for step in steps:
-        nxt = np.unique(step_matrix(A, step, year)[at].indices)
+        nxt = columns_at(step_at(A, step, year, at), at)
         if not len(nxt):
             return before, step
         codes = np.unique(A.label_code[nxt])

@@ -1,0 +1,149 @@
+"""A meta-path step read at a few rows (``step_at``) holds, in those rows, exactly the
+whole step matrix's entries in the same order: one firm's walks and reasons build
+their steps this way, and their scores must not move by a bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.testing import make_graph
+from innokg.queries import few_walks, steps
+from innokg.queries.arrays import ORG_EDGES
+from innokg.queries.graph_arrays import GraphArrays
+from innokg.queries.metapaths import degree_prior
+from innokg.queries.partners import KINDS
+from innokg.queries.sparse_rows import row_counts
+
+EVERY_STEP = sorted(
+    {tuple(st) for kind in KINDS.values() for path in kind.paths for st in path.steps}
+    | {tuple(t + way for t in ORG_EDGES for way in ("", "^-1"))}
+)
+
+
+def _rows_of(m: sp.csr_array, rows: np.ndarray) -> list[tuple[list[int], list[float]]]:
+    return [
+        (
+            m.indices[m.indptr[r] : m.indptr[r + 1]].tolist(),
+            m.data[m.indptr[r] : m.indptr[r + 1]].tolist(),
+        )
+        for r in rows
+    ]
+
+
+@pytest.fixture
+def few(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never turn to the whole matrix for the rows asked (the 1M behaviour)."""
+    monkeypatch.setattr(steps, "FEW_NODES", 0)
+
+
+@pytest.mark.parametrize("year", [None, 2017])
+@pytest.mark.parametrize("transposed", [False, True])
+def test_rows_of_a_step_equal_the_whole_steps_rows(
+    demo_graph: EcosystemGraph, few, year, transposed
+) -> None:
+    A = GraphArrays(demo_graph)  # nothing memoised: every step is built at the rows
+    rng = np.random.default_rng(2016)
+    checked = 0
+    for step in EVERY_STEP:
+        whole = (steps.transposed_step if transposed else steps.step_matrix)(
+            GraphArrays(demo_graph), step, year
+        )
+        busiest = int(np.argmax(np.diff(whole.indptr)))  # a hub's row: every entry, in order
+        rows = np.unique(np.r_[rng.choice(A.n, size=30, replace=False), busiest])
+        part = steps.step_at(A, step, year, rows, transposed=transposed)
+        assert not any(k[0] in ("matrix", "partners-step", "partners-transposed") for k in A.memo)
+        assert part.shape == whole.shape and part.has_canonical_format
+        assert _rows_of(part, rows) == _rows_of(whole, rows), step
+        others = np.setdiff1d(np.arange(A.n), rows)
+        assert not row_counts(part, others).any()  # nothing beyond the rows asked
+        assert steps.step_at(A, step, year, rows[::-1], transposed=transposed) is part  # kept
+        checked += int(row_counts(part, rows).sum())
+    assert checked > 500  # real rows were compared, a hub's among them
+
+
+def test_links_are_counted_without_a_matrix(demo_graph: EcosystemGraph) -> None:
+    A = GraphArrays(demo_graph)
+    for step in EVERY_STEP:
+        whole = steps.step_matrix(GraphArrays(demo_graph), step, None)
+        assert (steps.step_links(A, step, None) > 0) == (whole.nnz > 0), step
+        assert steps.step_links(A, step, None) >= whole.nnz
+    assert not any(k[0] in ("matrix", "partners-step") for k in A.memo)
+
+
+def test_many_rows_or_a_memoised_step_give_the_whole_matrix(demo_graph: EcosystemGraph) -> None:
+    A = GraphArrays(demo_graph)
+    step = ("SUPPLIES", "SUPPLIES^-1")
+    whole = steps.step_matrix(A, step, None)
+    rows = np.array([0, 1])
+    assert steps.step_at(A, step, None, rows) is whole
+    cut = steps.step_at(A, step, None, rows, cut=True)
+    assert _rows_of(cut, rows) == _rows_of(whole, rows)
+    assert not row_counts(cut, np.arange(2, A.n)).any()
+    B = GraphArrays(demo_graph)
+    assert steps.step_at(B, step, None, np.arange(B.n)) is steps.step_matrix(B, step, None)
+
+
+def test_derived_steps_follow_counties_and_rnd_platforms() -> None:
+    G = make_graph(
+        {
+            "Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
+            "Platform": [
+                {"id": "p", "name": "中心", "kind": "enterprise_tech_center"},
+                {"id": "q", "name": "众创空间", "kind": "maker_space"},
+            ],
+            "Region": [
+                {"id": "region:4101", "name": "郑州市", "code": "4101"},
+                {"id": "region:410122", "name": "中牟县", "code": "410122", "level": "county"},
+            ],
+        },
+        {
+            "OPERATES": [("a", "p"), ("a", "q"), ("b", "q")],
+            "LOCATED_IN": [("a", "region:410122"), ("region:410122", "region:4101")],
+        },
+    )
+    A = GraphArrays(G)
+    at = {i: k for k, i in enumerate(A.ids.tolist())}
+    rnd = steps.step_at(A, ("OPERATES_RND",), None, np.array([at["a"], at["b"]]), cut=True)
+    assert rnd.nnz == 1 and rnd[at["a"], at["p"]] == 1  # the maker space is no R&D base
+    city = steps.step_at(A, ("IN_CITY^-1",), None, np.array([at["region:4101"]]), cut=True)
+    # a through its county, its platforms as it; not b (no place), not the county itself
+    assert city.indices.tolist() == [at["a"], at["p"], at["q"]]
+
+
+def test_the_same_rows_asked_both_ways_are_two_answers(demo_graph, few) -> None:
+    A = GraphArrays(demo_graph)
+    whole = GraphArrays(demo_graph)
+    step = ("SUPPLIES",)
+    rows = np.flatnonzero(np.diff(steps.step_matrix(whole, step, None).indptr))[:20]
+    ahead = steps.step_at(A, step, None, rows)
+    back = steps.step_at(A, step, None, rows, transposed=True)
+    assert _rows_of(ahead, rows) == _rows_of(steps.step_matrix(whole, step, None), rows)
+    assert _rows_of(back, rows) == _rows_of(steps.transposed_step(whole, step, None), rows)
+    assert _rows_of(ahead, rows) != _rows_of(back, rows)
+
+
+def test_prior_at_a_few_nodes_equals_the_whole(demo_graph, few) -> None:
+    A = GraphArrays(demo_graph)
+    nodes = np.unique(np.random.default_rng(9).choice(A.n, size=200, replace=False))
+    for year in (None, 2017):
+        at = few_walks.prior_at(A, year, nodes)
+        assert ("partners-prior", year) not in A.memo  # counted at the nodes alone
+        assert np.array_equal(at[nodes], degree_prior(GraphArrays(demo_graph), year)[nodes])
+        assert at[nodes].any() and not np.delete(at, nodes).any()
+
+
+def test_a_self_link_is_no_neighbour_in_the_prior(few) -> None:
+    """Validation refuses self-links, but a graph assembled from tables in code may
+    hold one: the prior counts it as the whole-graph prior does (not at all)."""
+    G = make_graph(
+        {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
+        {"SUPPLIES": [("a", "b")], "COLLABORATES_WITH": [("b", "a")]},
+    )
+    edges = G.edges["SUPPLIES"]
+    G.edges["SUPPLIES"] = pd.concat([edges, edges.assign(to_id="a")], ignore_index=True)
+    assert few_walks.prior_at(GraphArrays(G), None, np.array([0]))[0] == np.log1p(1.0)
+    assert degree_prior(GraphArrays(G), None)[0] == np.log1p(1.0)
