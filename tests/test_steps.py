@@ -1,6 +1,7 @@
 """A meta-path step read at a few rows (``step_at``) holds, in those rows, exactly the
 whole step matrix's entries in the same order: one firm's walks and reasons build
-their steps this way, and their scores must not move by a bit."""
+their steps this way, and their scores must not move by a bit.  The rows of a tail
+are pruned to their best entries, the same ones however they are found."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import scipy.sparse as sp
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.testing import make_graph
-from innokg.queries import few_walks, steps
+from innokg.queries import few_walks, metapaths, steps
 from innokg.queries.arrays import ORG_EDGES
 from innokg.queries.graph_arrays import GraphArrays
 from innokg.queries.metapaths import degree_prior
@@ -147,3 +148,37 @@ def test_a_self_link_is_no_neighbour_in_the_prior(few) -> None:
     G.edges["SUPPLIES"] = pd.concat([edges, edges.assign(to_id="a")], ignore_index=True)
     assert few_walks.prior_at(GraphArrays(G), None, np.array([0]))[0] == np.log1p(1.0)
     assert degree_prior(GraphArrays(G), None)[0] == np.log1p(1.0)
+
+
+def _pruned_row_by_row(m: sp.csr_array, cap: int, prior: np.ndarray) -> np.ndarray:
+    """Each row's ``cap`` largest entries (ties: higher prior, then lower column),
+    picked one row at a time: what ``prune_rows`` keeps."""
+    out = np.zeros(m.shape)
+    dense = m.toarray()
+    for r in range(m.shape[0]):
+        cols = m.indices[m.indptr[r] : m.indptr[r + 1]]
+        best = sorted(cols, key=lambda c: (-dense[r, c], -prior[c], c))[:cap]
+        out[r, best] = dense[r, best]
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_pruned_rows_keep_each_rows_best_entries(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 60
+    dense = rng.choice([0.0, 0.0, 0.0, 1.0, 2.0, 0.5], size=(n, n))  # many ties
+    dense[rng.choice(n, 5)] = 0.0  # some empty rows
+    m = sp.csr_array(dense)
+    m.indices, m.data = m.indices.copy(), m.data.copy()
+    for r in range(0, n, 3):  # unsorted columns in some rows, as a product leaves them
+        a, b = m.indptr[r], m.indptr[r + 1]
+        flip = np.arange(a, b)[::-1]
+        m.indices[a:b], m.data[a:b] = m.indices[flip], m.data[flip]
+    m.has_sorted_indices = False
+    prior = rng.choice([0.0, 1.0, 2.0], size=n)
+    for cap in (1, 3, 10, n):
+        pruned = metapaths.prune_rows(m, cap, prior)
+        assert np.array_equal(pruned.toarray(), _pruned_row_by_row(m, cap, prior)), cap
+        if cap < n:
+            assert pruned.has_canonical_format
+            assert (np.diff(pruned.indptr) <= cap).all()
