@@ -47,6 +47,7 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
 from innokg.graph.schema import ORGANISATIONS
 from innokg.queries.graph_arrays import GraphArrays
+from innokg.queries.sets import distinct
 
 __all__ = [
     "ORGANISATIONS",
@@ -188,7 +189,7 @@ def resolve_city(G: EcosystemGraph, city: str | None) -> int | None:
             f"its code or its region id. Cities here: {shown or 'none'}"
         )
     pos = A.spans["Region"][0] + found
-    city_pos = np.unique(A.city()[pos])
+    city_pos = distinct(A.city()[pos])
     city_pos = city_pos[city_pos >= 0]
     if len(city_pos) != 1 or level[found[0]] != "city":
         raise QueryError(_not_a_city(G, city, found, level, cities))

@@ -26,6 +26,7 @@ from innokg.queries.metapaths import (
     path_weights,
     prune_rows,
 )
+from innokg.queries.sets import distinct
 from innokg.queries.sparse_rows import columns_at, ranges, row_counts
 from innokg.queries.steps import step_at, whole_first
 
@@ -90,7 +91,7 @@ def few_tail(
     # each step at the rows the walk reaches (the first at the sources), built from
     # the edge arrays: the same entries in the same order as the whole step's rows
     mats: list[sp.csr_array] = []
-    reached = [np.unique(rows)]
+    reached = [distinct(rows)]
     for i, step in enumerate(reversed(path.steps) if reverse else path.steps):
         mats.append(step_at(A, step, year, reached[-1], transposed=reverse, cut=i > 0))
         reached.append(columns_at(mats[-1], reached[-1]))
@@ -116,7 +117,7 @@ def few_tail(
     assert tail is not None
     # the prior only breaks ties among a row's entries beyond the cap
     over = np.diff(tail.indptr).max(initial=0) > o.tail_cap
-    prior = prior_at(A, year, np.unique(tail.indices)) if over else np.zeros(A.n)
+    prior = prior_at(A, year, distinct(tail.indices)) if over else np.zeros(A.n)
     result = (mats[0], prune_rows(tail, o.tail_cap, prior))
     A.memo[key] = (np.array(rows, copy=True), result)
     return result
@@ -172,7 +173,7 @@ def _distinct_at(x: sp.csr_array, y: sp.csr_array, nodes: np.ndarray) -> np.ndar
     if len(a) > len(b):
         (a, ca), (b, cb) = (b, cb), (a, ca)
     if not len(b) or (np.diff(a) <= 0).any() or (np.diff(b) <= 0).any():
-        return np.bincount(np.unique(np.r_[a, b]) // n, minlength=len(nodes))
+        return np.bincount(distinct(np.r_[a, b]) // n, minlength=len(nodes))
     # canonical rows: both key lists sorted, so a key of both is found by a search
     both = b[np.minimum(np.searchsorted(b, a), len(b) - 1)] == a
     return ca + cb - np.bincount(a[both] // n, minlength=len(nodes))
@@ -235,7 +236,7 @@ def linked_rows(
     [[True, True, False]]
     """
     key = ("partners-linked", kind.key, year)
-    if key in A.memo or len(np.unique(rows)) < len(rows):
+    if key in A.memo or len(distinct(rows)) < len(rows):
         linked = linked_pairs(A, kind, year)
         return sp.csr_array((sp.csr_array(linked.T) if reverse else linked)[rows])
     where = np.full(A.n, -1, dtype=np.int64)

@@ -19,6 +19,7 @@ from innokg.graph.errors import NodeNotFound, QueryError
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.queries.id_index import IdIndex
 from innokg.queries.kept import kept, kept_path
+from innokg.queries.sets import distinct
 
 if TYPE_CHECKING:
     import igraph as ig
@@ -274,7 +275,7 @@ class GraphArrays:
             return found
         out = np.full(len(pos), fill, dtype=dtype)
         codes = self.label_code[pos]
-        for code in np.unique(codes):
+        for code in distinct(codes):
             label = self.label_names[int(code)]
             df = self.G.nodes[label]
             if name in df.columns:

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.few_walks import degree_at
 from innokg.queries.metapaths import MetaPath
+from innokg.queries.sets import distinct
 from innokg.queries.sparse_rows import entries, lookup, ranges, row_counts
 from innokg.queries.steps import FEW_NODES, step_at, step_links, step_matrix, whole_first
 
@@ -127,7 +128,7 @@ def intermediates(
         return _walked_ahead(A, path, u, v, year, (fp, fz), ahead)
     q, z = row_entries(back, w)  # each second intermediate's first ones
     ok = linked(A, path.steps[0], year, u[p[q]], z)
-    m1 = np.unique(p[q[ok]] * A.n + z[ok])
+    m1 = distinct(p[q[ok]] * A.n + z[ok])
     hit = np.zeros(len(w), dtype=bool)
     hit[q[ok]] = True
     return (m1 // A.n, m1 % A.n), (p[hit], w[hit])
@@ -196,8 +197,8 @@ def _walked_ahead(
     ok = w != u[p]
     ok[ok] = linked(A, path.steps[2], year, w[ok], v[p[ok]])
     p, z, w = p[ok], fz[q[ok]], w[ok]
-    m1 = np.unique(p * A.n + z)
-    m2 = np.unique(p * A.n + w)
+    m1 = distinct(p * A.n + z)
+    m2 = distinct(p * A.n + w)
     return (m1 // A.n, m1 % A.n), (m2 // A.n, m2 % A.n)
 
 

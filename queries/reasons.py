@@ -42,6 +42,7 @@ from innokg.queries.metapaths import (
     path_tail,
     settle_parts,
 )
+from innokg.queries.sets import distinct
 from innokg.queries.sparse_rows import entries, lookup, row_counts
 from innokg.queries.steps import step_at, whole_first
 
@@ -358,7 +359,7 @@ def _path_values(
     few) are listed, and ``tail[z, v]`` is looked up by binary search.  Work per pair is
     the source's first-step degree, not the size of the tail's column ``v`` (every
     platform of a city, for a path through the city)."""
-    sources = np.unique(u)
+    sources = distinct(u)
     if len(sources) <= metapaths.FEW_ROWS:  # a few sources (one firm's partners): walk from them
         first, rest = few_tail(A, kind, path, o, False, sources)
         keys, data = entries(rest)
@@ -516,7 +517,7 @@ def _chunked_phrases(
     cuts = np.searchsorted(work, np.arange(_ENTRIES, work[-1] if len(work) else 0, _ENTRIES))
     zh: list[Text] = []
     en: list[Text] = []
-    for part in np.split(np.arange(len(u)), np.unique(cuts[cuts > 0])):
+    for part in np.split(np.arange(len(u)), distinct(cuts[cuts > 0])):
         if len(part):
             z, e = _chunk_phrases(A, path, u[part], v[part], year)
             zh.append(z)

@@ -42,6 +42,7 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
 from innokg.graph.package import DATABASE_FILE
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
+from innokg.queries.sets import distinct
 from innokg.serve.cypher import Cypher
 from innokg.serve.limits import CYPHER_SECONDS, LIMITS, NotFound, NotReady
 from innokg.serve.questions import Questions
@@ -466,9 +467,9 @@ class Explorer(Questions, Cypher):
         """Edges as the page draws them, with their properties (provenance included)."""
         etypes = list(EDGE_TYPES)
         out: list[dict[str, Any]] = []
-        eids = np.unique(eids)
+        eids = distinct(eids)
         types = self.edge_type[eids]
-        for t in np.unique(types).tolist():
+        for t in distinct(types).tolist():
             these = eids[types == t]
             records = self._edge_table(t).take(self.edge_row[these]).to_pylist()
             for e, rec in zip(these.tolist(), records, strict=True):
@@ -491,7 +492,7 @@ class Explorer(Questions, Cypher):
                 f"{LIMITS['edges_nodes']:,} at once"
             )
         pos = self.lookup([str(i) for i in node_ids])
-        pos = np.unique(pos[pos >= 0])
+        pos = distinct(pos[pos >= 0])
         inside = np.zeros(self.n, dtype=bool)
         inside[pos] = True
         lo, hi = self.indptr[pos], self.indptr[pos + 1]

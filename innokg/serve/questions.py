@@ -16,6 +16,7 @@ import pandas as pd
 
 from innokg.graph.errors import QueryError
 from innokg.graph.schema import EDGE_TYPES
+from innokg.queries.sets import distinct
 from innokg.serve.limits import LIMITS, NotFound
 
 __all__ = ["Questions"]
@@ -82,7 +83,7 @@ class Questions:
             if not len(frontier):
                 break
             up = s[np.isin(d, frontier)]
-            up = np.unique(up[tier[up] > depth])
+            up = distinct(up[tier[up] > depth])
             tier[up] = depth
             frontier = up
         order = sorted(pos.tolist(), key=lambda p: (tier[p], -links[p], p))
@@ -100,7 +101,7 @@ class Questions:
                 tier=int(tier[p]) if tier[p] < 99 else None,
                 inside_links=int(links[p]),
             )
-        connected = np.unique(np.concatenate([self.edge_src[e_drawn], self.edge_dst[e_drawn]]))
+        connected = distinct(np.concatenate([self.edge_src[e_drawn], self.edge_dst[e_drawn]]))
         return {
             "cluster": int(cluster),
             "profile": _records(row)[0] if len(row) else {},

@@ -14,6 +14,7 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.queries.arrays import GraphArrays, arrays
+from innokg.queries.sets import distinct
 from innokg.viz.facts import _degree, _short
 from innokg.viz.layout import _geo_positions, _layout, _options
 from innokg.viz.network import InnoNetwork, _detail_network, _synthetic_note
@@ -65,7 +66,7 @@ def _groups(G: EcosystemGraph, grouping: str, seed: int) -> tuple[np.ndarray, li
             )
     elif grouping in ("city", "industry"):
         place = A.city() if grouping == "city" else A.industry()
-        keys = np.unique(place[place >= 0])
+        keys = distinct(place[place >= 0])
         lut = {int(k): i for i, k in enumerate(keys.tolist())}
         ok = place >= 0
         group[ok] = np.array([lut[int(k)] for k in place[ok].tolist()], dtype=np.int64)

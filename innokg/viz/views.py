@@ -13,6 +13,7 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError, QueryError
 from innokg.graph.schema import EDGE_TYPES
 from innokg.queries.arrays import GraphArrays, arrays
+from innokg.queries.sets import distinct
 from innokg.viz.facts import _degree
 from innokg.viz.network import InnoNetwork, _check_types, _detail_network, _resolve
 from innokg.viz.styles import (
@@ -78,7 +79,7 @@ def neighbourhood(
     for d in range(1, depth + 1):
         mark = np.zeros(A.n, dtype=bool)
         mark[frontier] = True
-        reached = np.unique(dst[mark[src]])
+        reached = distinct(dst[mark[src]])
         reached = reached[dist[reached] < 0]
         dist[reached] = d
         frontier = reached
@@ -235,7 +236,7 @@ def _cluster_context(A: GraphArrays, member_pos: np.ndarray) -> np.ndarray:
             linked.append(dst[in_member[src]])
         else:
             linked.append(src[in_member[dst]])
-    others = np.unique(np.concatenate(linked)) if linked else np.array([], np.int64)
+    others = distinct(np.concatenate(linked)) if linked else np.array([], np.int64)
     others = others[~in_member[others]]
     keep_labels = [
         A.label_names.index(x) for x in ("ResearchInstitute", "Alliance", "Fund", "Platform")
@@ -392,7 +393,7 @@ def _short_paths(adj: Any, a: int, b: int, *, max_length: int, limit: int) -> li
     for d in range(1, max_length):
         if not len(frontier):
             break
-        reached = np.unique(adj[frontier].indices)
+        reached = distinct(adj[frontier].indices)
         reached = reached[dist_b[reached] == far]
         dist_b[reached] = d
         frontier = reached

@@ -14,6 +14,7 @@ import pandas as pd
 from innokg.queries.agreement.scores import _ari, _codes, _nmi
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.clusters import placed, province_members
+from innokg.queries.sets import distinct
 
 #: The industry classification whose agreement with the clusters is measured.
 SHENWAN = "Shenwan"
@@ -127,14 +128,14 @@ def _industry_rows(
         nmi, ari = _nmi(c, k), _ari(c, k)
         scores = np.array([(_nmi(s, k), _ari(s, k)) for s in _shuffles(c, permutations, rng)])
         nmi_r, ari_r = scores[:, 0], scores[:, 1]
-        names = {str(scheme[i]) for i in np.unique(ind[ok])}
+        names = {str(scheme[i]) for i in distinct(ind[ok])}
         rows.append(
             {
                 "scheme": "; ".join(sorted(names)),
                 "level": lv,
                 "firms": int(ok.sum()),
-                "clusters": len(np.unique(c)),
-                "classes": len(np.unique(k)),
+                "clusters": len(distinct(c)),
+                "classes": len(distinct(k)),
                 "nmi": nmi,
                 "nmi_random": float(nmi_r.mean()),
                 "nmi_random_sd": _sd(nmi_r),
@@ -212,7 +213,7 @@ def _quotient_rows(
     city = city_of[src]
     latest = pd.Series(y).groupby(city).transform("max").to_numpy()
     recent = np.isnan(latest) | (y == latest)
-    covered = np.unique(city)
+    covered = distinct(city)
     special_pairs = recent & (np.isnan(q) | (q > 1))
     # the quotients' classification and level: those of most of their industries
     scheme = A.values("scheme", dtype="object", fill="")
@@ -224,7 +225,7 @@ def _quotient_rows(
     industry = _roll_up(_first_industry(A, firms, in_scheme, year), q_level, levels, parent)
     # local indices: industries by code (ties go to the lower code), covered cities
     codes = A.values("code", dtype="object", fill="").astype(str)
-    used = np.unique(np.concatenate([industry[industry >= 0], dst[special_pairs]]))
+    used = distinct(np.concatenate([industry[industry >= 0], dst[special_pairs]]))
     used = used[np.lexsort((A.ids[used].astype(str), codes[used]))]
     ind_local = np.full(A.n, -1, dtype=np.int64)
     ind_local[used] = np.arange(len(used))

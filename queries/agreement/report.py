@@ -14,6 +14,7 @@ from innokg.graph.errors import QueryError
 from innokg.queries.agreement.evidence import _industry_rows, _quotient_rows
 from innokg.queries.arrays import arrays
 from innokg.queries.clusters import Inferred, cluster_labels
+from innokg.queries.sets import distinct
 
 __all__ = ["ClusterAgreement", "agreement_markdown", "cluster_agreement"]
 
@@ -216,7 +217,7 @@ def cluster_agreement(
         "nodes": sum(counts["nodes"].values()),
         "edges": sum(counts["edges"].values()),
         "clustered_firms": len(firms),
-        "clusters": len(np.unique(labels[firms])),
+        "clusters": len(distinct(labels[firms])),
     }
     notes: list[str] = []
     empty = pd.DataFrame(columns=_SUMMARY_COLUMNS)

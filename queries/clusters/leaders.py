@@ -20,6 +20,7 @@ from innokg.queries.clusters.network import (
     _supply_weights,
 )
 from innokg.queries.clusters.scope import placed, province_members
+from innokg.queries.sets import distinct
 
 __all__ = ["ROLES"]
 
@@ -170,7 +171,7 @@ def _supplier_counts(
     src, dst = src[keep], dst[keep]
     cs, cd = cluster[src], cluster[dst]
     inside = (cs >= 0) & (cs == cd)
-    pairs = np.unique(src[inside].astype(np.int64) * A.n + dst[inside])
+    pairs = distinct(src[inside].astype(np.int64) * A.n + dst[inside])
     links_in, _ = _product_links(A, cluster, year, inferred)
     return np.rint(np.bincount(pairs % A.n, minlength=A.n) + links_in).astype(np.int64)
 

@@ -16,6 +16,7 @@ from innokg.queries.arrays import arrays
 from innokg.queries.clusters.leaders import _member_stats, _supplier_counts
 from innokg.queries.clusters.network import Inferred, _Assignment
 from innokg.queries.clusters.scope import preferred_industry, province_members
+from innokg.queries.sets import distinct
 
 __all__ = ["SPLIT_SUPPLIERS"]
 
@@ -129,7 +130,7 @@ def _bridge_cuts(
     out_any = np.zeros(len(bridges), dtype=bool)
     shared = np.zeros(len(bridges), dtype=bool)
     known = firm_ind >= 0
-    for k in np.unique(firm_ind[known]).tolist():
+    for k in distinct(firm_ind[known]).tolist():
         at = np.sort(firm_pre[firm_ind == k])
         n_in = np.searchsorted(at, hi[ok]) - np.searchsorted(at, lo[ok])
         in_any[ok] |= n_in > 0
@@ -191,7 +192,7 @@ def _split_chains(
             int(is_firm_local[vertices].sum()) >= 2 * min_size
             and len(e)
             and int(heads[vertices].sum()) >= 2
-            and len(np.unique(kinds[kinds >= 0])) >= 2
+            and len(distinct(kinds[kinds >= 0])) >= 2
         ):
             found = _bridge_cuts(
                 vertices,

@@ -40,6 +40,7 @@ from innokg.queries.clusters.profile import (
 )
 from innokg.queries.clusters.scope import _province_or_placed, preferred_industry, province_members
 from innokg.queries.clusters.sourcing import single_sourced_inputs
+from innokg.queries.sets import distinct
 
 __all__ = ["cluster_members", "supply_clusters"]
 
@@ -84,7 +85,7 @@ def _filter_clusters(
         & A.in_city(resolve_city(G, city))
         & A.in_industries(resolve_industries(G, industry))
     )
-    return np.unique(cluster[ok])
+    return distinct(cluster[ok])
 
 
 def _clustered(
@@ -150,7 +151,7 @@ def _profile(
 ) -> pd.DataFrame:
     """The profile of every cluster (indexed by cluster id), from its members' ``stats``
     (see :func:`supply_clusters` for the columns)."""
-    ids = np.unique(stats["cluster"].to_numpy())
+    ids = distinct(stats["cluster"].to_numpy())
     firm_c = stats["cluster"].to_numpy()
     firm_pos = stats["pos"].to_numpy()
     names = A.names
@@ -391,7 +392,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 def _only(stats: pd.DataFrame, cluster: int, min_size: int) -> pd.DataFrame:
     """The members of ``cluster`` in ``stats``; a clear error when there is no such cluster."""
-    known = np.unique(stats["cluster"].to_numpy())
+    known = distinct(stats["cluster"].to_numpy())
     if not len(known):
         raise QueryError(f"no cluster {cluster}: {no_clusters_reason(min_size)}")
     if cluster not in known:

@@ -15,6 +15,7 @@ from innokg.queries.evaluate.baselines import BASELINES, METHODS, _negatives, _U
 from innokg.queries.evaluate.metrics import _member, _precision, auc, ranking_metrics
 from innokg.queries.evaluate.splits import _keys, _pairs
 from innokg.queries.partners import Kind, candidate_partners, graph_scope, score_pairs
+from innokg.queries.sets import distinct
 
 
 @dataclass
@@ -58,7 +59,7 @@ def _ranking(
     # for a symmetric kind each end's list should show the other
     oriented = np.concatenate([hidden, hidden[:, ::-1]]) if kind.symmetric else hidden
     oriented = oriented[source_ok[oriented[:, 0]] & target_ok[oriented[:, 1]]]
-    rows = np.unique(oriented[:, 0])
+    rows = distinct(oriented[:, 0])
     targets = np.flatnonzero(target_ok)
     empty: dict[str, dict[Any, Any]] = {m: {} for m in METHODS}
     if len(rows) == 0 or len(targets) == 0:

@@ -13,6 +13,7 @@ from innokg.graph.errors import QueryError
 from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.evaluate.metrics import _member
 from innokg.queries.partners import KINDS, Kind
+from innokg.queries.sets import distinct
 
 __all__ = ["SPLITS", "hide_edges", "temporal_split"]
 
@@ -41,7 +42,7 @@ def _keys(pairs: np.ndarray, n: int, symmetric: bool) -> np.ndarray:
     keys = pairs[:, 0].astype(np.int64) * n + pairs[:, 1]
     if symmetric:
         keys = np.concatenate([keys, pairs[:, 1].astype(np.int64) * n + pairs[:, 0]])
-    return np.unique(keys)
+    return distinct(keys)
 
 
 def _kind(key: str) -> Kind:

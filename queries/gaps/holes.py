@@ -33,6 +33,7 @@ from innokg.queries.gaps.table import (
     _table,
 )
 from innokg.queries.kept import kept
+from innokg.queries.sets import distinct
 
 _BURT = ("degree", "constraint", "esize")
 # what the kept constraint depends on besides the package and the year
@@ -446,7 +447,7 @@ def unspanned_cluster_pairs(
     # related enough to be worth linking: a pair with (almost) nothing in common is no gap
     aff = aff[aff["spanned"].isna() & (aff["chain"] + aff["ind"] / 2 >= MIN_RELATEDNESS)]
     if city is not None or industry is not None:
-        ok = np.unique(labels_c[(labels_c >= 0) & _filtered(G, A, city, industry)])
+        ok = distinct(labels_c[(labels_c >= 0) & _filtered(G, A, city, industry)])
         aff = aff[aff["a"].isin(ok) | aff["b"].isin(ok)]
     table = supply_clusters(G, year=year, **(clusters or {})).set_index("cluster")
     a, b = aff["a"].to_numpy(np.int64), aff["b"].to_numpy(np.int64)

@@ -43,6 +43,7 @@ from innokg.queries.gaps.table import (
     _note,
     _table,
 )
+from innokg.queries.sets import distinct
 
 __all__ = ["cluster_support_gaps", "specialisation_gaps"]
 
@@ -245,7 +246,7 @@ def specialisation_gaps(
     out = []
     for r, c, i, q in zip(rows, src, dst, quotient, strict=True):  # one per specialisation
         inds = classes.get(int(i), {int(i)})
-        members = np.unique(firm_ind.loc[firm_ind["i"].isin(inds), "f"].to_numpy(np.int64))
+        members = distinct(firm_ind.loc[firm_ind["i"].isin(inds), "f"].to_numpy(np.int64))
         members = members[cities[members] == cities[c]]
         if with_platform[members].any():
             continue

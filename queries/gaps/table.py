@@ -19,6 +19,7 @@ from innokg.queries.arrays import (
 from innokg.queries.clusters import (
     province_members,
 )
+from innokg.queries.sets import distinct
 
 __all__ = ["CORE_COLUMNS", "NOT_MEASURABLE"]
 
@@ -170,7 +171,7 @@ def _lm_note(
 
 
 def _cluster_count(labels_c: np.ndarray) -> int:
-    return len(np.unique(labels_c[labels_c >= 0]))
+    return len(distinct(labels_c[labels_c >= 0]))
 
 
 def _clusters_note(k: int, wanted: int) -> pd.DataFrame | None:

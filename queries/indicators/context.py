@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 
 from innokg.queries.arrays import GraphArrays, graph_scope
+from innokg.queries.sets import distinct
 
 By = Literal["province", "city", "industry", "year"]
 
@@ -33,7 +34,7 @@ def _names_at(A: GraphArrays, pos: np.ndarray) -> np.ndarray:
     node's name (a million of them) for the few a table shows."""
     out = np.full(len(pos), "", dtype=object)
     labels = A.label_code[pos]
-    for code in np.unique(labels):
+    for code in distinct(labels):
         label = A.label_names[int(code)]
         df = A.G.nodes[label]
         if "name" in df.columns:

@@ -22,6 +22,7 @@ from innokg.queries.indicators.catalogue import _BY_KEY, INDICATORS, Indicator
 from innokg.queries.indicators.context import By, Context, Units, _names_at
 from innokg.queries.indicators.counts import _quotient_cities, _specialisation_edges
 from innokg.queries.indicators.notes import _BASE_ZH, Words, _fmt_target, _join, _join_zh
+from innokg.queries.sets import distinct
 
 
 def policy_measures(G: EcosystemGraph) -> pd.DataFrame:
@@ -197,7 +198,7 @@ def _groups(c: Context, by: By) -> tuple[Callable[[Units], np.ndarray], np.ndarr
         firms = A.mask("Enterprise") & c.located()
         if not firms.any():
             firms = A.mask("Enterprise")
-        members = np.unique(place[firms])
+        members = distinct(place[firms])
         spec = _specialisation_edges(c)[1]
         members = np.union1d(members, place[spec]) if len(spec) else members
         members = members[members >= 0]
@@ -339,10 +340,10 @@ def _measured(
     units = units.select(city_mask[units.where] & industry_mask[units.industry_where])
     g = t.group_of(units)
     ok = g >= 0
-    lost = len(np.unique(units.unit[~ok]))
+    lost = len(distinct(units.unit[~ok]))
     lost_note: Words = ("", "")
     if lost and t.where[0]:
-        total = len(np.unique(units.unit))
+        total = len(distinct(units.unit))
         place = ("city", "城市") if by == "city" else ("industry", "行业")
         lost_note = (
             f"{lost} of {total} have no {place[0]} in the data and are in no row",

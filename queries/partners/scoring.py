@@ -32,6 +32,7 @@ from innokg.queries.metapaths import (
     settle_parts,
 )
 from innokg.queries.partners.kinds import _kinds
+from innokg.queries.sets import distinct
 
 __all__ = ["BONUS", "PRIOR", "path_scores", "score_pairs"]
 
@@ -473,7 +474,7 @@ def _top(
         factor, *_ = _complementarity(A, kind, src, dst, chain, clusters)
         ends = prior
         if ends is None:
-            ends = prior_at(A, o.year, np.unique(np.concatenate([src, dst])))
+            ends = prior_at(A, o.year, distinct(np.concatenate([src, dst])))
         base = s + floor + PRIOR * ends[src] * ends[dst]
         score = _ranked_score(kind, base * (theta[src] * theta[dst]) * factor, chain)
         if per_source is not None:

@@ -22,6 +22,7 @@ from innokg.queries.partners.scoring import (
     _research_fit,
 )
 from innokg.queries.reasons import _names_at, describe
+from innokg.queries.sets import distinct
 from innokg.queries.sparse_rows import columns_at
 from innokg.queries.steps import step_at, step_links, whole_first
 
@@ -169,7 +170,7 @@ def _stop(
         nxt = columns_at(step_at(A, step, year, at), at)
         if not len(nxt):
             return before, step
-        codes = np.unique(A.label_code[nxt])
+        codes = distinct(A.label_code[nxt])
         label = A.label_names[int(codes[0])] if len(codes) == 1 else ""
         before = (step, len(nxt), label)
         at = nxt

@@ -1,0 +1,31 @@
+"""Sorted distinct values of an integer array.
+
+NumPy 2.4's ``np.unique(x)`` (no index, inverse or counts asked) of integers takes a
+hash-table path that is far slower than a sort when most values are distinct: about
+1 s for 1.3 million positions or pair keys, against 0.07 s for a sort and a mask
+(measured on this project's 2-core machine).  Positions, labels and pair keys are
+what the questions take distinct values of, so they go through :func:`distinct`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["distinct"]
+
+
+def distinct(x: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of ``x`` (flattened), as ``np.unique(x)`` gives them
+    for values that are not NaN.
+
+    Examples
+    --------
+    >>> distinct(np.array([3, 1, 3, 2, 1])).tolist()
+    [1, 2, 3]
+    >>> distinct(np.array([], dtype=np.int64)).tolist()
+    []
+    """
+    s = np.sort(np.ravel(x))
+    if len(s) < 2:
+        return s
+    return s[np.r_[True, s[1:] != s[:-1]]]
