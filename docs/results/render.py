@@ -374,13 +374,58 @@ def performance_kept(report: dict[str, Any]) -> str:
             f"| {r['step']} | {_scale(int(r['scale']))} | {_runs_cell(c)} | {_runs_cell(r)} "
             f"| {rss} | {_target(r, r['step'])} | {met} |"
         )
-    for report_, what in ((load("performance_cold.json"), "Cold"), (report, "Kept")):
-        when = str(report_.get("when", "")).split(" ")[0]
-        lines.append(
-            f"\n{what}: measured on {when} on {_machine(report_)} "
-            f"{report_.get('conditions', '')}, with:\n\n```bash\n{report_.get('command', '')}\n```"
-        )
+    lines += _measured(load("performance_cold.json"), report)
     return "\n".join(lines) + "\n"
+
+
+def _measured(cold: dict[str, Any], kept: dict[str, Any]) -> list[str]:
+    """When, where and with which command the cold and the kept runs were measured."""
+    lines = []
+    for report, what in ((cold, "Cold"), (kept, "Kept")):
+        when = str(report.get("when", "")).split(" ")[0]
+        command = f"```bash\n{report.get('command', '')}\n```"
+        lines.append(
+            f"\n{what}: measured on {when} on {_machine(report)} "
+            f"{report.get('conditions', '')}, with:\n\n{command}"
+        )
+    return lines
+
+
+def _cypher_cell(row: dict[str, Any] | None) -> str:
+    """The point look-up's and the 2-hop query's p95, of the first run (as the scales
+    table gives them)."""
+    if row is None or "median_s" not in row:
+        return ""
+    x = _extra(row)
+    return f"{x.get('point p95 ms', 0):g} / {x.get('2-hop p95 ms', 0):g} ms"
+
+
+def cold_and_kept(cold_file: str) -> Callable[[dict[str, Any]], str]:
+    """A renderer of every step twice: cold (``cold_file``, the first command on a new
+    package) and kept (the block's own report, from ``--kept``: every later command),
+    each with its peak RSS, against the targets."""
+
+    def render(report: dict[str, Any]) -> str:
+        cold_report = load(cold_file)
+        cold = _rows(cold_report)
+        lines = [
+            "| step | first command (cold) | peak RSS | later commands (kept) | peak RSS "
+            "| target | met: cold / kept |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in report["rows"]:
+            c = cold.get((r["step"], int(r["scale"])))
+            cell = _cypher_cell if r["step"] == _CYPHER else _runs_cell
+            name = "Cypher point / 2-hop, p95" if r["step"] == _CYPHER else r["step"]
+            rss = [memory(x["peak_rss_mb"]) if x and "peak_rss_mb" in x else "" for x in (c, r)]
+            met = " / ".join(_met(x) or "—" for x in (c, r))
+            lines.append(
+                f"| {name} | {cell(c)} | {rss[0]} | {cell(r)} | {rss[1]} "
+                f"| {_target(r, r['step'])} | {met} |"
+            )
+        return "\n".join(lines + _measured(cold_report, report)) + "\n"
+
+    return render
 
 
 def performance_round(report: dict[str, Any]) -> str:
@@ -608,11 +653,13 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-for-brief": ("performance_for_brief.json", performance_round),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
     "footprint": ("footprint_100k.json", footprint),
+    "performance-1m": ("performance_1m_kept.json", cold_and_kept("performance_1m_cold.json")),
 }
 
 # Result files a block reads besides its own (the kept block sets the cold run beside it).
 SHOWN_WITH: dict[str, str] = {
     "performance_cold.json": "performance-kept",
+    "performance_1m_cold.json": "performance-1m",
     "performance_round_cad9314.json": "performance-round",
     "performance_round_b745827.json": "performance-round",
     "performance_partners_56013f4.json": "performance-partners",

@@ -1,0 +1,28 @@
+"""``distinct`` gives what ``np.unique`` gives (sorted distinct values), whatever the
+integer type, for the positions, labels and keys the questions pass it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from innokg.queries.sets import distinct
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint32])
+@pytest.mark.parametrize("size", [0, 1, 2, 1000])
+def test_distinct_is_numpys_unique(dtype, size: int) -> None:
+    rng = np.random.default_rng(size)
+    for high in (3, 100, np.iinfo(dtype).max):
+        x = rng.integers(0, high, size=size, endpoint=False).astype(dtype)
+        got = distinct(x)
+        assert got.dtype == np.unique(x).dtype
+        assert np.array_equal(got, np.unique(x))
+
+
+def test_distinct_flattens_and_leaves_its_input_alone() -> None:
+    x = np.array([[3, 1], [3, 2]])
+    assert distinct(x).tolist() == [1, 2, 3]
+    assert x.tolist() == [[3, 1], [3, 2]]
+    names = np.array(["乙", "甲", "乙"], dtype=object)
+    assert distinct(names).tolist() == np.unique(names).tolist()
