@@ -1,5 +1,5 @@
 """Reading a CSR matrix at some rows only: how many entries they hold, where those
-entries lie, and the steps of a walk cut to the rows it reaches; and looking up many
+entries lie and which columns they reach, the matrix cut to them; and looking up many
 (row, column) pairs among its entries as sorted linear keys.  A product or a diff
 over every node is a pass over the whole graph; these cost what the rows hold."""
 
@@ -8,26 +8,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["columns_at", "entries", "lookup", "ranges", "reached_rows", "row_counts", "rows_only"]
-
-
-def reached_rows(mats: list[sp.csr_array], rows: np.ndarray) -> list[sp.csr_array]:
-    """``mats`` with each step after the first kept only on the rows the walk from
-    ``rows`` reaches (the others emptied, the kept ones untouched, so every product
-    row the walk needs is computed from the same entries in the same order).
-
-    Examples
-    --------
-    >>> m = sp.csr_array(np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0]]))
-    >>> [x.toarray().tolist() for x in reached_rows([m, m], np.array([0]))][1]
-    [[0, 0, 0], [0, 0, 1], [0, 0, 0]]
-    """
-    out = [mats[0]]
-    reached = columns_at(mats[0], np.asarray(rows))
-    for m in mats[1:]:
-        out.append(rows_only(m, reached))
-        reached = columns_at(out[-1], reached)
-    return out
+__all__ = ["columns_at", "entries", "lookup", "ranges", "row_counts", "rows_only"]
 
 
 def columns_at(m: sp.csr_array, rows: np.ndarray) -> np.ndarray:
