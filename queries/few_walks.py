@@ -28,7 +28,7 @@ from innokg.queries.metapaths import (
 )
 from innokg.queries.sets import distinct
 from innokg.queries.sparse_rows import columns_at, ranges, row_counts
-from innokg.queries.steps import step_at, whole_first
+from innokg.queries.steps import label_diagonal, step_at, whole_first
 
 __all__ = ["degree_at", "few_tail", "linked_rows", "prior_at"]
 
@@ -96,7 +96,7 @@ def few_tail(
         mats.append(step_at(A, step, year, reached[-1], transposed=reverse, cut=i > 0))
         reached.append(columns_at(mats[-1], reached[-1]))
     # masked after the rows are cut: a row's entries do not depend on the other rows
-    mats[-1] = sp.csr_array(mats[-1] @ _on_label(A, kind.source if reverse else kind.target))
+    mats[-1] = sp.csr_array(mats[-1] @ label_diagonal(A, kind.source if reverse else kind.target))
     mats[-1].eliminate_zeros()
     tail: sp.csr_array | None = None
     for i in range(len(mats) - 1, 0, -1):
@@ -121,16 +121,6 @@ def few_tail(
     result = (mats[0], prune_rows(tail, o.tail_cap, prior))
     A.memo[key] = (np.array(rows, copy=True), result)
     return result
-
-
-def _on_label(A: GraphArrays, label: str) -> sp.dia_array:
-    """The diagonal matrix that keeps the columns of ``label``'s nodes (memoised: each
-    walk's last step is masked by it)."""
-    key = ("few-label-diagonal", label)
-    if key not in A.memo:
-        A.memo[key] = sp.diags_array(A.mask(label).astype(float))
-    found: sp.dia_array = A.memo[key]
-    return found
 
 
 def degree_at(
@@ -168,15 +158,8 @@ def degree_at(
 def _distinct_at(x: sp.csr_array, y: sp.csr_array, nodes: np.ndarray) -> np.ndarray:
     """How many distinct columns the rows ``nodes`` hold over ``x`` and ``y`` (n x n),
     one count per node."""
-    n = x.shape[1]
-    (a, ca), (b, cb) = _row_keys(x, nodes), _row_keys(y, nodes)
-    if len(a) > len(b):
-        (a, ca), (b, cb) = (b, cb), (a, ca)
-    if not len(b) or (np.diff(a) <= 0).any() or (np.diff(b) <= 0).any():
-        return np.bincount(distinct(np.r_[a, b]) // n, minlength=len(nodes))
-    # canonical rows: both key lists sorted, so a key of both is found by a search
-    both = b[np.minimum(np.searchsorted(b, a), len(b) - 1)] == a
-    return ca + cb - np.bincount(a[both] // n, minlength=len(nodes))
+    keys = np.concatenate([_row_keys(x, nodes)[0], _row_keys(y, nodes)[0]])
+    return np.bincount(distinct(keys) // x.shape[1], minlength=len(nodes))
 
 
 def _row_keys(m: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -205,10 +188,9 @@ def prior_at(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
     """
     if whole_first(A, ("partners-prior", year), len(nodes)):
         return degree_prior(A, year)
-    m = step_at(A, _ORG_STEP, year, nodes)
-    counts = row_counts(m, nodes)
-    own = m.indices[ranges(m.indptr[nodes], counts)] == np.repeat(nodes, counts)
-    selfish = np.bincount(np.repeat(np.arange(len(nodes)), counts)[own], minlength=len(nodes))
+    keys, counts = _row_keys(step_at(A, _ORG_STEP, year, nodes), nodes)
+    at = keys // A.n
+    selfish = np.bincount(at[keys % A.n == nodes[at]], minlength=len(nodes))
     prior = np.zeros(A.n)
     prior[nodes] = np.log1p((counts - selfish).astype(float))  # a self-link is no neighbour
     return prior

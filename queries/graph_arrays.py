@@ -519,7 +519,9 @@ class GraphArrays:
         >>> A.matrix(("SUPPLIES^-1",), binary=False, weight="weight").toarray().tolist()
         [[0.0, 0.0], [5.0, 0.0]]
         """
-        key = ("matrix", tuple(edge_types), year, symmetric, binary, weight)
+        key = self.matrix_key(
+            edge_types, year=year, symmetric=symmetric, binary=binary, weight=weight
+        )
         if key not in self.memo:
             rows, cols, data = [], [], []
             for spec in edge_types:
@@ -544,6 +546,19 @@ class GraphArrays:
                 m.data[:] = 1.0
             self.memo[key] = m
         return self.memo[key]
+
+    @staticmethod
+    def matrix_key(
+        edge_types: Sequence[str],
+        *,
+        year: int | None = None,
+        symmetric: bool = False,
+        binary: bool = True,
+        weight: str | None = None,
+    ) -> tuple[object, ...]:
+        """The memo key :meth:`matrix` keeps that matrix under (whether it is built
+        already decides, elsewhere, between it and a few of its rows)."""
+        return ("matrix", tuple(edge_types), year, symmetric, binary, weight)
 
     def adjacency(self, edge_types: Sequence[str], *, year: int | None = None) -> sp.csr_array:
         """The simple undirected graph of ``edge_types``: symmetric, binary, no self-loops.

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from innokg.queries.arrays import ORG_EDGES, GraphArrays
 from innokg.queries.sparse_rows import columns_at, entries, lookup, ranges, rows_only
-from innokg.queries.steps import step_matrix, transposed_step
+from innokg.queries.steps import label_diagonal, step_matrix, transposed_step
 
 __all__ = [
     "FEW_ROWS",
@@ -314,7 +314,6 @@ def path_tail(
         return A.memo[key]
     year = o.year
     mats = [step_matrix(A, s, year) for s in path.steps]
-    target = A.mask(kind.source if reverse else kind.target).astype(float)
     if reverse:
         mats = [sp.csr_array(m.T) for m in reversed(mats)]
     if len(mats) > 2:  # the middle step at the rows a walk from the kind's side reaches:
@@ -322,7 +321,7 @@ def path_tail(
         # not only the R&D platforms the first step leads to
         side = np.flatnonzero(A.mask(kind.target if reverse else kind.source))
         mats[1] = rows_only(mats[1], columns_at(mats[0], side))
-    mats[-1] = sp.csr_array(mats[-1] @ sp.diags_array(target))
+    mats[-1] = sp.csr_array(mats[-1] @ label_diagonal(A, kind.source if reverse else kind.target))
     mats[-1].eliminate_zeros()
     tail: sp.csr_array | None = None
     for i in range(len(mats) - 1, 0, -1):
@@ -639,12 +638,9 @@ def degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
     """
     key = ("partners-prior", year)
     if key not in A.memo:
-        adjacency = ("adjacency", tuple(ORG_EDGES), year)
-        if adjacency in A.memo:  # the gaps' structural holes built it
-            deg = np.diff(A.memo[adjacency].indptr)
-        else:  # its row counts without building it: a self-link is no neighbour
-            m = A.matrix(ORG_EDGES, year=year, symmetric=True)
-            deg = np.diff(m.indptr) - (m.diagonal() != 0)
-        deg = deg.astype(float)
+        # the adjacency's row counts without building it (it is this matrix without
+        # the diagonal): a self-link is no neighbour
+        m = A.matrix(ORG_EDGES, year=year, symmetric=True)
+        deg = (np.diff(m.indptr) - (m.diagonal() != 0)).astype(float)
         A.memo[key] = np.log1p(deg)
     return A.memo[key]

@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from innokg.queries.arrays import GraphArrays
+from innokg.queries.sets import distinct
 from innokg.queries.sparse_rows import rows_only
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "FEW_NODES",
     "RECENT_STEPS",
     "RND_PLATFORMS",
+    "label_diagonal",
     "step_at",
     "step_ends",
     "step_links",
@@ -154,8 +156,7 @@ def _canonical(n: int, r: np.ndarray, c: np.ndarray) -> sp.csr_array:
     """The n x n 0/1 matrix of the entries (``r``, ``c``) in canonical form, built
     directly: for a few rows' entries, scipy's conversion (passes over every row to
     sort and merge) costs several times the entries' own sort."""
-    key = np.sort(r.astype(np.int64) * n + c)
-    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
+    key = distinct(r.astype(np.int64) * n + c)
     row = key // n
     small = np.int32 if n < np.iinfo(np.int32).max else np.int64
     indptr = np.zeros(n + 1, dtype=small)
@@ -339,11 +340,31 @@ def step_at(
     return m
 
 
+def label_diagonal(A: GraphArrays, label: str) -> sp.dia_array:
+    """The diagonal matrix that keeps the columns of ``label``'s nodes: a walk's last
+    step times it leads to the kind's targets only (memoised).
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}],
+    ...                 "Fund": [{"id": "f", "name": "基金"}]})
+    >>> label_diagonal(arrays(G), "Fund").diagonal().tolist()
+    [0.0, 1.0]
+    """
+    key = ("label-diagonal", label)
+    if key not in A.memo:
+        A.memo[key] = sp.diags_array(A.mask(label).astype(float))
+    found: sp.dia_array = A.memo[key]
+    return found
+
+
 def _whole_key(step: Sequence[str], year: int | None, transposed: bool) -> tuple[object, ...]:
     """The memo key of a step's whole matrix (``GraphArrays.matrix``'s own for a step
     of schema edge types alone)."""
     if transposed:
         return ("partners-transposed", tuple(step), year)
     if all(s.removesuffix("^-1") not in DERIVED for s in step):
-        return ("matrix", tuple(step), year, False, True, None)
+        return GraphArrays.matrix_key(step, year=year)
     return ("partners-step", tuple(step), year)

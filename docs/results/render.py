@@ -356,28 +356,6 @@ def _runs_cell(row: dict[str, Any] | None) -> str:
     return text
 
 
-def performance_kept(report: dict[str, Any]) -> str:
-    """The same steps run cold (``performance_cold.json``: the first command on a new
-    package) and with the clusters and Burt's constraint kept (``report``, from
-    ``--kept``: every later command), side by side against the targets."""
-    cold = _rows(load("performance_cold.json"))
-    lines = [
-        "| step | scale | first command (cold) | later commands (kept) | peak RSS, kept "
-        "| target | met: cold / kept |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in report["rows"]:
-        c = cold.get((r["step"], int(r["scale"])))
-        rss = memory(r["peak_rss_mb"]) if "peak_rss_mb" in r else ""
-        met = " / ".join(_met(x) or "—" for x in (c, r))
-        lines.append(
-            f"| {r['step']} | {_scale(int(r['scale']))} | {_runs_cell(c)} | {_runs_cell(r)} "
-            f"| {rss} | {_target(r, r['step'])} | {met} |"
-        )
-    lines += _measured(load("performance_cold.json"), report)
-    return "\n".join(lines) + "\n"
-
-
 def _measured(cold: dict[str, Any], kept: dict[str, Any]) -> list[str]:
     """When, where and with which command the cold and the kept runs were measured."""
     lines = []
@@ -646,7 +624,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-clusters-rework": ("performance_clusters_rework.json", performance_latest),
     "performance-10m": ("performance_10m.json", performance_10m),
     "performance-final-check": ("performance_final_check.json", performance_latest),
-    "performance-kept": ("performance_kept.json", performance_kept),
+    "performance-kept": ("performance_kept.json", cold_and_kept("performance_cold.json")),
     "performance-round": ("performance_round.json", performance_round),
     "performance-paired": ("performance_paired.json", performance_paired),
     "performance-partners": ("performance_partners.json", performance_round),

@@ -140,8 +140,8 @@ def _no_field(A: GraphArrays, name: str, pos: int, year: int | None) -> tuple[st
     """The line for a firm no institute's field matches (place evidence alone proposes
     nobody): its industries named, or, when the graph records none, that instead (a
     group company with no industry of its own is no evidence of a mismatch)."""
-    m = step_at(A, ("IN_INDUSTRY",), year, np.array([pos]))
-    industries = m.indices[m.indptr[pos] : m.indptr[pos + 1]]
+    at = np.array([pos])
+    industries = columns_at(step_at(A, ("IN_INDUSTRY",), year, at), at)
     if not len(industries):
         return (
             f"没有找到候选：图中没有{name}所属的行业（IN_INDUSTRY），无法按研究领域匹配"
