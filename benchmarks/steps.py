@@ -348,7 +348,8 @@ def partners_vs_networkx(package: Path, scale: int) -> dict[str, Any]:
 
 
 def constraint_vs_networkx(package: Path, scale: int) -> dict[str, Any]:
-    """Burt's constraint (igraph) against networkx's, organisations on the same graph."""
+    """Burt's constraint (from the triangles) against networkx's, organisations on the
+    same graph."""
     import networkx as nx
     import numpy as np
 

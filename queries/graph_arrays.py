@@ -8,7 +8,7 @@ how positions are laid out; ids are looked up by :mod:`innokg.queries.id_index`.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,9 +20,6 @@ from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.queries.id_index import IdIndex
 from innokg.queries.kept import kept, kept_path
 from innokg.queries.sets import distinct
-
-if TYPE_CHECKING:
-    import igraph as ig
 
 __all__ = ["GraphArrays"]
 
@@ -587,51 +584,6 @@ class GraphArrays:
             self.memo[key] = sp.csr_array(
                 (coo.data[off], (coo.row[off], coo.col[off])), shape=(self.n, self.n)
             )
-        return self.memo[key]
-
-    def igraph(
-        self, edge_types: Sequence[str], labels: Sequence[str], *, year: int | None = None
-    ) -> tuple[ig.Graph, np.ndarray]:
-        """The simple undirected igraph of ``edge_types`` among the nodes of ``labels``.
-
-        Parameters
-        ----------
-        edge_types : sequence of str
-            Edge types to include.
-        labels : sequence of str
-            Node labels whose nodes are the vertices.
-        year : int, optional
-            Only what existed that year.
-
-        Returns
-        -------
-        tuple of (igraph.Graph, numpy.ndarray)
-            The graph and the positions of its vertices (vertex ``i`` is node
-            ``nodes[i]``).
-
-        Examples
-        --------
-        >>> from innokg.graph.testing import make_graph
-        >>> G = make_graph(
-        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}],
-        ...      "Fund": [{"id": "f", "name": "基金"}]},
-        ...     {"SUPPLIES": [("a", "b")], "INVESTS_IN": [("f", "a")]},
-        ... )
-        >>> g, nodes = GraphArrays(G).igraph(("SUPPLIES", "INVESTS_IN"), ("Enterprise",))
-        >>> g.get_edgelist(), nodes.tolist()
-        ([(0, 1)], [0, 1])
-        """
-        import igraph as ig  # loaded by the questions that need it only (0.7 s)
-
-        key = ("igraph", tuple(edge_types), tuple(labels), year)
-        if key not in self.memo:
-            nodes = np.flatnonzero(self.mask(*labels))
-            sub = self.adjacency(edge_types, year=year)[nodes][:, nodes]
-            upper = sp.triu(sub, k=1).tocoo()
-            edges = np.column_stack([upper.row, upper.col]).astype(np.int64)
-            g = ig.Graph(n=len(nodes), directed=False)
-            g.add_edges(edges)  # much faster than passing the edges to the constructor
-            self.memo[key] = (g, nodes)
         return self.memo[key]
 
     # --- places and industries --------------------------------------------------------

@@ -3,7 +3,7 @@
 Several questions start from the same costly result: the supply-chain clusters (Leiden
 and the two-chain split, about 12 s at a million nodes) behind the cluster table, the
 gaps, the brief, the viz overview and a firm's *same cluster* partners; Burt's
-constraint (about 18 s at a million nodes) behind the structural holes and the brokers;
+constraint (about 2 s at a million nodes) behind the structural holes and the brokers;
 the positions of every edge's ends, which every question starts from (about a second).
 Each command is a new process, so the memo of one graph's arrays does not carry over.
 Computed once, such a result is written to ``<package>/kept/<name>-<key>.npz`` and read

@@ -22,6 +22,7 @@ from innokg.queries.clusters import (
     cluster_labels,
     supply_clusters,
 )
+from innokg.queries.gaps.burt import burt_measures
 from innokg.queries.gaps.table import (
     ClusterOptions,
     _city_names,
@@ -37,7 +38,12 @@ from innokg.queries.sets import distinct
 
 _BURT = ("degree", "constraint", "esize")
 # what the kept constraint depends on besides the package and the year
-_BURT_CODE = ("innokg.queries.gaps.holes", "innokg.queries.arrays", "innokg.queries.graph_arrays")
+_BURT_CODE = (
+    "innokg.queries.gaps.holes",
+    "innokg.queries.gaps.burt",
+    "innokg.queries.arrays",
+    "innokg.queries.graph_arrays",
+)
 
 __all__ = [
     "MIN_CONTACTS",
@@ -58,16 +64,16 @@ MIN_CONTACTS = 3
 
 def _burt_all(A: GraphArrays, year: int | None) -> tuple[np.ndarray, ...]:
     """Degree, Burt's constraint and effective size of every organisation (in the order
-    of ``A.igraph``'s vertices), computed once and kept beside the package."""
+    of their positions), computed once and kept beside the package."""
     key = ("gaps-burt", year)
     if key not in A.memo:  # once for every organisation: structural holes and brokers share it
-        n = int(A.mask(*ORGANISATIONS).sum())  # the vertices of A.igraph
+        n = int(A.mask(*ORGANISATIONS).sum())  # the organisation network's vertices
 
         def compute() -> dict[str, np.ndarray]:
-            g, _ = A.igraph(ORG_EDGES, ORGANISATIONS, year=year)
-            degree = np.asarray(g.degree(), dtype=float)
-            constraint = np.asarray(g.constraint(), dtype=float)
-            trans = np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float)
+            nodes = np.flatnonzero(A.mask(*ORGANISATIONS))
+            degree, constraint, trans = burt_measures(
+                A.adjacency(ORG_EDGES, year=year)[nodes][:, nodes]
+            )
             esize = np.where(degree > 0, degree - (degree - 1) * trans, np.nan)
             return {"degree": degree, "constraint": constraint, "esize": esize}
 
@@ -77,7 +83,6 @@ def _burt_all(A: GraphArrays, year: int | None) -> tuple[np.ndarray, ...]:
             {"year": year},
             compute,
             code=_BURT_CODE,
-            libraries=("igraph",),
             check=lambda f: all(len(f.get(k, ())) == n for k in _BURT),
         )
         A.memo[key] = tuple(found[k] for k in _BURT)
