@@ -5,10 +5,12 @@
 For each scale it builds one demo package, then runs each step ``--repeat`` times, each
 in a fresh process, and reports the median wall time and the largest peak RSS.  The
 table is printed and written as JSON (``benchmarks/results/latest.json`` by default).
-Each step runs cold by default: it computes the clusters and Burt's constraint itself, as
-the first command on a new package does (``INNOKG_KEEP=0``).  With ``--kept`` they are
-first computed once and kept beside the package (:mod:`innokg.queries.kept`), and the
-steps run as every later command does; the rows say ``(kept)``.
+Each step runs cold by default: on a package built ``--no-prepare``, with keeping off
+(``INNOKG_KEEP=0``), each step computes the clusters and Burt's constraint itself.  With
+``--kept`` the package is built as ``innokg demo`` leaves it, prepared for the first
+questions (:mod:`innokg.prepare`; the build step's time includes it), and the steps read
+what was kept and keep what they compute, as every command after a build does; the rows
+say ``(kept)``.
 Where a step has a target at 1,000,000 nodes, the table says whether it was met; the steps
 that do not depend on the demo (address resolution, the real Henan build) run once, at
 the first scale, against their own targets.
@@ -30,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.steps import (
-    KEEP_STEP,
     NETWORKX_MAX_SCALE,
     STEPS,
     TARGETS_FIXED,
@@ -63,17 +64,24 @@ def _run(
     return result
 
 
-def _build(package: Path, scale: int) -> None:
+def _build(package: Path, scale: int, prepare: bool) -> float | None:
     """Build the demo package in a process of its own, so that the memory the build
-    takes (15 GB at ten million nodes) is given back before the steps run."""
+    takes (15 GB at ten million nodes) is given back before the steps run; returns the
+    seconds spent preparing it for the first questions (None: not prepared)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "innokg", "demo", "--scale", str(scale), "--out", str(package)],
+        [
+            *(sys.executable, "-m", "innokg", "demo", "--scale", str(scale)),
+            *("--out", str(package), "--json", "--prepare" if prepare else "--no-prepare"),
+        ],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "INNOKG_KEEP": "1" if prepare else "0"},
     )
     if proc.returncode != 0:
         raise SystemExit(f"building the {scale:,}-node demo failed:\n{proc.stderr.strip()}")
+    seconds: float | None = json.loads(proc.stdout)["timings"].get("prepare the first questions")
+    return seconds
 
 
 def _machine() -> dict[str, Any]:
@@ -107,8 +115,9 @@ def main() -> int:
     parser.add_argument(
         "--kept",
         action="store_true",
-        help="Keep the clusters and Burt's constraint beside the package first, and run "
-        "the steps as a later command does (default: every step computes them).",
+        help="Build the package prepared for the first questions, as innokg demo does, and "
+        "keep results, as every command after a build does (default: --no-prepare and "
+        "INNOKG_KEEP=0, so every step computes the clusters and Burt's constraint).",
     )
     args = parser.parse_args()
     unknown = [s for s in args.steps if s not in STEPS]
@@ -121,12 +130,9 @@ def main() -> int:
         for scale in args.scale:
             package = work / f"demo-{scale}"
             print(f"building the {scale:,}-node demo ...", file=sys.stderr, flush=True)
-            _build(package, scale)
-            if args.kept:
-                prepared = _run(KEEP_STEP, package, scale, args.timeout, kept=True)
-                if "error" in prepared:
-                    raise SystemExit(f"keeping the results failed: {prepared['error']}")
-                print(f"  kept in {prepared['seconds']:.1f} s", file=sys.stderr, flush=True)
+            prepared = _build(package, scale, prepare=args.kept)
+            if prepared is not None:
+                print(f"  prepared in {prepared:.1f} s", file=sys.stderr, flush=True)
             for step in args.steps:
                 if "networkx" in step and scale > NETWORKX_MAX_SCALE:
                     continue  # plain networkx takes too long here (see docs/performance.md)

@@ -10,13 +10,12 @@ import resource
 import sys
 from pathlib import Path
 
-from benchmarks.steps import KEEP_STEP, STEPS, keep_results
+from benchmarks.steps import STEPS
 
 
 def main(argv: list[str]) -> int:
     name, package, scale = argv[0], Path(argv[1]), int(argv[2])
-    step = keep_results if name == KEEP_STEP else STEPS[name]
-    result = step(package, scale)
+    result = STEPS[name](package, scale)
     result["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(result))
     return 0

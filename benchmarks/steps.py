@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "KEEP_STEP",
     "NETWORKX_MAX_SCALE",
     "STEPS",
     "TARGETS_1M",
@@ -42,7 +41,8 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def generate_and_build(package: Path, scale: int) -> dict[str, Any]:
-    """Generate the demo and write its package (tables only; the database is its own step)."""
+    """Generate the demo and write its package (tables only; the database is its own step),
+    prepared for the first questions unless keeping is off (the cold runs)."""
     from innokg.pipeline import build_demo
 
     out = Path(tempfile.mkdtemp(dir=package.parent)) / "pkg"
@@ -51,10 +51,12 @@ def generate_and_build(package: Path, scale: int) -> dict[str, Any]:
     finally:
         shutil.rmtree(out.parent, ignore_errors=True)
     counts = result.manifest["counts"]
+    prepared = result.timings.get("prepare the first questions")
     return {
         "seconds": seconds,
         "nodes": sum(counts["nodes"].values()),
         "edges": sum(counts["edges"].values()),
+        **({"prepared s": round(prepared, 1)} if prepared is not None else {}),
     }
 
 
@@ -137,25 +139,6 @@ def _graph(package: Path):  # type: ignore[no-untyped-def]
     from innokg.graph.ecosystem import EcosystemGraph
 
     return EcosystemGraph.open(package, verify=False)
-
-
-def keep_results(package: Path, scale: int) -> dict[str, Any]:
-    """Compute the clusters and Burt's constraint once and keep them beside the package
-    (what the first commands on a package leave for the next; run before ``--kept``)."""
-    from innokg.queries.clusters import cluster_labels
-    from innokg.queries.gaps import structural_holes
-    from innokg.queries.indicators import latest_year
-
-    G = _graph(package)
-
-    def keep() -> None:
-        # the questions' default (every year) and the brief's (the latest year recorded)
-        for year in dict.fromkeys([None, latest_year(G)]):
-            cluster_labels(G, year=year)
-            structural_holes(G, year=year)
-
-    seconds, _ = _timed(keep)
-    return {"seconds": seconds, "kept": sorted(p.name for p in (package / "kept").glob("*"))}
 
 
 def partners_one_firm(package: Path, scale: int) -> dict[str, Any]:
@@ -496,8 +479,6 @@ STEPS: dict[str, Step] = {
 NETWORKX_MAX_SCALE = 100_000
 
 #: targets in seconds at 1,000,000 nodes (issue: performance at scale)
-#: The preparation ``python -m benchmarks --kept`` runs first (not a step of the table).
-KEEP_STEP = "keep the clusters and constraint"
 
 TARGETS_1M: dict[str, float] = {
     "generate + build the package": 60,

@@ -113,6 +113,7 @@ def build_henan(
     data: str | Path | None = None,
     database: bool = True,
     report: Step | None = None,
+    prepare: bool | None = None,
 ) -> HenanBuild:
     """Build the real Henan graph package at ``out``.
 
@@ -127,6 +128,9 @@ def build_henan(
         Also build the embedded Cypher database.
     report : callable, optional
         Called with the name of each step as it starts.
+    prepare : bool, optional
+        Prepare the package for the first questions (see
+        :func:`innokg.pipeline.build_from_sources`).
 
     Returns
     -------
@@ -199,6 +203,12 @@ def build_henan(
     }
     sources = [read[name] for name in ORDER if name in read]
     result = build_from_tables(
-        sources, out, database=database, report=report, info=info, timings=timings
+        sources,
+        out,
+        database=database,
+        report=report,
+        info=info,
+        timings=timings,
+        prepare=prepare,
     )
     return HenanBuild(result, used, missing)

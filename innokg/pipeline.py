@@ -62,6 +62,7 @@ from innokg.merging import Merged as Merged
 from innokg.merging import combine_sources as combine_sources
 from innokg.merging import merge_sources as merge_sources
 from innokg.output import csv_text, neutralise_formulas
+from innokg.prepare import Prepared, prepare_after_build
 
 __all__ = [
     "LOAD_REPORT",
@@ -89,6 +90,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     #: the load report written as load_report.json (builds from sources only)
     load_report: dict[str, Any] | None = None
+    #: what was prepared for the first questions (see :mod:`innokg.prepare`)
+    prepared: Prepared = field(default_factory=Prepared)
 
 
 @contextmanager
@@ -316,6 +319,7 @@ def build_from_sources(
     mapping: str | Path | None = None,
     allow_empty: bool = True,
     extra_columns: str = "keep",
+    prepare: bool | None = None,
 ) -> BuildResult:
     """Build a package at ``out`` from sources written ``kind:path``.
 
@@ -346,6 +350,10 @@ def build_from_sources(
     extra_columns : {"keep", "reject"}
         Columns of a user's node table that match no property: kept in the node's
         ``attributes`` (a JSON object), or a problem naming the file and the columns.
+    prepare : bool, optional
+        Compute the clusters and Burt's constraint for the first questions once the
+        package is written (:mod:`innokg.prepare`); by default when the graph has at
+        most :data:`~innokg.prepare.PREPARE_MAX_NODES` nodes.
 
     Raises
     ------
@@ -370,6 +378,7 @@ def build_from_sources(
         timings=timings,
         allow_empty=allow_empty,
         extra_columns=extra_columns,
+        prepare=prepare,
     )
 
 
@@ -385,6 +394,7 @@ def build_from_tables(
     timings: dict[str, float] | None = None,
     allow_empty: bool = True,
     extra_columns: str = "keep",
+    prepare: bool | None = None,
 ) -> BuildResult:
     """Merge, validate and write sources already read (see :func:`build_from_sources`).
 
@@ -455,7 +465,9 @@ def build_from_tables(
         database=database,
         extra=extra,
     )
-    return BuildResult(manifest, timings, load)
+    del tables, written  # the prepared questions read the package: its tables may go first
+    prepared = prepare_after_build(out, manifest, prepare, timings, report)
+    return BuildResult(manifest, timings, load, prepared)
 
 
 def _refuse_empty(load: dict[str, Any]) -> None:
@@ -491,8 +503,10 @@ def build_demo(
     seed: int = 2016,
     database: bool = True,
     report: Step | None = None,
+    prepare: bool | None = None,
 ) -> BuildResult:
-    """Generate the demo ecosystem and write it as a package at ``out``."""
+    """Generate the demo ecosystem and write it as a package at ``out``, prepared for the
+    first questions as :func:`build_from_sources` says."""
     from innokg.loaders.synthetic import generate
 
     timings: dict[str, float] = {}
@@ -523,4 +537,6 @@ def build_demo(
         report=report,
         database=database,
     )
-    return BuildResult(manifest, timings)
+    del tables  # the prepared questions read the package: its tables may go first
+    prepared = prepare_after_build(out, manifest, prepare, timings, report)
+    return BuildResult(manifest, timings, prepared=prepared)

@@ -356,10 +356,12 @@ def _runs_cell(row: dict[str, Any] | None) -> str:
     return text
 
 
-def _measured(cold: dict[str, Any], kept: dict[str, Any]) -> list[str]:
+def _measured(
+    cold: dict[str, Any], kept: dict[str, Any], names: tuple[str, str] = ("Cold", "Kept")
+) -> list[str]:
     """When, where and with which command the cold and the kept runs were measured."""
     lines = []
-    for report, what in ((cold, "Cold"), (kept, "Kept")):
+    for report, what in zip((cold, kept), names, strict=True):
         when = str(report.get("when", "")).split(" ")[0]
         command = f"```bash\n{report.get('command', '')}\n```"
         lines.append(
@@ -378,17 +380,21 @@ def _cypher_cell(row: dict[str, Any] | None) -> str:
     return f"{x.get('point p95 ms', 0):g} / {x.get('2-hop p95 ms', 0):g} ms"
 
 
-def cold_and_kept(cold_file: str) -> Callable[[dict[str, Any]], str]:
-    """A renderer of every step twice: cold (``cold_file``, the first command on a new
-    package) and kept (the block's own report, from ``--kept``: every later command),
-    each with its peak RSS, against the targets."""
+def cold_and_kept(
+    cold_file: str,
+    headings: tuple[str, str] = ("first command (cold)", "later commands (kept)"),
+    names: tuple[str, str] = ("Cold", "Kept"),
+) -> Callable[[dict[str, Any]], str]:
+    """A renderer of every step twice: cold (``cold_file``: nothing kept) and kept (the
+    block's own report, from ``--kept``), each with its peak RSS, against the targets;
+    ``headings`` name the two columns, ``names`` the two runs below the table."""
 
     def render(report: dict[str, Any]) -> str:
         cold_report = load(cold_file)
         cold = _rows(cold_report)
         lines = [
-            "| step | first command (cold) | peak RSS | later commands (kept) | peak RSS "
-            "| target | met: cold / kept |",
+            f"| step | {headings[0]} | peak RSS | {headings[1]} | peak RSS "
+            f"| target | met: {names[0].lower()} / {names[1].lower()} |",
             "|---|---|---|---|---|---|---|",
         ]
         for r in report["rows"]:
@@ -401,7 +407,7 @@ def cold_and_kept(cold_file: str) -> Callable[[dict[str, Any]], str]:
                 f"| {name} | {cell(c)} | {rss[0]} | {cell(r)} | {rss[1]} "
                 f"| {_target(r, r['step'])} | {met} |"
             )
-        return "\n".join(lines + _measured(cold_report, report)) + "\n"
+        return "\n".join(lines + _measured(cold_report, report, names)) + "\n"
 
     return render
 

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import click
 
-from innokg.commands.build import _counts_lines, _load_report_lines
+from innokg.commands.build import (
+    PREPARE_OPTION,
+    _counts_lines,
+    _load_report_lines,
+    prepared_line,
+)
 from innokg.henan import build_henan
 from innokg.progress import StepProgress
 
@@ -29,8 +34,11 @@ __all__ = ["COMMANDS"]
     "the cache filled by `innokg data fetch` is looked in after it.",
 )
 @click.option("--no-database", is_flag=True, help="Skip the embedded Cypher database.")
+@PREPARE_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and missing sources.")
-def henan(out: Path, data: Path | None, no_database: bool, quiet: bool) -> None:
+def henan(
+    out: Path, data: Path | None, no_database: bool, prepare: bool | None, quiet: bool
+) -> None:
     """Build the real Henan graph from every real source innokg can find.
 
     Shipped with innokg: Henan's divisions and development zones (NBS), its
@@ -47,7 +55,9 @@ def henan(out: Path, data: Path | None, no_database: bool, quiet: bool) -> None:
       innokg indicators henan --by city
     """
     with StepProgress(quiet=quiet) as progress:
-        built = build_henan(out, data=data, database=not no_database, report=progress)
+        built = build_henan(
+            out, data=data, database=not no_database, report=progress, prepare=prepare
+        )
     for name, what in built.missing.items():
         click.echo(
             f"missing source {name}: not in --data nor in the cache; left unanswered: {what}. "
@@ -62,6 +72,7 @@ def henan(out: Path, data: Path | None, no_database: bool, quiet: bool) -> None:
     for name, where in built.used.items():
         click.echo(f"  {name:<13}{where}")
     click.echo("\n".join(_counts_lines(result.manifest)))
+    click.echo(prepared_line(result.prepared))
     if result.load_report:
         click.echo("\n".join(_load_report_lines(result.load_report)))
         click.echo(f"(the whole report: {out}/load_report.json; merged pairs: {out}/merges.csv)")

@@ -66,6 +66,7 @@ from innokg.queries.gaps.holes import (
     MIN_CONTACTS,
     MIN_RELATEDNESS,
     brokers,
+    keep_constraint,
     structural_holes,
     unspanned_cluster_pairs,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "cluster_support_gaps",
     "collaboration_gaps",
     "finance_gaps",
+    "keep_constraint",
     "research_gaps",
     "single_source_gaps",
     "specialisation_gaps",

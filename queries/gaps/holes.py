@@ -49,6 +49,7 @@ __all__ = [
     "MIN_CONTACTS",
     "MIN_RELATEDNESS",
     "brokers",
+    "keep_constraint",
     "structural_holes",
     "unspanned_cluster_pairs",
 ]
@@ -88,6 +89,22 @@ def _burt_all(A: GraphArrays, year: int | None) -> tuple[np.ndarray, ...]:
         A.memo[key] = tuple(found[k] for k in _BURT)
     result: tuple[np.ndarray, ...] = A.memo[key]
     return result
+
+
+def keep_constraint(G: EcosystemGraph, *, year: int | None = None) -> int:
+    """Compute Burt's constraint of every organisation as of ``year`` now, and keep it
+    beside the package for :func:`structural_holes` and :func:`brokers` (``innokg
+    prepare``); returns how many organisations were measured.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abc"]},
+    ...                {"SUPPLIES": [("a", "b"), ("b", "c")]})
+    >>> keep_constraint(G)
+    3
+    """
+    return len(_burt_all(arrays(G), year)[0])
 
 
 def _burt(

@@ -1,0 +1,168 @@
+"""Prepare a package for its first questions: compute once, at the end of a build, what
+nearly every question starts from, and keep it beside the tables
+(:mod:`innokg.queries.kept`).
+
+Prepared: the positions of every edge's ends, the supply-chain clusters (Leiden and the
+split of two chains) and Burt's constraint of every organisation, for all years (the
+questions' default) and for the latest year recorded (the brief's).  At a million nodes
+this takes about 20 s, and then the first ``clusters``, ``gaps``, ``partners``, ``brief``
+or ``viz`` command answers as fast as a later one; unprepared, each of them would
+compute the clusters first (8 s or more).
+
+A build prepares by default up to :data:`PREPARE_MAX_NODES` nodes.  Above it the
+clusters alone would cost a build more than it does itself (at ten million nodes about
+7 minutes and 20 GB), so the first question computes them, or ``innokg prepare PACKAGE``
+does when asked.  ``--no-prepare`` skips it and ``INNOKG_KEEP=0`` turns keeping off
+altogether.  Preparing never changes a package's tables; when it fails the build stands
+and the first question computes what is missing.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.package import read_manifest
+from innokg.queries.kept import KEPT_DIR, keep_enabled
+
+__all__ = [
+    "PREPARE_MAX_NODES",
+    "Prepared",
+    "prepare_after_build",
+    "prepare_package",
+    "read_and_prepare",
+    "should_prepare",
+]
+
+#: A build prepares its package by default when it has at most this many nodes.
+PREPARE_MAX_NODES = 2_000_000
+
+
+@dataclass
+class Prepared:
+    """What :func:`prepare_package` did."""
+
+    seconds: float = 0.0
+    #: the years prepared (None: every year)
+    years: list[int | None] = field(default_factory=list)
+    #: the files now in the package's kept folder
+    files: list[str] = field(default_factory=list)
+    #: why nothing (or not everything) was prepared, when so
+    skipped: str = ""
+
+
+def _nodes(manifest: dict[str, Any]) -> int:
+    return int(sum(manifest.get("counts", {}).get("nodes", {}).values()))
+
+
+def should_prepare(manifest: dict[str, Any], prepare: bool | None) -> bool:
+    """Whether a build prepares: as asked, else when the graph has at most
+    :data:`PREPARE_MAX_NODES` nodes.
+
+    Examples
+    --------
+    >>> should_prepare({"counts": {"nodes": {"Enterprise": 10}}}, None)
+    True
+    >>> should_prepare({"counts": {"nodes": {"Enterprise": 10**7}}}, None)
+    False
+    >>> should_prepare({"counts": {"nodes": {"Enterprise": 10**7}}}, True)
+    True
+    """
+    if prepare is not None:
+        return prepare
+    return _nodes(manifest) <= PREPARE_MAX_NODES
+
+
+def prepare_package(package: str | Path, *, report: Callable[[str], Any] | None = None) -> Prepared:
+    """Compute and keep, beside the package, what the first questions start from.
+
+    Parameters
+    ----------
+    package : path
+        A graph package folder.
+    report : callable, optional
+        Called with the name of each step as it starts.
+
+    Returns
+    -------
+    Prepared
+        The time taken, the years prepared and the files kept; ``skipped`` says why
+        nothing was, when keeping is turned off (``INNOKG_KEEP=0``).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from innokg.graph.package import write_package
+    >>> from innokg.graph.testing import make_tables
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> out = os.path.join(tmp.name, "pkg")
+    >>> firms = [{"id": i, "name": i} for i in "abc"]
+    >>> links = {"SUPPLIES": [("a", "b"), ("b", "c")]}
+    >>> _ = write_package(make_tables({"Enterprise": firms}, links), out, sources=[])
+    >>> done = prepare_package(out)
+    >>> done.years, sorted(f.split("-")[0] for f in done.files)
+    ([None], ['burt', 'clusters', 'ends'])
+    >>> tmp.cleanup()
+    """
+    from innokg.queries.clusters import cluster_labels
+    from innokg.queries.gaps import keep_constraint
+    from innokg.queries.indicators import latest_year
+
+    if not keep_enabled():
+        return Prepared(skipped="INNOKG_KEEP=0 turns keeping off")
+    start = time.perf_counter()
+    G = EcosystemGraph.open(package, verify=False)  # just written, or checked by its reader
+    years = list(dict.fromkeys([None, latest_year(G)]))
+    for year in years:
+        when = "every year" if year is None else str(year)
+        if report:
+            report(f"prepare the clusters ({when})")
+        cluster_labels(G, year=year)
+        if report:
+            report(f"prepare Burt's constraint ({when})")
+        keep_constraint(G, year=year)
+    files = sorted(p.name for p in (Path(package) / KEPT_DIR).glob("*.npz"))
+    return Prepared(round(time.perf_counter() - start, 3), years, files)
+
+
+def prepare_after_build(
+    package: str | Path,
+    manifest: dict[str, Any],
+    prepare: bool | None,
+    timings: dict[str, float],
+    report: Callable[[str], Any] | None = None,
+) -> Prepared:
+    """What a build runs last: :func:`prepare_package` when :func:`should_prepare`
+    says so, its time added to ``timings``.  A failure is a warning, not a failed
+    build: the package is whole, and the first question computes what is missing."""
+    if not should_prepare(manifest, prepare):
+        return Prepared(
+            skipped=f"more than {PREPARE_MAX_NODES:,} nodes: the first question computes the "
+            "clusters and the constraint (or innokg prepare PACKAGE, now)"
+            if prepare is None
+            else "--no-prepare"
+        )
+    try:
+        done = prepare_package(package, report=report)
+    except Exception as exc:  # an optimisation: the package stands without it
+        warnings.warn(
+            f"{package}: could not prepare the first questions ({type(exc).__name__}: {exc}); "
+            "the package is complete, and the first question will compute what it needs",
+            stacklevel=2,
+        )
+        return Prepared(skipped=f"failed: {exc}")
+    if done.years:
+        timings["prepare the first questions"] = done.seconds
+    return done
+
+
+def read_and_prepare(package: str | Path, report: Callable[[str], Any] | None = None) -> Prepared:
+    """``innokg prepare``: check that ``package`` is a package, then prepare it whatever
+    its size."""
+    read_manifest(package)  # a clear PackageError for a folder that is not one
+    return prepare_package(package, report=report)

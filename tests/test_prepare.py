@@ -1,0 +1,122 @@
+"""A build prepares its package for the first questions (innokg/prepare.py): the clusters
+and Burt's constraint, for every year and the latest, kept beside the tables; the first
+question then reads them instead of computing them, and gets the same answer."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from innokg import prepare as prepare_module
+from innokg.cli import main
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.queries.clusters import detection, supply_clusters
+from innokg.queries.gaps import holes, structural_holes
+from innokg.queries.kept import KEPT_DIR
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def _kinds(package: Path) -> list[str]:
+    return sorted(p.name.split("-")[0] for p in (package / KEPT_DIR).glob("*.npz"))
+
+
+def _demo(out: Path, *flags: str) -> str:
+    code, text = run("demo", "--scale", "800", "--no-database", "--out", str(out), *flags)
+    assert code == 0, text
+    return text
+
+
+def _refuse_to_compute(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed although the build prepared it")
+
+    monkeypatch.setattr(detection, "_leiden", refuse)
+    monkeypatch.setattr(holes, "burt_measures", refuse)
+
+
+def test_a_build_prepares_and_the_first_question_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unprepared = tmp_path / "plain"
+    _demo(unprepared, "--no-prepare")
+    assert not (unprepared / KEPT_DIR).exists()
+    want_clusters = supply_clusters(EcosystemGraph.open(unprepared))
+    want_holes = structural_holes(EcosystemGraph.open(unprepared))
+
+    out = tmp_path / "demo"
+    text = _demo(out)
+    assert "prepared for the first questions in" in text
+    assert "every year, 2021" in text  # the questions' default and the brief's year
+    # both years' clusters and constraint, and the edge ends
+    assert _kinds(out) == ["burt", "burt", "clusters", "clusters", "ends"]
+
+    _refuse_to_compute(monkeypatch)
+    pd.testing.assert_frame_equal(supply_clusters(EcosystemGraph.open(out)), want_clusters)
+    pd.testing.assert_frame_equal(structural_holes(EcosystemGraph.open(out)), want_holes)
+    latest = EcosystemGraph.open(out)
+    supply_clusters(latest, year=2021)
+    structural_holes(latest, year=2021)
+
+
+def test_no_prepare_says_so(tmp_path: Path) -> None:
+    text = _demo(tmp_path / "demo", "--no-prepare")
+    assert "not prepared for the first questions (--no-prepare)" in text
+
+
+def test_large_graphs_are_left_to_innokg_prepare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prepare_module, "PREPARE_MAX_NODES", 100)
+    out = tmp_path / "demo"
+    text = _demo(out)
+    assert "not prepared for the first questions (more than 100 nodes" in text
+    assert "innokg prepare PACKAGE" in text
+    assert not (out / KEPT_DIR).exists()
+    code, text = run("prepare", str(out))
+    assert code == 0, text
+    assert "prepared for the first questions in" in text
+    assert _kinds(out) == ["burt", "burt", "clusters", "clusters", "ends"]
+    # asked for, a large graph is prepared by the build too
+    text = _demo(tmp_path / "asked", "--prepare")
+    assert "prepared for the first questions in" in text
+
+
+def test_keeping_off_prepares_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "demo"
+    _demo(out, "--no-prepare")
+    monkeypatch.setenv("INNOKG_KEEP", "0")
+    code, text = run("prepare", str(out))
+    assert code == 0, text
+    assert "not prepared for the first questions (INNOKG_KEEP=0 turns keeping off)" in text
+    assert not (out / KEPT_DIR).exists()
+
+
+def test_prepare_names_a_folder_that_is_not_a_package(tmp_path: Path) -> None:
+    code, text = run("prepare", str(tmp_path))
+    assert code == 1
+    assert "is not an innokg graph package" in text and "Traceback" not in text
+
+
+def test_a_failed_preparation_leaves_the_build_standing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(detection, "_leiden", broken)
+    out = tmp_path / "demo"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        text = _demo(out)
+    assert "not prepared for the first questions (failed: no room)" in text
+    assert any("could not prepare the first questions" in str(w.message) for w in caught)
+    monkeypatch.undo()
+    assert len(supply_clusters(EcosystemGraph.open(out)))  # the package is whole
