@@ -78,7 +78,9 @@ def should_prepare(manifest: dict[str, Any], prepare: bool | None) -> bool:
     return _nodes(manifest) <= PREPARE_MAX_NODES
 
 
-def prepare_package(package: str | Path, *, report: Callable[[str], Any] | None = None) -> Prepared:
+def prepare_package(
+    package: str | Path, *, report: Callable[[str], Any] | None = None, verify: bool = False
+) -> Prepared:
     """Compute and keep, beside the package, what the first questions start from.
 
     Parameters
@@ -87,6 +89,8 @@ def prepare_package(package: str | Path, *, report: Callable[[str], Any] | None 
         A graph package folder.
     report : callable, optional
         Called with the name of each step as it starts.
+    verify : bool
+        Check the tables' checksums first (a build has just written them: it need not).
 
     Returns
     -------
@@ -116,7 +120,7 @@ def prepare_package(package: str | Path, *, report: Callable[[str], Any] | None 
     if not keep_enabled():
         return Prepared(skipped="INNOKG_KEEP=0 turns keeping off")
     start = time.perf_counter()
-    G = EcosystemGraph.open(package, verify=False)  # just written, or checked by its reader
+    G = EcosystemGraph.open(package, verify=verify)
     years = list(dict.fromkeys([None, latest_year(G)]))
     for year in years:
         when = "every year" if year is None else str(year)
@@ -165,4 +169,4 @@ def read_and_prepare(package: str | Path, report: Callable[[str], Any] | None = 
     """``innokg prepare``: check that ``package`` is a package, then prepare it whatever
     its size."""
     read_manifest(package)  # a clear PackageError for a folder that is not one
-    return prepare_package(package, report=report)
+    return prepare_package(package, report=report, verify=True)

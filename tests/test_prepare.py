@@ -120,3 +120,14 @@ def test_a_failed_preparation_leaves_the_build_standing(
     assert any("could not prepare the first questions" in str(w.message) for w in caught)
     monkeypatch.undo()
     assert len(supply_clusters(EcosystemGraph.open(out)))  # the package is whole
+
+
+def test_prepare_checks_the_tables_first(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    _demo(out, "--no-prepare")
+    table = sorted((out / "nodes").glob("*.parquet"))[0]
+    table.write_bytes(table.read_bytes()[:-16] + b"\0" * 16)  # damaged after the build
+    code, text = run("prepare", str(out))
+    assert code == 1 and "Traceback" not in text
+    assert table.name in text
+    assert not (out / KEPT_DIR).exists()  # nothing computed from a damaged table

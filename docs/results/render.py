@@ -638,12 +638,21 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "explorer-latency": ("explorer_latency.json", explorer_latency),
     "footprint": ("footprint_100k.json", footprint),
     "performance-1m": ("performance_1m_kept.json", cold_and_kept("performance_1m_cold.json")),
+    "performance-1m-prepared": (
+        "performance_1m_prepared.json",
+        cold_and_kept(
+            "performance_1m_unprepared.json",
+            ("unprepared, nothing kept", "as built (prepared)"),
+            ("Unprepared", "Prepared"),
+        ),
+    ),
 }
 
 # Result files a block reads besides its own (the kept block sets the cold run beside it).
 SHOWN_WITH: dict[str, str] = {
     "performance_cold.json": "performance-kept",
     "performance_1m_cold.json": "performance-1m",
+    "performance_1m_unprepared.json": "performance-1m-prepared",
     "performance_round_cad9314.json": "performance-round",
     "performance_round_b745827.json": "performance-round",
     "performance_partners_56013f4.json": "performance-partners",
