@@ -146,10 +146,10 @@ def prepare_after_build(
     build: the package is whole, and the first question computes what is missing."""
     if not should_prepare(manifest, prepare):
         return Prepared(
-            skipped=f"more than {PREPARE_MAX_NODES:,} nodes: the first question computes the "
-            "clusters and the constraint (or innokg prepare PACKAGE, now)"
+            skipped=f"more than {PREPARE_MAX_NODES:,} nodes, so the first question computes "
+            f"the clusters and the constraint; `innokg prepare {package}` does it now"
             if prepare is None
-            else "--no-prepare"
+            else "built with --no-prepare"
         )
     try:
         done = prepare_package(package, report=report)
@@ -159,7 +159,7 @@ def prepare_after_build(
             "the package is complete, and the first question will compute what it needs",
             stacklevel=2,
         )
-        return Prepared(skipped=f"failed: {exc}")
+        return Prepared(skipped=f"it failed ({exc}); the first question computes what it needs")
     if done.years:
         timings["prepare the first questions"] = done.seconds
     return done

@@ -68,7 +68,7 @@ def test_a_build_prepares_and_the_first_question_reads_it(
 
 def test_no_prepare_says_so(tmp_path: Path) -> None:
     text = _demo(tmp_path / "demo", "--no-prepare")
-    assert "not prepared for the first questions (--no-prepare)" in text
+    assert "not prepared for the first questions: built with --no-prepare" in text
 
 
 def test_large_graphs_are_left_to_innokg_prepare(
@@ -77,8 +77,8 @@ def test_large_graphs_are_left_to_innokg_prepare(
     monkeypatch.setattr(prepare_module, "PREPARE_MAX_NODES", 100)
     out = tmp_path / "demo"
     text = _demo(out)
-    assert "not prepared for the first questions (more than 100 nodes" in text
-    assert "innokg prepare PACKAGE" in text
+    assert "not prepared for the first questions: more than 100 nodes" in text
+    assert f"`innokg prepare {out}` does it now" in text
     assert not (out / KEPT_DIR).exists()
     code, text = run("prepare", str(out))
     assert code == 0, text
@@ -95,7 +95,7 @@ def test_keeping_off_prepares_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("INNOKG_KEEP", "0")
     code, text = run("prepare", str(out))
     assert code == 0, text
-    assert "not prepared for the first questions (INNOKG_KEEP=0 turns keeping off)" in text
+    assert "not prepared for the first questions: INNOKG_KEEP=0 turns keeping off" in text
     assert not (out / KEPT_DIR).exists()
 
 
@@ -116,7 +116,7 @@ def test_a_failed_preparation_leaves_the_build_standing(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         text = _demo(out)
-    assert "not prepared for the first questions (failed: no room)" in text
+    assert "not prepared for the first questions: it failed (no room)" in text
     assert any("could not prepare the first questions" in str(w.message) for w in caught)
     monkeypatch.undo()
     assert len(supply_clusters(EcosystemGraph.open(out)))  # the package is whole

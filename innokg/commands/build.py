@@ -48,7 +48,7 @@ PREPARE_OPTION = click.option(
 def prepared_line(prepared: Prepared) -> str:
     """What a build prepared for the first questions, in one line."""
     if not prepared.years:
-        return f"not prepared for the first questions ({prepared.skipped})"
+        return f"not prepared for the first questions: {prepared.skipped}"
     years = ", ".join("every year" if y is None else str(y) for y in prepared.years)
     return (
         f"prepared for the first questions in {prepared.seconds:.1f} s: supply-chain clusters "

@@ -68,7 +68,9 @@ def _size_score(A: GraphArrays) -> np.ndarray:
     if "size_score" in A.memo:
         return A.memo["size_score"]
     size = A.values("size", dtype="object", fill="")
-    by_class = pd.Series(size).map(SIZE_CLASS).to_numpy(dtype=float)
+    by_class = np.full(A.n, np.nan)
+    for name, score in SIZE_CLASS.items():  # a comparison per class: Series.map is 3x slower
+        by_class[size == name] = score
     for name, limits in (("employees", (20, 300, 1000)), ("revenue", (300, 2000, 40000))):
         x = A.values(name)
         step = np.searchsorted(np.asarray(limits, dtype=float), x, side="right") / 3.0

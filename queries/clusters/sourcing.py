@@ -91,9 +91,42 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
     """
     A = arrays(G)
     key = ("single_sourced", year)
-    if key in A.memo:  # asked by each cluster profile, the gaps and the brief
+    if key in A.memo:  # asked by the gaps and the brief
         cached: pd.DataFrame = A.memo[key]
         return cached.copy()
+    both = _single_sourced(A, year)
+    b = both["b"].to_numpy(np.int64)
+    s = both["s"].to_numpy(np.int64)
+    out = pd.DataFrame(
+        {
+            "buyer": A.ids[b].astype(str),
+            "buyer_name": A.names[b],
+            "input": both["input"].astype(str).to_numpy(object),
+            "supplier": A.ids[s].astype(str),
+            "supplier_name": A.names[s],
+            "share": both["share"].astype(float).to_numpy(),
+            "basis": both["basis"].to_numpy(object),
+        }
+    )
+    out = out.sort_values(["buyer", "input", "supplier"], ignore_index=True)
+    out = out.astype({c: "string" for c in out.columns if c != "share"})
+    A.memo[key] = out.copy()
+    return out
+
+
+def single_sourced_buyers(A: GraphArrays, year: int | None) -> np.ndarray:
+    """The buyer's position of each input of :func:`single_sourced_inputs` (one per row,
+    unordered): what a cluster profile counts, without the table's strings."""
+    key = ("single_sourced_buyers", year)
+    if key not in A.memo:
+        A.memo[key] = _single_sourced(A, year)["b"].to_numpy(np.int64)
+    buyers: np.ndarray = A.memo[key]
+    return buyers
+
+
+def _single_sourced(A: GraphArrays, year: int | None) -> pd.DataFrame:
+    """The rows of :func:`single_sourced_inputs` as positions (``b``, ``s``), the input
+    (a name), the share and the basis, unordered."""
     src, dst = A.edges("SUPPLIES", year=year)
     rows = A.edge_rows("SUPPLIES", year=year)
     codes, names = supply_products(A)
@@ -133,21 +166,4 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
             "basis": "products",
         }
     )
-    both = pd.concat([observed, inferred], ignore_index=True)
-    b = both["b"].to_numpy(np.int64)
-    s = both["s"].to_numpy(np.int64)
-    out = pd.DataFrame(
-        {
-            "buyer": A.ids[b].astype(str),
-            "buyer_name": A.names[b],
-            "input": both["input"].astype(str).to_numpy(object),
-            "supplier": A.ids[s].astype(str),
-            "supplier_name": A.names[s],
-            "share": both["share"].astype(float).to_numpy(),
-            "basis": both["basis"].to_numpy(object),
-        }
-    )
-    out = out.sort_values(["buyer", "input", "supplier"], ignore_index=True)
-    out = out.astype({c: "string" for c in out.columns if c != "share"})
-    A.memo[key] = out.copy()
-    return out
+    return pd.concat([observed, inferred], ignore_index=True)

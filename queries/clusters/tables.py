@@ -39,7 +39,7 @@ from innokg.queries.clusters.profile import (
     _top_shares,
 )
 from innokg.queries.clusters.scope import _province_or_placed, preferred_industry, province_members
-from innokg.queries.clusters.sourcing import single_sourced_inputs
+from innokg.queries.clusters.sourcing import single_sourced_buyers
 from innokg.queries.sets import distinct
 
 __all__ = ["cluster_members", "supply_clusters"]
@@ -170,8 +170,7 @@ def _profile(
         made["p"].to_numpy(), cluster[made["f"].to_numpy()], names, total=out["size"]
     ).reindex(ids, fill_value="")
     out.insert(0, "label", _labels(G, out, ind[firm_pos], firm_c))
-    single = single_sourced_inputs(G, year=year)
-    buyer_c = cluster[A.index(single["buyer"].to_numpy())]
+    buyer_c = cluster[single_sourced_buyers(A, year)]
     out["single_sourced"] = pd.Series(buyer_c[buyer_c >= 0]).value_counts()
     bridges = stats[stats["external_links"] >= BRIDGE_LINKS].sort_values(
         ["cluster", "external_links", "pos"], ascending=[True, False, True]
