@@ -25,7 +25,7 @@ import scipy.sparse as sp
 
 __all__ = ["burt_measures"]
 
-#: The most wedges (pairs of out-neighbours) checked at once: about 0.4 GB of arrays.
+#: The most wedges (pairs of out-neighbours) checked at once: about 0.7 GB of arrays.
 WEDGES_PER_CHUNK = 8_000_000
 
 
