@@ -32,6 +32,7 @@ from innokg.queries.kept import KEPT_DIR, keep_enabled
 
 __all__ = [
     "PREPARE_MAX_NODES",
+    "PrepareWarning",
     "Prepared",
     "prepare_after_build",
     "prepare_package",
@@ -41,6 +42,10 @@ __all__ = [
 
 #: A build prepares its package by default when it has at most this many nodes.
 PREPARE_MAX_NODES = 2_000_000
+
+
+class PrepareWarning(UserWarning):
+    """A build could not prepare its package (the package itself is complete)."""
 
 
 @dataclass
@@ -157,6 +162,7 @@ def prepare_after_build(
         warnings.warn(
             f"{package}: could not prepare the first questions ({type(exc).__name__}: {exc}); "
             "the package is complete, and the first question will compute what it needs",
+            PrepareWarning,
             stacklevel=2,
         )
         return Prepared(skipped=f"it failed ({exc}); the first question computes what it needs")

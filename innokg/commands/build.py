@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ from innokg.pipeline import (
     load_sources,
     merge_sources,
 )
-from innokg.prepare import PREPARE_MAX_NODES, Prepared, read_and_prepare
+from innokg.prepare import PREPARE_MAX_NODES, Prepared, PrepareWarning, read_and_prepare
 from innokg.progress import StepProgress
 from innokg.queries.kept import KEPT_DIR
 
@@ -43,6 +46,15 @@ PREPARE_OPTION = click.option(
     "written, so that the first question answers at once (about 20 s at a million "
     f"nodes). Default: prepare graphs of up to {PREPARE_MAX_NODES:,} nodes.",
 )
+
+
+@contextmanager
+def quiet_prepare_warning() -> Iterator[None]:
+    """The commands say in their summary when a build could not prepare its package
+    (:func:`prepared_line`): the library's warning would say it twice."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrepareWarning)
+        yield
 
 
 def prepared_line(prepared: Prepared) -> str:
@@ -98,7 +110,7 @@ def demo(
     as_json: bool,
 ) -> None:
     """Build the Henan-shaped demo ecosystem (synthetic data) as a graph package."""
-    with StepProgress(quiet=quiet or as_json) as progress:
+    with StepProgress(quiet=quiet or as_json) as progress, quiet_prepare_warning():
         result = build_demo(
             out,
             scale=scale,
@@ -257,7 +269,7 @@ def build(
       innokg build chainkg:data/chainkg regions:data/admin-divisions \\
         universities:data/henan_universities_2025.csv tables:my_tables/ --out my-graph
     """
-    with StepProgress(quiet=quiet) as progress:
+    with StepProgress(quiet=quiet) as progress, quiet_prepare_warning():
         result = build_from_sources(
             list(sources),
             out,

@@ -11,6 +11,7 @@ from innokg.commands.build import (
     _counts_lines,
     _load_report_lines,
     prepared_line,
+    quiet_prepare_warning,
 )
 from innokg.henan import build_henan
 from innokg.progress import StepProgress
@@ -54,7 +55,7 @@ def henan(
       innokg henan --out henan
       innokg indicators henan --by city
     """
-    with StepProgress(quiet=quiet) as progress:
+    with StepProgress(quiet=quiet) as progress, quiet_prepare_warning():
         built = build_henan(
             out, data=data, database=not no_database, report=progress, prepare=prepare
         )
