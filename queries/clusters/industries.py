@@ -73,11 +73,14 @@ def _chain_status(
     main = _main_industries(A.names, ind[firms], cluster[firms])
     mixed = np.zeros(n, dtype=bool)
     mixed[firms] = np.isin(cluster[firms], _mixed(ind[firms], cluster[firms], main))
-    key = pd.MultiIndex.from_arrays([main["g"], main["k"]])
+    # each (cluster, industry) pair as one integer, looked up in the sorted main pairs
+    width = n + 1  # industries are positions, or -1
+    key = np.sort(main["g"].to_numpy(np.int64) * width + main["k"].to_numpy(np.int64) + 1)
 
     def is_main(pos: np.ndarray) -> np.ndarray:
-        probe = pd.MultiIndex.from_arrays([cluster[pos], ind[pos]])
-        return np.asarray(probe.isin(key), dtype=bool)
+        probe = cluster[pos].astype(np.int64) * width + ind[pos] + 1
+        at = np.minimum(np.searchsorted(key, probe), max(len(key) - 1, 0))
+        return key[at] == probe if len(key) else np.zeros(len(pos), dtype=bool)
 
     out = np.zeros(n, dtype=bool)
     judged = np.isin(cluster[firms], main["g"].unique())

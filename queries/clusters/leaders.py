@@ -287,40 +287,60 @@ def _member_stats(
     return stats
 
 
+def _rank_within(cluster: np.ndarray, order: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Each row's place (0, 1, ...) among the ``chosen`` rows of its cluster, in
+    ``order`` (sorted by cluster first); -1 for a row not chosen."""
+    picked = order[chosen[order]]
+    rank = np.full(len(cluster), -1, dtype=np.int64)
+    if len(picked):
+        c = cluster[picked]
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        lengths = np.diff(np.r_[starts, len(picked)])
+        rank[picked] = np.arange(len(picked)) - np.repeat(starts, lengths)
+    return rank
+
+
 def _rank(stats: pd.DataFrame) -> None:
     """Add to ``stats`` (of :func:`_member_stats`) each member's rank for 链主 in its
     cluster (``leader_rank``, -1 for a member that buys nothing or is off the cluster's
     main chain; ``leader``) and among its key suppliers (``key_rank``, ``key_supplier``),
-    in the order the package says."""
-    stats["qualifies"] = stats["buyer"] & (stats["downstream"] > DOWNSTREAM_MIN)
-    order = stats.sort_values(
-        [
-            "cluster",
-            "qualifies",
-            "buyer",
-            "home",
-            "leader_score",
-            "size_score",
-            "revenue",
-            "employees",
-            "pos",
-        ],
-        ascending=[True, False, False, False, False, False, False, False, True],
+    in the order the package says.
+
+    Sorted with ``np.lexsort`` on the columns (the last key first; descending ones
+    negated): a frame sort on nine columns took three times the memory at 10M nodes.
+    ``pos`` is the last key and unique, so no tie is left to the sort."""
+    col = {k: stats[k].to_numpy() for k in stats.columns}
+    cluster = col["cluster"]
+    qualifies = col["buyer"] & (col["downstream"] > DOWNSTREAM_MIN)
+    stats["qualifies"] = qualifies
+    order = np.lexsort(
+        (
+            col["pos"],
+            -col["employees"],
+            -col["revenue"],
+            -col["size_score"],
+            -col["leader_score"],
+            ~col["home"],
+            ~col["buyer"],
+            ~qualifies,
+            cluster,
+        )
     )
-    ranked = order[order["buyer"] & order["in_chain"]]
+    rank = _rank_within(cluster, order, col["buyer"] & col["in_chain"])
     # the best buyer of a cluster when it is off the main chain: named in the basis
-    first = order[order["buyer"]].drop_duplicates("cluster")
-    stats["passed_over"] = stats.index.isin(first.index[~first["in_chain"].to_numpy()])
-    rank = ranked.groupby("cluster").cumcount()
-    stats["leader_rank"] = rank.reindex(stats.index).fillna(-1).astype(np.int64)
-    stats["leader"] = stats["leader_rank"] == 0
-    sellers = stats[(stats["supply_strength"] > 0) & ~stats["leader"]].sort_values(
-        ["cluster", "supply_strength", "buyers", "size_score", "pos"],
-        ascending=[True, False, False, False, True],
+    first = order[_rank_within(cluster, order, col["buyer"])[order] == 0]
+    passed = np.zeros(len(stats), dtype=bool)
+    passed[first[~col["in_chain"][first]]] = True
+    stats["passed_over"] = passed
+    stats["leader_rank"] = rank
+    stats["leader"] = rank == 0
+    sells = (col["supply_strength"] > 0) & (rank != 0)
+    by_sales = np.lexsort(
+        (col["pos"], -col["size_score"], -col["buyers"], -col["supply_strength"], cluster)
     )
-    key_rank = sellers.groupby("cluster").cumcount()
-    stats["key_rank"] = key_rank.reindex(stats.index).fillna(-1).astype(np.int64)
-    stats["key_supplier"] = (stats["key_rank"] >= 0) & (stats["key_rank"] < KEY_SUPPLIERS)
+    key_rank = _rank_within(cluster, by_sales, sells)
+    stats["key_rank"] = key_rank
+    stats["key_supplier"] = (key_rank >= 0) & (key_rank < KEY_SUPPLIERS)
 
 
 def _role(stats: pd.DataFrame) -> np.ndarray:
