@@ -1,4 +1,4 @@
-"""Sorted distinct values of an integer array.
+"""Sorted distinct values of an integer array, and look-ups among sorted keys.
 
 NumPy 2.4's ``np.unique(x)`` (no index, inverse or counts asked) of integers takes a
 hash-table path that is far slower than a sort when most values are distinct: about
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["distinct"]
+__all__ = ["distinct", "find_sorted"]
 
 
 def distinct(x: np.ndarray) -> np.ndarray:
@@ -29,3 +29,22 @@ def distinct(x: np.ndarray) -> np.ndarray:
     if len(s) < 2:
         return s
     return s[np.r_[True, s[1:] != s[:-1]]]
+
+
+def find_sorted(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Where each of ``keys`` stands in ``sorted_keys`` (sorted, unique), by binary
+    search; -1 for a key not there.  ``find_sorted(...) >= 0`` is ``np.isin`` without
+    its sort of both sides.
+
+    Examples
+    --------
+    >>> find_sorted(np.array([2, 5, 9]), np.array([5, 1, 9, 10])).tolist()
+    [1, -1, 2, -1]
+    >>> find_sorted(np.array([], dtype=np.int64), np.array([3])).tolist()
+    [-1]
+    """
+    keys = np.asarray(keys)
+    if len(sorted_keys) == 0:
+        return np.full(len(keys), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return np.where(sorted_keys[at] == keys, at, -1)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from innokg.queries.sets import find_sorted
+
 __all__ = ["columns_at", "entries", "lookup", "ranges", "row_counts", "rows_only"]
 
 
@@ -73,7 +75,5 @@ def entries(m: sp.csr_array) -> tuple[np.ndarray, np.ndarray]:
 
 def lookup(keys: np.ndarray, data: np.ndarray, want: np.ndarray) -> np.ndarray:
     """The values at linear keys ``want`` among sorted ``keys`` (0 where absent)."""
-    if len(keys) == 0:
-        return np.zeros(len(want))
-    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    return np.where(keys[at] == want, data[at], 0.0)
+    at = find_sorted(keys, want)
+    return np.where(at >= 0, data[at], 0.0) if len(keys) else np.zeros(len(want))

@@ -26,3 +26,15 @@ def test_distinct_flattens_and_leaves_its_input_alone() -> None:
     assert x.tolist() == [[3, 1], [3, 2]]
     names = np.array(["乙", "甲", "乙"], dtype=object)
     assert distinct(names).tolist() == np.unique(names).tolist()
+
+
+def test_find_sorted_agrees_with_isin_and_searchsorted() -> None:
+    from innokg.queries.sets import find_sorted
+
+    rng = np.random.default_rng(5)
+    haystack = distinct(rng.integers(0, 1000, 300))
+    keys = rng.integers(-5, 1005, 2000)
+    at = find_sorted(haystack, keys)
+    np.testing.assert_array_equal(at >= 0, np.isin(keys, haystack))
+    assert (haystack[at[at >= 0]] == keys[at >= 0]).all()
+    assert (find_sorted(haystack[:0], keys) == -1).all()

@@ -11,6 +11,7 @@ import pandas as pd
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.clusters.network import Inferred
 from innokg.queries.clusters.scope import preferred_industry
+from innokg.queries.sets import find_sorted
 
 __all__ = ["MAIN_SHARE"]
 
@@ -79,8 +80,7 @@ def _chain_status(
 
     def is_main(pos: np.ndarray) -> np.ndarray:
         probe = cluster[pos].astype(np.int64) * width + ind[pos] + 1
-        at = np.minimum(np.searchsorted(key, probe), max(len(key) - 1, 0))
-        return key[at] == probe if len(key) else np.zeros(len(pos), dtype=bool)
+        return find_sorted(key, probe) >= 0
 
     out = np.zeros(n, dtype=bool)
     judged = np.isin(cluster[firms], main["g"].unique())

@@ -20,7 +20,7 @@ from innokg.queries.clusters.network import (
     _supply_weights,
 )
 from innokg.queries.clusters.scope import placed, province_members
-from innokg.queries.sets import distinct
+from innokg.queries.sets import distinct, find_sorted
 
 __all__ = ["ROLES"]
 
@@ -220,8 +220,7 @@ def _member_stats(
     T = (D @ D).tocoo()
     direct = np.sort(ps.astype(np.int64) * n + pb)
     two_step = T.row.astype(np.int64) * n + T.col
-    at = np.minimum(np.searchsorted(direct, two_step), max(len(direct) - 1, 0))
-    is_direct = direct[at] == two_step if len(direct) else np.zeros(len(two_step), dtype=bool)
+    is_direct = find_sorted(direct, two_step) >= 0
     t2 = (T.row != T.col) & ~is_direct
     tier2 = np.bincount(T.col[t2], minlength=n)
     tier2_w = np.bincount(T.col[t2], np.minimum(T.data[t2], 1.0), n)

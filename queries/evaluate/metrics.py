@@ -9,6 +9,7 @@ from scipy.special import digamma
 from scipy.stats import rankdata
 
 from innokg.graph.errors import QueryError
+from innokg.queries.sets import find_sorted
 
 __all__ = ["auc", "ranking_metrics"]
 
@@ -129,7 +130,4 @@ def _precision(chosen: np.ndarray, hidden_keys: np.ndarray, n: int, k: int) -> f
 
 def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     """``np.isin(keys, sorted_keys)`` for sorted unique ``sorted_keys``, by binary search."""
-    if len(sorted_keys) == 0:
-        return np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    return sorted_keys[at] == keys
+    return find_sorted(sorted_keys, keys) >= 0

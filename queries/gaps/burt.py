@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from innokg.queries.sets import find_sorted
+
 __all__ = ["burt_measures"]
 
 #: The most wedges (pairs of out-neighbours) checked at once: about 0.7 GB of arrays.
@@ -63,31 +65,33 @@ def _wedge_chunks(later: np.ndarray, limit: int) -> list[tuple[int, int]]:
 def burt_measures(adj: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Degree, Burt's constraint and local transitivity of every vertex.
 
-    Parameters
-    ----------
-    adj : scipy.sparse.csr_array
-        A simple undirected graph: square, symmetric, no self-loops, any non-zero value
-        an edge.
+        Parameters
+        ----------
+        adj : scipy.sparse.csr_array
+            A simple undirected graph: square, symmetric, no self-loops, any non-zero value
+            an edge.
 
-    Returns
-    -------
-    tuple of numpy.ndarray
-        Degree (float), constraint (float; NaN for a vertex with no contact, as
-        igraph's) and local transitivity (float; 0 below two contacts).
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Degree (float), constraint (float; NaN for a vertex with no contact, as
+            igraph's) and local transitivity (float; 0 below two contacts).
 
-    Examples
-    --------
-    A triangle with a pendant vertex on ``a``:
+        Examples
+        --------
+        A triangle with a pendant vertex on ``a``:
 
-    >>> import scipy.sparse as sp
-    >>> edges = [(0, 1), (1, 2), (0, 2), (0, 3)]
-    >>> rows, cols = zip(*(edges + [(b, a) for a, b in edges]))
-    >>> adj = sp.csr_array(([1.0] * 8, (rows, cols)), shape=(5, 5))
-    >>> degree, constraint, trans = burt_measures(adj)
-    >>> degree.tolist(), trans.round(3).tolist()
-    ([3.0, 2.0, 2.0, 1.0, 0.0], [0.333, 1.0, 1.0, 0.0, 0.0])
-    >>> constraint.round(4).tolist()[:4], bool(np.isnan(constraint[4]))
-    ([0.6111, 1.0069, 1.0069, 1.0], True)
+        >>> import scipy.sparse as sp
+
+    from innokg.queries.sets import find_sorted
+        >>> edges = [(0, 1), (1, 2), (0, 2), (0, 3)]
+        >>> rows, cols = zip(*(edges + [(b, a) for a, b in edges]))
+        >>> adj = sp.csr_array(([1.0] * 8, (rows, cols)), shape=(5, 5))
+        >>> degree, constraint, trans = burt_measures(adj)
+        >>> degree.tolist(), trans.round(3).tolist()
+        ([3.0, 2.0, 2.0, 1.0, 0.0], [0.333, 1.0, 1.0, 0.0, 0.0])
+        >>> constraint.round(4).tolist()[:4], bool(np.isnan(constraint[4]))
+        ([0.6111, 1.0069, 1.0069, 1.0], True)
     """
     adj = sp.csr_array(adj)
     adj.sort_indices()
@@ -112,8 +116,8 @@ def burt_measures(adj: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray
         swap = rank[a] > rank[b]
         low, high = np.where(swap, b, a), np.where(swap, a, b)
         key = low * n + high
-        at = np.minimum(np.searchsorted(edge_key, key), max(m - 1, 0))
-        closed = edge_key[at] == key
+        at = find_sorted(edge_key, key)  # the edge that closes the wedge, if any
+        closed = at >= 0
         u, a, b = tail[first[closed]], a[closed], b[closed]
         shared += np.bincount(at[closed], inverse[u], m)
         shared += np.bincount(first[closed], inverse[b], m)
