@@ -478,6 +478,36 @@ def performance_10m(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def profiled(report: dict[str, Any]) -> str:
+    """Single profiled measurements of one part, before and after a change."""
+    lines = ["| what | before | after | how |", "|---|---|---|---|"]
+    for r in report["rows"]:
+        lines.append(f"| {r['what']} | {r['before']} | {r['after']} | {r['how']} |")
+    lines.append(f"\nMeasured on {report['when']} on {_machine(report)}, {report['conditions']}.")
+    return "\n".join(lines) + "\n"
+
+
+def cluster_stages(report: dict[str, Any]) -> str:
+    """The clusters step stage by stage (``benchmarks/cluster_stages.py``)."""
+    lines = ["| stage | ends at | resident | peak so far |", "|---|---|---|---|"]
+    for r in report["rows"]:
+        lines.append(
+            f"| {r['stage']} | {seconds(r['ends_s'])} | {memory(r['resident_mb'])} "
+            f"| {memory(r['peak_mb'])} |"
+        )
+    before = report.get("before", {})
+    if before:
+        lines.append(
+            f"\nAt {before['commit']}, before the ranks were sorted on arrays, the member "
+            f"statistics' peak was {memory(before['member statistics peak_mb'])}."
+        )
+    lines.append(
+        f"\nMeasured on {report['when']} at {report['commit']} on {_machine(report)}, "
+        f"{report['conditions']}, with `{report['command']}`."
+    )
+    return "\n".join(lines) + "\n"
+
+
 def performance_earlier(report: dict[str, Any]) -> str:
     """An earlier whole-command measurement, kept for comparison."""
     lines = [
@@ -629,6 +659,8 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-latest": ("performance_latest.json", performance_latest),
     "performance-clusters-rework": ("performance_clusters_rework.json", performance_latest),
     "performance-10m": ("performance_10m.json", performance_10m),
+    "cluster-stages-10m": ("cluster_stages_10m.json", cluster_stages),
+    "profiles-1m-round": ("profiles_1m_round.json", profiled),
     "performance-final-check": ("performance_final_check.json", performance_latest),
     "performance-kept": ("performance_kept.json", cold_and_kept("performance_cold.json")),
     "performance-round": ("performance_round.json", performance_round),
