@@ -337,3 +337,29 @@ def test_block_tree_numbers_every_subtree_as_one_range() -> None:
     for v in range(7):
         run = {u for u in range(7) if pre[v] <= pre[u] < pre[v] + size[v]}
         assert run == below.get(v, {v})
+
+
+def test_block_tree_ranges_around_a_hub_and_down_a_path() -> None:
+    """A hub block with 2,000 single-bridge blocks, one of which starts a path 300 deep,
+    beside a tree rooted at a larger block number: every subtree is still one run, and
+    the positions are a permutation (breadth-first search, then pointer jumping)."""
+    from innokg.queries.clusters.split import _block_tree
+
+    hub, leaves, path = 5, np.arange(2_100, 4_100), np.arange(4_100, 4_400)
+    x = np.r_[leaves, path, 1]
+    y = np.r_[np.full(len(leaves), hub), leaves[0], path[:-1], 2_050]
+    n = 4_400
+    pre, parent, size = _block_tree(n, x, y)
+    assert sorted(pre.tolist()) == list(range(n))
+    assert parent[hub] == -1 and parent[leaves[1]] == hub and parent[path[0]] == leaves[0]
+    assert parent[path[-1]] == path[-2] and parent[2_050] == 1 and parent[1] == -1
+    assert size[hub] == 1 + len(leaves) + len(path)
+    assert size[leaves[0]] == 1 + len(path) and size[path[100]] == 200
+    # every block's subtree, walked up from each block, is the run of positions it owns
+    depth_first = np.argsort(pre)
+    for v in (hub, leaves[0], leaves[7], path[0], path[150], 1, 2_050, 0):
+        run = depth_first[pre[v] : pre[v] + size[v]]
+        for u in run.tolist():
+            while u != v:
+                u = int(parent[u])
+                assert u != -1, (v, run)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components, depth_first_order
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import arrays
@@ -39,7 +39,13 @@ def _block_tree(n: int, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     """The forest of ``n`` blocks joined by the bridges ``x``-``y``, each tree rooted at
     its smallest block: every block's depth-first position ``pre``, its ``parent``
     (-1 for a root) and the number of blocks in its subtree, which are the positions
-    ``pre`` to ``pre + size - 1``."""
+    ``pre`` to ``pre + size - 1``.
+
+    The trees are found breadth first: scipy's depth-first search reads a block's
+    neighbours again each time it comes back to it, which is quadratic around a block
+    with many bridges (a hub firm with hundreds of thousands of single-link suppliers at
+    ten million nodes).  A block's position is then the sum, over it and its ancestors,
+    of one plus the sizes of its earlier siblings, added up by pointer jumping."""
     tree = sp.csr_array((np.ones(len(x)), (x, y)), shape=(n, n))
     _, comp = connected_components(tree, directed=False)
     roots = np.unique(comp, return_index=True)[1]  # blocks are numbered 0..n-1
@@ -48,28 +54,38 @@ def _block_tree(n: int, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
         (np.ones(len(x) + len(roots)), (np.r_[x, np.full(len(roots), n)], np.r_[y, roots])),
         shape=(n + 1, n + 1),
     )
-    order, pred = depth_first_order(top, n, directed=False, return_predecessors=True)
-    order = order[1:]
-    pre = np.empty(n, dtype=np.int64)
-    pre[order] = np.arange(n)
+    _, pred = breadth_first_order(top, n, directed=False, return_predecessors=True)
     parent = np.where(pred[:n] == n, -1, pred[:n]).astype(np.int64)
-    # depth by pointer jumping, then subtree sizes level by level, deepest first
-    depth = (parent >= 0).astype(np.int64)
+    depth = _up_sums(parent, (parent >= 0).astype(np.int64))
+    # subtree sizes level by level, deepest first
+    size = np.ones(n, dtype=np.int64)
+    by_depth = np.argsort(-depth, kind="stable")
+    for level in np.split(by_depth, np.flatnonzero(np.diff(depth[by_depth])) + 1):
+        kids = level[parent[level] >= 0]
+        np.add.at(size, parent[kids], size[kids])
+    # siblings (the roots among themselves) in block order, each after the earlier ones
+    by_parent = np.argsort(parent, kind="stable")
+    up = parent[by_parent]
+    before = np.cumsum(size[by_parent]) - size[by_parent]
+    first = np.r_[True, up[1:] != up[:-1]] if n else np.zeros(0, dtype=bool)
+    offset = np.empty(n, dtype=np.int64)
+    offset[by_parent] = before - before[np.flatnonzero(first)][np.cumsum(first) - 1]
+    offset += parent >= 0
+    return _up_sums(parent, offset), parent, size
+
+
+def _up_sums(parent: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Every vertex's ``values`` summed over it and its ancestors in the forest
+    ``parent`` (-1 at a root), by pointer jumping: log(depth) passes."""
+    total = values.copy()
     up = parent.copy()
     while True:
         has = np.flatnonzero(up >= 0)
         if not len(has):
-            break
+            return total
         nxt = up[has]
-        depth[has] = depth[has] + depth[nxt]
+        total[has] = total[has] + total[nxt]
         up[has] = up[nxt]
-    size = np.ones(n, dtype=np.int64)
-    by_depth = np.argsort(-depth, kind="stable")
-    bounds = np.flatnonzero(np.diff(depth[by_depth])) + 1
-    for level in np.split(by_depth, bounds):
-        kids = level[parent[level] >= 0]
-        np.add.at(size, parent[kids], size[kids])
-    return pre, parent, size
 
 
 def _bridge_cuts(
