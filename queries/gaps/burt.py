@@ -23,8 +23,6 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from innokg.queries.sets import find_sorted
-
 __all__ = ["burt_measures"]
 
 #: The most wedges (pairs of out-neighbours) checked at once: about 0.7 GB of arrays.
@@ -62,43 +60,63 @@ def _wedge_chunks(later: np.ndarray, limit: int) -> list[tuple[int, int]]:
     return chunks
 
 
+def _closing_edges(
+    head: np.ndarray, offsets: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> np.ndarray:
+    """The edge ``low`` -> ``high`` of each wedge (-1 where there is none), found by
+    reading ``low``'s out-neighbours in order (sorted, and few: edges point at their
+    busier end) until one reaches ``high``: a short walk through memory where a binary
+    search over every edge jumps across it (at ten million nodes, most of the time)."""
+    start = offsets[low]
+    count = offsets[low + 1] - start
+    at = np.full(len(low), -1, dtype=np.int64)
+    active = np.flatnonzero(count > 0)
+    step = 0
+    while len(active):
+        edge = start[active] + step
+        found = head[edge]
+        want = high[active]
+        hit = found == want
+        at[active[hit]] = edge[hit]
+        step += 1
+        active = active[(found < want) & (count[active] > step)]
+    return at
+
+
 def burt_measures(adj: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Degree, Burt's constraint and local transitivity of every vertex.
 
-        Parameters
-        ----------
-        adj : scipy.sparse.csr_array
-            A simple undirected graph: square, symmetric, no self-loops, any non-zero value
-            an edge.
+    Parameters
+    ----------
+    adj : scipy.sparse.csr_array
+        A simple undirected graph: square, symmetric, no self-loops, any non-zero value
+        an edge.
 
-        Returns
-        -------
-        tuple of numpy.ndarray
-            Degree (float), constraint (float; NaN for a vertex with no contact, as
-            igraph's) and local transitivity (float; 0 below two contacts).
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Degree (float), constraint (float; NaN for a vertex with no contact, as
+        igraph's) and local transitivity (float; 0 below two contacts).
 
-        Examples
-        --------
-        A triangle with a pendant vertex on ``a``:
+    Examples
+    --------
+    A triangle with a pendant vertex on ``a``:
 
-        >>> import scipy.sparse as sp
-
-    from innokg.queries.sets import find_sorted
-        >>> edges = [(0, 1), (1, 2), (0, 2), (0, 3)]
-        >>> rows, cols = zip(*(edges + [(b, a) for a, b in edges]))
-        >>> adj = sp.csr_array(([1.0] * 8, (rows, cols)), shape=(5, 5))
-        >>> degree, constraint, trans = burt_measures(adj)
-        >>> degree.tolist(), trans.round(3).tolist()
-        ([3.0, 2.0, 2.0, 1.0, 0.0], [0.333, 1.0, 1.0, 0.0, 0.0])
-        >>> constraint.round(4).tolist()[:4], bool(np.isnan(constraint[4]))
-        ([0.6111, 1.0069, 1.0069, 1.0], True)
+    >>> import scipy.sparse as sp
+    >>> edges = [(0, 1), (1, 2), (0, 2), (0, 3)]
+    >>> rows, cols = zip(*(edges + [(b, a) for a, b in edges]))
+    >>> adj = sp.csr_array(([1.0] * 8, (rows, cols)), shape=(5, 5))
+    >>> degree, constraint, trans = burt_measures(adj)
+    >>> degree.tolist(), trans.round(3).tolist()
+    ([3.0, 2.0, 2.0, 1.0, 0.0], [0.333, 1.0, 1.0, 0.0, 0.0])
+    >>> constraint.round(4).tolist()[:4], bool(np.isnan(constraint[4]))
+    ([0.6111, 1.0069, 1.0069, 1.0], True)
     """
     adj = sp.csr_array(adj)
     adj.sort_indices()
     n = adj.shape[0]
     degree, rank, tail, head, offsets = _forward(adj)
     m = len(tail)
-    edge_key = tail * n + head  # sorted: rows by tail, then head
     inverse = np.zeros(n)
     np.divide(1.0, degree, out=inverse, where=degree > 0)
     shared = np.zeros(m)  # S of each edge: sum of 1/d over the contacts its ends share
@@ -115,8 +133,7 @@ def burt_measures(adj: sp.csr_array) -> tuple[np.ndarray, np.ndarray, np.ndarray
         a, b = head[first], head[second]
         swap = rank[a] > rank[b]
         low, high = np.where(swap, b, a), np.where(swap, a, b)
-        key = low * n + high
-        at = find_sorted(edge_key, key)  # the edge that closes the wedge, if any
+        at = _closing_edges(head, offsets, low, high)
         closed = at >= 0
         u, a, b = tail[first[closed]], a[closed], b[closed]
         shared += np.bincount(at[closed], inverse[u], m)
