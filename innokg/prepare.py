@@ -118,6 +118,7 @@ def prepare_package(
     ([None], ['burt', 'clusters', 'ends'])
     >>> tmp.cleanup()
     """
+    from innokg.queries.arrays import forget_results
     from innokg.queries.clusters import cluster_labels
     from innokg.queries.gaps import keep_constraint
     from innokg.queries.indicators import latest_year
@@ -132,9 +133,11 @@ def prepare_package(
         if report:
             report(f"prepare the clusters ({when})")
         cluster_labels(G, year=year)
-        if report:
+        forget_results(G)  # each step's working set goes before the next: ten million
+        if report:  # nodes fit in 24 GB one step at a time, not two years at once
             report(f"prepare Burt's constraint ({when})")
         keep_constraint(G, year=year)
+        forget_results(G)
     files = sorted(p.name for p in (Path(package) / KEPT_DIR).glob("*.npz"))
     return Prepared(round(time.perf_counter() - start, 3), years, files)
 

@@ -36,12 +36,16 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import sys
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
@@ -56,6 +60,7 @@ __all__ = [
     "Scope",
     "arrays",
     "clear_cache",
+    "forget_results",
     "graph_scope",
     "resolve_city",
     "resolve_industries",
@@ -125,6 +130,42 @@ def clear_cache(G: EcosystemGraph) -> None:
     """
     _CACHE.pop(G, None)
     G.mark_edited()
+
+
+def forget_results(G: EcosystemGraph) -> None:
+    """Let go of what was computed on ``G`` so far (clusters, matrices, edge ends), to
+    free its memory for what comes next; the tables, and what is kept beside the
+    package, stay.  A later question computes (or reads) again what it needs.
+
+    Parameters
+    ----------
+    G : EcosystemGraph
+        The graph.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}]})
+    >>> arrays(G).memo["found"] = 1
+    >>> forget_results(G)
+    >>> arrays(G).memo
+    {}
+    """
+    found = _CACHE.get(G)
+    if found is not None:
+        found.memo.clear()
+    _return_free_memory()
+
+
+def _return_free_memory() -> None:
+    """Hand memory freed by the allocators back to the system, so the next step's
+    arrays find it: glibc's malloc (on Linux) and Arrow's pool keep freed memory for
+    reuse, and the process's resident size would stay at the last step's peak."""
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        # another C library (musl) has no malloc_trim: nothing to trim
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _norm(text: str) -> str:
