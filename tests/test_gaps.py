@@ -352,6 +352,22 @@ def test_all_kinds_stack_in_the_core_columns(demo_graph: EcosystemGraph) -> None
     assert set(zz["city"]) == {"郑州市"}
 
 
+def test_kinds_that_forget_between_them_give_the_same_table(
+    demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above FORGET_ABOVE_NODES each kind lets go of what the last computed (a graph of
+    ten million nodes fits in memory only so); the table must not change."""
+    from innokg.queries.arrays import arrays
+    from innokg.queries.gaps import kinds
+
+    every = collaboration_gaps(demo_graph)
+    arrays(demo_graph).memo["left over"] = 1
+    monkeypatch.setattr(kinds, "FORGET_ABOVE_NODES", 0)
+    forgetting = collaboration_gaps(demo_graph)
+    assert "left over" not in arrays(demo_graph).memo
+    pd.testing.assert_frame_equal(forgetting, every)
+
+
 def test_unrelated_cluster_pairs_are_not_gaps(demo_graph: EcosystemGraph) -> None:
     from innokg.queries.gaps import MIN_RELATEDNESS, unspanned_cluster_pairs
 

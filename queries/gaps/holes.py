@@ -32,6 +32,7 @@ from innokg.queries.gaps.table import (
     _in_scope,
     _note,
     _table,
+    _text_rows,
 )
 from innokg.queries.kept import kept
 from innokg.queries.sets import distinct
@@ -199,7 +200,8 @@ def structural_holes(
                 f"数据中没有联系方达 {min_degree} 个的组织，约束度只反映记录的联系少",
             )
         )
-    redundancy = [_redundancy(e, d) for e, d in zip(esize, degree, strict=True)]
+    said = _redundancy(esize, degree)
+    en, zh = (np.array([r[i] for r in _REDUNDANCY], dtype=object)[said] for i in (0, 1))
     return _table(
         "structural_hole",
         {
@@ -210,14 +212,14 @@ def structural_holes(
             "missing_zh": np.full(len(pos), "非冗余联系（可跨越的结构洞）"),
             "severity": constraint.round(6),
             "city": _city_names(A, pos),
-            "detail": [
+            "detail": _text_rows(
                 f"constraint {c:.2f}; effective size {e:.1f} of {int(d)} contacts; {r}"
-                for c, e, d, (r, _) in zip(constraint, esize, degree, redundancy, strict=True)
-            ],
-            "detail_zh": [
+                for c, e, d, r in zip(constraint, esize, degree, en, strict=True)
+            ),
+            "detail_zh": _text_rows(
                 f"约束度 {c:.2f}；{int(d)} 个联系方中有效规模 {e:.1f}，{r}"
-                for c, e, d, (_, r) in zip(constraint, esize, degree, redundancy, strict=True)
-            ],
+                for c, e, d, r in zip(constraint, esize, degree, zh, strict=True)
+            ),
         },
         {
             "degree": degree.astype(np.int64),
@@ -229,16 +231,23 @@ def structural_holes(
     )
 
 
-def _redundancy(esize: float, degree: float) -> tuple[str, str]:
-    """What the effective size says of the contacts, in English and Chinese."""
-    if esize >= degree - 1e-9:  # the constraint comes from having few contacts
-        return (
-            "no two contacts are linked: the constraint comes from having few contacts",
-            "联系方之间互不相连，约束来自联系方少",
-        )
-    if esize <= degree / 2:
-        return "most contacts are linked to each other", "联系方之间多已相连"
-    return "some contacts are linked to each other", "部分联系方之间已相连"
+#: What the effective size says of the contacts, in English and Chinese (see
+#: :func:`_redundancy`).
+_REDUNDANCY = (
+    (
+        "no two contacts are linked: the constraint comes from having few contacts",
+        "联系方之间互不相连，约束来自联系方少",
+    ),
+    ("most contacts are linked to each other", "联系方之间多已相连"),
+    ("some contacts are linked to each other", "部分联系方之间已相连"),
+)
+
+
+def _redundancy(esize: np.ndarray, degree: np.ndarray) -> np.ndarray:
+    """Which of :data:`_REDUNDANCY` each effective size says: none of the contacts
+    linked (the constraint comes from having few), most of them, or some."""
+    few = esize >= degree - 1e-9
+    return np.where(few, 0, np.where(esize <= degree / 2, 1, 2))
 
 
 def _touches(A: GraphArrays, labels_c: np.ndarray, year: int | None) -> tuple[sp.csr_array, int]:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
+from innokg.queries.arrays import arrays, forget_results
 from innokg.queries.gaps.finance import finance_gaps
 from innokg.queries.gaps.holes import brokers, structural_holes, unspanned_cluster_pairs
 from innokg.queries.gaps.research import research_gaps
@@ -62,6 +63,11 @@ GAP_KINDS: dict[str, tuple[Callable[..., pd.DataFrame], str, str]] = {
 
 
 _USES_CLUSTERS = {"cluster_support", "broker", "unspanned_pair"}
+
+#: Above this many nodes each kind of gap lets go of what it computed before the next
+#: starts (the next computes, or reads from the package's kept results, what it shares
+#: with the last): at ten million nodes the kinds' working sets together pass 24 GB.
+FORGET_ABOVE_NODES = 2_000_000
 
 
 def collaboration_gaps(
@@ -141,7 +147,10 @@ def collaboration_gaps(
     if unknown:
         raise QueryError(f"unknown gap kind(s) {', '.join(unknown)}; known: {', '.join(GAP_KINDS)}")
     frames = []
+    forget = arrays(G).n > FORGET_ABOVE_NODES
     for kind in chosen:
+        if forget:
+            forget_results(G)
         func = GAP_KINDS[kind][0]
         options: dict[str, Any] = {"year": year, "city": city, "industry": industry}
         if kind in _USES_CLUSTERS:

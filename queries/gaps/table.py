@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -191,6 +192,36 @@ def _clusters_note(k: int, wanted: int) -> pd.DataFrame | None:
         f"数据中{have_zh}（集群由供货关系 SUPPLIES 或产品关系 PRODUCES / UPSTREAM_OF 得出），"
         f"没有可评估的{what_zh}",
     )
+
+
+def _joined(*parts: str | pd.Series | pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Row by row, ``parts`` (text, or string columns of one length) written one after
+    another (a missing value as empty), by Arrow: a large table's sentences take no
+    Python string per row (at ten million nodes, gigabytes)."""
+    pieces = [
+        pa.scalar(p, pa.large_string())
+        if isinstance(p, str)
+        else (pa.array(p.array) if isinstance(p, pd.Series) else p).cast(pa.large_string())
+        for p in parts
+    ]
+    return pc.binary_join_element_wise(
+        *pieces, pa.scalar("", pa.large_string()), null_handling="replace"
+    )
+
+
+def _text(values: pa.ChunkedArray | pa.Array) -> pd.api.extensions.ExtensionArray:
+    """Arrow strings as a column of the gap tables' string type, without a copy."""
+    return pd.arrays.ArrowStringArray(values.cast(pa.large_string()))
+
+
+def _text_rows(rows: Iterable[str], chunk: int = 500_000) -> pd.api.extensions.ExtensionArray:
+    """Sentences that Python writes one per row, held as Arrow strings ``chunk`` rows at
+    a time: the Python strings of one chunk exist at once, not of the whole table."""
+    found = iter(rows)
+    parts = []
+    while block := list(itertools.islice(found, chunk)):
+        parts.append(pa.array(block, pa.large_string()))
+    return _text(pa.chunked_array(parts, pa.large_string()))
 
 
 def _city_names(A: GraphArrays, pos: np.ndarray) -> np.ndarray:
