@@ -465,7 +465,7 @@ def performance_10m(report: dict[str, Any]) -> str:
         time = seconds(r["median_s"]) if "median_s" in r else r.get("outcome", "not run")
         rss = memory(r["peak_rss_mb"]) if "peak_rss_mb" in r else ""
         met = ""
-        if "median_s" in r:
+        if "median_s" in r and "target_s" in r:  # a row without a target: no verdict
             met = "yes" if r["met"] else f"**no** ({r['median_s'] / r['target_s']:.2f}×)"
         if "median_s" in r and r.get("met") and r.get("target_mb"):
             met = "yes" if r["peak_rss_mb"] <= r["target_mb"] else "time yes, memory **no**"
@@ -661,6 +661,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-10m": ("performance_10m.json", performance_10m),
     "cluster-stages-10m": ("cluster_stages_10m.json", cluster_stages),
     "profiles-1m-round": ("profiles_1m_round.json", profiled),
+    "profiles-scale-round": ("profiles_scale_round.json", profiled),
     "performance-final-check": ("performance_final_check.json", performance_latest),
     "performance-kept": ("performance_kept.json", cold_and_kept("performance_cold.json")),
     "performance-round": ("performance_round.json", performance_round),
