@@ -40,6 +40,7 @@ from innokg.queries.partners.scoring import (
     _top,
 )
 from innokg.queries.partners.table import _describe
+from innokg.queries.sparse_rows import lookup
 
 __all__ = ["best_pairs"]
 
@@ -207,9 +208,7 @@ def _in_own_city(
     placed = city[f.row] >= 0
     u, z, data = f.row[placed], f.col[placed], f.data[placed]
     want = z.astype(np.int64) * n + city[u]
-    at = np.minimum(np.searchsorted(keys, want), max(len(keys) - 1, 0))
-    hit = best[at] * (keys[at] == want) if len(keys) else np.zeros(len(want))
-    return np.bincount(u, data * hit, minlength=first.shape[0])
+    return np.bincount(u, data * lookup(keys, best, want), minlength=first.shape[0])
 
 
 def _bounds(

@@ -26,6 +26,7 @@ from innokg.queries.clusters import (
 )
 from innokg.queries.clusters.sourcing import supply_products
 from innokg.queries.gaps.table import _city_names, _filtered, _joined, _note, _table, _text
+from innokg.queries.sets import find_sorted
 
 __all__ = ["single_source_gaps"]
 
@@ -184,9 +185,10 @@ def _evidence(
     code = pd.Index(names).get_indexer(df["input"].astype(str))
     known = (s_pos >= 0) & (b_pos >= 0) & (code >= 0)
     want = np.where(known, (s_pos.astype(np.int64) * n + b_pos) * m + code, -1)
-    at = np.minimum(np.searchsorted(key, want), max(len(key) - 1, 0))
-    hit = known & (key[at] == want) if len(key) else np.zeros(len(df), dtype=bool)
-    rank = np.where(hit, strength[at] if len(key) else 0, 0)
+    at = find_sorted(key, want)
+    hit = known & (at >= 0)
+    rank = np.zeros(len(df), dtype=np.int64)
+    rank[hit] = strength[at[hit]]
     words = np.array(["inferred", "synthetic", "observed"], dtype=object)
     out[supplies] = words[rank[supplies]]
     return out
