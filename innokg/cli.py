@@ -44,10 +44,10 @@ def main() -> None:
 
     Start with `innokg demo`, then `innokg info innokg-demo`.
 
-    The slowest steps behind several questions (the clusters, Burt's constraint) are kept
-    in the package's kept/ folder: computed when the package is built (up to 2,000,000
-    nodes; innokg prepare for a larger one) or by the first command that needs them, and
-    read by the next. INNOKG_KEEP=0 turns this off.
+    The slowest steps behind several questions (the clusters and their profiles, Burt's
+    constraint) are kept in the package's kept/ folder: computed when the package is built
+    (up to 2,000,000 nodes; innokg prepare for a larger one) or by the first command that
+    needs them, and read by the next. INNOKG_KEEP=0 turns this off.
     """
     _quiet_drivers()
 

@@ -351,7 +351,7 @@ def build_from_sources(
         Columns of a user's node table that match no property: kept in the node's
         ``attributes`` (a JSON object), or a problem naming the file and the columns.
     prepare : bool, optional
-        Compute the clusters and Burt's constraint for the first questions once the
+        Compute the clusters, their profiles and Burt's constraint for the first questions once the
         package is written (:mod:`innokg.prepare`); by default when the graph has at
         most :data:`~innokg.prepare.PREPARE_MAX_NODES` nodes.
 

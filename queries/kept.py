@@ -38,10 +38,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
 
-__all__ = ["KEPT_DIR", "KEPT_PER_NAME", "keep_enabled", "kept", "kept_path", "kept_result"]
+__all__ = [
+    "KEPT_DIR",
+    "KEPT_PER_NAME",
+    "frame_arrays",
+    "keep_enabled",
+    "kept",
+    "kept_frame",
+    "kept_path",
+    "kept_result",
+]
 
 #: The package's sub-folder that holds kept results.
 KEPT_DIR = "kept"
@@ -260,3 +270,52 @@ def kept(
     if path is not None:
         _write(path, result)
     return result
+
+
+_COLUMNS = "__columns__"
+_MISSING = ".missing"  # suffix of a text column's mask of missing values
+
+
+def frame_arrays(df: pd.DataFrame) -> Arrays:
+    """A small table as arrays that :func:`kept` can write without pickling: numbers
+    and booleans as they are, text as fixed-width Unicode with a mask of what is
+    missing; :func:`kept_frame` reads it back.  The index is not kept.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"n": [1, 2], "s": pd.array(["甲", None], dtype="string")})
+    >>> sorted(frame_arrays(df))
+    ['__columns__', 'n', 's', 's.missing']
+    """
+    out: Arrays = {_COLUMNS: np.array(list(df.columns), dtype=str)}
+    for col in df.columns:
+        values = df[col]
+        kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else ""
+        if kind in "biuf" and kind:
+            out[col] = values.to_numpy()
+        else:
+            missing = values.isna().to_numpy(bool)
+            out[col] = np.array(values.astype(object).where(~missing, "").tolist(), dtype=str)
+            out[col + _MISSING] = missing
+    return out
+
+
+def kept_frame(found: Arrays) -> pd.DataFrame:
+    """The table :func:`frame_arrays` turned into ``found`` (text as ``string``).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"n": [1, 2], "s": pd.array(["甲", None], dtype="string")})
+    >>> back = kept_frame(frame_arrays(df))
+    >>> back.equals(df), back.dtypes.astype(str).tolist()
+    (True, ['int64', 'string'])
+    """
+    columns: dict[str, Any] = {}
+    for col in found[_COLUMNS].tolist():
+        if col + _MISSING in found:
+            text = pd.array(found[col].astype(object), dtype="string")
+            text[found[col + _MISSING]] = pd.NA
+            columns[col] = text
+        else:
+            columns[col] = found[col]
+    return pd.DataFrame(columns)

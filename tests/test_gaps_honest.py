@@ -17,6 +17,7 @@ from innokg.queries.gaps import (
     collaboration_gaps,
     single_source_gaps,
     structural_holes,
+    unspanned_cluster_pairs,
 )
 from tests.factory import make_graph
 
@@ -210,6 +211,27 @@ def test_a_broker_no_pair_depends_on_is_no_gap() -> None:
     assert one["missing_zh"].tolist() == ["其独自连接的集群对缺少第二个桥梁"]
     two = brokers(two_clusters_and_funds(2))  # each fund has a second beside it
     assert two.empty and "sole_pairs" in two.columns
+
+
+def test_a_hub_broker_counts_the_pairs_only_it_links() -> None:
+    """A fund in four clusters spans their six pairs; a second fund shares one of them."""
+    chains = {c: [f"{c}{i}" for i in range(3)] for c in "abcd"}
+    G = make_graph(
+        {
+            "Enterprise": [{"id": f, "name": f} for chain in chains.values() for f in chain],
+            "Fund": [{"id": "hub", "name": "枢纽基金"}, {"id": "pair", "name": "双边基金"}],
+        },
+        {
+            "SUPPLIES": [(c[i], c[i + 1]) for c in chains.values() for i in range(2)],
+            "INVESTS_IN": [("hub", c[0]) for c in chains.values()]
+            + [("pair", "a1"), ("pair", "b1")],
+        },
+    )
+    df = brokers(G)
+    assert df[["entity", "clusters_spanned", "pairs_spanned", "sole_pairs"]].to_dict("records") == [
+        {"entity": "hub", "clusters_spanned": 4, "pairs_spanned": 6, "sole_pairs": 5}
+    ]
+    assert unspanned_cluster_pairs(G).empty  # every pair has a spanner
 
 
 def test_structural_holes_need_three_contacts() -> None:

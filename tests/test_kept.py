@@ -17,7 +17,7 @@ from innokg.graph.testing import make_tables
 from innokg.queries.arrays import arrays as arrays_of
 from innokg.queries.arrays import clear_cache
 from innokg.queries.clusters import cluster_labels, detection, supply_clusters
-from innokg.queries.gaps import holes, structural_holes
+from innokg.queries.gaps import constraint, structural_holes
 from innokg.queries.kept import KEPT_DIR, KEPT_PER_NAME, kept
 
 # two triangles of suppliers joined by one link, plus a hub with four contacts
@@ -172,7 +172,7 @@ def test_burt_constraint_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     # the hub, whose four contacts are barely tied, is the least constrained
     assert sorted(first["entity"]) == ["e0", "e2", "e3", "e5", "e6"]
     assert first["entity"].iloc[-1] == "e6"
-    monkeypatch.setattr(holes, "burt_measures", lambda adj: 1 / 0)
+    monkeypatch.setattr(constraint, "burt_measures", lambda adj: 1 / 0)
     pd.testing.assert_frame_equal(first, structural_holes(EcosystemGraph.open(pkg)))
 
 

@@ -15,8 +15,8 @@ from innokg.cli import main
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.pipeline import build_demo
 from innokg.prepare import PrepareWarning
-from innokg.queries.clusters import detection, supply_clusters
-from innokg.queries.gaps import holes, structural_holes
+from innokg.queries.clusters import detection, profiles, supply_clusters
+from innokg.queries.gaps import constraint, structural_holes
 from innokg.queries.kept import KEPT_DIR
 
 
@@ -40,7 +40,8 @@ def _refuse_to_compute(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("computed although the build prepared it")
 
     monkeypatch.setattr(detection, "_leiden", refuse)
-    monkeypatch.setattr(holes, "burt_measures", refuse)
+    monkeypatch.setattr(constraint, "burt_measures", refuse)
+    monkeypatch.setattr(profiles, "_profile", refuse)  # the cluster table's rows
 
 
 def test_a_build_prepares_and_the_first_question_reads_it(
@@ -56,8 +57,8 @@ def test_a_build_prepares_and_the_first_question_reads_it(
     text = _demo(out)
     assert "prepared for the first questions in" in text
     assert "every year, 2021" in text  # the questions' default and the brief's year
-    # both years' clusters and constraint, and the edge ends
-    assert _kinds(out) == ["burt", "burt", "clusters", "clusters", "ends"]
+    # both years' clusters, their profiles and the constraint, and the edge ends
+    assert _kinds(out) == ["burt", "burt", "clusters", "clusters", "ends", "profiles", "profiles"]
 
     _refuse_to_compute(monkeypatch)
     pd.testing.assert_frame_equal(supply_clusters(EcosystemGraph.open(out)), want_clusters)
@@ -84,7 +85,7 @@ def test_large_graphs_are_left_to_innokg_prepare(
     code, text = run("prepare", str(out))
     assert code == 0, text
     assert "prepared for the first questions in" in text
-    assert _kinds(out) == ["burt", "burt", "clusters", "clusters", "ends"]
+    assert _kinds(out) == ["burt", "burt", "clusters", "clusters", "ends", "profiles", "profiles"]
     # asked for, a large graph is prepared by the build too
     text = _demo(tmp_path / "asked", "--prepare")
     assert "prepared for the first questions in" in text

@@ -42,9 +42,9 @@ _FIRST_QUERY = (
 PREPARE_OPTION = click.option(
     "--prepare/--no-prepare",
     default=None,
-    help="Compute the supply-chain clusters and Burt's constraint once the package is "
-    "written, so that the first question answers at once (about 20 s at a million "
-    f"nodes). Default: prepare graphs of up to {PREPARE_MAX_NODES:,} nodes.",
+    help="Compute the supply-chain clusters, their profiles and Burt's constraint once the "
+    "package is written, so that the first question answers at once (under a minute at a "
+    f"million nodes). Default: prepare graphs of up to {PREPARE_MAX_NODES:,} nodes.",
 )
 
 
@@ -63,8 +63,8 @@ def prepared_line(prepared: Prepared) -> str:
         return f"not prepared for the first questions: {prepared.skipped}"
     years = ", ".join("every year" if y is None else str(y) for y in prepared.years)
     return (
-        f"prepared for the first questions in {prepared.seconds:.1f} s: supply-chain clusters "
-        f"and Burt's constraint ({years}), kept in {KEPT_DIR}/"
+        f"prepared for the first questions in {prepared.seconds:.1f} s: supply-chain clusters, "
+        f"their profiles and Burt's constraint ({years}), kept in {KEPT_DIR}/"
     )
 
 
@@ -523,9 +523,9 @@ def validate(
 @click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def prepare(package: Path, quiet: bool) -> None:
-    """Compute the supply-chain clusters and Burt's constraint of PACKAGE now, for every
-    year and the latest, and keep them beside its tables, so that the first question
-    answers at once.
+    """Compute the supply-chain clusters, their profiles (the cluster table's rows) and
+    Burt's constraint of PACKAGE now, for every year and the latest, and keep them beside
+    its tables, so that the first question answers at once.
 
     A build does this itself for graphs of up to 2,000,000 nodes (unless --no-prepare);
     run it for a larger one, or after building with --no-prepare. INNOKG_KEEP=0 turns

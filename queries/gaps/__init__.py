@@ -35,9 +35,10 @@ networkx's ``constraint`` and ``effective_size``).
 
 The package keeps one module per kind of gap: ``research`` (no_research_partner),
 ``support`` (cluster_support), ``finance`` (team_no_finance), ``targets``
-(below_target), ``sourcing`` (single_source) and ``holes`` (structural_hole, broker,
-unspanned_pair); ``table`` holds the shared columns and note rows, ``kinds`` the table of
-kinds and :func:`collaboration_gaps`.  Import from ``innokg.queries.gaps`` itself.
+(below_target), ``sourcing`` (single_source), ``holes`` (structural_hole) and ``bridges``
+(broker, unspanned_pair); ``constraint`` keeps Burt's constraint (computed by ``burt``)
+for holes and brokers, ``table`` holds the shared columns and note rows, ``kinds`` the
+table of kinds and :func:`collaboration_gaps`.  Import from ``innokg.queries.gaps`` itself.
 
 Examples
 --------
@@ -61,15 +62,10 @@ Without firm sizes the question cannot be asked, and the table says so:
 from __future__ import annotations
 
 from innokg.queries.arrays import ORG_EDGES
+from innokg.queries.gaps.bridges import MIN_RELATEDNESS, brokers, unspanned_cluster_pairs
+from innokg.queries.gaps.constraint import keep_constraint
 from innokg.queries.gaps.finance import finance_gaps
-from innokg.queries.gaps.holes import (
-    MIN_CONTACTS,
-    MIN_RELATEDNESS,
-    brokers,
-    keep_constraint,
-    structural_holes,
-    unspanned_cluster_pairs,
-)
+from innokg.queries.gaps.holes import MIN_CONTACTS, structural_holes
 from innokg.queries.gaps.kinds import GAP_KINDS, collaboration_gaps
 from innokg.queries.gaps.research import research_gaps
 from innokg.queries.gaps.sourcing import single_source_gaps

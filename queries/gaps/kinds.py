@@ -10,8 +10,9 @@ import pandas as pd
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.arrays import arrays, forget_results
+from innokg.queries.gaps.bridges import brokers, unspanned_cluster_pairs
 from innokg.queries.gaps.finance import finance_gaps
-from innokg.queries.gaps.holes import brokers, structural_holes, unspanned_cluster_pairs
+from innokg.queries.gaps.holes import structural_holes
 from innokg.queries.gaps.research import research_gaps
 from innokg.queries.gaps.sourcing import single_source_gaps
 from innokg.queries.gaps.support import cluster_support_gaps
