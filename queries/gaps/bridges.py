@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from innokg.graph.ecosystem import EcosystemGraph
@@ -20,7 +22,11 @@ from innokg.queries.gaps.table import (
     _clusters_note,
     _filtered,
     _in_scope,
+    _joined,
+    _severity_order,
     _table,
+    _text,
+    _two_decimals,
 )
 from innokg.queries.sets import distinct, find_sorted
 from innokg.queries.sparse_rows import entries
@@ -275,39 +281,50 @@ def unspanned_cluster_pairs(
         aff = aff[aff["a"].isin(ok) | aff["b"].isin(ok)]
     table = supply_clusters(G, year=year, **(clusters or {})).set_index("cluster")
     a, b = aff["a"].to_numpy(np.int64), aff["b"].to_numpy(np.int64)
-    la = table["label"].reindex(a).astype(str).to_numpy(object)
-    lb = table["label"].reindex(b).astype(str).to_numpy(object)
-    pa = table["products"].reindex(a).astype(str).to_numpy(object)
-    pb = table["products"].reindex(b).astype(str).to_numpy(object)
-    size_a = table["size"].reindex(a).to_numpy(float)
-    size_b = table["size"].reindex(b).to_numpy(float)
+    entity = _joined("cluster:", pa.array(a), "|cluster:", pa.array(b))
     sev = (aff["chain"] + aff["ind"] / 2).to_numpy(float).round(4)
+    order = _severity_order(sev, entity)  # the table's order, before its sentences
+    aff, a, b, sev, entity = aff.iloc[order], a[order], b[order], sev[order], entity.take(order)
+    at_a, at_b = table.index.get_indexer(a), table.index.get_indexer(b)
+
+    def of(column: str, at: np.ndarray) -> pa.Array:  # a cluster's text at each row
+        return pa.array(table[column].array).take(pa.array(at, mask=at < 0))
+
+    def products(at: np.ndarray) -> pa.Array:
+        made = of("products", at)
+        return pc.if_else(pc.equal(pc.utf8_length(made), 0), "no products", made)
+
+    xa, xb = (pa.array(x).cast(pa.large_string()) for x in (a, b))
+    chain, ind = _two_decimals(aff["chain"].to_numpy()), _two_decimals(aff["ind"].to_numpy())
+    # one Arrow string per row and column: at ten million nodes there are millions of pairs
+    detail = _joined(
+        "cluster ", xa, " (", products(at_a), ") and cluster ", xb, " (", products(at_b),
+        "): chain affinity ", chain, ", industry overlap ", ind, "; no organisation links them",
+    )  # fmt: skip
+    detail_zh = _joined(
+        "集群 ", xa, "（", of("products", at_a), "）与集群 ", xb, "（", of("products", at_b),
+        "）产业链关联 ", chain, "、行业重合 ", ind, "，但没有任何企业或机构同时连接两者",
+    )  # fmt: skip
+    size_a = table["size"].to_numpy(np.int64)[at_a]
+    size_b = table["size"].to_numpy(np.int64)[at_b]
     return _table(
         "unspanned_pair",
         {
-            "entity": [f"cluster:{x}|cluster:{y}" for x, y in zip(a, b, strict=True)],
-            "name": la + " | " + lb,
+            "entity": _text(entity),
+            "name": _text(_joined(of("label", at_a), " | ", of("label", at_b))),
             "label": np.full(len(a), "ClusterPair", dtype=object),
             "missing": np.full(len(a), "an organisation linking the two clusters"),
             "missing_zh": np.full(len(a), "连接两个集群的企业或机构"),
             "severity": sev,
-            "city": table["main_city"].reindex(a).astype(str).to_numpy(object),
-            "detail": [
-                f"cluster {x} ({p or 'no products'}) and cluster {y} ({q or 'no products'}): "
-                f"chain affinity {c:.2f}, industry overlap {i:.2f}; no organisation links them"
-                for x, y, p, q, c, i in zip(a, b, pa, pb, aff["chain"], aff["ind"], strict=True)
-            ],
-            "detail_zh": [
-                f"集群 {x}（{p}）与集群 {y}（{q}）产业链关联 {c:.2f}、行业重合 {i:.2f}，"
-                "但没有任何企业或机构同时连接两者"
-                for x, y, p, q, c, i in zip(a, b, pa, pb, aff["chain"], aff["ind"], strict=True)
-            ],
+            "city": _text(of("main_city", at_a)),
+            "detail": _text(detail),
+            "detail_zh": _text(detail_zh),
         },
         {
             "cluster_a": a,
             "cluster_b": b,
-            "size_a": size_a.astype(np.int64),
-            "size_b": size_b.astype(np.int64),
+            "size_a": size_a,
+            "size_b": size_b,
             "chain": aff["chain"].round(6).to_numpy(float),
             "industry_overlap": aff["ind"].round(6).to_numpy(float),
         },

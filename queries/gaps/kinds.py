@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
@@ -157,5 +158,10 @@ def collaboration_gaps(
         if kind in _USES_CLUSTERS:
             options["clusters"] = clusters
         df = func(G, **options)[list(CORE_COLUMNS)]
-        frames.append(df.head(limit) if limit is not None else df)
+        if limit is not None and len(df) > limit:
+            # taken, not sliced: a slice of Arrow strings keeps the whole table's buffers
+            # alive, and at ten million nodes a kind's table is gigabytes
+            df = df.take(np.arange(limit))
+        frames.append(df)
+        del df  # before the next kind starts, not when it returns
     return pd.concat(frames, ignore_index=True)
