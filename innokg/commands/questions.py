@@ -311,8 +311,10 @@ def gaps(
     filters: dict[str, Any] = {"year": year, "city": city, "industry": industry}
     if fmt == "table" and out is None:
         for kind in chosen:
-            func, zh, en = QUERY_KINDS[kind]
-            df = func(G, **filters).head(limit or 10)
+            _, zh, en = QUERY_KINDS[kind]
+            # one kind at a time as collaboration_gaps runs them: on a large graph each
+            # lets go of the last one's working set, and only its top rows are held
+            df = collaboration_gaps(G, kinds=[kind], limit=limit or 10, **filters)
             title = f"{kind}: {zh if lang == 'zh' else en} · {when}"
             write_table(
                 screen_table(df[[c for c in screen if c in df.columns]], lang),
