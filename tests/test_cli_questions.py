@@ -42,6 +42,27 @@ def test_clusters_keep_their_ids_with_previous_members(demo_package: Path, tmp_p
     assert sorted(r["cluster"] for r in rows) == sorted(previous["cluster"].unique())
 
 
+def test_every_gap_to_csv_is_the_stacked_table_written_in_pieces(
+    demo_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several kinds to CSV are written kind by kind, a few rows at a time (memory holds
+    one kind's table); the file is the stacked table's, row for row."""
+    from innokg.graph.ecosystem import EcosystemGraph
+    from innokg.output import csv_text, neutralise_formulas
+    from innokg.queries.gaps import collaboration_gaps
+
+    monkeypatch.setattr(questions, "GAP_CSV_ROWS", 7)  # several pieces in a kind
+    out = tmp_path / "gaps.csv"
+    result = CliRunner().invoke(
+        main, ["gaps", str(demo_package), "--format", "csv", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    stacked = collaboration_gaps(EcosystemGraph.open(demo_package))
+    assert len(stacked) > 3 * 7 and stacked["gap"].nunique() > 3
+    assert out.read_text(encoding="utf-8") == csv_text(neutralise_formulas(stacked))
+    assert f"wrote {len(stacked)} row(s) to {out}" in result.output
+
+
 def test_gaps_on_screen_by_kind_and_to_a_file(demo_package: Path, tmp_path: Path) -> None:
     out = run("gaps", demo_package, "--limit", "2")
     for kind in questions.GAP_KINDS:
