@@ -274,6 +274,7 @@ def unspanned_cluster_pairs(
     aff = _affinity(A, labels_c, k, year)
     keys = aff["a"].to_numpy(np.int64) * T.shape[1] + aff["b"].to_numpy(np.int64)
     spanned = find_sorted(_spans(T).keys, keys) >= 0
+    del T  # the touches are done with: the sentences below can take millions of rows
     # related enough to be worth linking: a pair with (almost) nothing in common is no gap
     aff = aff[~spanned & (aff["chain"] + aff["ind"] / 2 >= MIN_RELATEDNESS).to_numpy()]
     if city is not None or industry is not None:
@@ -328,4 +329,5 @@ def unspanned_cluster_pairs(
             "chain": aff["chain"].round(6).to_numpy(float),
             "industry_overlap": aff["ind"].round(6).to_numpy(float),
         },
+        ordered=True,
     )

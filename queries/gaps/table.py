@@ -52,9 +52,12 @@ def _table(
     core: dict[str, Any],
     extra: dict[str, Any] | None = None,
     notes: Sequence[pd.DataFrame] = (),
+    *,
+    ordered: bool = False,
 ) -> pd.DataFrame:
     """A gap table: the core columns (typed) then ``extra``; note rows (``notes``,
-    from :func:`_note`) first, then by decreasing severity."""
+    from :func:`_note`) first, then by decreasing severity.  ``ordered``: the rows come
+    in that order already (:func:`_severity_order`), and are not ranked again."""
     n = len(core["entity"])
     cols: dict[str, Any] = {"gap": np.full(n, gap, dtype=object)}
     for name in CORE_COLUMNS[1:]:
@@ -82,6 +85,8 @@ def _table(
             df = df.astype({c: t for c, t in cols_types.items() if c not in CORE_COLUMNS})
         df = df.astype({c: "Int64" for c in ints})
         df = df.astype({**types, "severity": "float64", "measurable": "bool"})
+    if ordered and not notes:
+        return df
     order = _order(df)
     if not np.array_equal(order, np.arange(len(df))):  # in order already: no copy
         df = df.take(order)
