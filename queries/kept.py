@@ -291,7 +291,7 @@ def frame_arrays(df: pd.DataFrame) -> Arrays:
     for col in df.columns:
         values = df[col]
         kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else ""
-        if kind in "biuf" and kind:
+        if kind and kind in "biuf":
             out[col] = values.to_numpy()
         else:
             missing = values.isna().to_numpy(bool)

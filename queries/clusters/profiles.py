@@ -64,11 +64,9 @@ def cluster_profiles(
             out = _profile(G, A, res, cluster, stats, options[5], label_share)
             return frame_arrays(out.reset_index())
 
-        if options[2] in ("auto", "all", "none"):
-            params = {**_kept_params(("profiles", *options)), "label_share": label_share}
-            found = kept(G, "profiles", params, compute, code=_PROFILE_CODE, libraries=("igraph",))
-        else:
-            found = compute()
+        # invalid options raise in compute(), before anything is kept
+        params = {**_kept_params(("profiles", *options)), "label_share": label_share}
+        found = kept(G, "profiles", params, compute, code=_PROFILE_CODE, libraries=("igraph",))
         A.memo[key] = kept_frame(found).set_index("cluster")
     profiles: pd.DataFrame = A.memo[key]
     return profiles.copy()

@@ -49,8 +49,7 @@ class _Spans(NamedTuple):
     """The pairs of clusters ``a < b`` that some node touches (see :func:`_spans`)."""
 
     keys: np.ndarray  # a * T.shape[1] + b, sorted
-    spanners: np.ndarray  # how many nodes touch both
-    only: np.ndarray  # the node when it is the only one, else -1
+    only: np.ndarray  # the node when it is the only one to touch both, else -1
 
 
 def _spans(T: sp.csr_array) -> _Spans:
@@ -58,18 +57,17 @@ def _spans(T: sp.csr_array) -> _Spans:
 
     Products of the touch matrix with itself, cluster by cluster: the memory grows with
     the pairs (at most k²), where listing each node's pairs grew with the sum over nodes
-    of the square of their clusters (a hub touching thousands of clusters is millions of
-    rows).  The second product weighs each node by its position plus one, so where one
-    node alone touches a pair the sum is that node (in integers: exact)."""
+    of the square of their clusters.  The second product weighs each node by its
+    position plus one, so where one node alone touches a pair the sum is that node (in
+    integers: exact)."""
     nodes = np.flatnonzero(np.diff(T.indptr) >= 2)  # one cluster spans no pair
-    touch = T[nodes].astype(np.int64)
-    touch.data[:] = 1
+    touch = T[nodes].astype(np.int64)  # ones (see _touches)
     across = touch.T.tocsr()
     keys, count = entries(sp.triu(across @ touch, k=1, format="csr"))
     touch.data = np.repeat(nodes + 1, np.diff(touch.indptr))
     _, weight = entries(sp.triu(across @ touch, k=1, format="csr"))  # same pattern
     only = np.where(count == 1, weight - 1, -1)
-    return _Spans(keys, count, only)
+    return _Spans(keys, only)
 
 
 def brokers(
