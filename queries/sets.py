@@ -46,5 +46,15 @@ def find_sorted(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     keys = np.asarray(keys)
     if len(sorted_keys) == 0:
         return np.full(len(keys), -1, dtype=np.int64)
-    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    if len(keys) > MANY_KEYS:  # searched in order, the binary searches walk memory in
+        order = np.argsort(keys)  # order: 5.2 s to 1.0 s for 3M keys among 15M
+        at = np.empty(len(keys), dtype=np.int64)
+        at[order] = np.searchsorted(sorted_keys, keys[order])
+    else:
+        at = np.searchsorted(sorted_keys, keys)
+    at = np.minimum(at, len(sorted_keys) - 1)
     return np.where(sorted_keys[at] == keys, at, -1)
+
+
+#: Above this many keys, :func:`find_sorted` sorts them before searching.
+MANY_KEYS = 100_000

@@ -9,12 +9,14 @@ import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
+from innokg.queries.arrays import arrays
 from innokg.queries.clusters import (
     cluster_labels,
     cluster_members,
     single_sourced_inputs,
     supply_clusters,
 )
+from innokg.queries.clusters.sourcing import _first_links
 from tests.factory import make_graph
 
 
@@ -190,6 +192,43 @@ def test_single_sourced_inputs_observed_and_inferred_from_products() -> None:
         {"buyer": "c", "input": "钢材", "supplier": "t", "basis": "products"},
     ]
     assert df["share"].iloc[0] == 0.7 and np.isnan(df["share"].iloc[1])
+
+
+def test_single_sourced_inputs_count_a_repeated_link_once_in_id_order() -> None:
+    G = make_graph(
+        {"Enterprise": [{"id": i, "name": f"名{i}"} for i in ("s2", "s1", "b2", "b10", "b1")]},
+        {
+            "SUPPLIES": [
+                ("s1", "b2", {"product": "轴承", "share": 0.4}),
+                ("s1", "b2", {"product": "轴承", "share": 0.9}),  # the same link again
+                ("s2", "b1", {"product": "钢材"}),
+                ("s1", "b1", {"product": "钢材"}),  # two suppliers of steel: not sole
+                ("s2", "b1", {"product": "玻璃"}),
+                ("s1", "b10", {"product": "玻璃"}),
+                ("s2", "b1", {"product": "齿轮"}),
+            ]
+        },
+    )
+    df = single_sourced_inputs(G)
+    # ordered by buyer id as text ("b10" before "b2"), then input, then supplier
+    assert df[["buyer", "input", "supplier", "supplier_name"]].values.tolist() == [
+        ["b1", "玻璃", "s2", "名s2"],
+        ["b1", "齿轮", "s2", "名s2"],
+        ["b10", "玻璃", "s1", "名s1"],
+        ["b2", "轴承", "s1", "名s1"],
+    ]
+    assert df["share"].iloc[3] == 0.4  # the first record of a repeated link
+
+
+def test_repeated_links_are_found_alike_on_one_key_and_on_three() -> None:
+    rng = np.random.default_rng(7)
+    b, code, s = (rng.integers(0, 6, 400) for _ in range(3))
+    A = arrays(make_graph({"Enterprise": [{"id": f"e{i}", "name": "x"} for i in range(6)]}))
+    one_key = _first_links(A, b, code, s, 6)
+    three = _first_links(A, b, code, s, 2**62)  # too many inputs for one 64-bit key
+    assert one_key.tolist() == three.tolist()
+    seen = pd.DataFrame({"b": b, "c": code, "s": s}).drop_duplicates()
+    assert sorted(one_key.tolist()) == seen.index.tolist()  # each link's first record
 
 
 def test_links_known_only_through_products_are_inferred_and_labelled() -> None:

@@ -38,3 +38,15 @@ def test_find_sorted_agrees_with_isin_and_searchsorted() -> None:
     np.testing.assert_array_equal(at >= 0, np.isin(keys, haystack))
     assert (haystack[at[at >= 0]] == keys[at >= 0]).all()
     assert (find_sorted(haystack[:0], keys) == -1).all()
+
+
+def test_find_sorted_many_keys_are_searched_in_order_with_the_same_answer() -> None:
+    from innokg.queries.sets import MANY_KEYS, find_sorted
+
+    rng = np.random.default_rng(6)
+    haystack = distinct(rng.integers(0, 10**6, 5000))
+    keys = rng.integers(-5, 10**6 + 5, MANY_KEYS + 1000)
+    at = find_sorted(haystack, keys)
+    expected = np.searchsorted(haystack, keys)
+    hit = (expected < len(haystack)) & (haystack[np.minimum(expected, len(haystack) - 1)] == keys)
+    np.testing.assert_array_equal(at, np.where(hit, expected, -1))

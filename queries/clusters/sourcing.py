@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import (
     GraphArrays,
     arrays,
 )
+from innokg.queries.node_text import id_order, node_text, text_ranks
 
 __all__ = ["single_sourced_inputs", "supply_products"]
 
@@ -90,28 +94,67 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
     [{'buyer': 'b', 'input': '钢材', 'supplier': 's1', 'basis': 'supplies'}]
     """
     A = arrays(G)
-    key = ("single_sourced", year)
-    if key in A.memo:  # asked by the gaps and the brief
-        cached: pd.DataFrame = A.memo[key]
-        return cached.copy()
-    both = _single_sourced(A, year)
-    b = both["b"].to_numpy(np.int64)
-    s = both["s"].to_numpy(np.int64)
+    r = sole_supplies(A, year)
+    basis = pa.array(["supplies", "products"], pa.large_string()).take(r.products.astype(np.int8))
     out = pd.DataFrame(
         {
-            "buyer": A.ids[b].astype(str),
-            "buyer_name": A.names[b],
-            "input": both["input"].astype(str).to_numpy(object),
-            "supplier": A.ids[s].astype(str),
-            "supplier_name": A.names[s],
-            "share": both["share"].astype(float).to_numpy(),
-            "basis": both["basis"].to_numpy(object),
+            "buyer": _strings(node_text(A, "id", r.buyer)),
+            "buyer_name": _strings(node_text(A, "name", r.buyer)),
+            "input": _strings(r.input),
+            "supplier": _strings(node_text(A, "id", r.supplier)),
+            "supplier_name": _strings(node_text(A, "name", r.supplier)),
+            "share": r.share,
+            "basis": _strings(basis),
         }
     )
-    out = out.sort_values(["buyer", "input", "supplier"], ignore_index=True)
-    out = out.astype({c: "string" for c in out.columns if c != "share"})
-    A.memo[key] = out.copy()
-    return out
+    return out.astype({c: "string" for c in out.columns if c != "share"})
+
+
+class SoleSupplies(NamedTuple):
+    """The rows of :func:`single_sourced_inputs` as arrays, in the table's order."""
+
+    buyer: np.ndarray  # positions
+    supplier: np.ndarray  # positions
+    input: pa.ChunkedArray  # the input's name
+    code: np.ndarray  # the input among supply_products' codes; -1 on rows from products
+    share: np.ndarray  # NaN where the edge records none
+    products: np.ndarray  # bool: the row comes from what firms make (basis "products")
+
+
+def sole_supplies(A: GraphArrays, year: int | None) -> SoleSupplies:
+    """The rows of :func:`single_sourced_inputs` as positions and Arrow strings,
+    ordered by buyer id, input and supplier id (on ranks: no Python string per row), and
+    kept per graph: asked by the gaps and the brief."""
+    key = ("single_sourced", year)
+    if key not in A.memo:
+        both = _single_sourced(A, year)
+        b = both["b"].to_numpy(np.int64)
+        s = both["s"].to_numpy(np.int64)
+        products = both["products"].to_numpy(bool)
+        found = both["input"].to_numpy(np.int64)
+        names = pa.array(supply_products(A)[1], pa.large_string())
+        text = pa.chunked_array(  # the rows from supply links come first
+            [
+                names.take(found[~products]),
+                node_text(A, "name", found[products]).combine_chunks(),
+            ],
+            pa.large_string(),
+        )
+        order = np.lexsort((id_order(A, s), text_ranks(text), id_order(A, b)))
+        A.memo[key] = SoleSupplies(
+            b[order],
+            s[order],
+            text.take(order),
+            np.where(products, -1, found)[order],
+            both["share"].to_numpy(float)[order],
+            products[order],
+        )
+    rows: SoleSupplies = A.memo[key]
+    return rows
+
+
+def _strings(values: pa.ChunkedArray | pa.Array) -> pd.api.extensions.ExtensionArray:
+    return pd.arrays.ArrowStringArray(values.cast(pa.large_string()))
 
 
 def single_sourced_buyers(A: GraphArrays, year: int | None) -> np.ndarray:
@@ -126,22 +169,21 @@ def single_sourced_buyers(A: GraphArrays, year: int | None) -> np.ndarray:
 
 def _single_sourced(A: GraphArrays, year: int | None) -> pd.DataFrame:
     """The rows of :func:`single_sourced_inputs` as positions (``b``, ``s``), the input
-    (a name), the share and the basis, unordered."""
+    (``input``: a code of :func:`supply_products` on rows from supply links, the
+    product's position on rows from products, ``products`` True), the share, unordered
+    (rows from supply links first)."""
     src, dst = A.edges("SUPPLIES", year=year)
     rows = A.edge_rows("SUPPLIES", year=year)
     codes, names = supply_products(A)
-    sup = pd.DataFrame(
-        {
-            "b": dst,
-            "input": codes[rows],
-            "s": src,
-            "share": A.edge_values("SUPPLIES", "share", year=year),
-        }
-    )
-    sup = sup.drop_duplicates(["b", "input", "s"])
-    n_sup = sup.groupby(["b", "input"])["s"].transform("size")
-    observed = sup[n_sup.to_numpy() == 1].assign(basis="supplies")
-    observed["input"] = names[observed["input"].to_numpy()]
+    first = _first_links(A, dst, codes[rows].astype(np.int64), src, len(names))
+    b, i, s = dst[first], codes[rows][first], src[first]
+    group = np.flatnonzero(np.r_[True, (b[1:] != b[:-1]) | (i[1:] != i[:-1])] if len(b) else [])
+    size = np.diff(np.r_[group, len(b)])
+    sole = np.repeat(size == 1, size)  # the (buyer, input) has one supplier
+    share = A.edge_values("SUPPLIES", "share", year=year)
+    observed = pd.DataFrame(
+        {"b": b[sole], "input": i[sole], "s": s[sole], "share": share[first][sole]}
+    ).assign(products=False)
 
     p_src, p_dst = A.edges("PRODUCES", year=year)
     u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
@@ -149,21 +191,43 @@ def _single_sourced(A: GraphArrays, year: int | None) -> pd.DataFrame:
     linked[dst] = True
     makes = pd.DataFrame({"firm": p_src, "product": p_dst}).drop_duplicates()
     makers = makes.groupby("product")["firm"].agg(["size", "min"])
-    sole = makers[makers["size"] == 1]["min"]
+    sole_maker = makers[makers["size"] == 1]["min"]
     buyers = makes[~linked[makes["firm"].to_numpy()]]
     needs = buyers.merge(
         pd.DataFrame({"input_pos": u_src, "product": u_dst}), on="product"
     ).drop_duplicates(["firm", "input_pos"])
-    needs = needs[needs["input_pos"].isin(sole.index)]
-    needs = needs.assign(s=needs["input_pos"].map(sole).to_numpy(np.int64))
+    needs = needs[needs["input_pos"].isin(sole_maker.index)]
+    needs = needs.assign(s=needs["input_pos"].map(sole_maker).to_numpy(np.int64))
     needs = needs[needs["s"] != needs["firm"]]
     inferred = pd.DataFrame(
         {
             "b": needs["firm"].to_numpy(np.int64),
-            "input": A.names[needs["input_pos"].to_numpy(np.int64)],
+            "input": needs["input_pos"].to_numpy(np.int64),
             "s": needs["s"].to_numpy(np.int64),
             "share": np.nan,
-            "basis": "products",
+            "products": True,
         }
     )
     return pd.concat([observed, inferred], ignore_index=True)
+
+
+def _first_links(
+    A: GraphArrays, b: np.ndarray, code: np.ndarray, s: np.ndarray, products: int
+) -> np.ndarray:
+    """The first edge (in table order) of each distinct (buyer ``b``, input ``code``,
+    supplier ``s``), ordered by those three: a stable sort of one integer key when it
+    fits in 62 bits, of the three arrays otherwise (pandas' drop_duplicates and group
+    sizes took 27 s at ten million nodes)."""
+    n, m = A.n, max(products, 1)
+    if n * n * m < 2**62:
+        key = (b.astype(np.int64) * m + code) * n + s
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        new = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+    else:
+        order = np.lexsort((s, code, b))
+        b, code, s = b[order], code[order], s[order]
+        new = np.r_[True, (b[1:] != b[:-1]) | (code[1:] != code[:-1]) | (s[1:] != s[:-1])]
+        new = new[: len(order)]
+    found: np.ndarray = order[new]
+    return found

@@ -20,13 +20,13 @@ from innokg.queries.gaps.table import (
     _city_names,
     _cluster_count,
     _clusters_note,
+    _decimals,
     _filtered,
     _in_scope,
     _joined,
     _severity_order,
     _table,
     _text,
-    _two_decimals,
 )
 from innokg.queries.sets import distinct, find_sorted
 from innokg.queries.sparse_rows import entries
@@ -294,7 +294,7 @@ def unspanned_cluster_pairs(
         return pc.if_else(pc.equal(pc.utf8_length(made), 0), "no products", made)
 
     xa, xb = (pa.array(x).cast(pa.large_string()) for x in (a, b))
-    chain, ind = _two_decimals(aff["chain"].to_numpy()), _two_decimals(aff["ind"].to_numpy())
+    chain, ind = _decimals(aff["chain"].to_numpy()), _decimals(aff["ind"].to_numpy())
     # one Arrow string per row and column: at ten million nodes there are millions of pairs
     detail = _joined(
         "cluster ", xa, " (", products(at_a), ") and cluster ", xb, " (", products(at_b),

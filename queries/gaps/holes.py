@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
@@ -14,12 +15,18 @@ from innokg.queries.arrays import ORGANISATIONS, arrays
 from innokg.queries.gaps.constraint import burt_all, burt_of
 from innokg.queries.gaps.table import (
     _city_names,
+    _decimals,
     _filtered,
     _in_scope,
+    _integers,
+    _joined,
     _note,
+    _repeated,
+    _severity_order,
     _table,
-    _text_rows,
+    _text,
 )
+from innokg.queries.node_text import node_text
 
 __all__ = ["MIN_CONTACTS", "structural_holes"]
 
@@ -115,26 +122,30 @@ def structural_holes(
                 f"数据中没有联系方达 {min_degree} 个的组织，约束度只反映记录的联系少",
             )
         )
-    said = _redundancy(esize, degree)
-    en, zh = (np.array([r[i] for r in _REDUNDANCY], dtype=object)[said] for i in (0, 1))
+    # ordered on arrays, then worded by Arrow: a Python sentence per row took 38 s of
+    # 69 for the 4.4 million rows at ten million nodes
+    severity = constraint.round(6)
+    ids = node_text(A, "id", pos)
+    order = _severity_order(severity, ids)
+    pos, degree, constraint, esize = pos[order], degree[order], constraint[order], esize[order]
+    severity, ids = severity[order], ids.take(order)
+    said = pa.array(_redundancy(esize, degree))
+    en, zh = (pa.array([r[i] for r in _REDUNDANCY], pa.large_string()).take(said) for i in (0, 1))
+    c, e, d = _decimals(constraint), _decimals(esize, 1), _integers(degree)
     return _table(
         "structural_hole",
         {
-            "entity": A.ids[pos].astype(str),
-            "name": A.names[pos],
-            "label": np.array(A.label_names, dtype=object)[A.label_code[pos]],
-            "missing": np.full(len(pos), "non-redundant contacts (structural holes to span)"),
-            "missing_zh": np.full(len(pos), "非冗余联系（可跨越的结构洞）"),
-            "severity": constraint.round(6),
+            "entity": _text(ids),
+            "name": _text(node_text(A, "name", pos)),
+            "label": _text(pa.array(A.label_names, pa.large_string()).take(A.label_code[pos])),
+            "missing": _repeated("non-redundant contacts (structural holes to span)", len(pos)),
+            "missing_zh": _repeated("非冗余联系（可跨越的结构洞）", len(pos)),
+            "severity": severity,
             "city": _city_names(A, pos),
-            "detail": _text_rows(
-                f"constraint {c:.2f}; effective size {e:.1f} of {int(d)} contacts; {r}"
-                for c, e, d, r in zip(constraint, esize, degree, en, strict=True)
+            "detail": _text(
+                _joined("constraint ", c, "; effective size ", e, " of ", d, " contacts; ", en)
             ),
-            "detail_zh": _text_rows(
-                f"约束度 {c:.2f}；{int(d)} 个联系方中有效规模 {e:.1f}，{r}"
-                for c, e, d, r in zip(constraint, esize, degree, zh, strict=True)
-            ),
+            "detail_zh": _text(_joined("约束度 ", c, "；", d, " 个联系方中有效规模 ", e, "，", zh)),
         },
         {
             "degree": degree.astype(np.int64),
@@ -143,6 +154,7 @@ def structural_holes(
             "efficiency": esize / np.where(degree > 0, degree, np.nan),
         },
         notes,
+        ordered=True,
     )
 
 

@@ -20,12 +20,19 @@ from innokg.queries.arrays import (
     GraphArrays,
     arrays,
 )
-from innokg.queries.clusters import (
-    province_members,
-    single_sourced_inputs,
+from innokg.queries.clusters import province_members
+from innokg.queries.clusters.sourcing import sole_supplies, supply_products
+from innokg.queries.gaps.table import (
+    _city_names,
+    _filtered,
+    _joined,
+    _note,
+    _repeated,
+    _severity_order,
+    _table,
+    _text,
 )
-from innokg.queries.clusters.sourcing import supply_products
-from innokg.queries.gaps.table import _city_names, _filtered, _joined, _note, _table, _text
+from innokg.queries.node_text import node_text
 from innokg.queries.sets import find_sorted
 
 __all__ = ["single_source_gaps"]
@@ -78,12 +85,11 @@ def single_source_gaps(
     ['据推断仅由供供货（供货关系为推断，有待向企业核实）']
     """
     A = arrays(G)
-    df = single_sourced_inputs(G, year=year)
-    pos = A.index(df["buyer"])
-    keep = _filtered(G, A, city, industry)[pos]
+    r = sole_supplies(A, year)
+    keep = _filtered(G, A, city, industry)[r.buyer]
     province = province_members(G)
     if province is not None:  # the province's buyers; their suppliers may be anywhere
-        keep &= province[pos]
+        keep &= province[r.buyer]
     notes = []
     if not len(A.edges("SUPPLIES", year=year)[0]) and not len(A.edges("PRODUCES", year=year)[0]):
         notes.append(
@@ -95,73 +101,86 @@ def single_source_gaps(
                 "数据中没有供货关系或产品信息",
             )
         )
-    df, pos = df[keep].reset_index(drop=True), pos[keep]
-    evidence = _evidence(G, A, df, year, pos)
-    # the sentences are put together by Arrow: a Python string per row and column
-    # took 2.6 kB a row, 8 GB at ten million nodes
-    supplier = df["supplier_name"]
-    products = pa.array((df["basis"] == "products").to_numpy(bool))
-    guessed = pa.array(evidence == "inferred")
+    rows = np.flatnonzero(keep)
+    buyer, supplier, code = r.buyer[rows], r.supplier[rows], r.code[rows]
+    share, products = r.share[rows], r.products[rows]
+    strength = _strength(A, year, buyer, supplier, code)
+    severity = np.where(np.isnan(share), 1.0, share)
+    # ordered on arrays (ties keep the table's order: buyer, input, supplier), then
+    # worded by Arrow: a Python string per row and column took 2.6 kB a row, 8 GB at
+    # ten million nodes
+    buyer_id = node_text(A, "id", buyer)
+    order = _severity_order(severity, buyer_id)
+    rows, buyer, supplier, strength = rows[order], buyer[order], supplier[order], strength[order]
+    severity, products = severity[order], products[order]
+    name = node_text(A, "name", supplier)
+    made = pa.array(products)
+    guessed = pa.array(strength == 0)
     detail = pc.if_else(
-        products,
-        _joined("only ", supplier, " makes it (inferred from products)"),
+        made,
+        _joined("only ", name, " makes it (inferred from products)"),
         pc.if_else(
             guessed,
             _joined(
                 "only ",
-                supplier,
+                name,
                 " supplies it (inferred: the supply link is to be verified with the firms)",
             ),
-            _joined("only ", supplier, " supplies it"),
+            _joined("only ", name, " supplies it"),
         ),
     )
     detail_zh = pc.if_else(
-        products,
-        _joined("仅由", supplier, "生产（据产品推断）"),
+        made,
+        _joined("仅由", name, "生产（据产品推断）"),
         pc.if_else(
             guessed,
-            _joined("据推断仅由", supplier, "供货（供货关系为推断，有待向企业核实）"),
-            _joined("仅由", supplier, "供货"),
+            _joined("据推断仅由", name, "供货（供货关系为推断，有待向企业核实）"),
+            _joined("仅由", name, "供货"),
         ),
     )
+    given = r.input.take(rows)
+    words = pa.array(["inferred", "synthetic", "observed"], pa.large_string())
+    basis = pa.array(["supplies", "products"], pa.large_string())
     return _table(
         "single_source",
         {
-            "entity": df["buyer"].array,
-            "name": df["buyer_name"].array,
-            "label": np.full(len(df), "Enterprise", dtype=object),
-            "missing": _text(_joined("a second supplier of ", df["input"])),
-            "missing_zh": _text(_joined(df["input"], "的第二供应商")),
-            "severity": df["share"].fillna(1.0).to_numpy(float),
-            "city": _city_names(A, pos),
+            "entity": _text(buyer_id.take(order)),
+            "name": _text(node_text(A, "name", buyer)),
+            "label": _repeated("Enterprise", len(rows)),
+            "missing": _text(_joined("a second supplier of ", given)),
+            "missing_zh": _text(_joined(given, "的第二供应商")),
+            "severity": severity,
+            "city": _city_names(A, buyer),
             "detail": _text(detail),
             "detail_zh": _text(detail_zh),
         },
         {
-            "input": df["input"].array,
-            "supplier": df["supplier"].array,
-            "supplier_name": supplier.array,
-            "basis": df["basis"].array,
-            "evidence": pd.array(evidence, dtype="string"),
+            "input": _text(given),
+            "supplier": _text(node_text(A, "id", supplier)),
+            "supplier_name": _text(name),
+            "basis": _text(basis.take(products.astype(np.int8))),
+            "evidence": _text(words.take(strength)),
         },
         notes,
+        ordered=True,
     )
 
 
-def _evidence(
-    G: EcosystemGraph,
+def _strength(
     A: GraphArrays,
-    df: pd.DataFrame,
     year: int | None,
-    buyers: np.ndarray | None = None,
+    buyer: np.ndarray,
+    supplier: np.ndarray,
+    code: np.ndarray,
 ) -> np.ndarray:
-    """The evidence of each row's supply link (``df``: rows of single_sourced_inputs,
-    ``buyers`` their buyers' positions where known):
-    ``inferred`` for rows built from products, and for links whose every SUPPLIES edge
-    is inferred; otherwise the edges' evidence (``observed`` before ``synthetic``)."""
-    out = np.full(len(df), "inferred", dtype=object)
-    edges = G.edges.get("SUPPLIES")
-    supplies = (df["basis"] == "supplies").to_numpy()
+    """The evidence of each row's supply link, as its place in :data:`_EVIDENCE_RANK`
+    (rows of :func:`~innokg.queries.clusters.sourcing.sole_supplies`: positions, and the
+    input's code, -1 on rows from products): 0 (inferred) on rows from products and
+    for links whose every SUPPLIES edge is inferred; otherwise the strongest evidence of
+    the link's edges (observed before synthetic)."""
+    out = np.zeros(len(buyer), dtype=np.int64)
+    edges = A.G.edges.get("SUPPLIES")
+    supplies = code >= 0
     if edges is None or not len(edges) or not supplies.any():
         return out
     rows = A.edge_rows("SUPPLIES", year=year)
@@ -180,17 +199,10 @@ def _evidence(
     key, strength = key[order], strength[order]
     last = np.r_[key[1:] != key[:-1], True] if len(key) else np.zeros(0, dtype=bool)
     key, strength = key[last], strength[last]  # sorted by rank within a key: the max
-    s_pos = A.index(df["supplier"])
-    b_pos = A.index(df["buyer"]) if buyers is None else buyers
-    code = pd.Index(names).get_indexer(df["input"].astype(str))
-    known = (s_pos >= 0) & (b_pos >= 0) & (code >= 0)
-    want = np.where(known, (s_pos.astype(np.int64) * n + b_pos) * m + code, -1)
+    want = np.where(supplies, (supplier.astype(np.int64) * n + buyer) * m + code, -1)
     at = find_sorted(key, want)
-    hit = known & (at >= 0)
-    rank = np.zeros(len(df), dtype=np.int64)
-    rank[hit] = strength[at[hit]]
-    words = np.array(["inferred", "synthetic", "observed"], dtype=object)
-    out[supplies] = words[rank[supplies]]
+    hit = supplies & (at >= 0)
+    out[hit] = strength[at[hit]]
     return out
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from innokg.queries.arrays import (
 from innokg.queries.clusters import (
     province_members,
 )
+from innokg.queries.node_text import node_text
 from innokg.queries.sets import distinct
 
 __all__ = ["CORE_COLUMNS", "NOT_MEASURABLE"]
@@ -232,41 +232,47 @@ def _text(values: pa.ChunkedArray | pa.Array) -> pd.api.extensions.ExtensionArra
     return pd.arrays.ArrowStringArray(values.cast(pa.large_string()))
 
 
-def _text_rows(rows: Iterable[str], chunk: int = 500_000) -> pd.api.extensions.ExtensionArray:
-    """Sentences that Python writes one per row, held as Arrow strings ``chunk`` rows at
-    a time: the Python strings of one chunk exist at once, not of the whole table."""
-    found = iter(rows)
-    parts = []
-    while block := list(itertools.islice(found, chunk)):
-        parts.append(pa.array(block, pa.large_string()))
-    return _text(pa.chunked_array(parts, pa.large_string()))
-
-
-def _two_decimals(values: np.ndarray) -> pa.Array:
-    """Each value as ``f"{v:.2f}"`` writes it, as Arrow strings: millions of rows take
-    no Python string each.  Hundredths are rounded in floating point except within a
-    millionth of a tie, where Python's own formatting decides (exact either way).
+def _decimals(values: np.ndarray, places: int = 2) -> pa.Array:
+    """Each value as ``f"{v:.2f}"`` writes it (``places`` decimals), as Arrow strings:
+    millions of rows take no Python string each.  The value is rounded in floating point
+    except within a millionth of a tie, where Python's own formatting decides (exact
+    either way).
 
     Examples
     --------
-    >>> _two_decimals(np.array([0.125, 1 / 9, 12.0, 0.005])).to_pylist()
+    >>> _decimals(np.array([0.125, 1 / 9, 12.0, 0.005])).to_pylist()
     ['0.12', '0.11', '12.00', '0.01']
+    >>> _decimals(np.array([0.25, 2.0, 7 / 3, 0.05]), 1).to_pylist()
+    ['0.2', '2.0', '2.3', '0.1']
     """
     x = np.asarray(values, dtype=float)
-    if not (np.isfinite(x).all() and (x >= 0).all()):
-        return pa.array([f"{v:.2f}" for v in x], pa.large_string())
-    scaled = x * 100
-    hundredths = np.rint(scaled).astype(np.int64)
+    if not (np.isfinite(x).all() and (x >= 0).all() and places >= 1):
+        return pa.array([f"{v:.{places}f}" for v in x], pa.large_string())
+    unit = 10**places
+    scaled = x * unit
+    steps = np.rint(scaled).astype(np.int64)
     tie = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
-    hundredths[tie] = [int(f"{x[i]:.2f}".replace(".", "")) for i in tie]
-    whole = pa.array(hundredths // 100).cast(pa.large_string())
-    cents = pc.utf8_lpad(pa.array(hundredths % 100).cast(pa.large_string()), 2, "0")
-    return _joined(whole, ".", cents)
+    steps[tie] = [int(f"{x[i]:.{places}f}".replace(".", "")) for i in tie]
+    whole = pa.array(steps // unit).cast(pa.large_string())
+    part = pc.utf8_lpad(pa.array(steps % unit).cast(pa.large_string()), places, "0")
+    return _joined(whole, ".", part)
 
 
-def _city_names(A: GraphArrays, pos: np.ndarray) -> np.ndarray:
+def _integers(values: np.ndarray) -> pa.Array:
+    """Whole numbers as Arrow strings (``str(int(v))`` for each)."""
+    return pa.array(np.asarray(values).astype(np.int64)).cast(pa.large_string())
+
+
+def _repeated(text: str, n: int) -> pd.api.extensions.ExtensionArray:
+    """``text`` on each of ``n`` rows, as a column of the gap tables' string type."""
+    return _text(pc.take(pa.array([text], pa.large_string()), np.zeros(n, dtype=np.int64)))
+
+
+def _city_names(A: GraphArrays, pos: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The name of the city of each node at ``pos`` ("" where it has none)."""
     city = A.city()[pos]
-    return np.where(city >= 0, A.names[np.maximum(city, 0)], "").astype(object)
+    names = node_text(A, "name", np.maximum(city, 0))
+    return _text(pc.if_else(pa.array(city >= 0), names, pa.scalar("", pa.large_string())))
 
 
 def _filtered(
