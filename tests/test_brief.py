@@ -298,3 +298,17 @@ def test_since_option_of_the_command(demo_package: Path, tmp_path: Path) -> None
     assert "以来的变化" in out.read_text(encoding="utf-8")
     missing = CliRunner().invoke(main, [*args[:3], str(tmp_path / "nowhere"), *args[4:]])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_a_gap_table_read_for_the_last_time_is_not_kept(demo_graph: EcosystemGraph) -> None:
+    from innokg.brief.scope import Scope
+
+    s = Scope(demo_graph, "zh", None, None, None, latest_year(demo_graph), 5)
+    kept = s.gaps("single_source")  # as the recommendations read it
+    assert s.gaps("single_source") is kept and len(kept) > 0
+    last = s.gaps("single_source", last=True)  # the gap section, its last reader
+    assert last is kept
+    assert ("gaps", "single_source") not in s._memo and "single_sourced" not in s._memo
+    again = s.gaps("structural_hole", last=True)  # never kept: computed, handed over
+    assert ("gaps", "structural_hole") not in s._memo
+    assert again.equals(s.gaps("structural_hole"))  # what a kept read gives

@@ -12,8 +12,10 @@ from innokg.brief.names import Names
 from innokg.brief.pairs import best_pairs
 from innokg.brief.words import Lang
 from innokg.graph.ecosystem import EcosystemGraph
+from innokg.queries.arrays import arrays, forget_results
 from innokg.queries.clusters import supply_clusters
 from innokg.queries.gaps import CORE_COLUMNS, collaboration_gaps, single_source_gaps
+from innokg.queries.gaps.kinds import FORGET_ABOVE_NODES
 from innokg.queries.indicators import policy_indicators, policy_measures
 
 __all__ = [
@@ -55,8 +57,16 @@ class Scope:
 
     def _cached(self, key: Any, make: Any) -> Any:
         if key not in self._memo:
+            self._forget()
             self._memo[key] = make()
         return self._memo[key]
+
+    def _forget(self) -> None:
+        """As the gaps do at national scale: each analysis lets go of what the last one
+        computed (its matrices, its edge ends), keeping its table; at ten million nodes
+        they do not fit together."""
+        if arrays(self.G).n > FORGET_ABOVE_NODES:
+            forget_results(self.G)
 
     def measures(self) -> pd.DataFrame:
         return self._cached("measures", lambda: policy_measures(self.G))
@@ -86,9 +96,12 @@ class Scope:
             "clusters", lambda: supply_clusters(self.G, year=self.year, city=self.city)
         )
 
-    def gaps(self, kind: str) -> pd.DataFrame:
+    def gaps(self, kind: str, *, last: bool = False) -> pd.DataFrame:
         """The gaps of one kind; a kind whose analysis fails leaves a note row, so that
-        one failing analysis does not take the whole brief with it."""
+        one failing analysis does not take the whole brief with it.  ``last``: the
+        caller is the table's last reader, and it is not kept (the gap section, after
+        the recommendations on page 1 have read theirs): at ten million nodes the
+        tables of every kind, 14 million rows, do not fit together."""
 
         def make() -> pd.DataFrame:
             try:
@@ -102,7 +115,15 @@ class Scope:
                     {"measurable": [False], "missing": [text], "missing_zh": [text], "name": [""]}
                 )
 
-        return self._cached(("gaps", kind), make)
+        if not last:
+            return self._cached(("gaps", kind), make)
+        found = self._memo.pop(("gaps", kind), None)
+        if found is None:
+            self._forget()
+            found = make()
+        if kind == "single_source":
+            self._memo.pop("single_sourced", None)
+        return found
 
     def partners(
         self, kind: str, k: int, city: str | None, sizes: tuple[str, ...] | None = None

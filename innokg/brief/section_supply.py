@@ -160,7 +160,7 @@ def gap_table(s: Scope, kind: str) -> BriefTable:
             total=0,
             note=missing_line([(title, lack)], lang),
         )
-    raw = s.gaps(kind)
+    raw = s.gaps(kind, last=True)
     df = _measured_rows(raw)
     note = None
     if "measurable" in raw.columns:  # note rows: what this kind of gap lacks
