@@ -16,6 +16,7 @@ from innokg.queries.gaps import (
     CORE_COLUMNS,
     GAP_KINDS,
     MIN_CONTACTS,
+    ROWS,
     brokers,
     cluster_support_gaps,
     collaboration_gaps,
@@ -715,3 +716,37 @@ def test_real_gaps_say_what_is_inferred_and_what_the_data_lacks(henan: Ecosystem
     assert len(measured) and (measured["degree"] >= MIN_CONTACTS).all()
     everyone = structural_holes(henan, min_degree=1)
     assert set(measured["entity"]) == set(everyone.loc[everyone["degree"] >= 3, "entity"])
+
+
+def _four_related_clusters() -> EcosystemGraph:
+    """Four supply chains of three firms: two make steel, two make cars (of steel);
+    nobody links them, so each steel cluster and each car cluster make a pair."""
+    firms = [f"{c}{i}" for c in "abcd" for i in range(3)]
+    supplies = [(f"{c}{i}", f"{c}{i + 1}") for c in "abcd" for i in range(2)]
+    made = [("a0", "steel"), ("b0", "car"), ("c0", "steel"), ("d0", "car")]
+    return make_graph(
+        {
+            "Enterprise": [{"id": i, "name": i} for i in firms],
+            "Product": [{"id": "steel", "name": "钢材"}, {"id": "car", "name": "汽车"}],
+        },
+        {"SUPPLIES": supplies, "PRODUCES": made, "UPSTREAM_OF": [("steel", "car")]},
+    )
+
+
+@pytest.mark.parametrize("kind", ["structural_hole", "unspanned_pair"])
+def test_a_kind_asked_for_its_first_rows_words_those_and_counts_the_rest(
+    demo_graph: EcosystemGraph, kind: str
+) -> None:
+    G = demo_graph if kind == "structural_hole" else _four_related_clusters()
+    func = GAP_KINDS[kind][0]
+    whole = func(G)
+    assert len(whole) > 3 and ROWS not in whole.attrs
+    first = func(G, limit=3)
+    pd.testing.assert_frame_equal(first, whole.head(3))
+    assert first.attrs[ROWS] == len(whole)
+    none = func(G, limit=0)
+    assert none.empty and list(none.columns) == list(whole.columns)
+    assert none.attrs[ROWS] == len(whole)
+    # the stacked table's first rows are the same whether the kind words them or not
+    stacked = collaboration_gaps(G, kinds=[kind], limit=3)
+    pd.testing.assert_frame_equal(stacked, whole.head(3)[stacked.columns.tolist()])

@@ -15,7 +15,7 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import arrays, forget_results
 from innokg.queries.clusters import supply_clusters
 from innokg.queries.gaps import CORE_COLUMNS, collaboration_gaps, single_source_gaps
-from innokg.queries.gaps.kinds import FORGET_ABOVE_NODES
+from innokg.queries.gaps.kinds import FORGET_ABOVE_NODES, TAKES_LIMIT
 from innokg.queries.indicators import policy_indicators, policy_measures
 
 __all__ = [
@@ -96,19 +96,23 @@ class Scope:
             "clusters", lambda: supply_clusters(self.G, year=self.year, city=self.city)
         )
 
-    def gaps(self, kind: str, *, last: bool = False) -> pd.DataFrame:
+    def gaps(self, kind: str, *, last: bool = False, limit: int | None = None) -> pd.DataFrame:
         """The gaps of one kind; a kind whose analysis fails leaves a note row, so that
         one failing analysis does not take the whole brief with it.  ``last``: the
         caller is the table's last reader, and it is not kept (the gap section, after
         the recommendations on page 1 have read theirs): at ten million nodes the
-        tables of every kind, 14 million rows, do not fit together."""
+        tables of every kind, 14 million rows, do not fit together.  With ``last``,
+        ``limit``: the caller shows this many rows, and a kind that can words only
+        those (``attrs["rows"]`` then says how many it found)."""
 
-        def make() -> pd.DataFrame:
+        def make(limit: int | None = None) -> pd.DataFrame:
             try:
                 if kind == "single_source":  # as collaboration_gaps gives it, from one table
                     core = self.single_sourced()[list(CORE_COLUMNS)]
                     return pd.concat([core], ignore_index=True)
-                return collaboration_gaps(self.G, kinds=[kind], year=self.year, city=self.city)
+                return collaboration_gaps(
+                    self.G, kinds=[kind], year=self.year, city=self.city, limit=limit
+                )
             except (KeyError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
                 text = f"analysis failed ({type(exc).__name__}: {exc})"
                 return pd.DataFrame(
@@ -120,7 +124,7 @@ class Scope:
         found = self._memo.pop(("gaps", kind), None)
         if found is None:
             self._forget()
-            found = make()
+            found = make(limit if kind in TAKES_LIMIT else None)
         if kind == "single_source":
             self._memo.pop("single_sourced", None)
         return found

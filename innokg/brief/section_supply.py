@@ -11,6 +11,7 @@ import pandas as pd
 from innokg.brief.model import BriefTable, Section
 from innokg.brief.scope import Scope, has, lm_known, missing_line, sizes_missing
 from innokg.brief.words import col, num, pick, txt
+from innokg.queries.gaps import ROWS
 from innokg.queries.partners import KINDS
 
 __all__ = ["GAP_ORDER", "GAP_TITLES", "clusters_section", "gaps_section", "partners_section"]
@@ -160,8 +161,10 @@ def gap_table(s: Scope, kind: str) -> BriefTable:
             total=0,
             note=missing_line([(title, lack)], lang),
         )
-    raw = s.gaps(kind, last=True)
+    raw = s.gaps(kind, last=True, limit=s.top)
     df = _measured_rows(raw)
+    # a kind asked for its first rows says how many it found (every one measured)
+    total = int(raw.attrs.get(ROWS, len(df)))
     note = None
     if "measurable" in raw.columns:  # note rows: what this kind of gap lacks
         said = raw[~raw["measurable"].fillna(False).astype(bool)]
@@ -190,7 +193,7 @@ def gap_table(s: Scope, kind: str) -> BriefTable:
         key,
         title,
         pd.DataFrame(rows, columns=columns),
-        total=len(df),
+        total=total,
         nowrap=(col("city", lang),),
         note=note,
     )

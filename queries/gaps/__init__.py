@@ -70,7 +70,7 @@ from innokg.queries.gaps.kinds import GAP_KINDS, collaboration_gaps
 from innokg.queries.gaps.research import research_gaps
 from innokg.queries.gaps.sourcing import single_source_gaps
 from innokg.queries.gaps.support import cluster_support_gaps, specialisation_gaps
-from innokg.queries.gaps.table import CORE_COLUMNS, NOT_MEASURABLE
+from innokg.queries.gaps.table import CORE_COLUMNS, NOT_MEASURABLE, ROWS
 from innokg.queries.gaps.table import ClusterOptions as ClusterOptions
 from innokg.queries.gaps.targets import target_gaps
 
@@ -81,6 +81,7 @@ __all__ = [
     "MIN_RELATEDNESS",
     "NOT_MEASURABLE",
     "ORG_EDGES",
+    "ROWS",
     "brokers",
     "cluster_support_gaps",
     "collaboration_gaps",

@@ -22,12 +22,15 @@ from innokg.queries.gaps.table import (
     _clusters_note,
     _decimals,
     _filtered,
+    _first,
     _in_scope,
     _joined,
+    _repeated,
     _severity_order,
     _table,
     _text,
 )
+from innokg.queries.node_text import node_text
 from innokg.queries.sets import distinct, find_sorted
 from innokg.queries.sparse_rows import entries
 
@@ -144,8 +147,8 @@ def brokers(
     return _table(
         "broker",
         {
-            "entity": A.ids[pos].astype(str),
-            "name": A.names[pos],
+            "entity": _text(node_text(A, "id", pos)),
+            "name": _text(node_text(A, "name", pos)),
             "label": label,
             "missing": np.full(len(pos), "a second broker for the cluster pairs it alone links"),
             "missing_zh": np.full(len(pos), "其独自连接的集群对缺少第二个桥梁"),
@@ -217,6 +220,7 @@ def unspanned_cluster_pairs(
     city: str | None = None,
     industry: str | None = None,
     clusters: ClusterOptions = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Pairs of supply clusters with a reason to work together that nobody links.
 
@@ -240,6 +244,9 @@ def unspanned_cluster_pairs(
         Only pairs with a member of either cluster in this city / industry.
     clusters : mapping, optional
         Options of :func:`innokg.queries.clusters.supply_clusters`.
+    limit : int, optional
+        Word and return only the most severe ``limit`` pairs; ``attrs["rows"]`` says
+        how many there are in all (millions at national scale, where a page shows ten).
 
     Returns
     -------
@@ -282,7 +289,8 @@ def unspanned_cluster_pairs(
     a, b = aff["a"].to_numpy(np.int64), aff["b"].to_numpy(np.int64)
     entity = _joined("cluster:", pa.array(a), "|cluster:", pa.array(b))
     sev = (aff["chain"] + aff["ind"] / 2).to_numpy(float).round(4)
-    order = _severity_order(sev, entity)  # the table's order, before its sentences
+    rows = len(a)
+    order = _severity_order(sev, entity)[_first(limit, rows)]  # before the sentences
     aff, a, b, sev, entity = aff.iloc[order], a[order], b[order], sev[order], entity.take(order)
     at_a, at_b = table.index.get_indexer(a), table.index.get_indexer(b)
 
@@ -311,9 +319,9 @@ def unspanned_cluster_pairs(
         {
             "entity": _text(entity),
             "name": _text(_joined(of("label", at_a), " | ", of("label", at_b))),
-            "label": np.full(len(a), "ClusterPair", dtype=object),
-            "missing": np.full(len(a), "an organisation linking the two clusters"),
-            "missing_zh": np.full(len(a), "连接两个集群的企业或机构"),
+            "label": _repeated("ClusterPair", len(a)),
+            "missing": _repeated("an organisation linking the two clusters", len(a)),
+            "missing_zh": _repeated("连接两个集群的企业或机构", len(a)),
             "severity": sev,
             "city": _text(of("main_city", at_a)),
             "detail": _text(detail),
@@ -328,4 +336,5 @@ def unspanned_cluster_pairs(
             "industry_overlap": aff["ind"].round(6).to_numpy(float),
         },
         ordered=True,
+        rows=None if limit is None else rows,
     )

@@ -17,6 +17,7 @@ from innokg.queries.gaps.table import (
     _city_names,
     _decimals,
     _filtered,
+    _first,
     _in_scope,
     _integers,
     _joined,
@@ -47,6 +48,7 @@ def structural_holes(
     industry: str | None = None,
     labels: Sequence[str] = ORGANISATIONS,
     min_degree: int = MIN_CONTACTS,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Burt's constraint and effective size of organisations.
 
@@ -68,6 +70,9 @@ def structural_holes(
         Labels to report (all organisations are in the network regardless).
     min_degree : int
         Fewest contacts to be reported (1 reports every linked organisation).
+    limit : int, optional
+        Word and return only the most severe ``limit`` rows; ``attrs["rows"]`` says
+        how many there are in all (millions at national scale, where a page shows ten).
 
     Returns
     -------
@@ -126,7 +131,8 @@ def structural_holes(
     # 69 for the 4.4 million rows at ten million nodes
     severity = constraint.round(6)
     ids = node_text(A, "id", pos)
-    order = _severity_order(severity, ids)
+    rows = len(pos)
+    order = _severity_order(severity, ids)[_first(limit, len(pos))]
     pos, degree, constraint, esize = pos[order], degree[order], constraint[order], esize[order]
     severity, ids = severity[order], ids.take(order)
     said = pa.array(_redundancy(esize, degree))
@@ -155,6 +161,7 @@ def structural_holes(
         },
         notes,
         ordered=True,
+        rows=None if limit is None else rows,
     )
 
 

@@ -65,6 +65,9 @@ GAP_KINDS: dict[str, tuple[Callable[..., pd.DataFrame], str, str]] = {
 
 
 _USES_CLUSTERS = {"cluster_support", "broker", "unspanned_pair"}
+#: Kinds that word only the rows asked for (``limit``): millions of rows at ten million
+#: nodes, of which a page shows ten.
+TAKES_LIMIT = {"structural_hole", "unspanned_pair"}
 
 #: Above this many nodes each kind of gap lets go of what it computed before the next
 #: starts (the next computes, or reads from the package's kept results, what it shares
@@ -157,6 +160,8 @@ def collaboration_gaps(
         options: dict[str, Any] = {"year": year, "city": city, "industry": industry}
         if kind in _USES_CLUSTERS:
             options["clusters"] = clusters
+        if kind in TAKES_LIMIT:
+            options["limit"] = limit
         df = func(G, **options)[list(CORE_COLUMNS)]
         if limit is not None and len(df) > limit:
             # taken, not sliced: a slice of Arrow strings keeps the whole table's buffers

@@ -22,7 +22,7 @@ from innokg.queries.clusters import (
 from innokg.queries.node_text import node_text
 from innokg.queries.sets import distinct
 
-__all__ = ["CORE_COLUMNS", "NOT_MEASURABLE"]
+__all__ = ["CORE_COLUMNS", "NOT_MEASURABLE", "ROWS"]
 
 #: The columns every gap table starts with.
 CORE_COLUMNS = (
@@ -54,10 +54,13 @@ def _table(
     notes: Sequence[pd.DataFrame] = (),
     *,
     ordered: bool = False,
+    rows: int | None = None,
 ) -> pd.DataFrame:
     """A gap table: the core columns (typed) then ``extra``; note rows (``notes``,
     from :func:`_note`) first, then by decreasing severity.  ``ordered``: the rows come
-    in that order already (:func:`_severity_order`), and are not ranked again."""
+    in that order already (:func:`_severity_order`), and are not ranked again.
+    ``rows``: the rows are the first of a longer table, of this many rows (kept in
+    ``attrs["rows"]``, see :data:`ROWS`)."""
     n = len(core["entity"])
     cols: dict[str, Any] = {"gap": np.full(n, gap, dtype=object)}
     for name in CORE_COLUMNS[1:]:
@@ -85,12 +88,24 @@ def _table(
             df = df.astype({c: t for c, t in cols_types.items() if c not in CORE_COLUMNS})
         df = df.astype({c: "Int64" for c in ints})
         df = df.astype({**types, "severity": "float64", "measurable": "bool"})
-    if ordered and not notes:
-        return df
-    order = _order(df)
-    if not np.array_equal(order, np.arange(len(df))):  # in order already: no copy
-        df = df.take(order)
-    return df.reset_index(drop=True)
+    if not (ordered and not notes):
+        order = _order(df)
+        if not np.array_equal(order, np.arange(len(df))):  # in order already: no copy
+            df = df.take(order)
+        df = df.reset_index(drop=True)
+    if rows is not None:
+        df.attrs[ROWS] = rows
+    return df
+
+
+#: The key of a gap table's ``attrs`` that says how many rows the kind found, when the
+#: table holds only the first of them (a kind asked with ``limit``).
+ROWS = "rows"
+
+
+def _first(limit: int | None, n: int) -> np.ndarray | slice:
+    """The rows a kind words when asked for its first ``limit`` (all when None)."""
+    return slice(None) if limit is None else np.arange(min(max(limit, 0), n))
 
 
 def _objects(values: Any) -> bool:
