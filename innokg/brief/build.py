@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from innokg.brief.appendix import articles_section, glossary_section, method_section
 from innokg.brief.model import Brief, Section
@@ -77,21 +79,26 @@ def build_brief(
     as_of = year if year is not None else latest_year(G)
     s = Scope(G, lang, city, city_id, city_name, as_of, top)
     findings: list[str] = []
-    statuses = target_statuses(s)
-    summary = summary_section(s, statuses)
-    head, context = headline_sections(s, findings)
+
+    def then(make: Callable[[], Any]) -> Any:
+        s.forget()  # at national scale, what the last section computed goes first
+        return make()
+
+    statuses = then(lambda: target_statuses(s))
+    summary = then(lambda: summary_section(s, statuses))
+    head, context = then(lambda: headline_sections(s, findings))
     body: list[Section | None] = [head]
     if since is not None:
-        body.insert(0, since_brief_section(s, since))
+        body.insert(0, then(lambda: since_brief_section(s, since)))
     if city_id is not None:
-        province = policy_indicators(G, year=as_of)
-        body.append(city_profile_section(s, province))
+        province = then(lambda: policy_indicators(G, year=as_of))
+        body.append(then(lambda: city_profile_section(s, province)))
     body += [
-        by_city_section(s, findings),
-        compare_section(s),
-        clusters_section(s, findings),
-        gaps_section(s, findings),
-        partners_section(s, findings),
+        then(lambda: by_city_section(s, findings)),
+        then(lambda: compare_section(s)),
+        then(lambda: clusters_section(s, findings)),
+        then(lambda: gaps_section(s, findings)),
+        then(lambda: partners_section(s, findings)),
         context,
     ]
     pm = s.measures()

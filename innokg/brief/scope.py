@@ -57,11 +57,11 @@ class Scope:
 
     def _cached(self, key: Any, make: Any) -> Any:
         if key not in self._memo:
-            self._forget()
+            self.forget()
             self._memo[key] = make()
         return self._memo[key]
 
-    def _forget(self) -> None:
+    def forget(self) -> None:
         """As the gaps do at national scale: each analysis lets go of what the last one
         computed (its matrices, its edge ends), keeping its table; at ten million nodes
         they do not fit together."""
@@ -123,7 +123,7 @@ class Scope:
             return self._cached(("gaps", kind), make)
         found = self._memo.pop(("gaps", kind), None)
         if found is None:
-            self._forget()
+            self.forget()
             found = make(limit if kind in TAKES_LIMIT else None)
         if kind == "single_source":
             self._memo.pop("single_sourced", None)
