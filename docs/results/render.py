@@ -53,8 +53,8 @@ def load(name: str) -> dict[str, Any]:
 def seconds(x: float) -> str:
     """Three significant figures; below 10 s at least one decimal (4.0 s, 0.24 s)."""
     text = f"{x:.3g}"
-    if "e" in text:
-        text = f"{x:.3f}"
+    if "e" in text:  # a thousand seconds or more: whole seconds
+        text = f"{x:.0f}" if x >= 1000 else f"{x:.3f}"
     if "." not in text and x < 10:
         text += ".0"
     return f"{text} s"
