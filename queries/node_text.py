@@ -24,12 +24,13 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from innokg.queries.graph_arrays import GraphArrays
 
-__all__ = ["id_order", "node_text", "text_ranks"]
+__all__ = ["id_order", "node_text", "string_column", "text_ranks"]
 
 
 def node_text(A: GraphArrays, name: str, pos: np.ndarray, fill: str = "") -> pa.ChunkedArray:
@@ -119,3 +120,8 @@ def _in_id_order(A: GraphArrays, label: str) -> bool:
         A.memo[key] = bool(ok) and pa.types.is_large_string(ids.type) and not ids.null_count
     found: bool = A.memo[key]
     return found
+
+
+def string_column(values: pa.Array | pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+    """Arrow strings as a pandas string column, without a copy."""
+    return pd.arrays.ArrowStringArray(values.cast(pa.large_string()))

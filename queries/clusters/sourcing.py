@@ -13,7 +13,7 @@ from innokg.queries.arrays import (
     GraphArrays,
     arrays,
 )
-from innokg.queries.node_text import id_order, node_text, text_ranks
+from innokg.queries.node_text import id_order, node_text, string_column, text_ranks
 
 __all__ = ["single_sourced_inputs", "supply_products"]
 
@@ -98,13 +98,13 @@ def single_sourced_inputs(G: EcosystemGraph, *, year: int | None = None) -> pd.D
     basis = pa.array(["supplies", "products"], pa.large_string()).take(r.products.astype(np.int8))
     out = pd.DataFrame(
         {
-            "buyer": _strings(node_text(A, "id", r.buyer)),
-            "buyer_name": _strings(node_text(A, "name", r.buyer)),
-            "input": _strings(r.input),
-            "supplier": _strings(node_text(A, "id", r.supplier)),
-            "supplier_name": _strings(node_text(A, "name", r.supplier)),
+            "buyer": string_column(node_text(A, "id", r.buyer)),
+            "buyer_name": string_column(node_text(A, "name", r.buyer)),
+            "input": string_column(r.input),
+            "supplier": string_column(node_text(A, "id", r.supplier)),
+            "supplier_name": string_column(node_text(A, "name", r.supplier)),
             "share": r.share,
-            "basis": _strings(basis),
+            "basis": string_column(basis),
         }
     )
     return out.astype({c: "string" for c in out.columns if c != "share"})
@@ -151,10 +151,6 @@ def sole_supplies(A: GraphArrays, year: int | None) -> SoleSupplies:
         )
     rows: SoleSupplies = A.memo[key]
     return rows
-
-
-def _strings(values: pa.ChunkedArray | pa.Array) -> pd.api.extensions.ExtensionArray:
-    return pd.arrays.ArrowStringArray(values.cast(pa.large_string()))
 
 
 def single_sourced_buyers(A: GraphArrays, year: int | None) -> np.ndarray:

@@ -19,7 +19,7 @@ from innokg.queries.arrays import (
 from innokg.queries.clusters import (
     province_members,
 )
-from innokg.queries.node_text import node_text
+from innokg.queries.node_text import node_text, string_column
 from innokg.queries.sets import distinct
 
 __all__ = ["CORE_COLUMNS", "NOT_MEASURABLE", "ROWS"]
@@ -244,7 +244,7 @@ def _joined(*parts: str | pd.Series | pa.ChunkedArray | pa.Array) -> pa.ChunkedA
 
 def _text(values: pa.ChunkedArray | pa.Array) -> pd.api.extensions.ExtensionArray:
     """Arrow strings as a column of the gap tables' string type, without a copy."""
-    return pd.arrays.ArrowStringArray(values.cast(pa.large_string()))
+    return string_column(values)
 
 
 def _decimals(values: np.ndarray, places: int = 2) -> pa.Array:
