@@ -33,6 +33,9 @@ from innokg.graph.errors import InnokgError
 
 __all__ = ["BROWSER_HELP", "ChromiumError", "DevToolsPipe", "find_browser"]
 
+#: Seconds a starting browser has to answer its first command.
+START_SECONDS = 120.0
+
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 #: What to do when no browser is found (said by every error that needs one).
@@ -151,7 +154,13 @@ class DevToolsPipe:
         self._replies: dict[int, dict[str, Any]] = {}
         self._exit: int | None = None
         try:
-            self.send("Browser.getVersion", {})
+            # a first start on a busy machine (fonts, a new profile) can take far longer
+            # than any later command, so the first answer gets its own, longer wait
+            self.send("Browser.getVersion", {}, timeout=max(timeout, START_SECONDS))
+        except ChromiumError as exc:
+            said = self._last_log_line()
+            self.close()
+            raise ChromiumError(f"{exc}" + (f"; it last said: {said}" if said else "")) from None
         except BaseException:
             self.close()
             raise
@@ -204,7 +213,12 @@ class DevToolsPipe:
         if not self._selector.select(wait):
             return
         chunk = os.read(self._from_r, 1 << 20)
-        if not chunk:
+        if not chunk:  # the pipe closes as the browser exits: say how, if it has
+            deadline = time.monotonic() + 2
+            while self.alive() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if self._exit is not None:
+                raise ChromiumError(f"Chromium stopped (exit {self._exit})")
             raise ChromiumError("Chromium closed its DevTools pipe")
         self._buffer += chunk
         *messages, self._buffer = self._buffer.split(b"\0")
@@ -247,6 +261,14 @@ class DevToolsPipe:
                     os.waitpid(self.pid, 0)
         finally:
             self._cleanup()
+
+    def _last_log_line(self) -> str:
+        """The last line Chromium wrote to its log (for an error that says why)."""
+        with contextlib.suppress(OSError):
+            self._log.flush()
+            lines = (self.profile / "chromium.log").read_text(errors="replace").splitlines()
+            return lines[-1].strip()[:300] if lines else ""
+        return ""
 
     def _cleanup(self) -> None:
         if hasattr(self, "_selector"):

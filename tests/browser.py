@@ -110,8 +110,15 @@ class Browser(DevToolsPipe):
 
     @classmethod
     def launch(cls, executable: str | None = None, *, allow: tuple[str, ...] = ()) -> Browser:
-        """Start Chromium; ``allow`` names loopback ``host:port`` addresses it may reach."""
-        return cls(executable, allow=allow)
+        """Start Chromium; ``allow`` names loopback ``host:port`` addresses it may reach.
+
+        A start that does not answer is tried once more with a new profile: on a loaded
+        machine a browser has hung at start while the next one started at once.
+        """
+        try:
+            return cls(executable, allow=allow)
+        except ChromiumError:
+            return cls(executable, allow=allow)
 
     def __enter__(self) -> Browser:
         return self

@@ -214,3 +214,20 @@ def test_hostile_names_in_word(tmp_path: Path) -> None:
     doc = docx.Document(str(out))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert HOSTILE + "\ufffd\ufffd" in cells and FORMULA in cells
+
+
+def test_a_browser_that_fails_to_start_says_what_it_said(
+    demo_package: Path, tmp_path: Path
+) -> None:
+    fake = tmp_path / "chromium"
+    fake.write_text(
+        "#!/bin/sh\necho 'error while loading shared libraries: libnss3.so' >&2\nexit 9\n"
+    )
+    fake.chmod(0o755)
+    result = CliRunner().invoke(
+        main, ["brief", str(demo_package), "--out", str(tmp_path / "b.pdf"), "--browser", str(fake)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Chromium stopped (exit 9)" in result.output
+    assert "it last said: error while loading shared libraries: libnss3.so" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "b.pdf").exists()
