@@ -25,17 +25,17 @@ COVERAGE = {
 }
 
 
-def _graph(sizes: bool = True) -> EcosystemGraph:
-    """Two cities of five industrial firms each.  郑州: platforms set up in 2016, 2017 and
+def _graph(sizes: bool = True, luoyang: int = 5) -> EcosystemGraph:
+    """Two cities of five industrial firms each (``luoyang`` in 洛阳).  郑州: platforms set up in 2016, 2017 and
     two in 2019 (20%, 40%, 40%, 80%); 洛阳: one since 2016 (20% every year).  The
     province: 20%, 30%, 30%, 50% from 2016 to 2019."""
     firms, platforms, established, located = [], [], [], []
     years = {"z1": 2016, "z2": 2017, "z3": 2019, "z4": 2019, "l1": 2016}
-    for city, code, prefix, size in (
-        ("郑州市", "4101", "z", "large"),
-        ("洛阳市", "4103", "l", "medium"),
+    for city, code, prefix, size, n in (
+        ("郑州市", "4101", "z", "large", 5),
+        ("洛阳市", "4103", "l", "medium", luoyang),
     ):
-        for i in range(1, 6):
+        for i in range(1, n + 1):
             fid = f"{prefix}{i}"
             firm = {"id": fid, "name": f"{city}企业{i}", "industrial": True, "since": 2010}
             if sizes:
@@ -105,6 +105,19 @@ def test_coverage_recommendation_names_the_city_and_the_firms_needed() -> None:
     assert (rec.article, rec.article_title) == (3, "Main targets: platform coverage")
     page = render_html(brief)
     assert 'href="#article-3"' in page and 'id="article-3"' in page
+
+
+def test_large_counts_are_written_with_thousands_separators() -> None:
+    rec = next(
+        r for r in build_brief(_graph(luoyang=1300), lang="en").recommendations
+        if r.key == "coverage"
+    )  # fmt: skip
+    # 80% of 1,300 is 1,040 firms; 洛阳 has 1
+    assert "coverage to 80% in Luoyang: 1,039 more large and medium firms" in rec.action
+    assert rec.evidence == ["Luoyang: 0.1% (1 of 1,300 firms), 1,039 more needed"]
+    zh = build_brief(_graph(luoyang=1300), lang="zh")
+    rec = next(r for r in zh.recommendations if r.key == "coverage")
+    assert "再有 1,039 家大中型工业企业" in rec.action
 
 
 def test_a_city_brief_stands_the_city_against_the_targets() -> None:

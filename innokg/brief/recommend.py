@@ -90,7 +90,7 @@ def _coverage(s: Scope, targets: dict[str, TargetStatus]) -> Recommendation | No
         return None
     zh, target = s.zh, fmt_value(st.target, "share").replace(".0%", "%")
     cities = [_city(s, g, n) for g, n in zip(rows["group"], rows["group_name"], strict=True)]
-    needs = [str(int(n)) for n in rows["need"]]
+    needs = [f"{int(n):,}" for n in rows["need"]]
     if zh:
         action = (
             f"将{_join(cities, zh)}的“双创”平台普及率提高到 {target}："
@@ -131,10 +131,10 @@ def _coverage(s: Scope, targets: dict[str, TargetStatus]) -> Recommendation | No
     because = ("；".join(parts) + "。") if zh else ("; ".join(parts) + ".")
     evidence = [
         (
-            f"{c}：{fmt_value(v, 'share')}（{int(nu)}/{int(de)} 家），还差 {int(n)} 家"
+            f"{c}：{fmt_value(v, 'share')}（{int(nu):,}/{int(de):,} 家），还差 {int(n):,} 家"
             if zh
-            else f"{c}: {fmt_value(v, 'share')} ({int(nu)} of {int(de)} firms), "
-            f"{int(n)} more needed"
+            else f"{c}: {fmt_value(v, 'share')} ({int(nu):,} of {int(de):,} firms), "
+            f"{int(n):,} more needed"
         )
         for c, v, nu, de, n in zip(
             cities, rows["value"], rows["numerator"], rows["denominator"], rows["need"], strict=True
@@ -275,13 +275,13 @@ def _research(s: Scope) -> Recommendation | None:
         if zh:
             most = "（各市最多）" if s.city_id is None else ""
             action = (
-                f"在{place}撮合这 {n} 对企业与科研机构的合作：{place}有 {lacking} 家大中型工业企业"
+                f"在{place}撮合这 {n} 对企业与科研机构的合作：{place}有 {lacking:,} 家大中型工业企业"
                 f"没有研发合作伙伴{most}，这些合作可补上其中 {n} 家。"
             )
             because = f"依据：{_reason(s, chosen.iloc[0])}。"
         else:
             action = (
-                f"Broker these {n} enterprise–institute partnerships in {place}: {lacking} of "
+                f"Broker these {n} enterprise–institute partnerships in {place}: {lacking:,} of "
                 f"its large and medium firms have no research partner"
                 + (", the largest research gap of any city" if s.city_id is None else "")
                 + f"; these pairs would give {n} of them one."
@@ -329,8 +329,8 @@ def _research(s: Scope) -> Recommendation | None:
 
 def _inputs(n: int, zh: bool) -> str:
     if zh:
-        return f"{n} 项单一来源投入"
-    return f"{n} single-sourced input" + ("" if n == 1 else "s")
+        return f"{n:,} 项单一来源投入"
+    return f"{n:,} single-sourced input" + ("" if n == 1 else "s")
 
 
 def _sourced_inputs(s: Scope, buyers: set[str]) -> pd.DataFrame:
@@ -385,9 +385,9 @@ def _single_sourced(s: Scope) -> Recommendation | None:
         leader = s.names(c["leader_name"], c["leader"]) if c["leader_name"] else ""
         lead = (f"（链主：{leader}）" if zh else f" (chain leader {leader})") if leader else ""
         if zh:
-            action = f"为集群“{label}”{lead}的 {len(mine)} 项单一来源投入培育第二供应商。"
+            action = f"为集群“{label}”{lead}的 {len(mine):,} 项单一来源投入培育第二供应商。"
             because = (
-                f"{where}企业仅从一家供应商采购的投入共 {total} 项，其中 {len(mine)} 项在该集群，"
+                f"{where}企业仅从一家供应商采购的投入共 {total:,} 项，其中 {len(mine):,} 项在该集群，"
                 "为各集群最多；一家供应商停供，这些投入即告中断。"
             )
         else:
@@ -396,14 +396,14 @@ def _single_sourced(s: Scope) -> Recommendation | None:
                 f"its {_inputs(len(mine), zh)}."
             )
             because = (
-                f"Of the {total} inputs that firms in {where} buy from one supplier only, "
-                f"{len(mine)} are in this cluster, more than in any other; if that supplier "
+                f"Of the {total:,} inputs that firms in {where} buy from one supplier only, "
+                f"{len(mine):,} are in this cluster, more than in any other; if that supplier "
                 "stops, so does the input."
             )
     else:
         mine = inputs
         action = (
-            f"为{where}企业的 {total} 项单一来源投入培育第二供应商。"
+            f"为{where}企业的 {total:,} 项单一来源投入培育第二供应商。"
             if zh
             else f"Help firms in {where} find second suppliers for their {_inputs(total, zh)}."
         )
@@ -513,17 +513,17 @@ def _tech_centres(s: Scope) -> Recommendation | None:
     # the province's figure also counts centres whose city is unknown; say which total
     some_unplaced = s.unplaced("national_tech_centres", total) > 0
     if zh:
-        of = f"各市已知所在城市的 {total} 家" if some_unplaced else f"全省 {total} 家"
+        of = f"各市已知所在城市的 {total:,} 家" if some_unplaced else f"全省 {total:,} 家"
         action = (
             f"推动国家企业技术中心向{names[0]}、{names[1]}以外布局：两市占{of}中的 "
-            f"{top_n} 家（{share:.0%}）。"
+            f"{top_n:,} 家（{share:.0%}）。"
         )
         because = f"{'、'.join(listing)}优势产业多，但技术中心少。"
     else:
         action = (
             f"Spread national technology centres beyond {names[0]} and {names[1]}: the two "
-            f"hold {top_n} of the "
-            + (f"{total} whose city is known" if some_unplaced else f"province's {total}")
+            f"hold {top_n:,} of the "
+            + (f"{total:,} whose city is known" if some_unplaced else f"province's {total:,}")
             + f" ({share:.0%})."
         )
         because = (
@@ -560,9 +560,9 @@ def _finance(s: Scope) -> Recommendation | None:
             else f", most in {c} ({int(counts.iloc[0])})"
         )
     action = (
-        f"为{where}未获投资的创客团队对接基金：共 {len(gaps)} 个团队尚无投资{most}。"
+        f"为{where}未获投资的创客团队对接基金：共 {len(gaps):,} 个团队尚无投资{most}。"
         if zh
-        else f"Match maker teams without an investor to funds: {len(gaps)} teams in {where} "
+        else f"Match maker teams without an investor to funds: {len(gaps):,} teams in {where} "
         f"have none{most}."
     )
     because = (

@@ -118,9 +118,9 @@ def _unplaced_note(s: Scope, resources: pd.DataFrame) -> str | None:
     if not missing:
         return None
     if s.zh:
-        parts = "、".join(f"{w} {n} 家" for w, n in missing)
+        parts = "、".join(f"{w} {n:,} 家" for w, n in missing)
         return f"下表不含所在城市不详的{parts}；某市为 0 未必是没有，可能是数据未记录其所在城市。"
-    parts = ", ".join(f"{n} {w.lower()}" for w, n in missing)
+    parts = ", ".join(f"{n:,} {w.lower()}" for w, n in missing)
     return (
         f"The table leaves out what has no known city: {parts}. A city's 0 may mean the "
         "data do not record where a firm is, not that there is none."
@@ -142,13 +142,13 @@ def _centres_finding(s: Scope, resources: pd.DataFrame) -> str | None:
     # this figure and the province's table read as one
     unplaced = s.unplaced("national_tech_centres", total)
     if s.zh:
-        parts = "、".join(f"{c}（{v} 家）" for c, v in cities)
-        rest = f"（另有 {unplaced} 家所在城市不详）" if unplaced > 0 else ""
-        return f"各市共有国家企业技术中心 {total} 家{rest}，最多的是{parts}。"
+        parts = "、".join(f"{c}（{v:,} 家）" for c, v in cities)
+        rest = f"（另有 {unplaced:,} 家所在城市不详）" if unplaced > 0 else ""
+        return f"各市共有国家企业技术中心 {total:,} 家{rest}，最多的是{parts}。"
     parts = ", ".join(f"{c} ({v})" for c, v in cities)
-    rest = f" ({unplaced} more whose city is not known)" if unplaced > 0 else ""
+    rest = f" ({unplaced:,} more whose city is not known)" if unplaced > 0 else ""
     return (
-        f"The cities hold {total} national enterprise technology centres{rest}; "
+        f"The cities hold {total:,} national enterprise technology centres{rest}; "
         f"most are in {parts}."
     )
 

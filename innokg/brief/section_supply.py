@@ -102,15 +102,15 @@ def clusters_section(s: Scope, findings: list[str]) -> Section:
         share = fragile.get("in_province")
         outside = bool(pd.notna(share) and float(share) < 1)
         findings.append(
-            f"识别出 {len(table)} 个供应链集群；"
-            f"最大的是{biggest['label']}（{int(biggest['size'])} 家企业），"
-            f"单一来源投入最多的是{fragile['label']}（{int(fragile['single_sourced'])} 项"
+            f"识别出 {len(table):,} 个供应链集群；"
+            f"最大的是{biggest['label']}（{int(biggest['size']):,} 家企业），"
+            f"单一来源投入最多的是{fragile['label']}（{int(fragile['single_sourced']):,} 项"
             + ("，含省外成员的投入" if outside else "")
             + "）。"
             if lang == "zh"
-            else f"{len(table)} supply-chain clusters; the largest is {n.within(biggest['label'])} "
-            f"({int(biggest['size'])} firms), the most single-sourced "
-            f"{n.within(fragile['label'])} ({int(fragile['single_sourced'])} inputs from one "
+            else f"{len(table):,} supply-chain clusters; the largest is {n.within(biggest['label'])} "
+            f"({int(biggest['size']):,} firms), the most single-sourced "
+            f"{n.within(fragile['label'])} ({int(fragile['single_sourced']):,} inputs from one "
             "supplier" + (", counting its members outside the province" if outside else "") + ")."
         )
     for kind in ("single_source", "broker"):
