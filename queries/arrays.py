@@ -40,7 +40,7 @@ import contextlib
 import ctypes
 import sys
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,7 +132,7 @@ def clear_cache(G: EcosystemGraph) -> None:
     G.mark_edited()
 
 
-def forget_results(G: EcosystemGraph) -> None:
+def forget_results(G: EcosystemGraph, keep: Callable[[object], bool] | None = None) -> None:
     """Let go of what was computed on ``G`` so far (clusters, matrices, edge ends), to
     free its memory for what comes next; the tables, and what is kept beside the
     package, stay.  A later question computes (or reads) again what it needs.
@@ -141,6 +141,9 @@ def forget_results(G: EcosystemGraph) -> None:
     ----------
     G : EcosystemGraph
         The graph.
+    keep : callable, optional
+        Keeps what was computed under the memo keys it says True for (pieces the next
+        question shares with the last one); default: nothing is kept.
 
     Examples
     --------
@@ -153,7 +156,11 @@ def forget_results(G: EcosystemGraph) -> None:
     """
     found = _CACHE.get(G)
     if found is not None:
-        found.memo.clear()
+        if keep is None:
+            found.memo.clear()
+        else:
+            for key in [k for k in found.memo if not keep(k)]:
+                del found.memo[key]
     _return_free_memory()
 
 

@@ -312,3 +312,38 @@ def test_a_gap_table_read_for_the_last_time_is_not_kept(demo_graph: EcosystemGra
     again = s.gaps("structural_hole", last=True)  # never kept: computed, handed over
     assert ("gaps", "structural_hole") not in s._memo
     assert again.equals(s.gaps("structural_hole"))  # what a kept read gives
+
+
+def test_partnership_searches_at_national_scale_share_step_matrices_not_kinds(
+    demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from innokg.brief import scope as scope_module
+    from innokg.brief.pairs import best_pairs
+    from innokg.brief.scope import Scope
+    from innokg.queries.arrays import arrays, forget_results
+
+    monkeypatch.setattr(scope_module, "FORGET_ABOVE_NODES", 0)  # forget as at 10M
+    year = latest_year(demo_graph)
+    forget_results(demo_graph)
+    memo = arrays(demo_graph).memo
+
+    def tails(kind: str) -> list[object]:
+        return [k for k in memo if isinstance(k, tuple) and k[:2] == ("partners-tail", kind)]
+
+    s = Scope(demo_graph, "en", None, None, None, year, 5)
+    s.partners("enterprise-institute", 200, None, ("large", "medium"))  # the research advice
+    # the section's list of that kind is found with it, while its products are at hand
+    assert ("partners", "enterprise-institute", 5, None, None) in s._memo
+    assert tails("enterprise-institute")
+    steps = [k for k in memo if isinstance(k, tuple) and k[0] == "matrix"]
+    assert steps
+    s.partners("enterprise-enterprise", 5, None)
+    assert not tails("enterprise-institute") and tails("enterprise-enterprise")
+    assert all(k in memo for k in steps)  # kept for the next kind
+    s.gaps("team_no_finance")  # another analysis: nothing of the partnerships is kept
+    assert not tails("enterprise-enterprise")
+    for kind in ("enterprise-institute", "enterprise-enterprise"):
+        forget_results(demo_graph)
+        alone = best_pairs(demo_graph, kind, k=5, year=year)
+        assert s.partners(kind, 5, None).equals(alone), kind
+    forget_results(demo_graph)

@@ -3,6 +3,7 @@ each computed once and shared by the sections and the recommendations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,8 @@ from innokg.queries.clusters import supply_clusters
 from innokg.queries.gaps import CORE_COLUMNS, collaboration_gaps, single_source_gaps
 from innokg.queries.gaps.kinds import FORGET_ABOVE_NODES, TAKES_LIMIT
 from innokg.queries.indicators import policy_indicators, policy_measures
+from innokg.queries.metapaths import Kind
+from innokg.queries.partners import KINDS
 
 __all__ = [
     "NO_LARGE",
@@ -41,6 +44,8 @@ class Scope:
     top: int
     names: Names = field(init=False)
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
+    #: Whether the last analysis computed was a partnership search (see :meth:`partners`).
+    _after_partners: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.names = Names(self.G, self.lang)
@@ -59,14 +64,16 @@ class Scope:
         if key not in self._memo:
             self.forget()
             self._memo[key] = make()
+            self._after_partners = False
         return self._memo[key]
 
-    def forget(self) -> None:
+    def forget(self, keep: Callable[[object], bool] | None = None) -> None:
         """As the gaps do at national scale: each analysis lets go of what the last one
         computed (its matrices, its edge ends), keeping its table; at ten million nodes
-        they do not fit together."""
+        they do not fit together.  ``keep``: what to keep (see
+        :func:`~innokg.queries.arrays.forget_results`)."""
         if arrays(self.G).n > FORGET_ABOVE_NODES:
-            forget_results(self.G)
+            forget_results(self.G, keep)
 
     def measures(self) -> pd.DataFrame:
         return self._cached("measures", lambda: policy_measures(self.G))
@@ -134,11 +141,25 @@ class Scope:
     ) -> pd.DataFrame:
         """The best ``k`` candidate pairs of one kind of partnership among the sources in
         ``city`` (of ``sizes``), as of the brief's year, note row included (see
-        :func:`~innokg.brief.pairs.best_pairs`)."""
-        return self._cached(
-            ("partners", kind, k, city, sizes),
-            lambda: best_pairs(self.G, kind, k=k, year=self.year, city=city, sizes=sizes),
-        )
+        :func:`~innokg.brief.pairs.best_pairs`).
+
+        At national scale a search spends most of its time on its kind's meta-path
+        products and bounds, and the step matrices under them serve every kind.  So a
+        search after another keeps those step matrices (it forgets only the other
+        kind's pieces), and the partnership section's list of the same kind (``top``
+        pairs among all sources) is found at once, while its kind's pieces are at hand.
+        """
+        key = ("partners", kind, k, city, sizes)
+        if key not in self._memo:
+            self.forget(_not_of_a_kind if self._after_partners else None)
+            self._memo[key] = best_pairs(self.G, kind, k=k, year=self.year, city=city, sizes=sizes)
+            section = ("partners", kind, self.top, self.city, None)
+            if section not in self._memo:
+                self._memo[section] = best_pairs(
+                    self.G, kind, k=self.top, year=self.year, city=self.city
+                )
+            self._after_partners = True
+        return self._memo[key]
 
     def single_sourced(self) -> pd.DataFrame:
         """The single-source gaps with their inputs and suppliers (the columns after the
@@ -160,6 +181,16 @@ class Scope:
         if not len(rows):
             return ""
         return pick(rows.iloc[0], "title", "title_en", self.lang)
+
+
+def _not_of_a_kind(key: object) -> bool:
+    """Whether a memo entry is not one kind of partnership's own (its meta-path
+    products, bounds and linked pairs, keyed by the kind): step matrices and the
+    like, which other kinds share."""
+    if not (isinstance(key, tuple) and len(key) > 1):
+        return True
+    own = str(key[0]).startswith(("partners-", "reasons-", "brief-"))
+    return not (own and (isinstance(key[1], Kind) or key[1] in KINDS))
 
 
 #: What each indicator needs from the graph beyond large and medium industrial firms:
