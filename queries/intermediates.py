@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.few_walks import degree_at
 from innokg.queries.metapaths import MetaPath
+from innokg.queries.node_text import node_text, text_ranks
 from innokg.queries.sets import distinct
 from innokg.queries.sparse_rows import entries, lookup, ranges, row_counts
 from innokg.queries.steps import FEW_NODES, step_at, step_links, step_matrix, whole_first
@@ -29,7 +32,7 @@ __all__ = [
     "name_list",
     "name_rank",
     "name_rank_of",
-    "names_zh",
+    "names_text",
     "row_entries",
     "sorted_entries",
 ]
@@ -47,38 +50,37 @@ def sorted_entries(
     return A.memo[key]
 
 
+def names_text(A: GraphArrays, pos: np.ndarray | None, *, en: bool) -> pa.Array:
+    """The names of the nodes ``pos`` (None: every node) as Arrow large strings; with
+    ``en``, the English name where there is one.  Taken from the node tables, with no
+    Python string per node: at ten million nodes every name as Python strings took
+    1.4 GB, kept for the whole of a partner table."""
+    at = np.arange(A.n) if pos is None else np.asarray(pos, dtype=np.int64)
+    text = node_text(A, "name", at)
+    if en:
+        english = node_text(A, "name_en", at)
+        text = pc.if_else(pc.equal(english, ""), text, english)
+    return text.combine_chunks()
+
+
 def name_list(A: GraphArrays, pos: np.ndarray | None, *, en: bool) -> np.ndarray:
-    """The names of the nodes ``pos`` (None: every node) as str (object array); with
-    ``en``, the English name where there is one."""
-    names = A.names if pos is None else A.values_at("name", pos, dtype="object", fill="")
-    if not en:
-        return np.array([str(x) for x in names.tolist()], dtype=object)
-    name_en = (
-        A.values("name_en", dtype="object", fill="")
-        if pos is None
-        else A.values_at("name_en", pos, dtype="object", fill="")
-    )
-    return np.array(
-        [str(e or n) for e, n in zip(name_en.tolist(), names.tolist(), strict=True)],
-        dtype=object,
-    )
+    """:func:`names_text` as Python strings (an object array)."""
+    return np.array(names_text(A, pos, en=en).to_pylist(), dtype=object)
 
 
-def names_zh(A: GraphArrays) -> np.ndarray:
-    """Every node's name as str (object array)."""
-    key = ("reasons-names-zh",)
-    if key not in A.memo:
-        A.memo[key] = name_list(A, None, en=False)
-    return A.memo[key]
+def _rank_by_name(names: pa.Array) -> np.ndarray:
+    """Each name's place when sorted (code-point order), ties by position."""
+    order = np.argsort(text_ranks(names), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
 
 
 def name_rank(A: GraphArrays) -> np.ndarray:
     """Position of every node's name in sorted order (ties: by position)."""
     key = ("reasons-name-rank",)
     if key not in A.memo:
-        rank = np.empty(A.n, dtype=np.int64)
-        rank[np.argsort(names_zh(A).astype(str), kind="stable")] = np.arange(A.n)
-        A.memo[key] = rank
+        A.memo[key] = _rank_by_name(names_text(A, None, en=False))
     return A.memo[key]
 
 
@@ -89,8 +91,7 @@ def name_rank_of(A: GraphArrays, nodes: np.ndarray) -> np.ndarray:
     if whole_first(A, ("reasons-name-rank",), len(nodes)):
         return name_rank(A)
     rank = np.zeros(A.n, dtype=np.int64)
-    names = name_list(A, nodes, en=False).astype(str)
-    rank[nodes[np.argsort(names, kind="stable")]] = np.arange(len(nodes))
+    rank[nodes] = _rank_by_name(names_text(A, nodes, en=False))
     return rank
 
 

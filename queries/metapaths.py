@@ -640,7 +640,11 @@ def degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
     if key not in A.memo:
         # the adjacency's row counts without building it (it is this matrix without
         # the diagonal): a self-link is no neighbour
+        built = A.matrix_key(ORG_EDGES, year=year, symmetric=True)
+        kept = built in A.memo
         m = A.matrix(ORG_EDGES, year=year, symmetric=True)
         deg = (np.diff(m.indptr) - (m.diagonal() != 0)).astype(float)
         A.memo[key] = np.log1p(deg)
+        if not kept:  # only its row counts are needed here: 0.8 GB at ten million nodes
+            del A.memo[built], m
     return A.memo[key]

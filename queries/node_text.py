@@ -55,19 +55,29 @@ def node_text(A: GraphArrays, name: str, pos: np.ndarray, fill: str = "") -> pa.
     pyarrow.ChunkedArray
         Large strings, one per position, none missing.
     """
-    chunks: list[pa.Array] = []
-    for label in A.label_names:
-        df = A.G.nodes[label]
-        if name not in df.columns:
-            chunks.append(pa.nulls(len(df), pa.large_string()))
-            continue
-        found = pa.chunked_array(pa.array(df[name].array, from_pandas=True))
-        if not (pa.types.is_string(found.type) or pa.types.is_large_string(found.type)):
-            found = pc.cast(found, pa.string())  # numbers written as text
-        chunks.extend(c.cast(pa.large_string()) for c in found.chunks)
-    column = pa.chunked_array(chunks, pa.large_string())
-    taken = pc.take(column, pa.array(np.asarray(pos, dtype=np.int64)))
-    return pc.fill_null(taken, pa.scalar(fill, pa.large_string()))
+    taken = pc.take(_column(A, name), pa.array(np.asarray(pos, dtype=np.int64)))
+    return pa.chunked_array([pc.fill_null(taken, pa.scalar(fill, pa.large_string()))])
+
+
+def _column(A: GraphArrays, name: str) -> pa.Array:
+    """The property over every position as one Arrow array, kept: a take from the
+    tables' chunks joins them first, every time (at ten million nodes 0.8 s for a
+    few names, asked once per chunk of a partner table)."""
+    key = ("node-text", name)
+    if key not in A.memo:
+        chunks: list[pa.Array] = []
+        for label in A.label_names:
+            df = A.G.nodes[label]
+            if name not in df.columns:
+                chunks.append(pa.nulls(len(df), pa.large_string()))
+                continue
+            found = pa.chunked_array(pa.array(df[name].array, from_pandas=True))
+            if not (pa.types.is_string(found.type) or pa.types.is_large_string(found.type)):
+                found = pc.cast(found, pa.string())  # numbers written as text
+            chunks.extend(c.cast(pa.large_string()) for c in found.chunks)
+        A.memo[key] = pa.chunked_array(chunks, pa.large_string()).combine_chunks()
+    column: pa.Array = A.memo[key]
+    return column
 
 
 def text_ranks(text: pa.Array | pa.ChunkedArray) -> np.ndarray:

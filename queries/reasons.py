@@ -30,8 +30,7 @@ from innokg.queries.intermediates import (
     linked,
     linked_in,
     most_telling,
-    name_list,
-    names_zh,
+    names_text,
     sorted_entries,
 )
 from innokg.queries.metapaths import (
@@ -453,8 +452,7 @@ def _names_text(A: GraphArrays, *, en: bool) -> Text:
     blank and one without, nor a Python string per node kept beside it."""
     key = ("reasons-text", en)
     if key not in A.memo:
-        names = name_list(A, None, en=True) if en else names_zh(A)
-        A.memo[key] = _text(np.append(names, np.array([""], dtype=object)))
+        A.memo[key] = pa.concat_arrays([names_text(A, None, en=en), pa.array([""], _TEXT)])
     result: Text = A.memo[key]
     return result
 
@@ -466,7 +464,8 @@ def _names_at(A: GraphArrays, at: np.ndarray, *, en: bool) -> Text:
     at = np.asarray(at, dtype=np.int64)
     if whole_first(A, ("reasons-text", en), len(at)):
         return _take(_names_text(A, en=en), np.where(at >= 0, at, A.n))
-    return _text(np.where(at >= 0, name_list(A, np.maximum(at, 0), en=en), ""))
+    blank = pa.scalar("", _TEXT)
+    return pc.if_else(pa.array(at >= 0), names_text(A, np.maximum(at, 0), en=en), blank)
 
 
 def _listing(A: GraphArrays, count: np.ndarray, top: np.ndarray, *, en: bool) -> Text:

@@ -51,6 +51,9 @@ RND_PLATFORMS = ("self_built_rnd", "co_built_rnd", "third_party", "enterprise_te
 #: How many of the last rows asked of the steps :func:`step_at` keeps (each holds an
 #: ``indptr`` over every node: 4 MB at a million nodes).
 RECENT_STEPS = 16
+#: ... and at most this many bytes of them: at ten million nodes each ``indptr`` alone
+#: is 80 MB, and a partner table written in chunks never asks for the same rows again.
+RECENT_BYTES = 256 * 2**20
 
 #: Count for the given nodes only when they are fewer than one in this many nodes;
 #: otherwise the whole count (memoised) is cheaper over the calls that follow.
@@ -335,9 +338,15 @@ def step_at(
         recent.move_to_end(key)
         return recent[key]
     m = recent[key] = _from_ends(A, step, year, want, transposed)
-    if len(recent) > RECENT_STEPS:
+    while len(recent) > 1 and (
+        len(recent) > RECENT_STEPS or sum(_nbytes(x) for x in recent.values()) > RECENT_BYTES
+    ):
         recent.popitem(last=False)
     return m
+
+
+def _nbytes(m: sp.csr_array) -> int:
+    return int(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes)
 
 
 def label_diagonal(A: GraphArrays, label: str) -> sp.dia_array:

@@ -183,10 +183,16 @@ def _capacity(A: GraphArrays, kind: Kind, o: Opts) -> tuple[np.ndarray, float]:
     baseline does), on a log scale so that it weighs with the evidence rather than
     drowning it.  The floor lets it order pairs that no meta-path joins.
     """
-    if kind.capacity is None:
-        return np.ones(A.n), 0.0
-    theta = 1.0 + np.log1p(kind_degree(A, kind, o.year).astype(float))
-    return theta, evidence_floor(o)
+    # kept: a table written in chunks asks for it once per chunk, ten million nodes each
+    key = ("partners-theta", kind.key, kind.capacity, o.year)
+    if key not in A.memo:
+        A.memo[key] = (
+            np.ones(A.n)
+            if kind.capacity is None
+            else 1.0 + np.log1p(kind_degree(A, kind, o.year).astype(float))
+        )
+    theta: np.ndarray = A.memo[key]
+    return theta, 0.0 if kind.capacity is None else evidence_floor(o)
 
 
 #: Targets that a firm belongs to rather than partners with, whose commonness the
