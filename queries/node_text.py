@@ -55,29 +55,47 @@ def node_text(A: GraphArrays, name: str, pos: np.ndarray, fill: str = "") -> pa.
     pyarrow.ChunkedArray
         Large strings, one per position, none missing.
     """
-    taken = pc.take(_column(A, name), pa.array(np.asarray(pos, dtype=np.int64)))
+    pos = np.asarray(pos, dtype=np.int64)
+    chunks, starts = _chunks(A, name)
+    which = np.searchsorted(starts, pos, side="right") - 1
+    order = np.argsort(which, kind="stable")
+    ends = np.searchsorted(which[order], np.arange(len(chunks) + 1))
+    pieces = [pa.array([], pa.large_string())]
+    for c in np.flatnonzero(np.diff(ends)):
+        at = order[ends[c] : ends[c + 1]]
+        local = pa.array(pos[at] - starts[c])
+        pieces.append(pc.take(chunks[c], local).cast(pa.large_string()))
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[order] = np.arange(len(order))
+    taken = pc.take(pa.concat_arrays(pieces), pa.array(inverse))
     return pa.chunked_array([pc.fill_null(taken, pa.scalar(fill, pa.large_string()))])
 
 
-def _column(A: GraphArrays, name: str) -> pa.Array:
-    """The property over every position as one Arrow array, kept: a take from the
-    tables' chunks joins them first, every time (at ten million nodes 0.8 s for a
-    few names, asked once per chunk of a partner table)."""
-    key = ("node-text", name)
+def _chunks(A: GraphArrays, name: str) -> tuple[list[pa.Array], np.ndarray]:
+    """The property's Arrow chunks over every position, label after label, and the
+    position each starts at (kept: references to the tables' own buffers).  A take
+    from a chunked column joins its chunks first, every time: at ten million nodes
+    0.8 s for a few names, asked once per chunk of a partner table; each chunk is
+    taken from on its own instead, and only the rows taken are widened to large
+    strings."""
+    key = ("node-text-chunks", name)
     if key not in A.memo:
         chunks: list[pa.Array] = []
         for label in A.label_names:
             df = A.G.nodes[label]
+            if not len(df):
+                continue
             if name not in df.columns:
                 chunks.append(pa.nulls(len(df), pa.large_string()))
                 continue
             found = pa.chunked_array(pa.array(df[name].array, from_pandas=True))
             if not (pa.types.is_string(found.type) or pa.types.is_large_string(found.type)):
                 found = pc.cast(found, pa.string())  # numbers written as text
-            chunks.extend(c.cast(pa.large_string()) for c in found.chunks)
-        A.memo[key] = pa.chunked_array(chunks, pa.large_string()).combine_chunks()
-    column: pa.Array = A.memo[key]
-    return column
+            chunks.extend(c for c in found.chunks if len(c))
+        sizes = np.array([len(c) for c in chunks], dtype=np.int64)
+        A.memo[key] = (chunks, np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64))
+    found_chunks: tuple[list[pa.Array], np.ndarray] = A.memo[key]
+    return found_chunks
 
 
 def text_ranks(text: pa.Array | pa.ChunkedArray) -> np.ndarray:

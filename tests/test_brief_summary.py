@@ -26,9 +26,9 @@ COVERAGE = {
 
 
 def _graph(sizes: bool = True, luoyang: int = 5) -> EcosystemGraph:
-    """Two cities of five industrial firms each (``luoyang`` in 洛阳).  郑州: platforms set up in 2016, 2017 and
-    two in 2019 (20%, 40%, 40%, 80%); 洛阳: one since 2016 (20% every year).  The
-    province: 20%, 30%, 30%, 50% from 2016 to 2019."""
+    """Two cities of five industrial firms each (``luoyang`` in 洛阳).  郑州: platforms
+    set up in 2016, 2017 and two in 2019 (20%, 40%, 40%, 80%); 洛阳: one since 2016
+    (20% every year).  The province: 20%, 30%, 30%, 50% from 2016 to 2019."""
     firms, platforms, established, located = [], [], [], []
     years = {"z1": 2016, "z2": 2017, "z3": 2019, "z4": 2019, "l1": 2016}
     for city, code, prefix, size, n in (

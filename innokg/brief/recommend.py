@@ -275,7 +275,8 @@ def _research(s: Scope) -> Recommendation | None:
         if zh:
             most = "（各市最多）" if s.city_id is None else ""
             action = (
-                f"在{place}撮合这 {n} 对企业与科研机构的合作：{place}有 {lacking:,} 家大中型工业企业"
+                f"在{place}撮合这 {n} 对企业与科研机构的合作："
+                f"{place}有 {lacking:,} 家大中型工业企业"
                 f"没有研发合作伙伴{most}，这些合作可补上其中 {n} 家。"
             )
             because = f"依据：{_reason(s, chosen.iloc[0])}。"
@@ -387,7 +388,8 @@ def _single_sourced(s: Scope) -> Recommendation | None:
         if zh:
             action = f"为集群“{label}”{lead}的 {len(mine):,} 项单一来源投入培育第二供应商。"
             because = (
-                f"{where}企业仅从一家供应商采购的投入共 {total:,} 项，其中 {len(mine):,} 项在该集群，"
+                f"{where}企业仅从一家供应商采购的投入共 {total:,} 项，"
+                f"其中 {len(mine):,} 项在该集群，"
                 "为各集群最多；一家供应商停供，这些投入即告中断。"
             )
         else:

@@ -145,19 +145,13 @@ class Scope:
 
         At national scale a search spends most of its time on its kind's meta-path
         products and bounds, and the step matrices under them serve every kind.  So a
-        search after another keeps those step matrices (it forgets only the other
-        kind's pieces), and the partnership section's list of the same kind (``top``
-        pairs among all sources) is found at once, while its kind's pieces are at hand.
+        search right after another (the partnership section's, kind after kind) keeps
+        those step matrices, and forgets only the other kind's own pieces.
         """
         key = ("partners", kind, k, city, sizes)
         if key not in self._memo:
             self.forget(_not_of_a_kind if self._after_partners else None)
             self._memo[key] = best_pairs(self.G, kind, k=k, year=self.year, city=city, sizes=sizes)
-            section = ("partners", kind, self.top, self.city, None)
-            if section not in self._memo:
-                self._memo[section] = best_pairs(
-                    self.G, kind, k=self.top, year=self.year, city=self.city
-                )
             self._after_partners = True
         return self._memo[key]
 

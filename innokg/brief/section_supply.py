@@ -108,7 +108,8 @@ def clusters_section(s: Scope, findings: list[str]) -> Section:
             + ("，含省外成员的投入" if outside else "")
             + "）。"
             if lang == "zh"
-            else f"{len(table):,} supply-chain clusters; the largest is {n.within(biggest['label'])} "
+            else f"{len(table):,} supply-chain clusters; the largest is "
+            f"{n.within(biggest['label'])} "
             f"({int(biggest['size']):,} firms), the most single-sourced "
             f"{n.within(fragile['label'])} ({int(fragile['single_sourced']):,} inputs from one "
             "supplier" + (", counting its members outside the province" if outside else "") + ")."
