@@ -265,7 +265,6 @@ class DevToolsPipe:
     def _last_log_line(self) -> str:
         """The last line Chromium wrote to its log (for an error that says why)."""
         with contextlib.suppress(OSError):
-            self._log.flush()
             lines = (self.profile / "chromium.log").read_text(errors="replace").splitlines()
             return lines[-1].strip()[:300] if lines else ""
         return ""

@@ -29,7 +29,6 @@ __all__ = [
     "linked",
     "linked_in",
     "most_telling",
-    "name_list",
     "name_rank",
     "name_rank_of",
     "names_text",
@@ -61,11 +60,6 @@ def names_text(A: GraphArrays, pos: np.ndarray | None, *, en: bool) -> pa.Array:
         english = node_text(A, "name_en", at)
         text = pc.if_else(pc.equal(english, ""), text, english)
     return text.combine_chunks()
-
-
-def name_list(A: GraphArrays, pos: np.ndarray | None, *, en: bool) -> np.ndarray:
-    """:func:`names_text` as Python strings (an object array)."""
-    return np.array(names_text(A, pos, en=en).to_pylist(), dtype=object)
 
 
 def _rank_by_name(names: pa.Array) -> np.ndarray:

@@ -92,7 +92,9 @@ def test_names_of_a_few_nodes_equal_the_whole_lists(demo_graph, counted_for_few)
     for en in (False, True):
         few = reasons._names_at(A, at, en=en).to_pylist()
         whole = reasons._names_text(A, en=en).to_pylist()
-        assert whole[:-1] == intermediates.name_list(A, None, en=en).tolist()
+        names = A.values("name", dtype="object", fill="")
+        english = A.values("name_en", dtype="object", fill="") if en else [""] * A.n
+        assert whole[:-1] == [str(e or n) for e, n in zip(english, names, strict=True)]
         assert few == [whole[i] if i >= 0 else "" for i in at]
         assert whole[-1] == "" and len(whole) == A.n + 1
     nodes = np.unique(np.random.default_rng(5).choice(A.n, size=200, replace=False))

@@ -64,7 +64,6 @@ class Scope:
         if key not in self._memo:
             self.forget()
             self._memo[key] = make()
-            self._after_partners = False
         return self._memo[key]
 
     def forget(self, keep: Callable[[object], bool] | None = None) -> None:
@@ -72,6 +71,7 @@ class Scope:
         computed (its matrices, its edge ends), keeping its table; at ten million nodes
         they do not fit together.  ``keep``: what to keep (see
         :func:`~innokg.queries.arrays.forget_results`)."""
+        self._after_partners = False  # whatever computes next is not a partner search
         if arrays(self.G).n > FORGET_ABOVE_NODES:
             forget_results(self.G, keep)
 
