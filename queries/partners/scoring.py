@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,7 @@ from innokg.graph.errors import QueryError
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.clusters import cluster_labels
-from innokg.queries.few_walks import few_tail, linked_rows, prior_at
+from innokg.queries.few_walks import prior_at
 from innokg.queries.metapaths import (
     Kind,
     Method,
@@ -31,7 +31,9 @@ from innokg.queries.metapaths import (
     path_tail,
     settle_parts,
 )
+from innokg.queries.partners import products
 from innokg.queries.partners.kinds import _kinds
+from innokg.queries.partners.products import Batch
 from innokg.queries.sets import distinct
 
 __all__ = ["BONUS", "PRIOR", "path_scores", "score_pairs"]
@@ -44,50 +46,6 @@ PRIOR = 1e-6
 #: Prefix of the columns of :func:`_top` (a per-source ranking) that hold each
 #: meta-path's settled, unweighted evidence of a pair.
 EVIDENCE = "evidence:"
-
-
-@dataclass
-class _Batch:
-    """Scores of some sources against every target, path by path."""
-
-    rows: np.ndarray  # source positions, one per matrix row
-    parts: dict[str, sp.csr_array]  # meta-path key -> weighted path scores
-    total: sp.csr_array  # sum over meta-paths of weight x score, linked pairs removed
-
-
-def _batch(
-    A: GraphArrays, kind: Kind, rows: np.ndarray, o: Opts, reverse: bool = False, few: bool = False
-) -> _Batch:
-    parts: dict[str, sp.csr_array] = {}
-    total: sp.csr_array | None = None
-    for path in kind.paths:
-        first, tail = (
-            few_tail(A, kind, path, o, reverse, rows)
-            if few
-            else path_tail(A, kind, path, o, reverse)
-        )
-        part = sp.csr_array(first[rows] @ tail)
-        part.sum_duplicates()  # in column order: the sums and look-ups below merge rows
-        parts[path.key] = part
-    parts = settle_parts(kind.paths, parts)
-    for path in kind.paths:
-        s = parts[path.key]
-        total = path.weight * s if total is None else total + path.weight * s
-    assert total is not None
-    total = sp.csr_array(total)
-    if few:  # the links of these rows only
-        block = linked_rows(A, kind, o.year, rows, reverse)
-    else:
-        linked = linked_pairs(A, kind, o.year)
-        if reverse:
-            linked = sp.csr_array(linked.T)
-        block = linked[rows]
-    total = total - total.multiply(block > 0)
-    coo = sp.coo_array(total)
-    keep = coo.col != rows[coo.row]
-    total = sp.csr_array((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=total.shape)
-    total.eliminate_zeros()
-    return _Batch(rows, parts, total)
 
 
 def _complementarity(
@@ -127,7 +85,7 @@ def _ranked_score(kind: Kind, score: np.ndarray, chain: np.ndarray) -> np.ndarra
     return chain.astype(float) + score / (1.0 + score)
 
 
-def _chain_flag(batch: _Batch, kind: Kind, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+def _chain_flag(batch: Batch, kind: Kind, r: np.ndarray, c: np.ndarray) -> np.ndarray:
     flag = np.zeros(len(r), dtype=bool)
     for key in kind.chain:
         flag |= lookup_pairs(batch.parts[key], r, c) > 0
@@ -463,7 +421,7 @@ def _top(
     heap: list[tuple[float, int, int]] = []
     frames = []
     for start in range(0, len(rows), batch_size):  # one sparse product per batch
-        batch = _batch(A, kind, rows[start : start + batch_size], o, reverse, few)
+        batch = products.batch(A, kind, rows[start : start + batch_size], o, reverse, few)
         coo = sp.coo_array(batch.total)
         r, c, s = coo.row, coo.col, coo.data
         if allowed is not None:
