@@ -13,6 +13,7 @@ when the rows asked add up to enough that the whole matrix, built once, is cheap
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -58,6 +59,11 @@ RECENT_BYTES = 256 * 2**20
 #: Count for the given nodes only when they are fewer than one in this many nodes;
 #: otherwise the whole count (memoised) is cheaper over the calls that follow.
 FEW_NODES = 8
+#: Held while a whole step matrix is built (the threads of a table written in chunks
+#: reach the switch to it together, and two builds of one matrix at ten million nodes
+#: were gigabytes more at once), and while the recent steps are read or changed.
+_WHOLE = threading.Lock()
+_RECENT = threading.Lock()
 
 
 def whole_first(A: GraphArrays, key: tuple[object, ...], many: int) -> bool:
@@ -162,10 +168,12 @@ def _canonical(n: int, r: np.ndarray, c: np.ndarray) -> sp.csr_array:
     key = distinct(r.astype(np.int64) * n + c)
     row = key // n
     small = np.int32 if n < np.iinfo(np.int32).max else np.int64
-    indptr = np.zeros(n + 1, dtype=small)
+    # the row pointers step up after each row that has entries and are flat between:
+    # written as runs (a cumulative sum over every row took ten times as long, a few
+    # hundredths of a second a call at ten million nodes, many calls a chunk of firms)
     starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else row
-    indptr[row[starts] + 1] = np.diff(np.r_[starts, len(row)])
-    np.cumsum(indptr, out=indptr)
+    runs = np.diff(np.r_[-1, row[starts], n]) if len(row) else np.array([n + 1])
+    indptr = np.repeat(np.r_[starts, len(row)].astype(small), runs)
     m = sp.csr_array((np.ones(len(key)), (key - row * n).astype(small), indptr), shape=(n, n))
     m.has_canonical_format = True
     return m
@@ -323,7 +331,8 @@ def step_at(
     array([0., 0., 1.])
     """
     if whole_first(A, _whole_key(step, year, transposed), len(rows)):
-        whole = transposed_step(A, step, year) if transposed else step_matrix(A, step, year)
+        with _WHOLE:
+            whole = transposed_step(A, step, year) if transposed else step_matrix(A, step, year)
         return rows_only(whole, rows) if cut else whole
     want = np.zeros(A.n, dtype=bool)
     want[rows] = True
@@ -331,17 +340,20 @@ def step_at(
     # again: the last few answers are kept
     digest = hashlib.blake2b(np.flatnonzero(want).tobytes(), digest_size=16).digest()
     key = (tuple(step), year, transposed, digest)
-    recent: OrderedDict[tuple[object, ...], sp.csr_array] = A.memo.setdefault(
-        ("step-at-recent",), OrderedDict()
-    )
-    if key in recent:
-        recent.move_to_end(key)
-        return recent[key]
-    m = recent[key] = _from_ends(A, step, year, want, transposed)
-    while len(recent) > 1 and (
-        len(recent) > RECENT_STEPS or sum(_nbytes(x) for x in recent.values()) > RECENT_BYTES
-    ):
-        recent.popitem(last=False)
+    with _RECENT:
+        recent: OrderedDict[tuple[object, ...], sp.csr_array] = A.memo.setdefault(
+            ("step-at-recent",), OrderedDict()
+        )
+        if key in recent:
+            recent.move_to_end(key)
+            return recent[key]
+    m = _from_ends(A, step, year, want, transposed)
+    with _RECENT:
+        recent[key] = m
+        while len(recent) > 1 and (
+            len(recent) > RECENT_STEPS or sum(_nbytes(x) for x in recent.values()) > RECENT_BYTES
+        ):
+            recent.popitem(last=False)
     return m
 
 

@@ -4,12 +4,14 @@ list), the single-sourced inputs and the buyers' clusters."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
-from innokg.brief import build_brief
+from innokg.brief import build_brief, pairs
 from innokg.brief.names import Names
-from innokg.brief.pairs import _bounds, best_pairs
+from innokg.brief.pairs import _bounds, _in_own_city, best_pairs
 from innokg.brief.recommend import _sourced_inputs
 from innokg.brief.scope import Scope
 from innokg.graph.ecosystem import EcosystemGraph
@@ -70,6 +72,33 @@ def test_a_kind_with_no_pair_gets_candidate_partners_note() -> None:
 def test_a_chunk_of_no_source_is_an_error() -> None:
     with pytest.raises(QueryError, match="chunk"):
         best_pairs(_supply_graph(), "enterprise-enterprise", k=1, chunk=0)
+
+
+@pytest.mark.parametrize("block", [1, 7, 10_000])
+def test_the_own_city_bound_read_block_by_block_is_the_plain_one(monkeypatch, block) -> None:
+    """For every u: the sum over z of first[u, z] times the largest tail[z, v] w(v)
+    among the v in u's city; read a few rows at a time, the same to the last bit."""
+    monkeypatch.setattr(pairs, "_BLOCK", block)
+    rng = np.random.default_rng(5)
+    n = 60
+    city = rng.integers(-1, 4, n)  # -1: the city is not known
+    weight = rng.random(n)
+    first = sp.random_array((n, n), density=0.08, format="csr", rng=rng)
+    tail = sp.random_array((n, n), density=0.15, format="csr", rng=rng)
+    tail.sum_duplicates()
+    f, t = first.toarray(), tail.toarray()
+    plain = np.zeros(n)
+    for u in range(n):
+        if city[u] < 0:
+            continue
+        same = (city == city[u]) & (t > 0)  # entries of every z to u's city
+        best = np.where(same, t * weight, 0.0).max(axis=1)
+        plain[u] = sum(f[u, z] * best[z] for z in np.flatnonzero(f[u]))
+    found = _in_own_city(first, tail, weight, city)
+    assert (found > 0).sum() > 10
+    assert np.allclose(found, plain, rtol=1e-12, atol=0)
+    monkeypatch.setattr(pairs, "_BLOCK", 10**9)  # one block: the whole matrices at once
+    assert np.array_equal(_in_own_city(first, tail, weight, city), found)
 
 
 @pytest.mark.parametrize("key", PARTNERSHIPS)

@@ -20,6 +20,7 @@ def test_a_narrowed_product_equals_the_whole_product(demo_graph: EcosystemGraph,
     A = arrays(demo_graph)
     rng = np.random.default_rng(11)
     checked = 0
+    narrowed = set()
     for kind in KINDS.values():
         side = kind.target if reverse else kind.source
         nodes = np.flatnonzero(A.mask(side))
@@ -37,7 +38,9 @@ def test_a_narrowed_product_equals_the_whole_product(demo_graph: EcosystemGraph,
             assert np.array_equal(part.indices, whole.indices), (kind.key, path.key)
             assert np.array_equal(part.data, whole.data), (kind.key, path.key)  # bit for bit
             checked += part.nnz
+            narrowed.add(narrow_tail(A, kind, path, Opts(), reverse)[2] is not None)
     assert checked > 1000  # the walks reached real candidates, not empty rows
+    assert narrowed == {True, False}  # tails narrowed, and tails of firms as they are
 
 
 def test_a_narrowed_tail_keeps_only_the_columns_reached_and_shares_the_values(

@@ -290,11 +290,17 @@ def test_a_kinds_products_are_dropped_when_its_pieces_are_done(monkeypatch) -> N
 
     candidate_partners(G, kinds=["enterprise-institute"], per_source=1)  # cached before
     before = tails()
+    everything = set(A.memo)
     assert before and all(k[1] == "enterprise-institute" for k in before)
     kinds = ["enterprise-institute", "enterprise-enterprise"]
     pieces = iter_candidate_partners(G, kinds=kinds, per_source=1)
     assert set(next(pieces)["kind"]) == {"enterprise-institute"}
     assert set(next(pieces)["kind"]) == {"enterprise-enterprise"}
     assert any(k[1] == "enterprise-enterprise" for k in tails())  # made for its pieces
+    built = set(A.memo) - everything
+    assert any(k[0] in ("matrix", "partners-step") for k in built)  # its walks' steps
     list(pieces)
     assert tails() == before  # and dropped when they were done
+    # with the step matrices its walks built
+    matrices = ("matrix", "partners-step", "partners-transposed", "partners-tail")
+    assert not any(k[0] in matrices for k in set(A.memo) - everything)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -190,25 +191,63 @@ def _row_max(m: sp.csr_array, weight: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Entries of a matrix taken at a time by :func:`_in_own_city` (its sort and keys hold
+#: about 40 bytes an entry: a whole tail at ten million nodes was the brief's peak).
+_BLOCK = 4_000_000
+
+
 def _in_own_city(
     first: sp.csr_array, tail: sp.csr_array, weight: np.ndarray, city: np.ndarray
 ) -> np.ndarray:
     """``first[u] · max_v tail[z, v] weight[v]`` over the targets ``v`` in ``u``'s own
-    city only, for every ``u`` (0 where its city is unknown)."""
-    t = sp.coo_array(tail)
-    ok = city[t.col] >= 0
+    city only, for every ``u`` (0 where its city is unknown).  Both matrices are read
+    a block of whole rows at a time: a row's entries, and so each sum and maximum, lie
+    in one block, taken in the order a pass over every entry takes them."""
     n = np.int64(city.max(initial=0) + 1)
-    keys = t.row[ok].astype(np.int64) * n + city[t.col[ok]]
-    values = t.data[ok] * weight[t.col[ok]]
+    pieces = [_city_maxima(tail, lo, hi, weight, city, n) for lo, hi in _row_blocks(tail)]
+    keys = np.concatenate([p[0] for p in pieces]) if pieces else np.zeros(0, np.int64)
+    best = np.concatenate([p[1] for p in pieces]) if pieces else np.zeros(0)
+    out = np.zeros(first.shape[0])
+    for lo, hi in _row_blocks(first):
+        u, z, data = _entries(first, lo, hi)
+        placed = city[u] >= 0
+        u, z, data = u[placed], z[placed], data[placed]
+        want = z.astype(np.int64) * n + city[u]
+        out[lo:hi] = np.bincount(u - lo, data * lookup(keys, best, want), minlength=hi - lo)
+    return out
+
+
+def _city_maxima(
+    tail: sp.csr_array, lo: int, hi: int, weight: np.ndarray, city: np.ndarray, n: np.int64
+) -> tuple[np.ndarray, np.ndarray]:
+    """The keys ``row * n + city`` of the rows ``lo`` to ``hi`` of ``tail``, sorted, and
+    the largest ``tail[row, v] weight[v]`` over the targets ``v`` in that city."""
+    row, col, data = _entries(tail, lo, hi)
+    ok = city[col] >= 0
+    keys = row[ok] * n + city[col[ok]]
+    values = data[ok] * weight[col[ok]]
     order = np.argsort(keys, kind="stable")
     keys, values = keys[order], values[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
-    keys, best = keys[starts], np.maximum.reduceat(values, starts) if len(starts) else values
-    f = sp.coo_array(first)
-    placed = city[f.row] >= 0
-    u, z, data = f.row[placed], f.col[placed], f.data[placed]
-    want = z.astype(np.int64) * n + city[u]
-    return np.bincount(u, data * lookup(keys, best, want), minlength=first.shape[0])
+    if not len(keys):
+        return keys, values
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[starts], np.maximum.reduceat(values, starts)
+
+
+def _entries(m: sp.csr_array, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row, column and value of every entry of the rows ``lo`` to ``hi`` of ``m``."""
+    start, stop = int(m.indptr[lo]), int(m.indptr[hi])
+    row = np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(m.indptr[lo : hi + 1]))
+    return row, m.indices[start:stop], m.data[start:stop]
+
+
+def _row_blocks(m: sp.csr_array) -> list[tuple[int, int]]:
+    """Runs of whole rows of ``m`` of about :data:`_BLOCK` entries each (a longer row
+    alone), covering every row."""
+    rows = m.shape[0]
+    cuts = np.searchsorted(m.indptr, np.arange(_BLOCK, m.nnz, _BLOCK), side="right") - 1
+    edges = [0, *sorted({int(c) for c in cuts if 0 < c < rows}), rows]
+    return list(itertools.pairwise(edges))
 
 
 def _bounds(

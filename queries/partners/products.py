@@ -22,6 +22,10 @@ from innokg.queries.metapaths import Kind, MetaPath, Opts, linked_pairs, path_ta
 
 __all__: list[str] = []
 
+#: The share of the graph's nodes above which a tail's columns are not narrowed: the
+#: products would be hardly narrower, and the narrowed columns cost four bytes an entry.
+NARROW = 0.25
+
 
 @dataclass
 class Batch:
@@ -82,6 +86,8 @@ def _product(
     first, tail, columns = narrow_tail(A, kind, path, o, reverse)
     narrow = sp.csr_array(first[rows] @ tail)
     narrow.sum_duplicates()
+    if columns is None:
+        return narrow
     # the narrow columns are in the graph's order, so each row stays sorted
     part = sp.csr_array(
         (narrow.data, columns[narrow.indices], narrow.indptr), shape=(len(rows), A.n)
@@ -92,11 +98,13 @@ def _product(
 
 def narrow_tail(
     A: GraphArrays, kind: Kind, path: MetaPath, o: Opts, reverse: bool
-) -> tuple[sp.csr_array, sp.csr_array, np.ndarray]:
+) -> tuple[sp.csr_array, sp.csr_array, np.ndarray | None]:
     """:func:`~innokg.queries.metapaths.path_tail` with the tail's empty columns left
     out: the first step, the narrowed tail, and the graph column of each of its
     columns (sorted).  The narrowed tail shares its values and row pointers with the
-    tail; only the column of each entry is its own.  Memoised beside the tail.
+    tail; only the column of each entry is its own.  A tail that reaches more than
+    :data:`NARROW` of the nodes (a kind whose targets are firms) is left as it is, with
+    None for the columns.  Memoised beside the tail.
 
     Examples
     --------
@@ -104,7 +112,7 @@ def narrow_tail(
     >>> from innokg.queries.arrays import arrays
     >>> from innokg.queries.partners import KINDS
     >>> G = make_graph(
-    ...     {"Enterprise": [{"id": i, "name": i} for i in "abcd"]},
+    ...     {"Enterprise": [{"id": i, "name": i} for i in "abcdefghij"]},
     ...     {"SUPPLIES": [("a", "c"), ("b", "c")]},
     ... )
     >>> A = arrays(G)
@@ -112,18 +120,22 @@ def narrow_tail(
     >>> path = next(p for p in kind.paths if p.key == "common_buyers")
     >>> first, tail, columns = narrow_tail(A, kind, path, Opts(), False)
     >>> columns.tolist(), tail.shape
-    ([0, 1], (4, 2))
+    ([0, 1], (10, 2))
     """
     key = ("partners-tail-narrow", kind.key, path.key, o, reverse)
     if key not in A.memo:
         first, tail = path_tail(A, kind, path, o, reverse)
         seen = np.zeros(A.n, dtype=bool)
         seen[tail.indices] = True  # a pass over the entries, not a sort of them
-        columns = np.flatnonzero(seen)
-        where = np.zeros(A.n, dtype=tail.indices.dtype)
-        where[columns] = np.arange(len(columns))
-        at = where[tail.indices]
-        narrow = sp.csr_array((tail.data, at, tail.indptr), shape=(tail.shape[0], len(columns)))
-        A.memo[key] = (first, narrow, columns)
-    found: tuple[sp.csr_array, sp.csr_array, np.ndarray] = A.memo[key]
+        columns: np.ndarray | None = np.flatnonzero(seen)
+        assert columns is not None
+        if len(columns) > A.n * NARROW:  # little narrower, for a copy of every column
+            A.memo[key] = (first, tail, None)
+        else:
+            where = np.zeros(A.n, dtype=tail.indices.dtype)
+            where[columns] = np.arange(len(columns))
+            at = where[tail.indices]
+            shape = (tail.shape[0], len(columns))
+            A.memo[key] = (first, sp.csr_array((tail.data, at, tail.indptr), shape=shape), columns)
+    found: tuple[sp.csr_array, sp.csr_array, np.ndarray | None] = A.memo[key]
     return found

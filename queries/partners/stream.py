@@ -14,6 +14,7 @@ import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
+from innokg.queries.arrays import forget_results
 from innokg.queries.metapaths import Kind, Method
 from innokg.queries.partners.candidates import (
     _Ask,
@@ -167,7 +168,7 @@ def _pieces(
             if len(piece):
                 given += 1
                 yield piece.astype(_COLUMNS)
-        _forget(ask, plan.kind, cached)
+        _forget(ask, cached)
         if not found:
             said.append(_no_candidates(plan.base, plan.kind))
         elif (note := _some_without(plan.base, covered, len(plan.sides[0][0]))) is not None:
@@ -179,20 +180,22 @@ def _pieces(
         yield _table(ask, [], None)
 
 
-def _forget(ask: _Ask, kind: Kind, cached: set[object]) -> None:
-    """Drop what was cached for this kind alone while its pieces were made (its
-    meta-paths' products and their sorted entries): no later kind uses them, and a
-    table of every firm would otherwise hold every kind's at once.  What was cached
-    before is kept."""
-    memo = ask.A.memo
-    for key in [k for k in memo if k not in cached]:
-        if (
-            isinstance(key, tuple)
-            and len(key) > 1
-            and str(key[0]).startswith(("partners-", "reasons-"))
-            and key[1] == kind.key
-        ):
-            del memo[key]
+#: What every kind's pieces read alike, kept from kind to kind: the nodes' names and
+#: ids as text (a second or two a column to build again at ten million nodes).
+_SHARED = ("reasons-text", "node-text-chunks", "partners-id-text", "reasons-name-rank")
+
+
+def _forget(ask: _Ask, cached: set[object]) -> None:
+    """Drop what was cached while a kind's pieces were made but the names, and hand the
+    memory back: its meta-path products and also the step matrices its walks and
+    sentences built.  At ten million nodes these were 5 GB by the end of a kind,
+    and the next kind's own products did not fit beside them; a later kind builds
+    again the few it shares (seconds each).  What was cached before is kept."""
+
+    def keep(key: object) -> bool:
+        return key in cached or (isinstance(key, tuple) and bool(key) and key[0] in _SHARED)
+
+    forget_results(ask.G, keep=keep)
 
 
 def _kind_pieces(
