@@ -18,7 +18,7 @@ from innokg.output import render
 from innokg.pipeline import build_demo
 from innokg.queries import metapaths
 from innokg.queries.arrays import arrays
-from innokg.queries.partners import KINDS, candidate_partners, iter_candidate_partners
+from innokg.queries.partners import KINDS, candidate_partners, iter_candidate_partners, stream
 from innokg.queries.partners.table import _COLUMNS
 from tests.factory import make_graph
 
@@ -113,6 +113,42 @@ def test_any_number_of_threads_gives_the_same_pieces_in_order(
         for start in range(0, sources, 7)
     ]
     assert sources > 14 and lines == expected
+
+
+@pytest.mark.parametrize("free", [0, None, 10**15])
+def test_with_little_memory_free_chunks_are_built_one_at_a_time(
+    demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch, free: int | None
+) -> None:
+    """Two threads, and the machine reports less memory free than a chunk may take: the
+    chunk in flight is finished before the next starts, said once; the table is the
+    same.  Unknown (None) or plenty: both threads run, and nothing is said."""
+    monkeypatch.setattr(stream, "available_memory", lambda: free)
+    at_once: list[int] = []
+    running = [0]
+    rank = stream._rank
+
+    def counted(*args: object) -> pd.DataFrame:
+        running[0] += 1
+        at_once.append(running[0])
+        try:
+            return rank(*args)  # type: ignore[arg-type]
+        finally:
+            running[0] -= 1
+
+    monkeypatch.setattr(stream, "_rank", counted)
+    options = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
+    lines: list[str] = []
+    pieces = iter_candidate_partners(
+        demo_graph, chunk_firms=7, threads=2, progress=lines.append, **options
+    )  # type: ignore[arg-type]
+    table = pd.concat(list(pieces), ignore_index=True)
+    pd.testing.assert_frame_equal(table, candidate_partners(demo_graph, **options))  # type: ignore[arg-type]
+    short = [line for line in lines if line.startswith("memory is short")]
+    if free == 0:
+        assert len(short) == len(FIRM_KINDS)  # once a kind, at its second chunk
+        assert max(at_once) == 1
+    else:
+        assert not short
 
 
 def test_a_reader_that_stops_early_leaves_no_thread_running(demo_graph: EcosystemGraph) -> None:

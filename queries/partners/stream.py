@@ -4,10 +4,12 @@ chunk of them."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -86,7 +88,10 @@ batch_size, scope, notes
         86,906"``) as each chunk starts.
     threads : int
         Chunks built at once (default :data:`THREADS`), after each kind's first; the
-        pieces and their order are the same for any number.
+        pieces and their order are the same for any number.  While the machine has
+        less memory free than another chunk may take (:data:`CHUNK_BYTES_PER_NODE`),
+        the chunk in flight is finished before the next starts, and ``progress`` says
+        so once.
 
     Yields
     ------
@@ -234,7 +239,14 @@ def _kind_pieces(
         pool = ThreadPoolExecutor(threads, thread_name_prefix="innokg-partners")
         try:
             ahead: deque[Future[pd.DataFrame]] = deque()
+            short = False
             for part, line in parts[1:]:
+                if ahead and not _room_for_a_chunk(ask.A.n):  # the one in flight first
+                    if not short:
+                        said(_SHORT)
+                        short = True
+                    while ahead:
+                        yield ahead.popleft().result()
                 said(line)
                 ahead.append(pool.submit(_rank, ask, plan, part, reverse, allowed))
                 if len(ahead) >= threads:
@@ -243,3 +255,37 @@ def _kind_pieces(
                 yield ahead.popleft().result()
         finally:  # a reader that stops early leaves no chunk running
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: Memory free that another chunk in flight asks for, per node of the graph, and at
+#: least: twice what a second thread's chunk took at ten million nodes (3 GB), for the
+#: step matrices a chunk may build on its way.
+CHUNK_BYTES_PER_NODE = 600
+CHUNK_BYTES_MIN = 2**30
+_SHORT = "memory is short: one chunk at a time until more is free"
+
+
+def _room_for_a_chunk(nodes: int) -> bool:
+    """Whether the machine has memory free for one more chunk in flight (True when it
+    cannot tell): at ten million nodes two threads' chunks and what the kind keeps
+    went over what a 24 GB machine has, where one thread's fit."""
+    free = available_memory()
+    return free is None or free >= max(CHUNK_BYTES_MIN, CHUNK_BYTES_PER_NODE * nodes)
+
+
+def available_memory() -> int | None:
+    """Bytes the system can give this process without swapping: Linux's
+    ``MemAvailable``, or what is left under the container's (cgroup v2) limit when that
+    is less; None where neither can be read."""
+    free: int | None = None
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                free = int(line.split()[1]) * 1024
+    with contextlib.suppress(OSError, ValueError):
+        group = Path("/sys/fs/cgroup")
+        limit = (group / "memory.max").read_text().strip()
+        if limit != "max":
+            left = int(limit) - int((group / "memory.current").read_text())
+            free = left if free is None else min(free, left)
+    return free
