@@ -426,7 +426,8 @@ def gaps(
     default=None,
     help="With --out: chunks of source firms built at once (default: 2 where there are "
     "two cores). The file is the same for any number; each extra thread holds a few "
-    "hundred MB more.",
+    "hundred MB more, and while less memory is free than another chunk may take (about "
+    "1 kB per node of the graph), chunks are built one at a time.",
 )
 def partners(
     package: Path,
