@@ -668,6 +668,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-paired": ("performance_paired.json", performance_paired),
     "performance-partners": ("performance_partners.json", performance_round),
     "performance-for-brief": ("performance_for_brief.json", performance_round),
+    "performance-round-6e76895": ("performance_round_6e76895.json", performance_round),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
     "footprint": ("footprint_100k.json", footprint),
     "performance-1m": ("performance_1m_kept.json", cold_and_kept("performance_1m_cold.json")),
