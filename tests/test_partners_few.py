@@ -4,29 +4,37 @@ one the whole-graph walk gives."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries import few_walks, intermediates, metapaths, reasons, steps
-from innokg.queries.arrays import arrays
+from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.few_walks import few_tail
-from innokg.queries.metapaths import Opts, path_tail
+from innokg.queries.metapaths import Kind, Opts, path_tail
 from innokg.queries.partners import KINDS, candidate_partners
+
+
+def sampled_rows(
+    A: GraphArrays, reverse: bool, size: int, seed: int
+) -> Iterator[tuple[Kind, np.ndarray]]:
+    """Each kind with up to ``size`` of its source nodes (target nodes when
+    ``reverse``), drawn at random and sorted; kinds with none are left out."""
+    rng = np.random.default_rng(seed)
+    for kind in KINDS.values():
+        nodes = np.flatnonzero(A.mask(kind.target if reverse else kind.source))
+        if len(nodes):
+            yield kind, np.sort(rng.choice(nodes, size=min(size, len(nodes)), replace=False))
 
 
 @pytest.mark.parametrize("reverse", [False, True])
 def test_tail_from_a_few_rows_equals_the_whole_tail(demo_graph: EcosystemGraph, reverse) -> None:
     A = arrays(demo_graph)
-    rng = np.random.default_rng(7)
     checked = 0
-    for kind in KINDS.values():
-        side = kind.target if reverse else kind.source
-        nodes = np.flatnonzero(A.mask(side))
-        if not len(nodes):
-            continue
-        rows = np.sort(rng.choice(nodes, size=min(5, len(nodes)), replace=False))
+    for kind, rows in sampled_rows(A, reverse, 5, seed=7):
         for path in kind.paths:
             if len(path.steps) < 2:
                 continue

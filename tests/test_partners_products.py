@@ -13,20 +13,15 @@ from innokg.queries.arrays import arrays
 from innokg.queries.metapaths import Opts, path_tail
 from innokg.queries.partners import KINDS
 from innokg.queries.partners.products import _product, narrow_tail
+from tests.test_partners_few import sampled_rows
 
 
 @pytest.mark.parametrize("reverse", [False, True])
 def test_a_narrowed_product_equals_the_whole_product(demo_graph: EcosystemGraph, reverse) -> None:
     A = arrays(demo_graph)
-    rng = np.random.default_rng(11)
     checked = 0
     narrowed = set()
-    for kind in KINDS.values():
-        side = kind.target if reverse else kind.source
-        nodes = np.flatnonzero(A.mask(side))
-        if not len(nodes):
-            continue
-        rows = np.sort(rng.choice(nodes, size=min(40, len(nodes)), replace=False))
+    for kind, rows in sampled_rows(A, reverse, 40, seed=11):
         for path in kind.paths:
             first, tail = path_tail(A, kind, path, Opts(), reverse)
             whole = sp.csr_array(first[rows] @ tail)
