@@ -12,7 +12,7 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import arrays
 from innokg.queries.metapaths import Opts, path_tail
 from innokg.queries.partners import KINDS
-from innokg.queries.partners.products import _product, narrow_tail
+from innokg.queries.partners.products import _like, _product, narrow_tail
 from tests.test_partners_few import sampled_rows
 
 
@@ -52,3 +52,24 @@ def test_a_narrowed_tail_keeps_only_the_columns_reached_and_shares_the_values(
         assert len(columns) == len(np.unique(tail.indices)) < A.n // 10
         assert np.shares_memory(narrow.data, tail.data)
         assert np.array_equal(columns[narrow.indices], tail.indices)
+
+
+def test_a_batch_takes_the_narrower_index_type_of_the_tail() -> None:
+    """scipy multiplies in the wider index type of the two and converts the other's
+    arrays for every product; the batch's few rows are converted instead of the tail,
+    whose row pointers are as long as the graph.  The product is the same."""
+    rng = np.random.default_rng(3)
+    left = sp.random_array((30, 500), density=0.05, format="csr", rng=rng)
+    tail = sp.random_array((500, 40), density=0.05, format="csr", rng=rng)
+    left = sp.csr_array(
+        (left.data, left.indices.astype(np.int64), left.indptr.astype(np.int64)),
+        shape=left.shape,
+    )
+    tail.indices, tail.indptr = tail.indices.astype(np.int32), tail.indptr.astype(np.int32)
+    like = _like(left, tail)
+    assert like.indices.dtype == like.indptr.dtype == np.int32
+    assert np.shares_memory(like.data, left.data)
+    assert abs(like @ tail - left @ tail).max() == 0
+    wide = sp.csr_array(tail, dtype=float)
+    wide.indices, wide.indptr = tail.indices.astype(np.int64), tail.indptr.astype(np.int64)
+    assert _like(left, wide) is left  # the same type already: left as it is

@@ -84,7 +84,9 @@ def _product(
         part.sum_duplicates()
         return part
     first, tail, columns = narrow_tail(A, kind, path, o, reverse)
-    narrow = sp.csr_array(first[rows] @ tail)
+    if not tail.nnz:  # a path no walk completes: nothing to multiply
+        return sp.csr_array((len(rows), A.n))
+    narrow = sp.csr_array(_like(first[rows], tail) @ tail)
     narrow.sum_duplicates()
     if columns is None:
         return narrow
@@ -94,6 +96,20 @@ def _product(
     )
     part.has_canonical_format = True
     return part
+
+
+def _like(left: sp.csr_array, tail: sp.csr_array) -> sp.csr_array:
+    """``left`` with the index type of ``tail`` where that is narrower: scipy multiplies
+    in the wider of the two and converts the other's index arrays for each product, and
+    the tail's row pointers alone are as long as the graph (80 MB at ten million nodes,
+    converted for every batch); a batch's rows are few."""
+    wide = np.dtype(np.int64)
+    if left.indices.dtype == wide and tail.indices.dtype != wide == left.indptr.dtype:
+        small = tail.indices.dtype
+        if left.nnz < np.iinfo(small).max and tail.indptr.dtype == small:
+            indices, indptr = left.indices.astype(small), left.indptr.astype(small)
+            return sp.csr_array((left.data, indices, indptr), shape=left.shape)
+    return left
 
 
 def narrow_tail(
