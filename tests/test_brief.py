@@ -314,6 +314,42 @@ def test_a_gap_table_read_for_the_last_time_is_not_kept(demo_graph: EcosystemGra
     assert again.equals(s.gaps("structural_hole"))  # what a kept read gives
 
 
+def test_at_national_scale_the_indicator_sections_share_the_timeline(
+    demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The targets, the headline and the cities each ask for the indicators; forgetting
+    between them keeps what the indicators computed (4 GB and 15-23 s to build at
+    10M), and the first forgetting after lets it go.  The brief is the same as
+    without forgetting."""
+    from innokg.brief import scope as scope_module
+    from innokg.brief.scope import Scope
+    from innokg.queries.arrays import arrays, forget_results
+
+    year = latest_year(demo_graph)
+    forget_results(demo_graph)
+    plain = render_markdown(build_brief(demo_graph, lang="en"))
+    monkeypatch.setattr(scope_module, "FORGET_ABOVE_NODES", 0)  # forget as at 10M
+    memo = arrays(demo_graph).memo
+    timeline = ("indicators", "timeline")
+    s = Scope(demo_graph, "en", None, None, None, year, 5)
+    s.sharing_indicators(True)
+    policy_indicators(demo_graph, year=year)
+    assert timeline in memo
+    s.forget()
+    s.city_indicators()  # an analysis of its own: forgets first, and keeps it
+    assert timeline in memo
+    s.sharing_indicators(False)
+    s.forget()
+    assert timeline not in memo
+    forget_results(demo_graph)
+    forced = render_markdown(build_brief(demo_graph, lang="en"))
+    assert _undated(forced) == _undated(plain)
+
+
+def _undated(text: str) -> str:
+    return re.sub(r"\d{4}-\d\d-\d\dT[\d:]+\+00:00", "", text)
+
+
 def test_partnership_searches_at_national_scale_share_step_matrices_not_kinds(
     demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,17 +84,23 @@ def build_brief(
         s.forget()  # at national scale, what the last section computed goes first
         return make()
 
+    # the sections that ask for the indicators first, sharing what those compute; then
+    # page 1 (its recommendations read the cities' table they left); the page's order
+    # is the reading order below, and the findings come in the same order as before
+    s.sharing_indicators(True)
     statuses = then(lambda: target_statuses(s))
-    summary = then(lambda: summary_section(s, statuses))
     head, context = then(lambda: headline_sections(s, findings))
     body: list[Section | None] = [head]
-    if since is not None:
-        body.insert(0, then(lambda: since_brief_section(s, since)))
     if city_id is not None:
         province = then(lambda: policy_indicators(G, year=as_of))
         body.append(then(lambda: city_profile_section(s, province)))
+    cities = then(lambda: by_city_section(s, findings))
+    s.sharing_indicators(False)
+    summary = then(lambda: summary_section(s, statuses))
+    if since is not None:
+        body.insert(0, then(lambda: since_brief_section(s, since)))
     body += [
-        then(lambda: by_city_section(s, findings)),
+        cities,
         then(lambda: compare_section(s)),
         then(lambda: clusters_section(s, findings)),
         then(lambda: gaps_section(s, findings)),

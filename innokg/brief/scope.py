@@ -46,6 +46,8 @@ class Scope:
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
     #: Whether the last analysis computed was a partnership search (see :meth:`partners`).
     _after_partners: bool = field(default=False, init=False, repr=False)
+    #: Whether forgetting keeps what the indicators computed (see :meth:`sharing_indicators`).
+    _indicators_kept: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.names = Names(self.G, self.lang)
@@ -72,8 +74,19 @@ class Scope:
         they do not fit together.  ``keep``: what to keep (see
         :func:`~innokg.queries.arrays.forget_results`)."""
         self._after_partners = False  # whatever computes next is not a partner search
+        if self._indicators_kept:
+            also = keep
+            keep = lambda key: _of_indicators(key) or (also is not None and also(key))  # noqa: E731
         if arrays(self.G).n > FORGET_ABOVE_NODES:
             forget_results(self.G, keep)
+
+    def sharing_indicators(self, on: bool) -> None:
+        """While on, forgetting keeps what the indicators computed: the targets, the
+        headline and the cities each ask for them, and at ten million nodes their
+        timeline of what existed when (4 GB) took 15-23 s to build for each, about a
+        minute in all.  Off: the next forgetting lets it go, before the analyses whose
+        working sets are the brief's peak."""
+        self._indicators_kept = on
 
     def measures(self) -> pd.DataFrame:
         return self._cached("measures", lambda: policy_measures(self.G))
@@ -175,6 +188,15 @@ class Scope:
         if not len(rows):
             return ""
         return pick(rows.iloc[0], "title", "title_en", self.lang)
+
+
+def _of_indicators(key: object) -> bool:
+    """Whether a memo entry is one the indicators computed (their timeline, counts and
+    typical cases) or a node property they read."""
+    return isinstance(key, tuple) and bool(key) and key[0] in _INDICATOR_KEYS
+
+
+_INDICATOR_KEYS = ("indicators", "typical-scores", "typical-cases", "values")
 
 
 def _not_of_a_kind(key: object) -> bool:
