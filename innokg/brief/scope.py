@@ -74,11 +74,9 @@ class Scope:
         they do not fit together.  ``keep``: what to keep (see
         :func:`~innokg.queries.arrays.forget_results`)."""
         self._after_partners = False  # whatever computes next is not a partner search
-        if self._indicators_kept:
-            also = keep
-            keep = lambda key: _of_indicators(key) or (also is not None and also(key))  # noqa: E731
-        if arrays(self.G).n > FORGET_ABOVE_NODES:
-            forget_results(self.G, keep)
+        if arrays(self.G).n <= FORGET_ABOVE_NODES:
+            return
+        forget_results(self.G, _with_indicators(keep) if self._indicators_kept else keep)
 
     def sharing_indicators(self, on: bool) -> None:
         """While on, forgetting keeps what the indicators computed: the targets, the
@@ -198,6 +196,11 @@ def _of_indicators(key: object) -> bool:
 
 
 _INDICATOR_KEYS = ("indicators", "typical-scores", "typical-cases", "values")
+
+
+def _with_indicators(keep: Callable[[object], bool] | None) -> Callable[[object], bool]:
+    """``keep``, and what the indicators computed besides."""
+    return lambda key: _of_indicators(key) or (keep is not None and keep(key))
 
 
 def _not_of_a_kind(key: object) -> bool:

@@ -103,12 +103,11 @@ def _like(left: sp.csr_array, tail: sp.csr_array) -> sp.csr_array:
     in the wider of the two and converts the other's index arrays for each product, and
     the tail's row pointers alone are as long as the graph (80 MB at ten million nodes,
     converted for every batch); a batch's rows are few."""
-    wide = np.dtype(np.int64)
-    if left.indices.dtype == wide and tail.indices.dtype != wide == left.indptr.dtype:
-        small = tail.indices.dtype
-        if left.nnz < np.iinfo(small).max and tail.indptr.dtype == small:
-            indices, indptr = left.indices.astype(small), left.indptr.astype(small)
-            return sp.csr_array((left.data, indices, indptr), shape=left.shape)
+    small = np.dtype(np.int32)
+    wide = left.indices.dtype == left.indptr.dtype == np.int64
+    if wide and tail.indices.dtype == tail.indptr.dtype == small and left.nnz < 2**31 - 1:
+        indices, indptr = left.indices.astype(small), left.indptr.astype(small)
+        return sp.csr_array((left.data, indices, indptr), shape=left.shape)
     return left
 
 
@@ -143,8 +142,7 @@ def narrow_tail(
         first, tail = path_tail(A, kind, path, o, reverse)
         seen = np.zeros(A.n, dtype=bool)
         seen[tail.indices] = True  # a pass over the entries, not a sort of them
-        columns: np.ndarray | None = np.flatnonzero(seen)
-        assert columns is not None
+        columns = np.flatnonzero(seen)
         if len(columns) > A.n * NARROW:  # little narrower, for a copy of every column
             A.memo[key] = (first, tail, None)
         else:
