@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from innokg.graph.errors import PackageError
+from innokg.graph.mapped import read_mapped
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, SCHEMA_VERSION
 from innokg.graph.validate import Tables, empty_edge_table, empty_node_table, pandas_dtype
 
@@ -304,7 +305,9 @@ def read_tables(
     manifest's, so a damaged or edited file is reported instead of read.  A read that
     races a rebuild (the package was swapped between reading the manifest and a
     table) is detected by the same checksums and done again on the new package, so a
-    reader gets the old graph or the new one, never a mix.
+    reader gets the old graph or the new one, never a mix.  Where the package was
+    prepared, the tables come from its Arrow copy, memory-mapped
+    (:mod:`innokg.graph.mapped`); the checksums checked are still the Parquet's.
 
     Parameters
     ----------
@@ -380,17 +383,23 @@ def _read_all(
 ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     files = manifest.get("files", {})
 
-    def load(kind: str, name: str, empty: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
-        rel = f"{kind}/{name}.parquet"
-        file = path / rel
-        if rel not in files:
-            return empty(name)
+    def read(rel: str) -> bytes:
         try:
-            data = file.read_bytes()
+            return (path / rel).read_bytes()
         except OSError:
             raise PackageError(f"{path}: {rel} is missing; rebuild the package") from None
-        if verify and hashlib.sha256(data).hexdigest() != files[rel].get("sha256"):
+
+    def load(kind: str, name: str, empty: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+        rel = f"{kind}/{name}.parquet"
+        if rel not in files:
+            return empty(name)
+        data = read(rel) if verify else None
+        if data is not None and hashlib.sha256(data).hexdigest() != files[rel].get("sha256"):
             raise PackageError(f"{path}: {rel} does not match its checksum; rebuild the package")
+        mapped = read_mapped(path, manifest, rel)  # the Arrow copy, when prepared
+        if mapped is not None:
+            return _restore_dtypes(mapped, kind, name)
+        data = read(rel) if data is None else data
         try:
             df = pq.read_table(pa.BufferReader(data)).to_pandas()
         except (pa.ArrowException, OSError) as exc:

@@ -2,18 +2,20 @@
 nearly every question starts from, and keep it beside the tables
 (:mod:`innokg.queries.kept`).
 
-Prepared: the positions of every edge's ends, the supply-chain clusters (Leiden and the
-split of two chains), their profiles (the rows of the cluster table) and Burt's
-constraint of every organisation, for all years (the questions' default) and for the
-latest year recorded (the brief's).  At a million nodes this takes under a minute (55 s
-on a slow day, 15 s of it the profiles), and then the first ``clusters``, ``gaps``,
-``partners``, ``brief`` or ``viz`` command answers as fast as a later one; unprepared,
-each of them would compute the clusters first (8 s or more).
+Prepared: an uncompressed Arrow copy of the tables, memory-mapped by every later read
+(:mod:`innokg.graph.mapped`), the positions of every edge's ends, the supply-chain
+clusters (Leiden and the split of two chains), their profiles (the rows of the cluster
+table) and Burt's constraint of every organisation, for all years (the questions'
+default) and for the latest year recorded (the brief's).  At a million nodes this takes
+under a minute (55 s on a slow day, 15 s of it the profiles), and then the first
+``clusters``, ``gaps``, ``partners``, ``brief`` or ``viz`` command answers as fast as a
+later one; unprepared, each of them would compute the clusters first (8 s or more).
 
 A build prepares by default up to :data:`PREPARE_MAX_NODES` nodes.  Above it the
 clusters alone would cost a build more than it does itself (at ten million nodes about
 7 minutes and 20 GB), so the first question computes them, or ``innokg prepare PACKAGE``
-does when asked.  ``--no-prepare`` skips it and ``INNOKG_KEEP=0`` turns keeping off
+does when asked; the Arrow copy of the tables, which takes seconds, is kept whatever the
+size.  ``--no-prepare`` skips it and ``INNOKG_KEEP=0`` turns keeping off
 altogether.  Preparing never changes a package's tables; when it fails the build stands
 and the first question computes what is missing.
 """
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.mapped import write_mapped
 from innokg.graph.package import read_manifest
 from innokg.queries.kept import KEPT_DIR, keep_enabled
 
@@ -116,7 +119,7 @@ def prepare_package(
     >>> _ = write_package(make_tables({"Enterprise": firms}, links), out, sources=[])
     >>> done = prepare_package(out)
     >>> done.years, sorted(f.split("-")[0] for f in done.files)
-    ([None], ['burt', 'clusters', 'ends', 'profiles'])
+    ([None], ['burt', 'clusters', 'ends', 'profiles', 'tables'])
     >>> tmp.cleanup()
     """
     from innokg.queries.arrays import forget_results
@@ -127,6 +130,9 @@ def prepare_package(
     if not keep_enabled():
         return Prepared(skipped="INNOKG_KEEP=0 turns keeping off")
     start = time.perf_counter()
+    if report:
+        report("keep the tables as Arrow files, to be memory-mapped")
+    write_mapped(package, read_manifest(package), verify=verify)
     G = EcosystemGraph.open(package, verify=verify)
     years = list(dict.fromkeys([None, latest_year(G)]))
     for year in years:
@@ -143,7 +149,8 @@ def prepare_package(
             report(f"prepare Burt's constraint ({when})")
         keep_constraint(G, year=year)
         forget_results(G)
-    files = sorted(p.name for p in (Path(package) / KEPT_DIR).glob("*.npz"))
+    kept = Path(package) / KEPT_DIR
+    files = sorted(p.name for p in [*kept.glob("*.npz"), *kept.glob("tables-*")])
     return Prepared(round(time.perf_counter() - start, 3), years, files)
 
 
@@ -158,11 +165,12 @@ def prepare_after_build(
     says so, its time added to ``timings``.  A failure is a warning, not a failed
     build: the package is whole, and the first question computes what is missing."""
     if not should_prepare(manifest, prepare):
+        if prepare is not None:
+            return Prepared(skipped="built with --no-prepare")
+        mapped = _map_only(package, manifest, timings, report)
         return Prepared(
             skipped=f"more than {PREPARE_MAX_NODES:,} nodes, so the first question computes "
-            f"the clusters and the constraint; `innokg prepare {package}` does it now"
-            if prepare is None
-            else "built with --no-prepare"
+            f"the clusters and the constraint{mapped}; `innokg prepare {package}` does it now"
         )
     try:
         done = prepare_package(package, report=report)
@@ -177,6 +185,34 @@ def prepare_after_build(
     if done.years:
         timings["prepare the first questions"] = done.seconds
     return done
+
+
+def _map_only(
+    package: str | Path,
+    manifest: dict[str, Any],
+    timings: dict[str, float],
+    report: Callable[[str], Any] | None,
+) -> str:
+    """A graph too large to prepare by default still gets the Arrow copy of its tables:
+    at ten million nodes it takes 15-25 s, and every later command then opens the graph
+    in seconds, holding gigabytes less.  Returns what to add to the build's summary."""
+    start = time.perf_counter()
+    if report:
+        report("keep the tables as Arrow files, to be memory-mapped")
+    try:
+        folder = write_mapped(package, manifest)
+    except Exception as exc:  # an optimisation: the package stands without it
+        warnings.warn(
+            f"{package}: could not keep the tables as Arrow files ({type(exc).__name__}: "
+            f"{exc}); the package is complete, and commands read its Parquet",
+            PrepareWarning,
+            stacklevel=3,
+        )
+        return ""
+    if folder is None:
+        return ""
+    timings["keep the tables as Arrow files"] = round(time.perf_counter() - start, 3)
+    return " (its tables are kept as Arrow files, memory-mapped by every command)"
 
 
 def read_and_prepare(package: str | Path, report: Callable[[str], Any] | None = None) -> Prepared:

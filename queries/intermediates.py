@@ -20,6 +20,7 @@ from innokg.queries.arrays import GraphArrays
 from innokg.queries.few_walks import degree_at
 from innokg.queries.metapaths import MetaPath
 from innokg.queries.node_text import node_text, text_ranks
+from innokg.queries.once import built_once
 from innokg.queries.sets import distinct
 from innokg.queries.sparse_rows import entries, lookup, ranges, row_counts
 from innokg.queries.steps import FEW_NODES, step_at, step_links, step_matrix, whole_first
@@ -72,10 +73,9 @@ def _rank_by_name(names: pa.Array) -> np.ndarray:
 
 def name_rank(A: GraphArrays) -> np.ndarray:
     """Position of every node's name in sorted order (ties: by position)."""
-    key = ("reasons-name-rank",)
-    if key not in A.memo:
-        A.memo[key] = _rank_by_name(names_text(A, None, en=False))
-    return A.memo[key]
+    return built_once(
+        A, ("reasons-name-rank",), lambda: _rank_by_name(names_text(A, None, en=False))
+    )
 
 
 def name_rank_of(A: GraphArrays, nodes: np.ndarray) -> np.ndarray:

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.mapped import KEPT_DIR, keep_enabled
 
 __all__ = [
     "KEPT_DIR",
@@ -53,30 +54,10 @@ __all__ = [
     "kept_result",
 ]
 
-#: The package's sub-folder that holds kept results.
-KEPT_DIR = "kept"
 #: The most files kept for one name (older parameter sets and versions are removed).
 KEPT_PER_NAME = 8
 
 Arrays = dict[str, np.ndarray]
-
-
-def keep_enabled() -> bool:
-    """Whether results may be kept beside packages (``INNOKG_KEEP`` is not ``0``).
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> import os
-    >>> os.environ["INNOKG_KEEP"] = "0"; keep_enabled()
-    False
-    >>> del os.environ["INNOKG_KEEP"]; keep_enabled()
-    True
-    """
-    return os.environ.get("INNOKG_KEEP", "1").strip().lower() not in ("0", "no", "off", "false")
 
 
 @cache

@@ -41,6 +41,7 @@ from innokg.queries.metapaths import (
     path_tail,
     settle_parts,
 )
+from innokg.queries.once import built_once
 from innokg.queries.sets import distinct
 from innokg.queries.sparse_rows import entries, lookup, row_counts
 from innokg.queries.steps import step_at, whole_first
@@ -450,10 +451,11 @@ def _names_text(A: GraphArrays, *, en: bool) -> Text:
     """Every node's name (English where known, if ``en``) as Arrow text, and a blank
     after the last node (what -1 takes): one array per language, not one with the
     blank and one without, nor a Python string per node kept beside it."""
-    key = ("reasons-text", en)
-    if key not in A.memo:
-        A.memo[key] = pa.concat_arrays([names_text(A, None, en=en), pa.array([""], _TEXT)])
-    result: Text = A.memo[key]
+    result: Text = built_once(
+        A,
+        ("reasons-text", en),
+        lambda: pa.concat_arrays([names_text(A, None, en=en), pa.array([""], _TEXT)]),
+    )
     return result
 
 

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
-from innokg.graph.package import write_package
+from innokg.graph.mapped import write_mapped
+from innokg.graph.package import read_manifest, write_package
 from innokg.graph.testing import make_tables
 from innokg.queries.arrays import arrays as arrays_of
 from innokg.queries.arrays import clear_cache
@@ -206,6 +207,12 @@ def test_info_says_what_was_kept(tmp_path: Path) -> None:
     assert (
         "kept for later commands: Burt's constraint (1 set), supply-chain clusters (2 sets), "
         "edge ends' positions (1 set)," in after.output
+    )
+    write_mapped(pkg, read_manifest(pkg))
+    mapped = CliRunner().invoke(main, ["info", str(pkg)])
+    assert (
+        "edge ends' positions (1 set), the tables as Arrow files, memory-mapped when read, "
+        in mapped.output
     )
 
 

@@ -340,3 +340,34 @@ def test_a_kinds_products_are_dropped_when_its_pieces_are_done(monkeypatch) -> N
     # with the step matrices its walks built
     matrices = ("matrix", "partners-step", "partners-transposed", "partners-tail")
     assert not any(k[0] in matrices for k in set(A.memo) - everything)
+
+
+def test_threads_asking_together_build_a_whole_graph_array_once(monkeypatch) -> None:
+    from innokg.queries import intermediates, once
+
+    A = arrays(make_graph({"Enterprise": [{"id": f"e{i}", "name": f"企业{i}"} for i in range(5)]}))
+    started, release = threading.Event(), threading.Event()
+    builds: list[int] = []
+    rank_by_name = intermediates._rank_by_name
+
+    def slow_rank(names):  # the first build holds on until the second thread has asked
+        builds.append(1)
+        started.set()
+        release.wait(5)
+        return rank_by_name(names)
+
+    monkeypatch.setattr(intermediates, "_rank_by_name", slow_rank)
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(intermediates.name_rank(A)))]
+    threads[0].start()
+    started.wait(5)
+    threads.append(threading.Thread(target=lambda: results.append(intermediates.name_rank(A))))
+    threads[1].start()
+    threads[1].join(0.2)
+    assert threads[1].is_alive()  # waiting for the first build, not making its own
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert builds == [1] and len(results) == 2 and results[0] is results[1]
+    assert results[0].tolist() == [0, 1, 2, 3, 4]
+    assert once.built_once(A, ("reasons-name-rank",), list) is results[0]

@@ -63,8 +63,9 @@ def prepared_line(prepared: Prepared) -> str:
         return f"not prepared for the first questions: {prepared.skipped}"
     years = ", ".join("every year" if y is None else str(y) for y in prepared.years)
     return (
-        f"prepared for the first questions in {prepared.seconds:.1f} s: supply-chain clusters, "
-        f"their profiles and Burt's constraint ({years}), kept in {KEPT_DIR}/"
+        f"prepared for the first questions in {prepared.seconds:.1f} s: the tables as Arrow "
+        f"files to map, supply-chain clusters, their profiles and Burt's constraint ({years}), "
+        f"kept in {KEPT_DIR}/"
     )
 
 
@@ -358,14 +359,17 @@ _KEPT_NAMES = {
 def _kept_line(package: Path) -> str | None:
     """What earlier commands kept beside the tables (see innokg.queries.kept)."""
     files = sorted((package / KEPT_DIR).glob("*.npz"))
-    if not files:
+    tables = [f for d in (package / KEPT_DIR).glob("tables-*") for f in d.rglob("*.arrow")]
+    if not files and not tables:
         return None
     names = Counter(f.name.rsplit("-", 1)[0] for f in files)
-    size = sum(f.stat().st_size for f in files) / 1e6
-    what = ", ".join(
+    size = sum(f.stat().st_size for f in [*files, *tables]) / 1e6
+    what = [
         f"{_KEPT_NAMES.get(k, k)} ({n} set{'s' if n > 1 else ''})" for k, n in sorted(names.items())
-    )
-    return f"kept for later commands: {what}, {size:,.1f} MB in {KEPT_DIR}/"
+    ]
+    if tables:
+        what.append("the tables as Arrow files, memory-mapped when read")
+    return f"kept for later commands: {', '.join(what)}, {size:,.1f} MB in {KEPT_DIR}/"
 
 
 _SHOWN = 30
@@ -527,9 +531,15 @@ def prepare(package: Path, quiet: bool) -> None:
     Burt's constraint of PACKAGE now, for every year and the latest, and keep them beside
     its tables, so that the first question answers at once.
 
-    A build does this itself for graphs of up to 2,000,000 nodes (unless --no-prepare);
-    run it for a larger one, or after building with --no-prepare. INNOKG_KEEP=0 turns
-    keeping off, and then this does nothing.
+    It also keeps the tables as uncompressed Arrow files, which every later command
+    memory-maps instead of decoding the Parquet: at ten million nodes a command opens the
+    graph in 4 s instead of 15 s, holding 2.7 GB instead of 9.8 GB, for about four times
+    the Parquet's disk space (7.8 GB).
+
+    A build does this itself for graphs of up to 2,000,000 nodes (unless --no-prepare),
+    and keeps the Arrow copy for larger ones too; run it for a larger one, or after
+    building with --no-prepare. INNOKG_KEEP=0 turns keeping off, and then this does
+    nothing.
 
     \b
     Example:

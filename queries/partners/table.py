@@ -3,7 +3,6 @@ notes of a kind that cannot be computed on a graph."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +14,7 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.schema import EDGE_TYPES
 from innokg.queries.arrays import GraphArrays, Scope
 from innokg.queries.metapaths import Kind, Opts
+from innokg.queries.once import built_once
 from innokg.queries.partners.scoring import (
     EVIDENCE,
     _clusters,
@@ -222,9 +222,6 @@ def _note_row(kind: Kind, zh: str, en: str) -> pd.DataFrame:
     ).astype(_COLUMNS)
 
 
-#: Held while every node's id text is built (see :func:`_id_text`).
-_BUILDING = threading.Lock()
-
 #: The columns of a partner table and their types.
 _COLUMNS = {
     "kind": "string",
@@ -318,12 +315,11 @@ def _text_at(A: GraphArrays, at: np.ndarray, *, names: bool) -> pa.Array:
 
 def _id_text(A: GraphArrays) -> pa.Array:
     """Every node's id as Arrow text (taken by position for the rows of a table)."""
-    key = ("partners-id-text",)
-    with _BUILDING:  # once, however many threads write chunks of the table
-        if key not in A.memo:
-            ids = np.asarray(A.ids.astype(str), dtype=object)
-            A.memo[key] = pa.array(ids, type=pa.large_string())
-    result: pa.Array = A.memo[key]
+    result: pa.Array = built_once(
+        A,
+        ("partners-id-text",),
+        lambda: pa.array(np.asarray(A.ids.astype(str), dtype=object), type=pa.large_string()),
+    )
     return result
 
 
