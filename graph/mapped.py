@@ -37,7 +37,15 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-__all__ = ["KEPT_DIR", "keep_enabled", "mapped_dir", "read_mapped", "write_mapped"]
+__all__ = [
+    "KEPT_DIR",
+    "check_sha256",
+    "current_umask",
+    "keep_enabled",
+    "mapped_dir",
+    "read_mapped",
+    "write_mapped",
+]
 
 #: The package's sub-folder that holds what is kept beside the tables.
 KEPT_DIR = "kept"
@@ -184,7 +192,6 @@ def _write_all(path: Path, manifest: dict[str, Any], final: Path, *, verify: boo
     the package cannot be written to."""
     from innokg.graph.errors import PackageError
 
-    files = manifest.get("files") or {}
     made = not final.parent.exists()
     try:
         final.parent.mkdir(exist_ok=True)
@@ -197,17 +204,14 @@ def _write_all(path: Path, manifest: dict[str, Any], final: Path, *, verify: boo
             source: Path | bytes = path / rel
             if verify:
                 source = (path / rel).read_bytes()
-                if hashlib.sha256(source).hexdigest() != files[rel].get("sha256"):
-                    raise PackageError(
-                        f"{path}: {rel} does not match its checksum; rebuild the package"
-                    )
+                check_sha256(path, rel, source, manifest)
             try:
                 _write_one(source, (tmp / rel).with_suffix(".arrow"))
             except pa.ArrowException as exc:
                 raise PackageError(
                     f"{path}: {rel} is unreadable ({exc}); rebuild the package"
                 ) from exc
-        os.chmod(tmp, 0o777 & ~_umask())  # as other package folders, not mkdtemp's 0700
+        os.chmod(tmp, 0o777 & ~current_umask())  # as other package folders, not mkdtemp's 0700
         os.replace(tmp, final)
         done = True
     except OSError:
@@ -220,10 +224,21 @@ def _write_all(path: Path, manifest: dict[str, Any], final: Path, *, verify: boo
     return done
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's umask (read by setting it, then set back), so that files written
+    under a temporary name get the permissions other package files have."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def check_sha256(path: Path, rel: str, data: bytes, manifest: dict[str, Any]) -> None:
+    """Raise PackageError when the bytes of the package's table ``rel`` do not match the
+    manifest's checksum."""
+    from innokg.graph.errors import PackageError
+
+    if hashlib.sha256(data).hexdigest() != (manifest.get("files") or {})[rel].get("sha256"):
+        raise PackageError(f"{path}: {rel} does not match its checksum; rebuild the package")
 
 
 def read_mapped(path: str | Path, manifest: dict[str, Any], rel: str) -> pd.DataFrame | None:

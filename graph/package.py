@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from innokg.graph.errors import PackageError
-from innokg.graph.mapped import read_mapped
+from innokg.graph.mapped import check_sha256, read_mapped
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, SCHEMA_VERSION
 from innokg.graph.validate import Tables, empty_edge_table, empty_node_table, pandas_dtype
 
@@ -394,8 +394,8 @@ def _read_all(
         if rel not in files:
             return empty(name)
         data = read(rel) if verify else None
-        if data is not None and hashlib.sha256(data).hexdigest() != files[rel].get("sha256"):
-            raise PackageError(f"{path}: {rel} does not match its checksum; rebuild the package")
+        if data is not None:
+            check_sha256(path, rel, data, manifest)
         mapped = read_mapped(path, manifest, rel)  # the Arrow copy, when prepared
         if mapped is not None:
             return _restore_dtypes(mapped, kind, name)

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
-from innokg.graph.mapped import KEPT_DIR, keep_enabled
+from innokg.graph.mapped import KEPT_DIR, current_umask, keep_enabled
 
 __all__ = [
     "KEPT_DIR",
@@ -138,12 +138,6 @@ def _read(path: Path) -> Arrays | None:
         return None
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _write(path: Path, result: Arrays) -> None:
     try:
         path.parent.mkdir(exist_ok=True)
@@ -151,7 +145,7 @@ def _write(path: Path, result: Arrays) -> None:
         try:
             with os.fdopen(fd, "wb") as out:
                 np.savez(out, allow_pickle=False, **result)
-            os.chmod(tmp, 0o666 & ~_umask())  # as other package files, not mkstemp's 0600
+            os.chmod(tmp, 0o666 & ~current_umask())  # as other package files, not mkstemp's 0600
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
