@@ -161,6 +161,40 @@ def test_a_reader_that_stops_early_leaves_no_thread_running(demo_graph: Ecosyste
     assert not [t for t in threading.enumerate() if t.name.startswith("innokg-partners")]
 
 
+@pytest.mark.parametrize("free", [None, 0])
+def test_threads_build_what_every_chunk_reads_before_the_first_chunk(
+    demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch, free: int | None
+) -> None:
+    """With room for it, the pool's threads build each kind's meta-path tails, linked
+    pairs and names before its first chunk is ranked; with memory short, the first
+    chunk builds them itself, alone, as before.  The table is the same either way."""
+    from innokg.queries.arrays import forget_results
+
+    forget_results(demo_graph)
+    monkeypatch.setattr(stream, "available_memory", lambda: free)
+    A = arrays(demo_graph)
+    ready: dict[str, bool] = {}
+    rank = stream._rank
+
+    def first_sees(ask: object, plan: stream._Plan, *rest: object) -> pd.DataFrame:
+        if plan.base.key not in ready:
+            tails = [("partners-tail-narrow", plan.kind.key, p.key) for p in plan.kind.paths]
+            built = {key[:3] for key in A.memo if key[0] == "partners-tail-narrow"}
+            names = ("reasons-name-rank",) in A.memo and ("reasons-text", True) in A.memo
+            linked = ("partners-linked", plan.kind.key, None) in A.memo
+            ready[plan.base.key] = set(tails) <= built and names and linked
+        return rank(ask, plan, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stream, "_rank", first_sees)
+    options = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
+    pieces = iter_candidate_partners(demo_graph, chunk_firms=7, threads=2, **options)  # type: ignore[arg-type]
+    table = pd.concat(list(pieces), ignore_index=True)
+    assert sorted(ready) == sorted(FIRM_KINDS)
+    assert all(ready.values()) if free is None else not any(ready.values())
+    forget_results(demo_graph)
+    pd.testing.assert_frame_equal(table, candidate_partners(demo_graph, **options))  # type: ignore[arg-type]
+
+
 def test_a_chunk_that_fails_stops_the_file_and_leaves_no_thread(
     demo_graph: EcosystemGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,6 +5,7 @@ chunk of them."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +18,8 @@ import pandas as pd
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.arrays import forget_results
-from innokg.queries.metapaths import Kind, Method
+from innokg.queries.intermediates import name_rank
+from innokg.queries.metapaths import Kind, Method, degree_prior, linked_pairs
 from innokg.queries.partners.candidates import (
     _Ask,
     _ask,
@@ -30,7 +32,10 @@ from innokg.queries.partners.candidates import (
     candidate_partners,
 )
 from innokg.queries.partners.kinds import _kinds
-from innokg.queries.partners.table import _COLUMNS
+from innokg.queries.partners.products import narrow_tail
+from innokg.queries.partners.table import _COLUMNS, _id_text
+from innokg.queries.reasons import _names_text
+from innokg.queries.steps import step_matrix, transposed_step
 
 __all__ = ["CHUNK_FIRMS", "THREADS", "iter_candidate_partners"]
 
@@ -225,12 +230,8 @@ def _kind_pieces(
         ]
         if not parts:
             continue
-        # the first chunk alone: it builds what every chunk reads (each meta-path's
-        # product), which two threads would otherwise both build
-        said(parts[0][1])
-        yield _rank(ask, plan, parts[0][0], reverse, allowed)
         if threads < 2:
-            for part, line in parts[1:]:
+            for part, line in parts:
                 said(line)
                 yield _rank(ask, plan, part, reverse, allowed)
             continue
@@ -238,6 +239,12 @@ def _kind_pieces(
         # do not): while one chunk is handed on, the next ones are built, in order
         pool = ThreadPoolExecutor(threads, thread_name_prefix="innokg-partners")
         try:
+            # what every chunk reads (each meta-path's tail), built by the threads
+            # together, then the first chunk alone: two chunks would both build it
+            said(parts[0][1])
+            if _room_for_a_chunk(ask.A.n):
+                _build_ahead(ask, plan.kind, reverse, pool)
+            yield _rank(ask, plan, parts[0][0], reverse, allowed)
             ahead: deque[Future[pd.DataFrame]] = deque()
             short = False
             for part, line in parts[1:]:
@@ -255,6 +262,41 @@ def _kind_pieces(
                 yield ahead.popleft().result()
         finally:  # a reader that stops early leaves no chunk running
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _build_ahead(ask: _Ask, kind: Kind, reverse: bool, pool: ThreadPoolExecutor) -> None:
+    """Build on ``pool``'s threads at once what every chunk of ``kind`` reads: the
+    paths' step matrices both ways, each path's narrowed tail, the pairs already linked,
+    the degree prior, the ids' text and the names' text and order.
+
+    The first chunk builds them too, when missing, but one after the other while the
+    other threads wait for it; and the sentences of the next chunks build the
+    transposed steps only once their rows add up to many.  Most of this work runs
+    outside the GIL (sparse products, sorts, Arrow kernels).  In three rounds, so that
+    no two threads build the same matrix: the steps, then what is built from them.
+    """
+    A, year = ask.A, ask.o.year
+    steps = list(dict.fromkeys(step for path in kind.paths for step in path.steps))
+    rounds: list[list[Callable[[], object]]] = [
+        [functools.partial(step_matrix, A, step, year) for step in steps],
+        [functools.partial(transposed_step, A, step, year) for step in steps]
+        + [
+            functools.partial(degree_prior, A, year),
+            functools.partial(name_rank, A),
+            functools.partial(_names_text, A, en=False),
+            functools.partial(_names_text, A, en=True),
+            functools.partial(_id_text, A),
+        ],
+        # the longer walks first: they take longest, and the short ones fill in beside
+        [
+            functools.partial(narrow_tail, A, kind, path, ask.o, reverse)
+            for path in sorted(kind.paths, key=lambda p: len(p.steps), reverse=True)
+        ]
+        + [functools.partial(linked_pairs, A, kind, year)],
+    ]
+    for jobs in rounds:
+        for job in [pool.submit(fn) for fn in jobs]:
+            job.result()
 
 
 #: Memory free that another chunk in flight asks for, per node of the graph, and at
