@@ -110,7 +110,12 @@ def _write_parquet(pieces: Iterable[pd.DataFrame], path: Path) -> int:
                 piece, schema=writer.schema if writer else None, preserve_index=False
             )
             if writer is None:
-                writer = pq.ParquetWriter(path, table.schema)
+                # zstd at its fastest level: as quick as the default snappy here and
+                # the file 2.5 times smaller (a 1M per-firm partner table: 430 to
+                # about 170 MB); the package's own tables are zstd too
+                writer = pq.ParquetWriter(
+                    path, table.schema, compression="zstd", compression_level=1
+                )
             writer.write_table(table)
             rows += len(piece)
     finally:
