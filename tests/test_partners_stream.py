@@ -195,6 +195,29 @@ def test_threads_build_what_every_chunk_reads_before_the_first_chunk(
     pd.testing.assert_frame_equal(table, candidate_partners(demo_graph, **options))  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("free", [10**15, 0, None])
+def test_each_kind_lets_go_of_its_products_only_when_memory_is_short(
+    demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch, free: int | None
+) -> None:
+    """Plenty of memory free: every kind's tails stay for the kinds after it (they share
+    step matrices); short, or unknown: each kind's are let go before the next, the
+    names kept.  The table is the same."""
+    from innokg.queries.arrays import forget_results
+
+    forget_results(demo_graph)
+    monkeypatch.setattr(stream, "available_memory", lambda: free)
+    monkeypatch.setattr(metapaths, "FEW_ROWS", 0)  # whole tails, as a large graph's chunks
+    options = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
+    pieces = iter_candidate_partners(demo_graph, chunk_firms=7, threads=1, **options)  # type: ignore[arg-type]
+    table = pd.concat(list(pieces), ignore_index=True)
+    memo = arrays(demo_graph).memo
+    kept = {key[1] for key in memo if key[0] == "partners-tail-narrow"}
+    assert kept == (set(FIRM_KINDS) if free else set())
+    assert ("reasons-name-rank",) in memo  # what every kind writes stays either way
+    forget_results(demo_graph)
+    pd.testing.assert_frame_equal(table, candidate_partners(demo_graph, **options))  # type: ignore[arg-type]
+
+
 def test_a_chunk_that_fails_stops_the_file_and_leaves_no_thread(
     demo_graph: EcosystemGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -348,10 +371,14 @@ def test_the_command_streams_parquet_and_csv(demo_package: Path, tmp_path: Path)
     assert refused.exit_code == 2 and "--threads" in refused.output
 
 
-def test_a_kinds_products_are_dropped_when_its_pieces_are_done(monkeypatch) -> None:
+def test_a_kinds_products_are_dropped_when_its_pieces_are_done_if_memory_is_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # the whole-graph products, as for the many sources of a real run (a handful of
-    # sources walks from them alone and memoises nothing)
+    # sources walks from them alone and memoises nothing), with memory short, as at ten
+    # million nodes (with plenty, the next kinds reuse them)
     monkeypatch.setattr(metapaths, "FEW_ROWS", 0)
+    monkeypatch.setattr(stream, "available_memory", lambda: 0)
     G = supply_web()
     A = arrays(G)
 
