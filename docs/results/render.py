@@ -672,7 +672,9 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-kept": ("performance_kept.json", cold_and_kept("performance_cold.json")),
     "performance-round": ("performance_round.json", performance_round),
     "performance-paired": ("performance_paired.json", performance_paired),
+    "performance-paired-partners": ("performance_paired_partners.json", performance_paired),
     "performance-partners": ("performance_partners.json", performance_round),
+    "performance-partners-latest": ("performance_partners_1m_latest.json", performance_round),
     "performance-for-brief": ("performance_for_brief.json", performance_round),
     "performance-round-6e76895": ("performance_round_6e76895.json", performance_round),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
@@ -690,6 +692,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
 
 # Result files a block reads besides its own (the kept block sets the cold run beside it).
 SHOWN_WITH: dict[str, str] = {
+    "performance_partners_1m_18376e9.json": "performance-partners-latest",
     "performance_cold.json": "performance-kept",
     "performance_1m_cold.json": "performance-1m",
     "performance_1m_unprepared.json": "performance-1m-prepared",
