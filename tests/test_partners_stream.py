@@ -172,6 +172,7 @@ def test_threads_build_what_every_chunk_reads_before_the_first_chunk(
 
     forget_results(demo_graph)
     monkeypatch.setattr(stream, "available_memory", lambda: free)
+    monkeypatch.setattr(metapaths, "FEW_ROWS", 0)  # chunks that read whole-graph tails
     A = arrays(demo_graph)
     ready: dict[str, bool] = {}
     rank = stream._rank
@@ -193,6 +194,22 @@ def test_threads_build_what_every_chunk_reads_before_the_first_chunk(
     assert all(ready.values()) if free is None else not any(ready.values())
     forget_results(demo_graph)
     pd.testing.assert_frame_equal(table, candidate_partners(demo_graph, **options))  # type: ignore[arg-type]
+
+
+def test_chunks_of_a_few_firms_build_no_whole_graph_tail_ahead(
+    demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of a few firms walk from their own rows: nothing of the whole graph is
+    built ahead for them, however much memory is free."""
+    from innokg.queries.arrays import forget_results
+
+    forget_results(demo_graph)
+    monkeypatch.setattr(stream, "available_memory", lambda: 10**15)
+    options = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
+    pieces = iter_candidate_partners(demo_graph, chunk_firms=7, threads=2, **options)  # type: ignore[arg-type]
+    assert len(list(pieces)) > 8
+    assert not [key for key in arrays(demo_graph).memo if key[0] == "partners-tail-narrow"]
+    forget_results(demo_graph)
 
 
 @pytest.mark.parametrize("free", [10**15, 0, None])

@@ -111,8 +111,8 @@ def _write_parquet(pieces: Iterable[pd.DataFrame], path: Path) -> int:
             )
             if writer is None:
                 # zstd at its fastest level: as quick as the default snappy here and
-                # the file 2.5 times smaller (a 1M per-firm partner table: 430 to
-                # about 170 MB); the package's own tables are zstd too
+                # the file half the size (a 1M per-firm partner table: 430 to 205 MB);
+                # the package's own tables are zstd too
                 writer = pq.ParquetWriter(
                     path, table.schema, compression="zstd", compression_level=1
                 )

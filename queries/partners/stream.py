@@ -17,6 +17,7 @@ import pandas as pd
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
+from innokg.queries import metapaths
 from innokg.queries.arrays import forget_results
 from innokg.queries.intermediates import name_rank
 from innokg.queries.metapaths import Kind, Method, degree_prior, linked_pairs
@@ -255,9 +256,12 @@ def _kind_pieces(
         pool = ThreadPoolExecutor(threads, thread_name_prefix="innokg-partners")
         try:
             # what every chunk reads (each meta-path's tail), built by the threads
-            # together, then the first chunk alone: two chunks would both build it
+            # together, then the first chunk alone: two chunks would both build it.
+            # Not for one chunk, nor for chunks of a few rows, which walk from their
+            # own rows and read no whole-graph tail (metapaths.FEW_ROWS)
             said(parts[0][1])
-            if _room_for_a_chunk(ask.A.n):
+            many = len(parts) > 1 and len(parts[0][0]) > metapaths.FEW_ROWS
+            if many and _room_for_a_chunk(ask.A.n):
                 _build_ahead(ask, plan.kind, reverse, pool)
             yield _rank(ask, plan, parts[0][0], reverse, allowed)
             ahead: deque[Future[pd.DataFrame]] = deque()
