@@ -656,6 +656,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-all-scales": ("performance_all_scales.json", performance_scales),
     "performance-all-scales-networkx": ("performance_all_scales.json", performance_networkx),
     "performance-networkx": ("performance_scales.json", performance_networkx),
+    "performance-networkx-100k": ("performance_networkx_100k.json", performance_networkx),
     "performance-real": ("performance_real.json", performance_real),
     "performance-earlier": ("performance_earlier.json", performance_earlier),
     "query-commands": ("query_times.json", query_commands),
