@@ -17,13 +17,15 @@ from innokg.graph.errors import InnokgError, QueryError
 from innokg.output import render
 from innokg.pipeline import build_demo
 from innokg.queries import metapaths
-from innokg.queries.arrays import arrays
+from innokg.queries.arrays import arrays, forget_results
 from innokg.queries.partners import KINDS, candidate_partners, iter_candidate_partners, stream
 from innokg.queries.partners.table import _COLUMNS
 from tests.factory import make_graph
 
 #: The kinds whose source is an enterprise (the benchmark's per-firm table).
 FIRM_KINDS = [k.key for k in KINDS.values() if k.partnership and k.source == "Enterprise"]
+#: The per-firm table of the policy's large and medium firms, four partners each.
+PER_FIRM = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
 
 
 def supply_web() -> EcosystemGraph:
@@ -95,7 +97,7 @@ def test_sizes_overall_best_and_one_node_come_whole() -> None:
 def test_any_number_of_threads_gives_the_same_pieces_in_order(
     demo_graph: EcosystemGraph, threads: int
 ) -> None:
-    options = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
+    options = PER_FIRM
     lines: list[str] = []
     pieces = list(
         iter_candidate_partners(
@@ -136,7 +138,7 @@ def test_with_little_memory_free_chunks_are_built_one_at_a_time(
             running[0] -= 1
 
     monkeypatch.setattr(stream, "_rank", counted)
-    options = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
+    options = PER_FIRM
     lines: list[str] = []
     pieces = iter_candidate_partners(
         demo_graph, chunk_firms=7, threads=2, progress=lines.append, **options
@@ -168,8 +170,6 @@ def test_threads_build_what_every_chunk_reads_before_the_first_chunk(
     """With room for it, the pool's threads build each kind's meta-path tails, linked
     pairs and names before its first chunk is ranked; with memory short, the first
     chunk builds them itself, alone, as before.  The table is the same either way."""
-    from innokg.queries.arrays import forget_results
-
     forget_results(demo_graph)
     monkeypatch.setattr(stream, "available_memory", lambda: free)
     monkeypatch.setattr(metapaths, "FEW_ROWS", 0)  # chunks that read whole-graph tails
@@ -187,7 +187,7 @@ def test_threads_build_what_every_chunk_reads_before_the_first_chunk(
         return rank(ask, plan, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(stream, "_rank", first_sees)
-    options = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
+    options = PER_FIRM
     pieces = iter_candidate_partners(demo_graph, chunk_firms=7, threads=2, **options)  # type: ignore[arg-type]
     table = pd.concat(list(pieces), ignore_index=True)
     assert sorted(ready) == sorted(FIRM_KINDS)
@@ -201,11 +201,9 @@ def test_chunks_of_a_few_firms_build_no_whole_graph_tail_ahead(
 ) -> None:
     """Chunks of a few firms walk from their own rows: nothing of the whole graph is
     built ahead for them, however much memory is free."""
-    from innokg.queries.arrays import forget_results
-
     forget_results(demo_graph)
     monkeypatch.setattr(stream, "available_memory", lambda: 10**15)
-    options = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
+    options = PER_FIRM
     pieces = iter_candidate_partners(demo_graph, chunk_firms=7, threads=2, **options)  # type: ignore[arg-type]
     assert len(list(pieces)) > 8
     assert not [key for key in arrays(demo_graph).memo if key[0] == "partners-tail-narrow"]
@@ -219,12 +217,10 @@ def test_each_kind_lets_go_of_its_products_only_when_memory_is_short(
     """Plenty of memory free: every kind's tails stay for the kinds after it (they share
     step matrices); short, or unknown: each kind's are let go before the next, the
     names kept.  The table is the same."""
-    from innokg.queries.arrays import forget_results
-
     forget_results(demo_graph)
     monkeypatch.setattr(stream, "available_memory", lambda: free)
     monkeypatch.setattr(metapaths, "FEW_ROWS", 0)  # whole tails, as a large graph's chunks
-    options = {"per_source": 4, "kinds": FIRM_KINDS, "sizes": ["large", "medium"]}
+    options = PER_FIRM
     pieces = iter_candidate_partners(demo_graph, chunk_firms=7, threads=1, **options)  # type: ignore[arg-type]
     table = pd.concat(list(pieces), ignore_index=True)
     memo = arrays(demo_graph).memo
