@@ -44,10 +44,10 @@ Entries = tuple[np.ndarray, np.ndarray]
 def sorted_entries(
     A: GraphArrays, key: tuple[object, ...], m: sp.csr_array
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The entries of ``m`` as sorted linear keys ``row * ncol + col`` and their values."""
-    if key not in A.memo:
-        A.memo[key] = entries(m)
-    return A.memo[key]
+    """The entries of ``m`` as sorted linear keys ``row * ncol + col`` and their values,
+    built once (the first chunks of a table, ranked by two threads at once, both ask)."""
+    found: tuple[np.ndarray, np.ndarray] = built_once(A, key, lambda: entries(m))
+    return found
 
 
 def names_text(A: GraphArrays, pos: np.ndarray | None, *, en: bool) -> pa.Array:

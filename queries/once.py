@@ -19,10 +19,20 @@ __all__ = ["built_once"]
 
 T = TypeVar("T")
 
-#: Held while one such array is built; reentrant, as one build may ask for another
-#: (the names' order starts from the names).  Builds of step matrices have their own
-#: lock (:mod:`innokg.queries.steps`) and never ask for these arrays.
-_BUILDING = threading.RLock()
+#: One lock per array (per memo key), held while it is built: a thread that asks for
+#: an array being built waits for it, while other arrays (the names' text, the ids'
+#: text, the names' order) are built beside it by other threads.  Reentrant, as one
+#: build may ask for another (the names' order starts from the names); no build asks
+#: for one that asks for it.  Builds of step matrices have their own lock
+#: (:mod:`innokg.queries.steps`) and never ask for these arrays.  The keys are few (a
+#: handful of arrays, by year and language), so the locks are kept.
+_BUILDING: dict[Hashable, threading.RLock] = {}
+_LOCKS = threading.Lock()
+
+
+def _lock(key: Hashable) -> threading.RLock:
+    with _LOCKS:
+        return _BUILDING.setdefault(key, threading.RLock())
 
 
 def built_once(A: GraphArrays, key: Hashable, build: Callable[[], T]) -> T:
@@ -40,7 +50,7 @@ def built_once(A: GraphArrays, key: Hashable, build: Callable[[], T]) -> T:
     [1, 2]
     """
     if key not in A.memo:
-        with _BUILDING:
+        with _lock(key):
             if key not in A.memo:
                 A.memo[key] = build()
     result: T = A.memo[key]

@@ -4,6 +4,8 @@ whatever the chunk size; the CSV is today's CSV, formulas neutralised."""
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -168,17 +170,20 @@ def test_threads_build_what_every_chunk_reads_before_the_first_chunk(
     demo_graph: EcosystemGraph, monkeypatch: pytest.MonkeyPatch, free: int | None
 ) -> None:
     """With room for it, the pool's threads build each kind's meta-path tails, linked
-    pairs and names before its first chunk is ranked; with memory short, the first
-    chunk builds them itself, alone, as before.  The table is the same either way."""
+    pairs and names before its first chunk is ranked, and rank the first chunk too;
+    with memory short, the first chunk builds them itself, alone, in the calling
+    thread.  The table is the same either way."""
     forget_results(demo_graph)
     monkeypatch.setattr(stream, "available_memory", lambda: free)
     monkeypatch.setattr(metapaths, "FEW_ROWS", 0)  # chunks that read whole-graph tails
     A = arrays(demo_graph)
     ready: dict[str, bool] = {}
+    pooled: dict[str, bool] = {}
     rank = stream._rank
 
     def first_sees(ask: object, plan: stream._Plan, *rest: object) -> pd.DataFrame:
         if plan.base.key not in ready:
+            pooled[plan.base.key] = threading.current_thread().name.startswith("innokg-partners")
             tails = [("partners-tail-narrow", plan.kind.key, p.key) for p in plan.kind.paths]
             built = {key[:3] for key in A.memo if key[0] == "partners-tail-narrow"}
             names = ("reasons-name-rank",) in A.memo and ("reasons-text", True) in A.memo
@@ -192,6 +197,7 @@ def test_threads_build_what_every_chunk_reads_before_the_first_chunk(
     table = pd.concat(list(pieces), ignore_index=True)
     assert sorted(ready) == sorted(FIRM_KINDS)
     assert all(ready.values()) if free is None else not any(ready.values())
+    assert all(pooled.values()) if free is None else not any(pooled.values())
     forget_results(demo_graph)
     pd.testing.assert_frame_equal(table, candidate_partners(demo_graph, **options))  # type: ignore[arg-type]
 
@@ -445,3 +451,75 @@ def test_threads_asking_together_build_a_whole_graph_array_once(monkeypatch) -> 
     assert builds == [1] and len(results) == 2 and results[0] is results[1]
     assert results[0].tolist() == [0, 1, 2, 3, 4]
     assert once.built_once(A, ("reasons-name-rank",), list) is results[0]
+
+
+def test_two_threads_build_two_different_arrays_at_once() -> None:
+    """Each array has its own lock: while one thread builds the names' order, another
+    builds the ids' text rather than waiting for it (one lock for all made the first
+    kind's jobs wait in a line)."""
+    from innokg.queries import once
+
+    A = arrays(make_graph({"Enterprise": [{"id": "a", "name": "甲"}]}))
+    second_built = threading.Event()
+
+    def first() -> str:  # finishes only once the other array is built
+        assert second_built.wait(5), "the second build waited for the first"
+        return "first"
+
+    def second() -> str:
+        second_built.set()
+        return "second"
+
+    t = threading.Thread(target=lambda: once.built_once(A, ("test-first",), first))
+    t.start()
+    assert once.built_once(A, ("test-second",), second) == "second"
+    t.join(5)
+    assert not t.is_alive() and A.memo[("test-first",)] == "first"
+
+
+def test_jobs_run_after_what_they_read_the_earliest_first_and_no_more_at_once() -> None:
+    """The jobs built ahead of a kind's chunks: each starts once the jobs it comes after
+    are done, of the ready ones the earliest listed first, never more than the threads
+    at once; a failure is raised, and a job after one not listed is refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lock = threading.Lock()
+    events: list[tuple[str, str]] = []
+    running = [0]
+    most = [0]
+
+    def job(name: str) -> Callable[[], None]:
+        def run() -> None:
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+                events.append(("start", name))
+            time.sleep(0.02)
+            with lock:
+                running[0] -= 1
+                events.append(("end", name))
+
+        return run
+
+    jobs = [
+        ("tail", job("tail"), ("step a", "step b")),
+        ("step a", job("step a"), ()),
+        ("step b", job("step b"), ()),
+        ("names", job("names"), ()),
+        ("rank", job("rank"), ("names",)),
+    ]
+    with ThreadPoolExecutor(2) as pool:
+        stream._run_jobs(pool, 2, jobs)
+    at = {event: i for i, event in enumerate(events)}
+    assert len(at) == 10 and most[0] == 2
+    assert at[("start", "tail")] > max(at[("end", "step a")], at[("end", "step b")])
+    assert at[("start", "rank")] > at[("end", "names")]
+    assert [name for kind, name in events if kind == "start"][:2] == ["step a", "step b"]
+
+    def fails() -> None:
+        raise MemoryError("tail")
+
+    with ThreadPoolExecutor(2) as pool, pytest.raises(MemoryError, match="tail"):
+        stream._run_jobs(pool, 2, [("tail", fails, ())])
+    with ThreadPoolExecutor(2) as pool, pytest.raises(ValueError, match="not in the list"):
+        stream._run_jobs(pool, 2, [("tail", job("tail"), ("step",))])

@@ -8,8 +8,8 @@ import contextlib
 import functools
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +93,11 @@ batch_size, scope, notes
         Called with a short line (``"enterprise-institute: sources 1-2,500 of
         86,906"``) as each chunk starts.
     threads : int
-        Chunks built at once (default :data:`THREADS`), after each kind's first; the
-        pieces and their order are the same for any number.  While the machine has
-        less memory free than another chunk may take (:data:`CHUNK_BYTES_PER_NODE`),
-        the chunk in flight is finished before the next starts, and ``progress`` says
-        so once.
+        Chunks built at once (default :data:`THREADS`); the pieces and their order
+        are the same for any number.  While the machine has less memory free than
+        another chunk may take (:data:`CHUNK_BYTES_PER_NODE`), each kind's first chunk
+        is built alone, and the chunk in flight is finished before the next starts;
+        ``progress`` says so once.
 
     Yields
     ------
@@ -256,24 +256,29 @@ def _kind_pieces(
         pool = ThreadPoolExecutor(threads, thread_name_prefix="innokg-partners")
         try:
             # what every chunk reads (each meta-path's tail), built by the threads
-            # together, then the first chunk alone: two chunks would both build it.
-            # Not for one chunk, nor for chunks of a few rows, which walk from their
-            # own rows and read no whole-graph tail (metapaths.FEW_ROWS)
+            # together; then every chunk is the threads' own.  Not for one chunk, nor
+            # for chunks of a few rows, which walk from their own rows and read no
+            # whole-graph tail (metapaths.FEW_ROWS); nor with memory short: then the
+            # first chunk builds it alone, as two first chunks would both build it
             said(parts[0][1])
             many = len(parts) > 1 and len(parts[0][0]) > metapaths.FEW_ROWS
             if many and _room_for_a_chunk(ask.A.n):
-                _build_ahead(ask, plan.kind, reverse, pool)
-            yield _rank(ask, plan, parts[0][0], reverse, allowed)
+                _build_ahead(ask, plan.kind, reverse, pool, threads)
+                todo = parts
+            else:
+                yield _rank(ask, plan, parts[0][0], reverse, allowed)
+                todo = parts[1:]
             ahead: deque[Future[pd.DataFrame]] = deque()
             short = False
-            for part, line in parts[1:]:
+            for n, (part, line) in enumerate(todo):
                 if ahead and not _room_for_a_chunk(ask.A.n):  # the one in flight first
                     if not short:
                         said(_SHORT)
                         short = True
                     while ahead:
                         yield ahead.popleft().result()
-                said(line)
+                if n or todo is not parts:  # the first chunk's line is said already
+                    said(line)
                 ahead.append(pool.submit(_rank, ask, plan, part, reverse, allowed))
                 if len(ahead) >= threads:
                     yield ahead.popleft().result()
@@ -283,39 +288,90 @@ def _kind_pieces(
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _build_ahead(ask: _Ask, kind: Kind, reverse: bool, pool: ThreadPoolExecutor) -> None:
-    """Build on ``pool``'s threads at once what every chunk of ``kind`` reads: the
-    paths' step matrices both ways, each path's narrowed tail, the pairs already linked,
-    the degree prior, the ids' text and the names' text and order.
+def _build_ahead(
+    ask: _Ask, kind: Kind, reverse: bool, pool: ThreadPoolExecutor, threads: int
+) -> None:
+    """Build on ``pool``'s threads what every chunk of ``kind`` reads: the paths' step
+    matrices both ways, each path's narrowed tail, the pairs already linked, the degree
+    prior, the ids' text and the names' text and order.
 
-    The first chunk builds them too, when missing, but one after the other while the
-    other threads wait for it; and the sentences of the next chunks build the
-    transposed steps only once their rows add up to many.  Most of this work runs
-    outside the GIL (sparse products, sorts, Arrow kernels).  In three rounds, so that
-    no two threads build the same matrix: the steps, then what is built from them.
+    Without it the first chunk builds them, one after the other, while the other
+    threads wait for it; and the sentences of the next chunks build the transposed
+    steps only once their rows add up to many.  Most of this work runs outside the GIL
+    (sparse products, sorts, Arrow kernels).  Each job starts as soon as what it reads
+    is built (a tail after its steps and the prior), the longest walks first: at a
+    million nodes one walk through a city takes half the time of the first kind's
+    jobs, and it no longer waits for the names.
     """
     A, year = ask.A, ask.o.year
-    steps = list(dict.fromkeys(step for path in kind.paths for step in path.steps))
-    rounds: list[list[Callable[[], object]]] = [
-        [functools.partial(step_matrix, A, step, year) for step in steps],
-        [functools.partial(transposed_step, A, step, year) for step in steps]
-        + [
-            functools.partial(degree_prior, A, year),
-            functools.partial(name_rank, A),
-            functools.partial(_names_text, A, en=False),
-            functools.partial(_names_text, A, en=True),
-            functools.partial(_id_text, A),
+    paths = sorted(kind.paths, key=lambda p: len(p.steps), reverse=True)
+    steps = list(dict.fromkeys(step for path in paths for step in path.steps))
+    prior = ("prior",)
+    jobs: list[_Job] = [
+        # the names' order waits for their text: the longest chain of the first kind
+        (("names", False), functools.partial(_names_text, A, en=False), ()),
+        (("linked",), functools.partial(linked_pairs, A, kind, year), ()),
+        (prior, functools.partial(degree_prior, A, year), ()),
+        *[(("step", s), functools.partial(step_matrix, A, s, year), ()) for s in steps],
+        (("name rank",), functools.partial(name_rank, A), (("names", False),)),
+        *[
+            (
+                ("tail", p.key),
+                functools.partial(narrow_tail, A, kind, p, ask.o, reverse),
+                (prior, *[("step", s) for s in p.steps]),
+            )
+            for p in paths
         ],
-        # the longer walks first: they take longest, and the short ones fill in beside
-        [
-            functools.partial(narrow_tail, A, kind, path, ask.o, reverse)
-            for path in sorted(kind.paths, key=lambda p: len(p.steps), reverse=True)
-        ]
-        + [functools.partial(linked_pairs, A, kind, year)],
+        *[
+            (("transposed", s), functools.partial(transposed_step, A, s, year), (("step", s),))
+            for s in steps
+        ],
+        (("names", True), functools.partial(_names_text, A, en=True), ()),
+        (("ids",), functools.partial(_id_text, A), ()),
     ]
-    for jobs in rounds:
-        for job in [pool.submit(fn) for fn in jobs]:
-            job.result()
+    _run_jobs(pool, threads, jobs)
+
+
+#: A job of :func:`_run_jobs`: its name, what it runs, and the names of the jobs it
+#: comes after.
+_Job = tuple[Hashable, Callable[[], object], tuple[Hashable, ...]]
+
+
+def _run_jobs(pool: ThreadPoolExecutor, threads: int, jobs: Sequence[_Job]) -> None:
+    """Run ``jobs`` on ``pool``, at most ``threads`` at a time, each once the jobs it
+    comes after are done; of those ready, the earliest in the list first.  A job that
+    fails is raised here (the caller's pool finishes those running).
+
+    Examples
+    --------
+    >>> order = []
+    >>> jobs = [("b", lambda: order.append("b"), ("a",)), ("a", lambda: order.append("a"), ())]
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     _run_jobs(pool, 2, jobs)
+    >>> order
+    ['a', 'b']
+    """
+    names = {name for name, _, _ in jobs}
+    if any(not names.issuperset(after) for _, _, after in jobs):
+        raise ValueError("a job comes after one that is not in the list")
+    waiting = list(jobs)
+    running: dict[Future[object], Hashable] = {}
+    done: set[Hashable] = set()
+    while waiting or running:
+        for job in list(waiting):
+            if len(running) >= threads:
+                break
+            name, run, after = job
+            if done.issuperset(after):
+                waiting.remove(job)
+                running[pool.submit(run)] = name
+        if not running:  # nothing ready and nothing to wait for: a cycle
+            raise ValueError("the jobs come after one another in a cycle")
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            name = running.pop(future)
+            future.result()
+            done.add(name)
 
 
 #: Memory free that another chunk in flight asks for, per node of the graph, and at
