@@ -693,6 +693,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
 
 # Result files a block reads besides its own (the kept block sets the cold run beside it).
 SHOWN_WITH: dict[str, str] = {
+    "performance_partners_1m_8e6013b.json": "performance-partners-latest",
     "performance_partners_1m_18376e9.json": "performance-partners-latest",
     "performance_cold.json": "performance-kept",
     "performance_1m_cold.json": "performance-1m",
