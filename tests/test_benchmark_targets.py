@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from benchmarks.steps import STEPS, TARGETS_1M, TARGETS_10M, targets
 
 
@@ -17,3 +21,39 @@ def test_every_target_names_a_step_the_benchmark_has() -> None:
     assert set(TARGETS_1M) <= set(STEPS)
     assert set(TARGETS_10M) <= set(STEPS)
     assert set(TARGETS_10M) <= set(TARGETS_1M)
+
+
+def test_a_comparison_run_within_a_budget_gives_its_result_or_stops() -> None:
+    """networkx's own constraint runs for hours at 100k: it is run in a child process
+    and stopped at its budget, leaving nothing running."""
+    import multiprocessing
+    import time
+
+    from benchmarks.steps import _within
+
+    seconds, result = _within(30, lambda: sum(range(10)))
+    assert result == 45 and 0 <= seconds < 30
+    start = time.perf_counter()
+    assert _within(0.5, lambda: time.sleep(30)) is None
+    assert time.perf_counter() - start < 10
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("budget", [600, 0])
+def test_constraint_against_networkx_is_checked_whole_or_on_a_sample(
+    demo_package: Path, monkeypatch: pytest.MonkeyPatch, budget: int
+) -> None:
+    """Finished, networkx's constraint is compared for every organisation; stopped at
+    its budget, the ratio is the budget's (a lower bound) and the values are compared
+    on organisations drawn at random.  Ours equals networkx's either way."""
+    from benchmarks import steps
+
+    monkeypatch.setattr(steps, "NETWORKX_BUDGET_S", budget)
+    monkeypatch.setattr(steps, "CHECKED_NODES", 25)
+    out = steps.constraint_vs_networkx(demo_package, 2000)
+    assert float(out["max difference"]) < 1e-12
+    if budget:
+        assert "networkx stopped" not in out and out["networkx s"] > 0
+    else:
+        assert out["networkx stopped"] and out["checked"] == 25
+        assert out["networkx s"] == 0 and out["ratio"] == 0

@@ -164,3 +164,19 @@ def test_a_fresh_benchmark_report_renders() -> None:
     assert "| supply-chain clusters | 0.251 s | 12.3 s | 2.1 GB | 15 s | yes |" in text
     assert "| load the embedded database |  | failed: did not finish in 900 s |" in text
     assert "| a step added later | 3.0 s |  |" in text  # a new step keeps its own name
+
+
+def test_a_comparison_stopped_at_its_budget_reads_as_a_lower_bound() -> None:
+    row = {
+        "step": "constraint vs networkx",
+        "scale": 100_000,
+        "median_s": 0.75,
+        "runs": [
+            {"networkx s": 600.0, "ratio": 800.0, "max difference": "5.6e-17"}
+            | {"networkx stopped": True, "checked": 200}
+        ],
+    }
+    assert render._networkx_cell(row) == (
+        "over 800× faster (0.75 s; networkx stopped unfinished after 600 s); "
+        "largest difference 5.6e-17 on 200 organisations drawn at random"
+    )
