@@ -104,7 +104,7 @@ def step_ends(A: GraphArrays, name: str, year: int | None) -> tuple[np.ndarray, 
             dst = city[src].astype(np.int64)
         else:
             platform = A.mask("Platform") if "Platform" in A.label_names else np.zeros(A.n, bool)
-            rnd = platform & np.isin(A.values("kind", dtype="object", fill=""), RND_PLATFORMS)
+            rnd = platform & A.isin("kind", RND_PLATFORMS)
             src, dst = A.edges("OPERATES", year=year)
             on = rnd[dst]
             src, dst = src[on], dst[on]

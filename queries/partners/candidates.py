@@ -51,7 +51,7 @@ def _sources(
         keep &= scope.inside
     keep &= A.in_city(resolve_city(G, city)) & A.in_industries(resolve_industries(G, industry))
     if sizes and label == "Enterprise":
-        keep &= np.isin(A.values("size", dtype="object", fill=""), list(sizes))
+        keep &= A.isin("size", sizes)
     return np.flatnonzero(keep)
 
 

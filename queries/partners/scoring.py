@@ -199,7 +199,7 @@ def _has_value(A: GraphArrays, name: str, values: tuple[str, ...]) -> np.ndarray
     test on strings for every candidate pair was a good part of ranking them)."""
     key = ("partners-has-value", name, values)
     if key not in A.memo:
-        A.memo[key] = np.isin(A.values(name, dtype="object", fill=""), values)
+        A.memo[key] = A.isin(name, values)
     result: np.ndarray = A.memo[key]
     return result
 
