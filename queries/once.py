@@ -25,7 +25,8 @@ T = TypeVar("T")
 #: build may ask for another (the names' order starts from the names); no build asks
 #: for one that asks for it.  Builds of step matrices have their own lock
 #: (:mod:`innokg.queries.steps`) and never ask for these arrays.  The keys are few (a
-#: handful of arrays, by year and language), so the locks are kept.
+#: few dozen arrays, by year and language), so the locks are kept; one key's lock is
+#: shared by every graph, whose builds of that array then wait for one another.
 _BUILDING: dict[Hashable, threading.RLock] = {}
 _LOCKS = threading.Lock()
 
