@@ -674,3 +674,24 @@ def test_real_leaders_buy_inside_and_the_bus_cluster_is_led_by_a_vehicle_maker(
         # anybody, so no 链主 can be named -- an empty leader with the reason, rather
         # than a supplier or a guess.
         assert row["leader"] == "" and row["leader_basis"] == "成员间无采购关系，无法认定链主"
+
+
+def test_parallel_links_make_one_pair_of_the_supply_network_with_their_weights_summed() -> None:
+    """Two links between one pair (one each way, and an inferred one through a product)
+    are one edge of the network Leiden runs on, weighing what they weigh together."""
+    from innokg.queries.clusters.network import _network
+
+    G = make_graph(
+        {
+            "Enterprise": [{"id": i, "name": i} for i in "abc"],
+            "Product": [{"id": "p", "name": "齿轮"}],
+        },
+        {
+            "SUPPLIES": [("a", "b", {"weight": 2.0}), ("b", "a", {"weight": 3.0}), ("b", "c")],
+            "PRODUCES": [],
+        },
+    )
+    net = _network(arrays(G), None, "auto", 0.3)
+    pairs = {(int(u), int(v)): float(w) for u, v, w in zip(net.u, net.v, net.weight, strict=True)}
+    assert pairs == {(0, 1): 5.0, (1, 2): 1.0}
+    assert net.inferred.tolist() == [0.0, 0.0]

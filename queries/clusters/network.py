@@ -95,15 +95,27 @@ def _network(
     local[vertices] = np.arange(len(vertices))
     lu, lv = local[np.minimum(u, v)], local[np.maximum(u, v)]
     ok = (lu >= 0) & (lv >= 0)
-    frame = pd.DataFrame({"u": lu[ok], "v": lv[ok], "w": w[ok], "inf": inf[ok]})
-    agg = frame.groupby(["u", "v"], sort=True).sum()
+    # each pair once, the weights of its parallel links summed: one
+    # stable sort of an integer key (pandas' group-by on the two columns took 10 s of
+    # the clusters' 200 at ten million nodes)
+    key = lu[ok] * len(vertices) + lv[ok]
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
     return _Network(
         vertices=vertices,
-        u=agg.index.get_level_values("u").to_numpy(np.int64),
-        v=agg.index.get_level_values("v").to_numpy(np.int64),
-        weight=agg["w"].to_numpy(float),
-        inferred=agg["inf"].to_numpy(float),
+        u=key[starts] // max(len(vertices), 1),
+        v=key[starts] % max(len(vertices), 1),
+        weight=_sums(w[ok][order], starts),
+        inferred=_sums(inf[ok][order], starts),
     )
+
+
+def _sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The sums of ``values`` from each of ``starts`` to the next."""
+    if not len(starts):
+        return np.zeros(0)
+    return np.add.reduceat(values.astype(float), starts)
 
 
 def _leiden(net: _Network, *, seed: int, resolution: float) -> np.ndarray:
