@@ -677,8 +677,8 @@ def test_real_leaders_buy_inside_and_the_bus_cluster_is_led_by_a_vehicle_maker(
 
 
 def test_parallel_links_make_one_pair_of_the_supply_network_with_their_weights_summed() -> None:
-    """Two links between one pair (one each way, and an inferred one through a product)
-    are one edge of the network Leiden runs on, weighing what they weigh together."""
+    """Two links between one pair, one each way, are one edge of the network Leiden
+    runs on, weighing what they weigh together; no link is inferred."""
     from innokg.queries.clusters.network import _network
 
     G = make_graph(

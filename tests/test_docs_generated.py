@@ -172,8 +172,13 @@ def test_a_comparison_stopped_at_its_budget_reads_as_a_lower_bound() -> None:
         "scale": 100_000,
         "median_s": 0.75,
         "runs": [
-            {"networkx s": 600.0, "ratio": 800.0, "max difference": "5.6e-17"}
-            | {"networkx stopped": True, "checked": 200}
+            {
+                "networkx s": 600.0,
+                "ratio": 800.0,
+                "max difference": "5.6e-17",
+                "networkx stopped": True,
+                "checked": 200,
+            }
         ],
     }
     assert render._networkx_cell(row) == (

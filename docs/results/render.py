@@ -493,10 +493,12 @@ def performance_10m(report: dict[str, Any]) -> str:
 
 
 def profiled(report: dict[str, Any]) -> str:
-    """Single profiled measurements of one part, before and after a change."""
-    lines = ["| what | before | after | how |", "|---|---|---|---|"]
+    """Single profiled measurements of one part, before and after a change (or under
+    the two ``columns`` the file names, e.g. a first call and the calls after it)."""
+    first, second = report.get("columns", ["before", "after"])
+    lines = [f"| what | {first} | {second} | how |", "|---|---|---|---|"]
     for r in report["rows"]:
-        lines.append(f"| {r['what']} | {r['before']} | {r['after']} | {r['how']} |")
+        lines.append(f"| {r['what']} | {r[first]} | {r[second]} | {r['how']} |")
     lines.append(f"\nMeasured on {report['when']} on {_machine(report)}, {report['conditions']}.")
     return "\n".join(lines) + "\n"
 
@@ -679,6 +681,8 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "cluster-stages-10m": ("cluster_stages_10m.json", cluster_stages),
     "profiles-1m-round": ("profiles_1m_round.json", profiled),
     "profiles-scale-round": ("profiles_scale_round.json", profiled),
+    "profiles-clusters-10m": ("profiles_clusters_10m.json", profiled),
+    "profiles-first-call-100k": ("profiles_first_call_100k.json", profiled),
     "performance-final-check": ("performance_final_check.json", performance_latest),
     "performance-kept": ("performance_kept.json", cold_and_kept("performance_cold.json")),
     "performance-round": ("performance_round.json", performance_round),

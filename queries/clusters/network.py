@@ -95,17 +95,18 @@ def _network(
     local[vertices] = np.arange(len(vertices))
     lu, lv = local[np.minimum(u, v)], local[np.maximum(u, v)]
     ok = (lu >= 0) & (lv >= 0)
-    # each pair once, the weights of its parallel links summed: one
-    # stable sort of an integer key (pandas' group-by on the two columns took 10 s of
-    # the clusters' 200 at ten million nodes)
-    key = lu[ok] * len(vertices) + lv[ok]
+    # each pair once, the weights of its parallel links summed: one stable sort of an
+    # integer key (pandas' group-by on the two columns took 10 s of the clusters' 200
+    # at ten million nodes)
+    width = max(len(vertices), 1)
+    key = lu[ok] * width + lv[ok]
     order = np.argsort(key, kind="stable")
     key = key[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
     return _Network(
         vertices=vertices,
-        u=key[starts] // max(len(vertices), 1),
-        v=key[starts] % max(len(vertices), 1),
+        u=key[starts] // width,
+        v=key[starts] % width,
         weight=_sums(w[ok][order], starts),
         inferred=_sums(inf[ok][order], starts),
     )

@@ -262,23 +262,23 @@ def _kind_pieces(
             # first chunk builds it alone, as two first chunks would both build it
             said(parts[0][1])
             many = len(parts) > 1 and len(parts[0][0]) > metapaths.FEW_ROWS
+            todo: list[tuple[Any, str | None]] = list(parts[1:])
             if many and _room_for_a_chunk(ask.A.n):
                 _build_ahead(ask, plan.kind, reverse, pool, threads)
-                todo = parts
+                todo.insert(0, (parts[0][0], None))  # its line is said already
             else:
                 yield _rank(ask, plan, parts[0][0], reverse, allowed)
-                todo = parts[1:]
             ahead: deque[Future[pd.DataFrame]] = deque()
             short = False
-            for n, (part, line) in enumerate(todo):
+            for part, progress_line in todo:
                 if ahead and not _room_for_a_chunk(ask.A.n):  # the one in flight first
                     if not short:
                         said(_SHORT)
                         short = True
                     while ahead:
                         yield ahead.popleft().result()
-                if n or todo is not parts:  # the first chunk's line is said already
-                    said(line)
+                if progress_line is not None:
+                    said(progress_line)
                 ahead.append(pool.submit(_rank, ask, plan, part, reverse, allowed))
                 if len(ahead) >= threads:
                     yield ahead.popleft().result()
