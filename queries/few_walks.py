@@ -12,6 +12,8 @@ degree counts of about a second each into milliseconds.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -26,25 +28,68 @@ from innokg.queries.metapaths import (
     path_weights,
     prune_rows,
 )
-from innokg.queries.sets import distinct
-from innokg.queries.sparse_rows import columns_at, ranges, row_counts
-from innokg.queries.steps import label_diagonal, step_at, whole_first
+from innokg.queries.sets import distinct, find_sorted
+from innokg.queries.steps import step_rows, whole_first
 
-__all__ = ["degree_at", "few_tail", "linked_rows", "prior_at"]
+__all__ = ["Walk", "degree_at", "few_tail", "linked_rows", "prior_at", "prior_of"]
 
 #: Every organisation link, walked both ways: the neighbours that
 #: :func:`~innokg.queries.metapaths.degree_prior` counts.
 _ORG_STEP = tuple(t + way for t in ORG_EDGES for way in ("", "^-1"))
 
 
+@dataclass(frozen=True)
+class Walk:
+    """A meta-path's first step and tail, for the sources a walk starts from.
+
+    Walked from a few sources (:func:`few_tail`), both matrices are in the walk's own
+    small index: ``first`` has a row for each of ``sources`` and a column for each of
+    ``mids`` (the nodes the first step reaches), ``tail`` a row for each of ``mids``
+    and a column for each of ``ends`` (the kind's targets the walk reaches), all three
+    sorted graph positions.  Nothing is the size of the graph, so walking from one firm
+    costs what the walk reaches.  Over every node (the whole tail memoised already),
+    the three are None and both matrices are n x n.
+    """
+
+    first: sp.csr_array
+    tail: sp.csr_array
+    n: int
+    sources: np.ndarray | None = None
+    mids: np.ndarray | None = None
+    ends: np.ndarray | None = None
+
+    def first_rows(self, rows: np.ndarray) -> sp.csr_array:
+        """The first step's rows for ``rows`` (among the sources), one row each, their
+        columns in the tail's row index."""
+        at = rows if self.sources is None else np.searchsorted(self.sources, rows)
+        return sp.csr_array(self.first[at])
+
+    def ends_at(self, nodes: np.ndarray) -> np.ndarray:
+        """The tail's column of each of ``nodes``; -1 where the walk does not reach it."""
+        return nodes if self.ends is None else find_sorted(self.ends, nodes)
+
+    def product(self, rows: np.ndarray) -> sp.csr_array:
+        """``first[rows] @ tail`` in the graph's columns (``len(rows) x n``), duplicates
+        summed and each row sorted by column."""
+        part = sp.csr_array(self.first_rows(rows) @ self.tail)
+        part.sum_duplicates()
+        if self.ends is None:
+            return part
+        # the walk's columns are sorted graph positions: each row stays sorted
+        cols = self.ends[part.indices]
+        out = sp.csr_array((part.data, cols, part.indptr), shape=(len(rows), self.n))
+        out.has_canonical_format = True
+        return out
+
+
 def few_tail(
     A: GraphArrays, kind: Kind, path: MetaPath, o: Opts, reverse: bool, rows: np.ndarray
-) -> tuple[sp.csr_array, sp.csr_array]:
+) -> Walk:
     """:func:`~innokg.queries.metapaths.path_tail` for the sources ``rows`` alone.
 
-    The tail is computed on the nodes the walk from ``rows`` reaches, its other rows
-    left empty; ``first[rows] @ tail`` equals the whole tail's, which is returned
-    instead when it is memoised already.
+    The tail is computed on the nodes the walk from ``rows`` reaches, in their own
+    index (:class:`Walk`); ``walk.product(rows)`` equals ``first[rows] @ tail`` of the
+    whole tail, bit for bit, which is used instead when it is memoised already.
 
     Parameters
     ----------
@@ -55,8 +100,8 @@ def few_tail(
 
     Returns
     -------
-    first, tail : scipy.sparse.csr_array
-        The first step (the whole matrix, memoised) and the tail's reached rows.
+    Walk
+        The first step at the sources and the tail at the nodes they reach.
 
     Examples
     --------
@@ -72,55 +117,70 @@ def few_tail(
     >>> A = arrays(G)
     >>> kind = KINDS["enterprise-enterprise"]
     >>> path = next(p for p in kind.paths if p.key == "common_buyers")
-    >>> first, few = few_tail(A, kind, path, Opts(), False, np.array([0]))
-    >>> (first[[0]] @ few).toarray().round(4).tolist()
+    >>> walk = few_tail(A, kind, path, Opts(), False, np.array([0]))
+    >>> walk.mids.tolist(), walk.ends.tolist()  # a's buyer c, and c's suppliers
+    ([2], [0, 1])
+    >>> walk.product(np.array([0])).toarray().round(4).tolist()
     [[1.4427, 1.4427, 0.0]]
-    >>> _, whole = path_tail(A, kind, path, Opts(), False)
+    >>> first, whole = path_tail(A, kind, path, Opts(), False)
     >>> (first[[0]] @ whole).toarray().round(4).tolist()
     [[1.4427, 1.4427, 0.0]]
     """
     whole = ("partners-tail", kind.key, path.key, o, reverse)
     if whole in A.memo:  # computed for every node already (the brief's bounds): its rows
-        done: tuple[sp.csr_array, sp.csr_array] = A.memo[whole]
-        return done
+        first, tail = A.memo[whole]
+        return Walk(first, tail, A.n)
     key = ("few-tail", kind.key, path.key, o, reverse)  # the last rows asked, per path
     if key in A.memo and np.array_equal(A.memo[key][0], rows):
-        found: tuple[sp.csr_array, sp.csr_array] = A.memo[key][1]
+        found: Walk = A.memo[key][1]
         return found  # the ranking and its reasons walk from the same firm
     year = o.year
-    # each step at the rows the walk reaches (the first at the sources), built from
-    # the edge arrays: the same entries in the same order as the whole step's rows
-    mats: list[sp.csr_array] = []
+    # each step at the nodes the walk reaches (the first at the sources), built from the
+    # edge arrays in the walk's own index: the same entries in the same order as the
+    # whole step's rows, each node renumbered in the same order
+    steps = list(reversed(path.steps) if reverse else path.steps)
     reached = [distinct(rows)]
-    for i, step in enumerate(reversed(path.steps) if reverse else path.steps):
-        mats.append(step_at(A, step, year, reached[-1], transposed=reverse, cut=i > 0))
-        reached.append(columns_at(mats[-1], reached[-1]))
-    # masked after the rows are cut: a row's entries do not depend on the other rows
-    mats[-1] = sp.csr_array(mats[-1] @ label_diagonal(A, kind.source if reverse else kind.target))
-    mats[-1].eliminate_zeros()
+    mats: list[sp.csr_array] = []
+    for i, step in enumerate(steps):
+        m = step_rows(A, step, year, reached[-1], transposed=reverse)
+        if i == len(steps) - 1:  # the walk ends at the kind's targets
+            m = _columns_of(m, A.spans[kind.source if reverse else kind.target])
+        nodes = distinct(m.indices)
+        at = np.searchsorted(nodes, m.indices)
+        mats.append(sp.csr_array((m.data, at, m.indptr), shape=(m.shape[0], len(nodes))))
+        reached.append(nodes)
     tail: sp.csr_array | None = None
     for i in range(len(mats) - 1, 0, -1):
         after = mats[i]
-        counts = row_counts(after, reached[i])
-        nodes = reached[i][counts > 0]  # the only rows the weights touch
-        counts = counts[counts > 0]
-        w = path_weights(degree_at(A, path, i, year, reverse, nodes).astype(float), o.method)
+        counts = np.diff(after.indptr)
+        on = np.flatnonzero(counts)  # the only rows the weights touch
+        w = np.zeros(after.shape[0])
+        deg = degree_at(A, path, i, year, reverse, reached[i][on]).astype(float)
+        w[on] = path_weights(deg, o.method)
         if i == len(mats) - 1:
-            w = np.where(counts > o.hub_cap, 0.0, w)
-        # each row times its weight: the products diag(w) @ X gives, without the n x n
-        # diagonal (a row's entries are the same numbers, perhaps in another order);
-        # every other row is empty
+            w[counts > o.hub_cap] = 0.0
+        # each row times its weight: what diag(w) @ X gives, without the diagonal
         tail = sp.csr_array(after if tail is None else after @ tail, copy=True)
-        held = row_counts(tail, nodes)
-        tail.data[ranges(tail.indptr[nodes], held)] *= np.repeat(w, held)
+        tail.data *= np.repeat(w, np.diff(tail.indptr))
         tail.eliminate_zeros()
     assert tail is not None
+    ends = reached[-1]
     # the prior only breaks ties among a row's entries beyond the cap
-    over = np.diff(tail.indptr).max(initial=0) > o.tail_cap
-    prior = prior_at(A, year, distinct(tail.indices)) if over else np.zeros(A.n)
-    result = (mats[0], prune_rows(tail, o.tail_cap, prior))
-    A.memo[key] = (np.array(rows, copy=True), result)
-    return result
+    prior = np.zeros(len(ends))
+    if np.diff(tail.indptr).max(initial=0) > o.tail_cap:
+        held = distinct(tail.indices)
+        prior[held] = prior_of(A, year, ends[held])
+    walk = Walk(mats[0], prune_rows(tail, o.tail_cap, prior), A.n, reached[0], reached[1], ends)
+    A.memo[key] = (np.array(rows, copy=True), walk)
+    return walk
+
+
+def _columns_of(m: sp.csr_array, span: tuple[int, int]) -> sp.csr_array:
+    """``m`` with only its entries in the columns ``span[0] <= c < span[1]`` (a
+    label's nodes, which lie together), in the same order."""
+    keep = (m.indices >= span[0]) & (m.indices < span[1])
+    indptr = np.r_[0, np.cumsum(keep)][m.indptr]  # the entries kept before each row
+    return sp.csr_array((m.data[keep], m.indices[keep], indptr), shape=m.shape)
 
 
 def degree_at(
@@ -150,24 +210,16 @@ def degree_at(
         return intermediate_degree(A, path, i, year, reverse)[nodes]
     # the step before, walked back from the nodes, and the step after, from them; a
     # neighbour on both sides counts once
-    back = step_at(A, path.steps[j - 1], year, nodes, transposed=True)
-    ahead = step_at(A, path.steps[j], year, nodes)
-    return _distinct_at(back, ahead, nodes)
+    back = step_rows(A, path.steps[j - 1], year, nodes, transposed=True)
+    ahead = step_rows(A, path.steps[j], year, nodes)
+    keys = np.concatenate([_row_keys(back), _row_keys(ahead)])
+    return np.bincount(distinct(keys) // A.n, minlength=len(nodes))
 
 
-def _distinct_at(x: sp.csr_array, y: sp.csr_array, nodes: np.ndarray) -> np.ndarray:
-    """How many distinct columns the rows ``nodes`` hold over ``x`` and ``y`` (n x n),
-    one count per node."""
-    keys = np.concatenate([_row_keys(x, nodes)[0], _row_keys(y, nodes)[0]])
-    return np.bincount(distinct(keys) // x.shape[1], minlength=len(nodes))
-
-
-def _row_keys(m: sp.csr_array, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The entries of ``m``'s rows ``nodes`` as keys ``index of the node * ncol +
-    column``, in storage order, and how many each row holds."""
-    counts = row_counts(m, nodes)
-    at = np.repeat(np.arange(len(nodes), dtype=np.int64), counts)
-    return at * m.shape[1] + m.indices[ranges(m.indptr[nodes], counts)], counts
+def _row_keys(m: sp.csr_array) -> np.ndarray:
+    """The entries of ``m`` as keys ``row * ncol + column``, in storage order."""
+    at = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
+    return at * m.shape[1] + m.indices
 
 
 def prior_at(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
@@ -188,12 +240,25 @@ def prior_at(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
     """
     if whole_first(A, ("partners-prior", year), len(nodes)):
         return degree_prior(A, year)
-    keys, counts = _row_keys(step_at(A, _ORG_STEP, year, nodes), nodes)
-    at = keys // A.n
-    selfish = np.bincount(at[keys % A.n == nodes[at]], minlength=len(nodes))
     prior = np.zeros(A.n)
-    prior[nodes] = np.log1p((counts - selfish).astype(float))  # a self-link is no neighbour
+    prior[nodes] = _prior_counted(A, year, nodes)
     return prior
+
+
+def prior_of(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
+    """:func:`~innokg.queries.metapaths.degree_prior` of ``nodes`` (sorted, distinct),
+    one value per node: counted in their rows alone unless the whole prior is memoised
+    or ``nodes`` are many."""
+    if whole_first(A, ("partners-prior", year), len(nodes)):
+        return degree_prior(A, year)[nodes]
+    return _prior_counted(A, year, nodes)
+
+
+def _prior_counted(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
+    m = step_rows(A, _ORG_STEP, year, nodes)
+    self_links = m.indices == np.repeat(nodes, np.diff(m.indptr))  # a self-link is no neighbour
+    counts = np.diff(m.indptr) - np.diff(np.r_[0, np.cumsum(self_links)][m.indptr])
+    return np.log1p(counts.astype(float))
 
 
 def linked_rows(

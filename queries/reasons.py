@@ -361,19 +361,23 @@ def _path_values(
     platform of a city, for a path through the city)."""
     sources = distinct(u)
     if len(sources) <= metapaths.FEW_ROWS:  # a few sources (one firm's partners): walk from them
-        first, rest = few_tail(A, kind, path, o, False, sources)
-        keys, data = entries(rest)
+        walk = few_tail(A, kind, path, o, False, sources)
+        keys, data = entries(walk.tail)
+        ncol = walk.tail.shape[1]
+        first_rows, at = walk.first_rows, walk.ends_at(v)  # at: -1 where the walk never ends
     else:
         first, rest = path_tail(A, kind, path, o, False)
         keys, data = sorted_entries(A, ("reasons-tail-keys", kind.key, path.key, o), rest)
-    ncol = rest.shape[1]
+        ncol = rest.shape[1]
+        first_rows, at = (lambda rows: sp.csr_array(first[rows])), v
     out = np.empty(len(u))
     for start in range(0, len(u), _CHUNK):
         part = slice(start, start + _CHUNK)
-        f = sp.csr_array(first[u[part]])
+        f = first_rows(u[part])
         n = len(u[part])
         p = np.repeat(np.arange(n), np.diff(f.indptr))
-        want = f.indices.astype(np.int64) * ncol + v[part][p]
+        col = at[part][p]
+        want = np.where(col >= 0, f.indices.astype(np.int64) * ncol + col, -1)
         out[part] = np.bincount(p, weights=f.data * lookup(keys, data, want), minlength=n)
     return out
 

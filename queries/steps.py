@@ -34,6 +34,7 @@ __all__ = [
     "step_ends",
     "step_links",
     "step_matrix",
+    "step_rows",
     "transposed_step",
     "whole_first",
 ]
@@ -136,11 +137,11 @@ def step_links(A: GraphArrays, step: Sequence[str], year: int | None) -> int:
     return sum(len(step_ends(A, s.removesuffix("^-1"), year)[0]) for s in step)
 
 
-def _from_ends(
+def _ends_at(
     A: GraphArrays, step: Sequence[str], year: int | None, want: np.ndarray | None, flip: bool
-) -> sp.csr_array:
-    """The step's 0/1 matrix (transposed when ``flip``) in canonical form, from its
-    edge arrays; only the rows where ``want`` holds (None: every row)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, column) of each of the step's links (transposed when ``flip``), only
+    those whose row ``want`` holds (None: every link); a pair may repeat."""
     rows, cols = [], []
     for spec in step:
         src, dst = step_ends(A, spec.removesuffix("^-1"), year)
@@ -153,6 +154,15 @@ def _from_ends(
         cols.append(dst)
     r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    return r, c
+
+
+def _from_ends(
+    A: GraphArrays, step: Sequence[str], year: int | None, want: np.ndarray | None, flip: bool
+) -> sp.csr_array:
+    """The step's 0/1 matrix (transposed when ``flip``) in canonical form, from its
+    edge arrays; only the rows where ``want`` holds (None: every row)."""
+    r, c = _ends_at(A, step, year, want, flip)
     if want is not None:
         return _canonical(A.n, r, c)
     m = sp.csr_array((np.ones(len(r)), (r, c)), shape=(A.n, A.n))
@@ -348,13 +358,77 @@ def step_at(
             recent.move_to_end(key)
             return recent[key]
     m = _from_ends(A, step, year, want, transposed)
+    _keep(recent, key, m)
+    return m
+
+
+def step_rows(
+    A: GraphArrays,
+    step: Sequence[str],
+    year: int | None,
+    rows: np.ndarray,
+    *,
+    transposed: bool = False,
+) -> sp.csr_array:
+    """The rows ``rows`` (sorted, distinct) of :func:`step_matrix` (of
+    :func:`transposed_step` when ``transposed``) as a ``len(rows) x n`` matrix: its row
+    ``k`` holds row ``rows[k]``'s entries, in the same order.
+
+    What :func:`step_at` gives without a row pointer for every node: a walk from one
+    firm reads a few hundred rows, and at ten million nodes each n x n matrix's row
+    pointers alone are a pass over 80 MB.  Built from the edge arrays, or cut from the
+    whole matrix when :func:`whole_first` says so; the last few answers are kept.
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c"), ("c", "a")]},
+    ... )
+    >>> step_rows(arrays(G), ("SUPPLIES^-1",), None, np.array([0, 2])).toarray().tolist()
+    [[0.0, 0.0, 1.0], [1.0, 1.0, 0.0]]
+    """
+    if whole_first(A, _whole_key(step, year, transposed), len(rows)):
+        with _WHOLE:
+            whole = transposed_step(A, step, year) if transposed else step_matrix(A, step, year)
+        return sp.csr_array(whole[rows])
+    digest = hashlib.blake2b(np.ascontiguousarray(rows, dtype=np.int64).tobytes(), digest_size=16)
+    key = (tuple(step), year, transposed, digest.digest())
+    with _RECENT:
+        recent: OrderedDict[tuple[object, ...], sp.csr_array] = A.memo.setdefault(
+            ("step-rows-recent",), OrderedDict()
+        )
+        if key in recent:
+            recent.move_to_end(key)
+            return recent[key]
+    want = np.zeros(A.n, dtype=bool)
+    want[rows] = True
+    r, c = _ends_at(A, step, year, want, transposed)
+    at = np.searchsorted(rows, r)  # each row's place among the rows asked
+    keys = distinct(at.astype(np.int64) * A.n + c)
+    local = keys // A.n
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(local, minlength=len(rows)), out=indptr[1:])
+    m = sp.csr_array((np.ones(len(keys)), keys - local * A.n, indptr), shape=(len(rows), A.n))
+    m.has_canonical_format = True
+    _keep(recent, key, m)
+    return m
+
+
+def _keep(
+    recent: OrderedDict[tuple[object, ...], sp.csr_array], key: tuple[object, ...], m: sp.csr_array
+) -> None:
+    """Keep ``m`` among the last answers, the oldest let go beyond :data:`RECENT_STEPS`
+    or :data:`RECENT_BYTES`."""
     with _RECENT:
         recent[key] = m
         while len(recent) > 1 and (
             len(recent) > RECENT_STEPS or sum(_nbytes(x) for x in recent.values()) > RECENT_BYTES
         ):
             recent.popitem(last=False)
-    return m
 
 
 def _nbytes(m: sp.csr_array) -> int:

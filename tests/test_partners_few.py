@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries import few_walks, intermediates, metapaths, reasons, steps
@@ -39,11 +40,12 @@ def test_tail_from_a_few_rows_equals_the_whole_tail(demo_graph: EcosystemGraph, 
             if len(path.steps) < 2:
                 continue
             A.memo.pop(("partners-tail", kind.key, path.key, Opts(), reverse), None)
-            first, few = few_tail(A, kind, path, Opts(), reverse, rows)
-            _, whole = path_tail(A, kind, path, Opts(), reverse)
-            a, b = first[rows] @ few, first[rows] @ whole
-            a.sort_indices()
-            b.sort_indices()
+            walk = few_tail(A, kind, path, Opts(), reverse, rows)
+            assert max(walk.first.shape + walk.tail.shape) < A.n  # the walk's own index
+            first, whole = path_tail(A, kind, path, Opts(), reverse)
+            a, b = walk.product(rows), sp.csr_array(first[rows] @ whole)
+            b.sum_duplicates()
+            assert a.shape == b.shape and a.has_canonical_format
             assert np.array_equal(a.indptr, b.indptr), (kind.key, path.key)
             assert np.array_equal(a.indices, b.indices), (kind.key, path.key)
             assert np.array_equal(a.data, b.data), (kind.key, path.key)  # bit for bit
@@ -115,7 +117,8 @@ def test_a_whole_tail_already_computed_is_used(demo_graph: EcosystemGraph) -> No
     kind = KINDS["enterprise-enterprise"]
     path = next(p for p in kind.paths if len(p.steps) >= 2)
     whole = path_tail(A, kind, path, Opts(), False)
-    assert few_tail(A, kind, path, Opts(), False, np.array([0])) is whole
+    walk = few_tail(A, kind, path, Opts(), False, np.array([0]))
+    assert walk.first is whole[0] and walk.tail is whole[1] and walk.ends is None
 
 
 def test_links_of_a_few_rows_equal_the_whole_matrix_rows(demo_graph: EcosystemGraph) -> None:

@@ -66,6 +66,34 @@ def test_rows_of_a_step_equal_the_whole_steps_rows(
     assert checked > 500  # real rows were compared, a hub's among them
 
 
+@pytest.mark.parametrize("year", [None, 2017])
+@pytest.mark.parametrize("transposed", [False, True])
+def test_a_steps_rows_in_their_own_index_equal_the_whole_steps_rows(
+    demo_graph: EcosystemGraph, few, year, transposed
+) -> None:
+    A = GraphArrays(demo_graph)
+    rng = np.random.default_rng(2017)
+    checked = 0
+    for step in EVERY_STEP:
+        whole = (steps.transposed_step if transposed else steps.step_matrix)(
+            GraphArrays(demo_graph), step, year
+        )
+        busiest = int(np.argmax(np.diff(whole.indptr)))
+        rows = np.unique(np.r_[rng.choice(A.n, size=30, replace=False), busiest])
+        part = steps.step_rows(A, step, year, rows, transposed=transposed)
+        assert not any(k[0] in ("matrix", "partners-step", "partners-transposed") for k in A.memo)
+        assert part.shape == (len(rows), A.n) and part.has_canonical_format
+        assert _rows_of(part, np.arange(len(rows))) == _rows_of(whole, rows), step
+        assert steps.step_rows(A, step, year, rows, transposed=transposed) is part  # kept
+        checked += part.nnz
+    assert checked > 500
+    # a step memoised whole: its rows are cut from it, the same rows
+    step = ("SUPPLIES", "SUPPLIES^-1")
+    whole = steps.step_matrix(A, step, None)
+    every = np.arange(A.n)
+    assert _rows_of(steps.step_rows(A, step, None, every), every) == _rows_of(whole, every)
+
+
 def test_links_are_counted_without_a_matrix(demo_graph: EcosystemGraph) -> None:
     A = GraphArrays(demo_graph)
     for step in EVERY_STEP:

@@ -79,10 +79,7 @@ def _product(
     """Row ``i`` of the result: the path's evidence from ``rows[i]`` to every node,
     summed and sorted by column (the sums and look-ups after it merge rows)."""
     if few:
-        first, tail = few_tail(A, kind, path, o, reverse, rows)
-        part = sp.csr_array(first[rows] @ tail)
-        part.sum_duplicates()
-        return part
+        return few_tail(A, kind, path, o, reverse, rows).product(rows)
     first, tail, columns = narrow_tail(A, kind, path, o, reverse)
     if not tail.nnz:  # a path no walk completes: nothing to multiply
         return sp.csr_array((len(rows), A.n))
