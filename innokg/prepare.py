@@ -3,13 +3,15 @@ nearly every question starts from, and keep it beside the tables
 (:mod:`innokg.queries.kept`).
 
 Prepared: an uncompressed Arrow copy of the tables, memory-mapped by every later read
-(:mod:`innokg.graph.mapped`), the positions of every edge's ends, the supply-chain
-clusters (Leiden and the split of two chains), their profiles (the rows of the cluster
-table) and Burt's constraint of every organisation, for all years (the questions'
-default) and for the latest year recorded (the brief's).  At a million nodes this takes
-under a minute (55 s on a slow day, 15 s of it the profiles), and then the first
-``clusters``, ``gaps``, ``partners``, ``brief`` or ``viz`` command answers as fast as a
-later one; unprepared, each of them would compute the clusters first (8 s or more).
+(:mod:`innokg.graph.mapped`), the positions of every edge's ends and the edges listed
+by node (which one firm's partners search), the supply-chain clusters (Leiden and the
+split of two chains), their profiles (the rows of the cluster table), Burt's constraint
+of every organisation and every node's degree prior (which one firm's partners read at
+a few nodes), for all years (the questions' default) and for the latest year recorded
+(the brief's).  At a million nodes this takes under a minute (55 s on a slow day, 15 s
+of it the profiles), and then the first ``clusters``, ``gaps``, ``partners``, ``brief``
+or ``viz`` command answers as fast as a later one; unprepared, each of them would
+compute the clusters first (8 s or more).
 
 A build prepares by default up to :data:`PREPARE_MAX_NODES` nodes.  Above it the
 clusters alone would cost a build more than it does itself (at ten million nodes about
@@ -118,14 +120,15 @@ def prepare_package(
     >>> links = {"SUPPLIES": [("a", "b"), ("b", "c")]}
     >>> _ = write_package(make_tables({"Enterprise": firms}, links), out, sources=[])
     >>> done = prepare_package(out)
-    >>> done.years, sorted(f.split("-")[0] for f in done.files)
-    ([None], ['burt', 'clusters', 'ends', 'profiles', 'tables'])
+    >>> done.years, sorted({f.split("-")[0] for f in done.files})
+    ([None], ['burt', 'by', 'city', 'clusters', 'ends', 'ids', 'prior', 'profiles', 'tables'])
     >>> tmp.cleanup()
     """
-    from innokg.queries.arrays import forget_results
+    from innokg.queries.arrays import arrays, forget_results
     from innokg.queries.clusters import cluster_labels, supply_clusters
     from innokg.queries.gaps import keep_constraint
     from innokg.queries.indicators import latest_year
+    from innokg.queries.metapaths import degree_prior
 
     if not keep_enabled():
         return Prepared(skipped="INNOKG_KEEP=0 turns keeping off")
@@ -134,6 +137,10 @@ def prepare_package(
         report("keep the tables as Arrow files, to be memory-mapped")
     write_mapped(package, read_manifest(package), verify=verify)
     G = EcosystemGraph.open(package, verify=verify)
+    if report:
+        report("list the edges by node")
+    arrays(G).keep_edges_by_node()
+    forget_results(G)
     years = list(dict.fromkeys([None, latest_year(G)]))
     for year in years:
         when = "every year" if year is None else str(year)
@@ -148,6 +155,10 @@ def prepare_package(
         if report:
             report(f"prepare Burt's constraint ({when})")
         keep_constraint(G, year=year)
+        forget_results(G)
+        if report:
+            report(f"prepare the degree prior ({when})")
+        degree_prior(arrays(G), year)  # one firm's partners read it at a few nodes
         forget_results(G)
     kept = Path(package) / KEPT_DIR
     files = sorted(p.name for p in [*kept.glob("*.npz"), *kept.glob("tables-*")])

@@ -24,6 +24,8 @@ from innokg.queries.metapaths import (
     Opts,
     degree_prior,
     intermediate_degree,
+    kept_prior,
+    kind_degree,
     linked_pairs,
     path_weights,
     prune_rows,
@@ -31,7 +33,15 @@ from innokg.queries.metapaths import (
 from innokg.queries.sets import distinct, find_sorted
 from innokg.queries.steps import step_rows, whole_first
 
-__all__ = ["Walk", "degree_at", "few_tail", "linked_rows", "prior_at", "prior_of"]
+__all__ = [
+    "Walk",
+    "degree_at",
+    "few_tail",
+    "kind_degree_of",
+    "linked_rows",
+    "prior_at",
+    "prior_of",
+]
 
 #: Every organisation link, walked both ways: the neighbours that
 #: :func:`~innokg.queries.metapaths.degree_prior` counts.
@@ -128,8 +138,8 @@ def few_tail(
     """
     whole = ("partners-tail", kind.key, path.key, o, reverse)
     if whole in A.memo:  # computed for every node already (the brief's bounds): its rows
-        first, tail = A.memo[whole]
-        return Walk(first, tail, A.n)
+        done: tuple[sp.csr_array, sp.csr_array] = A.memo[whole]
+        return Walk(*done, A.n)
     key = ("few-tail", kind.key, path.key, o, reverse)  # the last rows asked, per path
     if key in A.memo and np.array_equal(A.memo[key][0], rows):
         found: Walk = A.memo[key][1]
@@ -178,7 +188,7 @@ def few_tail(
 def _columns_of(m: sp.csr_array, span: tuple[int, int]) -> sp.csr_array:
     """``m`` with only its entries in the columns ``span[0] <= c < span[1]`` (a
     label's nodes, which lie together), in the same order."""
-    keep = (m.indices >= span[0]) & (m.indices < span[1])
+    keep = _within(m.indices, span)
     indptr = np.r_[0, np.cumsum(keep)][m.indptr]  # the entries kept before each row
     return sp.csr_array((m.data[keep], m.indices[keep], indptr), shape=m.shape)
 
@@ -238,7 +248,7 @@ def prior_at(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
     >>> round(float(prior_at(arrays(G), None, np.array([2]))[2]), 4)  # c: log(1 + 2)
     1.0986
     """
-    if whole_first(A, ("partners-prior", year), len(nodes)):
+    if kept_prior(A, year) or whole_first(A, ("partners-prior", year), len(nodes)):
         return degree_prior(A, year)
     prior = np.zeros(A.n)
     prior[nodes] = _prior_counted(A, year, nodes)
@@ -249,7 +259,7 @@ def prior_of(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
     """:func:`~innokg.queries.metapaths.degree_prior` of ``nodes`` (sorted, distinct),
     one value per node: counted in their rows alone unless the whole prior is memoised
     or ``nodes`` are many."""
-    if whole_first(A, ("partners-prior", year), len(nodes)):
+    if kept_prior(A, year) or whole_first(A, ("partners-prior", year), len(nodes)):
         return degree_prior(A, year)[nodes]
     return _prior_counted(A, year, nodes)
 
@@ -259,6 +269,50 @@ def _prior_counted(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.nd
     self_links = m.indices == np.repeat(nodes, np.diff(m.indptr))  # a self-link is no neighbour
     counts = np.diff(m.indptr) - np.diff(np.r_[0, np.cumsum(self_links)][m.indptr])
     return np.log1p(counts.astype(float))
+
+
+def kind_degree_of(A: GraphArrays, kind: Kind, year: int | None, nodes: np.ndarray) -> np.ndarray:
+    """:func:`~innokg.queries.metapaths.kind_degree` of ``nodes`` (any order, repeats
+    allowed), one count each: counted in their rows alone unless the whole count is
+    memoised or the nodes asked add up to many (:func:`~innokg.queries.steps.whole_first`).
+
+    Examples
+    --------
+    >>> from innokg.graph.testing import make_graph
+    >>> from innokg.queries.arrays import arrays
+    >>> from innokg.queries.partners import KINDS
+    >>> G = make_graph(
+    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"},
+    ...                     {"id": "c", "name": "丙"}]},
+    ...     {"SUPPLIES": [("a", "c"), ("b", "c")]},
+    ... )
+    >>> kind_degree_of(arrays(G), KINDS["enterprise-enterprise"], None, np.array([2, 0, 2]))
+    array([2, 1, 2])
+    """
+    at = distinct(nodes)
+    if whole_first(A, ("partners-kind-degree", kind.key, year), len(at)):
+        return kind_degree(A, kind, year)[nodes]
+    source, target = A.spans[kind.source], A.spans[kind.target]
+    ahead = step_rows(A, kind.linked, year, at)  # the links from each node
+    back = step_rows(A, kind.linked, year, at, transposed=True)  # and to it
+    # a source's partners are the targets it links to (both ways for a symmetric kind);
+    # a target's, the sources linked to it
+    sides = [
+        (ahead, source, target),
+        (back, source, target) if kind.symmetric else (back, target, source),
+    ]
+    keys = []
+    for m, rows_in, columns_in in sides:
+        k = _row_keys(m)
+        keep = _within(at, rows_in)[k // A.n] & _within(m.indices, columns_in)
+        keys.append(k[keep])
+    counts = np.bincount(distinct(np.concatenate(keys)) // A.n, minlength=len(at))
+    return counts[np.searchsorted(at, nodes)]
+
+
+def _within(x: np.ndarray, span: tuple[int, int]) -> np.ndarray:
+    """Whether each position lies in ``span`` (a label's nodes, which lie together)."""
+    return (x >= span[0]) & (x < span[1])
 
 
 def linked_rows(
@@ -286,19 +340,18 @@ def linked_rows(
     if key in A.memo or len(distinct(rows)) < len(rows):
         linked = linked_pairs(A, kind, year)
         return sp.csr_array((sp.csr_array(linked.T) if reverse else linked)[rows])
-    where = np.full(A.n, -1, dtype=np.int64)
-    where[rows] = np.arange(len(rows))
+    order = np.argsort(rows, kind="stable")  # each row's place, found by binary search
+    ranked = rows[order]
     at, to = [], []
     for spec in kind.linked:
-        src, dst = A.edges(spec.removesuffix("^-1"), year=year)
-        if spec.endswith("^-1"):
-            src, dst = dst, src
-        pairs = [(src, dst), (dst, src)] if kind.symmetric else [(src, dst)]
-        for a, b in pairs:
-            a, b = (b, a) if reverse else (a, b)
-            hit = where[a] >= 0
-            at.append(where[a[hit]])
-            to.append(b[hit].astype(np.int64))
+        name, flip = spec.removesuffix("^-1"), spec.endswith("^-1")
+        # each orientation the kind reads the links in, from the rows' side: the rows
+        # are the links' targets when the type is walked backwards, or the kind is read
+        # from its target side, but not both
+        for backwards in [flip, not flip] if kind.symmetric else [flip]:
+            found, other = A.edges_at(name, ranked, year=year, backwards=backwards != reverse)
+            at.append(order[np.searchsorted(ranked, found)])
+            to.append(other)
     r = np.concatenate(at) if at else np.zeros(0, dtype=np.int64)
     c = np.concatenate(to) if to else np.zeros(0, dtype=np.int64)
     return sp.csr_array((np.ones(len(r)), (r, c)), shape=(len(rows), A.n))

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from innokg.queries.arrays import ORG_EDGES, GraphArrays
+from innokg.queries.kept import kept, kept_result
 from innokg.queries.sparse_rows import columns_at, entries, lookup, ranges, rows_only
 from innokg.queries.steps import label_diagonal, step_matrix, transposed_step
 
@@ -30,6 +31,7 @@ __all__ = [
     "degree_prior",
     "evidence_floor",
     "intermediate_degree",
+    "kept_prior",
     "kind_degree",
     "linked_pairs",
     "lookup_pairs",
@@ -42,6 +44,15 @@ __all__ = [
 ]
 
 Method = Literal["aa", "ra"]
+
+#: The modules whose source decides the degree prior (for what is kept).
+_PRIOR_CODE = (
+    "innokg.queries.metapaths",
+    "innokg.queries.graph_arrays",
+    "innokg.queries.arrays",
+    "innokg.queries.id_index",
+    "innokg.graph.schema",
+)
 
 
 @dataclass(frozen=True)
@@ -638,13 +649,41 @@ def degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
     """
     key = ("partners-prior", year)
     if key not in A.memo:
-        # the adjacency's row counts without building it (it is this matrix without
-        # the diagonal): a self-link is no neighbour
-        built = A.matrix_key(ORG_EDGES, year=year, symmetric=True)
-        kept = built in A.memo
-        m = A.matrix(ORG_EDGES, year=year, symmetric=True)
-        deg = (np.diff(m.indptr) - (m.diagonal() != 0)).astype(float)
-        A.memo[key] = np.log1p(deg)
-        if not kept:  # only its row counts are needed here: 0.8 GB at ten million nodes
-            del A.memo[built], m
-    return A.memo[key]
+        found = kept(
+            A.G,
+            "prior",
+            {"year": year},
+            lambda: {"prior": _degree_prior(A, year)},
+            code=_PRIOR_CODE,
+            check=lambda found: len(found["prior"]) == A.n,
+        )
+        A.memo[key] = found["prior"]
+    prior: np.ndarray = A.memo[key]
+    return prior
+
+
+def kept_prior(A: GraphArrays, year: int | None) -> bool:
+    """Whether :func:`degree_prior` is at hand without computing it: memoised, or kept
+    beside the package (``innokg prepare``), which is then memoised.  One firm's
+    partners read the prior at a few thousand nodes; counted there, it took a second
+    and a half at ten million nodes, read from the kept file, nothing."""
+    key = ("partners-prior", year)
+    if key in A.memo:
+        return True
+    found = kept_result(A.G, "prior", {"year": year}, code=_PRIOR_CODE)
+    if found is None or len(found["prior"]) != A.n:
+        return False
+    A.memo[key] = found["prior"]
+    return True
+
+
+def _degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
+    # the adjacency's row counts without building it (it is this matrix without the
+    # diagonal): a self-link is no neighbour
+    built = A.matrix_key(ORG_EDGES, year=year, symmetric=True)
+    had = built in A.memo
+    m = A.matrix(ORG_EDGES, year=year, symmetric=True)
+    deg = (np.diff(m.indptr) - (m.diagonal() != 0)).astype(float)
+    if not had:  # only its row counts are needed here: 0.8 GB at ten million nodes
+        del A.memo[built], m
+    return np.log1p(deg)

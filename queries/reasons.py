@@ -24,11 +24,10 @@ import scipy.sparse as sp
 
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays
-from innokg.queries.few_walks import few_tail
+from innokg.queries.few_walks import few_tail, kind_degree_of
 from innokg.queries.intermediates import (
     intermediates,
     linked,
-    linked_in,
     most_telling,
     names_text,
     sorted_entries,
@@ -37,12 +36,11 @@ from innokg.queries.metapaths import (
     Kind,
     MetaPath,
     Opts,
-    kind_degree,
     path_tail,
     settle_parts,
 )
 from innokg.queries.once import built_once
-from innokg.queries.sets import distinct
+from innokg.queries.sets import distinct, find_sorted
 from innokg.queries.sparse_rows import entries, lookup, row_counts
 from innokg.queries.steps import step_at, whole_first
 
@@ -329,15 +327,15 @@ def _capacity_phrases(
     counts them in its score (and they have any): what ``θ`` stands for."""
     if kind.capacity is None:
         return []
-    k = kind_degree(A, kind, o.year)
     c = kind.capacity
     out: list[_Part] = []
     for nodes, template in (
         (dst, c.en_target if en else c.zh_target),
         (src, c.en_source if en else c.zh_source),
     ):
-        on = k[nodes] > 0
-        count = k[nodes[on]]  # written for the rows that have partners only
+        k = kind_degree_of(A, kind, o.year, nodes)
+        on = k > 0
+        count = k[on]  # written for the rows that have partners only
         text = _fill(
             template,
             t=functools.cache(lambda on=on: _names_at(A, dst[on], en=en)),
@@ -610,12 +608,14 @@ def _fill_either(
     return pc.if_else(pa.array(guessed), _fill(guessed_template, **fields), text)
 
 
-def _guessed_step(A: GraphArrays, path: MetaPath, step: int, year: int | None) -> sp.csr_array:
+def _guessed_step(A: GraphArrays, path: MetaPath, step: int, year: int | None) -> np.ndarray:
     """The edges of one step of ``path`` that the data marks as guessed (see
-    :attr:`MetaPath.guessed_method`), oriented as :func:`step_matrix`."""
+    :attr:`MetaPath.guessed_method`), oriented as :func:`step_matrix`, as sorted
+    distinct keys ``from * n + to`` (a matrix over every node took half a second to
+    set up at ten million nodes, to look up a few pairs)."""
     key = ("reasons-guessed", path.steps[step], path.guessed_method, year)
     if key not in A.memo:
-        m = sp.csr_array((A.n, A.n))
+        rows_of, columns_of = [], []
         for spec in path.steps[step]:
             etype = spec.removesuffix("^-1")
             src, dst = A.edges(etype, year=year)
@@ -633,9 +633,12 @@ def _guessed_step(A: GraphArrays, path: MetaPath, step: int, year: int | None) -
             on = marked.fill_null(False).to_numpy(zero_copy_only=False)[rows]
             if spec.endswith("^-1"):
                 src, dst = dst, src
-            m = m + sp.csr_array((np.ones(int(on.sum())), (src[on], dst[on])), shape=(A.n, A.n))
-        A.memo[key] = sp.csr_array(m)
-    result: sp.csr_array = A.memo[key]
+            rows_of.append(src[on])
+            columns_of.append(dst[on])
+        r = np.concatenate(rows_of) if rows_of else np.zeros(0, dtype=np.int64)
+        c = np.concatenate(columns_of) if columns_of else np.zeros(0, dtype=np.int64)
+        A.memo[key] = distinct(r.astype(np.int64) * A.n + c)
+    result: np.ndarray = A.memo[key]
     return result
 
 
@@ -656,9 +659,9 @@ def _guessed(
         return out
     p, z = mids
     for step in path.guessed_steps:
-        key = ("reasons-guessed-keys", path.steps[step], path.guessed_method, year)
         a, b = (u[p], z) if step == 0 else (z, v[p])
-        out[p[linked_in(A, key, _guessed_step(A, path, step, year), a, b)]] = True
+        keys = _guessed_step(A, path, step, year)
+        out[p[find_sorted(keys, a.astype(np.int64) * A.n + b) >= 0]] = True
     return out
 
 

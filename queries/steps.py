@@ -134,36 +134,47 @@ def step_links(A: GraphArrays, step: Sequence[str], year: int | None) -> int:
     >>> step_links(arrays(G), ("COLLABORATES_WITH",), None)
     0
     """
-    return sum(len(step_ends(A, s.removesuffix("^-1"), year)[0]) for s in step)
+    return sum(
+        len(step_ends(A, name, year)[0]) if name in DERIVED else A.edge_count(name, year=year)
+        for name in (s.removesuffix("^-1") for s in step)
+    )
 
 
 def _ends_at(
-    A: GraphArrays, step: Sequence[str], year: int | None, want: np.ndarray | None, flip: bool
+    A: GraphArrays, step: Sequence[str], year: int | None, rows: np.ndarray | None, flip: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     """The (row, column) of each of the step's links (transposed when ``flip``), only
-    those whose row ``want`` holds (None: every link); a pair may repeat."""
-    rows, cols = [], []
+    those from ``rows`` (sorted, distinct; None: every link); a pair may repeat."""
+    want: np.ndarray | None = None  # a mask of the rows, for the derived steps
+    out_rows, out_cols = [], []
     for spec in step:
-        src, dst = step_ends(A, spec.removesuffix("^-1"), year)
-        if spec.endswith("^-1") != flip:
-            src, dst = dst, src
-        if want is not None:
-            hit = np.flatnonzero(want[src])
-            src, dst = src[hit], dst[hit]
-        rows.append(src)
-        cols.append(dst)
-    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        name, backwards = spec.removesuffix("^-1"), spec.endswith("^-1") != flip
+        if rows is not None and name not in DERIVED:
+            src, dst = A.edges_at(name, rows, year=year, backwards=backwards)
+        else:
+            src, dst = step_ends(A, name, year)
+            if backwards:
+                src, dst = dst, src
+            if rows is not None:
+                if want is None:
+                    want = np.zeros(A.n, dtype=bool)
+                    want[rows] = True
+                hit = np.flatnonzero(want[src])
+                src, dst = src[hit], dst[hit]
+        out_rows.append(src)
+        out_cols.append(dst)
+    r = np.concatenate(out_rows) if out_rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(out_cols) if out_cols else np.zeros(0, dtype=np.int64)
     return r, c
 
 
 def _from_ends(
-    A: GraphArrays, step: Sequence[str], year: int | None, want: np.ndarray | None, flip: bool
+    A: GraphArrays, step: Sequence[str], year: int | None, rows: np.ndarray | None, flip: bool
 ) -> sp.csr_array:
     """The step's 0/1 matrix (transposed when ``flip``) in canonical form, from its
-    edge arrays; only the rows where ``want`` holds (None: every row)."""
-    r, c = _ends_at(A, step, year, want, flip)
-    if want is not None:
+    edge arrays; only the ``rows`` (sorted, distinct; None: every row)."""
+    r, c = _ends_at(A, step, year, rows, flip)
+    if rows is not None:
         return _canonical(A.n, r, c)
     m = sp.csr_array((np.ones(len(r)), (r, c)), shape=(A.n, A.n))
     m.sum_duplicates()  # canonical: rows searched, not scanned
@@ -344,11 +355,10 @@ def step_at(
         with _WHOLE:
             whole = transposed_step(A, step, year) if transposed else step_matrix(A, step, year)
         return rows_only(whole, rows) if cut else whole
-    want = np.zeros(A.n, dtype=bool)
-    want[rows] = True
+    asked = distinct(np.asarray(rows, dtype=np.int64))
     # one firm's walks and their reasons ask for the same rows of a step again and
     # again: the last few answers are kept
-    digest = hashlib.blake2b(np.flatnonzero(want).tobytes(), digest_size=16).digest()
+    digest = hashlib.blake2b(asked.tobytes(), digest_size=16).digest()
     key = (tuple(step), year, transposed, digest)
     with _RECENT:
         recent: OrderedDict[tuple[object, ...], sp.csr_array] = A.memo.setdefault(
@@ -357,7 +367,7 @@ def step_at(
         if key in recent:
             recent.move_to_end(key)
             return recent[key]
-    m = _from_ends(A, step, year, want, transposed)
+    m = _from_ends(A, step, year, asked, transposed)
     _keep(recent, key, m)
     return m
 
@@ -404,9 +414,7 @@ def step_rows(
         if key in recent:
             recent.move_to_end(key)
             return recent[key]
-    want = np.zeros(A.n, dtype=bool)
-    want[rows] = True
-    r, c = _ends_at(A, step, year, want, transposed)
+    r, c = _ends_at(A, step, year, rows, transposed)
     at = np.searchsorted(rows, r)  # each row's place among the rows asked
     keys = distinct(at.astype(np.int64) * A.n + c)
     local = keys // A.n

@@ -107,3 +107,19 @@ def test_a_missing_id_leaves_the_look_up_to_pandas() -> None:
     G.nodes["Enterprise"].loc[1, "id"] = None
     A = GraphArrays(G)
     assert A.index(["e02", "e00", "e01"]).tolist() == [2, 0, -1]
+
+
+def test_ids_of_some_positions_come_from_each_chunk_in_the_order_asked() -> None:
+    import pyarrow as pa
+
+    ids = [f"n{i}" for i in range(50)]
+    A = GraphArrays(make_graph({"Enterprise": [{"id": i, "name": i} for i in ids]}))
+    # the ids as a package's mapped copy holds them: several chunks
+    A._lookup.strings = pa.chunked_array(
+        [pa.array(ids[:10]), pa.array(ids[10:33]), pa.array(ids[33:])]
+    )
+    at = np.random.default_rng(0).integers(0, 50, 200)
+    text = A.id_text(at)
+    assert text.type == pa.large_string()
+    assert text.to_pylist() == [ids[i] for i in at]
+    assert A.id_text(np.zeros(0, dtype=np.int64)).to_pylist() == []

@@ -205,13 +205,14 @@ def test_info_says_what_was_kept(tmp_path: Path) -> None:
     after = CliRunner().invoke(main, ["info", str(pkg)])
     assert after.exit_code == 0
     assert (
-        "kept for later commands: Burt's constraint (1 set), supply-chain clusters (2 sets), "
-        "edge ends' positions (1 set)," in after.output
+        "kept for later commands: Burt's constraint (1 set), each node's city (1 set), "
+        "supply-chain clusters (2 sets), edge ends' positions (1 set), "
+        "the node ids checked unique (1 set)," in after.output
     )
     write_mapped(pkg, read_manifest(pkg))
     mapped = CliRunner().invoke(main, ["info", str(pkg)])
     assert (
-        "edge ends' positions (1 set), the tables as Arrow files, memory-mapped when read, "
+        "the node ids checked unique (1 set), the tables as Arrow files, memory-mapped when read, "
         in mapped.output
     )
 
@@ -242,3 +243,59 @@ def test_edge_ends_of_an_edited_graph_are_looked_up_again(tmp_path: Path) -> Non
     assert [f"e{i}" for i in src] == G.edges["SUPPLIES"]["from_id"].tolist()  # reversed
     assert [f"e{i}" for i in dst] == G.edges["SUPPLIES"]["to_id"].tolist()
     assert len(_files(pkg, "ends")) == 1
+
+
+def test_kept_arrays_are_mapped_in_place_and_changed_privately(tmp_path: Path) -> None:
+    from innokg.queries import kept as kept_module
+
+    arrays = {
+        "ints": np.arange(7, dtype=np.int32),
+        "table": np.asfortranarray(np.arange(6.0).reshape(2, 3)),
+        "none": np.zeros(0, dtype=np.int64),
+        "text": np.array(["郑州", "洛阳"]),
+        "flags": np.array([True, False]),
+    }
+    stored = tmp_path / "stored.npz"
+    kept_module._write(stored, arrays)
+    mapped = kept_module._mapped(stored)
+    assert mapped is not None and not mapped["ints"].flags.owndata  # not read, mapped
+    for name, want in arrays.items():
+        assert mapped[name].dtype == want.dtype and np.array_equal(mapped[name], want), name
+        assert mapped[name].ctypes.data % kept_module.ALIGN == 0, name  # searched in place
+    with np.load(stored) as plain:  # still what np.load reads
+        assert all(np.array_equal(plain[k], v) for k, v in arrays.items())
+    # written by np.savez (its data at any offset): each array copied once, aligned
+    odd = tmp_path / "odd.npz"
+    np.savez(odd, **arrays)
+    copied = kept_module._mapped(odd)
+    assert copied is not None and all(x.flags.aligned for x in copied.values())
+    assert all(np.array_equal(copied[k], v) for k, v in arrays.items())
+    mapped["ints"][0] = 99  # the process's own copy of the page
+    assert kept_module._read(stored)["ints"][0] == 0
+    # a compressed file cannot be mapped: read whole, the same arrays
+    packed = tmp_path / "packed.npz"
+    np.savez_compressed(packed, **arrays)
+    assert kept_module._mapped(packed) is None
+    assert np.array_equal(kept_module._read(packed)["table"], arrays["table"])
+    # a file cut short is not mapped past its end: read as damaged
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(stored.read_bytes()[:-40])
+    assert kept_module._read(cut) is None
+
+
+def test_the_degree_prior_is_kept_and_read_at_a_few_nodes(tmp_path: Path, monkeypatch) -> None:
+    from innokg.queries import few_walks
+    from innokg.queries.metapaths import degree_prior
+
+    pkg = _package(tmp_path)
+    want = degree_prior(arrays_of(EcosystemGraph.open(pkg)), None).copy()
+    assert _files(pkg, "prior")
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("counted again although the prior was kept")
+
+    monkeypatch.setattr(few_walks, "_prior_counted", refuse)
+    A = arrays_of(EcosystemGraph.open(pkg))
+    nodes = np.array([0, 3, 6])
+    assert few_walks.prior_of(A, None, nodes).tolist() == want[nodes].tolist()
+    assert want[6] == np.log1p(4)  # the hub: four contacts

@@ -71,8 +71,10 @@ def test_one_firms_table_is_the_whole_walks(demo_graph: EcosystemGraph, monkeypa
 
 @pytest.fixture
 def counted_for_few(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Count at the given nodes alone, however many they are (the 1M behaviour)."""
+    """Count at the given nodes alone, however many they are (the 1M behaviour), and
+    whatever earlier tests kept beside the package."""
     monkeypatch.setattr(steps, "FEW_NODES", 0)
+    monkeypatch.setattr(few_walks, "kept_prior", lambda A, year: False)
 
 
 def test_counts_at_a_few_nodes_equal_the_whole_counts(demo_graph, counted_for_few) -> None:
@@ -94,6 +96,23 @@ def test_counts_at_a_few_nodes_equal_the_whole_counts(demo_graph, counted_for_fe
                         few = few_walks.degree_at(A, path, i, year, reverse, nodes)
                         whole = metapaths.intermediate_degree(A, path, i, year, reverse)
                         assert np.array_equal(few, whole[nodes]), (path.key, i, reverse)
+
+
+def test_kind_degree_of_a_few_nodes_equals_the_whole_count(demo_graph, counted_for_few) -> None:
+    A = arrays(demo_graph)
+    rng = np.random.default_rng(4)
+    nodes = rng.choice(A.n, size=300)  # unsorted, with repeats
+    seen = 0
+    for year in (None, 2017):
+        for kind in KINDS.values():
+            key = ("partners-kind-degree", kind.key, year)
+            A.memo.pop(key, None)
+            few = few_walks.kind_degree_of(A, kind, year, nodes)
+            assert key not in A.memo  # counted at the nodes alone
+            whole = metapaths.kind_degree(A, kind, year)
+            assert np.array_equal(few, whole[nodes]), (kind.key, year)
+            seen += int(few.sum())
+    assert seen > 100
 
 
 def test_names_of_a_few_nodes_equal_the_whole_lists(demo_graph, counted_for_few) -> None:

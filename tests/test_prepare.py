@@ -15,9 +15,11 @@ from innokg.cli import main
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.pipeline import build_demo
 from innokg.prepare import PrepareWarning
+from innokg.queries import graph_arrays, metapaths
 from innokg.queries.clusters import detection, profiles, supply_clusters
 from innokg.queries.gaps import constraint, structural_holes
 from innokg.queries.kept import KEPT_DIR
+from innokg.queries.partners import candidate_partners
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -26,7 +28,16 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def _kinds(package: Path) -> list[str]:
-    return sorted(p.name.split("-")[0] for p in (package / KEPT_DIR).glob("*.npz"))
+    """The kept files' names, the edges listed by node (a file per edge type) apart."""
+    files = (package / KEPT_DIR).glob("*.npz")
+    return sorted(p.name.split("-")[0] for p in files if not p.name.startswith("by-node-"))
+
+
+def _listed_by_node(package: Path) -> set[str]:
+    """The edge types whose edges are kept listed by node."""
+    return {
+        p.name.split("-", 2)[2].rsplit("-", 1)[0] for p in (package / KEPT_DIR).glob("by-node-*")
+    }
 
 
 def _demo(out: Path, *flags: str) -> str:
@@ -42,6 +53,8 @@ def _refuse_to_compute(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(detection, "_leiden", refuse)
     monkeypatch.setattr(constraint, "burt_measures", refuse)
     monkeypatch.setattr(profiles, "_profile", refuse)  # the cluster table's rows
+    monkeypatch.setattr(metapaths, "_degree_prior", refuse)
+    monkeypatch.setattr(graph_arrays, "_listed_by_node", refuse)
 
 
 def test_a_build_prepares_and_the_first_question_reads_it(
@@ -58,7 +71,11 @@ def test_a_build_prepares_and_the_first_question_reads_it(
     assert "prepared for the first questions in" in text
     assert "every year, 2021" in text  # the questions' default and the brief's year
     # both years' clusters, their profiles and the constraint, and the edge ends
-    assert _kinds(out) == ["burt", "burt", "clusters", "clusters", "ends", "profiles", "profiles"]
+    assert _kinds(out) == [
+        *["burt", "burt", "city", "clusters", "clusters", "ends", "ids"],
+        *["prior", "prior", "profiles", "profiles"],
+    ]
+    assert {"supplies", "located-in", "in-industry"} <= _listed_by_node(out)
 
     _refuse_to_compute(monkeypatch)
     pd.testing.assert_frame_equal(supply_clusters(EcosystemGraph.open(out)), want_clusters)
@@ -66,6 +83,9 @@ def test_a_build_prepares_and_the_first_question_reads_it(
     latest = EcosystemGraph.open(out)
     supply_clusters(latest, year=2021)
     structural_holes(latest, year=2021)
+    # one firm's partners: the prior and the edges listed by node are read, not computed
+    firm = str(latest.nodes["Enterprise"]["id"].iloc[0])
+    assert len(candidate_partners(latest, node=firm)) > 0
 
 
 def test_no_prepare_says_so(tmp_path: Path) -> None:
@@ -87,7 +107,10 @@ def test_large_graphs_are_left_to_innokg_prepare(
     code, text = run("prepare", str(out))
     assert code == 0, text
     assert "prepared for the first questions in" in text
-    assert _kinds(out) == ["burt", "burt", "clusters", "clusters", "ends", "profiles", "profiles"]
+    assert _kinds(out) == [
+        *["burt", "burt", "city", "clusters", "clusters", "ends", "ids"],
+        *["prior", "prior", "profiles", "profiles"],
+    ]
     # asked for, a large graph is prepared by the build too
     text = _demo(tmp_path / "asked", "--prepare")
     assert "prepared for the first questions in" in text

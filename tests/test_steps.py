@@ -37,8 +37,10 @@ def _rows_of(m: sp.csr_array, rows: np.ndarray) -> list[tuple[list[int], list[fl
 
 @pytest.fixture
 def few(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never turn to the whole matrix for the rows asked (the 1M behaviour)."""
+    """Never turn to the whole matrix for the rows asked (the 1M behaviour), nor to the
+    prior that earlier tests kept beside the package."""
     monkeypatch.setattr(steps, "FEW_NODES", 0)
+    monkeypatch.setattr(few_walks, "kept_prior", lambda A, year: False)
 
 
 @pytest.mark.parametrize("year", [None, 2017])
@@ -210,3 +212,62 @@ def test_pruned_rows_keep_each_rows_best_entries(seed: int) -> None:
         if cap < n:
             assert pruned.has_canonical_format
             assert (np.diff(pruned.indptr) <= cap).all()
+
+
+def test_edges_at_a_few_nodes_read_the_kept_ends_as_they_are(tmp_path) -> None:
+    from innokg.graph.package import write_package
+    from innokg.graph.testing import make_tables
+
+    firms = [{"id": f"e{i}", "name": f"企业{i}"} for i in range(6)]
+    links = [("e0", "e1"), ("e2", "e1"), ("e1", "e3"), ("e4", "e5"), ("e5", "e0")]
+    write_package(
+        make_tables({"Enterprise": firms}, {"SUPPLIES": links}), tmp_path / "p", sources=[]
+    )
+    A = GraphArrays(EcosystemGraph.open(tmp_path / "p"))
+    src, dst = A._kept_ends()["SUPPLIES"]
+    assert src.dtype == np.int32  # kept narrow
+    # an end that is no node (-1), as a table edited outside innokg may leave one
+    A.memo["kept-ends"]["SUPPLIES"] = (
+        np.r_[src, -1, 5].astype(np.int32),
+        np.r_[dst, 5, -1].astype(np.int32),
+    )
+    want = np.zeros(A.n, dtype=bool)
+    want[[1, 5]] = True
+    got = {back: A.edges_at("SUPPLIES", want, backwards=back) for back in (False, True)}
+    assert ("edges", "SUPPLIES", None) not in A.memo  # nothing widened
+    assert all(x.dtype == np.int64 for pair in got.values() for x in pair)
+    a, b = A.edges("SUPPLIES")  # widened: the -1 ends left out
+    for back, (x, y) in got.items():
+        ends, others = (b, a) if back else (a, b)
+        hit = np.flatnonzero(want[ends])
+        assert x.tolist() == ends[hit].tolist() and y.tolist() == others[hit].tolist()
+    assert got[False][0].tolist() == [1, 5] and got[True][1].tolist() == [0, 2, 4]
+
+
+def test_edges_listed_by_node_give_what_a_look_at_every_edge_gives(tmp_path) -> None:
+    from innokg.graph.schema import EDGE_TYPES
+    from innokg.pipeline import build_demo
+
+    build_demo(tmp_path / "demo", scale=800, database=False, prepare=False)
+    listed = GraphArrays(EcosystemGraph.open(tmp_path / "demo"))
+    types = listed.keep_edges_by_node()
+    assert {"SUPPLIES", "LOCATED_IN", "IN_INDUSTRY"} <= set(types)
+    plain = GraphArrays(EcosystemGraph.open(tmp_path / "demo"))
+    plain.memo.update({("by-node", t): None for t in EDGE_TYPES})  # nothing listed
+    reread = GraphArrays(EcosystemGraph.open(tmp_path / "demo"))  # the lists as kept
+    rng = np.random.default_rng(12)
+    seen = 0
+    for etype in types:
+        for backwards in (False, True):
+            rows = np.unique(rng.choice(listed.n, size=60, replace=False))
+            want = _pairs(plain.edges_at(etype, rows, backwards=backwards))
+            for A in (listed, reread):
+                got = _pairs(A.edges_at(etype, rows, backwards=backwards))
+                assert got == want, (etype, backwards)
+            seen += len(want)
+    assert reread._by_node("SUPPLIES") is not None and seen > 100
+
+
+def _pairs(ends: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
+    assert all(x.dtype == np.int64 for x in ends)
+    return sorted(zip(ends[0].tolist(), ends[1].tolist(), strict=True))

@@ -351,8 +351,13 @@ def info(package: Path, as_json: bool) -> None:
 #: What each kept file holds, as ``innokg info`` names it.
 _KEPT_NAMES = {
     "burt": "Burt's constraint",
+    "by-node": "edges listed by node",
+    "city": "each node's city",
     "clusters": "supply-chain clusters",
     "ends": "edge ends' positions",
+    "ids-unique": "the node ids checked unique",
+    "prior": "the degree prior",
+    "profiles": "the clusters' profiles",
 }
 
 
@@ -362,7 +367,10 @@ def _kept_line(package: Path) -> str | None:
     tables = [f for d in (package / KEPT_DIR).glob("tables-*") for f in d.rglob("*.arrow")]
     if not files and not tables:
         return None
-    names = Counter(f.name.rsplit("-", 1)[0] for f in files)
+    # the edges listed by node are a file per edge type: named once, with their count
+    names = Counter(
+        "by-node" if f.name.startswith("by-node-") else f.name.rsplit("-", 1)[0] for f in files
+    )
     size = sum(f.stat().st_size for f in [*files, *tables]) / 1e6
     what = [
         f"{_KEPT_NAMES.get(k, k)} ({n} set{'s' if n > 1 else ''})" for k, n in sorted(names.items())

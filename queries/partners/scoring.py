@@ -18,7 +18,7 @@ from innokg.graph.errors import QueryError
 from innokg.queries import metapaths
 from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.clusters import cluster_labels
-from innokg.queries.few_walks import prior_at
+from innokg.queries.few_walks import kind_degree_of, prior_at
 from innokg.queries.metapaths import (
     Kind,
     Method,
@@ -150,7 +150,22 @@ def _capacity(A: GraphArrays, kind: Kind, o: Opts) -> tuple[np.ndarray, float]:
             else 1.0 + np.log1p(kind_degree(A, kind, o.year).astype(float))
         )
     theta: np.ndarray = A.memo[key]
-    return theta, 0.0 if kind.capacity is None else evidence_floor(o)
+    return theta, _floor(kind, o)
+
+
+def _floor(kind: Kind, o: Opts) -> float:
+    """The evidence floor of a kind with a capacity; 0 otherwise."""
+    return 0.0 if kind.capacity is None else evidence_floor(o)
+
+
+def _theta_of(A: GraphArrays, kind: Kind, o: Opts, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """``θ(src) θ(dst)`` of each pair (see :func:`_capacity`), counted at the pairs'
+    ends alone (:func:`~innokg.queries.few_walks.kind_degree_of`)."""
+    if kind.capacity is None:
+        return np.ones(len(src))
+    k = kind_degree_of(A, kind, o.year, np.concatenate([src, dst])).astype(float)
+    theta = 1.0 + np.log1p(k)
+    return theta[: len(src)] * theta[len(src) :]
 
 
 #: Targets that a firm belongs to rather than partners with, whose commonness the
@@ -417,7 +432,8 @@ def _top(
     few = len(rows) <= metapaths.FEW_ROWS  # read at call time: tests lower it
     # a few rows' pairs need the degree prior at their ends only (see few_walks)
     prior = None if few and kind.target not in _CLASSES else _tie_break(A, kind, o.year)
-    theta, floor = _capacity(A, kind, o)
+    # likewise a few rows' partners need θ at their ends only
+    theta, floor = (None, _floor(kind, o)) if few else _capacity(A, kind, o)
     heap: list[tuple[float, int, int]] = []
     frames = []
     for start in range(0, len(rows), batch_size):  # one sparse product per batch
@@ -440,7 +456,8 @@ def _top(
         if ends is None:
             ends = prior_at(A, o.year, distinct(np.concatenate([src, dst])))
         base = s + floor + PRIOR * ends[src] * ends[dst]
-        score = _ranked_score(kind, base * (theta[src] * theta[dst]) * factor, chain)
+        both = _theta_of(A, kind, o, src, dst) if theta is None else theta[src] * theta[dst]
+        score = _ranked_score(kind, base * both * factor, chain)
         if per_source is not None:
             # best first within each row, ties by target (numpy's lexsort: a pandas
             # multi-column sort factorises every key and was most of the time here)

@@ -310,7 +310,7 @@ def _text_at(A: GraphArrays, at: np.ndarray, *, names: bool) -> pa.Array:
         return _names_at(A, at, en=False)
     if whole_first(A, ("partners-id-text",), len(at)):
         return _id_text(A).take(at)
-    return pa.array(np.asarray(A.ids[at].astype(str), dtype=object), type=pa.large_string())
+    return A.id_text(at)
 
 
 def _id_text(A: GraphArrays) -> pa.Array:
