@@ -469,6 +469,36 @@ class GraphArrays:
         hit = np.flatnonzero(want[a])
         return a[hit], b[hit]
 
+    def edges_marked(
+        self, etype: str, marked: np.ndarray, *, year: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The edges of :meth:`edges` whose table row ``marked`` holds (one bool per
+        row of the edge table), as (from, to), int64, in edge order.
+
+        Read from the kept ends as they are when the type was not asked for whole
+        before: a few marked edges (the guessed ones) do not need every edge's ends
+        widened and every kept row listed.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph(
+        ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
+        ...     {"SUPPLIES": [("a", "b"), ("b", "a")]},
+        ... )
+        >>> [x.tolist() for x in GraphArrays(G).edges_marked("SUPPLIES", np.array([False, True]))]
+        [[1], [0]]
+        """
+        ends = self._kept_ends() if year is None else None
+        if ends is not None and etype in ends and ("edges", etype, None) not in self.memo:
+            src, dst = ends[etype]
+            hit = np.flatnonzero(marked)
+            hit = hit[(src[hit] >= 0) & (dst[hit] >= 0)]  # an end that is no node is -1
+            return src[hit].astype(np.int64), dst[hit].astype(np.int64)
+        src, dst = self.edges(etype, year=year)
+        on = marked[self.edge_rows(etype, year=year)]
+        return src[on], dst[on]
+
     def keep_edges_by_node(self) -> list[str]:
         """List every edge type's edges by node, both ways, and keep the lists beside
         the package (the edge types listed; none when the graph keeps nothing).

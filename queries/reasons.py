@@ -618,23 +618,22 @@ def _guessed_step(A: GraphArrays, path: MetaPath, step: int, year: int | None) -
         rows_of, columns_of = [], []
         for spec in path.steps[step]:
             etype = spec.removesuffix("^-1")
-            src, dst = A.edges(etype, year=year)
             table = A.G.edges[etype]
             column = "method" if path.guessed_method else "evidence"
-            if column not in table.columns or not len(src):
+            if column not in table.columns or not len(table):
                 continue
-            rows = A.edge_rows(etype, year=year)
             text = pa.array(table[column].astype("string"), type=pa.large_string())
             marked = (
                 pc.starts_with(text, path.guessed_method)
                 if path.guessed_method
                 else pc.equal(text, "inferred")
             )  # one Arrow pass, not a Python string per edge
-            on = marked.fill_null(False).to_numpy(zero_copy_only=False)[rows]
+            on = marked.fill_null(False).to_numpy(zero_copy_only=False)
+            src, dst = A.edges_marked(etype, on, year=year)
             if spec.endswith("^-1"):
                 src, dst = dst, src
-            rows_of.append(src[on])
-            columns_of.append(dst[on])
+            rows_of.append(src)
+            columns_of.append(dst)
         r = np.concatenate(rows_of) if rows_of else np.zeros(0, dtype=np.int64)
         c = np.concatenate(columns_of) if columns_of else np.zeros(0, dtype=np.int64)
         A.memo[key] = distinct(r.astype(np.int64) * A.n + c)

@@ -242,6 +242,16 @@ def test_edges_at_a_few_nodes_read_the_kept_ends_as_they_are(tmp_path) -> None:
         hit = np.flatnonzero(want[ends])
         assert x.tolist() == ends[hit].tolist() and y.tolist() == others[hit].tolist()
     assert got[False][0].tolist() == [1, 5] and got[True][1].tolist() == [0, 2, 4]
+    # edges picked by their table rows (the guessed ones): the same from either
+    B = GraphArrays(EcosystemGraph.open(tmp_path / "p"))
+    B._kept_ends()["SUPPLIES"] = A.memo["kept-ends"]["SUPPLIES"]
+    marked = np.array([True, False, True, False, True, True, True])  # the -1 rows marked
+    kept = B.edges_marked("SUPPLIES", marked)
+    assert ("edges", "SUPPLIES", None) not in B.memo  # nothing widened
+    table = B.G.edges["SUPPLIES"].iloc[[0, 2, 4]]  # the marked rows that join two nodes
+    want = [B.index(table["from_id"]).tolist(), B.index(table["to_id"]).tolist()]
+    assert [x.tolist() for x in kept] == want
+    assert [x.tolist() for x in A.edges_marked("SUPPLIES", marked)] == want
 
 
 def test_edges_listed_by_node_give_what_a_look_at_every_edge_gives(tmp_path) -> None:
