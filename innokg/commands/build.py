@@ -64,8 +64,8 @@ def prepared_line(prepared: Prepared) -> str:
     years = ", ".join("every year" if y is None else str(y) for y in prepared.years)
     return (
         f"prepared for the first questions in {prepared.seconds:.1f} s: the tables as Arrow "
-        f"files to map, supply-chain clusters, their profiles and Burt's constraint ({years}), "
-        f"kept in {KEPT_DIR}/"
+        f"files to map, the edges listed by node, supply-chain clusters, their profiles, "
+        f"Burt's constraint and the degree prior ({years}), kept in {KEPT_DIR}/"
     )
 
 
@@ -535,9 +535,11 @@ def validate(
 @click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def prepare(package: Path, quiet: bool) -> None:
-    """Compute the supply-chain clusters, their profiles (the cluster table's rows) and
-    Burt's constraint of PACKAGE now, for every year and the latest, and keep them beside
-    its tables, so that the first question answers at once.
+    """Compute the supply-chain clusters, their profiles (the cluster table's rows),
+    Burt's constraint and every node's degree prior of PACKAGE now, for every year and
+    the latest, list every edge by node, and keep them beside its tables, so that the
+    first question answers at once (one firm's partners search the lists rather than
+    every edge: at ten million nodes 4.0 s instead of 6.5 s).
 
     It also keeps the tables as uncompressed Arrow files, which every later command
     memory-maps instead of decoding the Parquet: at ten million nodes a command opens the
