@@ -299,3 +299,16 @@ def test_the_degree_prior_is_kept_and_read_at_a_few_nodes(tmp_path: Path, monkey
     nodes = np.array([0, 3, 6])
     assert few_walks.prior_of(A, None, nodes).tolist() == want[nodes].tolist()
     assert want[6] == np.log1p(4)  # the hub: four contacts
+
+
+def test_info_counts_the_edges_listed_by_node_once(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from innokg.cli import main
+
+    pkg = _package(tmp_path)
+    listed = arrays_of(EcosystemGraph.open(pkg)).keep_edges_by_node()
+    assert "SUPPLIES" in listed and len(listed) > 1  # every type the package holds
+    out = CliRunner().invoke(main, ["info", str(pkg)]).output
+    assert f"edges listed by node ({len(listed)} files)," in out
+    assert "by-node-supplies" not in out

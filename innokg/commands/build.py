@@ -373,7 +373,8 @@ def _kept_line(package: Path) -> str | None:
     )
     size = sum(f.stat().st_size for f in [*files, *tables]) / 1e6
     what = [
-        f"{_KEPT_NAMES.get(k, k)} ({n} set{'s' if n > 1 else ''})" for k, n in sorted(names.items())
+        f"{_KEPT_NAMES.get(k, k)} ({n} {'file' if k == 'by-node' else 'set'}{'s' if n > 1 else ''})"
+        for k, n in sorted(names.items())
     ]
     if tables:
         what.append("the tables as Arrow files, memory-mapped when read")
