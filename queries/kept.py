@@ -192,7 +192,7 @@ def _mapped(path: Path) -> Arrays | None:
     for name, offset, shape, fortran, dtype in places:
         count = int(np.prod(shape, dtype=np.int64))
         flat = np.frombuffer(whole, dtype=dtype, count=count, offset=offset)
-        if offset % ALIGN and offset % max(dtype.alignment, 1):
+        if offset % max(dtype.alignment, 1):  # the mapping starts on a page
             flat = flat.copy()  # written unaligned (by np.savez): copied once, not per use
         out[name] = flat.reshape(shape, order="F" if fortran else "C")
     return out
