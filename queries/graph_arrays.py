@@ -458,11 +458,11 @@ class GraphArrays:
             return at[take][ok].astype(np.int64), other[ok].astype(np.int64)
         want = np.zeros(self.n, dtype=bool)
         want[rows] = True
-        if ends is not None and etype in ends and ("edges", etype, None) not in self.memo:
-            src, dst = ends[etype]
-            a, b = (dst, src) if backwards else (src, dst)
+        narrow = self._narrow_ends(etype, year)
+        if narrow is not None:
+            a, b = narrow[::-1] if backwards else narrow
             hit = np.flatnonzero(want[a])
-            hit = hit[(a[hit] >= 0) & (b[hit] >= 0)]
+            hit = hit[(a[hit] >= 0) & (b[hit] >= 0)]  # an end that is no node is -1
             return a[hit].astype(np.int64), b[hit].astype(np.int64)
         src, dst = self.edges(etype, year=year)
         a, b = (dst, src) if backwards else (src, dst)
@@ -489,9 +489,9 @@ class GraphArrays:
         >>> [x.tolist() for x in GraphArrays(G).edges_marked("SUPPLIES", np.array([False, True]))]
         [[1], [0]]
         """
-        ends = self._kept_ends() if year is None else None
-        if ends is not None and etype in ends and ("edges", etype, None) not in self.memo:
-            src, dst = ends[etype]
+        narrow = self._narrow_ends(etype, year)
+        if narrow is not None:
+            src, dst = narrow
             hit = np.flatnonzero(marked)
             hit = hit[(src[hit] >= 0) & (dst[hit] >= 0)]  # an end that is no node is -1
             return src[hit].astype(np.int64), dst[hit].astype(np.int64)
@@ -509,8 +509,8 @@ class GraphArrays:
         partners looked at every edge of a type some forty times, 4 s in all.
         """
         done = []
+        ends = self._kept_ends()
         for etype in EDGE_TYPES:
-            ends = self._kept_ends()
             if ends is None or etype not in ends:
                 continue
             src, dst = ends[etype]
@@ -555,12 +555,21 @@ class GraphArrays:
         >>> GraphArrays(G).edge_count("SUPPLIES"), GraphArrays(G).edge_count("SUPPLIES", year=2018)
         (2, 1)
         """
-        if year is None and ("edges", etype, None) not in self.memo:
-            ends = self._kept_ends()
-            if ends is not None and etype in ends:
-                src, dst = ends[etype]
-                return int(np.count_nonzero((src >= 0) & (dst >= 0)))
+        narrow = self._narrow_ends(etype, year)
+        if narrow is not None:
+            src, dst = narrow
+            return int(np.count_nonzero((src >= 0) & (dst >= 0)))
         return len(self.edges(etype, year=year)[0])
+
+    def _narrow_ends(self, etype: str, year: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """The kept ends of ``etype`` as kept (int32 below two billion nodes, -1 for an
+        end that is no node), when :meth:`edges` would give them all (``year`` None) and
+        they were not widened yet; else None.  A look at a few of them costs less than
+        widening every one first."""
+        if year is not None or ("edges", etype, None) in self.memo:
+            return None
+        ends = self._kept_ends()
+        return ends[etype] if ends is not None and etype in ends else None
 
     def edge_rows(self, etype: str, *, year: int | None = None) -> np.ndarray:
         """The table rows (``iloc`` positions) kept by :meth:`edges`, in the same order.
