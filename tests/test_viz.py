@@ -191,6 +191,51 @@ def test_whole_graph_other_groupings(chain: EcosystemGraph, group_by: str) -> No
     assert pairs(net) == {("group:0", "group:1")}
 
 
+def test_groups_by_city_count_each_type_of_link_between_them() -> None:
+    G = make_graph(
+        {
+            "Enterprise": [{"id": i, "name": i} for i in ("a", "b", "c")],
+            "ResearchInstitute": [{"id": "r", "name": "r"}],
+            "Region": [
+                {"id": "zz", "name": "郑州市", "level": "city"},
+                {"id": "ly", "name": "洛阳市", "level": "city"},
+            ],
+        },
+        {
+            "SUPPLIES": [("a", "c"), ("b", "c"), ("a", "b")],
+            "COLLABORATES_WITH": [("a", "r")],
+            "LOCATED_IN": [("a", "zz"), ("b", "zz"), ("c", "ly"), ("r", "ly")],
+        },
+    )
+    net = viz.whole_graph(G, max_nodes=2, group_by="city")
+    # the two cities hold every node, their Region nodes included
+    by_name = {n["title"].split("\n")[0]: n for n in net.nodes}
+    assert set(by_name) == {"郑州市", "洛阳市"}
+    zz, ly = by_name["郑州市"], by_name["洛阳市"]
+    assert (zz["members"], ly["members"]) == (3, 3)
+    assert (
+        f"企业 2; {NODE_LABELS['Region'].zh} 1" in zz["title"]
+        and "组内连接 links inside: 3" in zz["title"]
+    )
+    assert "企业 1; 科研机构 1" in ly["title"] and "组内连接 links inside: 2" in ly["title"]
+    (edge,) = net.edges
+    assert {edge["from"], edge["to"]} == {zz["id"], ly["id"]}
+    assert edge["title"].split("\n") == [
+        "3 条连接 links",
+        f"{EDGE_TYPES['SUPPLIES'].zh} {EDGE_TYPES['SUPPLIES'].en}: 2",
+        f"{EDGE_TYPES['COLLABORATES_WITH'].zh} {EDGE_TYPES['COLLABORATES_WITH'].en}: 1",
+    ]
+
+
+def test_links_between_groups_are_counted_alike_in_place_and_sorted() -> None:
+    from innokg.viz.overview import _count_keys
+
+    keys = np.array([7, 3, 7, 0, 3, 7, 99])
+    for bound in (100, 10**9):  # a table of counters, or a sort
+        found, n = _count_keys(keys, bound)
+        assert found.tolist() == [0, 3, 7, 99] and n.tolist() == [1, 2, 3, 1]
+
+
 def test_too_many_groups_are_folded(chain: EcosystemGraph) -> None:
     net = viz.whole_graph(chain, max_nodes=1, group_by="label")
     assert len(net.nodes) == 1 and net.nodes[0]["members"] == 6

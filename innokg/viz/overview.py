@@ -29,7 +29,7 @@ from innokg.viz.styles import (
     Overflow,
     _label_legend,
 )
-from innokg.viz.views import _cluster_tables
+from innokg.viz.views import _cluster_groups
 
 __all__ = ["whole_graph"]
 
@@ -41,12 +41,13 @@ def _groups(G: EcosystemGraph, grouping: str, seed: int) -> tuple[np.ndarray, li
         raise InnokgError(f"cannot group by {grouping!r}; use one of {', '.join(GROUPINGS)}")
     group = np.full(A.n, -1, dtype=np.int64)
     info: list[dict[str, Any]] = []
-    names = A.names
     if grouping == "cluster":
-        profiles, members = _cluster_tables(G, seed=seed)
-        pos = A.index(members["id"])
-        order = {int(c): i for i, c in enumerate(profiles["cluster"])}
-        group[pos] = members["cluster"].map(order).to_numpy(dtype=np.int64)
+        profiles, cluster = _cluster_groups(G, seed=seed)
+        ids = profiles["cluster"].to_numpy(np.int64)
+        order = np.full(max(int(cluster.max(initial=0)), int(ids.max(initial=0))) + 1, -1)
+        order[ids] = np.arange(len(ids))
+        inside = cluster >= 0
+        group[inside] = order[cluster[inside]]
         for rec in profiles.itertuples(index=False):
             info.append(
                 {
@@ -67,17 +68,17 @@ def _groups(G: EcosystemGraph, grouping: str, seed: int) -> tuple[np.ndarray, li
     elif grouping in ("city", "industry"):
         place = A.city() if grouping == "city" else A.industry()
         keys = distinct(place[place >= 0])
-        lut = {int(k): i for i, k in enumerate(keys.tolist())}
+        names = A.values_at("name", keys, dtype="object", fill="")
         ok = place >= 0
-        group[ok] = np.array([lut[int(k)] for k in place[ok].tolist()], dtype=np.int64)
-        for k in keys.tolist():
+        group[ok] = np.searchsorted(keys, place[ok])
+        for k, name in zip(keys.tolist(), names.tolist(), strict=True):
             info.append(
                 {
-                    "name": str(names[k]),
+                    "name": str(name),
                     "kind": grouping,
                     "pos": int(k),
                     "lines": [
-                        ("城市 city: " if grouping == "city" else "行业 industry: ") + str(names[k])
+                        ("城市 city: " if grouping == "city" else "行业 industry: ") + str(name)
                     ],
                 }
             )
@@ -258,14 +259,44 @@ def _group_links(A: GraphArrays, group: np.ndarray, k: int) -> tuple[np.ndarray,
         gu, gv = group[src], group[dst]
         same = gu == gv
         internal += np.bincount(gu[same], minlength=k)
-        lo, hi = np.minimum(gu[~same], gv[~same]), np.maximum(gu[~same], gv[~same])
-        if len(lo):
-            frames.append(pd.DataFrame({"u": lo, "v": hi, "type": etype}))
-    links = (
-        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["u", "v", "type"])
-    )
-    counts = links.groupby(["u", "v", "type"]).size().rename("n").reset_index()
+        gu, gv = gu[~same], gv[~same]
+        pair = np.minimum(gu, gv) * k + np.maximum(gu, gv)  # k is at most max_nodes
+        if len(pair):
+            found, n = _count_keys(pair, k * k)
+            frames.append(pd.DataFrame({"u": found // k, "v": found % k, "type": etype, "n": n}))
+    if not frames:
+        none = np.zeros(0, dtype=np.int64)
+        return internal, pd.DataFrame({"u": none, "v": none, "type": none.astype(str), "n": none})
+    counts = pd.concat(frames, ignore_index=True)
+    counts = counts.sort_values(["u", "v", "type"], kind="stable", ignore_index=True)
     return internal, counts
+
+
+def _count_keys(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` (non-negative, below ``bound``) in order and how often
+    each occurs: counted in place when the bound is small, else sorted."""
+    if bound <= _COUNTED_IN_PLACE:  # one pass, no sort: 14 million links at 10M
+        n = np.bincount(keys, minlength=bound)
+        found = np.flatnonzero(n)
+        return found, n[found]
+    found, n = np.unique(keys, return_counts=True)
+    return found, n
+
+
+#: Up to this many possible pairs of groups (a 2,000-group page), links are counted
+#: in a table of that many counters rather than sorted.
+_COUNTED_IN_PLACE = 4_000_000
+
+
+def _label_counts(group: np.ndarray, code: np.ndarray, k: int, labels: int) -> list[pd.Series]:
+    """For each group, how many of its members carry each label (indexed by the label
+    codes present in the graph, in order; empty for a group with no members)."""
+    table = np.bincount(group * labels + code, minlength=k * labels).reshape(k, labels)
+    present = np.flatnonzero(table.sum(axis=0))
+    return [
+        pd.Series(row[present], index=present) if row.any() else pd.Series(dtype=int)
+        for row in table
+    ]
 
 
 def _aggregate_notes(
@@ -410,7 +441,7 @@ def _aggregate(
     group, info, folded = _fold(group, info, max_nodes)
     k = len(info)
     members = np.bincount(group, minlength=k)
-    by_label = pd.crosstab(group, A.label_code)
+    by_label = _label_counts(group, A.label_code, k, len(A.label_names))
     internal, counts = _group_links(A, group, k)
     pairs = counts.groupby(["u", "v"])["n"].sum().rename("total").reset_index()
     u, v = pairs["u"].to_numpy(np.int64), pairs["v"].to_numpy(np.int64)
@@ -426,7 +457,7 @@ def _aggregate(
         node = _group_node(
             i,
             item,
-            by_label.loc[i] if i in by_label.index else pd.Series(dtype=int),
+            by_label[i],
             label_names=A.label_names,
             members=int(members[i]),
             internal=int(internal[i]),
