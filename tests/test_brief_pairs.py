@@ -180,3 +180,46 @@ def test_a_buyers_cluster_is_the_one_cluster_members_gives(demo_graph: Ecosystem
     assert dict(zip(members["id"].astype(str), members["cluster"], strict=True)) == dict(
         zip(A.ids[placed].astype(str), labels[placed], strict=True)
     )
+
+
+def test_each_kinds_searches_run_one_after_another(demo_graph: EcosystemGraph, monkeypatch) -> None:
+    # at national scale a kind's meta-path products and bounds are what a search costs,
+    # and they are forgotten between sections: a recommendation's search of a kind runs
+    # the partnership section's search of that kind beside it
+    from innokg.brief import scope
+
+    searches: list[tuple[object, ...]] = []
+
+    def recorded(G: EcosystemGraph, kind: str, **ask: object) -> pd.DataFrame:
+        searches.append((kind, ask["k"], ask.get("city"), ask.get("sizes")))
+        return best_pairs(G, kind, **ask)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scope, "best_pairs", recorded)
+    build_brief(demo_graph)
+    assert len(searches) == len(set(searches))  # none twice
+    kinds = [s[0] for s in searches]
+    assert kinds.count("enterprise-institute") == 2  # the research recommendation's too
+    for kind in set(kinds):
+        at = [i for i, k in enumerate(kinds) if k == kind]
+        assert at == list(range(at[0], at[0] + len(at))), (kind, kinds)
+    partnership = [k for k, v in KINDS.items() if v.partnership]
+    assert set(kinds) == set(partnership)
+
+
+def test_the_below_target_gaps_are_computed_while_the_indicators_are_shared(
+    demo_graph: EcosystemGraph, monkeypatch
+) -> None:
+    from innokg.brief import scope
+
+    shared: dict[str, bool] = {}
+    real = scope.Scope.gaps
+
+    def recorded(self: Scope, kind: str, **options: object) -> pd.DataFrame:
+        shared.setdefault(kind, self._indicators_kept)  # when first asked for
+        return real(self, kind, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scope.Scope, "gaps", recorded)
+    brief = build_brief(demo_graph)
+    assert shared["below_target"] and not shared["structural_hole"]
+    gaps = next(s for s in brief.sections if s.key == "gaps")
+    assert any(t.key == "gap_below_target" and t.total for t in gaps.tables)

@@ -17,6 +17,7 @@ from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.few_walks import few_tail
 from innokg.queries.metapaths import Kind, Opts, path_tail
 from innokg.queries.partners import KINDS, candidate_partners
+from tests.factory import make_graph
 
 
 def sampled_rows(
@@ -96,6 +97,38 @@ def test_counts_at_a_few_nodes_equal_the_whole_counts(demo_graph, counted_for_fe
                         few = few_walks.degree_at(A, path, i, year, reverse, nodes)
                         whole = metapaths.intermediate_degree(A, path, i, year, reverse)
                         assert np.array_equal(few, whole[nodes]), (path.key, i, reverse)
+
+
+def test_degree_around_an_intermediate_counts_each_neighbour_once(demo_graph) -> None:
+    A = arrays(demo_graph)
+    pairs = set()
+    for year in (None, 2017):
+        for kind in KINDS.values():
+            for path in kind.paths:
+                for i in range(1, len(path.steps)):
+                    before, after = path.steps[i - 1], path.steps[i]
+                    A.memo.pop(("partners-degree", before, after, year), None)
+                    found = metapaths.intermediate_degree(A, path, i, year, False)
+                    plain = sp.csr_array(
+                        steps.step_matrix(A, before, year).T + steps.step_matrix(A, after, year)
+                    )
+                    plain.data[:] = 1.0
+                    assert np.array_equal(found, np.diff(plain.indptr)), (path.key, i, year)
+                    pairs.add((before, after))
+    assert len(pairs) > 20 and found.sum() > 0
+
+
+def test_degree_around_a_firm_on_steps_that_meet() -> None:
+    # b is supplied by a and c, and supplies c: its suppliers and buyers share c
+    G = make_graph(
+        {"Enterprise": [{"id": i, "name": i} for i in "abc"]},
+        {"SUPPLIES": [("a", "b"), ("c", "b"), ("b", "c")]},
+    )
+    A = arrays(G)
+    b = A.position("b")
+    assert metapaths._distinct_around(A, ("SUPPLIES",), ("SUPPLIES",), None)[b] == 2
+    assert metapaths._distinct_around(A, ("SUPPLIES",), ("SUPPLIES^-1",), None)[b] == 2
+    assert metapaths._distinct_around(A, ("SUPPLIES^-1",), ("SUPPLIES",), None)[b] == 1
 
 
 def test_kind_degree_of_a_few_nodes_equals_the_whole_count(demo_graph, counted_for_few) -> None:

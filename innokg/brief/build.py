@@ -12,7 +12,12 @@ from innokg.brief.scope import Scope
 from innokg.brief.section_cities import by_city_section, city_profile_section, compare_section
 from innokg.brief.section_headline import headline_sections
 from innokg.brief.section_since import since_brief_section
-from innokg.brief.section_supply import clusters_section, gaps_section, partners_section
+from innokg.brief.section_supply import (
+    below_target_early,
+    clusters_section,
+    gaps_section,
+    partners_section,
+)
 from innokg.brief.summary import summary_section
 from innokg.brief.targets import target_statuses
 from innokg.brief.words import Lang, txt
@@ -84,7 +89,8 @@ def build_brief(
         s.forget()  # at national scale, what the last section computed goes first
         return make()
 
-    # the sections that ask for the indicators first, sharing what those compute; then
+    # the sections that ask for the indicators first, sharing what those compute (and
+    # the below-target gaps, indicators by city and industry, for the gap section); then
     # page 1 (its recommendations read the cities' table they left); the page's order
     # is the reading order below, and the findings come in the same order as before
     s.sharing_indicators(True)
@@ -95,6 +101,7 @@ def build_brief(
         province = then(lambda: policy_indicators(G, year=as_of))
         body.append(then(lambda: city_profile_section(s, province)))
     cities = then(lambda: by_city_section(s, findings))
+    then(lambda: below_target_early(s))
     s.sharing_indicators(False)
     summary = then(lambda: summary_section(s, statuses))
     if since is not None:

@@ -158,13 +158,22 @@ class Scope:
         At national scale a search spends most of its time on its kind's meta-path
         products and bounds, and the step matrices under them serve every kind.  So a
         search right after another (the partnership section's, kind after kind) keeps
-        those step matrices, and forgets only the other kind's own pieces.
+        those step matrices, and forgets only the other kind's own pieces.  And a
+        search for another purpose (a recommendation's, for one city or size) also
+        runs the partnership section's search of its kind (the brief's top rows in its
+        scope) while the kind's products are at hand, rather than leave the section to
+        compute them again.
         """
         key = ("partners", kind, k, city, sizes)
         if key not in self._memo:
             self.forget(_not_of_a_kind if self._after_partners else None)
             self._memo[key] = best_pairs(self.G, kind, k=k, year=self.year, city=city, sizes=sizes)
             self._after_partners = True
+            section = ("partners", kind, self.top, self.city, None)
+            if KINDS[kind].partnership and section not in self._memo:
+                self._memo[section] = best_pairs(
+                    self.G, kind, k=self.top, year=self.year, city=self.city
+                )
         return self._memo[key]
 
     def single_sourced(self) -> pd.DataFrame:

@@ -153,8 +153,8 @@ def collaboration_gaps(
         raise QueryError(f"unknown gap kind(s) {', '.join(unknown)}; known: {', '.join(GAP_KINDS)}")
     frames = []
     forget = arrays(G).n > FORGET_ABOVE_NODES
-    for kind in chosen:
-        if forget:
+    for i, kind in enumerate(chosen):
+        if forget and i:  # what the caller computed before is the caller's to let go
             forget_results(G)
         func = GAP_KINDS[kind][0]
         options: dict[str, Any] = {"year": year, "city": city, "industry": industry}
