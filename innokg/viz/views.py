@@ -3,8 +3,8 @@ candidate with the short paths between its two nodes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -113,16 +113,15 @@ def neighbourhood(
 
 
 def _cluster_tables(G: EcosystemGraph, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    try:
-        from innokg.queries.clusters import cluster_members, supply_clusters
-    except ImportError as exc:  # pragma: no cover - the module ships with innokg
-        raise InnokgError("supply-chain clusters need the module innokg.queries.clusters") from exc
-    A = arrays(G)
-    key = ("viz", "clusters", tuple(sorted(options.items())))
-    if key not in A.memo:
-        A.memo[key] = (supply_clusters(G, **options), cluster_members(G, **options))
-    result: tuple[pd.DataFrame, pd.DataFrame] = A.memo[key]
-    return result
+    """The cluster table and the members' table, memoised per graph and options."""
+    from innokg.queries.clusters import cluster_members, supply_clusters
+
+    return _memoised(
+        G,
+        "clusters",
+        options,
+        lambda: (supply_clusters(G, **options), cluster_members(G, **options)),
+    )
 
 
 def _cluster_groups(G: EcosystemGraph, **options: Any) -> tuple[pd.DataFrame, np.ndarray]:
@@ -130,12 +129,25 @@ def _cluster_groups(G: EcosystemGraph, **options: Any) -> tuple[pd.DataFrame, np
     graph's groups need, without the members' table (6.7 million rows at 10M)."""
     from innokg.queries.clusters import cluster_labels, supply_clusters
 
+    return _memoised(
+        G,
+        "cluster groups",
+        options,
+        lambda: (supply_clusters(G, **options), cluster_labels(G, **options)),
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _memoised(G: EcosystemGraph, name: str, options: dict[str, Any], make: Callable[[], _T]) -> _T:
+    """``make()``, kept on the graph's arrays under ``name`` and ``options``."""
     A = arrays(G)
-    key = ("viz", "cluster groups", tuple(sorted(options.items())))
+    key = ("viz", name, tuple(sorted(options.items())))
     if key not in A.memo:
-        A.memo[key] = (supply_clusters(G, **options), cluster_labels(G, **options))
-    result: tuple[pd.DataFrame, np.ndarray] = A.memo[key]
-    return result
+        A.memo[key] = make()
+    found: _T = A.memo[key]
+    return found
 
 
 def cluster_view(
