@@ -54,6 +54,13 @@ def _lists_fit(edges: int, found: dict[str, np.ndarray]) -> bool:
     return all(len(found.get(k, ())) == edges for k in ("from", "to", "from-edge", "to-edge"))
 
 
+def _node_ends(a: np.ndarray, b: np.ndarray, hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kept ends ``a[hit]``, ``b[hit]`` as int64, without the edges one of whose
+    ends is no node of the graph (kept as -1)."""
+    hit = hit[(a[hit] >= 0) & (b[hit] >= 0)]
+    return a[hit].astype(np.int64), b[hit].astype(np.int64)
+
+
 def _by_node_name(etype: str) -> str:
     """The kept name of an edge type's lists by node (letters, digits and dashes)."""
     return "by-node-" + etype.lower().replace("_", "-")
@@ -461,9 +468,7 @@ class GraphArrays:
         narrow = self._narrow_ends(etype, year)
         if narrow is not None:
             a, b = narrow[::-1] if backwards else narrow
-            hit = np.flatnonzero(want[a])
-            hit = hit[(a[hit] >= 0) & (b[hit] >= 0)]  # an end that is no node is -1
-            return a[hit].astype(np.int64), b[hit].astype(np.int64)
+            return _node_ends(a, b, np.flatnonzero(want[a]))
         src, dst = self.edges(etype, year=year)
         a, b = (dst, src) if backwards else (src, dst)
         hit = np.flatnonzero(want[a])
@@ -491,10 +496,7 @@ class GraphArrays:
         """
         narrow = self._narrow_ends(etype, year)
         if narrow is not None:
-            src, dst = narrow
-            hit = np.flatnonzero(marked)
-            hit = hit[(src[hit] >= 0) & (dst[hit] >= 0)]  # an end that is no node is -1
-            return src[hit].astype(np.int64), dst[hit].astype(np.int64)
+            return _node_ends(*narrow, np.flatnonzero(marked))
         src, dst = self.edges(etype, year=year)
         on = marked[self.edge_rows(etype, year=year)]
         return src[on], dst[on]
@@ -557,7 +559,7 @@ class GraphArrays:
         """
         narrow = self._narrow_ends(etype, year)
         if narrow is not None:
-            src, dst = narrow
+            src, dst = narrow  # counted, not taken: an end that is no node is -1
             return int(np.count_nonzero((src >= 0) & (dst >= 0)))
         return len(self.edges(etype, year=year)[0])
 

@@ -9,6 +9,7 @@ is memoised on the graph's :class:`~innokg.queries.arrays.GraphArrays`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
@@ -683,7 +684,7 @@ def degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
             {"year": year},
             lambda: {"prior": _degree_prior(A, year)},
             code=_PRIOR_CODE,
-            check=lambda found: len(found["prior"]) == A.n,
+            check=functools.partial(_prior_fits, A),
         )
         A.memo[key] = found["prior"]
     prior: np.ndarray = A.memo[key]
@@ -699,10 +700,15 @@ def kept_prior(A: GraphArrays, year: int | None) -> bool:
     if key in A.memo:
         return True
     found = kept_result(A.G, "prior", {"year": year}, code=_PRIOR_CODE)
-    if found is None or len(found["prior"]) != A.n:
+    if found is None or not _prior_fits(A, found):
         return False
     A.memo[key] = found["prior"]
     return True
+
+
+def _prior_fits(A: GraphArrays, found: dict[str, np.ndarray]) -> bool:
+    """Whether a kept prior has a value for every node of the graph."""
+    return len(found.get("prior", ())) == A.n
 
 
 def _degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:

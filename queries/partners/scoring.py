@@ -145,9 +145,7 @@ def _capacity(A: GraphArrays, kind: Kind, o: Opts) -> tuple[np.ndarray, float]:
     key = ("partners-theta", kind.key, kind.capacity, o.year)
     if key not in A.memo:
         A.memo[key] = (
-            np.ones(A.n)
-            if kind.capacity is None
-            else 1.0 + np.log1p(kind_degree(A, kind, o.year).astype(float))
+            np.ones(A.n) if kind.capacity is None else _theta(kind_degree(A, kind, o.year))
         )
     theta: np.ndarray = A.memo[key]
     return theta, _floor(kind, o)
@@ -163,9 +161,13 @@ def _theta_of(A: GraphArrays, kind: Kind, o: Opts, src: np.ndarray, dst: np.ndar
     ends alone (:func:`~innokg.queries.few_walks.kind_degree_of`)."""
     if kind.capacity is None:
         return np.ones(len(src))
-    k = kind_degree_of(A, kind, o.year, np.concatenate([src, dst])).astype(float)
-    theta = 1.0 + np.log1p(k)
+    theta = _theta(kind_degree_of(A, kind, o.year, np.concatenate([src, dst])))
     return theta[: len(src)] * theta[len(src) :]
+
+
+def _theta(partners: np.ndarray) -> np.ndarray:
+    """``θ`` of nodes with this many partners of the kind already (log scale)."""
+    return 1.0 + np.log1p(partners.astype(float))
 
 
 #: Targets that a firm belongs to rather than partners with, whose commonness the
