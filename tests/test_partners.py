@@ -256,6 +256,54 @@ def test_every_candidate_pair_scores_as_networkx_adamic_adar(demo_graph: Ecosyst
     assert np.allclose([got[p] for p in expected], list(expected.values()), rtol=1e-12)
 
 
+def random_firms_and_institutes(seed: int = 7) -> EcosystemGraph:
+    """150 firms and 20 institutes linked at random, some firms isolated."""
+    rng = np.random.default_rng(seed)
+    firms = [f"F{i:03d}" for i in range(150)]
+    labs = [f"R{i:02d}" for i in range(20)]
+    supplies = {(firms[a], firms[b]) for a, b in rng.integers(0, 140, (300, 2)) if a != b}
+    works = {(firms[a], labs[b]) for a, b in rng.integers(0, (140, 20), (80, 2))}
+    return make_graph(
+        {
+            "Enterprise": [{"id": i, "name": i} for i in firms],
+            "ResearchInstitute": [{"id": i, "name": i} for i in labs],
+        },
+        {"SUPPLIES": sorted(supplies), "COLLABORATES_WITH": sorted(works)},
+    )
+
+
+@pytest.mark.parametrize("target_label", [None, "Enterprise"])
+def test_candidates_by_groups_of_sources_equal_networkx(
+    target_label: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from innokg.queries.partners import baselines
+
+    G = random_firms_and_institutes()
+    H = nx.Graph(G.to_networkx().to_undirected())
+    # every firm, one twice, the isolated ones among them: more than one group of 64
+    sources = [f"F{i:03d}" for i in range(150)] + ["F005"]
+    got = adamic_adar_candidates(G, sources, target_label=target_label)
+    allowed = set(G.nodes[target_label]["id"]) if target_label else set(H)
+    expected = []
+    for u in sources:
+        two = {w for z in H[u] for w in H[z]} - set(H[u]) - {u}
+        pairs = sorted((u, w) for w in two if w in allowed)
+        expected += list(nx.adamic_adar_index(H, pairs))
+    assert len(expected) > 500
+    assert got["source"].tolist() == [a for a, _, _ in expected]  # grouped, in order
+    mine = {(a, b): s for a, b, s in got.itertuples(index=False)}
+    want = {(a, b): s for a, b, s in expected}
+    assert mine.keys() == want.keys() and len(got) == len(expected)
+    assert np.allclose([mine[p] for p in want], list(want.values()), rtol=1e-12)
+    # groups cut by the entries' bound rather than by the 64 bits: the same rows
+    monkeypatch.setattr(baselines, "_ENTRIES", 40)
+    monkeypatch.setattr(baselines, "_ROWS", 3)
+    pd.testing.assert_frame_equal(
+        adamic_adar_candidates(G, sources, target_label=target_label), got
+    )
+    assert adamic_adar_candidates(G, [], target_label=target_label).empty
+
+
 def test_the_sparse_product_equals_networkx_adamic_adar(demo_graph: EcosystemGraph) -> None:
     simple = nx.Graph(demo_graph.to_networkx().to_undirected())
     simple.remove_edges_from(nx.selfloop_edges(simple))
