@@ -363,3 +363,36 @@ def test_block_tree_ranges_around_a_hub_and_down_a_path() -> None:
             while u != v:
                 u = int(parent[u])
                 assert u != -1, (v, run)
+
+
+@pytest.mark.parametrize("inferred", ["auto", "all", "none"])
+def test_the_splits_probe_reads_the_heads_as_the_members_statistics_do(
+    demo_graph: EcosystemGraph, inferred: str
+) -> None:
+    """The split asks only who could head a part (suppliers inside, and whether the
+    firm qualifies as 链主); that must be what the members' full statistics say, for
+    every cluster and for a few parts labelled alone, as the probes label them."""
+    from innokg.queries.arrays import arrays
+    from innokg.queries.clusters.detection import _assign
+    from innokg.queries.clusters.leaders import _head_signals, _member_stats
+
+    A = arrays(demo_graph)
+    res = _assign(
+        demo_graph,
+        seed=2016,
+        resolution=1.0,
+        inferred=inferred,  # type: ignore[arg-type]
+        inferred_weight=0.3,
+        min_size=3,
+        year=None,
+    )
+    every = res.cluster
+    few = np.where(every % 3 == 0, every, -1)  # a third of the clusters, the rest unset
+    for cluster in (every, few):
+        stats = _member_stats(A, res, cluster, None, 0.3, inferred, None)  # type: ignore[arg-type]
+        suppliers, qualifies = _head_signals(A, cluster, None, 0.3, inferred)  # type: ignore[arg-type]
+        pos = stats["pos"].to_numpy()
+        assert stats["qualifies"].any() and (stats["suppliers"] >= 3).any()
+        assert (suppliers[pos] == stats["suppliers"].to_numpy()).all()
+        assert (qualifies[pos] == stats["qualifies"].to_numpy()).all()
+        assert not qualifies[cluster < 0].any()

