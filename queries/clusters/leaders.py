@@ -96,8 +96,17 @@ def _product_position(A: GraphArrays, year: int | None) -> np.ndarray:
     A product with inputs (UPSTREAM_OF predecessors) and no use as an input is final
     (1), one with both is intermediate (0.5), one only used as an input raw (0); a
     product in no UPSTREAM_OF edge says nothing.  A firm's position is the mean over
-    the products it makes whose position is known.
+    the products it makes whose position is known.  Kept with the arrays: every probe
+    of the split asks it (2.4 s of them at ten million nodes).
     """
+    key = ("product position", year)
+    if key not in A.memo:
+        A.memo[key] = _positions(A, year)
+    found: np.ndarray = A.memo[key]
+    return found
+
+
+def _positions(A: GraphArrays, year: int | None) -> np.ndarray:
     u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
     keep = u_src != u_dst
     has_in = np.bincount(u_dst[keep], minlength=A.n) > 0
@@ -354,6 +363,10 @@ def _rank(stats: pd.DataFrame) -> None:
     cluster = col["cluster"]
     qualifies = col["buyer"] & (col["downstream"] > DOWNSTREAM_MIN)
     stats["qualifies"] = qualifies
+    # the cluster and the three yes-or-no keys after it as one integer: each key of a
+    # lexsort is a sort of its own (5.5 s for nine keys at ten million nodes)
+    first = (cluster.astype(np.int64) * 8) + (~qualifies) * 4 + (~col["buyer"]) * 2
+    first += ~col["home"]
     order = np.lexsort(
         (
             col["pos"],
@@ -361,10 +374,7 @@ def _rank(stats: pd.DataFrame) -> None:
             -col["revenue"],
             -col["size_score"],
             -col["leader_score"],
-            ~col["home"],
-            ~col["buyer"],
-            ~qualifies,
-            cluster,
+            first,
         )
     )
     rank = _rank_within(cluster, order, col["buyer"] & col["in_chain"])

@@ -10,6 +10,8 @@ from innokg.queries.arrays import (
     arrays,
     graph_scope,
 )
+from innokg.queries.node_text import node_text
+from innokg.queries.sets import distinct
 
 __all__ = ["placed", "preferred_industry", "province_members", "province_name", "scoped"]
 
@@ -192,8 +194,13 @@ def preferred_industry(G: EcosystemGraph) -> np.ndarray:
     if "preferred_industry" not in A.memo:
         out = A.industry().copy()
         src, dst = A.edges("IN_INDUSTRY")
-        scheme = A.values("scheme", dtype="object", fill="")
-        gbt = np.array([str(x).startswith("GB/T 4754") for x in scheme[dst]], dtype=bool)
+        # each industry's scheme tested once, not once per firm classified in it (a
+        # Python string per link took 2.5 s at ten million nodes)
+        industries = distinct(dst)
+        schemes = node_text(A, "scheme", industries).to_pylist()
+        is_gbt = np.zeros(A.n, dtype=bool)
+        is_gbt[industries] = [x.startswith("GB/T 4754") for x in schemes]
+        gbt = is_gbt[dst]
         if gbt.any():
             uniq, first = np.unique(src[gbt], return_index=True)
             out[uniq] = dst[gbt][first]
