@@ -690,6 +690,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "profiles-1m-round": ("profiles_1m_round.json", profiled),
     "profiles-scale-round": ("profiles_scale_round.json", profiled),
     "profiles-clusters-10m": ("profiles_clusters_10m.json", profiled),
+    "profiles-clusters-10m-split": ("profiles_clusters_10m_split.json", profiled),
     "profiles-first-call-100k": ("profiles_first_call_100k.json", profiled),
     "viz-page-1m": ("viz_page_1m.json", profiled),
     "performance-final-check": ("performance_final_check.json", performance_latest),
