@@ -295,9 +295,11 @@ def test_candidates_by_groups_of_sources_equal_networkx(
     want = {(a, b): s for a, b, s in expected}
     assert mine.keys() == want.keys() and len(got) == len(expected)
     assert np.allclose([mine[p] for p in want], list(want.values()), rtol=1e-12)
-    # groups cut by the entries' bound rather than by the 64 bits: the same rows
+    # groups cut by the entries' bound rather than by the 64 bits, and arrays grown
+    # from little room: the same rows
     monkeypatch.setattr(baselines, "_ENTRIES", 40)
     monkeypatch.setattr(baselines, "_ROWS", 3)
+    monkeypatch.setattr(baselines, "_FIRST_ROOM", 7)
     pd.testing.assert_frame_equal(
         adamic_adar_candidates(G, sources, target_label=target_label), got
     )

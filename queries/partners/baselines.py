@@ -135,6 +135,9 @@ def adamic_adar_candidates(
 
 #: Sources per product: one bit each in a 64-bit word per node marks their neighbours.
 _ROWS = 64
+#: Room for this many pairs at first (the bound on them, if lower): 16 million pairs are
+#: 256 MB, unmapped until written.
+_FIRST_ROOM = 1 << 24
 #: At most this many entries in one product (a bound: the sources' neighbours'
 #: degrees), so a product's arrays stay a few megabytes and are reused from the heap.
 _ENTRIES = 1 << 18
@@ -162,10 +165,12 @@ def _candidates(
         reach[has] = np.add.reduceat(deg[near.indices], near.indptr[:-1][has])
     bound = np.cumsum(reach)
     total = int(bound[-1]) if len(bound) else 0
-    # written in place, so the pairs are not gathered from pieces into new arrays
-    u = np.empty(total, dtype=adj.indices.dtype)
-    v = np.empty(total, dtype=adj.indices.dtype)
-    s = np.empty(total)
+    # written in place, so the pairs are not gathered from pieces into new arrays; the
+    # bound counts every two-step walk, so past _FIRST_ROOM the arrays grow as filled
+    room = min(total, _FIRST_ROOM)
+    u = np.empty(room, dtype=adj.indices.dtype)
+    v = np.empty(room, dtype=adj.indices.dtype)
+    s = np.empty(room)
     # a node that is not a wanted target is marked for every source, once
     unmarked = np.zeros(adj.shape[0], dtype=np.uint64)
     if wanted is not None:
@@ -190,12 +195,22 @@ def _candidates(
         marks[own] = unmarked[own]
         kept = np.r_[0, np.cumsum(keep)][product.indptr]
         k = int(kept[-1])
+        if filled + k > len(u):
+            room = min(total, max(2 * len(u), filled + k))
+            u, v, s = (_grown(x, room, filled) for x in (u, v, s))
         u[filled : filled + k] = np.repeat(own, np.diff(kept))
         v[filled : filled + k] = product.indices[keep]
         s[filled : filled + k] = product.data[keep]
         filled += k
         start = stop
     return u[:filled], v[:filled], s[:filled]
+
+
+def _grown(x: np.ndarray, room: int, filled: int) -> np.ndarray:
+    """``x`` with room for ``room`` values, its first ``filled`` kept."""
+    out = np.empty(room, dtype=x.dtype)
+    out[:filled] = x[:filled]
+    return out
 
 
 def _narrow(adj: sp.csr_array) -> sp.csr_array:
