@@ -4,7 +4,8 @@ nearly every question starts from, and keep it beside the tables
 
 Prepared: an uncompressed Arrow copy of the tables, memory-mapped by every later read
 (:mod:`innokg.graph.mapped`), the positions of every edge's ends and the edges listed
-by node (which one firm's partners search), the supply-chain clusters (Leiden and the
+by node (which one firm's partners search), every node's place in the order of names
+(which partner tables and briefs word their reasons in), the supply-chain clusters (Leiden and the
 split of two chains), their profiles (the rows of the cluster table), Burt's constraint
 of every organisation and every node's degree prior (which one firm's partners read at
 a few nodes), for all years (the questions' default) and for the latest year recorded
@@ -120,14 +121,15 @@ def prepare_package(
     >>> links = {"SUPPLIES": [("a", "b"), ("b", "c")]}
     >>> _ = write_package(make_tables({"Enterprise": firms}, links), out, sources=[])
     >>> done = prepare_package(out)
-    >>> done.years, sorted({f.split("-")[0] for f in done.files})
-    ([None], ['burt', 'by', 'city', 'clusters', 'ends', 'ids', 'prior', 'profiles', 'tables'])
+    >>> done.years, " ".join(sorted({f.split("-")[0] for f in done.files}))
+    ([None], 'burt by city clusters ends ids name prior profiles tables')
     >>> tmp.cleanup()
     """
     from innokg.queries.arrays import arrays, forget_results
     from innokg.queries.clusters import cluster_labels, supply_clusters
     from innokg.queries.gaps import keep_constraint
     from innokg.queries.indicators import latest_year
+    from innokg.queries.intermediates import name_rank
     from innokg.queries.metapaths import degree_prior
 
     if not keep_enabled():
@@ -140,6 +142,10 @@ def prepare_package(
     if report:
         report("list the edges by node")
     arrays(G).keep_edges_by_node()
+    forget_results(G)
+    if report:
+        report("keep the names' order")
+    name_rank(arrays(G))  # every partner table and brief words its reasons in it
     forget_results(G)
     years = list(dict.fromkeys([None, latest_year(G)]))
     for year in years:

@@ -15,7 +15,8 @@ from innokg.cli import main
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.pipeline import build_demo
 from innokg.prepare import PrepareWarning
-from innokg.queries import graph_arrays, metapaths
+from innokg.queries import graph_arrays, intermediates, metapaths
+from innokg.queries.arrays import arrays
 from innokg.queries.clusters import detection, profiles, supply_clusters
 from innokg.queries.gaps import constraint, structural_holes
 from innokg.queries.kept import KEPT_DIR
@@ -46,10 +47,12 @@ def _demo(out: Path, *flags: str) -> str:
     return text
 
 
-def _refuse_to_compute(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("computed although the build prepared it")
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("computed although the build prepared it")
 
+
+def _refuse_to_compute(monkeypatch: pytest.MonkeyPatch) -> None:
+    refuse = _refuse
     monkeypatch.setattr(detection, "_leiden", refuse)
     monkeypatch.setattr(constraint, "burt_measures", refuse)
     monkeypatch.setattr(profiles, "_profile", refuse)  # the cluster table's rows
@@ -72,7 +75,7 @@ def test_a_build_prepares_and_the_first_question_reads_it(
     assert "every year, 2021" in text  # the questions' default and the brief's year
     # both years' clusters, their profiles and the constraint, and the edge ends
     assert _kinds(out) == [
-        *["burt", "burt", "city", "clusters", "clusters", "ends", "ids"],
+        *["burt", "burt", "city", "clusters", "clusters", "ends", "ids", "name"],
         *["prior", "prior", "profiles", "profiles"],
     ]
     assert {"supplies", "located-in", "in-industry"} <= _listed_by_node(out)
@@ -86,6 +89,10 @@ def test_a_build_prepares_and_the_first_question_reads_it(
     # one firm's partners: the prior and the edges listed by node are read, not computed
     firm = str(latest.nodes["Enterprise"]["id"].iloc[0])
     assert len(candidate_partners(latest, node=firm)) > 0
+    # the names' order, which a partner table's reasons are worded in, is read too
+    want_rank = intermediates.name_rank(arrays(EcosystemGraph.open(unprepared)))
+    monkeypatch.setattr(intermediates, "_rank_by_name", _refuse)
+    assert (intermediates.name_rank(arrays(latest)) == want_rank).all()
 
 
 def test_no_prepare_says_so(tmp_path: Path) -> None:
@@ -108,7 +115,7 @@ def test_large_graphs_are_left_to_innokg_prepare(
     assert code == 0, text
     assert "prepared for the first questions in" in text
     assert _kinds(out) == [
-        *["burt", "burt", "city", "clusters", "clusters", "ends", "ids"],
+        *["burt", "burt", "city", "clusters", "clusters", "ends", "ids", "name"],
         *["prior", "prior", "profiles", "profiles"],
     ]
     # asked for, a large graph is prepared by the build too
