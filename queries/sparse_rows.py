@@ -13,6 +13,22 @@ from innokg.queries.sets import find_sorted
 __all__ = ["columns_at", "entries", "lookup", "ranges", "row_counts", "rows_only"]
 
 
+def int32_indexed(m: sp.csr_array) -> sp.csr_array:
+    """``m`` with 32-bit indices and row pointers where its entries fit: scipy
+    multiplies in the wider index type of its two operands, converting the other's.
+
+    Examples
+    --------
+    >>> m = sp.csr_array((np.ones(2), np.array([0, 1]), np.array([0, 1, 2])), shape=(2, 2))
+    >>> m.indices.dtype == np.int64, int32_indexed(m).indices.dtype == np.int32
+    (True, True)
+    """
+    small = np.dtype(np.int32)
+    if m.nnz >= 2**31 - 1 or m.indices.dtype == m.indptr.dtype == small:
+        return m
+    return sp.csr_array((m.data, m.indices.astype(small), m.indptr.astype(small)), shape=m.shape)
+
+
 def columns_at(m: sp.csr_array, rows: np.ndarray) -> np.ndarray:
     """The columns (sorted, distinct) of the entries in ``m``'s ``rows``.
 

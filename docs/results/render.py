@@ -691,6 +691,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "profiles-scale-round": ("profiles_scale_round.json", profiled),
     "profiles-clusters-10m": ("profiles_clusters_10m.json", profiled),
     "profiles-clusters-10m-split": ("profiles_clusters_10m_split.json", profiled),
+    "profiles-partners-10m-kinds": ("profiles_partners_10m_kinds.json", profiled),
     "profiles-first-call-100k": ("profiles_first_call_100k.json", profiled),
     "viz-page-1m": ("viz_page_1m.json", profiled),
     "performance-final-check": ("performance_final_check.json", performance_latest),

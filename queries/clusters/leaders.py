@@ -3,6 +3,8 @@ them the chain leader (链主), key suppliers and every member's role."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -200,16 +202,11 @@ def _member_stats(
     (The split's probes ask only who could head a part: :func:`_head_signals`.)"""
     firms = np.flatnonzero(cluster >= 0)
     n = A.n
-    src, dst, conf, keep = _supply_links(A, year, weight)
-    w = _supply_weights(A, year, weight)[keep]
-    cs, cd = cluster[src], cluster[dst]
-    inside = (cs >= 0) & (cs == cd)
-    ps, pb, pc = _inside_pairs(src[inside], dst[inside], conf[inside])
-    links_in, links_out = _product_links(A, cluster, year, inferred)
-    suppliers = np.bincount(pb, minlength=n) + links_in
-    buyers = np.bincount(ps, minlength=n) + links_out
-    direct_in = np.bincount(pb, pc, n) + weight * links_in
-    direct_out = np.bincount(ps, pc, n) + weight * links_out
+    t = _trade(A, cluster, year, weight, inferred)
+    src, dst, cs, cd, inside = t.src, t.dst, t.cs, t.cd, t.inside
+    ps, pb, pc, direct_in = t.ps, t.pb, t.pc, t.direct_in
+    w = _supply_weights(A, year, weight)[t.keep]
+    buyers = np.bincount(ps, minlength=n) + t.links_out
     # tier 2: members two supply steps upstream, not also direct suppliers
     D = sp.csr_array((pc, (ps, pb)), shape=(n, n))
     T = (D @ D).tocoo()
@@ -220,8 +217,8 @@ def _member_stats(
     tier2 = np.bincount(T.col[t2], minlength=n)
     tier2_w = np.bincount(T.col[t2], np.minimum(T.data[t2], 1.0), n)
     purchases = direct_in + TIER2_WEIGHT * tier2_w
-    strength = np.bincount(src[inside], w[inside], n) + weight * links_out
-    downstream = _downstream(A, direct_in, direct_out, year)
+    strength = np.bincount(src[inside], w[inside], n) + weight * t.links_out
+    downstream = _downstream(A, direct_in, t.direct_out, year)
     size = _size_score(A)
     score = purchases * downstream * (1.0 + size)
     in_chain, mixed = _chain_status(A, cluster, year, inferred)
@@ -250,7 +247,7 @@ def _member_stats(
             "pos": firms,
             "cluster": cluster[firms],
             "purchases": purchases[firms].round(6),
-            "suppliers": np.rint(suppliers[firms]).astype(np.int64),
+            "suppliers": np.rint(t.suppliers[firms]).astype(np.int64),
             "tier2_suppliers": tier2[firms].astype(np.int64),
             "supply_strength": strength[firms].round(6),
             "buyers": np.rint(buyers[firms]).astype(np.int64),
@@ -272,15 +269,53 @@ def _member_stats(
     return stats
 
 
-def _supply_links(
-    A: GraphArrays, year: int | None, weight: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every SUPPLIES link between two firms (no loops): its ends, how sure it is (1,
-    or ``weight`` where inferred) and which links of the edge table these are."""
+class _Trade(NamedTuple):
+    """The SUPPLIES links between two firms (no loops) and what each member buys and
+    sells inside its cluster: what the members' statistics and the split's probes
+    both start from."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    keep: np.ndarray  # which links of the edge table these are
+    cs: np.ndarray  # the cluster of each link's supplier
+    cd: np.ndarray  # and of its buyer
+    inside: np.ndarray  # the links inside a cluster
+    ps: np.ndarray  # the distinct supplier -> buyer pairs inside
+    pb: np.ndarray
+    pc: np.ndarray  # each pair's surest link: 1, or the weight where inferred
+    links_out: np.ndarray  # buyer links through products, per node
+    suppliers: np.ndarray  # distinct suppliers inside, through links or products
+    direct_in: np.ndarray  # direct purchases inside
+    direct_out: np.ndarray  # direct sales inside
+
+
+def _trade(
+    A: GraphArrays, cluster: np.ndarray, year: int | None, weight: float, inferred: Inferred
+) -> _Trade:
+    n = A.n
     src, dst = A.edges("SUPPLIES", year=year)
     keep = src != dst
     conf = np.where(_inferred_supplies(A, year), weight, 1.0)[keep]
-    return src[keep], dst[keep], conf, keep
+    src, dst = src[keep], dst[keep]
+    cs, cd = cluster[src], cluster[dst]
+    inside = (cs >= 0) & (cs == cd)
+    ps, pb, pc = _inside_pairs(src[inside], dst[inside], conf[inside])
+    links_in, links_out = _product_links(A, cluster, year, inferred)
+    return _Trade(
+        src,
+        dst,
+        keep,
+        cs,
+        cd,
+        inside,
+        ps,
+        pb,
+        pc,
+        links_out,
+        suppliers=np.bincount(pb, minlength=n) + links_in,
+        direct_in=np.bincount(pb, pc, n) + weight * links_in,
+        direct_out=np.bincount(ps, pc, n) + weight * links_out,
+    )
 
 
 def _inside_pairs(
@@ -323,18 +358,10 @@ def _head_signals(
     members' whole statistics (tier-2 suppliers, ranks, links to other clusters, the
     main chain) took 14 s of the split's 38 at ten million nodes.  A member buys as soon
     as it has a direct purchase: its tier-2 suppliers come through a direct one."""
-    n = A.n
-    src, dst, conf, _ = _supply_links(A, year, weight)
-    cs, cd = cluster[src], cluster[dst]
-    inside = (cs >= 0) & (cs == cd)
-    ps, pb, pc = _inside_pairs(src[inside], dst[inside], conf[inside])
-    links_in, links_out = _product_links(A, cluster, year, inferred)
-    suppliers = np.rint(np.bincount(pb, minlength=n) + links_in).astype(np.int64)
-    direct_in = np.bincount(pb, pc, n) + weight * links_in
-    direct_out = np.bincount(ps, pc, n) + weight * links_out
-    downstream = np.round(_downstream(A, direct_in, direct_out, year), 4)
-    qualifies = (cluster >= 0) & (direct_in > 0) & (downstream > DOWNSTREAM_MIN)
-    return suppliers, qualifies
+    t = _trade(A, cluster, year, weight, inferred)
+    downstream = np.round(_downstream(A, t.direct_in, t.direct_out, year), 4)
+    qualifies = (cluster >= 0) & (t.direct_in > 0) & (downstream > DOWNSTREAM_MIN)
+    return np.rint(t.suppliers).astype(np.int64), qualifies
 
 
 def _rank_within(cluster: np.ndarray, order: np.ndarray, chosen: np.ndarray) -> np.ndarray:

@@ -14,9 +14,10 @@ import scipy.sparse as sp
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.arrays import arrays
-from innokg.queries.graph_arrays import GraphArrays
 from innokg.queries.metapaths import path_weights
 from innokg.queries.node_text import string_column
+from innokg.queries.partners.table import _id_text
+from innokg.queries.sparse_rows import int32_indexed
 
 __all__ = ["adamic_adar", "adamic_adar_candidates"]
 
@@ -113,7 +114,7 @@ def adamic_adar_candidates(
     from innokg.graph.schema import EDGE_TYPES
 
     A = arrays(G)
-    adj = _narrow(A.adjacency(tuple(edge_types or EDGE_TYPES), year=year))
+    adj = int32_indexed(A.adjacency(tuple(edge_types or EDGE_TYPES), year=year))
     rows = A.index(list(sources))
     if (rows < 0).any():
         raise QueryError("every source must be a node of the graph")
@@ -151,7 +152,7 @@ def _candidates(
 
     One product over every source, then removing the neighbours by subtracting the
     matrix masked by them, passed over millions of entries five times and mapped new
-    memory for each (0.4 s of the 0.45 s at 100k).  Here each group of sources is
+    memory for each.  Here each group of sources is
     multiplied alone; their neighbours (and themselves) are marked in a bit per source
     of one word per node, and each entry of the product is kept unless its source's bit
     is set at its column."""
@@ -211,21 +212,3 @@ def _grown(x: np.ndarray, room: int, filled: int) -> np.ndarray:
     out = np.empty(room, dtype=x.dtype)
     out[:filled] = x[:filled]
     return out
-
-
-def _narrow(adj: sp.csr_array) -> sp.csr_array:
-    """``adj`` with 32-bit indices where they fit: scipy multiplies in its operands'
-    widest index type, and half the bytes pass through memory."""
-    if adj.nnz >= np.iinfo(np.int32).max or adj.indices.dtype == np.int32:
-        return adj
-    return sp.csr_array(
-        (adj.data, adj.indices.astype(np.int32), adj.indptr.astype(np.int32)), shape=adj.shape
-    )
-
-
-def _id_text(A: GraphArrays) -> pa.Array:
-    """Every node's id as one Arrow array, in position order (kept with the arrays)."""
-    if "ids as text" not in A.memo:
-        A.memo["ids as text"] = A.id_text(np.arange(A.n))
-    found: pa.Array = A.memo["ids as text"]
-    return found

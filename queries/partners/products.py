@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.few_walks import few_tail, linked_rows
 from innokg.queries.metapaths import Kind, MetaPath, Opts, linked_pairs, path_tail, settle_parts
+from innokg.queries.sparse_rows import int32_indexed
 
 __all__: list[str] = []
 
@@ -100,11 +101,9 @@ def _like(left: sp.csr_array, tail: sp.csr_array) -> sp.csr_array:
     in the wider of the two and converts the other's index arrays for each product, and
     the tail's row pointers alone are as long as the graph (80 MB at ten million nodes,
     converted for every batch); a batch's rows are few."""
-    small = np.dtype(np.int32)
     wide = left.indices.dtype == left.indptr.dtype == np.int64
-    if wide and tail.indices.dtype == tail.indptr.dtype == small and left.nnz < 2**31 - 1:
-        indices, indptr = left.indices.astype(small), left.indptr.astype(small)
-        return sp.csr_array((left.data, indices, indptr), shape=left.shape)
+    if wide and tail.indices.dtype == tail.indptr.dtype == np.int32:
+        return int32_indexed(left)
     return left
 
 
