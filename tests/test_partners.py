@@ -300,9 +300,19 @@ def test_candidates_by_groups_of_sources_equal_networkx(
     monkeypatch.setattr(baselines, "_ENTRIES", 40)
     monkeypatch.setattr(baselines, "_ROWS", 3)
     monkeypatch.setattr(baselines, "_FIRST_ROOM", 7)
-    pd.testing.assert_frame_equal(
-        adamic_adar_candidates(G, sources, target_label=target_label), got
+    # and the sources cut into runs of as many walks, one thread each (or one run)
+    runs: list[tuple[int, int]] = []
+    part = baselines._part
+    monkeypatch.setattr(
+        baselines, "_part", lambda w, i, a, b: runs.append((a, b)) or part(w, i, a, b)
     )
+    for threads in (1, 3):
+        monkeypatch.setattr(baselines, "THREADS", threads)
+        runs.clear()
+        pd.testing.assert_frame_equal(
+            adamic_adar_candidates(G, sources, target_label=target_label), got
+        )
+        assert len(runs) == threads and sorted(runs)[-1][1] == len(sources)
     assert adamic_adar_candidates(G, [], target_label=target_label).empty
 
 

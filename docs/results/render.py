@@ -693,6 +693,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "profiles-clusters-10m-split": ("profiles_clusters_10m_split.json", profiled),
     "profiles-partners-10m-kinds": ("profiles_partners_10m_kinds.json", profiled),
     "profiles-first-call-100k": ("profiles_first_call_100k.json", profiled),
+    "profiles-aa-threads-100k": ("profiles_aa_threads_100k.json", profiled),
     "viz-page-1m": ("viz_page_1m.json", profiled),
     "performance-final-check": ("performance_final_check.json", performance_latest),
     "performance-kept": ("performance_kept.json", cold_and_kept("performance_cold.json")),

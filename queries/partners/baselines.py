@@ -3,7 +3,10 @@ compared with."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -16,6 +19,7 @@ from innokg.graph.errors import QueryError
 from innokg.queries.arrays import arrays
 from innokg.queries.metapaths import path_weights
 from innokg.queries.node_text import string_column
+from innokg.queries.partners.stream import THREADS
 from innokg.queries.partners.table import _id_text
 from innokg.queries.sparse_rows import int32_indexed
 
@@ -84,6 +88,8 @@ def adamic_adar_candidates(
     """Plain Adamic-Adar of every candidate pair of ``sources``: each node two steps
     away (of ``target_label``, if given) that is not yet a neighbour, by sparse
     products.  The baseline, over the same untyped simple graph as :func:`adamic_adar`.
+    The sources are cut into ``THREADS`` runs of about as many two-step walks, computed
+    on threads of their own.
 
     Parameters
     ----------
@@ -118,17 +124,19 @@ def adamic_adar_candidates(
     rows = A.index(list(sources))
     if (rows < 0).any():
         raise QueryError("every source must be a node of the graph")
-    wanted = A.mask(target_label) if target_label is not None else None
-    u, v, s = _candidates(adj, rows, wanted)
-    # the ids taken into memory of their own: from Arrow's default pool (mimalloc) the
-    # first call in a process took up to 0.45 s more in the kernel, now and then,
-    # mapping the 130 MB of ids of the 4.4 million pairs at 100k nodes
-    ids, pool = _id_text(A), pa.system_memory_pool()
+    walks = _walks(adj, rows, A.mask(target_label) if target_label is not None else None)
+    ids = _id_text(A)
+    cuts = _cuts(walks, THREADS)
+    if len(cuts) == 2:
+        parts = [_part(walks, ids, *cuts)]
+    else:  # the sparse products and Arrow's takes run outside the GIL
+        with ThreadPoolExecutor(len(cuts) - 1, thread_name_prefix="innokg-aa") as pool:
+            parts = list(pool.map(functools.partial(_part, walks, ids), cuts[:-1], cuts[1:]))
     return pd.DataFrame(
         {
-            "source": string_column(pc.take(ids, u, memory_pool=pool)),
-            "target": string_column(pc.take(ids, v, memory_pool=pool)),
-            "score": s,
+            "source": string_column(pa.chunked_array([p[0] for p in parts], ids.type)),
+            "target": string_column(pa.chunked_array([p[1] for p in parts], ids.type)),
+            "score": np.concatenate([p[2] for p in parts]),
         },
         copy=False,
     )
@@ -136,51 +144,95 @@ def adamic_adar_candidates(
 
 #: Sources per product: one bit each in a 64-bit word per node marks their neighbours.
 _ROWS = 64
-#: Room for this many pairs at first (the bound on them, if lower): 16 million pairs are
-#: 256 MB, unmapped until written.
+#: Room for this many pairs of a run of sources at first (the bound on them, if lower):
+#: 16 million pairs are 256 MB, unmapped until written.
 _FIRST_ROOM = 1 << 24
 #: At most this many entries in one product (a bound: the sources' neighbours'
 #: degrees), so a product's arrays stay a few megabytes and are reused from the heap.
 _ENTRIES = 1 << 18
 
 
-def _candidates(
-    adj: sp.csr_array, rows: np.ndarray, wanted: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The source positions, target positions and scores of every pair two steps
-    apart and not linked, a few sources at a time.
+class _Walks(NamedTuple):
+    """What every group of sources reads: the graph, each node's Adamic-Adar weight,
+    the sources' rows of the graph, and how many two-step walks start at each source
+    (``reach``; ``bound`` its running sum)."""
 
-    One product over every source, then removing the neighbours by subtracting the
-    matrix masked by them, passed over millions of entries five times and mapped new
-    memory for each.  Here each group of sources is
-    multiplied alone; their neighbours (and themselves) are marked in a bit per source
-    of one word per node, and each entry of the product is kept unless its source's bit
-    is set at its column."""
+    adj: sp.csr_array
+    weights: np.ndarray
+    rows: np.ndarray
+    near: sp.csr_array
+    reach: np.ndarray
+    bound: np.ndarray
+    #: a word per node with every bit set where the node is not a wanted target
+    unmarked: np.ndarray
+
+
+def _walks(adj: sp.csr_array, rows: np.ndarray, wanted: np.ndarray | None) -> _Walks:
     deg = np.diff(adj.indptr)
-    weights = path_weights(deg.astype(float), "aa")
     near = sp.csr_array(adj[rows])
-    counts = np.diff(near.indptr)
-    reach = np.zeros(len(rows), dtype=np.int64)  # the entries of each source's row, at most
-    has = counts > 0
+    reach = np.zeros(len(rows), dtype=np.int64)
+    has = np.diff(near.indptr) > 0
     if near.nnz:
         reach[has] = np.add.reduceat(deg[near.indices], near.indptr[:-1][has])
-    bound = np.cumsum(reach)
-    total = int(bound[-1]) if len(bound) else 0
+    unmarked = np.zeros(adj.shape[0], dtype=np.uint64)
+    if wanted is not None:
+        unmarked[~wanted] = np.uint64(2**64 - 1)
+    weights = path_weights(deg.astype(float), "aa")
+    return _Walks(adj, weights, rows, near, reach, np.cumsum(reach), unmarked)
+
+
+def _cuts(walks: _Walks, parts: int) -> list[int]:
+    """Where to cut the sources into up to ``parts`` runs of about as many two-step
+    walks each, at least two groups of sources to a run.
+
+    >>> w = _Walks(*[None] * 5, np.cumsum([10] * 300), None)
+    >>> _cuts(w, 2), _cuts(w, 1), _cuts(w._replace(bound=np.arange(100)), 2)
+    ([0, 150, 300], [0, 300], [0, 100])
+    >>> _cuts(w._replace(bound=np.array([], dtype=int)), 2)
+    [0, 0]
+    """
+    n = len(walks.bound)
+    parts = max(1, min(parts, n // (2 * _ROWS)))
+    total = int(walks.bound[-1]) if n else 0
+    inner = np.searchsorted(walks.bound, [total * i // parts for i in range(1, parts)], "right")
+    return [0, *sorted({int(c) for c in inner} - {0, n}), n]
+
+
+def _part(
+    walks: _Walks, ids: pa.Array, start: int, stop: int
+) -> tuple[pa.Array, pa.Array, np.ndarray]:
+    """The source ids, target ids and scores of the candidates of sources
+    ``start:stop``."""
+    u, v, s = _candidates(walks, start, stop)
+    # the ids taken into memory of their own: from Arrow's default pool (mimalloc) the
+    # first call in a process took up to 0.45 s more in the kernel, now and then,
+    # mapping the 130 MB of ids of the 4.4 million pairs at 100k nodes
+    pool = pa.system_memory_pool()
+    return pc.take(ids, u, memory_pool=pool), pc.take(ids, v, memory_pool=pool), s
+
+
+def _candidates(walks: _Walks, first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The source positions, target positions and scores of every pair two steps
+    apart and not linked, for sources ``first:last``, a few sources at a time.
+
+    Each group of sources is multiplied alone; their neighbours (and themselves) are
+    marked in a bit per source of one word per node, and each entry of the product is
+    kept unless its source's bit is set at its column.  (One product over every source,
+    less the product masked by the neighbours, passed over millions of entries five
+    times, each into newly mapped memory.)"""
+    adj, weights, rows, near, reach, bound, unmarked = walks
+    total = int(bound[last - 1] - bound[first] + reach[first]) if last > first else 0
     # written in place, so the pairs are not gathered from pieces into new arrays; the
     # bound counts every two-step walk, so past _FIRST_ROOM the arrays grow as filled
     room = min(total, _FIRST_ROOM)
     u = np.empty(room, dtype=adj.indices.dtype)
     v = np.empty(room, dtype=adj.indices.dtype)
     s = np.empty(room)
-    # a node that is not a wanted target is marked for every source, once
-    unmarked = np.zeros(adj.shape[0], dtype=np.uint64)
-    if wanted is not None:
-        unmarked[~wanted] = np.uint64(2**64 - 1)
     marks = unmarked.copy()
-    filled = start = 0
-    while start < len(rows):
+    filled, start = 0, first
+    while start < last:
         stop = int(np.searchsorted(bound, bound[start] - reach[start] + _ENTRIES, "right"))
-        stop = min(max(stop, start + 1), start + _ROWS, len(rows))
+        stop = min(max(stop, start + 1), start + _ROWS, last)
         lo, hi = near.indptr[start], near.indptr[stop]
         cols, ptr = near.indices[lo:hi], near.indptr[start : stop + 1] - lo
         left = sp.csr_array((weights[cols], cols, ptr), shape=(stop - start, adj.shape[0]))
