@@ -52,12 +52,11 @@ def _refuse(*args: object, **kwargs: object) -> None:
 
 
 def _refuse_to_compute(monkeypatch: pytest.MonkeyPatch) -> None:
-    refuse = _refuse
-    monkeypatch.setattr(detection, "_leiden", refuse)
-    monkeypatch.setattr(constraint, "burt_measures", refuse)
-    monkeypatch.setattr(profiles, "_profile", refuse)  # the cluster table's rows
-    monkeypatch.setattr(metapaths, "_degree_prior", refuse)
-    monkeypatch.setattr(graph_arrays, "_listed_by_node", refuse)
+    monkeypatch.setattr(detection, "_leiden", _refuse)
+    monkeypatch.setattr(constraint, "burt_measures", _refuse)
+    monkeypatch.setattr(profiles, "_profile", _refuse)  # the cluster table's rows
+    monkeypatch.setattr(metapaths, "_degree_prior", _refuse)
+    monkeypatch.setattr(graph_arrays, "_listed_by_node", _refuse)
 
 
 def test_a_build_prepares_and_the_first_question_reads_it(

@@ -206,7 +206,7 @@ def _part(
     u, v, s = _candidates(walks, start, stop)
     # the ids taken into memory of their own: from Arrow's default pool (mimalloc) the
     # first call in a process took up to 0.45 s more in the kernel, now and then,
-    # mapping the 130 MB of ids of the 4.4 million pairs at 100k nodes
+    # mapping the ids of the 4.4 million pairs at 100k nodes (132 MB)
     pool = pa.system_memory_pool()
     return pc.take(ids, u, memory_pool=pool), pc.take(ids, v, memory_pool=pool), s
 
