@@ -5,14 +5,18 @@ nearly every question starts from, and keep it beside the tables
 Prepared: an uncompressed Arrow copy of the tables, memory-mapped by every later read
 (:mod:`innokg.graph.mapped`), the positions of every edge's ends and the edges listed
 by node (which one firm's partners search), every node's place in the order of names
-(which partner tables and briefs word their reasons in), the supply-chain clusters (Leiden and the
-split of two chains), their profiles (the rows of the cluster table), Burt's constraint
-of every organisation and every node's degree prior (which one firm's partners read at
-a few nodes), for all years (the questions' default) and for the latest year recorded
-(the brief's).  At a million nodes this takes under a minute (55 s on a slow day, 15 s
-of it the profiles), and then the first ``clusters``, ``gaps``, ``partners``, ``brief``
-or ``viz`` command answers as fast as a later one; unprepared, each of them would
-compute the clusters first (8 s or more).
+(which partner tables and briefs word their reasons in), the supply-chain clusters
+(Leiden and the split of two chains), their profiles (the rows of the cluster table),
+Burt's constraint of every organisation and every node's degree prior (which one firm's
+partners read at a few nodes).  These four are prepared for all years (the questions'
+default) and for the latest year recorded (the brief's) when that year leaves something
+out.  When every node and edge existed in the latest year, as in the demo and in real
+Henan, the graph as of it is the whole graph, and the questions asked as of it read the
+results of all years (:meth:`~innokg.queries.graph_arrays.GraphArrays.as_of`).  At a
+million nodes this takes under a minute (55 s on a slow day with two years, 15 s of it
+the profiles), and then the first ``clusters``, ``gaps``, ``partners``, ``brief`` or
+``viz`` command answers as fast as a later one; unprepared, each of them would compute
+the clusters first (8 s or more).
 
 A build prepares by default up to :data:`PREPARE_MAX_NODES` nodes.  Above it the
 clusters alone would cost a build more than it does itself (at ten million nodes about
@@ -60,12 +64,14 @@ class Prepared:
     """What :func:`prepare_package` did."""
 
     seconds: float = 0.0
-    #: the years prepared (None: every year)
+    #: the years prepared (None: every year, and any year that leaves nothing out)
     years: list[int | None] = field(default_factory=list)
     #: the files now in the package's kept folder
     files: list[str] = field(default_factory=list)
     #: why nothing (or not everything) was prepared, when so
     skipped: str = ""
+    #: the latest year recorded, when it leaves nothing out (prepared as every year)
+    latest_is_whole: int | None = None
 
 
 def _nodes(manifest: dict[str, Any]) -> int:
@@ -147,7 +153,9 @@ def prepare_package(
         report("keep the names' order")
     name_rank(arrays(G))  # every partner table and brief words its reasons in it
     forget_results(G)
-    years = list(dict.fromkeys([None, latest_year(G)]))
+    # the latest year's graph is often the whole graph (GraphArrays.as_of): then one pass
+    latest = latest_year(G)
+    years = list(dict.fromkeys([None, arrays(G).as_of(latest)]))
     for year in years:
         when = "every year" if year is None else str(year)
         if report:
@@ -168,7 +176,9 @@ def prepare_package(
         forget_results(G)
     kept = Path(package) / KEPT_DIR
     files = sorted(p.name for p in [*kept.glob("*.npz"), *kept.glob("tables-*")])
-    return Prepared(round(time.perf_counter() - start, 3), years, files)
+    whole = latest if latest is not None and years == [None] else None
+    seconds = round(time.perf_counter() - start, 3)
+    return Prepared(seconds, years, files=files, latest_is_whole=whole)
 
 
 def prepare_after_build(

@@ -74,6 +74,16 @@ def _year_values(series: pd.Series) -> np.ndarray:
     return series.to_numpy(dtype="float64", na_value=np.nan)
 
 
+def _year_bounds(G: EcosystemGraph) -> tuple[float, float]:
+    """The latest ``since`` and the earliest ``until`` over every node and edge table
+    (NaN where none is recorded): a year between them leaves nothing out."""
+    tables = [*G.nodes.values(), *G.edges.values()]
+    since = [df["since"].max() for df in tables if "since" in df.columns]
+    until = [df["until"].min() for df in tables if "until" in df.columns]
+    known = [float(x) for x in since if pd.notna(x)], [float(x) for x in until if pd.notna(x)]
+    return max(known[0], default=np.nan), min(known[1], default=np.nan)
+
+
 def _first(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each distinct key, the value of its first occurrence."""
     uniq, first = np.unique(keys, return_index=True)
@@ -415,6 +425,7 @@ class GraphArrays:
         >>> [x.tolist() for x in GraphArrays(G).edges("SUPPLIES", year=2018)]
         [[0], [1]]
         """
+        year = self.as_of(year)
         src, dst, keep = self._edges(etype, year)
         every = ("edges-every", etype, year)
         if every not in self.memo:
@@ -452,6 +463,7 @@ class GraphArrays:
         >>> [x.tolist() for x in GraphArrays(G).edges_at("SUPPLIES", np.array([1]), backwards=True)]
         [[1, 1], [0, 2]]
         """
+        year = self.as_of(year)
         ends = self._kept_ends() if year is None else None
         index = self._by_node(etype) if year is None else None
         if ends is not None and index is not None:
@@ -568,7 +580,7 @@ class GraphArrays:
         end that is no node), when :meth:`edges` would give them all (``year`` None) and
         they were not widened yet; else None.  A look at a few of them costs less than
         widening every one first."""
-        if year is not None or ("edges", etype, None) in self.memo:
+        if self.as_of(year) is not None or ("edges", etype, None) in self.memo:
             return None
         ends = self._kept_ends()
         return ends[etype] if ends is not None and etype in ends else None
@@ -629,6 +641,7 @@ class GraphArrays:
         return col[self.edge_rows(etype, year=year)]
 
     def _edges(self, etype: str, year: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        year = self.as_of(year)
         key = ("edges", etype, year)
         if key not in self.memo:
             if year is not None:
@@ -686,6 +699,31 @@ class GraphArrays:
         ends: dict[str, tuple[np.ndarray, np.ndarray]] | None = self.memo["kept-ends"]
         return ends
 
+    def as_of(self, year: int | None) -> int | None:
+        """``year``, or None when it leaves nothing out: every node and edge of the
+        graph existed in it (no ``since`` later, no ``until`` earlier), so the graph
+        as of ``year`` is the whole graph.
+
+        The arrays, matrices and kept results as of such a year are those of every
+        year, and are computed and kept once under None: in the demo and in real Henan
+        the latest year, which the brief answers as of, is such a year.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲", "since": 2010},
+        ...                                {"id": "b", "name": "乙", "until": 2020}]})
+        >>> A = GraphArrays(G)
+        >>> A.as_of(2009), A.as_of(2010), A.as_of(2020), A.as_of(2021), A.as_of(None)
+        (2009, None, None, 2021, None)
+        """
+        if year is None:
+            return None
+        if "year-bounds" not in self.memo:
+            self.memo["year-bounds"] = _year_bounds(self.G)
+        latest_since, earliest_until = self.memo["year-bounds"]
+        return year if latest_since > year or earliest_until < year else None
+
     def alive(self, year: int | None) -> np.ndarray:
         """Mask of the nodes that existed in ``year`` (all nodes for None).
 
@@ -704,6 +742,7 @@ class GraphArrays:
         >>> GraphArrays(G).alive(2008).tolist(), GraphArrays(G).alive(None).tolist()
         ([False, False], [True, True])
         """
+        year = self.as_of(year)
         key = ("alive", year)
         if key not in self.memo:
             if year is None:
@@ -751,6 +790,7 @@ class GraphArrays:
         >>> A.matrix(("SUPPLIES^-1",), binary=False, weight="weight").toarray().tolist()
         [[0.0, 0.0], [5.0, 0.0]]
         """
+        year = self.as_of(year)
         key = self.matrix_key(
             edge_types, year=year, symmetric=symmetric, binary=binary, weight=weight
         )
@@ -779,8 +819,8 @@ class GraphArrays:
             self.memo[key] = m
         return self.memo[key]
 
-    @staticmethod
     def matrix_key(
+        self,
         edge_types: Sequence[str],
         *,
         year: int | None = None,
@@ -790,7 +830,7 @@ class GraphArrays:
     ) -> tuple[object, ...]:
         """The memo key :meth:`matrix` keeps that matrix under (whether it is built
         already decides, elsewhere, between it and a few of its rows)."""
-        return ("matrix", tuple(edge_types), year, symmetric, binary, weight)
+        return ("matrix", tuple(edge_types), self.as_of(year), symmetric, binary, weight)
 
     def adjacency(self, edge_types: Sequence[str], *, year: int | None = None) -> sp.csr_array:
         """The simple undirected graph of ``edge_types``: symmetric, binary, no self-loops.
@@ -812,6 +852,7 @@ class GraphArrays:
         >>> GraphArrays(G).adjacency(("SUPPLIES",)).toarray().tolist()
         [[0.0, 1.0], [1.0, 0.0]]
         """
+        year = self.as_of(year)
         key = ("adjacency", tuple(edge_types), year)
         if key not in self.memo:
             coo = self.matrix(edge_types, year=year, symmetric=True).tocoo()

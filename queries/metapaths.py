@@ -676,6 +676,7 @@ def degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
     >>> degree_prior(A, None).round(4).tolist()  # c has two neighbours, a and b one
     [0.6931, 0.6931, 1.0986, 0.0, 0.0]
     """
+    year = A.as_of(year)  # a year that leaves nothing out is kept once, under None
     key = ("partners-prior", year)
     if key not in A.memo:
         found = kept(
@@ -696,6 +697,7 @@ def kept_prior(A: GraphArrays, year: int | None) -> bool:
     beside the package (``innokg prepare``), which is then memoised.  One firm's
     partners read the prior at a few thousand nodes; counted there, it took a second
     and a half at ten million nodes, read from the kept file, nothing."""
+    year = A.as_of(year)
     key = ("partners-prior", year)
     if key in A.memo:
         return True

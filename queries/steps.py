@@ -248,7 +248,7 @@ def step_matrix(A: GraphArrays, step: Sequence[str], year: int | None) -> sp.csr
     """
     if all(s.removesuffix("^-1") not in DERIVED for s in step):
         return A.matrix(tuple(step), year=year)
-    key = _whole_key(step, year, False)
+    key = _whole_key(A, step, year, False)
     if key not in A.memo:
         A.memo[key] = _from_ends(A, step, year, None, False)
     found: sp.csr_array = A.memo[key]
@@ -291,7 +291,7 @@ def transposed_step(A: GraphArrays, step: Sequence[str], year: int | None) -> sp
     ...  != step_matrix(A, ("SUPPLIES^-1",), None)).nnz
     0
     """
-    key = _whole_key(step, year, True)
+    key = _whole_key(A, step, year, True)
     if key not in A.memo:
         A.memo[key] = sp.csr_array(step_matrix(A, step, year).T)
     found: sp.csr_array = A.memo[key]
@@ -351,7 +351,7 @@ def step_at(
     >>> step_at(A, ("SUPPLIES",), None, np.array([0]), transposed=True, cut=True).toarray()[0]
     array([0., 0., 1.])
     """
-    if whole_first(A, _whole_key(step, year, transposed), len(rows)):
+    if whole_first(A, _whole_key(A, step, year, transposed), len(rows)):
         with _WHOLE:
             whole = transposed_step(A, step, year) if transposed else step_matrix(A, step, year)
         return rows_only(whole, rows) if cut else whole
@@ -401,7 +401,7 @@ def step_rows(
     >>> step_rows(arrays(G), ("SUPPLIES^-1",), None, np.array([0, 2])).toarray().tolist()
     [[0.0, 0.0, 1.0], [1.0, 1.0, 0.0]]
     """
-    if whole_first(A, _whole_key(step, year, transposed), len(rows)):
+    if whole_first(A, _whole_key(A, step, year, transposed), len(rows)):
         with _WHOLE:
             whole = transposed_step(A, step, year) if transposed else step_matrix(A, step, year)
         return sp.csr_array(whole[rows])
@@ -463,11 +463,14 @@ def label_diagonal(A: GraphArrays, label: str) -> sp.dia_array:
     return found
 
 
-def _whole_key(step: Sequence[str], year: int | None, transposed: bool) -> tuple[object, ...]:
+def _whole_key(
+    A: GraphArrays, step: Sequence[str], year: int | None, transposed: bool
+) -> tuple[object, ...]:
     """The memo key of a step's whole matrix (``GraphArrays.matrix``'s own for a step
-    of schema edge types alone)."""
+    of schema edge types alone), under None for a year that leaves nothing out."""
+    year = A.as_of(year)
     if transposed:
         return ("partners-transposed", tuple(step), year)
     if all(s.removesuffix("^-1") not in DERIVED for s in step):
-        return GraphArrays.matrix_key(step, year=year)
+        return A.matrix_key(step, year=year)
     return ("partners-step", tuple(step), year)

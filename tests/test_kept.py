@@ -312,3 +312,40 @@ def test_info_counts_the_edges_listed_by_node_once(tmp_path: Path) -> None:
     out = CliRunner().invoke(main, ["info", str(pkg)]).output
     assert f"edges listed by node ({len(listed)} files)," in out
     assert "by-node-supplies" not in out
+
+
+def _dated(tmp_path: Path) -> Path:
+    """The package's graph with e7 founded in 2015 and the link e6->e7 made in 2016."""
+    firms = [*FIRMS[:7], {**FIRMS[7], "since": 2015}]
+    links: list[tuple[str, str] | tuple[str, str, dict[str, int]]] = [*LINKS[:-2], ("e6", "e5")]
+    links.append(("e6", "e7", {"since": 2016}))
+    out = tmp_path / "dated"
+    write_package(make_tables({"Enterprise": firms}, {"SUPPLIES": links}), out, sources=[])
+    return out
+
+
+def test_a_year_that_leaves_nothing_out_reads_every_years_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg = _dated(tmp_path)
+    A = arrays_of(EcosystemGraph.open(pkg))
+    assert [A.as_of(y) for y in (2014, 2015, 2016, 2030, None)] == [2014, 2015, None, None, None]
+    # as of 2016 the arrays and matrices are every year's own, not copies
+    assert A.matrix(("SUPPLIES",), year=2016) is A.matrix(("SUPPLIES",))
+    assert A.alive(2016) is A.alive(None)
+    assert A.edge_count("SUPPLIES", year=2015) == len(LINKS) - 1  # e6->e7 not yet made
+
+    every = supply_clusters(EcosystemGraph.open(pkg))
+    holes = structural_holes(EcosystemGraph.open(pkg))
+    monkeypatch.setattr(detection, "_leiden", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(constraint, "burt_measures", lambda adj: 1 / 0)
+    G = EcosystemGraph.open(pkg)
+    pd.testing.assert_frame_equal(supply_clusters(G, year=2020), every)
+    pd.testing.assert_frame_equal(structural_holes(G, year=2020), holes)
+    assert len(_files(pkg, "clusters")) == len(_files(pkg, "burt")) == 1
+    # a year that does leave something out is computed, and kept on its own
+    monkeypatch.undo()
+    before = structural_holes(EcosystemGraph.open(pkg), year=2014)
+    hub = before.set_index("entity").loc["e6"]
+    assert (hub["degree"], round(hub["constraint"], 4)) == (3, 0.4823)  # e7 not yet there
+    assert len(_files(pkg, "burt")) == 2

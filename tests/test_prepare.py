@@ -1,6 +1,7 @@
 """A build prepares its package for the first questions (innokg/prepare.py): the clusters
-and Burt's constraint, for every year and the latest, kept beside the tables; the first
-question then reads them instead of computing them, and gets the same answer."""
+and Burt's constraint, for every year and the latest (once when the latest year leaves
+nothing out), kept beside the tables; the first question then reads them instead of
+computing them, and gets the same answer."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from click.testing import CliRunner
 from innokg import prepare as prepare_module
 from innokg.cli import main
 from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.package import write_package
+from innokg.graph.testing import make_tables
 from innokg.pipeline import build_demo
-from innokg.prepare import PrepareWarning
+from innokg.prepare import PrepareWarning, prepare_package
 from innokg.queries import graph_arrays, intermediates, metapaths
 from innokg.queries.arrays import arrays
 from innokg.queries.clusters import detection, profiles, supply_clusters
@@ -71,20 +74,18 @@ def test_a_build_prepares_and_the_first_question_reads_it(
     out = tmp_path / "demo"
     text = _demo(out)
     assert "prepared for the first questions in" in text
-    assert "every year, 2021" in text  # the questions' default and the brief's year
-    # both years' clusters, their profiles and the constraint, and the edge ends
-    assert _kinds(out) == [
-        *["burt", "burt", "city", "clusters", "clusters", "ends", "ids", "name"],
-        *["prior", "prior", "profiles", "profiles"],
-    ]
+    # every node and edge of the demo existed in its latest year, the brief's: the
+    # graph as of 2021 is the whole graph, so one pass serves the default and the brief
+    assert "(every year, which is 2021's too: every node and edge existed then)" in text
+    assert _kinds(out) == ["burt", "city", "clusters", "ends", "ids", "name", "prior", "profiles"]
     assert {"supplies", "located-in", "in-industry"} <= _listed_by_node(out)
 
     _refuse_to_compute(monkeypatch)
     pd.testing.assert_frame_equal(supply_clusters(EcosystemGraph.open(out)), want_clusters)
     pd.testing.assert_frame_equal(structural_holes(EcosystemGraph.open(out)), want_holes)
-    latest = EcosystemGraph.open(out)
-    supply_clusters(latest, year=2021)
-    structural_holes(latest, year=2021)
+    latest = EcosystemGraph.open(out)  # as of 2021: read, not computed, and the same
+    pd.testing.assert_frame_equal(supply_clusters(latest, year=2021), want_clusters)
+    pd.testing.assert_frame_equal(structural_holes(latest, year=2021), want_holes)
     # one firm's partners: the prior and the edges listed by node are read, not computed
     firm = str(latest.nodes["Enterprise"]["id"].iloc[0])
     assert len(candidate_partners(latest, node=firm)) > 0
@@ -92,6 +93,40 @@ def test_a_build_prepares_and_the_first_question_reads_it(
     want_rank = intermediates.name_rank(arrays(EcosystemGraph.open(unprepared)))
     monkeypatch.setattr(intermediates, "_rank_by_name", _refuse)
     assert (intermediates.name_rank(arrays(latest)) == want_rank).all()
+
+
+def _dated_package(out: Path) -> Path:
+    """Two supply triangles, a-b-c and d-e-f, joined by c->d; g supplied a and b until
+    2019, and f was founded in 2021, the latest year: the graph as of 2021 is not the
+    whole graph (g and its links are not in it)."""
+    firms = [{"id": i, "name": i} for i in "abcde"]
+    firms += [{"id": "f", "name": "f", "since": 2021}, {"id": "g", "name": "g", "until": 2019}]
+    chains = [("a", "b"), ("b", "c"), ("c", "a"), ("d", "e"), ("e", "f"), ("f", "d")]
+    links = {"SUPPLIES": [*chains, ("c", "d"), ("g", "a"), ("g", "b")]}
+    write_package(make_tables({"Enterprise": firms}, links), out, sources=[])
+    return out
+
+
+def test_a_latest_year_that_leaves_something_out_is_prepared_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = _dated_package(tmp_path / "plain")
+    want = {y: supply_clusters(EcosystemGraph.open(plain), year=y) for y in (None, 2021)}
+    want_holes = {y: structural_holes(EcosystemGraph.open(plain), year=y) for y in (None, 2021)}
+    assert sorted(want[None]["size"]) == [3, 4] and sorted(want[2021]["size"]) == [3, 3]
+
+    out = _dated_package(tmp_path / "pkg")
+    done = prepare_package(out)
+    assert done.years == [None, 2021] and done.latest_is_whole is None
+    assert _kinds(out) == [
+        *["burt", "burt", "city", "clusters", "clusters", "ends", "ids", "name"],
+        *["prior", "prior", "profiles", "profiles"],
+    ]
+    _refuse_to_compute(monkeypatch)
+    G = EcosystemGraph.open(out)
+    for year in (None, 2021):  # each year's own answers, read from what was kept
+        pd.testing.assert_frame_equal(supply_clusters(G, year=year), want[year])
+        pd.testing.assert_frame_equal(structural_holes(G, year=year), want_holes[year])
 
 
 def test_no_prepare_says_so(tmp_path: Path) -> None:
@@ -113,10 +148,7 @@ def test_large_graphs_are_left_to_innokg_prepare(
     code, text = run("prepare", str(out))
     assert code == 0, text
     assert "prepared for the first questions in" in text
-    assert _kinds(out) == [
-        *["burt", "burt", "city", "clusters", "clusters", "ends", "ids", "name"],
-        *["prior", "prior", "profiles", "profiles"],
-    ]
+    assert _kinds(out) == ["burt", "city", "clusters", "ends", "ids", "name", "prior", "profiles"]
     # asked for, a large graph is prepared by the build too
     text = _demo(tmp_path / "asked", "--prepare")
     assert "prepared for the first questions in" in text

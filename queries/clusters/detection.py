@@ -66,6 +66,7 @@ def _assign(
     if not inferred_weight > 0:
         raise QueryError("inferred_weight must be positive")
     A = arrays(G)
+    year = A.as_of(year)  # a year that leaves nothing out is kept once, under None
     key = ("clusters", seed, resolution, inferred, inferred_weight, min_size, year, split)
     if key in A.memo:
         return A.memo[key]
@@ -214,6 +215,7 @@ def cluster_labels(
     >>> cluster_labels(G, min_size=2).tolist()
     [1, 1]
     """
+    year = arrays(G).as_of(year)
     key = ("clusters", seed, resolution, inferred, inferred_weight, min_size, year, split)
     labels = _kept_labels(G, key) if inferred in ("auto", "all", "none") else None
     if labels is not None:

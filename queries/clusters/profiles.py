@@ -56,6 +56,7 @@ def cluster_profiles(
     ``options`` (seed, resolution, inferred, inferred_weight, min_size, year, split):
     from the memo, from the package, or assembled from ``clustered()`` and kept."""
     A = arrays(G)
+    options = (*options[:5], A.as_of(options[5]), options[6])  # see GraphArrays.as_of
     key = ("profiles", *options, label_share)
     if key not in A.memo:  # the brief and two kinds of gap ask again
 

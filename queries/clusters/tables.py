@@ -66,6 +66,7 @@ def _clustered(
     """The clusters (ids matched to ``previous`` when given) and their members' stats:
     what both public tables start from (their parameters)."""
     A = arrays(G)
+    year = A.as_of(year)
     key = ("clustered", seed, resolution, inferred, inferred_weight, min_size, year, split)
     if previous is None and key in A.memo:  # both public tables and the gaps start here
         memo: tuple[GraphArrays, _Assignment, np.ndarray, pd.DataFrame] = A.memo[key]

@@ -26,6 +26,7 @@ __all__ = ["keep_constraint"]
 def burt_all(A: GraphArrays, year: int | None) -> tuple[np.ndarray, ...]:
     """Degree, Burt's constraint and effective size of every organisation (in the order
     of their positions), computed once and kept beside the package."""
+    year = A.as_of(year)  # a year that leaves nothing out is kept once, under None
     key = ("gaps-burt", year)
     if key not in A.memo:  # once for every organisation: structural holes and brokers share it
         n = int(A.mask(*ORGANISATIONS).sum())  # the organisation network's vertices
