@@ -76,12 +76,30 @@ def _year_values(series: pd.Series) -> np.ndarray:
 
 def _year_bounds(G: EcosystemGraph) -> tuple[float, float]:
     """The latest ``since`` and the earliest ``until`` over every node and edge table
-    (NaN where none is recorded): a year between them leaves nothing out."""
+    (NaN where none is recorded), the years read as the masks read them: a year between
+    the two leaves nothing out.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> text = pd.DataFrame({"since": ["2010", "999", None]})  # numbers, not text order
+    >>> _year_bounds(SimpleNamespace(nodes={"Enterprise": text}, edges={}))
+    (2010.0, nan)
+    """
+
+    def bound(col: pd.Series, latest: bool) -> float:
+        if not pd.api.types.is_numeric_dtype(col.dtype):  # as _year_values reads it
+            values = _year_values(col)
+            values = values[~np.isnan(values)]
+            return float(values.max() if latest else values.min()) if len(values) else np.nan
+        found = col.max() if latest else col.min()
+        return float(found) if pd.notna(found) else np.nan
+
     tables = [*G.nodes.values(), *G.edges.values()]
-    since = [df["since"].max() for df in tables if "since" in df.columns]
-    until = [df["until"].min() for df in tables if "until" in df.columns]
-    known = [float(x) for x in since if pd.notna(x)], [float(x) for x in until if pd.notna(x)]
-    return max(known[0], default=np.nan), min(known[1], default=np.nan)
+    since = [bound(df["since"], True) for df in tables if "since" in df.columns]
+    until = [bound(df["until"], False) for df in tables if "until" in df.columns]
+    since, until = [x for x in since if not np.isnan(x)], [x for x in until if not np.isnan(x)]
+    return max(since, default=np.nan), min(until, default=np.nan)
 
 
 def _first(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -719,9 +737,10 @@ class GraphArrays:
         """
         if year is None:
             return None
-        if "year-bounds" not in self.memo:
-            self.memo["year-bounds"] = _year_bounds(self.G)
-        latest_since, earliest_until = self.memo["year-bounds"]
+        bounds = self.memo.get("year-bounds")
+        if bounds is None:
+            bounds = self.memo["year-bounds"] = _year_bounds(self.G)
+        latest_since, earliest_until = bounds
         return year if latest_since > year or earliest_until < year else None
 
     def alive(self, year: int | None) -> np.ndarray:
