@@ -194,7 +194,10 @@ class DevToolsPipe:
         msg: dict[str, Any] = {"id": self._next, "method": method, "params": params}
         if session:
             msg["sessionId"] = session
-        os.write(self._to_w, json.dumps(msg).encode() + b"\0")
+        try:
+            os.write(self._to_w, json.dumps(msg).encode() + b"\0")
+        except BrokenPipeError:  # the browser closed its end: it stopped, or is stopping
+            raise self._stopped() from None
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         while self._next not in self._replies:
@@ -213,13 +216,8 @@ class DevToolsPipe:
         if not self._selector.select(wait):
             return
         chunk = os.read(self._from_r, 1 << 20)
-        if not chunk:  # the pipe closes as the browser exits: say how, if it has
-            deadline = time.monotonic() + 2
-            while self.alive() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            if self._exit is not None:
-                raise ChromiumError(f"Chromium stopped (exit {self._exit})")
-            raise ChromiumError("Chromium closed its DevTools pipe")
+        if not chunk:  # the pipe closes as the browser exits
+            raise self._stopped()
         self._buffer += chunk
         *messages, self._buffer = self._buffer.split(b"\0")
         for raw in messages:
@@ -228,6 +226,16 @@ class DevToolsPipe:
                 self._replies[msg["id"]] = msg
             elif self.on_event is not None:
                 self.on_event(msg)
+
+    def _stopped(self) -> ChromiumError:
+        """The error for a DevTools pipe the browser closed: how it exited, when it has
+        within two seconds."""
+        deadline = time.monotonic() + 2
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if self._exit is not None:
+            return ChromiumError(f"Chromium stopped (exit {self._exit})")
+        return ChromiumError("Chromium closed its DevTools pipe")
 
     def new_tab(self) -> tuple[str, str]:
         """A blank tab attached in its own session: ``(target id, session id)``."""

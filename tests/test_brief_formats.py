@@ -8,6 +8,7 @@ measured: CJK characters outside the graph's names are under 2% of its text.
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from innokg import chromium
 from innokg.brief import Brief, build_brief, render_html, render_markdown, write_brief
 from innokg.cli import main
 from innokg.graph.ecosystem import EcosystemGraph
@@ -216,14 +218,24 @@ def test_hostile_names_in_word(tmp_path: Path) -> None:
     assert HOSTILE + "\ufffd\ufffd" in cells and FORMULA in cells
 
 
+@pytest.mark.parametrize("exited_first", [False, True])
 def test_a_browser_that_fails_to_start_says_what_it_said(
-    demo_package: Path, tmp_path: Path
+    demo_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exited_first: bool
 ) -> None:
     fake = tmp_path / "chromium"
     fake.write_text(
         "#!/bin/sh\necho 'error while loading shared libraries: libnss3.so' >&2\nexit 9\n"
     )
     fake.chmod(0o755)
+    if exited_first:  # gone before the first command is written to its pipe (a race
+        spawn = chromium._spawn  # a loaded machine loses now and then)
+
+        def spawn_and_wait(argv: list[str], fds: dict[int, int]) -> int:
+            pid = spawn(argv, fds)
+            os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # exited, not yet reaped
+            return pid
+
+        monkeypatch.setattr(chromium, "_spawn", spawn_and_wait)
     result = CliRunner().invoke(
         main, ["brief", str(demo_package), "--out", str(tmp_path / "b.pdf"), "--browser", str(fake)]
     )
