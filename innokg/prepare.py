@@ -13,10 +13,11 @@ default) and for the latest year recorded (the brief's) when that year leaves so
 out.  When every node and edge existed in the latest year, as in the demo and in real
 Henan, the graph as of it is the whole graph, and the questions asked as of it read the
 results of all years (:meth:`~innokg.queries.graph_arrays.GraphArrays.as_of`).  At a
-million nodes this takes under a minute (55 s on a slow day with two years, 15 s of it
-the profiles), and then the first ``clusters``, ``gaps``, ``partners``, ``brief`` or
-``viz`` command answers as fast as a later one; unprepared, each of them would compute
-the clusters first (8 s or more).
+million nodes ``innokg prepare`` takes 16 to 17 s when the latest year leaves nothing
+out, as in the demo, and 27 to 28 s with both years
+(docs/results/profiles_latest_year_whole.json); then the first ``clusters``, ``gaps``,
+``partners``, ``brief`` or ``viz`` command answers as fast as a later one; unprepared,
+each of them would compute the clusters first (8 s or more).
 
 A build prepares by default up to :data:`PREPARE_MAX_NODES` nodes.  Above it the
 clusters alone would cost a build more than it does itself (at ten million nodes about
