@@ -295,6 +295,10 @@ def test_candidates_by_groups_of_sources_equal_networkx(
     want = {(a, b): s for a, b, s in expected}
     assert mine.keys() == want.keys() and len(got) == len(expected)
     assert np.allclose([mine[p] for p in want], list(want.values()), rtol=1e-12)
+    # the ids as categories: each id that occurs, once, in the graph's order
+    order = {node: k for k, node in enumerate(G.node_ids)}
+    for column in ("source", "target"):
+        assert list(got[column].cat.categories) == sorted(set(got[column]), key=order.get)
     # groups cut by the entries' bound rather than by the 64 bits, and arrays grown
     # from little room: the same rows
     monkeypatch.setattr(baselines, "_ENTRIES", 40)
@@ -302,9 +306,9 @@ def test_candidates_by_groups_of_sources_equal_networkx(
     monkeypatch.setattr(baselines, "_FIRST_ROOM", 7)
     # and the sources cut into runs of as many walks, one thread each (or one run)
     runs: list[tuple[int, int]] = []
-    part = baselines._part
+    part = baselines._candidates
     monkeypatch.setattr(
-        baselines, "_part", lambda w, i, a, b: runs.append((a, b)) or part(w, i, a, b)
+        baselines, "_candidates", lambda w, a, b: runs.append((a, b)) or part(w, a, b)
     )
     for threads in (1, 3):
         monkeypatch.setattr(baselines, "THREADS", threads)

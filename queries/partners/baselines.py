@@ -10,17 +10,15 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
 from innokg.queries.arrays import arrays
+from innokg.queries.graph_arrays import GraphArrays
 from innokg.queries.metapaths import path_weights
 from innokg.queries.node_text import string_column
 from innokg.queries.partners.stream import THREADS
-from innokg.queries.partners.table import _id_text
 from innokg.queries.sparse_rows import int32_indexed
 
 __all__ = ["adamic_adar", "adamic_adar_candidates"]
@@ -106,8 +104,10 @@ def adamic_adar_candidates(
     Returns
     -------
     pandas.DataFrame
-        ``source`` (str), ``target`` (str), ``score`` (float), grouped by source in
-        the order of ``sources``.
+        ``source`` and ``target``, the node ids as categoricals (each id stored once,
+        a small integer code per pair; the categories are the ids that occur, in the
+        graph's order), and ``score`` (float); grouped by source in the order of
+        ``sources``.
 
     Examples
     --------
@@ -125,21 +125,37 @@ def adamic_adar_candidates(
     if (rows < 0).any():
         raise QueryError("every source must be a node of the graph")
     walks = _walks(adj, rows, A.mask(target_label) if target_label is not None else None)
-    ids = _id_text(A)
     cuts = _cuts(walks, THREADS)
     if len(cuts) == 2:
-        parts = [_part(walks, ids, *cuts)]
-    else:  # the sparse products and Arrow's takes run outside the GIL
+        parts = [_candidates(walks, *cuts)]
+    else:  # the sparse products run outside the GIL
         with ThreadPoolExecutor(len(cuts) - 1, thread_name_prefix="innokg-aa") as pool:
-            parts = list(pool.map(functools.partial(_part, walks, ids), cuts[:-1], cuts[1:]))
+            parts = list(pool.map(functools.partial(_candidates, walks), cuts[:-1], cuts[1:]))
+    u, v, s = (x[0] if len(x) == 1 else np.concatenate(x) for x in zip(*parts, strict=True))
     return pd.DataFrame(
-        {
-            "source": string_column(pa.chunked_array([p[0] for p in parts], ids.type)),
-            "target": string_column(pa.chunked_array([p[1] for p in parts], ids.type)),
-            "score": np.concatenate([p[2] for p in parts]),
-        },
-        copy=False,
+        {"source": _categorical(A, u), "target": _categorical(A, v), "score": s}, copy=False
     )
+
+
+def _categorical(A: GraphArrays, at: np.ndarray) -> pd.Categorical:
+    """The ids of the nodes at positions ``at`` as categories: each id once, in the
+    graph's order, and a code per pair.  ``at`` is recoded in place.
+
+    The 4.4 million pairs of the 100k demo's large and medium firms hold 35 MB of
+    codes instead of 132 MB of ids as text, and a fresh process's first touch of new
+    memory was most of this call's time (docs/performance.md).
+
+    >>> from innokg.graph.testing import make_graph
+    >>> G = make_graph({"Enterprise": [{"id": i, "name": i} for i in "abcd"]})
+    >>> _categorical(arrays(G), np.array([3, 1, 3], dtype=np.int32)).tolist()
+    ['d', 'b', 'd']
+    """
+    used = np.zeros(A.n, dtype=bool)
+    used[at] = True
+    code = np.cumsum(used, dtype=at.dtype) - 1
+    np.take(code, at, out=at, mode="clip")  # every position is in range
+    names = pd.Index(string_column(A.id_text(np.flatnonzero(used))))
+    return pd.Categorical.from_codes(at, categories=names, validate=False)
 
 
 #: Sources per product: one bit each in a 64-bit word per node marks their neighbours.
@@ -196,19 +212,6 @@ def _cuts(walks: _Walks, parts: int) -> list[int]:
     total = int(walks.bound[-1]) if n else 0
     inner = np.searchsorted(walks.bound, [total * i // parts for i in range(1, parts)], "right")
     return [0, *sorted({int(c) for c in inner} - {0, n}), n]
-
-
-def _part(
-    walks: _Walks, ids: pa.Array, start: int, stop: int
-) -> tuple[pa.Array, pa.Array, np.ndarray]:
-    """The source ids, target ids and scores of the candidates of sources
-    ``start:stop``."""
-    u, v, s = _candidates(walks, start, stop)
-    # the ids taken into memory of their own: from Arrow's default pool (mimalloc) the
-    # first call in a process took up to 0.45 s more in the kernel, now and then,
-    # mapping the ids of the 4.4 million pairs at 100k nodes (132 MB)
-    pool = pa.system_memory_pool()
-    return pc.take(ids, u, memory_pool=pool), pc.take(ids, v, memory_pool=pool), s
 
 
 def _candidates(walks: _Walks, first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
