@@ -248,7 +248,7 @@ def prior_at(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
     >>> round(float(prior_at(arrays(G), None, np.array([2]))[2]), 4)  # c: log(1 + 2)
     1.0986
     """
-    if kept_prior(A, year) or whole_first(A, ("partners-prior", year), len(nodes)):
+    if kept_prior(A, year) or whole_first(A, ("partners-prior", A.as_of(year)), len(nodes)):
         return degree_prior(A, year)
     prior = np.zeros(A.n)
     prior[nodes] = _prior_counted(A, year, nodes)
@@ -259,7 +259,7 @@ def prior_of(A: GraphArrays, year: int | None, nodes: np.ndarray) -> np.ndarray:
     """:func:`~innokg.queries.metapaths.degree_prior` of ``nodes`` (sorted, distinct),
     one value per node: counted in their rows alone unless the whole prior is memoised
     or ``nodes`` are many."""
-    if kept_prior(A, year) or whole_first(A, ("partners-prior", year), len(nodes)):
+    if kept_prior(A, year) or whole_first(A, ("partners-prior", A.as_of(year)), len(nodes)):
         return degree_prior(A, year)[nodes]
     return _prior_counted(A, year, nodes)
 

@@ -97,7 +97,7 @@ def step_ends(A: GraphArrays, name: str, year: int | None) -> tuple[np.ndarray, 
     """
     if name not in DERIVED:
         return A.edges(name, year=year)
-    key = ("step-ends", name, None if name == "IN_CITY" else year)
+    key = ("step-ends", name, None if name == "IN_CITY" else A.as_of(year))
     if key not in A.memo:
         if name == "IN_CITY":
             city = A.city()
