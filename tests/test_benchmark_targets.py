@@ -57,3 +57,26 @@ def test_constraint_against_networkx_is_checked_whole_or_on_a_sample(
     else:
         assert out["networkx stopped"] and out["checked"] == 25
         assert out["networkx s"] == 0 and out["ratio"] == 0
+
+
+def test_with_kept_results_the_networkx_comparisons_still_compute(tmp_path: Path) -> None:
+    """``--kept`` times the steps as commands after a build run them, reading what was
+    kept; a comparison with networkx must time our computation instead, so it runs
+    with keeping off and its row does not say kept."""
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "rows.json"
+    steps = "collaboration gaps,constraint vs networkx"
+    command = ["-m", "benchmarks", "--scale", "2000", "--repeat", "1", "--kept", "--steps", steps]
+    subprocess.run(
+        [sys.executable, *command, "--out", str(out)],
+        check=True,
+        capture_output=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    rows = {row["step"]: row for row in json.loads(out.read_text(encoding="utf-8"))["rows"]}
+    assert rows["collaboration gaps"]["kept"] is True
+    assert "kept" not in rows["constraint vs networkx"]
+    assert float(rows["constraint vs networkx"]["runs"][0]["max difference"]) < 1e-12
