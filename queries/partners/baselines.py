@@ -14,8 +14,7 @@ import scipy.sparse as sp
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import QueryError
-from innokg.queries.arrays import arrays
-from innokg.queries.graph_arrays import GraphArrays
+from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.metapaths import path_weights
 from innokg.queries.node_text import string_column
 from innokg.queries.partners.stream import THREADS
