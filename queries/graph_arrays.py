@@ -397,6 +397,20 @@ class GraphArrays:
                 out[sel] = df[name].iloc[local].to_numpy(dtype=dtype, na_value=fill)
         return out
 
+    def names_at(self, pos: np.ndarray) -> np.ndarray:
+        """``names[pos]``, converting only the names at ``pos`` unless every node's is
+        converted already (:meth:`values_at`): a cluster profile shows a few thousand
+        names, and every node's took 2.3 s at ten million nodes.
+
+        Examples
+        --------
+        >>> from innokg.graph.testing import make_graph
+        >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]})
+        >>> GraphArrays(G).names_at(np.array([1, 1, 0])).tolist()
+        ['乙', '乙', '甲']
+        """
+        return self.values_at("name", pos, dtype="object", fill="")
+
     @property
     def names(self) -> np.ndarray:
         """Every node's ``name`` (object array, aligned with positions).

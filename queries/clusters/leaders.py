@@ -22,7 +22,7 @@ from innokg.queries.clusters.network import (
     _supply_weights,
 )
 from innokg.queries.clusters.scope import placed, province_members
-from innokg.queries.sets import distinct, find_sorted
+from innokg.queries.sets import distinct, find_sorted, first_rows
 
 __all__ = ["ROLES"]
 
@@ -69,20 +69,22 @@ def _size_score(A: GraphArrays) -> np.ndarray:
     """
     if "size_score" in A.memo:
         return A.memo["size_score"]
-    size = A.values("size", dtype="object", fill="")
+    # compared where the text is stored: the classes as Python strings took 3 s of the
+    # member statistics at ten million nodes
     by_class = np.full(A.n, np.nan)
-    for name, score in SIZE_CLASS.items():  # a comparison per class: Series.map is 3x slower
-        by_class[size == name] = score
+    for name, score in SIZE_CLASS.items():
+        by_class[A.isin("size", [name])] = score
     for name, limits in (("employees", (20, 300, 1000)), ("revenue", (300, 2000, 40000))):
         x = A.values(name)
         step = np.searchsorted(np.asarray(limits, dtype=float), x, side="right") / 3.0
         by_class = np.where(np.isnan(by_class) & ~np.isnan(x), step, by_class)
-    listed = A.values("listed", dtype="object", fill=False)
-    listed = np.asarray(pd.Series(listed).fillna(False).astype(bool), dtype=bool)
+    listed = A.values("listed", dtype="bool", fill=False)
     centre = np.zeros(A.n, dtype=bool)
-    kind = A.values("kind", dtype="object", fill="")
-    level = A.values("level", dtype="object", fill="")
-    national = A.mask("Platform") & (kind == "enterprise_tech_center") & (level == "national")
+    national = (
+        A.mask("Platform")
+        & A.isin("kind", ["enterprise_tech_center"])
+        & A.isin("level", ["national"])
+    )
     for etype in ("OPERATES", "ESTABLISHED"):
         src, dst = A.edges(etype)
         centre[src[national[dst]]] = True
@@ -227,14 +229,12 @@ def _member_stats(
     ext = np.bincount(src[cross & (cs >= 0)], minlength=n) + np.bincount(
         dst[cross & (cd >= 0)], minlength=n
     )
-    other = pd.DataFrame(
-        {
-            "pos": np.concatenate([src[cross], dst[cross]]),
-            "other": np.concatenate([cd[cross], cs[cross]]),
-        }
-    )
-    other = other[(other["other"] >= 0) & (cluster[other["pos"].to_numpy()] >= 0)]
-    other_clusters = other.drop_duplicates().groupby("pos").size()
+    end = np.concatenate([src[cross], dst[cross]])
+    other = np.concatenate([cd[cross], cs[cross]])
+    ok = (other >= 0) & (cluster[end] >= 0)
+    end, other = end[ok], other[ok]
+    # each (member, other cluster) once: how many other clusters each member reaches
+    other_clusters = np.bincount(end[first_rows(end, other)], minlength=n)
     net = res.network
     loc = np.full(n, -1, dtype=np.int64)
     loc[net.vertices] = np.arange(len(net.vertices))
@@ -255,7 +255,7 @@ def _member_stats(
             "size_score": size[firms].round(4),
             "leader_score": score[firms].round(6),
             "external_links": ext[firms].astype(np.int64),
-            "other_clusters": other_clusters.reindex(firms, fill_value=0).to_numpy(np.int64),
+            "other_clusters": other_clusters[firms].astype(np.int64),
             "inferred_only": observed_w[loc[firms]] <= 0,
             "revenue": np.nan_to_num(A.values("revenue")[firms], nan=-1.0),
             "employees": np.nan_to_num(A.values("employees")[firms], nan=-1.0),
@@ -322,14 +322,21 @@ def _inside_pairs(
     src: np.ndarray, dst: np.ndarray, conf: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct supplier -> buyer pairs of these links, each weighted by its surest
-    link, in the order they first appear."""
-    pairs = (
-        pd.DataFrame({"s": src, "b": dst, "c": conf})
-        .groupby(["s", "b"], sort=False)["c"]
-        .max()
-        .reset_index()
-    )
-    return pairs["s"].to_numpy(), pairs["b"].to_numpy(), pairs["c"].to_numpy()
+    link, in the order they first appear (so the sums over them add in the same order).
+
+    One stable sort of the pair as an integer, not pandas' group-by on two columns
+    (5.9 s of the member statistics at ten million nodes)."""
+    if not len(src):
+        return src, dst, conf
+    width = int(max(src.max(), dst.max())) + 1
+    key = src.astype(np.int64) * width + dst
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    best = np.maximum.reduceat(conf[order], starts)
+    shown = np.argsort(order[starts], kind="stable")  # by first appearance
+    key = key[starts][shown]
+    return key // width, key % width, best[shown]
 
 
 def _downstream(
@@ -385,38 +392,51 @@ def _rank(stats: pd.DataFrame) -> None:
 
     Sorted with ``np.lexsort`` on the columns (the last key first; descending ones
     negated): a frame sort on nine columns took three times the memory at 10M nodes.
-    ``pos`` is the last key and unique, so no tie is left to the sort."""
+    The rows are in the order of ``pos``, unique, and the sorts are stable, so rows
+    tied on every key stay in that order (``pos`` is the last key without a sort of
+    its own)."""
     col = {k: stats[k].to_numpy() for k in stats.columns}
     cluster = col["cluster"]
     qualifies = col["buyer"] & (col["downstream"] > DOWNSTREAM_MIN)
     stats["qualifies"] = qualifies
-    # the cluster and the three yes-or-no keys after it as one integer: each key of a
+    # only buyers are ranked for 链主, and only sellers as key suppliers: each sort
+    # takes its own rows (a quarter and two thirds fewer at ten million nodes)
+    buyers = np.flatnonzero(col["buyer"])
+    # the cluster and the two yes-or-no keys after it as one integer: each key of a
     # lexsort is a sort of its own (5.5 s for nine keys at ten million nodes)
-    first = (cluster.astype(np.int64) * 8) + (~qualifies) * 4 + (~col["buyer"]) * 2
-    first += ~col["home"]
-    order = np.lexsort(
-        (
-            col["pos"],
-            -col["employees"],
-            -col["revenue"],
-            -col["size_score"],
-            -col["leader_score"],
-            first,
+    first = (cluster[buyers].astype(np.int64) * 4) + (~qualifies[buyers]) * 2
+    first += ~col["home"][buyers]
+    order = buyers[
+        np.lexsort(
+            (
+                -col["employees"][buyers],
+                -col["revenue"][buyers],
+                -col["size_score"][buyers],
+                -col["leader_score"][buyers],
+                first,
+            )
         )
-    )
+    ]
     rank = _rank_within(cluster, order, col["buyer"] & col["in_chain"])
     # the best buyer of a cluster when it is off the main chain: named in the basis
-    first = order[_rank_within(cluster, order, col["buyer"])[order] == 0]
+    best = order[_rank_within(cluster, order, col["buyer"])[order] == 0]
     passed = np.zeros(len(stats), dtype=bool)
-    passed[first[~col["in_chain"][first]]] = True
+    passed[best[~col["in_chain"][best]]] = True
     stats["passed_over"] = passed
     stats["leader_rank"] = rank
     stats["leader"] = rank == 0
-    sells = (col["supply_strength"] > 0) & (rank != 0)
-    by_sales = np.lexsort(
-        (col["pos"], -col["size_score"], -col["buyers"], -col["supply_strength"], cluster)
-    )
-    key_rank = _rank_within(cluster, by_sales, sells)
+    sells = np.flatnonzero((col["supply_strength"] > 0) & (rank != 0))
+    by_sales = sells[
+        np.lexsort(
+            (
+                -col["size_score"][sells],
+                -col["buyers"][sells],
+                -col["supply_strength"][sells],
+                cluster[sells],
+            )
+        )
+    ]
+    key_rank = _rank_within(cluster, by_sales, np.ones(len(stats), dtype=bool))
     stats["key_rank"] = key_rank
     stats["key_supplier"] = (key_rank >= 0) & (key_rank < KEY_SUPPLIERS)
 
@@ -449,7 +469,7 @@ def _profile_leaders(G: EcosystemGraph, out: pd.DataFrame, stats: pd.DataFrame) 
     """Add the 链主, why, the runner-up and the key suppliers to ``out`` (by cluster)."""
     A = arrays(G)
     ids = out.index
-    names = A.names
+    name_of = A.names_at
     inside = province_members(G)
     here = inside if inside is not None else placed(G)
     lead = stats[stats["leader"]].set_index("cluster").reindex(ids)
@@ -457,7 +477,7 @@ def _profile_leaders(G: EcosystemGraph, out: pd.DataFrame, stats: pd.DataFrame) 
     has = pos >= 0
     at = np.maximum(pos, 0)
     out["leader"] = np.where(has, A.ids[at].astype(str), "")
-    out["leader_name"] = np.where(has, names[at], "")
+    out["leader_name"] = np.where(has, name_of(at), "")
     out["leader_score"] = lead["leader_score"].fillna(0.0).to_numpy(float)
     out["leader_in_province"] = has & here[at]
     city = A.city()[at]
@@ -465,7 +485,7 @@ def _profile_leaders(G: EcosystemGraph, out: pd.DataFrame, stats: pd.DataFrame) 
     out["leader_city"] = np.where(
         ~has,
         "",
-        np.where(city >= 0, names[np.maximum(city, 0)], np.where(here[at], "", outside)),
+        np.where(city >= 0, name_of(np.maximum(city, 0)), np.where(here[at], "", outside)),
     )
 
     def text(values: np.ndarray) -> np.ndarray:
@@ -493,7 +513,7 @@ def _profile_leaders(G: EcosystemGraph, out: pd.DataFrame, stats: pd.DataFrame) 
     basis = basis + np.where(
         p0 >= 0,
         "；按规则排在前面的"
-        + text(names[np.maximum(p0, 0)])
+        + text(name_of(np.maximum(p0, 0)))
         + "及其供应商都不在集群主要行业内，未认定",
         "",
     )
@@ -512,10 +532,10 @@ def _profile_leaders(G: EcosystemGraph, out: pd.DataFrame, stats: pd.DataFrame) 
     second = stats[stats["leader_rank"] == 1].set_index("cluster")["pos"].reindex(ids)
     p2 = second.fillna(-1).to_numpy(np.int64)
     out["runner_up"] = np.where(p2 >= 0, A.ids[np.maximum(p2, 0)].astype(str), "")
-    out["runner_up_name"] = np.where(p2 >= 0, names[np.maximum(p2, 0)], "")
+    out["runner_up_name"] = np.where(p2 >= 0, name_of(np.maximum(p2, 0)), "")
     key = stats[stats["key_supplier"]].sort_values(["cluster", "key_rank"])
     out["key_suppliers"] = (
-        pd.Series(names[key["pos"].to_numpy()], index=key["cluster"].to_numpy())
+        pd.Series(name_of(key["pos"].to_numpy()), index=key["cluster"].to_numpy())
         .astype(str)
         .groupby(level=0)
         .agg("; ".join)

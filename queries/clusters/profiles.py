@@ -29,7 +29,7 @@ from innokg.queries.clusters.profile import (
 from innokg.queries.clusters.scope import preferred_industry
 from innokg.queries.clusters.sourcing import single_sourced_buyers
 from innokg.queries.kept import frame_arrays, kept, kept_frame
-from innokg.queries.sets import distinct
+from innokg.queries.sets import distinct, first_rows
 
 __all__: list[str] = []
 
@@ -115,20 +115,22 @@ def _profile(
     ids = distinct(stats["cluster"].to_numpy())
     firm_c = stats["cluster"].to_numpy()
     firm_pos = stats["pos"].to_numpy()
-    names = A.names
+    name_of = A.names_at
     out = pd.DataFrame(index=pd.Index(ids, name="cluster"))
     out["size"] = stats.groupby("cluster").size()
     _profile_leaders(G, out, stats)
     _profile_places(G, out, firm_pos, firm_c, label_share)
     ind = preferred_industry(G)
-    out["industries"] = _top_shares(ind[firm_pos], firm_c, names)
+    out["industries"] = _top_shares(ind[firm_pos], firm_c, name_of)
     out["industry_scheme"] = _schemes(A, ind[firm_pos], firm_c).reindex(ids, fill_value="")
     out["main_industries"] = _main_names(G, out.index, ind[firm_pos], firm_c)
     p_src, p_dst = A.edges("PRODUCES", year=year)
     in_c = cluster[p_src] >= 0
-    made = pd.DataFrame({"f": p_src[in_c], "p": p_dst[in_c]}).drop_duplicates()
+    p_src, p_dst = p_src[in_c], p_dst[in_c]
+    rows = first_rows(p_src, p_dst)
+    made = pd.DataFrame({"f": p_src[rows], "p": p_dst[rows]})
     out["products"] = _top_shares(
-        made["p"].to_numpy(), cluster[made["f"].to_numpy()], names, total=out["size"]
+        made["p"].to_numpy(), cluster[made["f"].to_numpy()], name_of, total=out["size"]
     ).reindex(ids, fill_value="")
     out.insert(0, "label", _labels(G, out, ind[firm_pos], firm_c))
     buyer_c = cluster[single_sourced_buyers(A, year)]
@@ -140,7 +142,7 @@ def _profile(
     top = bridges[bridges.groupby("cluster").cumcount() < 3]
     out["bridges"] = (
         (
-            pd.Series(names[top["pos"].to_numpy()], index=top.index).astype(str)
+            pd.Series(name_of(top["pos"].to_numpy()), index=top.index).astype(str)
             + "("
             + top["external_links"].astype(str)
             + ")"
@@ -183,8 +185,12 @@ def _split_record(
     comm = _community_ids(res, cluster)
     u, v = res.splits["u"].to_numpy(), res.splits["v"].to_numpy()
     cu, cv = comm[res.membership[u]], comm[res.membership[v]]
-    names = A.names[res.network.vertices]
-    link = pd.Series(names[u]).astype(str) + " — " + pd.Series(names[v]).astype(str)
+    vertices = res.network.vertices
+    link = (
+        pd.Series(A.names_at(vertices[u])).astype(str)
+        + " — "
+        + pd.Series(A.names_at(vertices[v])).astype(str)
+    )
     both = pd.DataFrame(
         {"c": np.concatenate([cu, cv]), "other": np.concatenate([cv, cu]), "link": [*link, *link]}
     )

@@ -14,6 +14,7 @@ from innokg.queries.arrays import (
     arrays,
 )
 from innokg.queries.node_text import id_order, node_text, string_column, text_ranks
+from innokg.queries.sets import first_rows
 
 __all__ = ["single_sourced_inputs", "supply_products"]
 
@@ -185,13 +186,13 @@ def _single_sourced(A: GraphArrays, year: int | None) -> pd.DataFrame:
     u_src, u_dst = A.edges("UPSTREAM_OF", year=year)
     linked = np.zeros(A.n, dtype=bool)
     linked[dst] = True
-    makes = pd.DataFrame({"firm": p_src, "product": p_dst}).drop_duplicates()
+    rows = first_rows(p_src, p_dst)
+    makes = pd.DataFrame({"firm": p_src[rows], "product": p_dst[rows]})
     makers = makes.groupby("product")["firm"].agg(["size", "min"])
     sole_maker = makers[makers["size"] == 1]["min"]
     buyers = makes[~linked[makes["firm"].to_numpy()]]
-    needs = buyers.merge(
-        pd.DataFrame({"input_pos": u_src, "product": u_dst}), on="product"
-    ).drop_duplicates(["firm", "input_pos"])
+    needs = buyers.merge(pd.DataFrame({"input_pos": u_src, "product": u_dst}), on="product")
+    needs = needs.iloc[first_rows(needs["firm"].to_numpy(), needs["input_pos"].to_numpy())]
     needs = needs[needs["input_pos"].isin(sole_maker.index)]
     needs = needs.assign(s=needs["input_pos"].map(sole_maker).to_numpy(np.int64))
     needs = needs[needs["s"] != needs["firm"]]
