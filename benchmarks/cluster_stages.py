@@ -6,7 +6,9 @@ Prints, after each stage (open, every edge's ends, the supply network, Leiden, t
 of two chains, the member statistics, the profile), the seconds since the start, the
 resident memory and the peak so far.  The stages are marked by wrapping the functions
 the clusters step calls; nothing else changes.  ``docs/results/cluster_stages_10m.json``
-holds a run at ten million nodes.
+holds a run at ten million nodes.  With ``INNOKG_KEEP=0`` every stage is computed; to
+time the step as the benchmark runs it (``INNOKG_KEEP=1``, every edge's ends kept),
+remove the package's kept ``clusters-*`` and ``profiles-*`` first, or it reads them.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def _memory_gb() -> tuple[float, float]:
 def main(package: str) -> None:
     from innokg.graph.ecosystem import EcosystemGraph
     from innokg.queries.arrays import arrays
-    from innokg.queries.clusters import detection, tables
+    from innokg.queries.clusters import detection, profiles, tables
 
     start = time.perf_counter()
 
@@ -53,7 +55,7 @@ def main(package: str) -> None:
         (detection, "_leiden", "Leiden (igraph)"),
         (detection, "_split_chains", "the split of two chains"),
         (tables, "_member_stats", "member statistics"),
-        (tables, "_profile", "the profile"),
+        (profiles, "_profile", "the profile"),  # called by cluster_profiles
     ):
         marked(module, name, stage)
     print("  ends at  stage                      resident  peak so far")

@@ -691,6 +691,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "profiles-scale-round": ("profiles_scale_round.json", profiled),
     "profiles-clusters-10m": ("profiles_clusters_10m.json", profiled),
     "profiles-clusters-10m-split": ("profiles_clusters_10m_split.json", profiled),
+    "profiles-clusters-10m-stats": ("profiles_clusters_10m_stats.json", profiled),
     "profiles-partners-10m-kinds": ("profiles_partners_10m_kinds.json", profiled),
     "profiles-first-call-100k": ("profiles_first_call_100k.json", profiled),
     "profiles-aa-threads-100k": ("profiles_aa_threads_100k.json", profiled),
