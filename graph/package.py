@@ -359,16 +359,31 @@ rebuild the package
     """
     path = Path(path)
     for attempt in range(10):
+        stamp = _manifest_stamp(path)
         manifest = read_manifest(path)
         try:
             return (*_read_all(path, manifest, verify=verify), manifest)
         except PackageError:
-            if not verify or _manifest_unchanged(path, manifest):
+            if not verify or (
+                _manifest_stamp(path) == stamp and _manifest_unchanged(path, manifest)
+            ):
                 raise
         time.sleep(min(0.01 * 2**attempt, 0.5))  # a build is swapping it in: wait a moment
     raise PackageError(
         f"{path} kept changing while it was read; try again when the build writing it has finished"
     )
+
+
+def _manifest_stamp(path: Path) -> tuple[int, int, int] | None:
+    """Which manifest file the package holds now.  Two builds of the same tables in the
+    same second write equal manifests (``built_at`` is to the second), so a reader
+    overtaken by both would take the second for the one it started on; each build
+    writes its own file, swapped in with its folder."""
+    try:
+        st = (path / MANIFEST).stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns
 
 
 def _manifest_unchanged(path: Path, manifest: dict[str, Any]) -> bool:

@@ -138,3 +138,40 @@ def test_readers_see_the_old_graph_or_the_new_never_a_mix(tmp_path: Path) -> Non
     refused = [e for e in errors if isinstance(e, PackageError) and "kept changing" in str(e)]
     assert [e for e in errors if e not in refused] == []
     assert set(seen) <= {3, 5} and len(seen) > 0
+
+
+def test_a_reader_overtaken_by_two_builds_with_equal_manifests_reads_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two builds of the same tables in one second write equal manifests: a reader that
+    started on the first, read a table of a build in between and then finds the
+    second must read again, not report the package damaged."""
+    from datetime import datetime as real_datetime
+
+    from innokg.graph import package
+
+    class Frozen(real_datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+            return real_datetime(2026, 12, 6, 22, 0, 0, tzinfo=tz)
+
+    monkeypatch.setattr(package, "datetime", Frozen)
+    out = tmp_path / "pkg"
+    three = make_tables({"Product": [{"id": f"p{i}", "name": "钢材"} for i in range(3)]})
+    write_package(three, out, sources=[])
+    before = read_manifest(out)
+    real_read_all = package._read_all
+    raced: list[bool] = []
+
+    def overtaken(path, manifest, *, verify):  # type: ignore[no-untyped-def]
+        if not raced:  # the first attempt saw a table of a build in between
+            raced.append(True)
+            write_package(three, out, sources=[])
+            assert read_manifest(out) == before  # equal, yet another build
+            raise PackageError(f"{path}: nodes/Product.parquet does not match its checksum")
+        return real_read_all(path, manifest, verify=verify)
+
+    monkeypatch.setattr(package, "_read_all", overtaken)
+    nodes, _, manifest = read_tables(out)
+    assert raced == [True]
+    assert len(nodes["Product"]) == 3 and manifest == before
