@@ -14,7 +14,6 @@ from typing import Literal
 import numpy as np
 
 from innokg.queries.arrays import GraphArrays, graph_scope
-from innokg.queries.sets import distinct
 
 By = Literal["province", "city", "industry", "year"]
 
@@ -32,16 +31,7 @@ def _lm_sized(A: GraphArrays) -> np.ndarray:
 def _names_at(A: GraphArrays, pos: np.ndarray) -> np.ndarray:
     """The names of the nodes at ``pos``: ``A.names[pos]``, without reading every
     node's name (a million of them) for the few a table shows."""
-    out = np.full(len(pos), "", dtype=object)
-    labels = A.label_code[pos]
-    for code in distinct(labels):
-        label = A.label_names[int(code)]
-        df = A.G.nodes[label]
-        if "name" in df.columns:
-            at = labels == code
-            rows = pos[at] - A.spans[label][0]
-            out[at] = df["name"].iloc[rows].to_numpy(dtype="object", na_value="")
-    return out
+    return A.names_at(pos)
 
 
 def _candidates(A: GraphArrays) -> np.ndarray:
