@@ -52,11 +52,13 @@ def generate_and_build(package: Path, scale: int) -> dict[str, Any]:
         shutil.rmtree(out.parent, ignore_errors=True)
     counts = result.manifest["counts"]
     prepared = result.timings.get("prepare the first questions")
+    lookups = result.timings.get("keep the lookups")  # above the size a build prepares
     return {
         "seconds": seconds,
         "nodes": sum(counts["nodes"].values()),
         "edges": sum(counts["edges"].values()),
         **({"prepared s": round(prepared, 1)} if prepared is not None else {}),
+        **({"lookups s": round(lookups, 1)} if lookups is not None else {}),
     }
 
 

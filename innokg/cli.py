@@ -47,8 +47,9 @@ def main() -> None:
     The slowest steps behind several questions (the clusters and their profiles, Burt's
     constraint) are kept in the package's kept/ folder: computed when the package is built
     (up to 2,000,000 nodes; innokg prepare for a larger one) or by the first command that
-    needs them, and read by the next. So is a copy of the tables that commands
-    memory-map. INNOKG_KEEP=0 turns this off.
+    needs them, and read by the next. So, whatever the size, are a copy of the tables
+    that commands memory-map and the lookups (edges by node, the names' order...).
+    INNOKG_KEEP=0 turns this off.
     """
     _quiet_drivers()
 

@@ -22,10 +22,12 @@ each of them would compute the clusters first (8 s or more).
 A build prepares by default up to :data:`PREPARE_MAX_NODES` nodes.  Above it the
 clusters alone would cost a build more than it does itself (at ten million nodes about
 7 minutes and 20 GB), so the first question computes them, or ``innokg prepare PACKAGE``
-does when asked; the Arrow copy of the tables, which takes seconds, is kept whatever the
-size.  ``--no-prepare`` skips it and ``INNOKG_KEEP=0`` turns keeping off
-altogether.  Preparing never changes a package's tables; when it fails the build stands
-and the first question computes what is missing.
+does when asked.  The lookups, which take under a minute at ten million nodes, are kept
+whatever the size (:func:`keep_lookups`): the Arrow copy of the tables, the node ids
+checked, every edge's ends, each node's city, the edges by node and the names' order.
+``--no-prepare`` skips it all and ``INNOKG_KEEP=0`` turns keeping off altogether.
+Preparing never changes a package's tables; when it fails the build stands and the
+first question computes what is missing.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ __all__ = [
     "PREPARE_MAX_NODES",
     "PrepareWarning",
     "Prepared",
+    "keep_lookups",
     "prepare_after_build",
     "prepare_package",
     "read_and_prepare",
@@ -136,24 +139,12 @@ def prepare_package(
     from innokg.queries.clusters import cluster_labels, supply_clusters
     from innokg.queries.gaps import keep_constraint
     from innokg.queries.indicators import latest_year
-    from innokg.queries.intermediates import name_rank
     from innokg.queries.metapaths import degree_prior
 
     if not keep_enabled():
         return Prepared(skipped="INNOKG_KEEP=0 turns keeping off")
     start = time.perf_counter()
-    if report:
-        report("keep the tables as Arrow files, to be memory-mapped")
-    write_mapped(package, read_manifest(package), verify=verify)
-    G = EcosystemGraph.open(package, verify=verify)
-    if report:
-        report("list the edges by node")
-    arrays(G).keep_edges_by_node()
-    forget_results(G)
-    if report:
-        report("keep the names' order")
-    name_rank(arrays(G))  # every partner table and brief words its reasons in it
-    forget_results(G)
+    G = keep_lookups(package, report=report, verify=verify)
     # the latest year's graph is often the whole graph (GraphArrays.as_of): then one pass
     latest = latest_year(G)
     years = list(dict.fromkeys([None, arrays(G).as_of(latest)]))
@@ -195,10 +186,10 @@ def prepare_after_build(
     if not should_prepare(manifest, prepare):
         if prepare is not None:
             return Prepared(skipped="built with --no-prepare")
-        mapped = _map_only(package, manifest, timings, report)
+        kept = _lookups_only(package, manifest, timings, report)
         return Prepared(
             skipped=f"more than {PREPARE_MAX_NODES:,} nodes, so the first question computes "
-            f"the clusters and the constraint{mapped}; `innokg prepare {package}` does it now"
+            f"the clusters and the constraint{kept}; `innokg prepare {package}` does it now"
         )
     try:
         done = prepare_package(package, report=report)
@@ -215,32 +206,69 @@ def prepare_after_build(
     return done
 
 
-def _map_only(
+def keep_lookups(
+    package: str | Path, *, report: Callable[[str], Any] | None = None, verify: bool = False
+) -> EcosystemGraph:
+    """Keep, beside ``package``, what nearly every command looks things up in, and
+    return the graph opened on it: the tables as Arrow files to memory-map, the node
+    ids checked unique, every edge's ends as node positions, each node's city, the
+    edges listed by node and every node's place in the order of names.
+
+    Each is a sort or a pass over the nodes or edges, not a question's computation:
+    at ten million nodes about 35 s and 8 GB in all, where the first command would
+    otherwise spend 14 s on the ends alone before its own work (the clusters' step)
+    and one firm's partners would look at every edge of a type some forty times.
+    """
+    from innokg.queries.arrays import arrays, forget_results
+    from innokg.queries.intermediates import name_rank
+
+    if report:
+        report("keep the tables as Arrow files, to be memory-mapped")
+    write_mapped(package, read_manifest(package), verify=verify)
+    G = EcosystemGraph.open(package, verify=verify)
+    if report:
+        report("list the edges by node")
+    A = arrays(G)  # checks the ids unique, and keeps the check
+    A.keep_edges_by_node()  # reads every edge's ends, and keeps them
+    A.city()
+    forget_results(G)
+    if report:
+        report("keep the names' order")
+    name_rank(arrays(G))  # every partner table and brief words its reasons in it
+    forget_results(G)
+    return G
+
+
+def _lookups_only(
     package: str | Path,
     manifest: dict[str, Any],
     timings: dict[str, float],
     report: Callable[[str], Any] | None,
 ) -> str:
-    """A graph too large to prepare by default still gets the Arrow copy of its tables:
-    at ten million nodes it takes 15-25 s, and every later command then opens the graph
-    in seconds, holding gigabytes less.  Returns what to add to the build's summary."""
+    """A graph too large to prepare by default still gets its lookups
+    (:func:`keep_lookups`): at ten million nodes the Arrow copy takes 15-25 s, and every
+    later command then opens the graph in seconds, holding gigabytes less; the rest
+    about 35 s.  Returns what to add to the build's summary."""
+    if not keep_enabled():
+        return ""
     start = time.perf_counter()
-    if report:
-        report("keep the tables as Arrow files, to be memory-mapped")
     try:
-        folder = write_mapped(package, manifest)
+        keep_lookups(package, report=report)
     except Exception as exc:  # an optimisation: the package stands without it
         warnings.warn(
-            f"{package}: could not keep the tables as Arrow files ({type(exc).__name__}: "
-            f"{exc}); the package is complete, and commands read its Parquet",
+            f"{package}: could not keep the lookups ({type(exc).__name__}: {exc}); the "
+            "package is complete, and commands compute what they look up",
             PrepareWarning,
             stacklevel=3,
         )
         return ""
-    if folder is None:
-        return ""
-    timings["keep the tables as Arrow files"] = round(time.perf_counter() - start, 3)
-    return " (its tables are kept as Arrow files, memory-mapped by every command)"
+    if not any((Path(package) / KEPT_DIR).glob("tables-*")):
+        return ""  # a package that cannot be written to keeps nothing
+    timings["keep the lookups"] = round(time.perf_counter() - start, 3)
+    return (
+        " (its lookups are kept: the tables as Arrow files, memory-mapped by every "
+        "command, the edges' ends and the edges by node, the cities and the names' order)"
+    )
 
 
 def read_and_prepare(package: str | Path, report: Callable[[str], Any] | None = None) -> Prepared:

@@ -141,10 +141,20 @@ def test_large_graphs_are_left_to_innokg_prepare(
     out = tmp_path / "demo"
     text = _demo(out)
     assert "not prepared for the first questions: more than 100 nodes" in text
-    assert "(its tables are kept as Arrow files, memory-mapped by every command)" in text
+    assert "(its lookups are kept: the tables as Arrow files, memory-mapped by every" in text
     assert f"`innokg prepare {out}` does it now" in text
-    # the Arrow copy of the tables is cheap, and kept whatever the size; nothing else is
-    assert [p.name.split("-")[0] for p in (out / KEPT_DIR).iterdir()] == ["tables"]
+    # the lookups are cheap, and kept whatever the size; no question's answer is
+    assert [p.name for p in (out / KEPT_DIR).glob("tables-*")]
+    assert _kinds(out) == ["city", "ends", "ids", "name"]
+    assert {"supplies", "located-in", "in-industry"} <= _listed_by_node(out)
+    with monkeypatch.context() as m:  # the next command reads them, computing none
+        m.setattr(graph_arrays, "_listed_by_node", _refuse)
+        m.setattr(graph_arrays.IdIndex, "edge_ends", _refuse)
+        m.setattr(graph_arrays.GraphArrays, "_city", _refuse)
+        m.setattr(intermediates, "_rank_by_name", _refuse)
+        A = arrays(EcosystemGraph.open(out))
+        assert A.keep_edges_by_node() and len(A.city()) == A.n
+        assert len(intermediates.name_rank(A)) == A.n
     code, text = run("prepare", str(out))
     assert code == 0, text
     assert "prepared for the first questions in" in text
