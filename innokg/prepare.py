@@ -215,7 +215,7 @@ def keep_lookups(
     edges listed by node and every node's place in the order of names.
 
     Each is a sort or a pass over the nodes or edges, not a question's computation:
-    at ten million nodes about 35 s and 8 GB in all, where the first command would
+    at ten million nodes about 40 s and at most 9 GB in all, where the first command would
     otherwise spend 14 s on the ends alone before its own work (the clusters' step)
     and one firm's partners would look at every edge of a type some forty times.
     """
@@ -248,7 +248,7 @@ def _lookups_only(
     """A graph too large to prepare by default still gets its lookups
     (:func:`keep_lookups`): at ten million nodes the Arrow copy takes 15-25 s, and every
     later command then opens the graph in seconds, holding gigabytes less; the rest
-    about 35 s.  Returns what to add to the build's summary."""
+    about 40 s.  Returns what to add to the build's summary."""
     if not keep_enabled():
         return ""
     start = time.perf_counter()
