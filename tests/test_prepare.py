@@ -198,6 +198,25 @@ def test_a_failed_preparation_leaves_the_build_standing(
     assert len(supply_clusters(EcosystemGraph.open(out)))  # the package is whole
 
 
+def test_failed_lookups_leave_a_large_build_standing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(prepare_module, "PREPARE_MAX_NODES", 100)
+    monkeypatch.setattr(intermediates, "_rank_by_name", broken)  # the last lookup
+    out = tmp_path / "demo"
+    text = _demo(out)
+    assert "not prepared for the first questions: more than 100 nodes" in text
+    assert "its lookups are kept" not in text and "Warning" not in text
+    with pytest.warns(PrepareWarning, match="could not keep the lookups .*no room"):
+        built = build_demo(tmp_path / "lib", scale=800, database=False)  # the library warns
+    assert "keep the lookups" not in built.timings
+    monkeypatch.undo()
+    assert len(supply_clusters(EcosystemGraph.open(out)))  # the package is whole
+
+
 def test_prepare_checks_the_tables_first(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     _demo(out, "--no-prepare")
