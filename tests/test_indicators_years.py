@@ -11,7 +11,7 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import GraphArrays, arrays
 from innokg.queries.indicators import latest_year, policy_indicators, typical_cases
 from innokg.queries.indicators.cases import _case_history
-from innokg.queries.indicators.context import Context, _candidates, _names_at
+from innokg.queries.indicators.context import Context, _candidates
 from innokg.queries.indicators.counts import _national_centres
 from tests.factory import make_graph
 
@@ -198,7 +198,7 @@ def test_helpers_that_read_only_a_labels_rows_equal_reading_every_node(
     A = GraphArrays(demo_graph)
     c = Context(A, None)
     pos = np.random.default_rng(2).permutation(A.n)[:500]
-    assert _names_at(A, pos).tolist() == A.names[pos].tolist()
+    assert A.names_at(pos).tolist() == A.names[pos].tolist()
     kinds = A.values("kind", dtype="object", fill="")
     for label, chosen in (("Platform", ("maker_space", "incubator")), ("Fund", ("maker_fund",))):
         plain = A.mask(label) & np.isin(kinds, chosen)

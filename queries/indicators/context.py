@@ -28,12 +28,6 @@ def _lm_sized(A: GraphArrays) -> np.ndarray:
     return A.memo[key]
 
 
-def _names_at(A: GraphArrays, pos: np.ndarray) -> np.ndarray:
-    """The names of the nodes at ``pos``: ``A.names[pos]``, without reading every
-    node's name (a million of them) for the few a table shows."""
-    return A.names_at(pos)
-
-
 def _candidates(A: GraphArrays) -> np.ndarray:
     """L&M firms of any year (read-only, one array per graph: :meth:`Context.count`
     keeps what it groups for it)."""

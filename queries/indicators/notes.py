@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from innokg.queries.indicators.context import Context, Units, _entrepreneurs, _names_at
+from innokg.queries.indicators.context import Context, Units, _entrepreneurs
 from innokg.queries.indicators.counts import (
     _listed,
     _national_centres,
@@ -316,7 +316,7 @@ def _detail_specialisations(c: Context, units: Units, g: np.ndarray, k: int) -> 
     pairs = pairs.drop_duplicates("unit").set_index("unit")
     code = A.values("code", dtype="object", fill="")
     shown = np.union1d(city, ind)
-    names = dict(zip(shown.tolist(), _names_at(A, shown), strict=True))
+    names = dict(zip(shown.tolist(), A.names_at(shown), strict=True))
     out: list[Words] = []
     for i in range(k):
         p = pairs.loc[np.intersect1d(units.unit[g == i], pairs.index)]

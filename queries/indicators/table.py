@@ -19,7 +19,7 @@ from innokg.queries.arrays import (
     resolve_industries,
 )
 from innokg.queries.indicators.catalogue import _BY_KEY, INDICATORS, Indicator
-from innokg.queries.indicators.context import By, Context, Units, _names_at
+from innokg.queries.indicators.context import By, Context, Units
 from innokg.queries.indicators.counts import _quotient_cities, _specialisation_edges
 from innokg.queries.indicators.notes import _BASE_ZH, Words, _fmt_target, _join, _join_zh
 from innokg.queries.sets import distinct
@@ -180,7 +180,7 @@ def _groups(c: Context, by: By) -> tuple[Callable[[Units], np.ndarray], np.ndarr
         if scope is not None:
             prov = np.array([scope.region])
         gid, gname = (
-            (str(A.ids[prov[0]]), str(_names_at(A, prov[:1])[0]))
+            (str(A.ids[prov[0]]), str(A.names_at(prov[:1])[0]))
             if len(prov) == 1
             else ("all", "全部")
         )
@@ -204,7 +204,7 @@ def _groups(c: Context, by: By) -> tuple[Callable[[Units], np.ndarray], np.ndarr
         members = members[members >= 0]
     lut = np.full(A.n + 1, -1, dtype=np.int64)
     lut[members] = np.arange(len(members))
-    table = pd.DataFrame({"group": A.ids[members].astype(str), "group_name": _names_at(A, members)})
+    table = pd.DataFrame({"group": A.ids[members].astype(str), "group_name": A.names_at(members)})
     of_pos = lut[place]
     if by == "city":
         return lambda u: of_pos[u.where], of_pos, table
