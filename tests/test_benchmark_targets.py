@@ -80,3 +80,28 @@ def test_with_kept_results_the_networkx_comparisons_still_compute(tmp_path: Path
     assert rows["collaboration gaps"]["kept"] is True
     assert "kept" not in rows["constraint vs networkx"]
     assert float(rows["constraint vs networkx"]["runs"][0]["max difference"]) < 1e-12
+
+
+def test_every_run_of_a_step_starts_from_what_the_first_found(
+    demo_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step that keeps what it computes (the clusters of a package too large to
+    prepare when built) would read its own result from its second run on; the
+    benchmark removes what the step kept, and only that, before each later run."""
+    import shutil
+
+    from benchmarks.__main__ import _forget_kept, _kept_files
+
+    package = tmp_path / "pkg"
+    shutil.copytree(demo_package, package)
+    for f in (package / "kept").glob("*"):
+        if f.name.startswith(("clusters-", "profiles-")):
+            f.unlink()
+    before = _kept_files(package)
+    assert before and not any(f.name.startswith("clusters-") for f in before)
+    monkeypatch.setenv("INNOKG_KEEP", "1")
+    assert STEPS["supply-chain clusters"](package, 2000)["clusters"] > 0
+    added = _kept_files(package) - before
+    assert {f.name.split("-")[0] for f in added} == {"clusters", "profiles"}
+    _forget_kept(package, before)
+    assert _kept_files(package) == before
