@@ -951,3 +951,32 @@ def test_several_processes_read_one_database(demo_package: Path) -> None:
     assert [(p.returncode, out.strip()) for p, (out, _) in zip(procs, results, strict=True)] == [
         (0, str(here))
     ] * 2, results
+
+
+def test_tables_copied_from_memory_or_from_parquet_make_the_same_database(
+    demo_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each table reaches the engine as Arrow in memory, or as a Parquet file when it
+    has more rows than ``ROWS_IN_MEMORY``: both give every node and edge table the
+    same rows, properties and types."""
+    from innokg.graph.package import read_tables
+    from innokg.graph.stores import embedded
+
+    nodes, edges, _ = read_tables(demo_package)
+    dumps = []
+    for limit in (embedded.ROWS_IN_MEMORY, 0):
+        monkeypatch.setattr(embedded, "ROWS_IN_MEMORY", limit)
+        path = tmp_path / f"{limit}.lbdb"
+        create_database(path, Tables(nodes, edges))
+        with EmbeddedStore(path) as db:
+            dumps.append(
+                [db.run(f"MATCH (n:{label}) RETURN n.* ORDER BY n.id") for label in nodes]
+                + [
+                    db.run(f"MATCH (a)-[r:{t}]->(b) RETURN a.id AS s, b.id AS d, r.* ORDER BY s, d")
+                    for t in edges
+                ]
+            )
+    assert not list(tmp_path.glob("innokg-copy-*"))  # the Parquet files are gone
+    assert sum(map(len, dumps[0])) == sum(len(t) for t in [*nodes.values(), *edges.values()])
+    for memory, parquet in zip(*dumps, strict=True):
+        pd.testing.assert_frame_equal(memory, parquet)
