@@ -3,7 +3,8 @@
     python -m benchmarks --scale 1e4,1e5,1e6 [--repeat 3] [--steps NAME,...]
 
 For each scale it builds one demo package, then runs each step ``--repeat`` times, each
-in a fresh process, and reports the median wall time and the largest peak RSS.  The
+in a fresh process and from the package as the step's first run found it (what a run
+kept is removed before the next), and reports the median wall time and the largest peak RSS.  The
 table is printed and written as JSON (``benchmarks/results/latest.json`` by default).
 Each step runs cold by default: on a package built ``--no-prepare``, with keeping off
 (``INNOKG_KEEP=0``), each step computes the clusters and Burt's constraint itself.  With

@@ -228,7 +228,7 @@ def performance_scales(report: dict[str, Any]) -> str:
                 cells = []
                 for s in scales:
                     r = rows.get((step, s))
-                    x = _extra(r) if r else {}
+                    x = _median_run(r) if r else {}  # the run whose time is the median
                     p50, p95 = x.get(f"{kind} p50 ms"), x.get(f"{kind} p95 ms")
                     cells.append(f"{p50:g} / {p95:g} ms" if p50 is not None else "")
                 rss = memory(last["peak_rss_mb"]) if kind == "point" and last else ""
@@ -394,11 +394,11 @@ def _measured(
 
 
 def _cypher_cell(row: dict[str, Any] | None) -> str:
-    """The point look-up's and the 2-hop query's p95, of the first run (as the scales
-    table gives them)."""
+    """The point look-up's and the 2-hop query's p95, of the run whose time is the
+    median (as the scales table gives them)."""
     if row is None or "median_s" not in row:
         return ""
-    x = _extra(row)
+    x = _median_run(row)
     return f"{x.get('point p95 ms', 0):g} / {x.get('2-hop p95 ms', 0):g} ms"
 
 
