@@ -159,7 +159,7 @@ def create_database(db_path: str | Path, tables: Tables) -> dict[str, str]:
         for stmt in ddl():
             conn.execute(stmt)
         # each table is copied from memory as Arrow: writing every one to Parquet for the
-        # engine to read back, the 1M demo's load took 18.8 s against 14.1 s (cypher.md)
+        # engine to read back, the 1M demo's load took 18.7-18.9 s against 11.7-14.4 s
         for label, df in tables.nodes.items():
             if len(df) == 0:
                 continue
@@ -178,8 +178,8 @@ def create_database(db_path: str | Path, tables: Tables) -> dict[str, str]:
 
 #: Tables of more rows than this are handed to the engine as a Parquet file rather than
 #: in memory: the engine's copy of an in-memory table stays beside it.  The 10M demo's
-#: load peaks 3.3 GB higher with every table in memory, 2.3 GB with these on disk
-#: (docs/cypher.md).
+#: load peaks 3.2 GB higher with every table in memory, 2.2 GB with these on disk
+#: (performance.md, the load rows' notes).
 ROWS_IN_MEMORY = 4_000_000
 
 
