@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from innokg.queries.arrays import ORG_EDGES, GraphArrays
+from innokg.queries.graph_arrays import ARRAYS_CODE
 from innokg.queries.kept import kept, kept_result
 from innokg.queries.sparse_rows import columns_at, entries, lookup, ranges, rows_only
 from innokg.queries.steps import label_diagonal, step_matrix, transposed_step
@@ -49,7 +50,7 @@ Method = Literal["aa", "ra"]
 #: The modules whose source decides the degree prior (for what is kept).
 _PRIOR_CODE = (
     "innokg.queries.metapaths",
-    "innokg.queries.graph_arrays",
+    *ARRAYS_CODE,
     "innokg.queries.arrays",
     "innokg.queries.id_index",
     "innokg.graph.schema",

@@ -18,7 +18,7 @@ from innokg.graph.package import write_package
 from innokg.graph.testing import make_tables
 from innokg.pipeline import build_demo
 from innokg.prepare import PrepareWarning, prepare_package
-from innokg.queries import graph_arrays, intermediates, metapaths
+from innokg.queries import edge_arrays, graph_arrays, intermediates, metapaths, node_arrays
 from innokg.queries.arrays import arrays
 from innokg.queries.clusters import detection, profiles, supply_clusters
 from innokg.queries.gaps import constraint, structural_holes
@@ -59,7 +59,7 @@ def _refuse_to_compute(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(constraint, "burt_measures", _refuse)
     monkeypatch.setattr(profiles, "_profile", _refuse)  # the cluster table's rows
     monkeypatch.setattr(metapaths, "_degree_prior", _refuse)
-    monkeypatch.setattr(graph_arrays, "_listed_by_node", _refuse)
+    monkeypatch.setattr(edge_arrays, "_listed_by_node", _refuse)
 
 
 def test_a_build_prepares_and_the_first_question_reads_it(
@@ -148,8 +148,8 @@ def test_large_graphs_are_left_to_innokg_prepare(
     assert _kinds(out) == ["city", "ends", "ids", "name"]
     assert {"supplies", "located-in", "in-industry"} <= _listed_by_node(out)
     with monkeypatch.context() as m:  # the next command reads them, computing none
-        m.setattr(graph_arrays, "_listed_by_node", _refuse)
-        m.setattr(graph_arrays.IdIndex, "edge_ends", _refuse)
+        m.setattr(edge_arrays, "_listed_by_node", _refuse)
+        m.setattr(node_arrays.IdIndex, "edge_ends", _refuse)
         m.setattr(graph_arrays.GraphArrays, "_city", _refuse)
         m.setattr(intermediates, "_rank_by_name", _refuse)
         A = arrays(EcosystemGraph.open(out))

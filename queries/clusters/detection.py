@@ -17,6 +17,7 @@ from innokg.queries.arrays import (
 from innokg.queries.clusters.network import Inferred as Inferred
 from innokg.queries.clusters.network import _Assignment, _leiden, _Network, _network
 from innokg.queries.clusters.split import _split_chains
+from innokg.queries.graph_arrays import ARRAYS_CODE
 from innokg.queries.kept import kept, kept_result
 
 # what the kept assignment depends on besides the package: its parameters and the code
@@ -30,7 +31,7 @@ _CODE = (
     "innokg.queries.clusters.leaders",
     "innokg.queries.clusters.scope",
     "innokg.queries.arrays",
-    "innokg.queries.graph_arrays",
+    *ARRAYS_CODE,
 )
 
 __all__ = ["cluster_labels", "no_clusters_reason"]

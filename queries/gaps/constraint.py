@@ -8,6 +8,7 @@ import numpy as np
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import ORG_EDGES, ORGANISATIONS, GraphArrays, arrays
 from innokg.queries.gaps.burt import burt_measures
+from innokg.queries.graph_arrays import ARRAYS_CODE
 from innokg.queries.kept import kept
 
 _BURT = ("degree", "constraint", "esize")
@@ -17,7 +18,7 @@ _BURT_CODE = (
     "innokg.queries.gaps.constraint",
     "innokg.queries.gaps.burt",
     "innokg.queries.arrays",
-    "innokg.queries.graph_arrays",
+    *ARRAYS_CODE,
 )
 
 __all__ = ["keep_constraint"]
