@@ -60,19 +60,8 @@ def _by_node_name(etype: str) -> str:
 
 
 class EdgeArrays(NodeArrays):
-    """The edges of one graph as positions; the second layer of
-    :class:`~innokg.queries.graph_arrays.GraphArrays`.
-
-    Examples
-    --------
-    >>> from innokg.graph.testing import make_graph
-    >>> G = make_graph(
-    ...     {"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]},
-    ...     {"SUPPLIES": [("a", "b")]},
-    ... )
-    >>> [x.tolist() for x in EdgeArrays(G).edges("SUPPLIES")]
-    [[0], [1]]
-    """
+    """The edges of one graph as positions: the second layer of
+    :class:`~innokg.queries.graph_arrays.GraphArrays`, over its nodes' positions."""
 
     def edges(self, etype: str, *, year: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Endpoints of the edges of ``etype`` as position arrays ``(src, dst)``.

@@ -65,27 +65,9 @@ def rows_alive(df: pd.DataFrame, year: int) -> np.ndarray:
 
 
 class NodeArrays:
-    """The positions of one graph's nodes and their properties; the first layer of
-    :class:`~innokg.queries.graph_arrays.GraphArrays`.
-
-    Parameters
-    ----------
-    G : EcosystemGraph
-        The graph.  Its node ids must be unique (validated graphs are).
-
-    Raises
-    ------
-    QueryError
-        When two nodes share an id.
-
-    Examples
-    --------
-    >>> from innokg.graph.testing import make_graph
-    >>> G = make_graph({"Enterprise": [{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}]})
-    >>> A = NodeArrays(G)
-    >>> A.n, A.spans["Enterprise"], A.ids.tolist()
-    (2, (0, 2), ['a', 'b'])
-    """
+    """The positions of one graph's nodes and their properties: the first layer of
+    :class:`~innokg.queries.graph_arrays.GraphArrays`, built from a graph as it is (the
+    same parameter, the same error when two nodes share an id)."""
 
     def __init__(self, G: EcosystemGraph) -> None:
         self.G = G
