@@ -74,6 +74,7 @@ def _register() -> None:
         diff,
         evaluate,
         henan,
+        partners,
         questions,
         rdf,
         serve,
@@ -88,11 +89,12 @@ def _register() -> None:
         *cypher.COMMANDS,
         *rdf.COMMANDS,
         *questions.COMMANDS,
+        *partners.COMMANDS,
+        *evaluate.COMMANDS,
         *serve.COMMANDS,
         *diff.COMMANDS,
     ]:
         main.add_command(command)
-    evaluate.attach(questions.evaluate)  # `evaluate clusters` beside `evaluate partners`
     # Further command groups register here, one line each.
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from innokg.cli import main
-from innokg.commands import questions
+from innokg.commands import partners, questions
 from innokg.graph.package import write_package
 from innokg.queries.indicators import INDICATORS
 from tests.conftest import REPO
@@ -216,7 +216,7 @@ def test_command_choices_agree_with_the_query_modules() -> None:
     from innokg.queries.partners import KINDS
 
     assert tuple(GAP_KINDS) == questions.GAP_KINDS
-    assert tuple(KINDS) == questions.PARTNER_KINDS
+    assert tuple(KINDS) == partners.PARTNER_KINDS
 
 
 def test_every_question_and_command_is_documented() -> None:

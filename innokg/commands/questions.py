@@ -1,4 +1,5 @@
-"""The policy's questions on the command line: clusters, gaps, partners, indicators.
+"""The policy's questions on the command line: clusters, gaps, indicators (partners in
+:mod:`innokg.commands.partners`).
 
 Each command opens a graph package, asks one function of :mod:`queries` and writes
 its table with :func:`innokg.output.write_table` (``--format table|csv|json|xlsx``,
@@ -9,14 +10,21 @@ formats carry every column.  The query modules are imported when a command runs,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 
-from innokg.commands.nodes import node_id
+from innokg.commands.options import (
+    clustering_options,
+    filter_options,
+    lang_option,
+    open_package,
+    output_options,
+    synthetic_note,
+)
 from innokg.commands.screen import percent, screen_table, show
 from innokg.commands.wording import (
     NO_GROUPS,
@@ -26,7 +34,7 @@ from innokg.commands.wording import (
 )
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
-from innokg.output import FORMATS, write_table
+from innokg.output import write_table
 
 __all__ = ["COMMANDS"]
 
@@ -42,61 +50,6 @@ GAP_KINDS = (
     "broker",
     "unspanned_pair",
 )
-PARTNER_KINDS = (
-    "enterprise-institute",
-    "enterprise-enterprise",
-    "fund-team",
-    "fund-enterprise",
-    "enterprise-alliance",
-    "enterprise-product",
-    "enterprise-industry",
-)
-
-
-def _output(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option(
-        "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
-    )(f)
-    return click.option(
-        "--format",
-        "fmt",
-        default="table",
-        show_default=True,
-        type=click.Choice(FORMATS),
-        help="table on screen; csv, json or xlsx (needs --out) with every column.",
-    )(f)
-
-
-def _filters(*, year_help: str = "As of this year: only what existed then.") -> Callable[..., Any]:
-    def deco(f: Callable[..., Any]) -> Callable[..., Any]:
-        f = click.option("--year", type=click.IntRange(1800, 2100), help=year_help)(f)
-        f = click.option(
-            "--industry", help="Only this industry: id, code (C36) or name; narrower classes too."
-        )(f)
-        return click.option(
-            "--city", help="Only this city: name (郑州 or 郑州市), code or region id."
-        )(f)
-
-    return deco
-
-
-def _lang(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--lang",
-        type=click.Choice(["zh", "en"]),
-        default="zh",
-        show_default=True,
-        help="Language of the explanations in the on-screen table.",
-    )(f)
-
-
-def _open(package: Path) -> EcosystemGraph:
-    return EcosystemGraph.open(package)
-
-
-def _synthetic_note(G: EcosystemGraph) -> None:
-    if G.manifest.get("synthetic"):
-        click.echo("note: synthetic demo data, not facts about real organisations", err=True)
 
 
 def _read_previous(path: Path) -> pd.DataFrame:
@@ -113,42 +66,6 @@ def _read_previous(path: Path) -> pd.DataFrame:
         ) from None
 
 
-def clustering_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options of a Leiden clustering run (--seed, --resolution, --inferred,
-    --min-size), shared by `innokg clusters` and `innokg evaluate clusters`."""
-    for option in reversed(
-        (
-            click.option(
-                "--seed", default=2016, show_default=True, type=int, help="Seed of the Leiden run."
-            ),
-            click.option(
-                "--resolution",
-                default=1.0,
-                show_default=True,
-                type=click.FloatRange(min=0.0, min_open=True),
-                help="Above 1: more, smaller clusters.",
-            ),
-            click.option(
-                "--inferred",
-                type=click.Choice(["auto", "all", "none"]),
-                default="auto",
-                show_default=True,
-                help="Links through products (PRODUCES, UPSTREAM_OF): for firms without "
-                "SUPPLIES edges, for all firms, or never.",
-            ),
-            click.option(
-                "--min-size",
-                default=3,
-                show_default=True,
-                type=click.IntRange(1, None),
-                help="Smallest cluster.",
-            ),
-        )
-    ):
-        command = option(command)
-    return command
-
-
 @click.command()
 @click.argument("package", type=click.Path(path_type=Path))
 @click.option(
@@ -163,8 +80,8 @@ def clustering_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="Members of an earlier run (--members all): matched clusters keep their ids.",
 )
 @click.option("--limit", type=click.IntRange(1, None), help="At most this many rows.")
-@_filters()
-@_output
+@filter_options()
+@output_options
 def clusters(
     package: Path,
     members: str | None,
@@ -195,7 +112,7 @@ def clusters(
     """
     from innokg.queries.clusters import cluster_members, no_clusters_reason, supply_clusters
 
-    G = _open(package)
+    G = open_package(package)
     options: dict[str, Any] = {
         "seed": seed,
         "resolution": resolution,
@@ -231,7 +148,7 @@ def clusters(
             df = df.assign(in_province=df["in_province"].map(percent))  # as industries' shares
         title = "Supply-chain clusters"
         sheet = "clusters"
-    _synthetic_note(G)
+    synthetic_note(G)
     if year is not None and not dated(G):
         click.echo(
             f"note: --year {year} changes nothing here: the graph's firms and supply links "
@@ -289,9 +206,9 @@ def _write_gaps_csv(
     type=click.IntRange(1, None),
     help="Most severe rows per kind [default: 10 on screen, all in files].",
 )
-@_filters(year_help="As of this year (e.g. 2018, the targets' deadline).")
-@_lang
-@_output
+@filter_options(year_help="As of this year (e.g. 2018, the targets' deadline).")
+@lang_option
+@output_options
 def gaps(
     package: Path,
     kinds: tuple[str, ...],
@@ -327,8 +244,8 @@ def gaps(
     from innokg.queries.gaps import GAP_KINDS as QUERY_KINDS
     from innokg.queries.gaps import collaboration_gaps
 
-    G = _open(package)
-    _synthetic_note(G)
+    G = open_package(package)
+    synthetic_note(G)
     chosen = list(kinds) or list(GAP_KINDS)
     text = ["missing_zh", "detail_zh"] if lang == "zh" else ["missing", "detail"]  # headed by lang
     screen = ["entity", "name", *text[:1], "severity", "city", *text[1:]]
@@ -373,163 +290,6 @@ def gaps(
 @click.command()
 @click.argument("package", type=click.Path(path_type=Path))
 @click.option(
-    "--for",
-    "node",
-    metavar="NODE",
-    help="Partners for this enterprise, institute, fund, team or alliance: its id, stock "
-    "code (600066), full name or a part of the name only it has.",
-)
-@click.option(
-    "--kind",
-    "kinds",
-    multiple=True,
-    type=click.Choice(PARTNER_KINDS),
-    help="Kinds of partnership (repeat; default the five partnership kinds).",
-)
-@click.option(
-    "-k", "k", default=20, show_default=True, type=click.IntRange(1, None), help="Pairs per kind."
-)
-@click.option(
-    "--per-source",
-    type=click.IntRange(1, None),
-    help="Instead of the overall best, this many for every source.",
-)
-@click.option(
-    "--size",
-    "sizes",
-    multiple=True,
-    type=click.Choice(["large", "medium", "small", "micro"]),
-    help="Only source enterprises of this size (repeat), e.g. --size large --size medium.",
-)
-@click.option(
-    "--method",
-    type=click.Choice(["aa", "ra"]),
-    default="aa",
-    show_default=True,
-    help="Adamic-Adar or resource-allocation weights.",
-)
-@click.option(
-    "--scope",
-    type=click.Choice(["province", "all"]),
-    default="province",
-    show_default=True,
-    help="Partners for the province's own organisations (a graph of one province and its "
-    "chains, such as innokg henan's), or for every one.",
-)
-@_filters(year_help="As of this year: the graph then, and pairs not linked then.")
-@_lang
-@_output
-@click.option("--quiet", "-q", is_flag=True, help="No progress lines while a file is written.")
-@click.option(
-    "--threads",
-    type=click.IntRange(min=1),
-    default=None,
-    help="With --out: chunks of source firms built at once (default: 2 where there are "
-    "two cores). The file is the same for any number; each extra thread holds a few "
-    "hundred MB more, and while less memory is free than another chunk may take (about "
-    "1 kB per node of the graph), chunks are built one at a time.",
-)
-def partners(
-    package: Path,
-    node: str | None,
-    kinds: tuple[str, ...],
-    k: int,
-    per_source: int | None,
-    sizes: tuple[str, ...],
-    method: str,
-    scope: str,
-    city: str | None,
-    industry: str | None,
-    year: int | None,
-    lang: str,
-    fmt: str,
-    out: Path | None,
-    quiet: bool,
-    threads: int | None,
-) -> None:
-    """Candidate partnerships not yet linked, ranked, each with the reason why.
-
-    Kinds: enterprise-institute (joint R&D), enterprise-enterprise (supply or
-    co-innovation), fund-team, fund-enterprise, enterprise-alliance.  Scores come
-    from typed meta-paths (shared buyers, suppliers, institutes, alliances, product
-    chains, industry peers) and complementarity (same city, same cluster, same chain).
-    See docs/partners.md for the method and its measured quality.
-
-    --out FILE.parquet or FILE.csv (or --format csv) writes the table source firms a
-    chunk at a time, so a table of millions of rows never sits in memory whole;
-    without --format, the suffix of --out chooses the format.
-
-    \b
-    Examples:
-      innokg partners innokg-demo --for E000049
-      innokg partners henan --for 宇通客车
-      innokg partners innokg-demo --kind enterprise-institute --city 郑州 -k 10
-      innokg partners innokg-demo --per-source 20 --size large --size medium --out p.parquet
-    """
-    from innokg.exports.chunked import CHUNKED_FORMATS
-    from innokg.queries.partners import candidate_partners
-
-    G = _open(package)
-    _synthetic_note(G)
-    chosen = node_id(G, node, PARTNER_LABELS) if node is not None else None
-    options: dict[str, Any] = {
-        "kinds": list(kinds) or None,
-        "k": k,
-        "per_source": per_source,
-        "node": chosen,
-        "year": year,
-        "city": city,
-        "industry": industry,
-        "sizes": list(sizes) or None,
-        "method": method,
-        "scope": scope,
-    }
-    fmt = _partner_format(fmt, out)
-    if out is not None and fmt in CHUNKED_FORMATS:
-        _write_partners(G, out, fmt, quiet, {**options, "threads": threads})
-        return
-    df = candidate_partners(G, **options)
-    text = "explanation" if lang == "zh" else "explanation_en"
-    screen = ["kind", "rank", "source_name", "target_name", "score", text]
-    title = "候选合作伙伴" if lang == "zh" else "Candidate partnerships"
-    show(df, fmt, out, title, screen, sheet="partners", lang=lang)
-
-
-#: The labels a --for text is looked up among (an exact id of any label is accepted).
-PARTNER_LABELS = ("Enterprise", "ResearchInstitute", "Fund", "MakerTeam", "Alliance")
-
-
-def _partner_format(fmt: str, out: Path | None) -> str:
-    """The format asked for; when --format was left at its default, the one the suffix
-    of --out names (.parquet, .csv, .json, .xlsx), if any."""
-    from innokg.exports.chunked import chunked_format
-
-    source = click.get_current_context().get_parameter_source("fmt")
-    if out is None or source is not click.core.ParameterSource.DEFAULT:
-        return fmt
-    suffix = out.suffix.lower().lstrip(".")
-    return chunked_format(out) or (suffix if suffix in ("json", "xlsx") else fmt)
-
-
-def _write_partners(
-    G: EcosystemGraph, out: Path, fmt: str, quiet: bool, options: dict[str, Any]
-) -> None:
-    """The partner table to a Parquet or CSV file, chunk by chunk, with progress lines."""
-    from innokg.exports.partners import write_candidate_partners
-    from innokg.progress import StepProgress
-
-    with StepProgress(quiet=quiet) as progress:
-        done = write_candidate_partners(G, out, fmt=fmt, progress=progress, **options)
-    click.echo(
-        f"wrote {done.rows} row(s) to {out} ({done.sources} source(s)) "
-        f"in {progress.elapsed():.1f} s",
-        err=True,
-    )
-
-
-@click.command()
-@click.argument("package", type=click.Path(path_type=Path))
-@click.option(
     "--by",
     type=click.Choice(["province", "city", "industry", "year"]),
     default="province",
@@ -547,9 +307,9 @@ def _write_partners(
     is_flag=True,
     help="List the year's 10 typical cases (article 17) instead; needs --year.",
 )
-@_filters(year_help="As of this year; with --by year, the last year of the series.")
-@_lang
-@_output
+@filter_options(year_help="As of this year; with --by year, the last year of the series.")
+@lang_option
+@output_options
 def indicators(
     package: Path,
     by: str,
@@ -590,8 +350,8 @@ def indicators(
     from innokg.queries.indicators import latest_year, policy_indicators
     from innokg.queries.indicators import typical_cases as cases
 
-    G = _open(package)
-    _synthetic_note(G)
+    G = open_package(package)
+    synthetic_note(G)
     if typical_cases:
         if year is None:
             raise InnokgError("--typical-cases needs --year (the year whose cases to list)")
@@ -664,147 +424,4 @@ def indicators(
         click.echo("\n".join(f"  {key}: {notes.get(key, '')}" for key in missing))
 
 
-@click.group()
-def evaluate() -> None:
-    """Measure the quality of innokg's answers on held-out data."""
-
-
-@evaluate.command("partners")
-@click.argument("package", type=click.Path(path_type=Path))
-@click.option(
-    "--kind",
-    "kinds",
-    multiple=True,
-    type=click.Choice(PARTNER_KINDS),
-    help="Kinds to evaluate (repeat; default every kind; those with nothing to hold out "
-    "get one line saying so).",
-)
-@click.option(
-    "--split",
-    "splits",
-    multiple=True,
-    type=click.Choice(("random", "temporal")),
-    help="Splits (repeat) [default: random and temporal].",
-)
-@click.option(
-    "--seeds",
-    default=3,
-    show_default=True,
-    type=click.IntRange(1, None),
-    help="Random splits, seeded --seed, --seed + 1, ...; mean and spread over them.",
-)
-@click.option("--seed", default=2016, show_default=True, type=int, help="The first seed.")
-@click.option(
-    "--fraction",
-    default=0.1,
-    show_default=True,
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    help="Share of linked pairs a random split hides.",
-)
-@click.option(
-    "--test-years",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, None),
-    help="Last years of each kind's links that the temporal split hides.",
-)
-@click.option(
-    "--negatives",
-    default=20,
-    show_default=True,
-    type=click.IntRange(1, None),
-    help="Unlinked pairs sampled per hidden pair (AUC).",
-)
-@click.option(
-    "-k",
-    "ks",
-    multiple=True,
-    type=click.IntRange(1, None),
-    help="k of precision@k over all pairs (repeat) [default: 10 and 50].",
-)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-@click.option(
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    type=click.Choice((*FORMATS, "markdown")),
-    help="table on screen; csv or xlsx (needs --out): the summary; json: everything; "
-    "markdown: the tables of docs/partners.md.",
-)
-def evaluate_partners_command(
-    package: Path,
-    kinds: tuple[str, ...],
-    splits: tuple[str, ...],
-    seeds: int,
-    seed: int,
-    fraction: float,
-    test_years: int,
-    negatives: int,
-    ks: tuple[int, ...],
-    fmt: str,
-    out: Path | None,
-) -> None:
-    """Hide linked pairs, predict them, and measure where each source's hidden
-    partners fall in its own list (hits@10, MRR, mean rank), with AUC and precision@k.
-
-    Random splits over several seeds and a temporal split (the last year of links
-    hidden, the earlier graph to learn from), each against preferential attachment,
-    common neighbours, Adamic-Adar and same-city random, computed the same way.  Says
-    which kinds cannot be evaluated and where a baseline beats innokg.  See
-    docs/partners.md.
-
-    \b
-    Examples:
-      innokg evaluate partners innokg-demo
-      innokg evaluate partners innokg-demo --seeds 5 --format json --out eval.json
-    """
-    import json
-
-    from innokg.queries.evaluate import evaluate_partners
-
-    G = _open(package)
-    _synthetic_note(G)
-    ev = evaluate_partners(
-        G,
-        kinds=list(kinds) or None,
-        splits=list(splits) or ("random", "temporal"),
-        seeds=seeds,
-        seed=seed,
-        fraction=fraction,
-        test_years=test_years,
-        negatives=negatives,
-        ks=list(ks) or [10, 50],
-    )
-    if fmt in ("json", "markdown"):
-        text = (
-            json.dumps(ev.to_dict(), ensure_ascii=False, indent=2) + "\n"
-            if fmt == "json"
-            else ev.markdown()
-        )
-        if out is None:
-            click.echo(text, nl=False)
-        else:
-            try:
-                out.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise InnokgError(f"cannot write {out}: {exc.strerror}") from exc
-            click.echo(f"wrote {out}", err=True)
-        return
-    title = "Partner prediction on held-out pairs (per-source ranking, AUC, precision@k)"
-    if fmt == "table" and out is None:
-        shown = ev.display()
-        for split in ("random", "temporal"):  # one table per split, to fit a terminal
-            part = shown[shown["split"] == split] if len(shown) else shown
-            if len(part):
-                part = part.drop(columns=["split", "runs", "hidden"])
-                runs = ev.parameters["seeds"] if split == "random" else ev.parameters["seeds"][:1]
-                write_table(part, fmt, None, title=f"{title}, {split} split, seeds {runs}")
-    else:
-        show(ev.summary, fmt, out, title, list(ev.summary.columns), sheet="evaluation")
-    lines = ev.lines()
-    if lines:
-        click.echo("\n".join(lines), err=out is not None)
-
-
-COMMANDS = [clusters, gaps, partners, indicators, evaluate]
+COMMANDS = [clusters, gaps, indicators]
