@@ -34,6 +34,7 @@ from innokg.queries.partners.candidates import (
 )
 from innokg.queries.partners.kinds import _kinds
 from innokg.queries.partners.products import narrow_tail
+from innokg.queries.partners.scoring import _clusters
 from innokg.queries.partners.table import _COLUMNS, _id_text
 from innokg.queries.reasons import _names_text
 from innokg.queries.steps import step_matrix, transposed_step
@@ -235,6 +236,12 @@ def _kind_pieces(
         if progress is not None:
             progress(line)
 
+    # the supply-chain clusters, when the kind reads them and none are kept, detected
+    # once, here, before any chunk runs: left to the chunks, the first two threads
+    # each detected them at once (Leiden twice; 602 s and 18.0 GB for the table at ten
+    # million nodes, docs/scaling.md)
+    if any(len(rows) for rows, _, _ in plan.sides):
+        _clusters(ask.G, plan.kind, ask.o.year)
     for rows, reverse, allowed in plan.sides:
         parts = [
             (
