@@ -35,14 +35,30 @@ def _plain_join(parts: list[tuple[object, np.ndarray]], sep: str, n: int) -> lis
     return out
 
 
-def test_joined_pieces_equal_a_join_row_by_row() -> None:
+def _sentence(text: str) -> str:
+    """An English explanation as it was written row by row: first letter up, a full
+    stop; an empty one stays empty."""
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+@pytest.mark.parametrize(
+    ("options", "finish"),
+    [
+        ({}, lambda text: text),
+        ({"end": ".", "capital": True}, _sentence),
+        ({"end": "。", "end_blank": True}, lambda text: text + "。"),
+    ],
+    ids=["plain", "sentence", "chinese"],
+)
+def test_joined_pieces_equal_a_join_row_by_row(options: dict[str, object], finish: object) -> None:
     rng = np.random.default_rng(3)
     n = 200
-    for _ in range(20):
+    shared = pa.array(["ägypten", "über", "x", "", "名"], pa.large_string())
+    for _ in range(30):
         parts: list[tuple[object, np.ndarray]] = []
         for j in range(int(rng.integers(0, 6))):
             on = rng.random(n) < rng.choice([0.0, 0.1, 0.5, 1.0])
-            shape = rng.integers(4)
+            shape = rng.integers(5)
             if shape == 0:
                 piece: object = f"常{j}"
             elif shape == 1:
@@ -52,12 +68,14 @@ def test_joined_pieces_equal_a_join_row_by_row() -> None:
                 piece = reasons._only(text, on)[0]
                 rows = np.flatnonzero(on)  # each masked row gets its own text, in order
                 assert [text[piece.at[i]].as_py() for i in rows] == [f"c{j}-{i}" for i in rows]
-            else:  # taken from a pool of a few
+            elif shape == 3:  # taken from a pool of a few
                 pool = pa.array([f"池{j}-{x}" for x in range(5)], pa.large_string())
                 piece = reasons._Taken(pool, rng.integers(0, 5, n))
+            else:  # a pool other parts take from too (every node's name), some texts empty
+                piece = reasons._Taken(shared, rng.integers(0, 5, n))
             parts.append((piece, on))
-        got = reasons._join(parts, "；", n).to_pylist()  # type: ignore[arg-type]
-        assert got == _plain_join(parts, "；", n)
+        got = reasons._join(parts, "；", n, **options).to_pylist()  # type: ignore[arg-type]
+        assert got == [finish(text) for text in _plain_join(parts, "；", n)]  # type: ignore[operator]
 
 
 def test_rows_with_no_piece_keep_their_place() -> None:
