@@ -19,9 +19,9 @@ import scipy.sparse as sp
 from innokg.queries.arrays import GraphArrays
 from innokg.queries.few_walks import few_tail, linked_rows
 from innokg.queries.metapaths import Kind, MetaPath, Opts, linked_pairs, path_tail, settle_parts
-from innokg.queries.sparse_rows import int32_indexed
+from innokg.queries.sparse_rows import int32_indexed, ranges, row_counts
 
-__all__: list[str] = []
+__all__ = ["reached_product"]
 
 #: The share of the graph's nodes above which a tail's columns are not narrowed: the
 #: products would be hardly narrower, and the narrowed columns cost four bytes an entry.
@@ -84,16 +84,61 @@ def _product(
     first, tail, columns = narrow_tail(A, kind, path, o, reverse)
     if not tail.nnz:  # a path no walk completes: nothing to multiply
         return sp.csr_array((len(rows), A.n))
+    if columns is None:  # a tail of firms, as wide as the graph
+        return reached_product(first[rows], tail)
     narrow = sp.csr_array(_like(first[rows], tail) @ tail)
     narrow.sum_duplicates()
-    if columns is None:
-        return narrow
     # the narrow columns are in the graph's order, so each row stays sorted
     part = sp.csr_array(
         (narrow.data, columns[narrow.indices], narrow.indptr), shape=(len(rows), A.n)
     )
     part.has_canonical_format = True
     return part
+
+
+def reached_product(left: sp.csr_array, right: sp.csr_array) -> sp.csr_array:
+    """``left @ right`` in canonical form, multiplied on the rows of ``right`` that
+    ``left`` reaches and the columns those rows hold, renumbered: scipy sets up a
+    workspace as wide as the product for each product, and a tail of firms is as wide
+    as the graph (at ten million nodes a product of 2,500 sources took 111 ms against
+    27 ms, most of it clearing that workspace; common suppliers' products were a
+    fifth of a per-firm partner table's time).  The same entries, summed in the same
+    order, bit for bit.
+
+    Examples
+    --------
+    >>> left = sp.csr_array(np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 3.0]]))
+    >>> right = sp.csr_array(np.array([[0.0, 4.0, 0.0, 1.0], [9.0, 9.0, 9.0, 9.0],
+    ...                                [5.0, 0.0, 0.0, 1.0]]))
+    >>> product = reached_product(left, right)
+    >>> product.toarray().tolist(), product.has_canonical_format
+    ([[10.0, 4.0, 0.0, 3.0], [15.0, 0.0, 0.0, 3.0]], True)
+    """
+    reached, at = np.unique(left.indices, return_inverse=True)
+    counts = row_counts(right, reached)
+    take = ranges(right.indptr[reached], counts)
+    columns, column_at = np.unique(right.indices[take], return_inverse=True)
+    small = np.dtype(np.int32)
+    rows_of = sp.csr_array(
+        (
+            right.data[take],
+            column_at.ravel().astype(small),
+            np.r_[0, np.cumsum(counts)].astype(small),
+        ),
+        shape=(len(reached), len(columns)),
+    )
+    left_of = sp.csr_array(
+        (left.data, at.ravel().astype(small), left.indptr.astype(small)),
+        shape=(left.shape[0], len(reached)),
+    )
+    narrow = sp.csr_array(left_of @ rows_of)
+    narrow.sum_duplicates()
+    # the reached columns are in the graph's order, so each row stays sorted
+    out = sp.csr_array(
+        (narrow.data, columns[narrow.indices], narrow.indptr), shape=(left.shape[0], right.shape[1])
+    )
+    out.has_canonical_format = True
+    return out
 
 
 def _like(left: sp.csr_array, tail: sp.csr_array) -> sp.csr_array:
