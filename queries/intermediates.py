@@ -148,6 +148,17 @@ def intermediates(
     return (m1 // A.n, m1 % A.n), (p[hit], w[hit])
 
 
+def _distinct_nodes(A: GraphArrays, nodes: np.ndarray) -> np.ndarray:
+    """The distinct ``nodes``, sorted: by a sort where they are few against the graph
+    (a pass over a mask of every node, for each chunk of a partner table's phrases,
+    was 14 s of the table at ten million nodes), else by that mask."""
+    if len(nodes) * 64 < A.n:
+        return distinct(nodes)
+    seen = np.zeros(A.n, dtype=bool)
+    seen[nodes] = True
+    return np.flatnonzero(seen)
+
+
 def row_entries(m: sp.csr_array, rows: np.ndarray) -> Entries:
     """The non-zero entries of ``m[rows]`` as (index into ``rows``, column)."""
     counts = row_counts(m, rows)
@@ -231,9 +242,7 @@ def most_telling(
     top = np.full((n, 3), -1, dtype=np.int64)
     if not len(p):
         return count, top
-    seen = np.zeros(A.n, dtype=bool)
-    seen[c] = True
-    mids = np.flatnonzero(seen)
+    mids = _distinct_nodes(A, c)
     deg = np.minimum(
         degree_at(A, path, i, year, False, mids)[np.searchsorted(mids, c)], (1 << 20) - 1
     )

@@ -475,10 +475,11 @@ def _capital_first(pool: Text, flat: np.ndarray, offsets: np.ndarray) -> tuple[T
     letter up; and ``flat`` (each row's pieces in the pool, one row after another, a
     row's starting at ``offsets``) pointing at them, as if they followed the pool."""
     at = offsets[:-1][offsets[1:] > offsets[:-1]]
-    keys, back = np.unique(flat[at], return_inverse=True)
+    first = np.zeros(len(pool), dtype=bool)  # a mask over the pool, not a sort of the rows
+    first[flat[at]] = True
     flat = flat.copy()
-    flat[at] = len(pool) + back.ravel()
-    return _capitalised(_take(pool, keys)), flat
+    flat[at] = len(pool) + (np.cumsum(first) - 1)[flat[at]]
+    return _capitalised(_take(pool, np.flatnonzero(first))), flat
 
 
 def _capitalised(text: Text) -> Text:
