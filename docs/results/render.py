@@ -693,6 +693,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "profiles-clusters-10m-split": ("profiles_clusters_10m_split.json", profiled),
     "profiles-clusters-10m-stats": ("profiles_clusters_10m_stats.json", profiled),
     "profiles-partners-10m-kinds": ("profiles_partners_10m_kinds.json", profiled),
+    "profiles-partners-10m-threads": ("profiles_partners_10m_threads.json", profiled),
     "profiles-first-call-100k": ("profiles_first_call_100k.json", profiled),
     "profiles-aa-threads-100k": ("profiles_aa_threads_100k.json", profiled),
     "profiles-aa-categorical-100k": ("profiles_aa_categorical_100k.json", profiled),
@@ -705,6 +706,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-paired-partners": ("performance_paired_partners.json", performance_paired),
     "performance-partners": ("performance_partners.json", performance_round),
     "performance-partners-latest": ("performance_partners_1m_latest.json", performance_round),
+    "performance-partners-10m-latest": ("performance_partners_10m_latest.json", performance_latest),
     "performance-for-brief": ("performance_for_brief.json", performance_round),
     "performance-round-6e76895": ("performance_round_6e76895.json", performance_round),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
@@ -722,6 +724,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
 
 # Result files a block reads besides its own (the kept block sets the cold run beside it).
 SHOWN_WITH: dict[str, str] = {
+    "performance_partners_1m_60dccf0.json": "performance-partners-latest",
     "performance_partners_1m_8e6013b.json": "performance-partners-latest",
     "performance_partners_1m_18376e9.json": "performance-partners-latest",
     "performance_cold.json": "performance-kept",

@@ -7,6 +7,8 @@ million columns at the national scale, two thirds of a per-firm partner table's
 time).  The tail's entries lie in a few columns only (the kind's targets: thousands of
 institutes, alliances or funds), so the products run on a tail narrowed to those
 columns (:func:`narrow_tail`) and their entries are put back in the graph's columns.
+A tail of firms reaches too many columns to narrow once for all; its products run on
+the rows and columns each batch reaches (:func:`reached_product`).
 """
 
 from __future__ import annotations
