@@ -214,7 +214,7 @@ suited to an industry alliance or joint R&D, not a supply deal; both supply Bing
         "same_city": same_city,
         "same_cluster": same_cluster,
         "fund_fit": fund_fit,
-        "explanation": _join(zh_parts, "；", len(src), end="。", end_blank=True),
+        "explanation": _concat(_join(zh_parts, "；", len(src)), "。"),
         "explanation_en": _join(en_parts, "; ", len(src), end=".", capital=True),
     }
 
@@ -406,12 +406,10 @@ def _join(
     *,
     end: str = "",
     capital: bool = False,
-    end_blank: bool = False,
 ) -> Text:
     """Join, row by row, the texts whose mask holds.  A piece is one string for every
     row, a text per row, or texts taken from a pool (:class:`_Taken`).  ``end`` closes
-    each row but the empty ones (every row, ``end_blank``: an empty one is ``end``);
-    ``capital`` puts its first letter up.
+    each row but the empty ones; ``capital`` puts its first letter up.
 
     One list of pieces per row, joined by one Arrow kernel: joining part by part
     copied the growing text once per part.  (``binary_join_element_wise`` with
@@ -426,13 +424,10 @@ def _join(
     >>> _join([("wide", on), (_text(np.array(["a", "b", "c"], dtype=object)), ~on)],
     ...       "; ", 3, end=".", capital=True).to_pylist()
     ['Wide.', 'B.', 'Wide.']
-    >>> _join([("宽", on)], "；", 3, end="。", end_blank=True).to_pylist()
-    ['宽。', '。', '宽。']
     """
     parts = [(piece, on) for piece, on in parts if on.any()]
     if not parts:
-        every = pa.array(np.ones(n, dtype=bool))
-        return pc.if_else(every, _scalar(end), _scalar("")) if end_blank else _blank(n)
+        return _blank(n)
     pool: list[Text] = []
     base_of: dict[int, int] = {}  # a pool shared by parts (every node's name) is taken once
     at = np.empty((n, len(parts)), dtype=np.int64)
@@ -463,8 +458,6 @@ def _join(
     result: Text = pc.binary_join(rows, pa.scalar(sep, _TEXT))
     if end:
         ended = _concat(result, end)
-        if end_blank:
-            return ended
         empty = pc.equal(pc.binary_length(result), 0)  # "" stays "", pieces or not
         result = pc.if_else(empty, result, ended) if pc.any(empty).as_py() else ended
     return result

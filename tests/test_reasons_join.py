@@ -46,9 +46,8 @@ def _sentence(text: str) -> str:
     [
         ({}, lambda text: text),
         ({"end": ".", "capital": True}, _sentence),
-        ({"end": "。", "end_blank": True}, lambda text: text + "。"),
     ],
-    ids=["plain", "sentence", "chinese"],
+    ids=["plain", "sentence"],
 )
 def test_joined_pieces_equal_a_join_row_by_row(options: dict[str, object], finish: object) -> None:
     rng = np.random.default_rng(3)
