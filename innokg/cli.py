@@ -49,9 +49,31 @@ def main() -> None:
     (up to 2,000,000 nodes; innokg prepare for a larger one) or by the first command that
     needs them, and read by the next. So, whatever the size, are a copy of the tables
     that commands memory-map and the lookups (edges by node, the names' order...).
-    INNOKG_KEEP=0 turns this off.
+    INNOKG_KEEP=0 turns this off. On a graph of 500,000 nodes or more, a command that
+    has to compute one of those steps says so on stderr ("note: computing the
+    supply-chain clusters ...") and how long it took; a command's --quiet silences it.
     """
     _quiet_drivers()
+    _progress_notes()
+
+
+class _Notes(logging.Handler):
+    """The library's word on long work (logger ``innokg.progress``: computing the
+    clusters of a large graph, say) as ``note:`` lines on stderr, where a command's
+    other notes go.  Looked up at each line, so a captured stderr gets it too."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"note: {record.getMessage()}", err=True)
+
+
+def _progress_notes() -> None:
+    """Print the library's progress notes; a quiet command turns them off
+    (:class:`innokg.progress.StepProgress`)."""
+    log = logging.getLogger("innokg.progress")
+    if not any(isinstance(h, _Notes) for h in log.handlers):
+        log.addHandler(_Notes())
+    log.setLevel(logging.INFO)
+    log.propagate = False
 
 
 def _quiet_drivers() -> None:

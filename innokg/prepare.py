@@ -135,6 +135,7 @@ def prepare_package(
     ([None], 'burt by city clusters ends ids name prior profiles tables')
     >>> tmp.cleanup()
     """
+    from innokg.progress import notes_off
     from innokg.queries.arrays import arrays, forget_results
     from innokg.queries.clusters import cluster_labels, supply_clusters
     from innokg.queries.gaps import keep_constraint
@@ -148,24 +149,25 @@ def prepare_package(
     # the latest year's graph is often the whole graph (GraphArrays.as_of): then one pass
     latest = latest_year(G)
     years = list(dict.fromkeys([None, arrays(G).as_of(latest)]))
-    for year in years:
-        when = "every year" if year is None else str(year)
-        if report:
-            report(f"prepare the clusters ({when})")
-        cluster_labels(G, year=year)
-        forget_results(G)  # each step's working set goes before the next: ten million
-        if report:  # nodes fit in 24 GB one step at a time, not two years at once
-            report(f"prepare the cluster profiles ({when})")
-        supply_clusters(G, year=year)
-        forget_results(G)
-        if report:
-            report(f"prepare Burt's constraint ({when})")
-        keep_constraint(G, year=year)
-        forget_results(G)
-        if report:
-            report(f"prepare the degree prior ({when})")
-        degree_prior(arrays(G), year)  # one firm's partners read it at a few nodes
-        forget_results(G)
+    with notes_off(report is not None):  # the steps below say what they would
+        for year in years:
+            when = "every year" if year is None else str(year)
+            if report:
+                report(f"prepare the clusters ({when})")
+            cluster_labels(G, year=year)
+            forget_results(G)  # each step's working set goes before the next: ten million
+            if report:  # nodes fit in 24 GB one step at a time, not two years at once
+                report(f"prepare the cluster profiles ({when})")
+            supply_clusters(G, year=year)
+            forget_results(G)
+            if report:
+                report(f"prepare Burt's constraint ({when})")
+            keep_constraint(G, year=year)
+            forget_results(G)
+            if report:
+                report(f"prepare the degree prior ({when})")
+            degree_prior(arrays(G), year)  # one firm's partners read it at a few nodes
+            forget_results(G)
     kept = Path(package) / KEPT_DIR
     files = sorted(p.name for p in [*kept.glob("*.npz"), *kept.glob("tables-*")])
     whole = latest if latest is not None and years == [None] else None

@@ -2,18 +2,36 @@
 
 On a terminal each step shows a spinner and its elapsed time, and a finished step keeps
 its time; elsewhere (logs, CI, pipes) each step is one plain line.  ``quiet`` prints
-nothing.
+nothing, not even the library's notes on long work (logger ``innokg.progress``, which
+the command line prints as ``note:`` lines).
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 import click
 from rich.progress import Progress, TaskID
 
-__all__ = ["StepProgress"]
+__all__ = ["StepProgress", "notes_off"]
+
+notes = logging.getLogger("innokg.progress")
+
+
+@contextmanager
+def notes_off(off: bool = True) -> Iterator[None]:
+    """The library's notes on long work turned off for a while (``off``): where a job
+    reports its own steps, which say the same."""
+    were_off = notes.disabled
+    notes.disabled = off or were_off
+    try:
+        yield
+    finally:
+        notes.disabled = were_off
 
 
 class StepProgress:
@@ -63,6 +81,10 @@ class StepProgress:
             self._live.update(self._task, completed=1)
 
     def __enter__(self) -> StepProgress:
+        # a quiet command hears nothing of the library's own notes either (the clusters
+        # of a large graph being computed: logger ``innokg.progress``)
+        self._notes_were_off = notes.disabled
+        notes.disabled = self.quiet or self._notes_were_off
         return self
 
     def __exit__(
@@ -71,6 +93,7 @@ class StepProgress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        notes.disabled = self._notes_were_off
         if self._live is not None and self._task is not None:
             if exc_type is None:
                 self._finish_task()

@@ -260,6 +260,7 @@ def viz(
     help="Chromium or Chrome that prints the PDF and draws the Word file's charts "
     "(default: chromium, chromium-browser or google-chrome on the PATH).",
 )
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines while the brief is built.")
 def brief(
     package: Path,
     out: Path,
@@ -270,6 +271,7 @@ def brief(
     top: int,
     since: Path | None,
     browser: str | None,
+    quiet: bool,
 ) -> None:
     """Write a policy brief to read, print (A4), edit and forward.
 
@@ -297,6 +299,7 @@ def brief(
     from innokg.brief import build_brief, write_brief
     from innokg.brief.render_docx import charts_available
     from innokg.brief.write import BRIEF_FORMATS, format_of
+    from innokg.progress import StepProgress
 
     start = time.perf_counter()
     chosen = format_of(out, fmt)
@@ -304,15 +307,23 @@ def brief(
         raise click.BadParameter(f"unknown format {chosen!r}", param_hint="--format")
     G = EcosystemGraph.open(package)
     old = EcosystemGraph.open(since) if since is not None else None
-    result = build_brief(
-        G, lang="en" if lang == "en" else "zh", city=city, year=year, top=top, since=old
-    )
-    if chosen == "docx" and not charts_available(browser):
-        click.echo(
-            "note: no Chromium or Chrome found, so the Word file has its tables but no "
-            "charts or map; install Chromium or give --browser PATH to draw them"
+    with StepProgress(quiet=quiet) as progress:
+        result = build_brief(
+            G,
+            lang="en" if lang == "en" else "zh",
+            city=city,
+            year=year,
+            top=top,
+            since=old,
+            report=progress,
         )
-    path = write_brief(result, out, fmt=chosen, browser=browser)
+        if chosen == "docx" and not charts_available(browser):
+            click.echo(
+                "note: no Chromium or Chrome found, so the Word file has its tables but no "
+                "charts or map; install Chromium or give --browser PATH to draw them"
+            )
+        progress(f"write the {chosen} file")
+        path = write_brief(result, out, fmt=chosen, browser=browser)
     click.echo(
         f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB, "
         f"{len(result.recommendations)} recommendations, {len(result.findings)} findings, "

@@ -90,6 +90,7 @@ def _assign(
         compute,
         code=_CODE,
         libraries=("igraph",),
+        what="the supply-chain clusters",
         check=lambda f: (
             len(f.get("membership", ())) == len(net.vertices)
             and len(f.get("cluster", ())) == A.n

@@ -67,7 +67,15 @@ def cluster_profiles(
 
         # invalid options raise in compute(), before anything is kept
         params = {**_kept_params(("profiles", *options)), "label_share": label_share}
-        found = kept(G, "profiles", params, compute, code=_PROFILE_CODE, libraries=("igraph",))
+        found = kept(
+            G,
+            "profiles",
+            params,
+            compute,
+            code=_PROFILE_CODE,
+            libraries=("igraph",),
+            what="the clusters' profiles",
+        )
         A.memo[key] = kept_frame(found).set_index("cluster")
     profiles: pd.DataFrame = A.memo[key]
     return profiles.copy()

@@ -47,6 +47,7 @@ def burt_all(A: GraphArrays, year: int | None) -> tuple[np.ndarray, ...]:
             compute,
             code=_BURT_CODE,
             check=lambda f: all(len(f.get(k, ())) == n for k in _BURT),
+            what="Burt's constraint",
         )
         A.memo[key] = tuple(found[k] for k in _BURT)
     result: tuple[np.ndarray, ...] = A.memo[key]
