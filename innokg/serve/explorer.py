@@ -85,7 +85,7 @@ class Explorer(Questions, Cypher):
         self.start = {label: int(bounds[i]) for i, label in enumerate(self.labels)}
         self.label_code = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
         name = self._column("name")
-        self.names = name.fillna("").to_numpy(dtype=object)
+        self.names = _Names(name)
         #: each node's years (NaN where unknown), for the page's year filter
         self.since = self._years("since")
         self.until = self._years("until")
@@ -134,45 +134,41 @@ class Explorer(Questions, Cypher):
         return np.concatenate(parts) if parts else np.zeros(0)
 
     def _adjacency(self) -> None:
-        """Every edge twice (out from its source, in to its target), grouped by node."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
+        """Every edge twice (out from its source, in to its target), grouped by node.
 
-        # every endpoint looked up at once, in Arrow: pandas took five times as long
+        The edges' ends are the graph's (:meth:`~innokg.queries.arrays.GraphArrays.edges`),
+        kept with the package: at ten million nodes, looking up the 97 million ends'
+        ids again took 25 s of the explorer's start.  Positions and rows are 32-bit
+        where they fit (half the memory of 64-bit: 1.9 GB at ten million nodes)."""
+        from innokg.queries.arrays import arrays
+
+        A = arrays(self.G)
         names = [t for t in EDGE_TYPES if len(self.G.edges[t])]
-        ends = [_arrow(self.G.edges[t][c]) for t in names for c in ("from_id", "to_id")]
-        ids = [_arrow(self.G.nodes[label]["id"]) for label in self.labels]
-        if ends:
-            found = pc.index_in(pa.concat_arrays(ends), value_set=pa.concat_arrays(ids))
-            pos = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        else:
-            pos = np.zeros(0, dtype=np.int64)
+        total = sum(len(self.G.edges[t]) for t in names)
+        small = np.int32 if max(self.n, 2 * total) < np.iinfo(np.int32).max else np.int64
         types, rows, src, dst = [], [], [], []
-        at = 0
         for etype in names:
-            m = len(self.G.edges[etype])
-            s, d = pos[at : at + m], pos[at + m : at + 2 * m]
-            at += 2 * m
-            ok = (s >= 0) & (d >= 0)
-            types.append(np.full(int(ok.sum()), list(EDGE_TYPES).index(etype), dtype=np.int8))
-            rows.append(np.flatnonzero(ok).astype(np.int64))
-            src.append(s[ok])
-            dst.append(d[ok])
+            s, d = A.edges(etype)
+            types.append(np.full(len(s), list(EDGE_TYPES).index(etype), dtype=np.int8))
+            rows.append(A.edge_rows(etype).astype(small))
+            src.append(s.astype(small))
+            dst.append(d.astype(small))
         cat = lambda parts, dt: np.concatenate(parts) if parts else np.zeros(0, dt)  # noqa: E731
         #: per edge: its type (index in EDGE_TYPES), its row in that type's table, endpoints
         self.edge_type = cat(types, np.int8)
-        self.edge_row = cat(rows, np.int64)
-        self.edge_src = cat(src, np.int64)
-        self.edge_dst = cat(dst, np.int64)
+        self.edge_row = cat(rows, small)
+        self.edge_src = cat(src, small)
+        self.edge_dst = cat(dst, small)
         m = len(self.edge_type)
         key = np.concatenate([self.edge_src, self.edge_dst])
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(key, kind="stable").astype(small)
         #: entries of node p: ``indptr[p]:indptr[p + 1]`` of ``nbr`` (the other end),
         #: ``eid`` (the edge) and ``out`` (True when p is the edge's source)
         self.indptr = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=self.n))])
+        del key
         self.nbr = np.concatenate([self.edge_dst, self.edge_src])[order]
-        self.eid = np.concatenate([np.arange(m), np.arange(m)])[order]
         self.out = order < m
+        self.eid = np.where(self.out, order, order - m).astype(small)
         self.degree = np.diff(self.indptr)
 
     # --- small helpers ----------------------------------------------------------------
@@ -534,14 +530,29 @@ class Explorer(Questions, Cypher):
 # --- module helpers -------------------------------------------------------------------
 
 
-def _arrow(series: pd.Series) -> Any:
-    """A column as one Arrow large-string array (the type every part is cast to)."""
-    import pyarrow as pa
+class _Names:
+    """Each node's name by position ("" where it has none), read from one Arrow array:
+    as an array of Python strings they took 1.8 GB at ten million nodes.
 
-    array = pa.array(series.astype("str").array)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array.cast(pa.large_string())
+    >>> names = _Names(pd.Series(["甲", None], dtype="str"))
+    >>> names[0], names[1], len(names)
+    ('甲', '', 2)
+    """
+
+    def __init__(self, column: pd.Series) -> None:
+        import pyarrow as pa
+
+        array = pa.array(column.array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        self._array = array.fill_null("")
+
+    def __getitem__(self, pos: int) -> str:
+        text: str = self._array[int(pos)].as_py()
+        return text
+
+    def __len__(self) -> int:
+        return len(self._array)
 
 
 def _missing(value: Any) -> bool:

@@ -109,15 +109,35 @@ def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
+#: Characters of a long string turned into code points at a time: at ten million nodes
+#: a field's 400 million characters at once took 1.6 GB for each copy of them.
+_SLICE = 1 << 24
+
+
+def _line_slices(text: str) -> list[tuple[int, int]]:
+    """``text`` cut into slices of about :data:`_SLICE` characters, each ending at a
+    line's end (so that lower-casing a slice is lower-casing its lines)."""
+    out, lo = [], 0
+    while lo < len(text):
+        hi = text.find(_SEP, lo + _SLICE) + 1 if lo + _SLICE < len(text) else len(text)
+        hi = hi if hi > 0 else len(text)
+        out.append((lo, hi))
+        lo = hi
+    return out
+
+
 def _normalise_joined(text: str) -> str:
-    """:func:`normalise` for a long string of lines, as array operations."""
+    """:func:`normalise` for a long string of lines, as array operations, a slice at a time."""
     if text.isascii():
         return text.lower()
-    cp = _codepoints(text).copy()
-    wide = (cp >= 0xFF01) & (cp <= 0xFF5E)
-    cp[wide] -= 0xFEE0
-    cp[cp == 0x3000] = 0x20
-    return cp.tobytes().decode("utf-32-le").lower()
+    parts = []
+    for lo, hi in _line_slices(text):
+        cp = _codepoints(text[lo:hi]).copy()
+        wide = (cp >= 0xFF01) & (cp <= 0xFF5E)
+        cp[wide] -= 0xFEE0
+        cp[cp == 0x3000] = 0x20
+        parts.append(cp.tobytes().decode("utf-32-le").lower())
+    return "".join(parts)
 
 
 @cache
@@ -133,9 +153,11 @@ def _initials_lut() -> np.ndarray:
 
 def _initials_joined(text: str) -> str:
     """The initials of each line of a normalised string of lines."""
-    cp = _codepoints(text)
-    out = _initials_lut()[np.minimum(cp, 0xFFFF)]
-    return out[out != 0].tobytes().decode("ascii")
+    parts = []
+    for lo, hi in _line_slices(text):
+        out = _initials_lut()[np.minimum(_codepoints(text[lo:hi]), 0xFFFF)]
+        parts.append(out[out != 0].tobytes().decode("ascii"))
+    return "".join(parts)
 
 
 def initials(text: str) -> str:
@@ -182,10 +204,9 @@ class SearchIndex:
         self.order = np.lexsort((np.arange(n), -np.asarray(importance, dtype=np.float64)))
 
         def text(series: pd.Series) -> str:
-            # one normalisation of all values joined, not one call per value
-            values = series.reset_index(drop=True).iloc[self.order].astype("str").fillna("")
-            values = values.str.replace(r"[\r\n]", " ", regex=True)
-            return _normalise_joined(_SEP.join(values.tolist()))
+            # one normalisation of all values joined, not one call per value, and joined
+            # by Arrow: ten million Python strings took 1 GB for a moment
+            return _normalise_joined(_joined(series, self.order))
 
         name = text(names)
         self._cjk = [_Lines(name, n, gram=2)]
@@ -215,6 +236,21 @@ class SearchIndex:
                 ranks[row] = min(ranks.get(row, 2), rank)
         best = sorted(ranks.items(), key=lambda kv: (kv[1], kv[0]))[:limit]
         return [Hit(int(self.order[row]), rank) for row, rank in best]
+
+
+def _joined(series: pd.Series, order: np.ndarray) -> str:
+    """The values of ``series`` in ``order``, one line each ("" where missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(series.astype("str").array)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    values = values.cast(pa.large_string()).take(pa.array(order)).fill_null("")
+    values = pc.replace_substring_regex(values, r"[\r\n]", " ")
+    lines = pa.LargeListArray.from_arrays(pa.array([0, len(values)], pa.int64()), values)
+    text: str = pc.binary_join(lines, pa.scalar(_SEP, pa.large_string()))[0].as_py()
+    return text
 
 
 @dataclass(frozen=True)
@@ -252,28 +288,38 @@ class _Lines:
     """
 
     def __init__(self, joined: str, n: int, *, gram: int) -> None:
-        self.text = _SEP + joined + _SEP
-        ascii_ = self.text.isascii()
-        cp = (
-            np.frombuffer(self.text.encode("ascii"), dtype=np.uint8)
-            if ascii_
-            else _codepoints(self.text)
-        )
+        self.text = text = _SEP + joined + _SEP
+        ascii_ = text.isascii()
+
+        def points(lo: int, hi: int) -> np.ndarray:
+            part = text[lo:hi]
+            return np.frombuffer(part.encode("ascii"), np.uint8) if ascii_ else _codepoints(part)
+
+        # the text's code points a stretch of blocks at a time (see _SLICE)
+        step = max(_SLICE // _BLOCK, 1) * _BLOCK
         #: offset of each line's first character in ``text`` (and one past the last line)
-        self.starts = np.flatnonzero(cp == 10) + 1
+        self.starts = np.concatenate(
+            [
+                np.flatnonzero(points(lo, lo + step) == 10) + lo + 1
+                for lo in range(0, len(text), step)
+            ]
+        )
         if len(self.starts) != n + 1:
             raise ValueError(f"{len(self.starts) - 1} lines for {n} nodes")
-        self.empty = self.text.count(_SEP * 2) == len(self.starts) - 1  # no values at all
+        self.empty = text.count(_SEP * 2) == len(self.starts) - 1  # no values at all
         self.gram = gram
-        blocks = (len(cp) + _BLOCK - 1) // _BLOCK
+        blocks = (len(text) + _BLOCK - 1) // _BLOCK
         self.bits = np.zeros((blocks, _BUCKETS // 8), dtype=np.uint8)
         seen = np.zeros(_BUCKETS, dtype=bool)
-        for b in range(0 if self.empty else blocks):
-            part = cp[b * _BLOCK : (b + 1) * _BLOCK + _REACH + gram - 1]
-            if len(part) >= gram:
-                seen[:] = False
-                seen[_grams(part, gram)] = True
-                self.bits[b] = np.packbits(seen)
+        for lo in range(0, 0 if self.empty else len(text), step):
+            cp = points(lo, lo + step + _REACH + gram - 1)
+            for b in range(lo // _BLOCK, min(blocks, (lo + step) // _BLOCK)):
+                at = b * _BLOCK - lo
+                part = cp[at : at + _BLOCK + _REACH + gram - 1]
+                if len(part) >= gram:
+                    seen[:] = False
+                    seen[_grams(part, gram)] = True
+                    self.bits[b] = np.packbits(seen)
 
     def line(self, row: int) -> str:
         return self.text[self.starts[row] : self.starts[row + 1] - 1]
