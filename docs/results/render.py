@@ -616,8 +616,10 @@ def explorer_latency(report: dict[str, Any]) -> str:
     ]
     for r in report["runs"]:
         paint = r.get("page first paint ms")
+        at = f" at {r['code']}" if "code" in r else ""  # a run of one code beside another's
         lines.append(
-            f"| {r['scale']:,} | {r['nodes']:,} | {seconds(r['start to ready s'])} "
+            f"| {r['scale']:,}{at} | {r['nodes']:,} "
+            f"| {seconds(r['start to ready s'])} "
             f"| {seconds(r['warm-up done s'])} "
             f"| {r['search p50 ms']:.1f} / {r['search p95 ms']:.1f} ms "
             f"| {r['search 郑州 p95 ms']:.1f} ms "
@@ -710,6 +712,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-for-brief": ("performance_for_brief.json", performance_round),
     "performance-round-6e76895": ("performance_round_6e76895.json", performance_round),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
+    "explorer-latency-10m": ("explorer_latency_10m.json", explorer_latency),
     "footprint": ("footprint_100k.json", footprint),
     "performance-1m": ("performance_1m_kept.json", cold_and_kept("performance_1m_cold.json")),
     "performance-1m-prepared": (
