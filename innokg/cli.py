@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from innokg.graph.errors import InnokgError, ValidationError
+from innokg.notes import print_notes
 
 __all__ = ["main"]
 
@@ -54,26 +55,7 @@ def main() -> None:
     supply-chain clusters ...") and how long it took; a command's --quiet silences it.
     """
     _quiet_drivers()
-    _progress_notes()
-
-
-class _Notes(logging.Handler):
-    """The library's word on long work (logger ``innokg.progress``: computing the
-    clusters of a large graph, say) as ``note:`` lines on stderr, where a command's
-    other notes go.  Looked up at each line, so a captured stderr gets it too."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"note: {record.getMessage()}", err=True)
-
-
-def _progress_notes() -> None:
-    """Print the library's progress notes; a quiet command turns them off
-    (:class:`innokg.progress.StepProgress`)."""
-    log = logging.getLogger("innokg.progress")
-    if not any(isinstance(h, _Notes) for h in log.handlers):
-        log.addHandler(_Notes())
-    log.setLevel(logging.INFO)
-    log.propagate = False
+    print_notes()
 
 
 def _quiet_drivers() -> None:

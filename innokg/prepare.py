@@ -135,7 +135,7 @@ def prepare_package(
     ([None], 'burt by city clusters ends ids name prior profiles tables')
     >>> tmp.cleanup()
     """
-    from innokg.progress import notes_off
+    from innokg.notes import notes_off
     from innokg.queries.arrays import arrays, forget_results
     from innokg.queries.clusters import cluster_labels, supply_clusters
     from innokg.queries.gaps import keep_constraint

@@ -8,30 +8,15 @@ the command line prints as ``note:`` lines).
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import TracebackType
 
 import click
 from rich.progress import Progress, TaskID
 
-__all__ = ["StepProgress", "notes_off"]
+from innokg.notes import notes
 
-notes = logging.getLogger("innokg.progress")
-
-
-@contextmanager
-def notes_off(off: bool = True) -> Iterator[None]:
-    """The library's notes on long work turned off for a while (``off``): where a job
-    reports its own steps, which say the same."""
-    were_off = notes.disabled
-    notes.disabled = off or were_off
-    try:
-        yield
-    finally:
-        notes.disabled = were_off
+__all__ = ["StepProgress"]
 
 
 class StepProgress:

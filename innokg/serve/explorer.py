@@ -212,11 +212,18 @@ class Explorer(Questions, Cypher):
         return self._city, self._industry
 
     def warm_up(self) -> None:
-        """Compute what colours, filters and node pages use (cities, industries, clusters)."""
+        """Compute what colours, filters and node pages use (cities, industries, clusters).
+
+        On a large graph the clusters are computed by a child process and read back
+        (:mod:`innokg.serve.apart`): in this process, Leiden would hold up every request
+        until it is done."""
         from innokg.queries.clusters import cluster_labels
+        from innokg.serve import apart
 
         self.places()
         with self._lock("cluster_labels"):
+            if self.n >= apart.APART_NODES:
+                apart.keep_clusters_apart(self.G)  # if it cannot, they are computed here
             self._cluster = cluster_labels(self.G)
 
     def summaries(self, positions: Iterable[int]) -> list[dict[str, Any]]:

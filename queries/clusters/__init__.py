@@ -100,6 +100,7 @@ from __future__ import annotations
 
 from innokg.queries.clusters.detection import cluster_labels, no_clusters_reason
 from innokg.queries.clusters.industries import MAIN_SHARE
+from innokg.queries.clusters.kept_labels import kept_cluster_labels
 from innokg.queries.clusters.leaders import BRIDGE_LINKS as BRIDGE_LINKS
 from innokg.queries.clusters.leaders import DOWNSTREAM_MIN as DOWNSTREAM_MIN
 from innokg.queries.clusters.leaders import KEY_SUPPLIERS as KEY_SUPPLIERS
@@ -126,6 +127,7 @@ __all__ = [
     "SPLIT_SUPPLIERS",
     "cluster_labels",
     "cluster_members",
+    "kept_cluster_labels",
     "no_clusters_reason",
     "placed",
     "preferred_industry",
