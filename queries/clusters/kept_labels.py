@@ -4,30 +4,22 @@ hold up every request while Leiden runs)."""
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.arrays import arrays
-from innokg.queries.clusters.detection import _kept_labels
-from innokg.queries.clusters.network import Inferred
+from innokg.queries.clusters.detection import _kept_labels, cluster_labels
 
 __all__ = ["kept_cluster_labels"]
 
 
-def kept_cluster_labels(
-    G: EcosystemGraph,
-    *,
-    seed: int = 2016,
-    resolution: float = 1.0,
-    inferred: Inferred = "auto",
-    inferred_weight: float = 0.3,
-    min_size: int = 3,
-    year: int | None = None,
-    split: bool = True,
-) -> np.ndarray | None:
-    """What :func:`~innokg.queries.clusters.cluster_labels` gives, with the same
-    parameters, when the clusters are kept beside the package; None when they are not
-    kept (or were computed in this process, where ``cluster_labels`` has them at hand).
+def kept_cluster_labels(G: EcosystemGraph, *, year: int | None = None) -> np.ndarray | None:
+    """What :func:`~innokg.queries.clusters.cluster_labels` gives with its default
+    parameters (as of ``year``) when the clusters are kept beside the package; None
+    when they are not kept (or were computed in this process, where ``cluster_labels``
+    has them at hand).
 
     Examples
     --------
@@ -36,8 +28,12 @@ def kept_cluster_labels(
     >>> kept_cluster_labels(G) is None  # a graph not read from a package keeps nothing
     True
     """
-    if inferred not in ("auto", "all", "none"):
-        return None
-    year = arrays(G).as_of(year)
-    key = ("clusters", seed, resolution, inferred, inferred_weight, min_size, year, split)
+    defaults = inspect.signature(cluster_labels).parameters
+    names = ("seed", "resolution", "inferred", "inferred_weight", "min_size")
+    key = (
+        "clusters",
+        *(defaults[name].default for name in names),
+        arrays(G).as_of(year),
+        defaults["split"].default,
+    )
     return _kept_labels(G, key)
