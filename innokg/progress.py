@@ -14,7 +14,7 @@ from types import TracebackType
 import click
 from rich.progress import Progress, TaskID
 
-from innokg.notes import notes
+from innokg.notes import notes_off
 
 __all__ = ["StepProgress"]
 
@@ -68,8 +68,8 @@ class StepProgress:
     def __enter__(self) -> StepProgress:
         # a quiet command hears nothing of the library's own notes either (the clusters
         # of a large graph being computed: logger ``innokg.progress``)
-        self._notes_were_off = notes.disabled
-        notes.disabled = self.quiet or self._notes_were_off
+        self._notes = notes_off(self.quiet)
+        self._notes.__enter__()
         return self
 
     def __exit__(
@@ -78,7 +78,7 @@ class StepProgress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        notes.disabled = self._notes_were_off
+        self._notes.__exit__(exc_type, exc, tb)
         if self._live is not None and self._task is not None:
             if exc_type is None:
                 self._finish_task()

@@ -247,7 +247,8 @@ def _joined(series: pd.Series, order: np.ndarray) -> str:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     values = values.cast(pa.large_string()).take(pa.array(order)).fill_null("")
-    values = pc.replace_substring_regex(values, r"[\r\n]", " ")
+    if pc.any(pc.match_substring_regex(values, r"[\r\n]")).as_py():  # seldom: half the cost
+        values = pc.replace_substring_regex(values, r"[\r\n]", " ")
     lines = pa.LargeListArray.from_arrays(pa.array([0, len(values)], pa.int64()), values)
     text: str = pc.binary_join(lines, pa.scalar(_SEP, pa.large_string()))[0].as_py()
     return text
@@ -295,24 +296,17 @@ class _Lines:
             part = text[lo:hi]
             return np.frombuffer(part.encode("ascii"), np.uint8) if ascii_ else _codepoints(part)
 
-        # the text's code points a stretch of blocks at a time (see _SLICE)
-        step = max(_SLICE // _BLOCK, 1) * _BLOCK
-        #: offset of each line's first character in ``text`` (and one past the last line)
-        self.starts = np.concatenate(
-            [
-                np.flatnonzero(points(lo, lo + step) == 10) + lo + 1
-                for lo in range(0, len(text), step)
-            ]
-        )
-        if len(self.starts) != n + 1:
-            raise ValueError(f"{len(self.starts) - 1} lines for {n} nodes")
-        self.empty = text.count(_SEP * 2) == len(self.starts) - 1  # no values at all
         self.gram = gram
         blocks = (len(text) + _BLOCK - 1) // _BLOCK
         self.bits = np.zeros((blocks, _BUCKETS // 8), dtype=np.uint8)
         seen = np.zeros(_BUCKETS, dtype=bool)
-        for lo in range(0, 0 if self.empty else len(text), step):
+        starts = []
+        # the text's code points a stretch of blocks at a time (see _SLICE), each read once
+        # for the line starts and the blocks' n-grams
+        step = max(_SLICE // _BLOCK, 1) * _BLOCK
+        for lo in range(0, len(text), step):
             cp = points(lo, lo + step + _REACH + gram - 1)
+            starts.append(np.flatnonzero(cp[:step] == 10) + lo + 1)
             for b in range(lo // _BLOCK, min(blocks, (lo + step) // _BLOCK)):
                 at = b * _BLOCK - lo
                 part = cp[at : at + _BLOCK + _REACH + gram - 1]
@@ -320,6 +314,13 @@ class _Lines:
                     seen[:] = False
                     seen[_grams(part, gram)] = True
                     self.bits[b] = np.packbits(seen)
+        #: offset of each line's first character in ``text`` (and one past the last line)
+        self.starts = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+        if len(self.starts) != n + 1:
+            raise ValueError(f"{len(self.starts) - 1} lines for {n} nodes")
+        self.empty = text.count(_SEP * 2) == len(self.starts) - 1  # no values at all
+        if self.empty:
+            self.bits[:] = 0  # nothing to find: every scan is skipped (see search)
 
     def line(self, row: int) -> str:
         return self.text[self.starts[row] : self.starts[row + 1] - 1]
