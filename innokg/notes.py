@@ -1,7 +1,7 @@
 """The library's word on long work, as the command line prints it.
 
 Where a question computes something slow on a large graph (the supply-chain clusters,
-over two minutes at ten million nodes), :func:`innokg.queries.kept.kept` says so at
+about two minutes at ten million nodes), :func:`innokg.queries.kept.kept` says so at
 INFO level on the ``innokg.progress`` logger.  The command line prints those records
 on stderr as ``note:`` lines (:func:`print_notes`); a quiet command, or a job that
 reports its own steps, turns them off for a while (:func:`notes_off`).  In a notebook

@@ -713,6 +713,10 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-round-6e76895": ("performance_round_6e76895.json", performance_round),
     "explorer-latency": ("explorer_latency.json", explorer_latency),
     "explorer-latency-10m": ("explorer_latency_10m.json", explorer_latency),
+    "profiles-explorer-start-10m": ("profiles_explorer_start_10m.json", profiled),
+    "profiles-explorer-warm-up": ("profiles_explorer_warm_up.json", profiled),
+    "profiles-leiden-order-10m": ("profiles_leiden_order_10m.json", profiled),
+    "profiles-partners-10m-single-runs": ("profiles_partners_10m_single_runs.json", profiled),
     "footprint": ("footprint_100k.json", footprint),
     "performance-1m": ("performance_1m_kept.json", cold_and_kept("performance_1m_cold.json")),
     "performance-1m-prepared": (

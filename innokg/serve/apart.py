@@ -3,9 +3,9 @@ explorer's warm-up.
 
 igraph's Leiden holds Python's lock on the interpreter for its whole run, so computed
 in the warm-up thread it held up every request the explorer was asked meanwhile: at a
-million nodes a search waited 4.3 s, at ten million about two minutes.  A child process
-computes the clusters and keeps them beside the package, as any command would; the
-explorer answers meanwhile, then reads them back in milliseconds.
+million nodes a search waited 4.3 s, and at ten million the clusters take about two
+minutes.  A child process computes the clusters and keeps them beside the package, as
+any command would; the explorer answers meanwhile, then reads them back.
 
     python -m innokg.serve.apart PACKAGE
 

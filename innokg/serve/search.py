@@ -205,7 +205,7 @@ class SearchIndex:
 
         def text(series: pd.Series) -> str:
             # one normalisation of all values joined, not one call per value, and joined
-            # by Arrow: ten million Python strings took 1 GB for a moment
+            # by Arrow rather than through a Python string per value
             return _normalise_joined(_joined(series, self.order))
 
         name = text(names)
