@@ -48,8 +48,12 @@ _FORMATS = EXPORT_FORMATS + (RDF_FORMATS if _rdf_available() else ())
     help="Write CSV/Excel cells as they are, without the apostrophe that keeps "
     "spreadsheets from running cells beginning with = + - @ as formulas.",
 )
-def export(package: Path, fmt: str, out: Path, verbatim: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines (shown for large graphs).")
+def export(package: Path, fmt: str, out: Path, verbatim: bool, quiet: bool) -> None:
     """Export a whole graph package for other tools.
+
+    On a graph of a million rows or more (nodes and edges), each table is shown on
+    stderr as it is written.
 
     \b
     csv        nodes/<Label>.csv and edges/<TYPE>.csv (UTF-8, opens in Excel)
@@ -62,9 +66,13 @@ def export(package: Path, fmt: str, out: Path, verbatim: bool) -> None:
     Example:
       innokg export innokg-demo --format gexf --out demo.gexf
     """
+    from innokg.progress import StepProgress
+
     start = time.perf_counter()
     G = EcosystemGraph.open(package)
-    files = export_graph(G, fmt, out, neutralise=not verbatim)
+    large = sum(n for kind in G.counts().values() for n in kind.values()) >= EXPORT_STEPS_ROWS
+    with StepProgress(quiet=quiet or not large) as progress:
+        files = export_graph(G, fmt, out, neutralise=not verbatim, report=progress)
     size = sum(f.stat().st_size for f in files if f.is_file())
     click.echo(
         f"wrote {len(files)} file(s), {size / 1e6:.1f} MB, to {out} "
@@ -74,6 +82,11 @@ def export(package: Path, fmt: str, out: Path, verbatim: bool) -> None:
         click.echo(
             "note: the package holds synthetic demo data, not facts about real organisations"
         )
+
+
+#: Rows (nodes and edges) from which ``innokg export`` shows each table as its step:
+#: the 1M demo's 5.9 million rows took 6 s as Turtle, the 10M demo's 59 million 98 s.
+EXPORT_STEPS_ROWS = 1_000_000
 
 
 def _count(n: int, noun: str) -> str:

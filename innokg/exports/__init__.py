@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from innokg.exports.common import EXCEL_MAX_ROWS as EXCEL_MAX_ROWS
-from innokg.exports.common import EXPORT_FORMATS, RDF_FORMATS
+from innokg.exports.common import EXPORT_FORMATS, RDF_FORMATS, Report
 from innokg.exports.neo4j_admin import neo4j_header, write_neo4j_csv
 from innokg.exports.tables import write_csv_tables, write_sheets, write_xlsx
 from innokg.exports.xml_formats import write_gexf, write_graphml
@@ -62,6 +62,7 @@ from innokg.graph.errors import InnokgError
 __all__ = [
     "EXPORT_FORMATS",
     "RDF_FORMATS",
+    "Report",
     "export_graph",
     "neo4j_header",
     "write_csv_tables",
@@ -86,7 +87,12 @@ def _rdf_writer() -> Callable[..., Any] | None:
 
 
 def export_graph(
-    G: EcosystemGraph, fmt: str, out: str | Path, *, neutralise: bool = True
+    G: EcosystemGraph,
+    fmt: str,
+    out: str | Path,
+    *,
+    neutralise: bool = True,
+    report: Report | None = None,
 ) -> list[Path]:
     """Export ``G`` in ``fmt`` to ``out``.
 
@@ -100,6 +106,9 @@ def export_graph(
         A folder for ``csv`` and ``neo4j-csv``, a file otherwise.
     neutralise : bool
         For CSV and Excel: prefix text cells a spreadsheet would run with ``'``.
+    report : callable, optional
+        Told each table as it starts to be written (``"write the SUPPLIES edges
+        (4,871 rows)"``): :class:`innokg.progress.StepProgress` shows them.
 
     Returns
     -------
@@ -112,15 +121,15 @@ def export_graph(
         For an unknown format, or an output that cannot be written.
     """
     if fmt == "csv":
-        return write_csv_tables(G, out, neutralise=neutralise)
+        return write_csv_tables(G, out, neutralise=neutralise, report=report)
     if fmt == "xlsx":
-        return write_xlsx(G, out, neutralise=neutralise)
+        return write_xlsx(G, out, neutralise=neutralise, report=report)
     if fmt == "neo4j-csv":
-        return write_neo4j_csv(G, out, neutralise=neutralise)
+        return write_neo4j_csv(G, out, neutralise=neutralise, report=report)
     if fmt == "graphml":
-        return write_graphml(G, out)
+        return write_graphml(G, out, report=report)
     if fmt == "gexf":
-        return write_gexf(G, out)
+        return write_gexf(G, out, report=report)
     if fmt in RDF_FORMATS:
         writer = _rdf_writer()
         if writer is None:
@@ -131,7 +140,7 @@ def export_graph(
         out = Path(out)
         if out.is_dir():
             raise InnokgError(f"{out} is a folder; give a file name for this format")
-        writer(G, out, format=fmt)  # writes beside out and renames into place itself
+        writer(G, out, format=fmt, report=report)  # writes beside out, renames into place
         return [out]
     known = ", ".join((*EXPORT_FORMATS, *RDF_FORMATS))
     raise InnokgError(f"unknown export format {fmt!r}; use one of {known}")

@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,10 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS, DType, Prop
 from innokg.output import neutralise_formulas
+
+#: Told what a long export writes as it starts each table (``innokg export`` shows
+#: these as its steps on a large graph).
+Report = Callable[[str], None]
 
 #: Formats written by this module.
 EXPORT_FORMATS = ("csv", "xlsx", "graphml", "gexf", "neo4j-csv")
@@ -62,11 +66,23 @@ def _table(G: EcosystemGraph, kind: str, name: str) -> pd.DataFrame:
     return G.nodes[name] if kind == "nodes" else G.edges[name]
 
 
-def _tables(G: EcosystemGraph) -> Iterator[tuple[str, str, pd.DataFrame]]:
+def _tables(
+    G: EcosystemGraph, report: Report | None = None
+) -> Iterator[tuple[str, str, pd.DataFrame]]:
     for label in NODE_LABELS:
-        yield "nodes", label, G.nodes[label]
+        df = G.nodes[label]
+        announce(report, f"the {label} nodes", len(df))
+        yield "nodes", label, df
     for etype in EDGE_TYPES:
-        yield "edges", etype, G.edges[etype]
+        df = G.edges[etype]
+        announce(report, f"the {etype} edges", len(df))
+        yield "edges", etype, df
+
+
+def announce(report: Report | None, what: str, rows: int) -> None:
+    """Tell ``report`` that ``what`` is being written, unless it is empty."""
+    if report is not None and rows:
+        report(f"write {what} ({rows:,} row{'s' if rows != 1 else ''})")
 
 
 def _columns(df: pd.DataFrame, names: list[str]) -> Iterator[tuple[Any, ...]]:

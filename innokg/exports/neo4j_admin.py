@@ -7,6 +7,7 @@ from pathlib import Path
 from innokg.exports.common import (
     _EXPORT_MARKER,
     _NEO4J_TYPES,
+    Report,
     _bool_text,
     _marker,
     _prepare,
@@ -45,7 +46,13 @@ def neo4j_header(kind: str, name: str) -> list[str]:
     return [":START_ID", ":END_ID", ":TYPE", *typed]
 
 
-def write_neo4j_csv(G: EcosystemGraph, out: str | Path, *, neutralise: bool = True) -> list[Path]:
+def write_neo4j_csv(
+    G: EcosystemGraph,
+    out: str | Path,
+    *,
+    neutralise: bool = True,
+    report: Report | None = None,
+) -> list[Path]:
     """Write CSV files for ``neo4j-admin database import full``.
 
     Parameters
@@ -58,6 +65,8 @@ def write_neo4j_csv(G: EcosystemGraph, out: str | Path, *, neutralise: bool = Tr
         Prefix text cells that a spreadsheet would run as a formula with ``'``.
         The apostrophe then becomes part of the value in Neo4j: pass False when
         the files go to ``neo4j-admin`` only.
+    report : callable, optional
+        Told each table as it is written.
 
     Returns
     -------
@@ -70,7 +79,7 @@ def write_neo4j_csv(G: EcosystemGraph, out: str | Path, *, neutralise: bool = Tr
     with _Target(out, folder=True) as tmp:
         (tmp / "nodes").mkdir()
         (tmp / "relationships").mkdir()
-        for kind, name, df in _tables(G):
+        for kind, name, df in _tables(G, report):
             if df.empty:
                 continue
             props = _props(kind, name)

@@ -11,8 +11,10 @@ import pandas as pd
 from innokg.exports.common import (
     _XML_ILLEGAL,
     _XML_TYPES,
+    Report,
     _columns,
     _Target,
+    announce,
 )
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.schema import EDGE_ENDPOINT_COLUMNS, EDGE_TYPES, NODE_LABELS
@@ -49,7 +51,9 @@ def _open_xml(path: Path) -> IO[str]:
     return path.open("w", encoding="utf-8", newline="\n")
 
 
-def write_graphml(G: EcosystemGraph, out: str | Path) -> list[Path]:
+def write_graphml(
+    G: EcosystemGraph, out: str | Path, *, report: Report | None = None
+) -> list[Path]:
     """Write the whole graph as one GraphML file, streamed.
 
     Nodes carry ``label`` (their node label) and their properties; edges carry
@@ -62,6 +66,8 @@ def write_graphml(G: EcosystemGraph, out: str | Path) -> list[Path]:
     G : EcosystemGraph
     out : path
         The ``.graphml`` file.
+    report : callable, optional
+        Told each table as it is written.
 
     Returns
     -------
@@ -99,6 +105,7 @@ def write_graphml(G: EcosystemGraph, out: str | Path) -> list[Path]:
 
         for label in NODE_LABELS:
             df = G.nodes[label]
+            announce(report, f"the {label} nodes", len(df))
             cols = [p.name for p in NODE_LABELS[label].props]
             for row in _columns(df, cols):
                 values = dict(zip(cols, row, strict=True))
@@ -110,6 +117,7 @@ def write_graphml(G: EcosystemGraph, out: str | Path) -> list[Path]:
                 f.write(f"    <node id={quoteattr(_xml_text(node_id))}>{''.join(parts)}</node>\n")
         for etype, spec in EDGE_TYPES.items():
             df = G.edges[etype]
+            announce(report, f"the {etype} edges", len(df))
             cols = ["from_id", "to_id", *(p.name for p in spec.props)]
             for eid, row in zip(_edge_ids(etype, df), _columns(df, cols), strict=True):
                 values = dict(zip(cols, row, strict=True))
@@ -126,7 +134,7 @@ def write_graphml(G: EcosystemGraph, out: str | Path) -> list[Path]:
     return [out]
 
 
-def write_gexf(G: EcosystemGraph, out: str | Path) -> list[Path]:
+def write_gexf(G: EcosystemGraph, out: str | Path, *, report: Report | None = None) -> list[Path]:
     """Write the whole graph as one GEXF 1.2 file for Gephi, streamed.
 
     A node's GEXF ``label`` is its Chinese name (what Gephi shows); its node label
@@ -139,6 +147,8 @@ def write_gexf(G: EcosystemGraph, out: str | Path) -> list[Path]:
     G : EcosystemGraph
     out : path
         The ``.gexf`` file.
+    report : callable, optional
+        Told each table as it is written.
 
     Returns
     -------
@@ -175,8 +185,10 @@ def write_gexf(G: EcosystemGraph, out: str | Path) -> list[Path]:
 
         f.write("    <nodes>\n")
         for label in NODE_LABELS:
+            df = G.nodes[label]
+            announce(report, f"the {label} nodes", len(df))
             cols = [p.name for p in NODE_LABELS[label].props]
-            for row in _columns(G.nodes[label], cols):
+            for row in _columns(df, cols):
                 values = dict(zip(cols, row, strict=True))
                 node_id, name = values.pop("id"), values.pop("name")
                 f.write(
@@ -187,6 +199,7 @@ def write_gexf(G: EcosystemGraph, out: str | Path) -> list[Path]:
         f.write("    </nodes>\n    <edges>\n")
         for etype, spec in EDGE_TYPES.items():
             df = G.edges[etype]
+            announce(report, f"the {etype} edges", len(df))
             cols = ["from_id", "to_id", *(p.name for p in spec.props)]
             for eid, row in zip(_edge_ids(etype, df), _columns(df, cols), strict=True):
                 values = dict(zip(cols, row, strict=True))
