@@ -47,6 +47,7 @@ from innokg.serve.cypher import Cypher
 from innokg.serve.limits import CYPHER_SECONDS, LIMITS, NotFound, NotReady
 from innokg.serve.questions import Questions
 from innokg.serve.search import SearchIndex
+from innokg.serve.take import take_records
 
 __all__ = ["CYPHER_SECONDS", "LIMITS", "Explorer", "NotFound", "NotReady", "table_file"]
 
@@ -436,18 +437,6 @@ class Explorer(Questions, Cypher):
             "edges": edges,
         }
 
-    def _edge_table(self, t: int) -> Any:
-        """An edge type's properties as an Arrow table (a take of a few rows is cheap;
-        pandas spent 8 ms per type on it)."""
-        key = ("edge_table", t)
-        if key not in self._cache:
-            import pyarrow as pa
-
-            df = self.G.edges[list(EDGE_TYPES)[t]].drop(columns=["from_id", "to_id"])
-            # one chunk: a take from a table of many chunks cost 9 ms at 1M nodes
-            self._cache[key] = pa.Table.from_pandas(df, preserve_index=False).combine_chunks()
-        return self._cache[key]
-
     def edge_records(self, eids: np.ndarray) -> list[dict[str, Any]]:
         """Edges (by their number here) as the page draws them; see :meth:`_edges`."""
         return self._edges(eids)
@@ -474,7 +463,9 @@ class Explorer(Questions, Cypher):
         types = self.edge_type[eids]
         for t in distinct(types).tolist():
             these = eids[types == t]
-            records = self._edge_table(t).take(self.edge_row[these]).to_pylist()
+            df = self.G.edges[etypes[t]]
+            props = [c for c in df.columns if c not in ("from_id", "to_id")]
+            records = take_records(df, self.edge_row[these], props)
             for e, rec in zip(these.tolist(), records, strict=True):
                 out.append(
                     {
