@@ -13,6 +13,9 @@ questions (:mod:`innokg.prepare`; the build step's time includes it), and the st
 what was kept and keep what they compute, as every command after a build does; the rows
 say ``(kept)``.  The comparisons with networkx run with keeping off either way, so they
 time our computation.
+Beside the steps it times a fixed workload (:mod:`benchmarks.gauge`) before the run,
+before each scale's steps and after the run, so that two runs' figures can be told
+apart from the machine's own speed that day.
 Where a step has a target at 1,000,000 nodes, the table says whether it was met; the steps
 that do not depend on the demo (address resolution, the real Henan build) run once, at
 the first scale, against their own targets.
@@ -33,6 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.gauge import gauge
 from benchmarks.steps import (
     NETWORKX_MAX_SCALE,
     STEPS,
@@ -122,6 +126,18 @@ def _machine() -> dict[str, Any]:
     }
 
 
+def _gauged(when: str) -> dict[str, Any]:
+    """The machine's speed now (:mod:`benchmarks.gauge`), also said on stderr."""
+    g = gauge(when)
+    print(
+        f"  machine {when}: Python loop {g['python_loop_s']:.3f} s, NumPy sort "
+        f"{g['numpy_sort_s']:.3f} s, load average {g['load_average']}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return g
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
@@ -148,6 +164,7 @@ def main() -> int:
         parser.error(f"unknown step(s) {unknown}; known: {', '.join(STEPS)}")
 
     rows: list[dict[str, Any]] = []
+    gauges = [_gauged("before the run")]
     work = Path(tempfile.mkdtemp(prefix="innokg-bench-"))
     try:
         for scale in args.scale:
@@ -156,6 +173,7 @@ def main() -> int:
             prepared = _build(package, scale, prepare=args.kept)
             if prepared is not None:
                 print(f"  prepared in {prepared:.1f} s", file=sys.stderr, flush=True)
+            gauges.append(_gauged(f"before the steps at {scale:,}"))
             for step in args.steps:
                 if "networkx" in step and scale > NETWORKX_MAX_SCALE:
                     continue  # plain networkx takes too long here (see docs/performance.md)
@@ -200,11 +218,13 @@ def main() -> int:
             shutil.rmtree(package, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    gauges.append(_gauged("after the run"))
 
     report = {
         "machine": _machine(),
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "command": " ".join(["python -m benchmarks", *sys.argv[1:]]),
+        "gauges": gauges,
         "rows": rows,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -234,6 +254,17 @@ def render(report: dict[str, Any]) -> str:
         lines.append(
             f"| {step} | {r['scale']:,} | {r['median_s']:.3f} s | "
             f"{r['peak_rss_mb']:,.0f} MB | {target} | {met} | {notes} |"
+        )
+    if report.get("gauges"):
+        lines.append("")
+        lines.append(
+            "The machine's speed (benchmarks/gauge.py; best of five, lower is faster): "
+            + "; ".join(
+                f"{g['when']} ({g['at']}) Python loop {g['python_loop_s']:.3f} s, "
+                f"NumPy sort {g['numpy_sort_s']:.3f} s, load average {g['load_average']}"
+                for g in report["gauges"]
+            )
+            + "."
         )
     return "\n".join(lines)
 

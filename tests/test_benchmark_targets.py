@@ -76,10 +76,19 @@ def test_with_kept_results_the_networkx_comparisons_still_compute(tmp_path: Path
         capture_output=True,
         cwd=Path(__file__).resolve().parents[1],
     )
-    rows = {row["step"]: row for row in json.loads(out.read_text(encoding="utf-8"))["rows"]}
+    report = json.loads(out.read_text(encoding="utf-8"))
+    rows = {row["step"]: row for row in report["rows"]}
     assert rows["collaboration gaps"]["kept"] is True
     assert "kept" not in rows["constraint vs networkx"]
     assert float(rows["constraint vs networkx"]["runs"][0]["max difference"]) < 1e-12
+    # the machine's speed, gauged before the run, before the scale's steps and after
+    gauged = report["gauges"]
+    assert [g["when"] for g in gauged] == [
+        "before the run",
+        "before the steps at 2,000",
+        "after the run",
+    ]
+    assert all(g["python_loop_s"] > 0 and g["numpy_sort_s"] > 0 for g in gauged)
 
 
 def test_every_run_of_a_step_starts_from_what_the_first_found(

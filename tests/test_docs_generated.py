@@ -164,6 +164,32 @@ def test_a_fresh_benchmark_report_renders() -> None:
     assert "| supply-chain clusters | 0.251 s | 12.3 s | 2.1 GB | 15 s | yes |" in text
     assert "| load the embedded database |  | failed: did not finish in 900 s |" in text
     assert "| a step added later | 3.0 s |  |" in text  # a new step keeps its own name
+    assert "speed" not in text  # a report from before the gauges
+
+
+def test_the_machine_s_speed_beside_a_run_is_said_under_its_table() -> None:
+    report = _fresh_report()
+    report["gauges"] = [
+        {
+            "when": "before the run",
+            "at": "09:30:01",
+            "load_average": 0.4,
+            "python_loop_s": 0.161,
+            "numpy_sort_s": 0.383,
+        },
+        {
+            "when": "after the run",
+            "at": "10:02:11",
+            "load_average": 1.9,
+            "python_loop_s": 0.2,
+            "numpy_sort_s": 0.5,
+        },
+    ]
+    text = render.performance_scales(report)
+    assert text.rstrip().endswith(
+        "lower is faster): before the run (09:30:01) 0.161 s and 0.383 s, load average 0.4; "
+        "after the run (10:02:11) 0.200 s and 0.500 s, load average 1.9."
+    )
 
 
 def test_a_comparison_stopped_at_its_budget_reads_as_a_lower_bound() -> None:

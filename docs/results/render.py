@@ -245,7 +245,23 @@ def performance_scales(report: dict[str, Any]) -> str:
             f"| {STEP_LABELS.get(step, step)} | {' | '.join(cells)} | {rss} "
             f"| {_target(last, step)} | {_met(last)} |"
         )
+    if report.get("gauges"):
+        lines.append("\n" + gauges(report["gauges"]))
     return "\n".join(lines) + "\n"
+
+
+def gauges(measured: list[dict[str, Any]]) -> str:
+    """The machine's speed beside a run (benchmarks/gauge.py), as one sentence."""
+    return (
+        "The machine's speed beside the run (`benchmarks/gauge.py`, the best of five "
+        "of a fixed Python loop and NumPy sort; lower is faster): "
+        + "; ".join(
+            f"{g['when']} ({g['at']}) {g['python_loop_s']:.3f} s and {g['numpy_sort_s']:.3f} s, "
+            f"load average {g['load_average']}"
+            for g in measured
+        )
+        + "."
+    )
 
 
 def _median_run(row: dict[str, Any]) -> dict[str, Any]:
