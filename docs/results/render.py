@@ -301,6 +301,17 @@ def _networkx_cell(row: dict[str, Any] | None) -> str:
     if "pairs" in x:
         same = "identical scores" if x.get("identical scores") else "scores differ"
         text += f"; {x['pairs']:,} pairs, {same}"
+    runs = [r for r in row.get("runs") or [] if "ratio" in r]
+    if len(runs) > 1 and not row.get("note"):  # every run's, where the row has several
+        text += (
+            "; run by run: "
+            + ", ".join(f"{r['ratio']:g}×" for r in runs)
+            + "; ours "
+            + ", ".join(f"{r['seconds']:.3g}" for r in runs)
+            + " s, networkx "
+            + ", ".join(f"{r['networkx s']:.4g}" for r in runs)
+            + " s"
+        )
     if row.get("note"):
         text += f"; {row['note']}"
     return text
@@ -696,6 +707,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "performance-scales": ("performance_scales.json", performance_scales),
     "performance-all-scales": ("performance_all_scales.json", performance_scales),
     "performance-all-scales-networkx": ("performance_all_scales.json", performance_networkx),
+    "performance-all-scales-c966c56": ("performance_all_scales_c966c56.json", performance_scales),
     "performance-networkx": ("performance_scales.json", performance_networkx),
     "performance-networkx-100k": ("performance_networkx_100k.json", performance_networkx),
     "performance-real": ("performance_real.json", performance_real),
