@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.compute as pc
 
 from innokg.graph.errors import InnokgError
 
@@ -41,8 +42,27 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(_neutralise)
+            out[col] = _neutralised(out[col])
     return out
+
+
+#: The cells :func:`neutralise_formulas` prefixes, as Arrow's regular expressions say it.
+_FORMULA_PATTERN = "^[=+@\t\r-]"
+
+
+def _neutralised(col: pd.Series) -> pd.Series:
+    """One column neutralised: Arrow-backed text by Arrow, in one pass (a Python call
+    per cell took a third of a CSV export's time), and left as it is when no cell needs
+    it; other columns cell by cell."""
+    if not isinstance(col.array, pd.arrays.ArrowStringArray):
+        return col.map(_neutralise)
+    text = col.array.__arrow_array__()
+    if not pc.any(pc.match_substring_regex(text, _FORMULA_PATTERN)).as_py():
+        return col
+    fixed = pc.replace_substring_regex(
+        text, pattern=f"^({_FORMULA_PATTERN[1:]})", replacement="'\\1", max_replacements=1
+    )
+    return pd.Series(pd.array(fixed, dtype=col.dtype), index=col.index, name=col.name)
 
 
 def csv_text(df: pd.DataFrame, **options: Any) -> str:
