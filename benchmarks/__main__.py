@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.gauge import gauge
+from benchmarks.gauge import describe, gauge
 from benchmarks.steps import (
     NETWORKX_MAX_SCALE,
     STEPS,
@@ -129,12 +129,7 @@ def _machine() -> dict[str, Any]:
 def _gauged(when: str) -> dict[str, Any]:
     """The machine's speed now (:mod:`benchmarks.gauge`), also said on stderr."""
     g = gauge(when)
-    print(
-        f"  machine {when}: Python loop {g['python_loop_s']:.3f} s, NumPy sort "
-        f"{g['numpy_sort_s']:.3f} s, load average {g['load_average']}",
-        file=sys.stderr,
-        flush=True,
-    )
+    print(f"  machine {describe(g)}", file=sys.stderr, flush=True)
     return g
 
 
@@ -259,11 +254,7 @@ def render(report: dict[str, Any]) -> str:
         lines.append("")
         lines.append(
             "The machine's speed (benchmarks/gauge.py; best of five, lower is faster): "
-            + "; ".join(
-                f"{g['when']} ({g['at']}) Python loop {g['python_loop_s']:.3f} s, "
-                f"NumPy sort {g['numpy_sort_s']:.3f} s, load average {g['load_average']}"
-                for g in report["gauges"]
-            )
+            + "; ".join(describe(g) for g in report["gauges"])
             + "."
         )
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["gauge"]
+__all__ = ["describe", "gauge"]
 
 _LOOP = 5_000_000
 _SORT = 5_000_000
@@ -57,3 +57,16 @@ def gauge(when: str) -> dict[str, Any]:
         "python_loop_s": round(min(_loop() for _ in range(5)), 3),
         "numpy_sort_s": round(min(_sort(values) for _ in range(5)), 3),
     }
+
+
+def describe(g: dict[str, Any]) -> str:
+    """One gauge in words, as the benchmark prints it.
+
+    >>> describe({"when": "after the run", "at": "10:02:11", "load_average": 1.9,
+    ...           "python_loop_s": 0.2, "numpy_sort_s": 0.5})
+    'after the run (10:02:11): Python loop 0.200 s, NumPy sort 0.500 s, load average 1.9'
+    """
+    return (
+        f"{g['when']} ({g['at']}): Python loop {g['python_loop_s']:.3f} s, "
+        f"NumPy sort {g['numpy_sort_s']:.3f} s, load average {g['load_average']}"
+    )

@@ -47,3 +47,14 @@ def test_values_are_normalised_one_line_each() -> None:
     lines = index._cjk[0]
     assert [lines.line(r) for r in range(4)] == ["ab(示例)", "a  b", "", "ας"]
     assert [h.pos for h in index.search("(示例")] == [0]
+
+
+def test_a_field_with_no_value_at_all_is_never_scanned() -> None:
+    """Its string is only the nodes' separators: no block is filtered in, no search
+    scans it; one value anywhere makes it a field like any other."""
+    empty = search._Lines("\n" * 4, 5, gram=2)
+    assert empty.empty and not empty.bits.any()
+    assert empty.search("a", 10) == [] and empty.line(4) == ""
+    one = search._Lines("\n\n\nab\n", 5, gram=2)
+    assert not one.empty and one.bits.any()
+    assert one.search("ab", 10) == [(3, 0)]

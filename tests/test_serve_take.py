@@ -12,8 +12,9 @@ from innokg.serve.take import take_records
 
 def _as_arrow(df: pd.DataFrame, rows: np.ndarray) -> list[dict[str, object]]:
     """What the explorer read before: the table as one Arrow chunk, then a take."""
-    records = pa.Table.from_pandas(df, preserve_index=False).take(pa.array(rows)).to_pylist()
-    return [{k: (None if v is None else v) for k, v in r.items()} for r in records]
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    records: list[dict[str, object]] = table.take(pa.array(rows)).to_pylist()
+    return records
 
 
 def _plain(records: list[dict[str, object]]) -> list[dict[str, object]]:

@@ -297,6 +297,8 @@ class _Lines:
             return np.frombuffer(part.encode("ascii"), np.uint8) if ascii_ else _codepoints(part)
 
         self.gram = gram
+        # no values at all (only the n + 1 separators): every scan is skipped
+        self.empty = len(text) == n + 1
         blocks = (len(text) + _BLOCK - 1) // _BLOCK
         self.bits = np.zeros((blocks, _BUCKETS // 8), dtype=np.uint8)
         seen = np.zeros(_BUCKETS, dtype=bool)
@@ -307,7 +309,7 @@ class _Lines:
         for lo in range(0, len(text), step):
             cp = points(lo, lo + step + _REACH + gram - 1)
             starts.append(np.flatnonzero(cp[:step] == 10) + lo + 1)
-            for b in range(lo // _BLOCK, min(blocks, (lo + step) // _BLOCK)):
+            for b in range(lo // _BLOCK, 0 if self.empty else min(blocks, (lo + step) // _BLOCK)):
                 at = b * _BLOCK - lo
                 part = cp[at : at + _BLOCK + _REACH + gram - 1]
                 if len(part) >= gram:
@@ -318,9 +320,6 @@ class _Lines:
         self.starts = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
         if len(self.starts) != n + 1:
             raise ValueError(f"{len(self.starts) - 1} lines for {n} nodes")
-        self.empty = text.count(_SEP * 2) == len(self.starts) - 1  # no values at all
-        if self.empty:
-            self.bits[:] = 0  # nothing to find: every scan is skipped (see search)
 
     def line(self, row: int) -> str:
         return self.text[self.starts[row] : self.starts[row + 1] - 1]
