@@ -164,10 +164,6 @@ def clusters(
     show(df.head(limit) if limit else df, fmt, out, title, screen, sheet=sheet)
 
 
-#: Rows of a gap table turned into CSV text at a time (a few hundred MB of text at most).
-GAP_CSV_ROWS = 200_000
-
-
 def _write_gaps_csv(
     G: EcosystemGraph,
     kinds: list[str],
@@ -175,17 +171,16 @@ def _write_gaps_csv(
     filters: dict[str, Any],
     out: Path,
 ) -> None:
-    """The stacked gaps as one CSV, written kind by kind and GAP_CSV_ROWS rows at a time:
+    """The stacked gaps as one CSV, written kind by kind and PIECE_ROWS rows at a time:
     the same file as the stacked table's, but memory holds one kind's table, not all of
     them (at ten million nodes they are 14 million rows of sentences)."""
-    from innokg.exports.chunked import write_chunks
+    from innokg.exports.chunked import row_pieces, write_chunks
     from innokg.queries.gaps import collaboration_gaps
 
     def pieces() -> Iterator[pd.DataFrame]:
         for kind in kinds:
             df = collaboration_gaps(G, kinds=[kind], limit=limit, **filters)
-            for start in range(0, max(len(df), 1), GAP_CSV_ROWS):
-                yield df.iloc[start : start + GAP_CSV_ROWS]
+            yield from row_pieces(df)
             del df  # before the next kind starts
 
     rows = write_chunks(pieces(), out, "csv")

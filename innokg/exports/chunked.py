@@ -9,7 +9,7 @@ target and renamed into place, so a run that fails leaves no half-written table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +18,37 @@ from innokg.exports.common import _Target
 from innokg.graph.errors import InnokgError
 from innokg.output import csv_text, neutralise_formulas
 
-__all__ = ["CHUNKED_FORMATS", "chunked_format", "write_chunks"]
+__all__ = [
+    "CHUNKED_FORMATS",
+    "PIECE_ROWS",
+    "chunked_format",
+    "row_pieces",
+    "write_chunks",
+    "write_csv_pieces",
+]
 
 #: Formats written piece by piece, and the file suffix of each.
 CHUNKED_FORMATS = {"parquet": ".parquet", "csv": ".csv"}
+
+#: Rows turned into CSV text at a time: a few hundred MB of text at most, where the
+#: text of a whole 14-million-row edge table took gigabytes.  As fast as the whole
+#: table at once (a 1.4-million-row table: 5.1 s in pieces, 5.3 s whole).
+PIECE_ROWS = 200_000
+
+
+def row_pieces(df: pd.DataFrame, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """``df`` in slices of at most ``rows`` rows (:data:`PIECE_ROWS` by default), in
+    order (views, not copies); an empty table gives itself, so that its header is
+    still written.
+
+    >>> [len(p) for p in row_pieces(pd.DataFrame({"a": range(5)}), 2)]
+    [2, 2, 1]
+    >>> [len(p) for p in row_pieces(pd.DataFrame({"a": []}), 2)]
+    [0]
+    """
+    step = rows or PIECE_ROWS
+    for start in range(0, max(len(df), 1), step):
+        yield df.iloc[start : start + step]
 
 
 def chunked_format(out: str | Path) -> str | None:
@@ -86,15 +113,38 @@ def write_chunks(
 
 
 def _write_csv(pieces: Iterable[pd.DataFrame], path: Path, neutralise: bool) -> int:
-    rows, first = 0, True
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        for piece in pieces:
-            safe = neutralise_formulas(piece) if neutralise else piece
-            f.write(csv_text(safe, header=first))
-            rows += len(piece)
-            first = False
-    if first:
+    rows = write_csv_pieces(pieces, path, neutralise=neutralise)
+    if rows is None:
         raise InnokgError("nothing to write: the table came in no piece")
+    return rows
+
+
+def write_csv_pieces(
+    pieces: Iterable[pd.DataFrame],
+    path: Path,
+    *,
+    neutralise: bool,
+    header: bool | list[str] = True,
+    encoding: str = "utf-8",
+    shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> int | None:
+    """Write ``pieces`` to ``path`` as one CSV, the header once; return the rows, or
+    None when there was no piece.  The text is :func:`innokg.output.csv_text`'s for the
+    whole table, byte for byte.
+
+    ``header`` is ``to_csv``'s (True, False, or the names to write); ``encoding``
+    ``"utf-8-sig"`` writes its mark once, at the start; ``shape`` is applied to each
+    piece before it is neutralised (a piece's columns chosen, renamed or retyped), so
+    that no reshaped copy of the whole table is made.
+    """
+    rows: int | None = None
+    with open(path, "w", encoding=encoding, newline="") as f:
+        for piece in pieces:
+            frame = shape(piece) if shape is not None else piece
+            if neutralise:
+                frame = neutralise_formulas(frame)
+            f.write(csv_text(frame, header=header if rows is None else False))
+            rows = (rows or 0) + len(piece)
     return rows
 
 

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+import pandas as pd
+
+from innokg.exports.chunked import row_pieces, write_csv_pieces
 from innokg.exports.common import (
     _EXPORT_MARKER,
     _NEO4J_TYPES,
     Report,
     _bool_text,
     _marker,
-    _prepare,
     _props,
     _tables,
     _Target,
     _write_marker,
 )
 from innokg.graph.ecosystem import EcosystemGraph
-from innokg.graph.schema import EDGE_ENDPOINT_COLUMNS
-from innokg.output import csv_text
+from innokg.graph.schema import EDGE_ENDPOINT_COLUMNS, Prop
 
 # --- neo4j-admin import --------------------------------------------------------------
 
@@ -44,6 +46,18 @@ def neo4j_header(kind: str, name: str) -> list[str]:
     if kind == "nodes":
         return ["id:ID", *typed, ":LABEL"]
     return [":START_ID", ":END_ID", ":TYPE", *typed]
+
+
+def _import_frame(
+    kind: str, name: str, cols: list[str], props: tuple[Prop, ...], df: pd.DataFrame
+) -> pd.DataFrame:
+    """Rows of a table as its import file holds them: the schema's columns, booleans
+    as ``true`` / ``false``, the label or type column where Neo4j expects it."""
+    frame = _bool_text(df.reindex(columns=cols), props)
+    if kind == "nodes":
+        return frame.assign(**{":LABEL": name})
+    rest = [c for c in cols if c not in EDGE_ENDPOINT_COLUMNS]
+    return frame.assign(**{":TYPE": name})[["from_id", "to_id", ":TYPE", *rest]]
 
 
 def write_neo4j_csv(
@@ -87,19 +101,21 @@ def write_neo4j_csv(
             cols = [p.name for p in props]
             if kind == "edges":
                 cols = [*EDGE_ENDPOINT_COLUMNS, *cols]
-            frame = _bool_text(df.reindex(columns=cols), props)
             if kind == "nodes":
-                frame = frame.assign(**{":LABEL": name})
                 rel = Path("nodes") / f"{name}.csv"
                 nodes_args.append(f"--nodes={rel}")
             else:
-                rest = [c for c in cols if c not in EDGE_ENDPOINT_COLUMNS]
-                frame = frame.assign(**{":TYPE": name})[["from_id", "to_id", ":TYPE", *rest]]
                 rel = Path("relationships") / f"{name}.csv"
                 rel_args.append(f"--relationships={rel}")
-            frame = _prepare(frame, neutralise)
-            text = csv_text(frame, header=header)
-            (tmp / rel).write_text(text, encoding="utf-8", newline="")
+            # piece by piece, each piece shaped as it goes: a reshaped copy and the
+            # text of a whole ten-million-row table took gigabytes
+            write_csv_pieces(
+                row_pieces(df),
+                tmp / rel,
+                neutralise=neutralise,
+                header=header,
+                shape=partial(_import_frame, kind, name, cols, props),
+            )
             names.append(rel)
         command = " \\\n  ".join(
             [

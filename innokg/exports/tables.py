@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from innokg.exports.chunked import row_pieces, write_csv_pieces
 from innokg.exports.common import (
     _EXCEL_ILLEGAL,
     _EXPORT_MARKER,
@@ -28,7 +29,6 @@ from innokg.exports.common import (
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import InnokgError
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
-from innokg.output import csv_text
 
 # --- CSV and Excel -------------------------------------------------------------------
 
@@ -64,8 +64,8 @@ def write_csv_tables(
         for kind, name, df in _tables(G, report):
             (tmp / kind).mkdir(exist_ok=True)
             rel = Path(kind) / f"{name}.csv"
-            text = csv_text(_prepare(df, neutralise))  # cells with a line break quoted
-            (tmp / rel).write_text(text, encoding="utf-8-sig", newline="")
+            # piece by piece: the text of a whole ten-million-row table took gigabytes
+            write_csv_pieces(row_pieces(df), tmp / rel, neutralise=neutralise, encoding="utf-8-sig")
             names.append(rel)
         _write_marker(tmp, _marker(G, "csv", neutralise))
         names.append(Path(_EXPORT_MARKER))
