@@ -1,0 +1,147 @@
+"""The explorer's search index is kept beside the package once built, and read back by
+the next start: the index read back is the index built, field for field and answer for
+answer, and a kept file that does not fit is built again rather than trusted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from innokg.graph.ecosystem import EcosystemGraph
+from innokg.graph.package import write_package
+from innokg.graph.testing import make_graph, make_tables
+from innokg.serve import explorer as explorer_module
+from innokg.serve.explorer import Explorer
+from innokg.serve.search import SearchIndex
+from tests.test_serve_search_slices import QUERIES, _index
+
+FIRMS = [
+    {"id": "E1", "name": "郑州宇通客车股份有限公司", "name_en": "Zhengzhou Yutong Bus"},
+    {"id": "E2", "name": "宇通配件厂", "stock_code": "600066"},
+    {"id": "E3", "name": "漯河市双汇实业", "credit_code": "91411100174358712X"},
+    {"id": "E4", "name": "洛阳轴承"},
+]
+LINKS = [("E2", "E1"), ("E4", "E1"), ("E4", "E2")]
+SEARCHES = ["郑州", "宇通", "zzyt", "yutong", "600066", "9141", "e3", "双汇", "无此"]
+
+
+def _fields(index: SearchIndex) -> list[tuple[str, list[int], bytes, int, bool]]:
+    return [
+        (f.text, f.starts.tolist(), f.bits.tobytes(), f.gram, f.empty)
+        for f in [*index._cjk, *index._latin]
+    ]
+
+
+def test_an_index_read_back_from_its_arrays_is_the_index() -> None:
+    built = _index()
+    again = SearchIndex.from_arrays(built.arrays())
+    assert _fields(again) == _fields(built)
+    assert again.order.tolist() == built.order.tolist()
+    for q in QUERIES:
+        assert again.search(q, limit=50) == built.search(q, limit=50), q
+
+
+def test_arrays_whose_text_does_not_fit_are_refused() -> None:
+    arrays = dict(_index().arrays())
+    arrays["text1"] = arrays["text1"][:-10]  # the initials: ASCII, cut between characters
+    with pytest.raises(ValueError, match="does not fit"):
+        SearchIndex.from_arrays(arrays)
+    arrays = dict(_index().arrays())
+    arrays["text0"] = arrays["text0"][:-1]  # the names, cut inside a character
+    with pytest.raises(ValueError):
+        SearchIndex.from_arrays(arrays)
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    out = tmp_path / "pkg"
+    write_package(make_tables({"Enterprise": FIRMS}, {"SUPPLIES": LINKS}), out, sources=[])
+    return out
+
+
+def _answers(ex: Explorer) -> list[list[tuple[int, int]]]:
+    return [[(h.pos, h.rank) for h in ex.index.search(q)] for q in SEARCHES]
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    builds: list[int] = []
+    real = SearchIndex.__init__
+
+    def counted(self: SearchIndex, *args: object, **kwargs: object) -> None:
+        builds.append(1)
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "__init__", counted)
+    return builds
+
+
+def test_the_second_start_reads_the_index_the_first_built(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = _counting(monkeypatch)
+    first = Explorer(EcosystemGraph.open(package))
+    assert len(builds) == 1
+    assert len(list((package / "kept").glob("search-index-*.npz"))) == 1
+    second = Explorer(EcosystemGraph.open(package))
+    assert len(builds) == 1  # read back, not built
+    assert _answers(second) == _answers(first)
+    assert _answers(first)[0] == [(0, 1)]  # 郑州 begins the first firm's name
+    assert _fields(second.index) == _fields(first.index)
+
+
+def test_a_kept_index_for_another_graph_is_built_again(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Explorer(EcosystemGraph.open(package))
+    (kept,) = (package / "kept").glob("search-index-*.npz")
+    # the same file name holding another graph's index (one node too few)
+    other = _index().arrays()
+    other["order"] = np.arange(len(FIRMS) - 1)
+    with open(kept, "wb") as f:
+        np.savez(f, **other)
+    builds = _counting(monkeypatch)
+    ex = Explorer(EcosystemGraph.open(package))
+    assert len(builds) == 1
+    assert _answers(ex)[0] == [(0, 1)]
+
+
+def test_a_broken_kept_index_is_built_again(package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Explorer(EcosystemGraph.open(package))
+    (kept,) = (package / "kept").glob("search-index-*.npz")
+    arrays = dict(np.load(kept))
+    arrays["bits1"] = arrays["bits1"][:, :3]  # the right length of order, a wrong field
+    with open(kept, "wb") as f:
+        np.savez(f, **arrays)
+    builds = _counting(monkeypatch)
+    assert _answers(Explorer(EcosystemGraph.open(package)))[0] == [(0, 1)]
+    assert len(builds) == 1
+
+
+def test_nothing_is_kept_for_a_graph_not_opened_from_a_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(explorer_module, "kept", lambda *a, **k: calls.append(1))
+    ex = Explorer(make_graph({"Enterprise": FIRMS}, {"SUPPLIES": LINKS}))
+    assert calls == [] and _answers(ex)[0] == [(0, 1)]
+
+
+def test_keeping_can_be_turned_off(package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INNOKG_KEEP", "0")
+    Explorer(EcosystemGraph.open(package))
+    assert not list(package.glob("kept/search-index-*"))
+
+
+def test_one_index_is_kept_not_one_per_version_of_the_code(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Explorer(EcosystemGraph.open(package))
+    (first,) = (package / "kept").glob("search-index-*.npz")
+    # another version of the code keeps its index under another key
+    monkeypatch.setattr(explorer_module, "_INDEX_CODE", ("innokg.serve.search",))
+    Explorer(EcosystemGraph.open(package))
+    (second,) = (package / "kept").glob("search-index-*.npz")
+    assert second != first
+    assert len(list((package / "kept").glob("*.npz"))) > 1  # other results stay
