@@ -745,6 +745,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "explorer-latency": ("explorer_latency.json", explorer_latency),
     "explorer-latency-10m": ("explorer_latency_10m.json", explorer_latency),
     "profiles-explorer-start-10m": ("profiles_explorer_start_10m.json", profiled),
+    "profiles-explorer-index-kept": ("profiles_explorer_index_kept.json", profiled),
     "profiles-explorer-warm-up": ("profiles_explorer_warm_up.json", profiled),
     "profiles-exports-10m": ("profiles_exports_10m.json", profiled),
     "profiles-leiden-order-10m": ("profiles_leiden_order_10m.json", profiled),
