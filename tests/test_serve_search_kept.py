@@ -1,6 +1,7 @@
-"""The explorer's search index is kept beside the package once built, and read back by
-the next start: the index read back is the index built, field for field and answer for
-answer, and a kept file that does not fit is built again rather than trusted."""
+"""The explorer's search index and adjacency are kept beside the package once built,
+and read back by the next start: what is read back is what was built, field for field
+and answer for answer, and a kept file that does not fit is built again rather than
+trusted."""
 
 from __future__ import annotations
 
@@ -119,13 +120,11 @@ def test_a_broken_kept_index_is_built_again(package: Path, monkeypatch: pytest.M
     assert len(builds) == 1
 
 
-def test_nothing_is_kept_for_a_graph_not_opened_from_a_package(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    calls: list[int] = []
-    monkeypatch.setattr(explorer_module, "kept", lambda *a, **k: calls.append(1))
-    ex = Explorer(make_graph({"Enterprise": FIRMS}, {"SUPPLIES": LINKS}))
-    assert calls == [] and _answers(ex)[0] == [(0, 1)]
+def test_a_graph_not_opened_from_a_package_builds_both(package: Path) -> None:
+    made = Explorer(make_graph({"Enterprise": FIRMS}, {"SUPPLIES": LINKS}))
+    read = Explorer(EcosystemGraph.open(package))
+    assert _answers(made) == _answers(read) and _answers(made)[0] == [(0, 1)]
+    assert made.degree.tolist() == read.degree.tolist() == [2, 2, 0, 2]
 
 
 def test_keeping_can_be_turned_off(package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,8 +139,35 @@ def test_one_index_is_kept_not_one_per_version_of_the_code(
     Explorer(EcosystemGraph.open(package))
     (first,) = (package / "kept").glob("search-index-*.npz")
     # another version of the code keeps its index under another key
-    monkeypatch.setattr(explorer_module, "_INDEX_CODE", ("innokg.serve.search",))
+    monkeypatch.setattr(explorer_module, "_KEPT_CODE", ("innokg.serve.search",))
     Explorer(EcosystemGraph.open(package))
     (second,) = (package / "kept").glob("search-index-*.npz")
     assert second != first
     assert len(list((package / "kept").glob("*.npz"))) > 1  # other results stay
+
+
+ADJACENCY = ("indptr", "nbr", "out", "eid")
+
+
+def test_the_adjacency_read_back_is_the_adjacency_built(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = Explorer(EcosystemGraph.open(package))
+    assert len(list((package / "kept").glob("explorer-adjacency-*.npz"))) == 1
+    sorts: list[int] = []
+    real = np.argsort
+    monkeypatch.setattr(np, "argsort", lambda *a, **k: sorts.append(1) or real(*a, **k))
+    second = Explorer(EcosystemGraph.open(package))
+    assert sorts == []  # read back, not sorted again
+    monkeypatch.setenv("INNOKG_KEEP", "0")
+    plain = Explorer(EcosystemGraph.open(package))
+    assert sorts  # with keeping off it is built
+    for name in ADJACENCY:
+        assert getattr(second, name).tolist() == getattr(plain, name).tolist(), name
+        assert getattr(first, name).tolist() == getattr(plain, name).tolist(), name
+    # E4 supplies E1 and E2; E1 is supplied by E2 and E4
+    e1, e4 = 0, 3
+    assert sorted(second.nbr[second.indptr[e4] : second.indptr[e4 + 1]].tolist()) == [0, 1]
+    assert second.out[second.indptr[e4] : second.indptr[e4 + 1]].all()
+    assert not second.out[second.indptr[e1] : second.indptr[e1 + 1]].any()
+    assert second.degree.tolist() == [2, 2, 0, 2]
