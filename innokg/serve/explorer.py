@@ -45,6 +45,7 @@ from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.queries.kept import kept, kept_path
 from innokg.queries.sets import distinct
 from innokg.serve.cypher import Cypher
+from innokg.serve.ids import SortedIds
 from innokg.serve.limits import CYPHER_SECONDS, LIMITS, NotFound, NotReady
 from innokg.serve.questions import Questions
 from innokg.serve.search import SearchIndex
@@ -56,7 +57,7 @@ __all__ = ["CYPHER_SECONDS", "LIMITS", "Explorer", "NotFound", "NotReady", "tabl
 #: The name the search index is kept under beside the package, and the modules whose
 #: source, when changed, has what the explorer keeps built again.
 _INDEX_NAME = "search-index"
-_KEPT_CODE = ("innokg.serve.search", "innokg.serve.explorer")
+_KEPT_CODE = ("innokg.serve.search", "innokg.serve.ids", "innokg.serve.explorer")
 
 
 class Explorer(Questions, Cypher):
@@ -82,11 +83,14 @@ class Explorer(Questions, Cypher):
     ) -> None:
         self.G = G
         self.ids: pd.Index = G.node_ids
-        # look-ups in an object index: pandas converts an Arrow-backed one at every call
-        self._positions = pd.Index(np.asarray(self.ids, dtype=object), dtype=object)
-        self._positions.get_indexer([""])  # its hash table, now rather than at a request
         n = len(self.ids)
         self.n = n
+        self._sorted_ids = self._id_lookup()
+        self._positions: pd.Index | None = None
+        if self._sorted_ids is None:  # ids that are not all short text
+            # look-ups in an object index: pandas converts an Arrow-backed one at every call
+            self._positions = pd.Index(np.asarray(self.ids, dtype=object), dtype=object)
+            self._positions.get_indexer([""])  # its hash table, now rather than at a request
         self.labels = tuple(NODE_LABELS)
         sizes = [len(G.nodes[label]) for label in self.labels]
         bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
@@ -148,6 +152,27 @@ class Explorer(Questions, Cypher):
             return SearchIndex.from_arrays(found)
         except (KeyError, ValueError):  # a kept file of another shape: built again
             return fresh()
+
+    def _id_lookup(self) -> SortedIds | None:
+        """The ids sorted for look-ups, kept beside the package (None: ids that are not
+        all short text, looked up in a hash table instead)."""
+
+        def build() -> dict[str, np.ndarray]:
+            found = SortedIds.build(self.ids)
+            return found.arrays() if found is not None else {"none": np.ones(1, dtype=bool)}
+
+        arrays = self._kept(
+            "explorer-ids",
+            build,
+            lambda a: "none" in a or len(a.get("positions", ())) == self.n,
+            "the explorer's id look-up",
+        )
+        if "none" in arrays:
+            return None
+        try:
+            return SortedIds.from_arrays(arrays)
+        except (KeyError, ValueError):
+            return SortedIds.build(self.ids)
 
     def _kept(
         self,
@@ -246,6 +271,8 @@ class Explorer(Questions, Cypher):
     def lookup(self, ids: Any) -> np.ndarray:
         """Positions of ``ids`` (-1 for ids not in the graph)."""
         values = ids.to_numpy(dtype=object) if isinstance(ids, pd.Series) else list(ids)
+        if self._positions is None:
+            return self._sorted_ids.positions(values)  # type: ignore[union-attr]
         return self._positions.get_indexer(pd.Index(values, dtype=object)).astype(np.int64)
 
     def position(self, node_id: str) -> int:

@@ -1,4 +1,4 @@
-"""The explorer's search index and adjacency are kept beside the package once built,
+"""The explorer's search index, adjacency and id look-up are kept beside the package once built,
 and read back by the next start: what is read back is what was built, field for field
 and answer for answer, and a kept file that does not fit is built again rather than
 trusted."""
@@ -8,13 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.package import write_package
 from innokg.graph.testing import make_graph, make_tables
 from innokg.serve import explorer as explorer_module
+from innokg.serve import ids as ids_module
 from innokg.serve.explorer import Explorer
+from innokg.serve.ids import MAX_BYTES, SortedIds
 from innokg.serve.search import SearchIndex
 from tests.test_serve_search_slices import QUERIES, _index
 
@@ -171,3 +174,56 @@ def test_the_adjacency_read_back_is_the_adjacency_built(
     assert second.out[second.indptr[e4] : second.indptr[e4 + 1]].all()
     assert not second.out[second.indptr[e1] : second.indptr[e1 + 1]].any()
     assert second.degree.tolist() == [2, 2, 0, 2]
+
+
+def test_sorted_ids_find_what_a_hash_table_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(2016)
+    ids = pd.Index([f"E{i:07d}" for i in range(3000)] + ["郑州宇通", "a", "ZZ", "Ω-1", "e0000001"])
+    sorted_ids = SortedIds.build(ids)
+    assert sorted_ids is not None and sorted_ids.keys.dtype == np.dtype("S12")
+    monkeypatch.setattr(ids_module, "_STEP", 7)  # copied a few ids at a time
+    assert SortedIds.build(ids).keys.tolist() == sorted_ids.keys.tolist()
+    asked = [str(ids[i]) for i in rng.integers(0, len(ids), 500)]
+    asked += ["郑州", "郑州宇通", "E", "E00000010", "", "x" * 200, None, 7, float("nan")]
+    asked += ["a\x00", "ZZ\x00\x00"]  # equal to an id but for NULs: numpy drops them
+    expected = pd.Index(ids, dtype=object).get_indexer(pd.Index(asked, dtype=object))
+    assert sorted_ids.positions(asked).tolist() == expected.tolist()
+    assert sorted_ids.positions(list(ids)).tolist() == list(range(len(ids)))
+    assert sorted_ids.positions([]).tolist() == []
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["a", "b" * (MAX_BYTES + 1)],  # too wide for one array
+        ["a", "b\x00"],  # fixed-width bytes end at a NUL
+        ["a", ""],
+        [1, 2],
+    ],
+)
+def test_ids_that_do_not_suit_sorting_are_not_sorted(ids: list[object]) -> None:
+    assert SortedIds.build(pd.Index(ids)) is None
+
+
+def test_long_ids_are_looked_up_in_a_hash_table(tmp_path: Path) -> None:
+    long = "L" * (MAX_BYTES + 10)
+    firms = [{**FIRMS[0], "id": long}, *FIRMS[1:]]
+    out = tmp_path / "long"
+    write_package(make_tables({"Enterprise": firms}, {"SUPPLIES": [("E2", long)]}), out, sources=[])
+    for _ in range(2):  # built, then read back
+        ex = Explorer(EcosystemGraph.open(out))
+        assert ex._sorted_ids is None
+        assert ex.lookup([long, "E3", "nope"]).tolist() == [3, 1, -1]  # nodes sorted by id
+
+
+def test_the_id_look_up_is_read_back(package: Path) -> None:
+    first = Explorer(EcosystemGraph.open(package))
+    (kept,) = (package / "kept").glob("explorer-ids-*.npz")
+    second = Explorer(EcosystemGraph.open(package))
+    assert second._positions is None and second._sorted_ids is not None
+    assert second._sorted_ids.keys.tolist() == first._sorted_ids.keys.tolist()
+    asked = ["E4", "E1", "E9", "e1"]
+    assert second.lookup(asked).tolist() == [3, 0, -1, -1]
+    assert second.lookup(pd.Series(asked)).tolist() == [3, 0, -1, -1]
+    assert second.position("E3") == 2
+    assert kept.is_file()
