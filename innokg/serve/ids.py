@@ -28,8 +28,9 @@ import pyarrow.compute as pc
 __all__ = ["MAX_BYTES", "SortedIds"]
 
 #: The longest id (in UTF-8 bytes) kept as a fixed-width array: at ten million nodes
-#: each byte of width is 10 MB.
-MAX_BYTES = 64
+#: each byte of width is 10 MB (the same ids as Python strings in a hash table take
+#: more than 100 bytes each).  Real Henan's longest id, a platform's, is 89 bytes.
+MAX_BYTES = 128
 
 
 class SortedIds:
