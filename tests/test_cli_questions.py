@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from innokg.cli import main
 from innokg.commands import partners, questions
+from innokg.exports import chunked
 from innokg.graph.package import write_package
 from innokg.queries.indicators import INDICATORS
 from tests.conftest import REPO
@@ -51,7 +52,7 @@ def test_every_gap_to_csv_is_the_stacked_table_written_in_pieces(
     from innokg.output import csv_text, neutralise_formulas
     from innokg.queries.gaps import collaboration_gaps
 
-    monkeypatch.setattr(questions, "GAP_CSV_ROWS", 7)  # several pieces in a kind
+    monkeypatch.setattr(chunked, "PIECE_ROWS", 7)  # several pieces in a kind
     out = tmp_path / "gaps.csv"
     result = CliRunner().invoke(
         main, ["gaps", str(demo_package), "--format", "csv", "--out", str(out)]

@@ -121,6 +121,10 @@ def test_a_broken_kept_index_is_built_again(package: Path, monkeypatch: pytest.M
     builds = _counting(monkeypatch)
     assert _answers(Explorer(EcosystemGraph.open(package)))[0] == [(0, 1)]
     assert len(builds) == 1
+    # and replaced: the next start reads it
+    assert _answers(Explorer(EcosystemGraph.open(package)))[0] == [(0, 1)]
+    assert len(builds) == 1
+    assert np.load(kept)["bits1"].shape[1] > 3
 
 
 def test_a_graph_not_opened_from_a_package_builds_both(package: Path) -> None:
@@ -134,6 +138,24 @@ def test_keeping_can_be_turned_off(package: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("INNOKG_KEEP", "0")
     Explorer(EcosystemGraph.open(package))
     assert not list(package.glob("kept/search-index-*"))
+    assert not list(package.glob("kept/explorer-*"))
+
+
+def test_a_kept_folder_that_cannot_be_written_still_starts(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older version's file that cannot be removed is left where it is."""
+    Explorer(EcosystemGraph.open(package))
+    (current,) = (package / "kept").glob("search-index-*.npz")
+    older = current.with_name("search-index-00000000000000000000.npz")
+    older.write_bytes(current.read_bytes())
+
+    def refused(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(1, "Operation not permitted", str(self))
+
+    monkeypatch.setattr(Path, "unlink", refused)
+    assert _answers(Explorer(EcosystemGraph.open(package)))[0] == [(0, 1)]
+    assert older.is_file()
 
 
 def test_one_index_is_kept_not_one_per_version_of_the_code(
@@ -186,6 +208,7 @@ def test_sorted_ids_find_what_a_hash_table_finds(monkeypatch: pytest.MonkeyPatch
     asked = [str(ids[i]) for i in rng.integers(0, len(ids), 500)]
     asked += ["郑州", "郑州宇通", "E", "E00000010", "", "x" * 200, None, 7, float("nan")]
     asked += ["a\x00", "ZZ\x00\x00"]  # equal to an id but for NULs: numpy drops them
+    asked += ["\ud800", "郑州宇通\udfff"]  # lone surrogates
     expected = pd.Index(ids, dtype=object).get_indexer(pd.Index(asked, dtype=object))
     assert sorted_ids.positions(asked).tolist() == expected.tolist()
     assert sorted_ids.positions(list(ids)).tolist() == list(range(len(ids)))
@@ -199,10 +222,11 @@ def test_sorted_ids_find_what_a_hash_table_finds(monkeypatch: pytest.MonkeyPatch
         ["a", "b\x00"],  # fixed-width bytes end at a NUL
         ["a", ""],
         [1, 2],
+        ["a", "\ud800"],  # a lone surrogate has no UTF-8
     ],
 )
 def test_ids_that_do_not_suit_sorting_are_not_sorted(ids: list[object]) -> None:
-    assert SortedIds.build(pd.Index(ids)) is None
+    assert SortedIds.build(pd.Index(ids, dtype=object)) is None
 
 
 def test_long_ids_are_looked_up_in_a_hash_table(tmp_path: Path) -> None:
@@ -216,14 +240,22 @@ def test_long_ids_are_looked_up_in_a_hash_table(tmp_path: Path) -> None:
         assert ex.lookup([long, "E3", "nope"]).tolist() == [3, 1, -1]  # nodes sorted by id
 
 
-def test_the_id_look_up_is_read_back(package: Path) -> None:
+def test_the_id_look_up_is_read_back(package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = Explorer(EcosystemGraph.open(package))
     (kept,) = (package / "kept").glob("explorer-ids-*.npz")
+    builds: list[int] = []
+    real = SortedIds.build
+    monkeypatch.setattr(
+        SortedIds, "build", classmethod(lambda cls, ids: builds.append(1) or real(ids))
+    )
     second = Explorer(EcosystemGraph.open(package))
+    assert builds == []  # read back, not built
     assert second._positions is None and second._sorted_ids is not None
     assert second._sorted_ids.keys.tolist() == first._sorted_ids.keys.tolist()
     asked = ["E4", "E1", "E9", "e1"]
     assert second.lookup(asked).tolist() == [3, 0, -1, -1]
     assert second.lookup(pd.Series(asked)).tolist() == [3, 0, -1, -1]
+    # a lone surrogate, which a JSON body may hold, is no node's id
+    assert second.lookup(["E1", "\ud800", "E\udcff"]).tolist() == [0, -1, -1]
     assert second.position("E3") == 2
     assert kept.is_file()

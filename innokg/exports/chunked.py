@@ -129,8 +129,11 @@ def write_csv_pieces(
     shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> int | None:
     """Write ``pieces`` to ``path`` as one CSV, the header once; return the rows, or
-    None when there was no piece.  The text is :func:`innokg.output.csv_text`'s for the
-    whole table, byte for byte.
+    None when there was no piece.  For the typed columns of innokg's tables (text,
+    nullable integers and floats, booleans) the text is :func:`innokg.output.csv_text`'s
+    for the whole table, byte for byte; pandas writes a date-time column, or an object
+    column mixing numbers and text, by what the whole column holds, so a piece of one
+    can be written otherwise.
 
     ``header`` is ``to_csv``'s (True, False, or the names to write); ``encoding``
     ``"utf-8-sig"`` writes its mark once, at the start; ``shape`` is applied to each

@@ -58,6 +58,8 @@ __all__ = ["CYPHER_SECONDS", "LIMITS", "Explorer", "NotFound", "NotReady", "tabl
 #: source, when changed, has what the explorer keeps built again.
 _INDEX_NAME = "search-index"
 _KEPT_CODE = ("innokg.serve.search", "innokg.serve.ids", "innokg.serve.explorer")
+#: The libraries whose upgrade may change them (text normalised, sorted, joined).
+_KEPT_LIBRARIES = ("numpy", "pandas", "pyarrow")
 
 
 class Explorer(Questions, Cypher):
@@ -132,47 +134,51 @@ class Explorer(Questions, Cypher):
                 self.degree,
             )
 
-        if kept_path(self.G, _INDEX_NAME, {}, code=_KEPT_CODE) is None:
+        if kept_path(self.G, _INDEX_NAME, {}, code=_KEPT_CODE, libraries=_KEPT_LIBRARIES) is None:
             return fresh()  # not a package's tables as read: nothing to keep
-        built: list[SearchIndex] = []
+        made: list[SearchIndex] = []
 
         def build() -> dict[str, np.ndarray]:
-            built.append(fresh())
-            return built[0].arrays()
+            made.append(fresh())
+            return made[-1].arrays()
 
-        found = self._kept(
-            _INDEX_NAME,
-            build,
-            lambda arrays: len(arrays.get("order", ())) == self.n,
-            "the search index",
-        )
-        if built:
-            return built[0]
-        try:
-            return SearchIndex.from_arrays(found)
-        except (KeyError, ValueError):  # a kept file of another shape: built again
-            return fresh()
+        def fits(arrays: dict[str, np.ndarray]) -> bool:
+            if len(arrays.get("order", ())) != self.n:
+                return False
+            try:
+                made.append(SearchIndex.from_arrays(arrays))
+            except (KeyError, ValueError):  # a file of another shape: built and replaced
+                return False
+            return True
+
+        self._kept(_INDEX_NAME, build, fits, "the search index")
+        return made[-1]
 
     def _id_lookup(self) -> SortedIds | None:
         """The ids sorted for look-ups, kept beside the package (None: ids that are not
         all short text, looked up in a hash table instead)."""
 
+        made: list[SortedIds | None] = []
+
         def build() -> dict[str, np.ndarray]:
-            found = SortedIds.build(self.ids)
+            made.append(SortedIds.build(self.ids))
+            found = made[-1]
             return found.arrays() if found is not None else {"none": np.ones(1, dtype=bool)}
 
-        arrays = self._kept(
-            "explorer-ids",
-            build,
-            lambda a: "none" in a or len(a.get("positions", ())) == self.n,
-            "the explorer's id look-up",
-        )
-        if "none" in arrays:
-            return None
-        try:
-            return SortedIds.from_arrays(arrays)
-        except (KeyError, ValueError):
-            return SortedIds.build(self.ids)
+        def fits(arrays: dict[str, np.ndarray]) -> bool:
+            if "none" in arrays:
+                made.append(None)
+                return True
+            if len(arrays.get("positions", ())) != self.n:
+                return False
+            try:
+                made.append(SortedIds.from_arrays(arrays))
+            except (KeyError, ValueError):  # a file of another shape: built and replaced
+                return False
+            return True
+
+        self._kept("explorer-ids", build, fits, "the explorer's id look-up")
+        return made[-1]
 
     def _kept(
         self,
@@ -184,12 +190,16 @@ class Explorer(Questions, Cypher):
         """``compute()``'s arrays, kept beside the package (:func:`kept`) for the next
         start; one version is kept, not one per version of the code (the search index
         is 2.2 GB at ten million nodes)."""
-        found = kept(self.G, name, {}, compute, code=_KEPT_CODE, check=check, what=what)
-        path = kept_path(self.G, name, {}, code=_KEPT_CODE)
-        if path is not None and path.is_file():
-            for old in path.parent.glob(f"{name}-*.npz"):
-                if old != path:
-                    old.unlink(missing_ok=True)
+        options: dict[str, Any] = {"code": _KEPT_CODE, "libraries": _KEPT_LIBRARIES}
+        found = kept(self.G, name, {}, compute, check=check, what=what, **options)
+        path = kept_path(self.G, name, {}, **options)
+        try:
+            if path is not None and path.is_file():
+                for old in path.parent.glob(f"{name}-*.npz"):
+                    if old != path:
+                        old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a folder that cannot be written to keeps what it has
         return found
 
     def _column(self, name: str) -> pd.Series:

@@ -46,7 +46,7 @@ class SortedIds:
         longer than :data:`MAX_BYTES`)."""
         try:
             text = pa.chunked_array([pa.array(np.asarray(ids.array), from_pandas=True)])
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, UnicodeError):
             return None
         if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
             return None
@@ -83,7 +83,11 @@ class SortedIds:
         wanted = [
             (i, b)
             for i, v in enumerate(values)
-            if isinstance(v, str) and v and "\x00" not in v and len(b := v.encode("utf-8")) <= width
+            # a lone surrogate (JSON allows one) is no node's id: its bytes match no UTF-8
+            if isinstance(v, str)
+            and v
+            and "\x00" not in v
+            and len(b := v.encode("utf-8", "surrogatepass")) <= width
         ]
         if not wanted or not len(self.keys):
             return out
