@@ -259,3 +259,15 @@ def test_the_id_look_up_is_read_back(package: Path, monkeypatch: pytest.MonkeyPa
     assert second.lookup(["E1", "\ud800", "E\udcff"]).tolist() == [0, -1, -1]
     assert second.position("E3") == 2
     assert kept.is_file()
+
+
+def test_info_names_what_the_explorer_kept(package: Path) -> None:
+    from click.testing import CliRunner
+
+    from innokg.cli import main
+
+    Explorer(EcosystemGraph.open(package))
+    result = CliRunner().invoke(main, ["info", str(package)])
+    assert result.exit_code == 0, result.output
+    for what in ("the explorer's adjacency", "the explorer's sorted ids", "search index"):
+        assert f"{what} (1 set)" in result.output, result.output

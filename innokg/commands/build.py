@@ -359,10 +359,13 @@ _KEPT_NAMES = {
     "city": "each node's city",
     "clusters": "supply-chain clusters",
     "ends": "edge ends' positions",
+    "explorer-adjacency": "the explorer's adjacency",
+    "explorer-ids": "the explorer's sorted ids",
     "ids-unique": "the node ids checked unique",
     "name-rank": "the order of the names",
     "prior": "the degree prior",
     "profiles": "the clusters' profiles",
+    "search-index": "the explorer's search index",
 }
 
 
