@@ -143,13 +143,7 @@ class Explorer(Questions, Cypher):
             return made[-1].arrays()
 
         def fits(arrays: dict[str, np.ndarray]) -> bool:
-            if len(arrays.get("order", ())) != self.n:
-                return False
-            try:
-                made.append(SearchIndex.from_arrays(arrays))
-            except (KeyError, ValueError):  # a file of another shape: built and replaced
-                return False
-            return True
+            return self._read_back(arrays, "order", SearchIndex.from_arrays, made)
 
         self._kept(_INDEX_NAME, build, fits, "the search index")
         return made[-1]
@@ -169,16 +163,28 @@ class Explorer(Questions, Cypher):
             if "none" in arrays:
                 made.append(None)
                 return True
-            if len(arrays.get("positions", ())) != self.n:
-                return False
-            try:
-                made.append(SortedIds.from_arrays(arrays))
-            except (KeyError, ValueError):  # a file of another shape: built and replaced
-                return False
-            return True
+            return self._read_back(arrays, "positions", SortedIds.from_arrays, made)
 
         self._kept("explorer-ids", build, fits, "the explorer's id look-up")
         return made[-1]
+
+    def _read_back(
+        self,
+        arrays: dict[str, np.ndarray],
+        per_node: str,
+        read: Callable[[dict[str, np.ndarray]], Any],
+        made: list[Any],
+    ) -> bool:
+        """Whether kept ``arrays`` fit this graph (``per_node`` has one entry per node
+        and ``read`` takes them); what ``read`` made is appended to ``made``.  A file of
+        another shape does not fit: it is built again and replaced."""
+        if len(arrays.get(per_node, ())) != self.n:
+            return False
+        try:
+            made.append(read(arrays))
+        except (KeyError, ValueError):
+            return False
+        return True
 
     def _kept(
         self,
