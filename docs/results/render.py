@@ -748,6 +748,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "profiles-explorer-index-kept": ("profiles_explorer_index_kept.json", profiled),
     "profiles-explorer-warm-up": ("profiles_explorer_warm_up.json", profiled),
     "profiles-exports-10m": ("profiles_exports_10m.json", profiled),
+    "profiles-gaps-csv-10m": ("profiles_gaps_csv_10m.json", profiled),
     "profiles-leiden-order-10m": ("profiles_leiden_order_10m.json", profiled),
     "profiles-partners-10m-single-runs": ("profiles_partners_10m_single_runs.json", profiled),
     "footprint": ("footprint_100k.json", footprint),
