@@ -70,6 +70,7 @@ class SortedIds:
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> SortedIds:
+        """The sorted ids :meth:`arrays` gave (``ValueError`` when they do not hold them)."""
         keys, positions = arrays["keys"], arrays["positions"]
         if keys.dtype.kind != "S" or len(keys) != len(positions):
             raise ValueError("the kept ids do not fit")
