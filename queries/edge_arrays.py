@@ -134,7 +134,7 @@ class EdgeArrays(NodeArrays):
         """
         year = self.as_of(year)
         ends = self._kept_ends() if year is None else None
-        index = self._by_node(etype) if year is None else None
+        index = self.listed_by_node(etype) if year is None else None
         if ends is not None and index is not None:
             end = "to" if backwards else "from"
             at = index[end]
@@ -209,9 +209,13 @@ class EdgeArrays(NodeArrays):
             done.append(etype)
         return done
 
-    def _by_node(self, etype: str) -> dict[str, np.ndarray] | None:
+    def listed_by_node(self, etype: str) -> dict[str, np.ndarray] | None:
         """The edges of ``etype`` listed by node when kept (:meth:`keep_edges_by_node`),
-        else None: a command does not sort every edge to look at a few nodes."""
+        else None: a command does not sort every edge to look at a few nodes.
+
+        Each way (``from``, ``to``): every edge's end in sorted order (-1 first, for an
+        end that is no node) and, under ``from-edge`` and ``to-edge``, its row in the
+        edge table, rows in ascending order within a node."""
         key = ("by-node", etype)
         if key not in self.memo:
             ends = self._kept_ends()

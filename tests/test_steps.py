@@ -275,7 +275,7 @@ def test_edges_listed_by_node_give_what_a_look_at_every_edge_gives(tmp_path) -> 
                 got = _pairs(A.edges_at(etype, rows, backwards=backwards))
                 assert got == want, (etype, backwards)
             seen += len(want)
-    assert reread._by_node("SUPPLIES") is not None and seen > 100
+    assert reread.listed_by_node("SUPPLIES") is not None and seen > 100
 
 
 def _pairs(ends: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:

@@ -44,6 +44,7 @@ from innokg.graph.package import DATABASE_FILE
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
 from innokg.queries.kept import kept, kept_path
 from innokg.queries.sets import distinct
+from innokg.serve.adjacency import TypeLists, placed_by_node, sorted_by_node
 from innokg.serve.cypher import Cypher
 from innokg.serve.ids import SortedIds
 from innokg.serve.limits import CYPHER_SECONDS, LIMITS, NotFound, NotReady
@@ -57,7 +58,12 @@ __all__ = ["CYPHER_SECONDS", "LIMITS", "Explorer", "NotFound", "NotReady", "tabl
 #: The name the search index is kept under beside the package, and the modules whose
 #: source, when changed, has what the explorer keeps built again.
 _INDEX_NAME = "search-index"
-_KEPT_CODE = ("innokg.serve.search", "innokg.serve.ids", "innokg.serve.explorer")
+_KEPT_CODE = (
+    "innokg.serve.search",
+    "innokg.serve.ids",
+    "innokg.serve.adjacency",
+    "innokg.serve.explorer",
+)
 #: The libraries whose upgrade may change them (text normalised, sorted, joined).
 _KEPT_LIBRARIES = ("numpy", "pandas", "pyarrow")
 
@@ -257,17 +263,12 @@ class Explorer(Questions, Cypher):
         m = len(self.edge_type)
 
         def by_node() -> dict[str, np.ndarray]:
-            key = np.concatenate([self.edge_src, self.edge_dst])
-            order = np.argsort(key, kind="stable").astype(small)
-            indptr = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=self.n))])
-            del key
-            out = order < m
-            return {
-                "indptr": indptr,
-                "nbr": np.concatenate([self.edge_dst, self.edge_src])[order],
-                "out": out,
-                "eid": np.where(out, order, order - m).astype(small),
-            }
+            listed = [A.listed_by_node(t) for t in names]
+            if any(x is None for x in listed):
+                return sorted_by_node(self.edge_src, self.edge_dst, self.n, small)
+            firsts = np.cumsum([0] + [len(r) for r in rows])[:-1]
+            lists = [TypeLists(x, r, int(f)) for x, r, f in zip(listed, rows, firsts, strict=True)]
+            return placed_by_node(self.edge_src, self.edge_dst, self.n, small, lists)
 
         # kept: sorting the 97 million ends took 8 s of the start at ten million nodes
         found = self._kept(
