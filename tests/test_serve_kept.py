@@ -271,3 +271,36 @@ def test_info_names_what_the_explorer_kept(package: Path) -> None:
     assert result.exit_code == 0, result.output
     for what in ("the explorer's adjacency", "the explorer's sorted ids", "search index"):
         assert f"{what} (1 set)" in result.output, result.output
+
+
+def test_prepare_with_explorer_keeps_what_the_first_start_would_build(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from innokg.cli import main
+
+    result = CliRunner().invoke(main, ["prepare", str(package), "--explorer"])
+    assert result.exit_code == 0, result.output
+    assert "the explorer's search index, id look-up and adjacency kept in kept/" in result.output
+    for name in ("search-index", "explorer-adjacency", "explorer-ids"):
+        assert len(list((package / "kept").glob(f"{name}-*.npz"))) == 1, name
+    builds = _counting(monkeypatch)
+    ex = Explorer(EcosystemGraph.open(package))
+    assert builds == []  # the first start reads what prepare kept
+    assert [n["id"] for n in ex.search("宇通")["results"]] == ["E2", "E1"]
+
+
+def test_prepare_with_explorer_and_keeping_off_keeps_nothing(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from innokg.cli import main
+
+    monkeypatch.setenv("INNOKG_KEEP", "0")
+    result = CliRunner().invoke(main, ["prepare", str(package), "--explorer"])
+    assert result.exit_code == 0, result.output
+    assert "not prepared for the first questions: INNOKG_KEEP=0" in result.output
+    assert "explorer" not in result.output
+    assert not list(package.glob("kept/*.npz"))
