@@ -87,21 +87,40 @@ def placed_by_node(
     eid = np.empty(total, dtype=small)
     out = np.empty(total, dtype=bool)
     filled = np.zeros(n, dtype=np.int64)  # each node's entries placed so far
+    # the edges' numbers by table row: each type's, for both ways
+    numbers = [_numbers(len(t.listed["from-edge"]), t.rows, t.first) for t in types]
     for end, other, outgoing in (("from", dst, True), ("to", src, False)):
-        for t in types:
-            number = np.full(len(t.listed[f"{end}-edge"]), -1, dtype=np.int64)
-            number[t.rows] = np.arange(t.first, t.first + len(t.rows))
-            edge = number[t.listed[f"{end}-edge"]]
-            ok = edge >= 0  # an edge left out of the adjacency (an end that is no node)
-            edge = edge[ok]
-            node = t.listed[end][ok]
-            counts = np.bincount(node, minlength=n)
-            # a node's run starts in this list at cumsum - counts; in the result at
-            # indptr + filled
-            shift = indptr[:-1] + filled - (np.cumsum(counts) - counts)
-            at = shift[node] + np.arange(len(node))
+        for t, number in zip(types, numbers, strict=True):
+            edge = t.listed[f"{end}-edge"]
+            node = t.listed[end]
+            if number is None:  # every row an edge of the adjacency: numbered in order
+                edge = edge + t.first
+            else:
+                edge = number[edge]
+                ok = edge >= 0  # an edge left out of the adjacency (an end that is no node)
+                edge, node = edge[ok], node[ok]
+            if not len(node):
+                continue
+            # the list's runs, one per node (the ends are sorted): the work is the list's
+            # length, not the number of nodes (most types touch few of them)
+            starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]])
+            at_node = node[starts]
+            counts = np.diff(np.r_[starts, len(node)])
+            # a node's run goes after its entries placed so far
+            at = np.repeat(indptr[at_node] + filled[at_node] - starts, counts)
+            at += np.arange(len(node))
             nbr[at] = other[edge]
             eid[at] = edge
             out[at] = outgoing
-            filled += counts
+            filled[at_node] += counts
     return {"indptr": indptr, "nbr": nbr, "out": out, "eid": eid}
+
+
+def _numbers(rows_in_table: int, rows: np.ndarray, first: int) -> np.ndarray | None:
+    """Each table row's edge number (-1: not an edge of the adjacency); None when every
+    row is one, numbered from ``first`` in table order."""
+    if len(rows) == rows_in_table:
+        return None  # rows are distinct and ascending: all of them
+    number = np.full(rows_in_table, -1, dtype=np.int64)
+    number[rows] = np.arange(first, first + len(rows))
+    return number
