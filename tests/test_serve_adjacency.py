@@ -50,6 +50,15 @@ def test_a_hand_made_graph_is_placed_as_sorted() -> None:
     assert got["out"][node0].tolist() == [True, True, True, False, False]
 
 
+def test_lists_that_do_not_cover_the_edges_are_not_trusted() -> None:
+    src, dst = np.array([0, 2, 0], dtype=np.int32), np.array([1, 0, 0], dtype=np.int32)
+    want = sorted_by_node(src, dst, 3, np.int32)
+    # lists of other edges, whose nodes' counts differ: some entry would be left unset
+    for a, b in [(np.r_[src[:2], 2], dst), (src, np.r_[dst[:2], 2])]:
+        other = TypeLists(_listed_by_node(a, b, 3), np.arange(3), 0)
+        _assert_same(want, placed_by_node(src, dst, 3, np.int32, [other]))
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_random_graphs_are_placed_as_sorted(seed: int) -> None:
     rng = np.random.default_rng(seed)

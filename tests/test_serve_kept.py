@@ -286,9 +286,34 @@ def test_prepare_with_explorer_keeps_what_the_first_start_would_build(
     for name in ("search-index", "explorer-adjacency", "explorer-ids"):
         assert len(list((package / "kept").glob(f"{name}-*.npz"))) == 1, name
     builds = _counting(monkeypatch)
+    for name in ("placed_by_node", "sorted_by_node"):
+        monkeypatch.setattr(explorer_module, name, lambda *a: builds.append(1))
+    monkeypatch.setattr(SortedIds, "build", lambda *a: builds.append(1))
     ex = Explorer(EcosystemGraph.open(package))
-    assert builds == []  # the first start reads what prepare kept
+    assert builds == []  # the first start reads all three as prepare kept them
     assert [n["id"] for n in ex.search("宇通")["results"]] == ["E2", "E1"]
+    assert ex.degree.tolist() == [2, 2, 0, 2]
+
+
+def test_prepare_with_explorer_says_when_nothing_can_be_kept(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from innokg.cli import main
+    from innokg.queries import kept as kept_module
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    for make in ("mkstemp", "mkdtemp"):  # a folder not to be written to
+        monkeypatch.setattr(kept_module.tempfile, make, refused)
+    monkeypatch.setattr(SearchIndex, "__init__", refused)  # nor built for nothing
+    result = CliRunner().invoke(main, ["prepare", str(package), "--explorer"])
+    assert result.exit_code == 0, result.output
+    assert "nothing could be written to the package's kept/ folder" in result.output
+    assert "adjacency could not be kept (nothing can be written" in result.output
+    assert not list(package.glob("kept/*.npz"))
 
 
 def test_prepare_with_explorer_and_keeping_off_keeps_nothing(

@@ -62,6 +62,11 @@ def prepared_line(prepared: Prepared) -> str:
     """What a build prepared for the first questions, in one line."""
     if not prepared.years:
         return f"not prepared for the first questions: {prepared.skipped}"
+    if not prepared.files:
+        return (
+            f"not prepared for the first questions: nothing could be written to the "
+            f"package's {KEPT_DIR}/ folder, so each command computes what it needs"
+        )
     years = ", ".join("every year" if y is None else str(y) for y in prepared.years)
     if prepared.latest_is_whole is not None:
         years += f", which is {prepared.latest_is_whole}'s too: every node and edge existed then"
@@ -580,16 +585,24 @@ def prepare(package: Path, explorer: bool, quiet: bool) -> None:
     """
     with StepProgress(quiet=quiet) as progress:
         done = read_and_prepare(package, report=progress)
+        explorer_kept = None
         if explorer and done.years:
-            progress("keep the explorer's search index, id look-up and adjacency")
-            from innokg.graph.ecosystem import EcosystemGraph
-            from innokg.serve.explorer import Explorer
+            explorer_kept = False
+            if done.files:  # else nothing can be kept: not built for nothing
+                progress("keep the explorer's search index, id look-up and adjacency")
+                from innokg.serve.explorer import keep_explorer
 
-            Explorer(EcosystemGraph.open(package)).close()
+                explorer_kept = keep_explorer(package)
     if not quiet:
         click.echo(prepared_line(done))
-        if explorer and done.years:
-            click.echo(f"the explorer's search index, id look-up and adjacency kept in {KEPT_DIR}/")
+        what = "the explorer's search index, id look-up and adjacency"
+        if explorer_kept:
+            click.echo(f"{what} kept in {KEPT_DIR}/")
+        elif explorer_kept is not None:
+            click.echo(
+                f"{what} could not be kept (nothing can be written to the package's "
+                f"{KEPT_DIR}/ folder): the explorer builds them at each start"
+            )
 
 
 COMMANDS = [demo, build, prepare, info, validate]

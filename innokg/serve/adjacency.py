@@ -80,12 +80,16 @@ def placed_by_node(
     ``types`` covers every edge of ``src``/``dst``, in edge order.  Each list holds a
     node's edges in table order, so a node's entries of one list (one type, one way)
     are a run of the result: after the node's entries of the lists before it (every
-    type's outgoing lists come before the incoming ones)."""
+    type's outgoing lists come before the incoming ones).  Lists whose nodes' counts
+    do not add up to the edges' (which would leave an entry unset) are not trusted:
+    the ends are sorted instead.  That they list these edges, the key they are kept
+    under ensures (the package's tables and the code that listed them)."""
     indptr = _indptr(src, dst, n)
     total = int(indptr[-1])
     nbr = np.empty(total, dtype=small)
     eid = np.empty(total, dtype=small)
     out = np.empty(total, dtype=bool)
+    degree = np.diff(indptr)
     filled = np.zeros(n, dtype=np.int64)  # each node's entries placed so far
     # the edges' numbers by table row: each type's, for both ways
     numbers = [_numbers(len(t.listed["from-edge"]), t.rows, t.first) for t in types]
@@ -94,7 +98,7 @@ def placed_by_node(
             edge = t.listed[f"{end}-edge"]
             node = t.listed[end]
             if number is None:  # every row an edge of the adjacency: numbered in order
-                edge = edge + t.first
+                edge = edge.astype(small, copy=False) + t.first
             else:
                 edge = number[edge]
                 ok = edge >= 0  # an edge left out of the adjacency (an end that is no node)
@@ -106,6 +110,8 @@ def placed_by_node(
             starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]])
             at_node = node[starts]
             counts = np.diff(np.r_[starts, len(node)])
+            if np.any(filled[at_node] + counts > degree[at_node]):
+                return sorted_by_node(src, dst, n, small)  # lists of other edges
             # a node's run goes after its entries placed so far
             at = np.repeat(indptr[at_node] + filled[at_node] - starts, counts)
             at += np.arange(len(node))
@@ -113,6 +119,8 @@ def placed_by_node(
             eid[at] = edge
             out[at] = outgoing
             filled[at_node] += counts
+    if not np.array_equal(filled, degree):  # lists that do not cover the edges
+        return sorted_by_node(src, dst, n, small)
     return {"indptr": indptr, "nbr": nbr, "out": out, "eid": eid}
 
 

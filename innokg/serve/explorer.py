@@ -52,12 +52,22 @@ from innokg.serve.questions import Questions
 from innokg.serve.search import SearchIndex
 from innokg.serve.take import take_records
 
-__all__ = ["CYPHER_SECONDS", "LIMITS", "Explorer", "NotFound", "NotReady", "table_file"]
+__all__ = [
+    "CYPHER_SECONDS",
+    "LIMITS",
+    "Explorer",
+    "NotFound",
+    "NotReady",
+    "keep_explorer",
+    "table_file",
+]
 
 
 #: The name the search index is kept under beside the package, and the modules whose
 #: source, when changed, has what the explorer keeps built again.
 _INDEX_NAME = "search-index"
+_ADJACENCY_NAME = "explorer-adjacency"
+_IDS_NAME = "explorer-ids"
 _KEPT_CODE = (
     "innokg.serve.search",
     "innokg.serve.ids",
@@ -171,7 +181,7 @@ class Explorer(Questions, Cypher):
                 return True
             return self._read_back(arrays, "positions", SortedIds.from_arrays, made)
 
-        self._kept("explorer-ids", build, fits, "the explorer's id look-up")
+        self._kept(_IDS_NAME, build, fits, "the explorer's id look-up")
         return made[-1]
 
     def _read_back(
@@ -270,9 +280,10 @@ class Explorer(Questions, Cypher):
             lists = [TypeLists(x, r, int(f)) for x, r, f in zip(listed, rows, firsts, strict=True)]
             return placed_by_node(self.edge_src, self.edge_dst, self.n, small, lists)
 
-        # kept: sorting the 97 million ends took 8 s of the start at ten million nodes
+        # kept: at ten million nodes, placing the 97 million ends from the lists by node
+        # takes 4 to 5 s of the first start (sorting them, 9 to 10 s)
         found = self._kept(
-            "explorer-adjacency",
+            _ADJACENCY_NAME,
             by_node,
             lambda a: len(a.get("indptr", ())) == self.n + 1 and len(a.get("nbr", ())) == 2 * m,
             "the explorer's adjacency",
@@ -639,6 +650,20 @@ class Explorer(Questions, Cypher):
 
 
 # --- module helpers -------------------------------------------------------------------
+
+
+def keep_explorer(package: str | Path) -> bool:
+    """Build what the explorer's first start on ``package`` builds (the search index,
+    the id look-up and the adjacency) and keep it beside the package, for
+    ``innokg prepare --explorer``; whether all three are kept (not when the package's
+    folder cannot be written, or keeping is off)."""
+    G = EcosystemGraph.open(package)
+    Explorer(G).close()
+    paths = [
+        kept_path(G, name, {}, code=_KEPT_CODE, libraries=_KEPT_LIBRARIES)
+        for name in (_INDEX_NAME, _ADJACENCY_NAME, _IDS_NAME)
+    ]
+    return all(p is not None and p.is_file() for p in paths)
 
 
 class _Names:

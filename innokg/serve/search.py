@@ -216,13 +216,16 @@ class SearchIndex:
         # the Latin fields on a thread of their own while this one does the names: about
         # half of the work each, and much of it (Arrow's joins, NumPy's passes) lets the
         # other run
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        pool = ThreadPoolExecutor(max_workers=1)
+        try:
             others = [pool.submit(latin, f) for f in (names_en, ids, credit_codes, stock_codes)]
             name = text(names)
             self._cjk = [_Lines(name, n, gram=2)]
             # every name's initials at once, from the joined names
             self._latin = [_Lines(_initials_joined(name), n, gram=3)]
             self._latin += [f.result() for f in others]
+        finally:  # on an error (or Ctrl-C) the fields not yet begun are not built
+            pool.shutdown(cancel_futures=True)
 
     def __len__(self) -> int:
         return len(self.order)
