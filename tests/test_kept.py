@@ -349,3 +349,19 @@ def test_a_year_that_leaves_nothing_out_reads_every_years_results(
     hub = before.set_index("entity").loc["e6"]
     assert (hub["degree"], round(hub["constraint"], 4)) == (3, 0.4823)  # e7 not yet there
     assert len(_files(pkg, "burt")) == 2
+
+
+def test_a_graph_let_go_is_freed_with_its_arrays(tmp_path: Path) -> None:
+    """The arrays (and every result cached on them) go with their graph: a process that
+    opens one package after another does not hold every one it opened."""
+    import gc
+    import weakref
+
+    G = EcosystemGraph.open(_package(tmp_path))
+    cluster_labels(G)  # arrays built, results cached on them
+    A = arrays_of(G)
+    assert arrays_of(G) is A and A.memo
+    gone = weakref.ref(G), weakref.ref(A)
+    del G, A
+    gc.collect()
+    assert [ref() for ref in gone] == [None, None]

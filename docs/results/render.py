@@ -746,6 +746,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "explorer-latency-10m": ("explorer_latency_10m.json", explorer_latency),
     "profiles-explorer-start-10m": ("profiles_explorer_start_10m.json", profiled),
     "profiles-explorer-index-kept": ("profiles_explorer_index_kept.json", profiled),
+    "profiles-explorer-first-start": ("profiles_explorer_first_start.json", profiled),
     "profiles-explorer-warm-up": ("profiles_explorer_warm_up.json", profiled),
     "profiles-exports-10m": ("profiles_exports_10m.json", profiled),
     "profiles-gaps-csv-10m": ("profiles_gaps_csv_10m.json", profiled),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import warnings
@@ -592,6 +593,7 @@ def prepare(package: Path, explorer: bool, quiet: bool) -> None:
                 progress("keep the explorer's search index, id look-up and adjacency")
                 from innokg.serve.explorer import keep_explorer
 
+                gc.collect()  # the graph prepared and its arrays (a cycle) go first
                 explorer_kept = keep_explorer(package)
     if not quiet:
         click.echo(prepared_line(done))
