@@ -105,7 +105,7 @@ def arrays(G: EcosystemGraph) -> GraphArrays:
     (True, 1)
     """
     found: GraphArrays | None = G.__dict__.get(_ARRAYS)
-    if found is None:
+    if found is None or found.G is not G:  # a copy of a graph does not share its arrays
         found = GraphArrays(G)
         setattr(G, _ARRAYS, found)
     return found

@@ -354,6 +354,7 @@ def test_a_year_that_leaves_nothing_out_reads_every_years_results(
 def test_a_graph_let_go_is_freed_with_its_arrays(tmp_path: Path) -> None:
     """The arrays (and every result cached on them) go with their graph: a process that
     opens one package after another does not hold every one it opened."""
+    import copy
     import gc
     import weakref
 
@@ -361,6 +362,9 @@ def test_a_graph_let_go_is_freed_with_its_arrays(tmp_path: Path) -> None:
     cluster_labels(G)  # arrays built, results cached on them
     A = arrays_of(G)
     assert arrays_of(G) is A and A.memo
+    copied = copy.copy(G)  # a copy, whose tables may be edited, has arrays of its own
+    assert arrays_of(copied) is not A and arrays_of(copied).G is copied
+    del copied
     gone = weakref.ref(G), weakref.ref(A)
     del G, A
     gc.collect()
