@@ -112,8 +112,11 @@ def _codepoints(text: str) -> np.ndarray:
 
 
 #: Characters of a long string turned into code points at a time: at ten million nodes
-#: a field's 400 million characters at once took 1.6 GB for each copy of them.
-_SLICE = 1 << 24
+#: a field's 400 million characters at once took 1.6 GB for each copy of them.  A
+#: million at a time makes buffers of 4 MB, which the C allocator hands out again once
+#: freed; buffers of 64 MB (16 million characters) it mapped anew each time, and the
+#: kernel zeroed every page (docs/explorer.md: the page faults halved at ten million).
+_SLICE = 1 << 20
 
 
 def _line_slices(text: str) -> list[tuple[int, int]]:
