@@ -150,7 +150,7 @@ class Explorer(Questions, Cypher):
                 self.degree,
             )
 
-        if kept_path(self.G, _INDEX_NAME, {}, code=_KEPT_CODE, libraries=_KEPT_LIBRARIES) is None:
+        if _kept_file(self.G, _INDEX_NAME) is None:
             return fresh()  # not a package's tables as read: nothing to keep
         made: list[SearchIndex] = []
 
@@ -212,9 +212,17 @@ class Explorer(Questions, Cypher):
         """``compute()``'s arrays, kept beside the package (:func:`kept`) for the next
         start; one version is kept, not one per version of the code (the search index
         is 2.2 GB at ten million nodes)."""
-        options: dict[str, Any] = {"code": _KEPT_CODE, "libraries": _KEPT_LIBRARIES}
-        found = kept(self.G, name, {}, compute, check=check, what=what, **options)
-        path = kept_path(self.G, name, {}, **options)
+        found = kept(
+            self.G,
+            name,
+            {},
+            compute,
+            check=check,
+            what=what,
+            code=_KEPT_CODE,
+            libraries=_KEPT_LIBRARIES,
+        )
+        path = _kept_file(self.G, name)
         try:
             if path is not None and path.is_file():
                 for old in path.parent.glob(f"{name}-*.npz"):
@@ -659,11 +667,14 @@ def keep_explorer(package: str | Path) -> bool:
     folder cannot be written, or keeping is off)."""
     G = EcosystemGraph.open(package)
     Explorer(G).close()
-    paths = [
-        kept_path(G, name, {}, code=_KEPT_CODE, libraries=_KEPT_LIBRARIES)
-        for name in (_INDEX_NAME, _ADJACENCY_NAME, _IDS_NAME)
-    ]
+    paths = [_kept_file(G, name) for name in (_INDEX_NAME, _ADJACENCY_NAME, _IDS_NAME)]
     return all(p is not None and p.is_file() for p in paths)
+
+
+def _kept_file(G: EcosystemGraph, name: str) -> Path | None:
+    """Where the explorer keeps ``name`` beside ``G``'s package (None: nothing is kept
+    for ``G``), under the key :func:`kept` writes it with."""
+    return kept_path(G, name, {}, code=_KEPT_CODE, libraries=_KEPT_LIBRARIES)
 
 
 class _Names:
