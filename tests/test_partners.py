@@ -299,24 +299,29 @@ def test_candidates_by_groups_of_sources_equal_networkx(
     order = {node: k for k, node in enumerate(G.node_ids)}
     for column in ("source", "target"):
         assert list(got[column].cat.categories) == sorted(set(got[column]), key=order.get)
-    # groups cut by the entries' bound rather than by the 64 bits, and arrays grown
-    # from little room: the same rows
+    # groups cut by the entries' bound rather than by the 64 bits
     monkeypatch.setattr(baselines, "_ENTRIES", 40)
     monkeypatch.setattr(baselines, "_ROWS", 3)
-    monkeypatch.setattr(baselines, "_FIRST_ROOM", 7)
     # and the sources cut into runs of as many walks, one thread each (or one run)
-    runs: list[tuple[int, int]] = []
+    runs: list[tuple[int, int, bool]] = []
     part = baselines._candidates
     monkeypatch.setattr(
-        baselines, "_candidates", lambda w, a, b: runs.append((a, b)) or part(w, a, b)
+        baselines,
+        "_candidates",
+        lambda w, a, b, *into: runs.append((a, b, bool(into and into[0]))) or part(w, a, b, *into),
     )
-    for threads in (1, 3):
-        monkeypatch.setattr(baselines, "THREADS", threads)
-        runs.clear()
-        pd.testing.assert_frame_equal(
-            adamic_adar_candidates(G, sources, target_label=target_label), got
-        )
-        assert len(runs) == threads and sorted(runs)[-1][1] == len(sources)
+    # the runs written into one set of arrays and packed, or each into arrays of its
+    # own grown from little room and gathered: the same rows
+    for first_room, shared in ((baselines._FIRST_ROOM, True), (7, False)):
+        monkeypatch.setattr(baselines, "_FIRST_ROOM", first_room)
+        for threads in (1, 3):
+            monkeypatch.setattr(baselines, "THREADS", threads)
+            runs.clear()
+            pd.testing.assert_frame_equal(
+                adamic_adar_candidates(G, sources, target_label=target_label), got
+            )
+            assert len(runs) == threads and sorted(runs)[-1][1] == len(sources)
+            assert {r[2] for r in runs} == {shared and threads > 1}
     assert adamic_adar_candidates(G, [], target_label=target_label).empty
 
 

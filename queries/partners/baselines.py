@@ -125,12 +125,19 @@ def adamic_adar_candidates(
         raise QueryError("every source must be a node of the graph")
     walks = _walks(adj, rows, A.mask(target_label) if target_label is not None else None)
     cuts = _cuts(walks, THREADS)
+    room = _shared_room(walks, cuts, adj.indices.dtype)
+    at = [int(walks.bound[c - 1]) if c else 0 for c in cuts[:-1]]  # each run's place
     if len(cuts) == 2:
         parts = [_candidates(walks, *cuts)]
     else:  # the sparse products run outside the GIL
+        runs = [(room, place) if room is not None else None for place in at]
         with ThreadPoolExecutor(len(cuts) - 1, thread_name_prefix="innokg-aa") as pool:
-            parts = list(pool.map(functools.partial(_candidates, walks), cuts[:-1], cuts[1:]))
-    u, v, s = (x[0] if len(x) == 1 else np.concatenate(x) for x in zip(*parts, strict=True))
+            parts = list(pool.map(functools.partial(_candidates, walks), cuts[:-1], cuts[1:], runs))
+    if room is None or len(parts) == 1:
+        u, v, s = (x[0] if len(x) == 1 else np.concatenate(x) for x in zip(*parts, strict=True))
+    else:
+        n = _packed(room, at, [len(x[0]) for x in parts])
+        u, v, s = room.u[:n], room.v[:n], room.s[:n]
     return pd.DataFrame(
         {"source": _categorical(A, u), "target": _categorical(A, v), "score": s}, copy=False
     )
@@ -152,11 +159,16 @@ def _categorical(A: GraphArrays, at: np.ndarray) -> pd.Categorical:
     used = np.zeros(A.n, dtype=bool)
     used[at] = True
     code = np.cumsum(used, dtype=at.dtype) - 1
-    np.take(code, at, out=at, mode="clip")  # every position is in range
+    # a slice at a time: ``np.take(code, at, out=at)`` copied all of ``at`` twice (its
+    # positions widened to 64 bits, and the output apart from its input)
+    for i in range(0, len(at), _SLICE):
+        at[i : i + _SLICE] = code[at[i : i + _SLICE]]
     names = pd.Index(string_column(A.id_text(np.flatnonzero(used))))
     return pd.Categorical.from_codes(at, categories=names, validate=False)
 
 
+#: Positions recoded at a time by :func:`_categorical`.
+_SLICE = 1 << 20
 #: Sources per product: one bit each in a 64-bit word per node marks their neighbours.
 _ROWS = 64
 #: Room for this many pairs of a run of sources at first (the bound on them, if lower):
@@ -213,9 +225,32 @@ def _cuts(walks: _Walks, parts: int) -> list[int]:
     return [0, *sorted({int(c) for c in inner} - {0, n}), n]
 
 
-def _candidates(walks: _Walks, first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+class _Room(NamedTuple):
+    """Arrays the pairs are written into: source and target positions, scores."""
+
+    u: np.ndarray
+    v: np.ndarray
+    s: np.ndarray
+
+
+def _room(n: int, dtype: np.dtype) -> _Room:
+    return _Room(np.empty(n, dtype=dtype), np.empty(n, dtype=dtype), np.empty(n))
+
+
+def _shared_room(walks: _Walks, cuts: list[int], dtype: np.dtype) -> _Room | None:
+    """One set of arrays for every run of sources, each run writing from the place
+    its bound gives it (the two-step walks before it), when all the runs' bounds fit in
+    ``_FIRST_ROOM``; None for one run, or more walks than that."""
+    total = int(walks.bound[-1]) if len(walks.bound) else 0
+    return _room(total, dtype) if len(cuts) > 2 and total <= _FIRST_ROOM else None
+
+
+def _candidates(
+    walks: _Walks, first: int, last: int, into: tuple[_Room, int] | None = None
+) -> _Room:
     """The source positions, target positions and scores of every pair two steps
-    apart and not linked, for sources ``first:last``, a few sources at a time.
+    apart and not linked, for sources ``first:last``, a few sources at a time; written
+    into ``into``'s arrays from its place, when given.
 
     Each group of sources is multiplied alone; their neighbours (and themselves) are
     marked in a bit per source of one word per node, and each entry of the product is
@@ -226,12 +261,11 @@ def _candidates(walks: _Walks, first: int, last: int) -> tuple[np.ndarray, np.nd
     total = int(bound[last - 1] - bound[first] + reach[first]) if last > first else 0
     # written in place, so the pairs are not gathered from pieces into new arrays; the
     # bound counts every two-step walk, so past _FIRST_ROOM the arrays grow as filled
-    room = min(total, _FIRST_ROOM)
-    u = np.empty(room, dtype=adj.indices.dtype)
-    v = np.empty(room, dtype=adj.indices.dtype)
-    s = np.empty(room)
+    # (not those of ``into``: their room is this run's whole bound)
+    u, v, s = into[0] if into is not None else _room(min(total, _FIRST_ROOM), adj.indices.dtype)
+    at = into[1] if into is not None else 0
     marks = unmarked.copy()
-    filled, start = 0, first
+    filled, start = at, first
     while start < last:
         stop = int(np.searchsorted(bound, bound[start] - reach[start] + _ENTRIES, "right"))
         stop = min(max(stop, start + 1), start + _ROWS, last)
@@ -258,7 +292,32 @@ def _candidates(walks: _Walks, first: int, last: int) -> tuple[np.ndarray, np.nd
         s[filled : filled + k] = product.data[keep]
         filled += k
         start = stop
-    return u[:filled], v[:filled], s[:filled]
+    return _Room(u[at:filled], v[at:filled], s[at:filled])
+
+
+def _packed(room: _Room, at: list[int], lengths: list[int]) -> int:
+    """Move the runs written at places ``at`` (``lengths`` pairs each) of ``room`` down
+    to follow one another from the start; how many pairs there are.
+
+    A run's bound is close to its pairs, so the moves write little memory not written
+    already (gathering the runs into new arrays wrote all of it again).  Each move goes
+    through a small buffer, forward: a run never moves up, so no value is overwritten
+    before it is read.
+
+    >>> r = _Room(*(np.array([1, 2, 0, 0, 3, 4, 5, 0]) for _ in range(3)))
+    >>> _packed(r, [0, 4], [2, 3]), r.u[:5].tolist()
+    (5, [1, 2, 3, 4, 5])
+    """
+    filled = 0
+    for place, n in zip(at, lengths, strict=True):
+        for x in room if place != filled else ():
+            buffer = np.empty(min(n, _SLICE), dtype=x.dtype)
+            for i in range(0, n, _SLICE):
+                k = min(_SLICE, n - i)
+                buffer[:k] = x[place + i : place + i + k]
+                x[filled + i : filled + i + k] = buffer[:k]
+        filled += n
+    return filled
 
 
 def _grown(x: np.ndarray, room: int, filled: int) -> np.ndarray:
