@@ -128,7 +128,7 @@ def adamic_adar_candidates(
     room = _shared_room(walks, cuts, adj.indices.dtype)
     at = [int(walks.bound[c - 1]) if c else 0 for c in cuts[:-1]]  # each run's place
     if len(cuts) == 2:
-        parts = [_candidates(walks, *cuts)]
+        parts = [_candidates(walks, cuts[0], cuts[1])]
     else:  # the sparse products run outside the GIL
         runs = [(room, place) if room is not None else None for place in at]
         with ThreadPoolExecutor(len(cuts) - 1, thread_name_prefix="innokg-aa") as pool:
