@@ -11,7 +11,7 @@ import pytest
 
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.queries.edge_arrays import _listed_by_node
-from innokg.serve import explorer as explorer_module
+from innokg.serve import startup as startup_module
 from innokg.serve.adjacency import TypeLists, placed_by_node, sorted_by_node
 from innokg.serve.explorer import Explorer
 
@@ -80,7 +80,7 @@ def test_the_explorer_places_a_prepared_package_as_it_would_sort_it(
     build_demo(tmp_path / "demo", scale=800, database=False)  # prepared: lists by node kept
     sorts: list[int] = []
     monkeypatch.setattr(
-        explorer_module,
+        startup_module,
         "sorted_by_node",
         lambda *a: sorts.append(1) or sorted_by_node(*a),
     )

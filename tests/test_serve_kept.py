@@ -5,6 +5,7 @@ trusted."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,8 @@ import pytest
 from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.package import write_package
 from innokg.graph.testing import make_graph, make_tables
-from innokg.serve import explorer as explorer_module
 from innokg.serve import ids as ids_module
+from innokg.serve import startup as startup_module
 from innokg.serve.explorer import Explorer
 from innokg.serve.ids import MAX_BYTES, SortedIds
 from innokg.serve.search import SearchIndex
@@ -164,11 +165,54 @@ def test_one_index_is_kept_not_one_per_version_of_the_code(
     Explorer(EcosystemGraph.open(package))
     (first,) = (package / "kept").glob("search-index-*.npz")
     # another version of the code keeps its index under another key
-    monkeypatch.setattr(explorer_module, "_KEPT_CODE", ("innokg.serve.search",))
+    other = dataclasses.replace(startup_module.SEARCH_INDEX, code=("innokg.serve.search",))
+    monkeypatch.setattr(startup_module, "SEARCH_INDEX", other)
     Explorer(EcosystemGraph.open(package))
     (second,) = (package / "kept").glob("search-index-*.npz")
     assert second != first
     assert len(list((package / "kept").glob("*.npz"))) > 1  # other results stay
+
+
+def _kept_names(package: Path) -> dict[str, str]:
+    return {p.name.rsplit("-", 1)[0]: p.name for p in (package / "kept").glob("*.npz")}
+
+
+def test_a_change_to_one_kept_part_builds_that_part_alone(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The explorer's own module is in none of the keys: a change to its pages or
+    questions builds nothing again; a change to the adjacency's code builds the
+    adjacency, not the 2 GB search index."""
+    assert all("innokg.serve.explorer" not in part.code for part in startup_module.KEPT)
+    first = Explorer(EcosystemGraph.open(package))
+    before = _kept_names(package)
+    other = dataclasses.replace(startup_module.ADJACENCY, code=("innokg.serve.adjacency",))
+    monkeypatch.setattr(startup_module, "ADJACENCY", other)
+    builds = _counting(monkeypatch)
+    second = Explorer(EcosystemGraph.open(package))
+    after = _kept_names(package)
+    assert builds == []  # the search index read back
+    assert after["explorer-adjacency"] != before["explorer-adjacency"]  # built again
+    assert after["search-index"] == before["search-index"]
+    assert after["explorer-ids"] == before["explorer-ids"]
+    assert _answers(second) == _answers(first)
+    assert second.nbr.tolist() == first.nbr.tolist()
+
+
+def test_a_kept_index_ranked_by_other_degrees_is_built_again(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Explorer(EcosystemGraph.open(package))
+    (kept,) = (package / "kept").glob("search-index-*.npz")
+    arrays = dict(np.load(kept))
+    arrays["order"] = arrays["order"][::-1].copy()  # every node once, in another order
+    with open(kept, "wb") as f:
+        np.savez(f, **arrays)
+    builds = _counting(monkeypatch)
+    ex = Explorer(EcosystemGraph.open(package))
+    assert len(builds) == 1
+    assert _answers(ex)[0] == [(0, 1)]
+    assert startup_module._ranked(np.load(kept)["order"], ex.degree)
 
 
 ADJACENCY = ("indptr", "nbr", "out", "eid")
@@ -287,7 +331,7 @@ def test_prepare_with_explorer_keeps_what_the_first_start_would_build(
         assert len(list((package / "kept").glob(f"{name}-*.npz"))) == 1, name
     builds = _counting(monkeypatch)
     for name in ("placed_by_node", "sorted_by_node"):
-        monkeypatch.setattr(explorer_module, name, lambda *a: builds.append(1))
+        monkeypatch.setattr(startup_module, name, lambda *a: builds.append(1))
     monkeypatch.setattr(SortedIds, "build", lambda *a: builds.append(1))
     ex = Explorer(EcosystemGraph.open(package))
     assert builds == []  # the first start reads all three as prepare kept them

@@ -9,7 +9,8 @@ on HTTP.  It is made of parts: this module (the graph, search, nodes, neighbours
 edges, tables), :class:`~innokg.serve.questions.Questions` (clusters, gaps,
 partners, indicators and the city map, computed by the public functions of
 :mod:`innokg.queries` on first use and kept), :class:`~innokg.serve.cypher.Cypher`
-and :mod:`innokg.serve.navigate` (facets, shortest paths).
+and :mod:`innokg.serve.navigate` (facets, shortest paths); what it builds as it starts,
+and keeps beside the package, is built by :mod:`innokg.serve.startup`.
 
 Examples
 --------
@@ -42,14 +43,11 @@ from innokg.graph.ecosystem import EcosystemGraph
 from innokg.graph.errors import NodeNotFound, QueryError
 from innokg.graph.package import DATABASE_FILE
 from innokg.graph.schema import EDGE_TYPES, NODE_LABELS
-from innokg.queries.kept import kept, kept_path
 from innokg.queries.sets import distinct
-from innokg.serve.adjacency import TypeLists, placed_by_node, sorted_by_node
+from innokg.serve import startup
 from innokg.serve.cypher import Cypher
-from innokg.serve.ids import SortedIds
 from innokg.serve.limits import CYPHER_SECONDS, LIMITS, NotFound, NotReady
 from innokg.serve.questions import Questions
-from innokg.serve.search import SearchIndex
 from innokg.serve.take import take_records
 
 __all__ = [
@@ -61,21 +59,6 @@ __all__ = [
     "keep_explorer",
     "table_file",
 ]
-
-
-#: The name the search index is kept under beside the package, and the modules whose
-#: source, when changed, has what the explorer keeps built again.
-_INDEX_NAME = "search-index"
-_ADJACENCY_NAME = "explorer-adjacency"
-_IDS_NAME = "explorer-ids"
-_KEPT_CODE = (
-    "innokg.serve.search",
-    "innokg.serve.ids",
-    "innokg.serve.adjacency",
-    "innokg.serve.explorer",
-)
-#: The libraries whose upgrade may change them (text normalised, sorted, joined).
-_KEPT_LIBRARIES = ("numpy", "pandas", "pyarrow")
 
 
 class Explorer(Questions, Cypher):
@@ -103,7 +86,7 @@ class Explorer(Questions, Cypher):
         self.ids: pd.Index = G.node_ids
         n = len(self.ids)
         self.n = n
-        self._sorted_ids = self._id_lookup()
+        self._sorted_ids = startup.id_lookup(G, self.ids)
         self._positions: pd.Index | None = None
         if self._sorted_ids is None:  # ids that are not all short text
             # look-ups in an object index: pandas converts an Arrow-backed one at every call
@@ -114,13 +97,20 @@ class Explorer(Questions, Cypher):
         bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self.start = {label: int(bounds[i]) for i, label in enumerate(self.labels)}
         self.label_code = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
-        name = self._column("name")
+        name = startup.node_column(G, self.labels, "name")
         self.names = _Names(name)
         #: each node's years (NaN where unknown), for the page's year filter
-        self.since = self._years("since")
-        self.until = self._years("until")
-        self._adjacency()
-        self.index = self._search_index(name)
+        self.since = startup.node_years(G, self.labels, "since")
+        self.until = startup.node_years(G, self.labels, "until")
+        #: per edge: its type (index in EDGE_TYPES), its row in that type's table, its
+        #: ends; per node p, its entries ``indptr[p]:indptr[p + 1]`` of ``nbr`` (the
+        #: other end), ``eid`` (the edge) and ``out`` (True when p is the source)
+        adj = startup.adjacency(G, n)
+        self.edge_type, self.edge_row = adj.edge_type, adj.edge_row
+        self.edge_src, self.edge_dst = adj.edge_src, adj.edge_dst
+        self.indptr, self.nbr, self.out, self.eid = adj.indptr, adj.nbr, adj.out, adj.eid
+        self.degree = np.diff(self.indptr)
+        self.index = startup.search_index(G, self.labels, self.ids, name, self.degree)
         if database is None and G.path is not None and (G.path / DATABASE_FILE).exists():
             database = G.path / DATABASE_FILE
         self.database = Path(database) if database is not None else None
@@ -133,174 +123,6 @@ class Explorer(Questions, Cypher):
         self._city: np.ndarray | None = None
         self._industry: np.ndarray | None = None
         self._cluster: np.ndarray | None = None
-
-    # --- building -------------------------------------------------------------------
-
-    def _search_index(self, name: pd.Series) -> SearchIndex:
-        """The search index, kept beside the package once built: at ten million nodes
-        building it took 34 s of the explorer's start."""
-
-        def fresh() -> SearchIndex:
-            return SearchIndex(
-                name,
-                self._column("name_en"),
-                pd.Series(self.ids).astype("str"),
-                self._column("credit_code"),
-                self._column("stock_code"),
-                self.degree,
-            )
-
-        if _kept_file(self.G, _INDEX_NAME) is None:
-            return fresh()  # not a package's tables as read: nothing to keep
-        made: list[SearchIndex] = []
-
-        def build() -> dict[str, np.ndarray]:
-            made.append(fresh())
-            return made[-1].arrays()
-
-        def fits(arrays: dict[str, np.ndarray]) -> bool:
-            return self._read_back(arrays, "order", SearchIndex.from_arrays, made)
-
-        self._kept(_INDEX_NAME, build, fits, "the search index")
-        return made[-1]
-
-    def _id_lookup(self) -> SortedIds | None:
-        """The ids sorted for look-ups, kept beside the package (None: ids that are not
-        all short text, looked up in a hash table instead)."""
-
-        made: list[SortedIds | None] = []
-
-        def build() -> dict[str, np.ndarray]:
-            made.append(SortedIds.build(self.ids))
-            found = made[-1]
-            return found.arrays() if found is not None else {"none": np.ones(1, dtype=bool)}
-
-        def fits(arrays: dict[str, np.ndarray]) -> bool:
-            if "none" in arrays:
-                made.append(None)
-                return True
-            return self._read_back(arrays, "positions", SortedIds.from_arrays, made)
-
-        self._kept(_IDS_NAME, build, fits, "the explorer's id look-up")
-        return made[-1]
-
-    def _read_back(
-        self,
-        arrays: dict[str, np.ndarray],
-        per_node: str,
-        read: Callable[[dict[str, np.ndarray]], Any],
-        made: list[Any],
-    ) -> bool:
-        """Whether kept ``arrays`` fit this graph (``per_node`` has one entry per node
-        and ``read`` takes them); what ``read`` made is appended to ``made``.  A file of
-        another shape does not fit: it is built again and replaced."""
-        if len(arrays.get(per_node, ())) != self.n:
-            return False
-        try:
-            made.append(read(arrays))
-        except (KeyError, ValueError):
-            return False
-        return True
-
-    def _kept(
-        self,
-        name: str,
-        compute: Callable[[], dict[str, np.ndarray]],
-        check: Callable[[dict[str, np.ndarray]], bool],
-        what: str,
-    ) -> dict[str, np.ndarray]:
-        """``compute()``'s arrays, kept beside the package (:func:`kept`) for the next
-        start; one version is kept, not one per version of the code (the search index
-        is 2.2 GB at ten million nodes)."""
-        found = kept(
-            self.G,
-            name,
-            {},
-            compute,
-            check=check,
-            what=what,
-            code=_KEPT_CODE,
-            libraries=_KEPT_LIBRARIES,
-        )
-        path = _kept_file(self.G, name)
-        try:
-            if path is not None and path.is_file():
-                for old in path.parent.glob(f"{name}-*.npz"):
-                    if old != path:
-                        old.unlink(missing_ok=True)
-        except OSError:
-            pass  # a folder that cannot be written to keeps what it has
-        return found
-
-    def _column(self, name: str) -> pd.Series:
-        """A node property over all positions, as text (missing where a label lacks it)."""
-        parts = []
-        for label in self.labels:
-            df = self.G.nodes[label]
-            if name in df.columns:
-                parts.append(df[name].astype("str"))
-            else:
-                parts.append(pd.Series([None] * len(df), dtype="str"))
-        return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype="str")
-
-    def _years(self, name: str) -> np.ndarray:
-        parts = [
-            pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            if name in df.columns
-            else np.full(len(df), np.nan)
-            for df in (self.G.nodes[label] for label in self.labels)
-        ]
-        return np.concatenate(parts) if parts else np.zeros(0)
-
-    def _adjacency(self) -> None:
-        """Every edge twice (out from its source, in to its target), grouped by node.
-
-        The edges' ends are the graph's (:meth:`~innokg.queries.arrays.GraphArrays.edges`),
-        kept with the package: at ten million nodes, looking up the 97 million ends'
-        ids again took 24 s of the explorer's start.  Positions and rows are 32-bit
-        where they fit (1.4 GB at ten million nodes, against 2.7 GB in 64 bits)."""
-        from innokg.queries.arrays import arrays
-
-        A = arrays(self.G)
-        names = [t for t in EDGE_TYPES if len(self.G.edges[t])]
-        total = sum(len(self.G.edges[t]) for t in names)
-        small = np.int32 if max(self.n, 2 * total) < np.iinfo(np.int32).max else np.int64
-        types, rows, src, dst = [], [], [], []
-        for etype in names:
-            s, d = A.edges(etype)
-            types.append(np.full(len(s), list(EDGE_TYPES).index(etype), dtype=np.int8))
-            rows.append(A.edge_rows(etype).astype(small))
-            src.append(s.astype(small))
-            dst.append(d.astype(small))
-        cat = lambda parts, dt: np.concatenate(parts) if parts else np.zeros(0, dt)  # noqa: E731
-        #: per edge: its type (index in EDGE_TYPES), its row in that type's table, endpoints
-        self.edge_type = cat(types, np.int8)
-        self.edge_row = cat(rows, small)
-        self.edge_src = cat(src, small)
-        self.edge_dst = cat(dst, small)
-        m = len(self.edge_type)
-
-        def by_node() -> dict[str, np.ndarray]:
-            listed = [A.listed_by_node(t) for t in names]
-            if any(x is None for x in listed):
-                return sorted_by_node(self.edge_src, self.edge_dst, self.n, small)
-            firsts = np.cumsum([0] + [len(r) for r in rows])[:-1]
-            lists = [TypeLists(x, r, int(f)) for x, r, f in zip(listed, rows, firsts, strict=True)]
-            return placed_by_node(self.edge_src, self.edge_dst, self.n, small, lists)
-
-        # kept: at ten million nodes, placing the 97 million ends from the lists by node
-        # takes 4 to 5 s of the first start (sorting them, 9 to 10 s)
-        found = self._kept(
-            _ADJACENCY_NAME,
-            by_node,
-            lambda a: len(a.get("indptr", ())) == self.n + 1 and len(a.get("nbr", ())) == 2 * m,
-            "the explorer's adjacency",
-        )
-        #: entries of node p: ``indptr[p]:indptr[p + 1]`` of ``nbr`` (the other end),
-        #: ``eid`` (the edge) and ``out`` (True when p is the edge's source)
-        self.indptr, self.nbr = found["indptr"], found["nbr"]
-        self.out, self.eid = found["out"], found["eid"]
-        self.degree = np.diff(self.indptr)
 
     # --- small helpers ----------------------------------------------------------------
 
@@ -397,7 +219,8 @@ class Explorer(Questions, Cypher):
 
     def _size_class(self) -> np.ndarray:
         if "size" not in self._cache:
-            self._cache["size"] = self._column("size").fillna("").to_numpy(dtype=object)
+            size = startup.node_column(self.G, self.labels, "size")
+            self._cache["size"] = size.fillna("").to_numpy(dtype=object)
         return self._cache["size"]
 
     def _lock(self, key: Any) -> threading.Lock:
@@ -667,14 +490,8 @@ def keep_explorer(package: str | Path) -> bool:
     folder cannot be written, or keeping is off)."""
     G = EcosystemGraph.open(package)
     Explorer(G).close()
-    paths = [_kept_file(G, name) for name in (_INDEX_NAME, _ADJACENCY_NAME, _IDS_NAME)]
+    paths = [part.path(G) for part in startup.KEPT]
     return all(p is not None and p.is_file() for p in paths)
-
-
-def _kept_file(G: EcosystemGraph, name: str) -> Path | None:
-    """Where the explorer keeps ``name`` beside ``G``'s package (None: nothing is kept
-    for ``G``), under the key :func:`kept` writes it with."""
-    return kept_path(G, name, {}, code=_KEPT_CODE, libraries=_KEPT_LIBRARIES)
 
 
 class _Names:
