@@ -6,6 +6,7 @@ trusted."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -99,17 +100,29 @@ def test_the_second_start_reads_the_index_the_first_built(
 def test_a_kept_index_for_another_graph_is_built_again(
     package: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    Explorer(EcosystemGraph.open(package))
-    (kept,) = (package / "kept").glob("search-index-*.npz")
     # the same file name holding another graph's index (one node too few)
     other = _index().arrays()
     other["order"] = np.arange(len(FIRMS) - 1)
+    _kept_index_replaced(package, lambda _: other)
+    _built_again_once(package, monkeypatch)
+
+
+def _kept_index_replaced(package: Path, change: Callable[[dict], dict]) -> Path:
+    """The kept index after a first start, its arrays replaced by ``change``'s."""
+    Explorer(EcosystemGraph.open(package))
+    (kept,) = (package / "kept").glob("search-index-*.npz")
+    arrays = change(dict(np.load(kept)))
     with open(kept, "wb") as f:
-        np.savez(f, **other)
+        np.savez(f, **arrays)
+    return kept
+
+
+def _built_again_once(package: Path, monkeypatch: pytest.MonkeyPatch) -> Explorer:
     builds = _counting(monkeypatch)
     ex = Explorer(EcosystemGraph.open(package))
     assert len(builds) == 1
     assert _answers(ex)[0] == [(0, 1)]
+    return ex
 
 
 def test_a_broken_kept_index_is_built_again(package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -202,16 +215,9 @@ def test_a_change_to_one_kept_part_builds_that_part_alone(
 def test_a_kept_index_ranked_by_other_degrees_is_built_again(
     package: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    Explorer(EcosystemGraph.open(package))
-    (kept,) = (package / "kept").glob("search-index-*.npz")
-    arrays = dict(np.load(kept))
-    arrays["order"] = arrays["order"][::-1].copy()  # every node once, in another order
-    with open(kept, "wb") as f:
-        np.savez(f, **arrays)
-    builds = _counting(monkeypatch)
-    ex = Explorer(EcosystemGraph.open(package))
-    assert len(builds) == 1
-    assert _answers(ex)[0] == [(0, 1)]
+    # every node once, in another order
+    kept = _kept_index_replaced(package, lambda a: {**a, "order": a["order"][::-1].copy()})
+    ex = _built_again_once(package, monkeypatch)
     assert startup_module._ranked(np.load(kept)["order"], ex.degree)
 
 
