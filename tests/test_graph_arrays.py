@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pandas as pd
+import pytest
 
 from innokg.graph.testing import make_graph
 from innokg.queries.arrays import ORG_EDGES, arrays
@@ -36,13 +38,38 @@ def test_the_adjacency_is_the_simple_undirected_graph_of_the_links() -> None:
     assert _pairs(_graph(), year=2019) == both - {("d", "e"), ("e", "d")}
 
 
-def test_the_adjacency_from_the_symmetric_matrix_is_the_same() -> None:
+def test_a_self_link_is_no_neighbour() -> None:
+    G = _graph()
+    supplies = G.edges["SUPPLIES"]  # a loop, which validation keeps out of packages
+    G.edges["SUPPLIES"] = pd.concat([supplies, supplies[:1].assign(to_id="a")], ignore_index=True)
+    A = arrays(G)
+    assert A.matrix(ORG_EDGES, symmetric=True).diagonal().any()
+    assert not A.adjacency(ORG_EDGES).diagonal().any()
+    assert A.adjacency(ORG_EDGES).nnz == 2 * 4
+
+
+def test_the_adjacency_from_the_symmetric_matrix_is_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     alone, G = arrays(_graph()), _graph()
     A = arrays(G)
     A.matrix(ORG_EDGES, symmetric=True)  # built first: the adjacency is read from it
-    made, derived = alone.adjacency(ORG_EDGES), A.adjacency(ORG_EDGES)
+    made = alone.adjacency(ORG_EDGES)
+    monkeypatch.setattr(type(A), "_coo", lambda *a, **k: 1 / 0)  # not from the edges
+    derived = A.adjacency(ORG_EDGES)
     for part in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(made, part), getattr(derived, part))
         assert getattr(made, part).dtype == getattr(derived, part).dtype
     # built alone, the symmetric matrix is not kept beside it
     assert A.matrix_key(ORG_EDGES, symmetric=True) not in alone.memo
+
+
+def test_the_degree_prior_reads_a_built_adjacency_alike() -> None:
+    from innokg.queries.metapaths import _degree_prior
+
+    plain, built = arrays(_graph()), arrays(_graph())
+    built.adjacency(ORG_EDGES)
+    want = np.log1p([2, 2, 1, 1, 1, 1])  # a b c d e f: distinct neighbours
+    assert np.allclose(_degree_prior(plain, None), want)
+    assert np.allclose(_degree_prior(built, None), want)
+    assert plain.matrix_key(ORG_EDGES, symmetric=True) not in plain.memo  # not kept

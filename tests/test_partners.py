@@ -312,6 +312,8 @@ def test_candidates_by_groups_of_sources_equal_networkx(
     )
     # the runs written into one set of arrays and packed, or each into arrays of its
     # own grown from little room and gathered: the same rows
+    # (and moved and recoded two positions at a time)
+    monkeypatch.setattr(baselines, "_SLICE", 2)
     for first_room, shared in ((baselines._FIRST_ROOM, True), (7, False)):
         monkeypatch.setattr(baselines, "_FIRST_ROOM", first_room)
         for threads in (1, 3):

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,11 +97,10 @@ class Explorer(Questions, Cypher):
         bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self.start = {label: int(bounds[i]) for i, label in enumerate(self.labels)}
         self.label_code = np.repeat(np.arange(len(sizes), dtype=np.int8), sizes)
-        name = startup.node_column(G, self.labels, "name")
-        self.names = _Names(name)
+        self.names = _Names(startup.node_column(G, self.labels, "name"))
         #: each node's years (NaN where unknown), for the page's year filter
-        self.since = startup.node_years(G, self.labels, "since")
-        self.until = startup.node_years(G, self.labels, "until")
+        self.since = _node_years(G, self.labels, "since")
+        self.until = _node_years(G, self.labels, "until")
         #: per edge: its type (index in EDGE_TYPES), its row in that type's table, its
         #: ends; per node p, its entries ``indptr[p]:indptr[p + 1]`` of ``nbr`` (the
         #: other end), ``eid`` (the edge) and ``out`` (True when p is the source)
@@ -110,7 +109,7 @@ class Explorer(Questions, Cypher):
         self.edge_src, self.edge_dst = adj.edge_src, adj.edge_dst
         self.indptr, self.nbr, self.out, self.eid = adj.indptr, adj.nbr, adj.out, adj.eid
         self.degree = np.diff(self.indptr)
-        self.index = startup.search_index(G, self.labels, self.ids, name, self.degree)
+        self.index = startup.search_index(G, self.labels, self.ids, self.degree)
         if database is None and G.path is not None and (G.path / DATABASE_FILE).exists():
             database = G.path / DATABASE_FILE
         self.database = Path(database) if database is not None else None
@@ -492,6 +491,17 @@ def keep_explorer(package: str | Path) -> bool:
     Explorer(G).close()
     paths = [part.path(G) for part in startup.KEPT]
     return all(p is not None and p.is_file() for p in paths)
+
+
+def _node_years(G: EcosystemGraph, labels: Sequence[str], name: str) -> np.ndarray:
+    """A year property (``since``, ``until``) over all positions, NaN where unknown."""
+    parts = [
+        pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        if name in df.columns
+        else np.full(len(df), np.nan)
+        for df in (G.nodes[label] for label in labels)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0)
 
 
 class _Names:

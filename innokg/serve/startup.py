@@ -6,6 +6,7 @@ about half a minute), so each is kept beside the package (:func:`innokg.queries.
 one version at a time.  Each is keyed by the source of the modules that build it, not
 by the whole explorer's: a change to the explorer's pages, routes or questions builds
 none of them again, and a change to the search index builds only the search index.
+This module is in every key, so it holds only what builds them.
 ``innokg prepare PACKAGE --explorer`` builds all three ahead of the first start.
 
 Examples
@@ -46,7 +47,6 @@ __all__ = [
     "adjacency",
     "id_lookup",
     "node_column",
-    "node_years",
     "search_index",
 ]
 
@@ -133,17 +133,6 @@ def node_column(G: EcosystemGraph, labels: Sequence[str], name: str) -> pd.Serie
     return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype="str")
 
 
-def node_years(G: EcosystemGraph, labels: Sequence[str], name: str) -> np.ndarray:
-    """A year property (``since``, ``until``) over all positions, NaN where unknown."""
-    parts = [
-        pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        if name in df.columns
-        else np.full(len(df), np.nan)
-        for df in (G.nodes[label] for label in labels)
-    ]
-    return np.concatenate(parts) if parts else np.zeros(0)
-
-
 def _read_back(
     arrays: dict[str, np.ndarray],
     per_node: str,
@@ -184,11 +173,7 @@ def id_lookup(G: EcosystemGraph, ids: pd.Index) -> SortedIds | None:
 
 
 def search_index(
-    G: EcosystemGraph,
-    labels: Sequence[str],
-    ids: pd.Index,
-    name: pd.Series,
-    degree: np.ndarray,
+    G: EcosystemGraph, labels: Sequence[str], ids: pd.Index, degree: np.ndarray
 ) -> SearchIndex:
     """The search index of every node's name, English name, id and credit and stock
     codes (ranked by ``degree``), kept beside the package once built: at ten million
@@ -196,7 +181,7 @@ def search_index(
 
     def fresh() -> SearchIndex:
         return SearchIndex(
-            name,
+            node_column(G, labels, "name"),
             node_column(G, labels, "name_en"),
             pd.Series(ids).astype("str"),
             node_column(G, labels, "credit_code"),
@@ -231,7 +216,9 @@ def _ranked(order: np.ndarray, degree: np.ndarray) -> bool:
     (True, False)
     """
     n = len(degree)
-    if len(order) != n or (n and (order.min() < 0 or order.max() >= n)):
+    if order.ndim != 1 or order.dtype.kind not in "iu" or len(order) != n:
+        return False
+    if n and (order.min() < 0 or order.max() >= n):
         return False
     if n and np.bincount(order, minlength=n).max() > 1:
         return False

@@ -126,26 +126,29 @@ def adamic_adar_candidates(
     walks = _walks(adj, rows, A.mask(target_label) if target_label is not None else None)
     cuts = _cuts(walks, THREADS)
     room = _shared_room(walks, cuts, adj.indices.dtype)
-    at = [int(walks.bound[c - 1]) if c else 0 for c in cuts[:-1]]  # each run's place
+    places = [int(walks.bound[c - 1]) if c else 0 for c in cuts[:-1]]  # where each run writes
     if len(cuts) == 2:
         parts = [_candidates(walks, cuts[0], cuts[1])]
     else:  # the sparse products run outside the GIL
-        runs = [(room, place) if room is not None else None for place in at]
+        runs = [(room, place) if room is not None else None for place in places]
         with ThreadPoolExecutor(len(cuts) - 1, thread_name_prefix="innokg-aa") as pool:
             parts = list(pool.map(functools.partial(_candidates, walks), cuts[:-1], cuts[1:], runs))
     if room is None or len(parts) == 1:
         u, v, s = (x[0] if len(x) == 1 else np.concatenate(x) for x in zip(*parts, strict=True))
     else:
-        n = _packed(room, at, [len(x[0]) for x in parts])
-        u, v, s = room.u[:n], room.v[:n], room.s[:n]
+        n = _packed(room, places, [len(x[0]) for x in parts])
+        del parts, runs  # views of the room, which is now cut to the pairs
+        for x in room:  # the tail that held later runs goes back: realloc, not a copy
+            x.resize(n, refcheck=False)
+        u, v, s = room
     return pd.DataFrame(
         {"source": _categorical(A, u), "target": _categorical(A, v), "score": s}, copy=False
     )
 
 
-def _categorical(A: GraphArrays, at: np.ndarray) -> pd.Categorical:
-    """The ids of the nodes at positions ``at`` as categories: each id once, in the
-    graph's order, and a code per pair.  ``at`` is recoded in place.
+def _categorical(A: GraphArrays, positions: np.ndarray) -> pd.Categorical:
+    """The ids of the nodes at ``positions`` as categories: each id once, in the
+    graph's order, and a code per pair.  ``positions`` are recoded in place.
 
     The 4.4 million pairs of the 100k demo's large and medium firms hold 35 MB of
     codes instead of 132 MB of ids as text, and a fresh process's first touch of new
@@ -157,14 +160,14 @@ def _categorical(A: GraphArrays, at: np.ndarray) -> pd.Categorical:
     ['d', 'b', 'd']
     """
     used = np.zeros(A.n, dtype=bool)
-    used[at] = True
-    code = np.cumsum(used, dtype=at.dtype) - 1
-    # a slice at a time: ``np.take(code, at, out=at)`` copied all of ``at`` twice (its
-    # positions widened to 64 bits, and the output apart from its input)
-    for i in range(0, len(at), _SLICE):
-        at[i : i + _SLICE] = code[at[i : i + _SLICE]]
+    used[positions] = True
+    code = np.cumsum(used, dtype=positions.dtype) - 1
+    # a slice at a time: ``np.take(code, positions, out=positions)`` copied all of them
+    # twice (widened to 64 bits, and the output apart from its input)
+    for i in range(0, len(positions), _SLICE):
+        positions[i : i + _SLICE] = code[positions[i : i + _SLICE]]
     names = pd.Index(string_column(A.id_text(np.flatnonzero(used))))
-    return pd.Categorical.from_codes(at, categories=names, validate=False)
+    return pd.Categorical.from_codes(positions, categories=names, validate=False)
 
 
 #: Positions recoded at a time by :func:`_categorical`.
@@ -172,7 +175,8 @@ _SLICE = 1 << 20
 #: Sources per product: one bit each in a 64-bit word per node marks their neighbours.
 _ROWS = 64
 #: Room for this many pairs of a run of sources at first (the bound on them, if lower):
-#: 16 million pairs are 256 MB, unmapped until written.
+#: 16 million pairs are 256 MB, unmapped until written.  Where the bound on every run's
+#: pairs is within it, the runs share one set of arrays (:func:`_shared_room`).
 _FIRST_ROOM = 1 << 24
 #: At most this many entries in one product (a bound: the sources' neighbours'
 #: degrees), so a product's arrays stay a few megabytes and are reused from the heap.
@@ -263,9 +267,9 @@ def _candidates(
     # bound counts every two-step walk, so past _FIRST_ROOM the arrays grow as filled
     # (not those of ``into``: their room is this run's whole bound)
     u, v, s = into[0] if into is not None else _room(min(total, _FIRST_ROOM), adj.indices.dtype)
-    at = into[1] if into is not None else 0
+    place = into[1] if into is not None else 0
     marks = unmarked.copy()
-    filled, start = at, first
+    filled, start = place, first
     while start < last:
         stop = int(np.searchsorted(bound, bound[start] - reach[start] + _ENTRIES, "right"))
         stop = min(max(stop, start + 1), start + _ROWS, last)
@@ -285,6 +289,7 @@ def _candidates(
         kept = np.r_[0, np.cumsum(keep)][product.indptr]
         k = int(kept[-1])
         if filled + k > len(u):
+            assert into is None, "a run wrote past its bound"  # the bound is every walk
             room = min(total, max(2 * len(u), filled + k))
             u, v, s = (_grown(x, room, filled) for x in (u, v, s))
         u[filled : filled + k] = np.repeat(own, np.diff(kept))
@@ -292,12 +297,12 @@ def _candidates(
         s[filled : filled + k] = product.data[keep]
         filled += k
         start = stop
-    return _Room(u[at:filled], v[at:filled], s[at:filled])
+    return _Room(u[place:filled], v[place:filled], s[place:filled])
 
 
-def _packed(room: _Room, at: list[int], lengths: list[int]) -> int:
-    """Move the runs written at places ``at`` (``lengths`` pairs each) of ``room`` down
-    to follow one another from the start; how many pairs there are.
+def _packed(room: _Room, places: list[int], lengths: list[int]) -> int:
+    """Move the runs written at ``places`` (``lengths`` pairs each) of ``room`` down to
+    follow one another from the start; how many pairs there are.
 
     A run's bound is close to its pairs, so the moves write little memory not written
     already (gathering the runs into new arrays wrote all of it again).  Each move goes
@@ -309,8 +314,11 @@ def _packed(room: _Room, at: list[int], lengths: list[int]) -> int:
     (5, [1, 2, 3, 4, 5])
     """
     filled = 0
-    for place, n in zip(at, lengths, strict=True):
-        for x in room if place != filled else ():
+    for place, n in zip(places, lengths, strict=True):
+        if place == filled:  # in its place already
+            filled += n
+            continue
+        for x in room:
             buffer = np.empty(min(n, _SLICE), dtype=x.dtype)
             for i in range(0, n, _SLICE):
                 k = min(_SLICE, n - i)
