@@ -715,15 +715,11 @@ def _prior_fits(A: GraphArrays, found: dict[str, np.ndarray]) -> bool:
 
 
 def _degree_prior(A: GraphArrays, year: int | None) -> np.ndarray:
-    adjacency = A.adjacency_key(ORG_EDGES, year=year)
-    if adjacency in A.memo:  # built already (the gaps build it): its row counts
-        return np.log1p(np.diff(A.memo[adjacency].indptr).astype(float))
-    # the adjacency's row counts without building it (it is this matrix without the
-    # diagonal): a self-link is no neighbour
-    built = A.matrix_key(ORG_EDGES, year=year, symmetric=True)
-    had = built in A.memo
-    m = A.matrix(ORG_EDGES, year=year, symmetric=True)
-    deg = (np.diff(m.indptr) - (m.diagonal() != 0)).astype(float)
-    if not had:  # only its row counts are needed here: 0.8 GB at ten million nodes
-        del A.memo[built], m
+    # each organisation's distinct neighbours: the adjacency's row counts (a self-link is
+    # no neighbour), read from it when built (the gaps build it)
+    key = A.adjacency_key(ORG_EDGES, year=year)
+    had = key in A.memo
+    deg = np.diff(A.adjacency(ORG_EDGES, year=year).indptr).astype(float)
+    if not had:  # only its row counts are needed here: the matrix goes at once
+        del A.memo[key]
     return np.log1p(deg)

@@ -731,6 +731,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "profiles-aa-threads-100k": ("profiles_aa_threads_100k.json", profiled),
     "profiles-aa-categorical-100k": ("profiles_aa_categorical_100k.json", profiled),
     "profiles-aa-room-100k": ("profiles_aa_room_100k.json", profiled),
+    "profiles-adjacency-10m": ("profiles_adjacency_10m.json", profiled),
     "profiles-latest-year-whole": ("profiles_latest_year_whole.json", profiled),
     "viz-page-1m": ("viz_page_1m.json", profiled),
     "performance-final-check": ("performance_final_check.json", performance_latest),
