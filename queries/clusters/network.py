@@ -5,6 +5,7 @@ package for the method)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -119,18 +120,51 @@ def _sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.add.reduceat(values.astype(float), starts)
 
 
-def _leiden(net: _Network, *, seed: int, resolution: float) -> np.ndarray:
+def _leiden(
+    net: _Network,
+    *,
+    seed: int,
+    resolution: float,
+    meanwhile: Callable[[], object] | None = None,
+) -> np.ndarray:
+    """The Leiden community of each local vertex of ``net``.  On a network of
+    :data:`~innokg.queries.clusters.leiden_apart.APART_LINKS` links or more, with work to
+    do ``meanwhile`` (what later stages ask that needs no clusters), Leiden runs in a
+    process of its own while that work runs here; the result is the same."""
+    if meanwhile is not None:
+        from innokg.queries.clusters import leiden_apart
+
+        if len(net.u) >= leiden_apart.APART_LINKS:
+            found = leiden_apart.leiden_beside(net, seed, resolution, meanwhile)
+            if found is not None:
+                return found
+    return leiden_membership(
+        len(net.vertices), net.u, net.v, net.weight, seed=seed, resolution=resolution
+    )
+
+
+def leiden_membership(
+    vertices: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    weight: np.ndarray,
+    *,
+    seed: int,
+    resolution: float,
+) -> np.ndarray:
+    """igraph's Leiden (modularity, two iterations, Python's generator seeded with
+    ``seed``) on the undirected links ``u``-``v`` between ``vertices`` vertices."""
     import igraph as ig  # here: a command whose clusters are kept never loads igraph
 
-    g = ig.Graph(n=len(net.vertices), directed=False)
+    g = ig.Graph(n=vertices, directed=False)
     # igraph reads a list's pairs faster than an array's rows (14.9 million random
     # pairs: 6.6 s against 8.5 s); the two lists of Python ints live only for the call
-    g.add_edges(zip(net.u.tolist(), net.v.tolist(), strict=True))
+    g.add_edges(zip(u.tolist(), v.tolist(), strict=True))
     ig.set_random_number_generator(random.Random(seed))
     try:
         part = g.community_leiden(
             objective_function="modularity",
-            weights=net.weight,
+            weights=weight,
             resolution=resolution,
             n_iterations=2,
         )
