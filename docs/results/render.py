@@ -753,6 +753,7 @@ BLOCKS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "profiles-exports-10m": ("profiles_exports_10m.json", profiled),
     "profiles-gaps-csv-10m": ("profiles_gaps_csv_10m.json", profiled),
     "profiles-leiden-order-10m": ("profiles_leiden_order_10m.json", profiled),
+    "profiles-leiden-apart-10m": ("profiles_leiden_apart_10m.json", profiled),
     "profiles-partners-10m-single-runs": ("profiles_partners_10m_single_runs.json", profiled),
     "footprint": ("footprint_100k.json", footprint),
     "performance-1m": ("performance_1m_kept.json", cold_and_kept("performance_1m_cold.json")),
