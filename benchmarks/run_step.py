@@ -69,20 +69,51 @@ class _TreePeak(threading.Thread):
 
 
 def _tree_rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and its descendants now (0 where /proc cannot say)."""
+    """Resident memory of ``pid`` and of its descendants that run a program of their own,
+    now.  A forked copy (the constraint's workers) shares its parent's pages, which
+    resident sizes would count twice, so a descendant with its parent's command line is
+    left out, as the peaks above leave it out too."""
     page = os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [pid]
+    total = _resident_pages(pid)
+    todo = [(child, _command(pid)) for child in _children(pid)]
     while todo:
-        here = todo.pop()
+        here, parent_command = todo.pop()
+        command = _command(here)
+        if command is not None and command != parent_command:
+            total += _resident_pages(here)
+        todo.extend((child, command) for child in _children(here))
+    return total * page / 1024 / 1024
+
+
+def _resident_pages(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+            return int(f.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0  # gone meanwhile, or no /proc on this system
+
+
+def _command(pid: int) -> bytes | None:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:  # each thread's children: a thread may end meanwhile
         try:
-            with open(f"/proc/{here}/statm", encoding="ascii") as f:
-                total += int(f.read().split()[1]) * page
-            for task in os.listdir(f"/proc/{here}/task"):
-                with open(f"/proc/{here}/task/{task}/children", encoding="ascii") as f:
-                    todo.extend(int(c) for c in f.read().split())
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                found.extend(int(c) for c in f.read().split())
         except (OSError, ValueError):
-            continue  # gone meanwhile, or no such file on this system
-    return total / 1024 / 1024
+            continue
+    return found
 
 
 if __name__ == "__main__":

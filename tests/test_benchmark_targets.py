@@ -114,3 +114,36 @@ def test_every_run_of_a_step_starts_from_what_the_first_found(
     assert {f.name.split("-")[0] for f in added} == {"clusters", "profiles"}
     _forget_kept(package, before)
     assert _kept_files(package) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads Linux's /proc")
+def test_the_peak_counts_a_program_started_beside_the_step_once() -> None:
+    """A program the step starts (Leiden apart) adds its memory; a forked copy, which
+    shares the step's pages, does not."""
+    import multiprocessing
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from benchmarks.run_step import _tree_rss_mb
+
+    alone = _tree_rss_mb(os.getpid())
+    copy = multiprocessing.get_context("fork").Process(target=time.sleep, args=(5,))
+    copy.start()
+    time.sleep(0.3)
+    with_copy = _tree_rss_mb(os.getpid())
+    copy.terminate()
+    copy.join()
+    code = 'import sys; b = b"\\x01" * (300 * 2**20); print(1, flush=True); sys.stdin.read()'
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert child.stdout is not None and child.stdin is not None
+    child.stdout.readline()  # its 300 MB are resident
+    with_child = _tree_rss_mb(os.getpid())
+    child.stdin.close()
+    child.wait()
+    child.stdout.close()
+    assert with_copy < alone + 100
+    assert with_child > alone + 290

@@ -4,7 +4,6 @@ package for the method)."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -13,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from innokg.queries.arrays import GraphArrays
+from innokg.queries.clusters import leiden_apart
 
 __all__: list[str] = []
 
@@ -131,43 +131,14 @@ def _leiden(
     :data:`~innokg.queries.clusters.leiden_apart.APART_LINKS` links or more, with work to
     do ``meanwhile`` (what later stages ask that needs no clusters), Leiden runs in a
     process of its own while that work runs here; the result is the same."""
-    if meanwhile is not None:
-        from innokg.queries.clusters import leiden_apart
-
-        if len(net.u) >= leiden_apart.APART_LINKS:
-            found = leiden_apart.leiden_beside(net, seed, resolution, meanwhile)
-            if found is not None:
-                return found
-    return leiden_membership(
+    if (
+        meanwhile is not None
+        and len(net.u) >= leiden_apart.APART_LINKS
+        and leiden_apart.can_run_apart(seed)
+    ):
+        found = leiden_apart.leiden_beside(net, seed, resolution, meanwhile)
+        if found is not None:
+            return found
+    return leiden_apart.leiden_membership(
         len(net.vertices), net.u, net.v, net.weight, seed=seed, resolution=resolution
     )
-
-
-def leiden_membership(
-    vertices: int,
-    u: np.ndarray,
-    v: np.ndarray,
-    weight: np.ndarray,
-    *,
-    seed: int,
-    resolution: float,
-) -> np.ndarray:
-    """igraph's Leiden (modularity, two iterations, Python's generator seeded with
-    ``seed``) on the undirected links ``u``-``v`` between ``vertices`` vertices."""
-    import igraph as ig  # here: a command whose clusters are kept never loads igraph
-
-    g = ig.Graph(n=vertices, directed=False)
-    # igraph reads a list's pairs faster than an array's rows (14.9 million random
-    # pairs: 6.6 s against 8.5 s); the two lists of Python ints live only for the call
-    g.add_edges(zip(u.tolist(), v.tolist(), strict=True))
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        part = g.community_leiden(
-            objective_function="modularity",
-            weights=weight,
-            resolution=resolution,
-            n_iterations=2,
-        )
-    finally:
-        ig.set_random_number_generator(random)
-    return np.asarray(part.membership, dtype=np.int64)

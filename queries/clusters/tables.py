@@ -238,7 +238,8 @@ def supply_clusters(
         A, res, cluster, stats = _clustered(
             G, seed, resolution, inferred, inferred_weight, min_size, year, previous, match, split
         )
-        out = _profile(G, A, res, cluster, stats, year, label_share)
+        # the year as the memo keys it (what was computed beside Leiden is found)
+        out = _profile(G, A, res, cluster, stats, A.as_of(year), label_share)
     return _typed(_kept(G, out, cluster, city, industry))
 
 
