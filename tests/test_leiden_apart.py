@@ -127,12 +127,9 @@ def test_a_child_that_fails_leaves_leiden_here(
 
 
 def test_a_child_that_never_answers_is_stopped(
-    fresh: EcosystemGraph,
-    children: list[subprocess.Popen[bytes]],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    children: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    net = _network(arrays(fresh), None, "auto", 0.3)
+    net = _chain(10)
     monkeypatch.setattr(sys, "executable", _fake_python(tmp_path, "sleep 60"))
     monkeypatch.setattr(leiden_apart, "READY_SECONDS", 0.5)
     with pytest.warns(leiden_apart.LeidenApartWarning, match="did not answer within 0.5 s"):
