@@ -3,6 +3,7 @@ it done, this process's Leiden when the child cannot help, and no child left beh
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -87,7 +88,13 @@ def test_the_clusters_are_the_same_and_the_work_beside_is_kept(
 
 
 def _fake_python(folder: Path, script: str) -> str:
-    """An executable standing in for Python: the shell ``script``, whatever it is asked."""
+    """An executable standing in for Python: the shell ``script``, whatever it is asked
+    (its last command ``exec``'d, so that killing the child kills it)."""
+    probe = folder / "probe"
+    probe.write_text("#!/bin/sh\nexit 0\n")
+    probe.chmod(0o755)
+    if os.spawnv(os.P_WAIT, str(probe), [str(probe)]) != 0:  # not Popen: the spy lists it
+        pytest.skip("the temporary folder does not allow running files (mounted noexec)")
     path = folder / "python"
     path.write_text("#!/bin/sh\n" + script + "\n")
     path.chmod(0o755)
@@ -130,7 +137,7 @@ def test_a_child_that_never_answers_is_stopped(
     children: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     net = _chain(10)
-    monkeypatch.setattr(sys, "executable", _fake_python(tmp_path, "sleep 60"))
+    monkeypatch.setattr(sys, "executable", _fake_python(tmp_path, "exec sleep 60"))
     monkeypatch.setattr(leiden_apart, "READY_SECONDS", 0.5)
     with pytest.warns(leiden_apart.LeidenApartWarning, match="did not answer within 0.5 s"):
         found = _leiden(net, seed=2016, resolution=1.0, meanwhile=lambda: None)
@@ -142,7 +149,7 @@ def test_work_beside_that_fails_stops_the_child(
     children: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # a child that is ready and then computes for a long time
-    monkeypatch.setattr(sys, "executable", _fake_python(tmp_path, "printf '\\001'; sleep 60"))
+    monkeypatch.setattr(sys, "executable", _fake_python(tmp_path, "printf '\\001'; exec sleep 60"))
 
     def broken() -> None:
         raise MemoryError("no room")
@@ -154,28 +161,41 @@ def test_work_beside_that_fails_stops_the_child(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_the_child_ends_with_its_parent(tmp_path: Path) -> None:
+    # the child's input stays open here, so it would wait for the network for ever: only
+    # its parent's end can end it
+    source, keep_open = os.pipe()
     parent = tmp_path / "parent.py"
     parent.write_text(
         "import os, subprocess, sys, time\n"
         "from innokg.queries.clusters import leiden_apart\n"
         "child = subprocess.Popen([sys.executable, '-P', leiden_apart.__file__,\n"
-        "    str(os.getpid()), '3', '2', '1', '1.0'], stdin=subprocess.PIPE,\n"
+        "    str(os.getpid()), '3', '2', '1', '1.0'], stdin=int(sys.argv[1]),\n"
         "    stdout=subprocess.PIPE)\n"
         "assert child.stdout.read(1) == b'\\x01'\n"
         "print(child.pid, flush=True)\n"
         "time.sleep(60)\n"
     )
-    run = subprocess.Popen([sys.executable, str(parent)], stdout=subprocess.PIPE, text=True)
-    assert run.stdout is not None
-    pid = int(run.stdout.readline())
-    assert _alive(pid)  # ready, waiting for the network on its input
-    run.kill()
-    run.wait()
-    run.stdout.close()
-    deadline = time.monotonic() + 10
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(pid)
+    run = subprocess.Popen(
+        [sys.executable, str(parent), str(source)],
+        stdout=subprocess.PIPE,
+        text=True,
+        pass_fds=(source,),
+    )
+    os.close(source)
+    try:
+        assert run.stdout is not None
+        pid = int(run.stdout.readline())
+        time.sleep(0.5)
+        assert _alive(pid)  # ready, waiting for the network on its input
+        run.kill()
+        run.wait()
+        run.stdout.close()
+        deadline = time.monotonic() + 10
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(pid)
+    finally:
+        os.close(keep_open)
     # a parent gone before the child set the signal up: the child ends at once
     late = subprocess.run(
         [sys.executable, "-P", leiden_apart.__file__, str(run.pid), "3", "2", "1", "1.0"],

@@ -26,7 +26,7 @@ import contextlib
 import ctypes
 import os
 import random
-import select
+import selectors
 import signal
 import subprocess
 import sys
@@ -91,7 +91,7 @@ def leiden_membership(
 
 def can_run_apart(seed: object) -> bool:
     """Whether the child can compute exactly what this process would: a POSIX system
-    (the wait for the child uses ``select`` on a pipe), a known interpreter, and a seed
+    (the wait for the child watches a pipe), a known interpreter, and a seed
     that is an ``int`` (the child reads it back as one; ``random.Random`` seeds a float
     or a NumPy integer otherwise)."""
     return os.name == "posix" and bool(sys.executable) and type(seed) is int
@@ -104,7 +104,12 @@ def leiden_beside(
     runs here; None (with a warning) when the child could not compute it."""
     n, links = len(net.vertices), len(net.u)
     numbers = [str(os.getpid()), str(n), str(links), str(seed), repr(float(resolution))]
-    with tempfile.TemporaryFile() as errors:
+    try:
+        errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the with below)
+    except OSError as exc:
+        _warn(f"it could not start ({exc})")
+        return None
+    with errors:
         try:
             child = subprocess.Popen(
                 [sys.executable, "-P", os.path.abspath(__file__), *numbers],
@@ -134,9 +139,7 @@ def leiden_beside(
                 meanwhile()
                 membership = _read(stdout, n, np.int64)
         finally:
-            if membership is None and child.poll() is None:
-                child.kill()  # meanwhile() raised, or the child hangs or fell short
-            status = child.wait()
+            status = _ended(child, wait=membership is not None)
             for pipe in (child.stdin, child.stdout):
                 if pipe is not None:
                     pipe.close()
@@ -146,6 +149,20 @@ def leiden_beside(
         last = errors.read().decode(errors="replace").strip().splitlines()[-1:]
         _warn(why or f"it ended with status {status}" + (f": {last[0]}" if last else ""))
         return None
+
+
+def _ended(child: subprocess.Popen[bytes], wait: bool) -> int:
+    """The child's exit status once it has ended: given a few seconds to end of itself
+    after writing its answer (``wait``), killed at once otherwise (the work beside it
+    raised, or it hangs or fell short)."""
+    if wait:
+        try:
+            return child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+    if child.poll() is None:
+        child.kill()
+    return child.wait()
 
 
 def _search_path() -> str:
@@ -163,7 +180,9 @@ def _search_path() -> str:
 def _ready(stream: BufferedReader) -> bool | None:
     """Whether the child said it is ready (False: it ended first), or None when it said
     nothing within :data:`READY_SECONDS`."""
-    readable, _, _ = select.select([stream], [], [], READY_SECONDS)
+    with selectors.DefaultSelector() as waiting:  # select.select stops at descriptor 1023
+        waiting.register(stream, selectors.EVENT_READ)
+        readable = waiting.select(READY_SECONDS)
     return stream.read(1) == _READY if readable else None
 
 
