@@ -72,7 +72,7 @@ def _tree_rss_mb(pid: int) -> float:
     """Resident memory of ``pid`` and of its descendants that run a program of their own,
     now.  A forked copy (the constraint's workers) shares its parent's pages, which
     resident sizes would count twice, so a descendant with its parent's command line is
-    left out, as the peaks above leave it out too."""
+    left out."""
     page = os.sysconf("SC_PAGE_SIZE")
     total = _resident_pages(pid)
     todo = [(child, _command(pid)) for child in _children(pid)]

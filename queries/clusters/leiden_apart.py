@@ -44,8 +44,9 @@ if TYPE_CHECKING:  # not at run time: the child imports NumPy and igraph only
 __all__ = ["APART_LINKS", "LeidenApartWarning", "leiden_membership"]
 
 #: Networks of at least this many links run Leiden apart.  At ten million nodes (14.9
-#: million links) Leiden takes minutes and the work beside it about 10 s; starting the
-#: child costs about a second, so small networks gain nothing (docs/scaling.md).
+#: million links) Leiden takes minutes and the work beside it about 10 s; the child is
+#: ready half a second after it starts, and then reads the links, so small networks gain
+#: nothing (docs/scaling.md).
 APART_LINKS = 4_000_000
 
 #: How long the child may take to start (import NumPy and igraph) before Leiden runs
